@@ -1,0 +1,1 @@
+//! Story clusters and consensus features. (Skeleton; see issue 8.)

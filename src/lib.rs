@@ -1,0 +1,23 @@
+//! spinscore scores English text for how degraded a machine rewrite it is (article spinners,
+//! paraphrase tools, round-trip machine translation) and ranks documents by it.
+//!
+//! Pipeline: [`input`] reads documents, [`tokenize`] and [`segment`] cut them up, the
+//! [`features`] families measure fluency, entity mangling, boilerplate and consensus with other
+//! versions of a story, [`score`] turns features into a 0-100 score with a verdict, and
+//! [`report`] writes the results.
+
+#![warn(missing_docs)]
+
+pub mod document;
+pub mod error;
+pub mod features;
+pub mod lexicon;
+pub mod model;
+pub mod segment;
+pub mod tokenize;
+
+pub use document::{DocView, Document, Origin};
+pub use error::{Error, Result};
+pub use features::{Evidence, Family, FamilyOutput, Feature};
+pub use lexicon::Lexicon;
+pub use model::Model;

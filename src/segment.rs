@@ -1,0 +1,162 @@
+//! Lines and sentences: the units boilerplate classification and local fluency work on.
+
+use crate::tokenize::{Token, TokenKind};
+
+/// A line of the document (a paragraph in most inputs), as a byte range without its newline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineSpan {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset of the end, excluding `\r\n` / `\n`.
+    pub end: usize,
+}
+
+/// Splits `text` into lines (on `\n`, with a trailing `\r` dropped). Empty lines are kept so that
+/// line numbers match the input.
+pub fn lines(text: &str) -> Vec<LineSpan> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let mut end = nl;
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        out.push(LineSpan { start, end });
+        start = nl + 1;
+    }
+    if start < text.len() {
+        out.push(LineSpan { start, end: text.len() });
+    }
+    out
+}
+
+/// A sentence as a range of indices into a token slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceSpan {
+    /// Index of the first token.
+    pub first: usize,
+    /// Index one past the last token.
+    pub last: usize,
+}
+
+impl SentenceSpan {
+    /// Byte range of the sentence in the document.
+    pub fn bytes(&self, tokens: &[Token]) -> (usize, usize) {
+        (tokens[self.first].start, tokens[self.last - 1].end)
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov",
+    "sen", "rep", "rev", "hon", "vs", "etc", "inc", "ltd", "co", "corp", "no", "fig", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+    "approx", "dept", "est", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
+];
+
+fn is_abbreviation(word: &str) -> bool {
+    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+        return true; // an initial: "Harry S. Truman"
+    }
+    let lower = word.to_ascii_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Splits tokens into sentences. A sentence ends at `.`, `!` or `?` (with any closing quotes or
+/// brackets) when the next token starts a new sentence, and always where there is a line break
+/// between two tokens. `text` is the document the tokens index into.
+pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        let mut end_here = false;
+        if t.kind == TokenKind::Punct && matches!(t.text(text), "." | "!" | "?" | "…") {
+            // absorb closing quotes / brackets
+            let mut j = i + 1;
+            while j < tokens.len()
+                && tokens[j].kind == TokenKind::Punct
+                && matches!(tokens[j].text(text), "\"" | "'" | "”" | "’" | ")" | "»" | "]")
+                && tokens[j].start == tokens[j - 1].end
+            {
+                j += 1;
+            }
+            let abbrev = t.text(text) == "."
+                && i > 0
+                && tokens[i - 1].end == t.start
+                && tokens[i - 1].kind == TokenKind::Word
+                && is_abbreviation(tokens[i - 1].text(text));
+            let next_starts = match tokens.get(j) {
+                None => true,
+                Some(n) => {
+                    let c = n.text(text).chars().next().unwrap_or(' ');
+                    c.is_uppercase() || c.is_numeric() || !c.is_alphabetic()
+                }
+            };
+            if next_starts && (!abbrev || tokens.get(j).is_none()) {
+                i = j - 1;
+                end_here = true;
+            }
+        }
+        if !end_here
+            && let Some(n) = tokens.get(i + 1)
+            && memchr::memchr(b'\n', &bytes[t.end..n.start]).is_some()
+        {
+            end_here = true;
+        }
+        if end_here || i + 1 == tokens.len() {
+            out.push(SentenceSpan { first, last: i + 1 });
+            first = i + 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+
+    fn sents(s: &str) -> Vec<String> {
+        let toks = tokenize(s);
+        sentences(s, &toks)
+            .iter()
+            .map(|sp| {
+                let (a, b) = sp.bytes(&toks);
+                s[a..b].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_terminal_punctuation() {
+        assert_eq!(
+            sents("He left. She stayed! Did they? \"Yes.\" Then"),
+            ["He left.", "She stayed!", "Did they?", "\"Yes.\"", "Then"]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_initials() {
+        assert_eq!(
+            sents("Mr. Smith met Harry S. Truman in the U.S. on Monday. Done."),
+            ["Mr. Smith met Harry S. Truman in the U.S. on Monday.", "Done."]
+        );
+    }
+
+    #[test]
+    fn line_breaks_end_sentences() {
+        assert_eq!(sents("A heading\nBody text here."), ["A heading", "Body text here."]);
+    }
+
+    #[test]
+    fn lines_keep_numbering() {
+        let t = "a\r\n\nb";
+        let ls = lines(t);
+        assert_eq!(ls.len(), 3);
+        assert_eq!(&t[ls[0].start..ls[0].end], "a");
+        assert_eq!(&t[ls[2].start..ls[2].end], "b");
+    }
+}
