@@ -11,8 +11,12 @@
 pub mod document;
 pub mod error;
 pub mod features;
+pub mod input;
 pub mod lexicon;
 pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod score;
 pub mod segment;
 pub mod tokenize;
 

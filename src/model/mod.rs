@@ -11,3 +11,31 @@ pub enum ModelError {
 /// The reference model.
 #[derive(Debug)]
 pub struct Model {}
+
+impl Model {
+    /// The embedded default model. (Skeleton.)
+    pub fn embedded() -> &'static Model {
+        static M: Model = Model {};
+        &M
+    }
+
+    /// Opens a model file. (Skeleton.)
+    pub fn open_path(_path: &std::path::Path) -> crate::Result<Model> {
+        Err(ModelError::Format.into())
+    }
+}
+
+impl crate::lexicon::Lexicon for Model {
+    fn surface_count(&self, _surface: &str) -> u64 {
+        0
+    }
+    fn normalized_count(&self, _norm: &str) -> u64 {
+        0
+    }
+    fn near_misses(&self, _surface: &str, _max_edits: u32) -> Vec<(String, u64)> {
+        Vec::new()
+    }
+    fn total_tokens(&self) -> u64 {
+        0
+    }
+}

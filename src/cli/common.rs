@@ -1,0 +1,217 @@
+//! Options shared by subcommands: inputs, model, scorer, threads, progress.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use spinscore::Model;
+use spinscore::input::{InputConfig, InputFormat, RecordReaders, expand_paths};
+use spinscore::pipeline::{DEFAULT_BATCH, Engine, Options};
+use spinscore::report::OutputFormat;
+use spinscore::score::Scorer;
+
+/// Process exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Every record was read (scored, or not scored for a stated reason such as too short).
+    Ok = 0,
+    /// The run finished but some records could not be read; they are listed as error rows.
+    RecordErrors = 1,
+    /// Nothing useful could be done: bad arguments, unreadable model or output.
+    Fatal = 2,
+}
+
+/// True when the error is a closed pipe (e.g. output piped into `head`): not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|ce| matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Text,
+    Jsonl,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    Csv,
+    Jsonl,
+    Table,
+}
+
+impl From<OutputArg> for OutputFormat {
+    fn from(o: OutputArg) -> Self {
+        match o {
+            OutputArg::Csv => OutputFormat::Csv,
+            OutputArg::Jsonl => OutputFormat::Jsonl,
+            OutputArg::Table => OutputFormat::Table,
+        }
+    }
+}
+
+/// Where documents come from and how records are read.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Files or directories (recursive; .txt/.md/.html documents, .jsonl/.csv records); `-` reads
+    /// standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Read every input as this format instead of deciding by extension.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub input_format: FormatArg,
+    /// Record field (JSONL key or CSV column) holding the id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Record field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Record field holding HTML, used when the text field is absent.
+    #[arg(long, default_value = "html")]
+    pub html_field: String,
+    /// Record field naming the source.
+    #[arg(long, default_value = "source")]
+    pub source_field: String,
+    /// Record field holding the URL (its host is the source when there is no source field).
+    #[arg(long, default_value = "url")]
+    pub url_field: String,
+    /// List skipped files on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// No progress bar or summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    pub fn config(&self) -> InputConfig {
+        InputConfig {
+            format: match self.input_format {
+                FormatArg::Auto => InputFormat::Auto,
+                FormatArg::Text => InputFormat::Text,
+                FormatArg::Jsonl => InputFormat::Jsonl,
+                FormatArg::Csv => InputFormat::Csv,
+                FormatArg::Html => InputFormat::Html,
+            },
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            html_field: self.html_field.clone(),
+            source_field: self.source_field.clone(),
+            url_field: self.url_field.clone(),
+        }
+    }
+
+    /// Expands directories and opens a reader over every input.
+    pub fn open(&self) -> Result<RecordReaders> {
+        let (files, skipped) = expand_paths(&self.paths).context("reading inputs")?;
+        if !skipped.is_empty() && !self.quiet {
+            eprintln!(
+                "spinscore: skipped {} file(s) that are not documents{}",
+                skipped.len(),
+                if self.verbose {
+                    ":"
+                } else {
+                    " (--verbose lists them)"
+                }
+            );
+            if self.verbose {
+                for s in &skipped {
+                    eprintln!("  {}", s.path.display());
+                }
+            }
+        }
+        Ok(RecordReaders::new(files, self.config()))
+    }
+}
+
+/// Model, scorer and performance settings.
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Reference model file (default: the embedded model).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Scorer weights file (default: the embedded weights).
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Documents with fewer content words than this get no score.
+    #[arg(long, default_value_t = Options::default().min_words)]
+    pub min_words: usize,
+    /// Records scored together; story clusters are found within a batch.
+    #[arg(long, default_value_t = DEFAULT_BATCH)]
+    pub batch_size: usize,
+    /// Do not compare versions of the same story within a batch.
+    #[arg(long)]
+    pub no_clusters: bool,
+}
+
+impl EngineArgs {
+    /// Loads the model and scorer and sets up the thread pool.
+    pub fn engine(&self) -> Result<Engine<'static>> {
+        if let Some(n) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global()
+                .context("setting up worker threads")?;
+        }
+        let model: &'static Model = match &self.model {
+            None => Model::embedded(),
+            Some(p) => {
+                let m = Model::open_path(p)
+                    .with_context(|| format!("opening model {}", p.display()))?;
+                Box::leak(Box::new(m))
+            }
+        };
+        let scorer = match &self.weights {
+            None => Scorer::embedded(),
+            Some(p) => {
+                let json = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading weights {}", p.display()))?;
+                Scorer::from_json(&json).with_context(|| format!("weights {}", p.display()))?
+            }
+        };
+        let opts = Options {
+            min_words: self.min_words,
+            clusters: !self.no_clusters,
+            ..Options::default()
+        };
+        Ok(Engine::new(model, scorer, opts))
+    }
+}
+
+/// A progress counter on stderr when stderr is a terminal (and not `--quiet`).
+pub fn progress(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {pos} documents  {per_sec}  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    pb
+}
+
+/// Opens the output: a file, or buffered stdout.
+pub fn output(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    })
+}

@@ -1,0 +1,307 @@
+//! `spinscore explain`: a document with its flagged spans marked, and what each feature
+//! contributed to its score.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::common::{EngineArgs, ExitCode, InputArgs, output};
+use spinscore::Document;
+use spinscore::features::boilerplate::{LineClass, RepeatIndex};
+use spinscore::features::{Evidence, Family};
+use spinscore::pipeline::{Analysis, Engine, Report, Status, snippet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Colour: auto uses it on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Only explain the record with this id.
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
+    let engine = a.engine.engine()?;
+    let records = a.input.open()?;
+    let color = match a.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let mut out = output(None)?;
+    let mut code = ExitCode::Ok;
+    let mut seq = 0u64;
+    let mut found = false;
+    for rec in records {
+        seq += 1;
+        let doc = match rec.doc {
+            Ok(d) => d,
+            Err(e) => {
+                if a.id.as_deref().is_none_or(|id| e.id.as_deref() == Some(id)) {
+                    eprintln!("spinscore: {e}");
+                    code = ExitCode::RecordErrors;
+                }
+                continue;
+            }
+        };
+        if a.id.as_deref().is_some_and(|id| id != doc.id) {
+            continue;
+        }
+        found = true;
+        let repeats = RepeatIndex::build([(doc.source.as_str(), doc.text.as_str())]);
+        let analysis = engine.analyze(&doc, &repeats);
+        let report = engine.report(seq - 1, &doc, &analysis);
+        match a.format {
+            ExplainFormat::Json => write_json(&mut out, &doc, &analysis, &report)?,
+            ExplainFormat::Text => write_text(&mut out, &engine, &doc, &analysis, &report, color)?,
+        }
+    }
+    out.flush()?;
+    if let (Some(id), false) = (&a.id, found) {
+        anyhow::bail!("no record with id {id:?}");
+    }
+    Ok(code)
+}
+
+#[derive(Serialize)]
+struct LineRow<'a> {
+    line: usize,
+    start: usize,
+    end: usize,
+    class: LineClass,
+    reason: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct EvidenceOut<'a> {
+    #[serde(flatten)]
+    evidence: &'a Evidence,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ExplainJson<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    lines: Vec<LineRow<'a>>,
+    all_evidence: Vec<EvidenceOut<'a>>,
+}
+
+fn write_json(out: &mut dyn Write, doc: &Document, a: &Analysis, report: &Report) -> Result<()> {
+    let lines = a
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LineRow {
+            line: i + 1,
+            start: l.span.start,
+            end: l.span.end,
+            class: l.class,
+            reason: l.reason,
+            text: &doc.text[l.span.start..l.span.end],
+        })
+        .collect();
+    let all_evidence = a
+        .evidence()
+        .map(|e| EvidenceOut {
+            evidence: e,
+            text: snippet(&doc.text, e.start, e.end),
+        })
+        .collect();
+    serde_json::to_writer(
+        &mut *out,
+        &ExplainJson {
+            report,
+            lines,
+            all_evidence,
+        },
+    )
+    .context("writing JSON")?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn family_colour(f: Family) -> &'static str {
+    match f {
+        Family::Fluency => "\x1b[1;31m",
+        Family::Entities => "\x1b[1;33m",
+        Family::Boilerplate => "\x1b[2m",
+        Family::Consensus => "\x1b[1;35m",
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+fn write_text(
+    out: &mut dyn Write,
+    engine: &Engine<'_>,
+    doc: &Document,
+    a: &Analysis,
+    r: &Report,
+    color: bool,
+) -> Result<()> {
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    };
+    writeln!(
+        out,
+        "{}",
+        bold(&format!("== {}  (source {})", doc.id, doc.source))
+    )?;
+    match (&r.status, &r.scored) {
+        (Status::Scored, Some(s)) => {
+            writeln!(
+                out,
+                "score {:.1}  verdict {}  words {}",
+                s.score,
+                s.verdict.name(),
+                r.words
+            )?;
+            writeln!(
+                out,
+                "family contributions (logit; + = towards garbled; intercept {:+.3}):",
+                engine.scorer().weights().intercept
+            )?;
+            for (fam, c) in &s.contributions {
+                let sub = s
+                    .subscores
+                    .get(fam)
+                    .map(|x| format!("sub-score {x:5.1}"))
+                    .unwrap_or_else(|| "missing".into());
+                writeln!(out, "  {:<12} {:+8.3}   {}", fam.name(), c, sub)?;
+            }
+            writeln!(out, "feature contributions:")?;
+            for (name, v, c) in s
+                .feature_contributions
+                .iter()
+                .filter(|x| x.2 != 0.0 || x.1.is_some())
+            {
+                let v = v
+                    .map(|v| format!("{v:.4}"))
+                    .unwrap_or_else(|| "missing".into());
+                writeln!(out, "  {:<36} {:>12}  {:+8.3}", name, v, c)?;
+            }
+        }
+        (Status::Unscored(why), _) => writeln!(out, "not scored: {why}")?,
+        (Status::Error(m), _) => writeln!(out, "error: {m}")?,
+        _ => {}
+    }
+    if let Some(c) = &r.cluster {
+        writeln!(
+            out,
+            "cluster {} of {} versions; deviation {:.3}; likely original: {}",
+            c.id, c.size, c.deviation, c.likely_original
+        )?;
+    }
+    writeln!(out)?;
+
+    // Spans to mark: every non-boilerplate evidence, non-overlapping, earliest first.
+    let mut spans: Vec<&Evidence> = a
+        .evidence()
+        .filter(|e| e.family != Family::Boilerplate && e.end > e.start)
+        .collect();
+    spans.sort_by(|x, y| {
+        x.start
+            .cmp(&y.start)
+            .then(y.strength.total_cmp(&x.strength))
+    });
+    let mut marks: Vec<&Evidence> = Vec::new();
+    for e in spans {
+        if marks.last().is_none_or(|m| e.start >= m.end) {
+            marks.push(e);
+        }
+    }
+    let text = doc.text.as_str();
+    let mut mi = 0;
+    for (n, line) in a.lines.iter().enumerate() {
+        let lt = &text[line.span.start..line.span.end];
+        if line.class == LineClass::Boilerplate {
+            if color {
+                writeln!(
+                    out,
+                    "{}{:>4} ~ {}  [{}]{RESET}",
+                    family_colour(Family::Boilerplate),
+                    n + 1,
+                    lt,
+                    line.reason
+                )?;
+            } else {
+                writeln!(out, "{:>4} ~ {}  [boilerplate: {}]", n + 1, lt, line.reason)?;
+            }
+            while mi < marks.len() && marks[mi].start < line.span.end {
+                mi += 1;
+            }
+            continue;
+        }
+        let mut s = String::new();
+        let mut pos = line.span.start;
+        while mi < marks.len() && marks[mi].start < line.span.end {
+            let m = marks[mi];
+            mi += 1;
+            let (ms, me) = (m.start.max(pos), m.end.min(line.span.end));
+            if ms >= me || !text.is_char_boundary(ms) || !text.is_char_boundary(me) {
+                continue;
+            }
+            s.push_str(&text[pos..ms]);
+            let label = match &m.suggestion {
+                Some(sug) => format!("{} -> {sug}", m.kind),
+                None => m.kind.to_string(),
+            };
+            if color {
+                s.push_str(&format!(
+                    "{}\x1b[4m{}{RESET}{}⟨{label}⟩{RESET}",
+                    family_colour(m.family),
+                    &text[ms..me],
+                    "\x1b[2m"
+                ));
+            } else {
+                s.push_str(&format!(
+                    "[[{}]]{{{}:{label}}}",
+                    &text[ms..me],
+                    m.family.name()
+                ));
+            }
+            pos = me;
+        }
+        s.push_str(&text[pos..line.span.end]);
+        let sep = if line.class == LineClass::Blank {
+            ""
+        } else {
+            " | "
+        };
+        writeln!(out, "{:>4}{sep}{}", n + 1, s.trim_end_matches(' '))?;
+    }
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,356 @@
+//! `spinscore filter`: keep the records of a JSONL or CSV feed that score low enough.
+//!
+//! Two passes over the feed: the first scores every record (and rolls scores up per source),
+//! the second writes each record, unchanged, to the kept output or the rejects file. Standard
+//! input is spooled to a temporary file first. Kept + rejected + errored = input, always.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use super::common::{EngineArgs, ExitCode, InputArgs, output, progress};
+use spinscore::input::{InputFormat, Raw, RecordReader, format_of};
+use spinscore::pipeline::Status;
+
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Drop records scoring above this (0-100).
+    #[arg(long, value_name = "SCORE")]
+    pub max_score: Option<f64>,
+    /// Drop every record of a source whose mean score is above this.
+    #[arg(long, value_name = "SCORE")]
+    pub max_source_score: Option<f64>,
+    /// Also drop records that could not be scored (too short, not English).
+    #[arg(long)]
+    pub drop_unscored: bool,
+    /// Add the score and verdict to kept records (`spinscore_score`, `spinscore_verdict`).
+    #[arg(long)]
+    pub add_score: bool,
+    /// Write kept records here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write every dropped or unreadable record here, with its reason (`spinscore_reason`).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+}
+
+/// What pass one learned about a record.
+struct Verdict {
+    score: Option<f64>,
+    verdict: Option<&'static str>,
+    source: u32,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    Scored,
+    Unscored(String),
+    Error(String),
+}
+
+pub fn run(a: &FilterArgs) -> Result<ExitCode> {
+    if a.max_score.is_none() && a.max_source_score.is_none() && !a.drop_unscored {
+        bail!("nothing to filter by: give --max-score, --max-source-score and/or --drop-unscored");
+    }
+    if a.input.paths.len() != 1 {
+        bail!("filter reads one feed (a JSONL or CSV file, or - for standard input)");
+    }
+    let engine = a.engine.engine()?;
+    let given = &a.input.paths[0];
+    let mut cfg = a.input.config();
+    let (_spool, path): (Option<tempfile::NamedTempFile>, PathBuf) = if given.as_os_str() == "-" {
+        let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut tmp).context("spooling standard input")?;
+        tmp.flush()?;
+        let p = tmp.path().to_path_buf();
+        (Some(tmp), p)
+    } else {
+        (None, given.clone())
+    };
+    let format = match cfg.format {
+        InputFormat::Auto if given.as_os_str() == "-" => sniff(&path)?,
+        InputFormat::Auto => format_of(&path).unwrap_or(InputFormat::Text),
+        f => f,
+    };
+    if !matches!(format, InputFormat::Jsonl | InputFormat::Csv) {
+        bail!(
+            "{}: filter reads JSONL or CSV feeds (use --input-format)",
+            given.display()
+        );
+    }
+    cfg.format = format;
+    let cfg = Arc::new(cfg);
+    let display = given.display().to_string();
+
+    // Pass one: score everything.
+    let pb = progress(a.input.quiet);
+    let mut sources: HashMap<String, u32> = HashMap::new();
+    let mut source_names: Vec<String> = Vec::new();
+    let mut sums: Vec<(f64, u64)> = Vec::new();
+    let mut verdicts: Vec<Verdict> = Vec::new();
+    engine.run(
+        RecordReader::new(&path, cfg.clone()),
+        a.engine.batch_size,
+        |rep, _| -> Result<()> {
+            pb.inc(1);
+            let next = source_names.len() as u32;
+            let sid = *sources.entry(rep.source.clone()).or_insert_with(|| {
+                source_names.push(rep.source.clone());
+                sums.push((0.0, 0));
+                next
+            });
+            if let Some(s) = rep.score() {
+                sums[sid as usize].0 += s;
+                sums[sid as usize].1 += 1;
+            }
+            let outcome = match &rep.status {
+                Status::Scored => Outcome::Scored,
+                Status::Unscored(r) => Outcome::Unscored(r.clone()),
+                Status::Error(m) => Outcome::Error(format!("{}:{}: {m}", display, rep.origin.line)),
+            };
+            verdicts.push(Verdict {
+                score: rep.score(),
+                verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
+                source: sid,
+                outcome,
+            });
+            Ok(())
+        },
+    )?;
+    pb.finish_and_clear();
+    let means: Vec<Option<f64>> = sums
+        .iter()
+        .map(|&(s, n)| (n > 0).then(|| s / n as f64))
+        .collect();
+
+    // Pass two: write each record where it belongs.
+    let mut kept_sink = Sink::new(output(a.output.as_ref())?, format);
+    let mut rej_sink = match &a.rejects {
+        Some(p) => Some(Sink::new(output(Some(p))?, format)),
+        None => None,
+    };
+    let mut reader = RecordReader::new(&path, cfg.clone());
+    let (mut kept, mut rejected, mut errored) = (0u64, 0u64, 0u64);
+    let mut i = 0usize;
+    while let Some(rec) = reader.next() {
+        let Some(v) = verdicts.get(i) else {
+            bail!("{display}: the feed changed between the two passes");
+        };
+        i += 1;
+        let reason = match &v.outcome {
+            Outcome::Error(m) => Some(format!("error: {m}")),
+            Outcome::Unscored(r) if a.drop_unscored => Some(format!("not scored: {r}")),
+            Outcome::Unscored(_) => None,
+            Outcome::Scored => {
+                let s = v.score.unwrap_or(0.0);
+                let src_mean = means[v.source as usize];
+                if let Some(m) = a.max_score.filter(|&m| s > m) {
+                    Some(format!("score {s:.2} > {m}"))
+                } else {
+                    a.max_source_score.and_then(|m| {
+                        src_mean.filter(|&sm| sm > m).map(|sm| {
+                            format!(
+                                "source {} mean score {sm:.2} > {m}",
+                                source_names[v.source as usize]
+                            )
+                        })
+                    })
+                }
+            }
+        };
+        let score = v.score.map(|s| format!("{s:.2}")).unwrap_or_default();
+        let headers = reader.csv_headers();
+        match reason {
+            None => {
+                kept += 1;
+                let extra: &[(&str, &str)] = if a.add_score {
+                    &[
+                        ("spinscore_score", &score),
+                        ("spinscore_verdict", v.verdict.unwrap_or("")),
+                    ]
+                } else {
+                    &[]
+                };
+                kept_sink.write(&rec.raw, headers.as_ref(), extra)?;
+            }
+            Some(reason) => {
+                if matches!(v.outcome, Outcome::Error(_)) {
+                    errored += 1;
+                } else {
+                    rejected += 1;
+                }
+                if let Some(sink) = rej_sink.as_mut() {
+                    sink.write(
+                        &rec.raw,
+                        headers.as_ref(),
+                        &[("spinscore_reason", &reason), ("spinscore_score", &score)],
+                    )?;
+                }
+            }
+        }
+    }
+    if i != verdicts.len() {
+        bail!("{display}: the feed changed between the two passes");
+    }
+    kept_sink.finish().context("writing kept records")?;
+    if let Some(s) = rej_sink {
+        s.finish().context("writing rejects")?;
+    }
+    if !a.input.quiet {
+        eprintln!(
+            "spinscore filter: {} records: {kept} kept, {rejected} rejected, {errored} errored",
+            kept + rejected + errored
+        );
+    }
+    Ok(if errored > 0 {
+        ExitCode::RecordErrors
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// Guesses the format of spooled standard input: JSONL when it starts with `{`, else CSV.
+fn sniff(path: &Path) -> Result<InputFormat> {
+    let mut buf = [0u8; 4096];
+    let n = std::fs::File::open(path)?.read(&mut buf)?;
+    Ok(match buf[..n].iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => InputFormat::Jsonl,
+        Some(_) => InputFormat::Csv,
+    })
+}
+
+/// Adds `"key":"value"` fields to a JSON object line, keeping its bytes otherwise. A line that is
+/// not a JSON object (malformed) is wrapped: `{"spinscore_raw": "<line>", ...}`.
+fn splice_json(line: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
+    if extra.is_empty() {
+        return line.to_vec();
+    }
+    let mut fields = String::new();
+    for (k, v) in extra {
+        fields.push_str(&format!(
+            ",{}:{}",
+            serde_json::Value::from(*k),
+            serde_json::Value::from(*v)
+        ));
+    }
+    let trimmed = line.trim_ascii_end();
+    let is_object =
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(trimmed).is_ok();
+    if is_object && trimmed.last() == Some(&b'}') {
+        let body = trimmed[..trimmed.len() - 1].trim_ascii_end();
+        let mut out = body.to_vec();
+        if body.last() == Some(&b'{') {
+            out.extend_from_slice(&fields.as_bytes()[1..]);
+        } else {
+            out.extend_from_slice(fields.as_bytes());
+        }
+        out.push(b'}');
+        out
+    } else {
+        let raw = String::from_utf8_lossy(line);
+        format!(
+            "{{\"spinscore_raw\":{}{}}}",
+            serde_json::Value::from(raw.as_ref()),
+            fields
+        )
+        .into_bytes()
+    }
+}
+
+/// Where kept or rejected records go, in the feed's own format.
+enum Sink {
+    Json(Box<dyn Write>),
+    Csv {
+        w: Box<csv::Writer<Box<dyn Write>>>,
+        header: bool,
+    },
+}
+
+impl Sink {
+    fn new(w: Box<dyn Write>, format: InputFormat) -> Self {
+        match format {
+            InputFormat::Csv => Sink::Csv {
+                w: Box::new(csv::WriterBuilder::new().flexible(true).from_writer(w)),
+                header: false,
+            },
+            _ => Sink::Json(w),
+        }
+    }
+
+    fn write(
+        &mut self,
+        raw: &Raw,
+        headers: Option<&csv::ByteRecord>,
+        extra: &[(&str, &str)],
+    ) -> Result<()> {
+        match (self, raw) {
+            (Sink::Json(w), Raw::Json(line)) => {
+                w.write_all(&splice_json(line, extra))?;
+                w.write_all(b"\n")?;
+            }
+            (Sink::Csv { w, header }, Raw::Csv(fields)) => {
+                if !*header {
+                    *header = true;
+                    let mut h = headers.cloned().unwrap_or_default();
+                    for (k, _) in extra {
+                        h.push_field(k.as_bytes());
+                    }
+                    w.write_byte_record(&h)?;
+                }
+                let mut row = fields.clone();
+                for (_, v) in extra {
+                    row.push_field(v.as_bytes());
+                }
+                w.write_byte_record(&row)?;
+            }
+            (Sink::Json(w), _) => {
+                let mut obj = serde_json::Map::new();
+                for (k, v) in extra {
+                    obj.insert(k.to_string(), (*v).into());
+                }
+                serde_json::to_writer(&mut *w, &obj)?;
+                w.write_all(b"\n")?;
+            }
+            (Sink::Csv { w, .. }, _) => {
+                let row: Vec<&str> = extra.iter().map(|(_, v)| *v).collect();
+                w.write_record(&row)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Sink::Json(mut w) => w.flush()?,
+            Sink::Csv { w, .. } => (*w).into_inner().map_err(|e| e.into_error())?.flush()?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice_json;
+
+    #[test]
+    fn splices_fields_into_objects() {
+        assert_eq!(
+            splice_json(br#"{"id":"a"}"#, &[("k", "v")]),
+            br#"{"id":"a","k":"v"}"#
+        );
+        assert_eq!(splice_json(b"{ }", &[("k", "v")]), br#"{"k":"v"}"#);
+        assert_eq!(
+            splice_json(b"not json", &[("k", "v")]),
+            br#"{"spinscore_raw":"not json","k":"v"}"#
+        );
+        assert_eq!(splice_json(br#"{"id":"a"}"#, &[]), br#"{"id":"a"}"#);
+    }
+}

@@ -1,0 +1,52 @@
+//! Command-line parsing and dispatch. One file per subcommand.
+
+mod common;
+mod explain;
+mod filter;
+mod score;
+mod sources;
+
+use clap::{Parser, Subcommand};
+
+pub use common::ExitCode;
+
+/// Score English text for how degraded a machine rewrite it is, and rank documents by it.
+#[derive(Parser, Debug)]
+#[command(name = "spinscore", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Score documents and write a ranked report, most degraded first.
+    Score(score::ScoreArgs),
+    /// Roll scores up per source, worst first.
+    Sources(sources::SourcesArgs),
+    /// Filter a JSONL or CSV feed by score; kept records are written unchanged.
+    Filter(filter::FilterArgs),
+    /// Show a document with its flagged spans and each feature's contribution.
+    Explain(explain::ExplainArgs),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Score(a) => score::run(a),
+        Command::Sources(a) => sources::run(a),
+        Command::Filter(a) => filter::run(a),
+        Command::Explain(a) => explain::run(a),
+    };
+    match result {
+        Ok(code) => code as i32,
+        Err(e) => {
+            if common::is_broken_pipe(&e) {
+                return ExitCode::Ok as i32;
+            }
+            eprintln!("spinscore: {e:#}");
+            ExitCode::Fatal as i32
+        }
+    }
+}

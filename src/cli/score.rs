@@ -1,0 +1,108 @@
+//! `spinscore score`: a ranked report, most degraded first.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress};
+use spinscore::pipeline::{Report, Status};
+use spinscore::report::{ReportWriter, rank};
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputArg::Csv)]
+    pub format: OutputArg,
+    /// Write the report here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write rows in input order as they are scored, without ranking (constant memory for
+    /// feeds of any size).
+    #[arg(long)]
+    pub unranked: bool,
+}
+
+/// Summary counts for stderr and the exit code.
+#[derive(Default)]
+pub struct Counts {
+    pub scored: u64,
+    pub unscored: u64,
+    pub errors: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, r: &Report) {
+        match r.status {
+            Status::Scored => self.scored += 1,
+            Status::Unscored(_) => self.unscored += 1,
+            Status::Error(_) => self.errors += 1,
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        if self.errors > 0 {
+            ExitCode::RecordErrors
+        } else {
+            ExitCode::Ok
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} scored, {} not scored, {} errors",
+            self.scored, self.unscored, self.errors
+        )
+    }
+}
+
+pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
+    let engine = a.engine.engine()?;
+    let records = a.input.open()?;
+    let mut writer =
+        ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
+    let pb = progress(a.input.quiet);
+    let mut counts = Counts::default();
+    let mut kept = Vec::new();
+    let mut errors_shown = 0;
+    engine.run(records, a.engine.batch_size, |rep, _raw| -> Result<()> {
+        counts.add(&rep);
+        pb.inc(1);
+        if let Status::Error(msg) = &rep.status
+            && !a.input.quiet
+        {
+            errors_shown += 1;
+            if errors_shown <= 20 {
+                pb.suspend(|| eprintln!("spinscore: {}: {msg}", rep.origin));
+            }
+        }
+        if a.unranked {
+            writer.write(&rep).context("writing report")?;
+        } else {
+            kept.push(rep);
+        }
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    if !a.unranked {
+        rank(&mut kept);
+        for r in &kept {
+            writer.write(r).context("writing report")?;
+        }
+    }
+    writer.finish().context("writing report")?;
+    if !a.input.quiet {
+        if errors_shown > 20 {
+            eprintln!(
+                "spinscore: ... {} more errors (see the error column)",
+                errors_shown - 20
+            );
+        }
+        eprintln!("spinscore: {}", counts.summary());
+    }
+    Ok(counts.exit_code())
+}

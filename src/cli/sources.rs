@@ -1,0 +1,45 @@
+//! `spinscore sources`: one row per source, worst first.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress};
+use super::score::Counts;
+use spinscore::report::{SourceRollup, write_sources};
+
+#[derive(Args, Debug)]
+pub struct SourcesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputArg::Csv)]
+    pub format: OutputArg,
+    /// Write the roll-up here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
+    let engine = a.engine.engine()?;
+    let records = a.input.open()?;
+    let pb = progress(a.input.quiet);
+    let mut rollup = SourceRollup::default();
+    let mut counts = Counts::default();
+    engine.run(records, a.engine.batch_size, |rep, _| -> Result<()> {
+        pb.inc(1);
+        counts.add(&rep);
+        rollup.add(&rep);
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    let mut out = output(a.output.as_ref())?;
+    write_sources(&mut out, &rollup.rows(), a.format.into()).context("writing sources")?;
+    if !a.input.quiet {
+        eprintln!("spinscore: {}", counts.summary());
+    }
+    Ok(counts.exit_code())
+}

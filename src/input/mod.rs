@@ -1,0 +1,150 @@
+//! Reading documents: text files and directories, JSONL and CSV records, standard input.
+//!
+//! Every input unit becomes a [`Record`]: a document, or an error naming the file and line, so a
+//! run never loses a record silently. Record formats also keep the raw record so `filter` can
+//! write it back unchanged.
+
+mod html;
+mod records;
+mod walk;
+
+pub use html::extract_main_text;
+pub use records::{RecordReader, RecordReaders};
+pub use walk::{SkippedFile, expand_paths, format_of};
+
+use crate::document::{Document, Origin};
+
+/// The format of an input, chosen by extension or by `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// Decide by file extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.csv` CSV, `.html`/`.htm`
+    /// HTML, `.txt`/`.md` text); standard input is sniffed (`{` first means JSONL).
+    #[default]
+    Auto,
+    /// One document per file.
+    Text,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// One HTML page per file; the main content is extracted.
+    Html,
+}
+
+/// Field names of record formats, and other reading settings.
+#[derive(Debug, Clone)]
+pub struct InputConfig {
+    /// Forced format, or `Auto`.
+    pub format: InputFormat,
+    /// Field holding the record id (default `id`); missing ids become `FILE:LINE`.
+    pub id_field: String,
+    /// Field holding the text (default `text`).
+    pub text_field: String,
+    /// Field holding an HTML page to extract text from, used when the text field is absent
+    /// (default `html`).
+    pub html_field: String,
+    /// Field naming the source (default `source`).
+    pub source_field: String,
+    /// Field holding the URL whose host is the source when there is no source field (default `url`).
+    pub url_field: String,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            format: InputFormat::Auto,
+            id_field: "id".into(),
+            text_field: "text".into(),
+            html_field: "html".into(),
+            source_field: "source".into(),
+            url_field: "url".into(),
+        }
+    }
+}
+
+/// The raw form of a record, for writing it back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Raw {
+    /// A JSONL line, without its line terminator.
+    Json(Vec<u8>),
+    /// A CSV record's fields.
+    Csv(csv::ByteRecord),
+    /// A whole file (text or HTML); nothing to write back.
+    File,
+}
+
+/// A record that could not become a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// Where it is.
+    pub origin: Origin,
+    /// Its id, when one could be read.
+    pub id: Option<String>,
+    /// Its source, when one could be read.
+    pub source: Option<String>,
+    /// What is wrong.
+    pub msg: String,
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.msg)
+    }
+}
+
+/// One input unit: a document or an error, plus its raw form.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The document, or why there is none.
+    pub doc: Result<Document, RecordError>,
+    /// The raw record.
+    pub raw: Raw,
+}
+
+/// The host of a URL ("https://www.example.com/a" -> "www.example.com"), if it has one.
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url.trim().split_once("://").map(|(_, r)| r)?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// Decodes bytes as UTF-8, replacing invalid sequences; the flag says whether any were replaced.
+pub fn decode_lossy(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }
+}
+
+/// Warning text for lossily decoded input.
+pub const LOSSY_WARNING: &str = "invalid UTF-8 decoded lossily";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            url_host("https://www.example.com/a/b?c"),
+            Some("www.example.com")
+        );
+        assert_eq!(url_host("http://user@host.org:8080"), Some("host.org"));
+        assert_eq!(url_host("example.com/page"), None);
+        assert_eq!(url_host("https://"), None);
+    }
+
+    #[test]
+    fn lossy() {
+        assert_eq!(decode_lossy(b"ok".to_vec()), ("ok".to_string(), false));
+        let (s, bad) = decode_lossy(vec![b'a', 0xff, b'b']);
+        assert!(bad);
+        assert_eq!(s, "a\u{fffd}b");
+    }
+}

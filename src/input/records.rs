@@ -1,0 +1,604 @@
+//! Streaming readers that turn one input file into [`Record`]s.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::walk::format_of;
+use super::{
+    InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host,
+};
+use crate::document::{Document, Origin};
+
+/// Bytes sniffed for NUL to call a text file binary.
+const BINARY_SNIFF: usize = 8192;
+
+enum State {
+    /// Not opened yet.
+    Pending,
+    Jsonl {
+        reader: Box<dyn BufRead + Send>,
+        line: u64,
+        buf: Vec<u8>,
+    },
+    Csv {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        cols: CsvColumns,
+        width: usize,
+    },
+    Done,
+}
+
+struct CsvColumns {
+    id: Option<usize>,
+    text: Option<usize>,
+    html: Option<usize>,
+    source: Option<usize>,
+    url: Option<usize>,
+}
+
+/// Reads the records of one input file (or standard input for `-`).
+pub struct RecordReader {
+    path: PathBuf,
+    file: String,
+    parent: String,
+    cfg: Arc<InputConfig>,
+    state: State,
+}
+
+impl RecordReader {
+    /// A reader for `path`; nothing is opened until the first record is asked for.
+    pub fn new(path: &Path, cfg: Arc<InputConfig>) -> Self {
+        let file = path.display().to_string();
+        let parent = if file == "-" {
+            "-".to_string()
+        } else {
+            path.parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| ".".to_string())
+        };
+        RecordReader {
+            path: path.to_path_buf(),
+            file,
+            parent,
+            cfg,
+            state: State::Pending,
+        }
+    }
+
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            file: self.file.clone(),
+            line,
+        }
+    }
+
+    fn error(
+        &self,
+        line: u64,
+        id: Option<String>,
+        source: Option<String>,
+        msg: impl Into<String>,
+        raw: Raw,
+    ) -> Record {
+        Record {
+            doc: Err(RecordError {
+                origin: self.origin(line),
+                id,
+                source,
+                msg: msg.into(),
+            }),
+            raw,
+        }
+    }
+
+    fn open(&mut self) -> Option<Record> {
+        let stdin = self.file == "-";
+        let mut reader: Box<dyn BufRead + Send> = if stdin {
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
+        } else {
+            match File::open(&self.path) {
+                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.state = State::Done;
+                    return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
+                }
+            }
+        };
+        let mut format = self.cfg.format;
+        if format == InputFormat::Auto {
+            format = if stdin {
+                match sniff_first_byte(&mut reader) {
+                    Ok(Some(b'{')) => InputFormat::Jsonl,
+                    Ok(_) => InputFormat::Text,
+                    Err(e) => {
+                        self.state = State::Done;
+                        return Some(self.error(
+                            0,
+                            None,
+                            None,
+                            format!("cannot read: {e}"),
+                            Raw::File,
+                        ));
+                    }
+                }
+            } else {
+                format_of(&self.path).unwrap_or(InputFormat::Text)
+            };
+        }
+        match format {
+            InputFormat::Jsonl => {
+                self.state = State::Jsonl {
+                    reader,
+                    line: 0,
+                    buf: Vec::new(),
+                };
+                None
+            }
+            InputFormat::Csv => {
+                let mut rdr = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .has_headers(true)
+                    .from_reader(Box::new(reader) as Box<dyn Read + Send>);
+                let headers = match rdr.byte_headers() {
+                    Ok(h) => h.clone(),
+                    Err(e) => {
+                        self.state = State::Done;
+                        return Some(self.error(
+                            1,
+                            None,
+                            None,
+                            format!("cannot read CSV header: {e}"),
+                            Raw::File,
+                        ));
+                    }
+                };
+                let find = |name: &str| {
+                    headers.iter().position(|h| {
+                        let h = String::from_utf8_lossy(h);
+                        h.trim_start_matches('\u{feff}').trim() == name
+                    })
+                };
+                let cols = CsvColumns {
+                    id: find(&self.cfg.id_field),
+                    text: find(&self.cfg.text_field),
+                    html: find(&self.cfg.html_field),
+                    source: find(&self.cfg.source_field),
+                    url: find(&self.cfg.url_field),
+                };
+                if headers.is_empty() {
+                    self.state = State::Done;
+                    return Some(self.error(0, None, None, "empty file", Raw::File));
+                }
+                self.state = State::Csv {
+                    reader: rdr,
+                    cols,
+                    width: headers.len(),
+                };
+                None
+            }
+            InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
+                self.state = State::Done;
+                let mut bytes = Vec::new();
+                if let Err(e) = reader.read_to_end(&mut bytes) {
+                    return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
+                }
+                Some(self.whole_file(bytes, format == InputFormat::Html))
+            }
+        }
+    }
+
+    fn whole_file(&self, bytes: Vec<u8>, html: bool) -> Record {
+        let id = self.file.clone();
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return self.error(
+                0,
+                Some(id),
+                Some(self.parent.clone()),
+                "empty file",
+                Raw::File,
+            );
+        }
+        if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+            return self.error(
+                0,
+                Some(id),
+                Some(self.parent.clone()),
+                "binary file (NUL bytes), not text",
+                Raw::File,
+            );
+        }
+        let (mut text, lossy) = decode_lossy(bytes);
+        if html {
+            match super::html::extract_main_text(&text) {
+                Ok(t) => text = t,
+                Err(e) => {
+                    return self.error(
+                        0,
+                        Some(id),
+                        Some(self.parent.clone()),
+                        format!("HTML: {e}"),
+                        Raw::File,
+                    );
+                }
+            }
+        }
+        let mut doc = Document {
+            id,
+            source: self.parent.clone(),
+            text,
+            origin: self.origin(0),
+            warnings: Vec::new(),
+        };
+        if lossy {
+            doc.warnings.push(LOSSY_WARNING.to_string());
+        }
+        Record {
+            doc: Ok(doc),
+            raw: Raw::File,
+        }
+    }
+
+    fn next_jsonl(&mut self) -> Option<Record> {
+        loop {
+            let State::Jsonl { reader, line, buf } = &mut self.state else {
+                return None;
+            };
+            buf.clear();
+            *line += 1;
+            let n = *line;
+            match reader.read_until(b'\n', buf) {
+                Ok(0) => {
+                    self.state = State::Done;
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.state = State::Done;
+                    return Some(self.error(n, None, None, format!("cannot read: {e}"), Raw::File));
+                }
+            }
+            while matches!(buf.last(), Some(b'\n' | b'\r')) {
+                buf.pop();
+            }
+            if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            let raw_bytes = std::mem::take(buf);
+            return Some(self.parse_json(n, raw_bytes));
+        }
+    }
+
+    fn parse_json(&self, n: u64, raw_bytes: Vec<u8>) -> Record {
+        let (line_text, lossy) = match std::str::from_utf8(&raw_bytes) {
+            Ok(_) => (None, false),
+            Err(_) => (Some(String::from_utf8_lossy(&raw_bytes).into_owned()), true),
+        };
+        let parsed: Result<Value, _> = match &line_text {
+            Some(t) => serde_json::from_str(t),
+            None => serde_json::from_slice(&raw_bytes),
+        };
+        let raw = Raw::Json(raw_bytes);
+        let obj = match parsed {
+            Ok(Value::Object(m)) => m,
+            Ok(_) => return self.error(n, None, None, "not a JSON object", raw),
+            Err(e) => return self.error(n, None, None, format!("malformed JSON: {e}"), raw),
+        };
+        let cfg = &self.cfg;
+        let get_str = |name: &str| -> Option<String> {
+            match obj.get(name)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(x) => Some(x.to_string()),
+                _ => None,
+            }
+        };
+        let id = get_str(&cfg.id_field).unwrap_or_else(|| format!("{}:{}", self.file, n));
+        let source = get_str(&cfg.source_field)
+            .filter(|s| !s.is_empty())
+            .or_else(|| get_str(&cfg.url_field).and_then(|u| url_host(&u).map(str::to_string)))
+            .unwrap_or_else(|| self.parent.clone());
+        let text = match (obj.get(&cfg.text_field), obj.get(&cfg.html_field)) {
+            (Some(Value::String(t)), _) => t.clone(),
+            (Some(v), _) if !v.is_null() => {
+                return self.error(
+                    n,
+                    Some(id),
+                    Some(source),
+                    format!("field '{}' is not a string", cfg.text_field),
+                    raw,
+                );
+            }
+            (_, Some(Value::String(h))) => match super::html::extract_main_text(h) {
+                Ok(t) => t,
+                Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), raw),
+            },
+            _ => {
+                return self.error(
+                    n,
+                    Some(id),
+                    Some(source),
+                    format!("missing text field '{}'", cfg.text_field),
+                    raw,
+                );
+            }
+        };
+        let mut doc = Document {
+            id,
+            source,
+            text,
+            origin: self.origin(n),
+            warnings: Vec::new(),
+        };
+        if lossy {
+            doc.warnings.push(LOSSY_WARNING.to_string());
+        }
+        Record { doc: Ok(doc), raw }
+    }
+
+    fn next_csv(&mut self) -> Option<Record> {
+        let State::Csv {
+            reader,
+            cols,
+            width,
+        } = &mut self.state
+        else {
+            return None;
+        };
+        let mut rec = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => {
+                self.state = State::Done;
+                None
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                self.state = State::Done;
+                Some(self.error(line, None, None, format!("CSV: {e}"), Raw::File))
+            }
+            Ok(true) => {
+                let n = rec.position().map_or(0, |p| p.line());
+                let width = *width;
+                let field = |i: Option<usize>| -> Option<(String, bool)> {
+                    let b = rec.get(i?)?;
+                    Some(decode_lossy(b.to_vec()))
+                };
+                let (id, source) = (field(cols.id), field(cols.source));
+                let url = field(cols.url);
+                let text = field(cols.text);
+                let html = field(cols.html);
+                let id = id
+                    .map(|x| x.0)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("{}:{}", self.file, n));
+                let source = source
+                    .map(|x| x.0)
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| url.and_then(|(u, _)| url_host(&u).map(str::to_string)))
+                    .unwrap_or_else(|| self.parent.clone());
+                if rec.len() != width {
+                    let msg = format!("ragged row: {} fields, header has {}", rec.len(), width);
+                    return Some(self.error(n, Some(id), Some(source), msg, Raw::Csv(rec)));
+                }
+                let (text, lossy) = match (text, html) {
+                    (Some(t), _) if cols.text.is_some() => t,
+                    (_, Some((h, lossy))) => match super::html::extract_main_text(&h) {
+                        Ok(t) => (t, lossy),
+                        Err(e) => {
+                            return Some(self.error(
+                                n,
+                                Some(id),
+                                Some(source),
+                                format!("HTML: {e}"),
+                                Raw::Csv(rec),
+                            ));
+                        }
+                    },
+                    _ => {
+                        let msg = format!("missing text field '{}'", self.cfg.text_field);
+                        return Some(self.error(n, Some(id), Some(source), msg, Raw::Csv(rec)));
+                    }
+                };
+                let mut doc = Document {
+                    id,
+                    source,
+                    text,
+                    origin: self.origin(n),
+                    warnings: Vec::new(),
+                };
+                if lossy {
+                    doc.warnings.push(LOSSY_WARNING.to_string());
+                }
+                Some(Record {
+                    doc: Ok(doc),
+                    raw: Raw::Csv(rec),
+                })
+            }
+        }
+    }
+
+    /// The CSV header of this input, once the first record has been read (CSV only).
+    pub fn csv_headers(&mut self) -> Option<csv::ByteRecord> {
+        match &mut self.state {
+            State::Csv { reader, .. } => reader.byte_headers().ok().cloned(),
+            _ => None,
+        }
+    }
+}
+
+fn sniff_first_byte(r: &mut Box<dyn BufRead + Send>) -> std::io::Result<Option<u8>> {
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => return Ok(Some(buf[i])),
+            None => {
+                // Whitespace only so far: it is not content, but keep it out of a JSONL parse
+                // only if the format turns out to be JSONL; text keeps it (harmless).
+                let n = buf.len();
+                r.consume(n);
+            }
+        }
+    }
+}
+
+impl Iterator for RecordReader {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            match self.state {
+                State::Pending => {
+                    if let Some(r) = self.open() {
+                        return Some(r);
+                    }
+                }
+                State::Jsonl { .. } => return self.next_jsonl(),
+                State::Csv { .. } => return self.next_csv(),
+                State::Done => return None,
+            }
+        }
+    }
+}
+
+/// Records of several inputs, one after another.
+pub struct RecordReaders {
+    files: std::vec::IntoIter<PathBuf>,
+    cfg: Arc<InputConfig>,
+    current: Option<RecordReader>,
+}
+
+impl RecordReaders {
+    /// Reads `files` in order with the given settings.
+    pub fn new(files: Vec<PathBuf>, cfg: InputConfig) -> Self {
+        RecordReaders {
+            files: files.into_iter(),
+            cfg: Arc::new(cfg),
+            current: None,
+        }
+    }
+}
+
+impl Iterator for RecordReaders {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(r) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(r);
+            }
+            let path = self.files.next()?;
+            self.current = Some(RecordReader::new(&path, self.cfg.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str, content: &[u8]) -> Vec<Record> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        RecordReader::new(&p, Arc::new(InputConfig::default())).collect()
+    }
+
+    #[test]
+    fn jsonl_records_and_errors_keep_line_numbers() {
+        let recs = read(
+            "feed.jsonl",
+            b"{\"id\":\"a\",\"text\":\"hello\",\"url\":\"https://x.org/1\"}\n\nnot json\n{\"id\":7,\"body\":\"x\"}\n[1]\n",
+        );
+        assert_eq!(recs.len(), 4);
+        let a = recs[0].doc.as_ref().unwrap();
+        assert_eq!(
+            (a.id.as_str(), a.source.as_str(), a.origin.line),
+            ("a", "x.org", 1)
+        );
+        let e = recs[1].doc.as_ref().unwrap_err();
+        assert_eq!(e.origin.line, 3);
+        assert!(e.msg.contains("malformed JSON"));
+        let e = recs[2].doc.as_ref().unwrap_err();
+        assert_eq!((e.origin.line, e.id.as_deref()), (4, Some("7")));
+        assert!(e.msg.contains("missing text field 'text'"));
+        assert!(
+            recs[3]
+                .doc
+                .as_ref()
+                .unwrap_err()
+                .msg
+                .contains("not a JSON object")
+        );
+        assert_eq!(
+            recs[0].raw,
+            Raw::Json(b"{\"id\":\"a\",\"text\":\"hello\",\"url\":\"https://x.org/1\"}".to_vec())
+        );
+    }
+
+    #[test]
+    fn csv_ragged_rows_are_errors_and_reading_continues() {
+        let recs = read(
+            "feed.csv",
+            b"id,text,source\na,hello world,s1\nb,only two\nc,\"multi\nline\",s2\n",
+        );
+        assert_eq!(recs.len(), 3);
+        assert!(recs[0].doc.is_ok());
+        let e = recs[1].doc.as_ref().unwrap_err();
+        assert_eq!(e.origin.line, 3);
+        assert!(e.msg.contains("ragged row"));
+        let c = recs[2].doc.as_ref().unwrap();
+        assert_eq!((c.text.as_str(), c.source.as_str()), ("multi\nline", "s2"));
+    }
+
+    #[test]
+    fn text_files_empty_binary_lossy() {
+        assert!(
+            read("e.txt", b"  \n")
+                .first()
+                .unwrap()
+                .doc
+                .as_ref()
+                .unwrap_err()
+                .msg
+                .contains("empty")
+        );
+        assert!(
+            read("b.txt", b"ab\0cd")
+                .first()
+                .unwrap()
+                .doc
+                .as_ref()
+                .unwrap_err()
+                .msg
+                .contains("binary")
+        );
+        let r = read("l.txt", b"caf\xe9 ok");
+        let d = r[0].doc.as_ref().unwrap();
+        assert_eq!(d.warnings, [LOSSY_WARNING]);
+        assert_eq!(d.origin.line, 0);
+    }
+
+    #[test]
+    fn unreadable_path_is_one_error_record() {
+        let recs: Vec<_> = RecordReader::new(
+            Path::new("/nonexistent/x.txt"),
+            Arc::new(InputConfig::default()),
+        )
+        .collect();
+        assert_eq!(recs.len(), 1);
+        assert!(
+            recs[0]
+                .doc
+                .as_ref()
+                .unwrap_err()
+                .msg
+                .contains("cannot read")
+        );
+    }
+}

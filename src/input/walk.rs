@@ -1,0 +1,100 @@
+//! Expanding command-line paths into input files.
+
+use std::path::{Path, PathBuf};
+
+use super::InputFormat;
+use crate::error::{Error, Result};
+
+/// A file found under a directory that is not a document and was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The file.
+    pub path: PathBuf,
+}
+
+/// The format a file is read as, from its extension; `None` when it is not an input.
+pub fn format_of(path: &Path) -> Option<InputFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "md" | "text" => Some(InputFormat::Text),
+        "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+        "csv" => Some(InputFormat::Csv),
+        "html" | "htm" | "xhtml" => Some(InputFormat::Html),
+        _ => None,
+    }
+}
+
+/// Expands paths: files are kept as given (whatever their extension, they were asked for),
+/// directories are walked recursively in sorted order keeping files with a known extension.
+/// Returns the inputs and the skipped files. `-` stands for standard input.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            files.push(p.clone());
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+        if meta.is_dir() {
+            walk(p, &mut files, &mut skipped)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok((files, skipped))
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, files, skipped)?,
+            Ok(_) if format_of(&path).is_some() => files.push(path),
+            // Unreadable entries are kept so that reading them reports the error.
+            Err(_) => files.push(path),
+            Ok(_) => skipped.push(SkippedFile { path }),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_sorted_and_skips_unknown() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::fs::write(d.path().join("b.txt"), "x").unwrap();
+        std::fs::write(d.path().join("a.md"), "x").unwrap();
+        std::fs::write(d.path().join("sub/c.jsonl"), "").unwrap();
+        std::fs::write(d.path().join("img.png"), "x").unwrap();
+        std::fs::write(d.path().join(".hidden.txt"), "x").unwrap();
+        let (files, skipped) = expand_paths(&[d.path().to_path_buf()]).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.strip_prefix(d.path()).unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [PathBuf::from("a.md"), "b.txt".into(), "sub/c.jsonl".into()]
+        );
+        assert_eq!(skipped.len(), 1);
+    }
+
+    #[test]
+    fn missing_path_is_an_error() {
+        assert!(expand_paths(&[PathBuf::from("/nonexistent/xyz")]).is_err());
+    }
+}

@@ -1,0 +1,417 @@
+//! The per-batch pipeline: classify lines, tokenise content, compute every feature family, score.
+//!
+//! A batch is scored in parallel with rayon; results come back in input order, so output does
+//! not depend on the thread count.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::document::{DocView, Document, Origin};
+use crate::features::boilerplate::{self, LineClass, LineInfo, RepeatIndex};
+use crate::features::consensus::{self, ClusterInfo};
+use crate::features::{Evidence, Family, FamilyOutput, Feature, entities, fluency};
+use crate::input::RecordError;
+use crate::model::Model;
+use crate::score::{Scored, Scorer};
+use crate::segment::{self, SentenceSpan};
+use crate::tokenize::{Token, tokenize_into};
+
+/// Pipeline settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Documents with fewer content words get no score (reason "too short").
+    pub min_words: usize,
+    /// Evidence items kept per family in a report.
+    pub evidence_per_family: usize,
+    /// Compare versions of the same story within a batch (story clusters).
+    pub clusters: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_words: 15,
+            evidence_per_family: 4,
+            clusters: true,
+        }
+    }
+}
+
+/// Why a document has no score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", content = "reason", rename_all = "lowercase")]
+pub enum Status {
+    /// Scored.
+    Scored,
+    /// Read fine but not scorable (too short, not English); not a failure.
+    Unscored(String),
+    /// The record could not be read; a failure.
+    Error(String),
+}
+
+/// A piece of evidence with the text it points at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRow {
+    /// The evidence.
+    #[serde(flatten)]
+    pub evidence: Evidence,
+    /// The span's text (whitespace folded, long spans shortened).
+    pub text: String,
+}
+
+/// Everything known about one document after scoring: what reports are made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Position in the input (0-based), the tie-breaker of every ordering.
+    pub seq: u64,
+    /// Document id.
+    pub id: String,
+    /// Source it rolls up under.
+    pub source: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Scored, unscored (with reason) or error (with message).
+    pub status: Status,
+    /// Score, verdict, sub-scores and contributions, when scored.
+    pub scored: Option<Scored>,
+    /// Every feature of every family.
+    pub features: Vec<Feature>,
+    /// Top evidence per family, strongest first.
+    pub evidence: Vec<EvidenceRow>,
+    /// Words in content lines.
+    pub words: usize,
+    /// Share of non-blank characters in boilerplate lines.
+    pub boilerplate_ratio: Option<f64>,
+    /// Language of the content (ISO 639-3), when identified.
+    pub language: Option<&'static str>,
+    /// The story cluster the document belongs to, if any.
+    pub cluster: Option<ClusterInfo>,
+    /// Input warnings (e.g. lossy UTF-8).
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The score, when scored.
+    pub fn score(&self) -> Option<f64> {
+        self.scored.as_ref().map(|s| s.score)
+    }
+
+    /// An error report for a record that could not be read.
+    pub fn from_error(seq: u64, e: &RecordError) -> Report {
+        Report {
+            seq,
+            id: e.id.clone().unwrap_or_else(|| e.origin.to_string()),
+            source: e.source.clone().unwrap_or_default(),
+            origin: e.origin.clone(),
+            status: Status::Error(e.msg.clone()),
+            scored: None,
+            features: Vec::new(),
+            evidence: Vec::new(),
+            words: 0,
+            boilerplate_ratio: None,
+            language: None,
+            cluster: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A document with its lines classified, content tokenised and every family computed: what
+/// `explain` shows in full.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Every line with its class and reason.
+    pub lines: Vec<LineInfo>,
+    /// Content tokens.
+    pub tokens: Vec<Token>,
+    /// Sentences over `tokens`.
+    pub sentences: Vec<SentenceSpan>,
+    /// Language of the content.
+    pub language: Option<&'static str>,
+    /// Per family output (features and all evidence).
+    pub families: Vec<(Family, FamilyOutput)>,
+    /// Words in content lines.
+    pub words: usize,
+    /// The story cluster, when the batch had other versions of the story.
+    pub cluster: Option<ClusterInfo>,
+}
+
+impl Analysis {
+    /// The prepared view of `text` for the feature families.
+    pub fn view<'a>(&'a self, text: &'a str) -> DocView<'a> {
+        DocView {
+            text,
+            lines: &self.lines,
+            tokens: &self.tokens,
+            sentences: &self.sentences,
+        }
+    }
+
+    /// All features of all families.
+    pub fn features(&self) -> impl Iterator<Item = &Feature> {
+        self.families.iter().flat_map(|(_, o)| o.features.iter())
+    }
+
+    /// All evidence of all families.
+    pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
+        self.families.iter().flat_map(|(_, o)| o.evidence.iter())
+    }
+}
+
+/// The scoring engine: a reference model, a scorer and settings. `Send + Sync`.
+pub struct Engine<'m> {
+    model: &'m Model,
+    scorer: Scorer,
+    opts: Options,
+}
+
+impl<'m> Engine<'m> {
+    /// An engine over `model` and `scorer`.
+    pub fn new(model: &'m Model, scorer: Scorer, opts: Options) -> Self {
+        Engine {
+            model,
+            scorer,
+            opts,
+        }
+    }
+
+    /// The scorer.
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
+    }
+
+    /// The settings.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Classifies, tokenises and computes the per-document families of one document.
+    pub fn analyze(&self, doc: &Document, repeats: &RepeatIndex) -> Analysis {
+        let text = doc.text.as_str();
+        let classified = boilerplate::classify(text, &doc.source, repeats);
+        let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+        let mut buf = Vec::new();
+        for line in classified
+            .lines
+            .iter()
+            .filter(|l| l.class == LineClass::Content)
+        {
+            tokenize_into(
+                &text[line.span.start..line.span.end],
+                line.span.start,
+                &mut buf,
+            );
+            tokens.extend_from_slice(&buf);
+        }
+        let sentences = segment::sentences(text, &tokens);
+        let words = tokens.iter().filter(|t| t.is_wordlike()).count();
+        let mut a = Analysis {
+            lines: classified.lines,
+            tokens,
+            sentences,
+            language: classified.language,
+            families: Vec::with_capacity(4),
+            words,
+            cluster: None,
+        };
+        let view = a.view(text);
+        let flu = fluency::analyze(self.model, &view);
+        let ent = entities::analyze(self.model, &view);
+        a.families.push((Family::Fluency, flu));
+        a.families.push((Family::Entities, ent));
+        a.families.push((Family::Boilerplate, classified.output));
+        a
+    }
+
+    fn unscorable(&self, a: &Analysis) -> Option<String> {
+        if let Some(lang) = a.language
+            && lang != "eng"
+        {
+            return Some(format!("not English (language {lang})"));
+        }
+        if a.words < self.opts.min_words {
+            return Some(format!(
+                "too short: {} content words (minimum {})",
+                a.words, self.opts.min_words
+            ));
+        }
+        None
+    }
+
+    /// Scores one batch of records (documents or read errors), in parallel, returning reports in
+    /// input order. `first_seq` numbers the batch's first record.
+    pub fn score_batch(
+        &self,
+        records: Vec<Result<Document, RecordError>>,
+        first_seq: u64,
+    ) -> Vec<Report> {
+        let docs: Vec<&Document> = records.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let repeats = RepeatIndex::build(docs.iter().map(|d| (d.source.as_str(), d.text.as_str())));
+        let mut analyses: Vec<Option<Analysis>> = records
+            .par_iter()
+            .map(|r| r.as_ref().ok().map(|d| self.analyze(d, &repeats)))
+            .collect();
+        if self.opts.clusters {
+            let inputs: Vec<Option<consensus::Member<'_>>> = records
+                .iter()
+                .zip(&analyses)
+                .map(|(r, a)| match (r, a) {
+                    (Ok(d), Some(a)) if self.unscorable(a).is_none() => Some(consensus::Member {
+                        text: &d.text,
+                        tokens: &a.tokens,
+                        sentences: &a.sentences,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let results = consensus::analyze_batch(self.model, &inputs);
+            for (a, res) in analyses.iter_mut().zip(results) {
+                if let (Some(a), Some(out)) = (a.as_mut(), res) {
+                    a.families.push((Family::Consensus, out.output));
+                    a.cluster = out.cluster;
+                }
+            }
+        }
+        records
+            .into_par_iter()
+            .zip(analyses)
+            .enumerate()
+            .map(|(i, (r, a))| {
+                let seq = first_seq + i as u64;
+                match (r, a) {
+                    (Ok(d), Some(a)) => self.report(seq, &d, &a),
+                    (Err(e), _) => Report::from_error(seq, &e),
+                    (Ok(d), None) => Report::from_error(
+                        seq,
+                        &RecordError {
+                            origin: d.origin,
+                            id: Some(d.id),
+                            source: Some(d.source),
+                            msg: "not analysed".into(),
+                        },
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// Builds the report of an analysed document.
+    pub fn report(&self, seq: u64, doc: &Document, a: &Analysis) -> Report {
+        let boilerplate_ratio = a
+            .families
+            .iter()
+            .find(|(f, _)| *f == Family::Boilerplate)
+            .and_then(|(_, o)| o.get("boilerplate.ratio"));
+        let (status, scored) = match self.unscorable(a) {
+            Some(reason) => (Status::Unscored(reason), None),
+            None => (Status::Scored, Some(self.scorer.score(a.features()))),
+        };
+        let mut evidence = Vec::new();
+        let mut order: Vec<Family> = a.families.iter().map(|(f, _)| *f).collect();
+        if let Some(s) = &scored {
+            order.sort_by(|x, y| {
+                let cx = s.contributions.get(x).copied().unwrap_or(0.0);
+                let cy = s.contributions.get(y).copied().unwrap_or(0.0);
+                cy.total_cmp(&cx)
+            });
+        }
+        for fam in order {
+            let Some((_, out)) = a.families.iter().find(|(f, _)| *f == fam) else {
+                continue;
+            };
+            let mut ev: Vec<&Evidence> = out.evidence.iter().collect();
+            ev.sort_by(|x, y| {
+                y.strength
+                    .total_cmp(&x.strength)
+                    .then(x.start.cmp(&y.start))
+            });
+            for e in ev.into_iter().take(self.opts.evidence_per_family) {
+                evidence.push(EvidenceRow {
+                    evidence: e.clone(),
+                    text: snippet(&doc.text, e.start, e.end),
+                });
+            }
+        }
+        Report {
+            seq,
+            id: doc.id.clone(),
+            source: doc.source.clone(),
+            origin: doc.origin.clone(),
+            status,
+            scored,
+            features: a.features().copied().collect(),
+            evidence,
+            words: a.words,
+            boilerplate_ratio,
+            language: a.language,
+            cluster: a.cluster.clone(),
+            warnings: doc.warnings.clone(),
+        }
+    }
+}
+
+/// Maximum characters of an evidence snippet.
+const SNIPPET_CHARS: usize = 80;
+
+/// The text of `start..end` with whitespace folded and at most [`SNIPPET_CHARS`] characters.
+pub fn snippet(text: &str, start: usize, end: usize) -> String {
+    let s = text.get(start..end.min(text.len())).unwrap_or("");
+    let mut out = String::new();
+    let mut n = 0;
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            n += 1;
+            space = false;
+        }
+        if n >= SNIPPET_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        n += 1;
+    }
+    out
+}
+
+/// Records scored per batch by default: large enough to keep both cores busy and to find story
+/// clusters, small enough to bound memory.
+pub const DEFAULT_BATCH: usize = 2048;
+
+impl Engine<'_> {
+    /// Streams `records` through the engine in batches of `batch` records, calling `each` with
+    /// every report and its raw record, in input order. Stops at the first error `each` returns.
+    pub fn run<I, E>(
+        &self,
+        records: I,
+        batch: usize,
+        mut each: impl FnMut(Report, crate::input::Raw) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        I: IntoIterator<Item = crate::input::Record>,
+    {
+        let mut iter = records.into_iter();
+        let mut seq = 0u64;
+        loop {
+            let mut docs = Vec::with_capacity(batch);
+            let mut raws = Vec::with_capacity(batch);
+            for r in iter.by_ref().take(batch.max(1)) {
+                docs.push(r.doc);
+                raws.push(r.raw);
+            }
+            if docs.is_empty() {
+                return Ok(());
+            }
+            let n = docs.len() as u64;
+            for (rep, raw) in self.score_batch(docs, seq).into_iter().zip(raws) {
+                each(rep, raw)?;
+            }
+            seq += n;
+        }
+    }
+}

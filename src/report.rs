@@ -1,0 +1,543 @@
+//! Reports: ranking, CSV / JSONL / table writers, and per-source roll-ups.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::features::Family;
+use crate::pipeline::{Report, Status};
+use crate::score::{Scorer, Verdict};
+
+/// Output format of `score` and `sources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// Comma-separated, header row, spreadsheet-safe.
+    #[default]
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// Aligned columns for a terminal.
+    Table,
+}
+
+/// Sorts reports most degraded first: scored by score (descending), then unscored, then errors;
+/// ties keep input order.
+pub fn rank(reports: &mut [Report]) {
+    reports.sort_by(|a, b| {
+        let key = |r: &Report| match (&r.status, r.score()) {
+            (Status::Scored, Some(_)) => 0,
+            (Status::Unscored(_), _) => 1,
+            _ => 2,
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| {
+                b.score()
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.score().unwrap_or(0.0))
+            })
+            .then(a.seq.cmp(&b.seq))
+    });
+}
+
+/// Cells that a spreadsheet would run as a formula get a leading apostrophe.
+pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+fn fmt_num(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v:.digits$}"),
+        _ => String::new(),
+    }
+}
+
+fn status_text(r: &Report) -> String {
+    match &r.status {
+        Status::Scored => String::new(),
+        Status::Unscored(why) => format!("not scored: {why}"),
+        Status::Error(msg) => format!("{}: {msg}", r.origin),
+    }
+}
+
+/// Evidence as short quoted snippets: `"A.S." (acronym-near-miss -> U.S.)`.
+pub fn evidence_summary(r: &Report, max: usize) -> String {
+    let mut parts = Vec::new();
+    for e in r.evidence.iter().take(max) {
+        let mut s = format!("\"{}\" ({}", e.text, e.evidence.kind);
+        if let Some(sug) = &e.evidence.suggestion {
+            s.push_str(&format!(" -> {sug}"));
+        }
+        s.push(')');
+        parts.push(s);
+    }
+    parts.join(" | ")
+}
+
+/// Writes ranked reports as CSV, JSONL or a table.
+pub struct ReportWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    feature_names: Vec<String>,
+    rank: u64,
+    header_done: bool,
+}
+
+impl<W: Write> ReportWriter<W> {
+    /// A writer; the main feature columns are the features the scorer weighs.
+    pub fn new(out: W, format: OutputFormat, scorer: &Scorer) -> Self {
+        let mut feature_names: Vec<String> = scorer
+            .weights()
+            .features
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        feature_names.sort();
+        ReportWriter {
+            out,
+            format,
+            feature_names,
+            rank: 0,
+            header_done: false,
+        }
+    }
+
+    fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = ["rank", "id", "source", "score", "verdict"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        h.extend(Family::ALL.iter().map(|f| f.name().to_string()));
+        h.extend(self.feature_names.iter().cloned());
+        h.extend(
+            [
+                "cluster_id",
+                "cluster_size",
+                "consensus_deviation",
+                "likely_original",
+                "words",
+                "language",
+                "evidence",
+                "error",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        h
+    }
+
+    fn cells(&self, r: &Report, rank: Option<u64>) -> Vec<String> {
+        let s = r.scored.as_ref();
+        let mut c = vec![
+            rank.map(|x| x.to_string()).unwrap_or_default(),
+            r.id.clone(),
+            r.source.clone(),
+            fmt_num(s.map(|s| s.score), 2),
+            s.map(|s| s.verdict.name().to_string()).unwrap_or_default(),
+        ];
+        for f in Family::ALL {
+            c.push(fmt_num(s.and_then(|s| s.subscores.get(&f).copied()), 2));
+        }
+        for name in &self.feature_names {
+            let v = r
+                .features
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| f.value);
+            c.push(fmt_num(v, 4));
+        }
+        let cl = r.cluster.as_ref();
+        c.push(cl.map(|c| c.id.clone()).unwrap_or_default());
+        c.push(cl.map(|c| c.size.to_string()).unwrap_or_default());
+        c.push(fmt_num(cl.map(|c| c.deviation), 4));
+        c.push(
+            cl.map(|c| c.likely_original.to_string())
+                .unwrap_or_default(),
+        );
+        c.push(r.words.to_string());
+        c.push(r.language.unwrap_or("").to_string());
+        c.push(evidence_summary(r, 3));
+        c.push(status_text(r));
+        c
+    }
+
+    /// Writes one report; call in ranked order.
+    pub fn write(&mut self, r: &Report) -> io::Result<()> {
+        let rank = if r.scored.is_some() {
+            self.rank += 1;
+            Some(self.rank)
+        } else {
+            None
+        };
+        match self.format {
+            OutputFormat::Csv => self.write_csv(r, rank),
+            OutputFormat::Jsonl => {
+                let row = JsonRow::new(r, rank);
+                serde_json::to_writer(&mut self.out, &row)?;
+                self.out.write_all(b"\n")
+            }
+            OutputFormat::Table => self.write_table(r, rank),
+        }
+    }
+
+    fn write_csv(&mut self, r: &Report, rank: Option<u64>) -> io::Result<()> {
+        if !self.header_done {
+            self.header_done = true;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(self.header())?;
+            self.out
+                .write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        let cells = self.cells(r, rank);
+        let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
+        let n = cells.len();
+        for (i, cell) in cells.iter().enumerate() {
+            // id and source stay as they are unless they would run as formulas; free text is made safe.
+            let safe = if i >= n - 2 || i == 1 || i == 2 {
+                spreadsheet_safe(cell)
+            } else {
+                cell.as_str().into()
+            };
+            buf.write_field(safe.as_ref())?;
+        }
+        buf.write_record(None::<&[u8]>)?;
+        self.out
+            .write_all(&buf.into_inner().map_err(|e| e.into_error())?)
+    }
+
+    fn write_table(&mut self, r: &Report, rank: Option<u64>) -> io::Result<()> {
+        if !self.header_done {
+            self.header_done = true;
+            writeln!(
+                self.out,
+                "{:>5}  {:>6}  {:<8}  {:<32}  {:<18}  {:>6}  evidence / reason",
+                "rank", "score", "verdict", "id", "source", "words"
+            )?;
+        }
+        let s = r.scored.as_ref();
+        let tail = if r.scored.is_some() {
+            evidence_summary(r, 2)
+        } else {
+            status_text(r)
+        };
+        writeln!(
+            self.out,
+            "{:>5}  {:>6}  {:<8}  {:<32}  {:<18}  {:>6}  {}",
+            rank.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+            fmt_num(s.map(|s| s.score), 1),
+            s.map(|s| s.verdict.name()).unwrap_or("-"),
+            truncate(&r.id, 32),
+            truncate(&r.source, 18),
+            r.words,
+            truncate(&tail, 100)
+        )
+    }
+
+    /// Flushes and returns the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.header_done && self.format == OutputFormat::Csv {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(self.header())?;
+            self.out
+                .write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// One JSONL report row.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    rank: Option<u64>,
+    id: &'a str,
+    source: &'a str,
+    score: Option<f64>,
+    verdict: Option<Verdict>,
+    subscores: Option<&'a BTreeMap<Family, f64>>,
+    contributions: Option<&'a BTreeMap<Family, f64>>,
+    features: BTreeMap<&'a str, Option<f64>>,
+    evidence: &'a [crate::pipeline::EvidenceRow],
+    words: usize,
+    boilerplate_ratio: Option<f64>,
+    language: Option<&'a str>,
+    cluster: Option<&'a crate::features::consensus::ClusterInfo>,
+    file: &'a str,
+    line: u64,
+    #[serde(flatten)]
+    status: &'a Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
+}
+
+impl<'a> JsonRow<'a> {
+    fn new(r: &'a Report, rank: Option<u64>) -> Self {
+        let s = r.scored.as_ref();
+        JsonRow {
+            rank,
+            id: &r.id,
+            source: &r.source,
+            score: s.map(|s| s.score),
+            verdict: s.map(|s| s.verdict),
+            subscores: s.map(|s| &s.subscores),
+            contributions: s.map(|s| &s.contributions),
+            features: r.features.iter().map(|f| (f.name, f.value)).collect(),
+            evidence: &r.evidence,
+            words: r.words,
+            boilerplate_ratio: r.boilerplate_ratio,
+            language: r.language,
+            cluster: r.cluster.as_ref(),
+            file: &r.origin.file,
+            line: r.origin.line,
+            status: &r.status,
+            error: match &r.status {
+                Status::Error(m) => Some(format!("{}: {m}", r.origin)),
+                _ => None,
+            },
+            warnings: &r.warnings,
+        }
+    }
+}
+
+/// Running per-source totals.
+#[derive(Debug, Default, Clone)]
+struct SourceAcc {
+    documents: u64,
+    errors: u64,
+    unscored: u64,
+    scores: Vec<f32>,
+    flagged: u64,
+    garbled: u64,
+    boilerplate_sum: f64,
+    boilerplate_n: u64,
+}
+
+/// One row of the per-source roll-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    /// The source.
+    pub source: String,
+    /// Records read from it (including errors).
+    pub documents: u64,
+    /// Records scored.
+    pub scored: u64,
+    /// Records not scored (too short, not English).
+    pub unscored: u64,
+    /// Records that could not be read.
+    pub errors: u64,
+    /// Mean score of scored documents.
+    pub mean_score: Option<f64>,
+    /// Median score of scored documents.
+    pub median_score: Option<f64>,
+    /// Share of scored documents with verdict suspect or garbled.
+    pub flagged_share: Option<f64>,
+    /// Share of scored documents with verdict garbled.
+    pub garbled_share: Option<f64>,
+    /// Mean boilerplate ratio of readable documents.
+    pub mean_boilerplate: Option<f64>,
+}
+
+/// Per-source roll-up of reports. Memory: one float per scored document.
+#[derive(Debug, Default, Clone)]
+pub struct SourceRollup {
+    map: BTreeMap<String, SourceAcc>,
+}
+
+impl SourceRollup {
+    /// Adds one report.
+    pub fn add(&mut self, r: &Report) {
+        let a = self.map.entry(r.source.clone()).or_default();
+        a.documents += 1;
+        match &r.status {
+            Status::Error(_) => a.errors += 1,
+            Status::Unscored(_) => a.unscored += 1,
+            Status::Scored => {}
+        }
+        if let Some(s) = &r.scored {
+            a.scores.push(s.score as f32);
+            if s.verdict != Verdict::Clean {
+                a.flagged += 1;
+            }
+            if s.verdict == Verdict::Garbled {
+                a.garbled += 1;
+            }
+        }
+        if let Some(b) = r.boilerplate_ratio {
+            a.boilerplate_sum += b;
+            a.boilerplate_n += 1;
+        }
+    }
+
+    /// Mean score per source (sources with at least one scored document).
+    pub fn means(&self) -> BTreeMap<String, f64> {
+        self.map
+            .iter()
+            .filter(|(_, a)| !a.scores.is_empty())
+            .map(|(k, a)| {
+                (
+                    k.clone(),
+                    a.scores.iter().map(|&x| x as f64).sum::<f64>() / a.scores.len() as f64,
+                )
+            })
+            .collect()
+    }
+
+    /// Rows, worst source (highest mean score) first; sources with nothing scored last.
+    pub fn rows(&self) -> Vec<SourceRow> {
+        let mut rows: Vec<SourceRow> = self
+            .map
+            .iter()
+            .map(|(k, a)| {
+                let n = a.scores.len();
+                let mut sorted = a.scores.clone();
+                sorted.sort_by(f32::total_cmp);
+                let median = (n > 0).then(|| {
+                    if n % 2 == 1 {
+                        sorted[n / 2] as f64
+                    } else {
+                        (sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0
+                    }
+                });
+                let share = |x: u64| (n > 0).then(|| x as f64 / n as f64);
+                SourceRow {
+                    source: k.clone(),
+                    documents: a.documents,
+                    scored: n as u64,
+                    unscored: a.unscored,
+                    errors: a.errors,
+                    mean_score: (n > 0)
+                        .then(|| a.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64),
+                    median_score: median,
+                    flagged_share: share(a.flagged),
+                    garbled_share: share(a.garbled),
+                    mean_boilerplate: (a.boilerplate_n > 0)
+                        .then(|| a.boilerplate_sum / a.boilerplate_n as f64),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.mean_score
+                .is_some()
+                .cmp(&a.mean_score.is_some())
+                .then_with(|| {
+                    b.mean_score
+                        .unwrap_or(0.0)
+                        .total_cmp(&a.mean_score.unwrap_or(0.0))
+                })
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        rows
+    }
+}
+
+/// Writes source rows in the given format.
+pub fn write_sources<W: Write>(
+    out: &mut W,
+    rows: &[SourceRow],
+    format: OutputFormat,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Jsonl => {
+            for r in rows {
+                serde_json::to_writer(&mut *out, r)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "rank",
+                "source",
+                "documents",
+                "scored",
+                "unscored",
+                "errors",
+                "mean_score",
+                "median_score",
+                "flagged_share",
+                "garbled_share",
+                "mean_boilerplate",
+            ])?;
+            for (i, r) in rows.iter().enumerate() {
+                w.write_record([
+                    (i + 1).to_string(),
+                    spreadsheet_safe(&r.source).into_owned(),
+                    r.documents.to_string(),
+                    r.scored.to_string(),
+                    r.unscored.to_string(),
+                    r.errors.to_string(),
+                    fmt_num(r.mean_score, 2),
+                    fmt_num(r.median_score, 2),
+                    fmt_num(r.flagged_share, 4),
+                    fmt_num(r.garbled_share, 4),
+                    fmt_num(r.mean_boilerplate, 4),
+                ])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+        }
+        OutputFormat::Table => {
+            writeln!(
+                out,
+                "{:>4}  {:<32}  {:>6}  {:>6}  {:>6}  {:>6}  {:>8}  {:>8}  {:>11}",
+                "rank",
+                "source",
+                "docs",
+                "errors",
+                "mean",
+                "median",
+                "flagged",
+                "garbled",
+                "boilerplate"
+            )?;
+            for (i, r) in rows.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{:>4}  {:<32}  {:>6}  {:>6}  {:>6}  {:>6}  {:>8}  {:>8}  {:>11}",
+                    i + 1,
+                    truncate(&r.source, 32),
+                    r.documents,
+                    r.errors,
+                    fmt_num(r.mean_score, 1),
+                    fmt_num(r.median_score, 1),
+                    fmt_num(r.flagged_share.map(|x| x * 100.0), 1) + "%",
+                    fmt_num(r.garbled_share.map(|x| x * 100.0), 1) + "%",
+                    fmt_num(r.mean_boilerplate.map(|x| x * 100.0), 1) + "%",
+                )?;
+            }
+        }
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("- Advertisement -"), "'- Advertisement -");
+        assert_eq!(spreadsheet_safe("plain"), "plain");
+    }
+
+    #[test]
+    fn truncation_is_char_safe() {
+        assert_eq!(truncate("ééééé", 3), "éé…");
+        assert_eq!(truncate("abc", 3), "abc");
+    }
+}

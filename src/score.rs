@@ -1,0 +1,334 @@
+//! The scorer: standardised features into a logistic model, a 0-100 score, per-family sub-scores
+//! and a calibrated verdict. Weights are data (`models/scorer.json`), embedded by default.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{Family, Feature};
+
+/// Standardised values are clipped to this many standard deviations, so one extreme feature
+/// cannot decide a score alone.
+pub const Z_CLIP: f64 = 6.0;
+
+/// One feature's weight and standardisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureWeight {
+    /// Feature name, as the families emit it.
+    pub name: String,
+    /// Mean on the training data (subtracted).
+    pub mean: f64,
+    /// Standard deviation on the training data (divided by).
+    pub std: f64,
+    /// Weight on the standardised value (logit units).
+    pub weight: f64,
+    /// Weight added when the feature is missing (e.g. no cluster to compare with); the
+    /// standardised value then counts as 0.
+    #[serde(default)]
+    pub missing_weight: f64,
+}
+
+/// Verdict thresholds on the 0-100 score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// At or above: suspect.
+    pub suspect: f64,
+    /// At or above: garbled.
+    pub garbled: f64,
+}
+
+/// The scorer's parameters, as stored in a weights file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// Format version (1).
+    pub version: u32,
+    /// Logit intercept.
+    pub intercept: f64,
+    /// Per-feature weights.
+    pub features: Vec<FeatureWeight>,
+    /// Verdict thresholds.
+    pub thresholds: Thresholds,
+    /// Where the weights came from: data, command, date, held-back figures.
+    #[serde(default)]
+    pub provenance: BTreeMap<String, serde_json::Value>,
+}
+
+/// The embedded default weights.
+pub const DEFAULT_WEIGHTS: &str = include_str!("../models/scorer.json");
+
+/// A document's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Reads like clean text.
+    Clean,
+    /// Some signs of machine rewriting.
+    Suspect,
+    /// Heavily degraded.
+    Garbled,
+}
+
+impl Verdict {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Clean => "clean",
+            Verdict::Suspect => "suspect",
+            Verdict::Garbled => "garbled",
+        }
+    }
+}
+
+/// What the scorer says of one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scored {
+    /// 0-100, higher = more degraded.
+    pub score: f64,
+    /// Verdict at the calibrated thresholds.
+    pub verdict: Verdict,
+    /// Per family: the score the document would get if only that family differed from the
+    /// average document (0-100). Families without any present feature are absent.
+    pub subscores: BTreeMap<Family, f64>,
+    /// Per family: its contribution to the logit (positive = towards garbled).
+    pub contributions: BTreeMap<Family, f64>,
+    /// Per feature: (name, value, contribution to the logit), largest |contribution| first.
+    pub feature_contributions: Vec<(String, Option<f64>, f64)>,
+}
+
+/// Turns features into scores. Cheap to share across threads (`Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    weights: Weights,
+    index: BTreeMap<String, usize>,
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn family_of(name: &str) -> Option<Family> {
+    let prefix = name.split('.').next()?;
+    Family::ALL.into_iter().find(|f| f.name() == prefix)
+}
+
+impl Scorer {
+    /// A scorer from weights; rejects weights that are not usable.
+    pub fn new(weights: Weights) -> Result<Self> {
+        if weights.version != 1 {
+            return Err(Error::Weights(format!(
+                "unsupported version {} (expected 1)",
+                weights.version
+            )));
+        }
+        let mut index = BTreeMap::new();
+        for (i, f) in weights.features.iter().enumerate() {
+            if !(f.std > 0.0 && f.std.is_finite() && f.mean.is_finite() && f.weight.is_finite()) {
+                return Err(Error::Weights(format!(
+                    "feature {}: mean/std/weight must be finite, std > 0",
+                    f.name
+                )));
+            }
+            if family_of(&f.name).is_none() {
+                return Err(Error::Weights(format!(
+                    "feature {}: name must start with a family",
+                    f.name
+                )));
+            }
+            if index.insert(f.name.clone(), i).is_some() {
+                return Err(Error::Weights(format!("feature {} listed twice", f.name)));
+            }
+        }
+        let t = weights.thresholds;
+        if !(0.0..=100.0).contains(&t.suspect) || !(t.suspect..=100.0).contains(&t.garbled) {
+            return Err(Error::Weights(
+                "thresholds must satisfy 0 <= suspect <= garbled <= 100".into(),
+            ));
+        }
+        Ok(Scorer { weights, index })
+    }
+
+    /// Parses a weights file's JSON.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let w: Weights = serde_json::from_str(json).map_err(|e| Error::Weights(e.to_string()))?;
+        Scorer::new(w)
+    }
+
+    /// The embedded default scorer.
+    pub fn embedded() -> Self {
+        Scorer::from_json(DEFAULT_WEIGHTS)
+            .expect("embedded scorer weights are valid (checked by tests)")
+    }
+
+    /// The weights.
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    /// Verdict for a score.
+    pub fn verdict(&self, score: f64) -> Verdict {
+        let t = self.weights.thresholds;
+        if score >= t.garbled {
+            Verdict::Garbled
+        } else if score >= t.suspect {
+            Verdict::Suspect
+        } else {
+            Verdict::Clean
+        }
+    }
+
+    /// The logit contribution of each weighted feature present in `features` (missing ones
+    /// contribute their `missing_weight`). Features without a weight are ignored.
+    pub fn contributions<'a>(
+        &self,
+        features: impl IntoIterator<Item = &'a Feature>,
+    ) -> Vec<(usize, Option<f64>, f64)> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; self.weights.features.len()];
+        for f in features {
+            let Some(&i) = self.index.get(f.name) else {
+                continue;
+            };
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            let w = &self.weights.features[i];
+            let c = match f.value {
+                Some(x) => ((x - w.mean) / w.std).clamp(-Z_CLIP, Z_CLIP) * w.weight,
+                None => w.missing_weight,
+            };
+            out.push((i, f.value, c));
+        }
+        for (i, w) in self.weights.features.iter().enumerate() {
+            if !seen[i] {
+                out.push((i, None, w.missing_weight));
+            }
+        }
+        out
+    }
+
+    /// Scores a document's features.
+    pub fn score<'a>(&self, features: impl IntoIterator<Item = &'a Feature>) -> Scored {
+        let contribs = self.contributions(features);
+        let b = self.weights.intercept;
+        let total: f64 = b + contribs.iter().map(|c| c.2).sum::<f64>();
+        let mut per_family: BTreeMap<Family, (f64, bool)> = BTreeMap::new();
+        for &(i, v, c) in &contribs {
+            if let Some(fam) = family_of(&self.weights.features[i].name) {
+                let e = per_family.entry(fam).or_insert((0.0, false));
+                e.0 += c;
+                e.1 |= v.is_some();
+            }
+        }
+        let score = round2(100.0 * sigmoid(total));
+        let contributions = per_family
+            .iter()
+            .map(|(f, (c, _))| (*f, round4(*c)))
+            .collect();
+        let subscores = per_family
+            .iter()
+            .filter(|(_, (_, present))| *present)
+            .map(|(f, (c, _))| (*f, round2(100.0 * sigmoid(b + c))))
+            .collect();
+        let mut feature_contributions: Vec<_> = contribs
+            .iter()
+            .map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c)))
+            .collect();
+        feature_contributions
+            .sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
+        Scored {
+            score,
+            verdict: self.verdict(score),
+            subscores,
+            contributions,
+            feature_contributions,
+        }
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weights() -> Weights {
+        Weights {
+            version: 1,
+            intercept: -1.0,
+            features: vec![
+                FeatureWeight {
+                    name: "fluency.a".into(),
+                    mean: 0.0,
+                    std: 1.0,
+                    weight: 2.0,
+                    missing_weight: 0.0,
+                },
+                FeatureWeight {
+                    name: "consensus.b".into(),
+                    mean: 1.0,
+                    std: 2.0,
+                    weight: 1.0,
+                    missing_weight: -0.5,
+                },
+            ],
+            thresholds: Thresholds {
+                suspect: 40.0,
+                garbled: 70.0,
+            },
+            provenance: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn embedded_weights_are_valid() {
+        let s = Scorer::embedded();
+        assert!(!s.weights().features.is_empty());
+    }
+
+    #[test]
+    fn logistic_with_missing_features() {
+        let s = Scorer::new(weights()).unwrap();
+        let feats = [
+            Feature::new("fluency.a", 1.0),
+            Feature::missing("consensus.b"),
+            Feature::new("other.x", 9.0),
+        ];
+        let r = s.score(&feats);
+        // logit = -1 + 2*1 - 0.5 = 0.5
+        assert!((r.score - 100.0 * sigmoid(0.5)).abs() < 0.01);
+        assert!(r.subscores.contains_key(&Family::Fluency));
+        assert!(!r.subscores.contains_key(&Family::Consensus));
+        assert_eq!(r.feature_contributions[0].0, "fluency.a");
+    }
+
+    #[test]
+    fn clipping_and_verdicts() {
+        let s = Scorer::new(weights()).unwrap();
+        let r = s.score(&[
+            Feature::new("fluency.a", 1e9),
+            Feature::new("consensus.b", 1.0),
+        ]);
+        assert!((r.score - round2(100.0 * sigmoid(-1.0 + 2.0 * Z_CLIP))).abs() < 1e-9);
+        assert_eq!(r.verdict, Verdict::Garbled);
+        assert_eq!(s.verdict(10.0), Verdict::Clean);
+        assert_eq!(s.verdict(40.0), Verdict::Suspect);
+    }
+
+    #[test]
+    fn rejects_bad_weights() {
+        let mut w = weights();
+        w.features[0].std = 0.0;
+        assert!(Scorer::new(w).is_err());
+        let mut w = weights();
+        w.features[0].name = "nofamily".into();
+        assert!(Scorer::new(w).is_err());
+        assert!(Scorer::from_json("{").is_err());
+    }
+}
