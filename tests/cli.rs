@@ -1,0 +1,571 @@
+//! CLI integration tests: the real binary on real files, one temp dir per test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_spinscore"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("data/fixtures").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run spinscore")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn jsonl(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON row"))
+        .collect()
+}
+
+fn row<'a>(rows: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    rows.iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row {id} in {rows:?}"))
+}
+
+#[test]
+fn score_directory_csv_has_header_and_ranks() {
+    let o = run(&["score", root().join("data/seeds").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    for col in [
+        "rank",
+        "id",
+        "source",
+        "score",
+        "verdict",
+        "fluency",
+        "entities",
+        "boilerplate",
+        "evidence",
+        "words",
+        "error",
+    ] {
+        assert!(
+            headers.iter().any(|h| h == col),
+            "missing column {col}: {headers:?}"
+        );
+    }
+    let rows: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 5);
+    let scores: Vec<f64> = rows.iter().map(|r| r[3].parse().unwrap()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "not ranked: {scores:?}"
+    );
+    assert_eq!(&rows[0][0], "1");
+    assert!(
+        rows.iter().all(|r| &r[2] == "seeds"),
+        "source is the parent directory"
+    );
+}
+
+#[test]
+fn jsonl_input_reports_every_record_and_fails_softly() {
+    let o = run(&[
+        "score",
+        "--format",
+        "jsonl",
+        fixture("feed.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "some records failed: {}",
+        stderr(&o)
+    );
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 7, "7 non-blank lines, 7 rows");
+    let broken = rows.iter().find(|r| r["line"] == 3).unwrap();
+    assert_eq!(broken["status"], "error");
+    assert!(
+        broken["error"]
+            .as_str()
+            .unwrap()
+            .contains("feed.jsonl:3: malformed JSON"),
+        "{broken}"
+    );
+    let notext = row(&rows, "notext");
+    assert!(
+        notext["error"]
+            .as_str()
+            .unwrap()
+            .contains("feed.jsonl:4: missing text field 'text'")
+    );
+    let short = row(&rows, "short");
+    assert_eq!(short["status"], "unscored");
+    assert!(short["reason"].as_str().unwrap().starts_with("too short"));
+    assert!(short["score"].is_null());
+    assert_eq!(
+        row(&rows, "s002")["source"],
+        "www.example-news.com",
+        "url host is the source"
+    );
+    assert_eq!(row(&rows, "s004")["source"], "spinfarm");
+    assert!(row(&rows, "s004")["score"].is_number());
+    // errors are also reported on stderr with file and line
+    assert!(stderr(&o).contains("feed.jsonl:3"), "{}", stderr(&o));
+}
+
+#[test]
+fn csv_input_with_ragged_row() {
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        fixture("feed.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 4);
+    let ragged = row(&rows, "ragged");
+    assert!(
+        ragged["error"].as_str().unwrap().contains("feed.csv:"),
+        "{ragged}"
+    );
+    assert!(ragged["error"].as_str().unwrap().contains("ragged row"));
+    assert_eq!(row(&rows, "s004")["source"], "spinfarm");
+}
+
+#[test]
+fn custom_field_names() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("f.jsonl");
+    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    std::fs::write(
+        &p,
+        serde_json::json!({"key": "k1", "body": text, "site": "w"}).to_string(),
+    )
+    .unwrap();
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--id-field",
+        "key",
+        "--text-field",
+        "body",
+        "--source-field",
+        "site",
+        p.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(
+        (rows[0]["id"].as_str(), rows[0]["source"].as_str()),
+        (Some("k1"), Some("w"))
+    );
+}
+
+#[test]
+fn bad_files_are_error_rows_and_the_run_continues() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("data/seeds/002_9b250bf8fdcec7e7.txt"),
+        d.path().join("good.txt"),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("empty.txt"), "").unwrap();
+    std::fs::write(d.path().join("binary.txt"), b"\x00\x01\x02garbage\x00").unwrap();
+    std::fs::write(d.path().join("picture.png"), b"png").unwrap();
+    let missing = d.path().join("missing.txt");
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--verbose",
+        d.path().to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    // A path that does not exist at all is fatal before anything runs.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
+
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--verbose",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 3, "good, empty, binary; the png is skipped");
+    let err = |name: &str| {
+        rows.iter()
+            .find(|r| r["id"].as_str().unwrap().ends_with(name))
+            .unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(err("empty.txt").contains("empty file"));
+    assert!(err("binary.txt").contains("binary file"));
+    assert!(
+        stderr(&o).contains("picture.png"),
+        "--verbose lists skipped files: {}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_an_error_row() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("locked.txt");
+    std::fs::write(&p, "some text").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        return; // running as root: permissions do not apply
+    }
+    let o = run(&["score", "-f", "jsonl", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        jsonl(&o)[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read")
+    );
+}
+
+#[test]
+fn invalid_utf8_is_decoded_and_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    bytes.extend_from_slice(b"\nCaf\xe9 au lait.\n");
+    std::fs::write(d.path().join("latin1.txt"), bytes).unwrap();
+    let o = run(&["score", "-f", "jsonl", d.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert!(rows[0]["score"].is_number());
+    assert_eq!(rows[0]["warnings"][0], "invalid UTF-8 decoded lossily");
+}
+
+#[test]
+fn stdin_text_and_jsonl() {
+    let text = std::fs::read_to_string(root().join("data/seeds/004_dbb5cbce777983ee.txt")).unwrap();
+    let feed = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
+    for (input, n) in [(text, 1), (feed, 7)] {
+        let mut child = bin()
+            .args(["score", "-f", "jsonl", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            stdin.write_all(input.as_bytes()).unwrap();
+        });
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(jsonl(&o).len(), n, "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let feed = fixture("feed.jsonl");
+    let one = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--threads",
+        "1",
+        feed.to_str().unwrap(),
+    ]);
+    let two = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--threads",
+        "2",
+        "--batch-size",
+        "3",
+        feed.to_str().unwrap(),
+    ]);
+    let four = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--threads",
+        "4",
+        feed.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&one), stdout(&four));
+    // batch size changes which documents can form clusters, not the ids, order of ranks or errors
+    assert_eq!(jsonl(&one).len(), jsonl(&two).len());
+}
+
+#[test]
+fn table_format_is_aligned_text() {
+    let o = run(&[
+        "score",
+        "-f",
+        "table",
+        root().join("data/seeds").to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.lines().next().unwrap().contains("rank"));
+    assert_eq!(out.lines().count(), 6);
+}
+
+#[test]
+fn sources_rolls_up_worst_first() {
+    let o = run(&[
+        "sources",
+        "-f",
+        "jsonl",
+        fixture("feed.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let rows = jsonl(&o);
+    let names: Vec<&str> = rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"spinfarm") && names.contains(&"www.example-news.com"),
+        "{names:?}"
+    );
+    let spin = row_by(&rows, "source", "spinfarm");
+    assert_eq!(spin["documents"], 3);
+    assert_eq!(spin["scored"], 2);
+    assert_eq!(spin["unscored"], 1);
+    let means: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r["mean_score"].as_f64())
+        .collect();
+    assert!(means.windows(2).all(|w| w[0] >= w[1]));
+    let csv_out = run(&["sources", fixture("feed.csv").to_str().unwrap()]);
+    assert!(
+        stdout(&csv_out)
+            .starts_with("rank,source,documents,scored,unscored,errors,mean_score,median_score")
+    );
+}
+
+fn row_by<'a>(rows: &'a [serde_json::Value], key: &str, val: &str) -> &'a serde_json::Value {
+    rows.iter().find(|r| r[key] == val).unwrap()
+}
+
+fn count_lines(p: &Path) -> usize {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
+#[test]
+fn filter_conserves_records_jsonl() {
+    let d = tempfile::tempdir().unwrap();
+    let kept = d.path().join("kept.jsonl");
+    let rej = d.path().join("rejects.jsonl");
+    let o = run(&[
+        "filter",
+        fixture("feed.jsonl").to_str().unwrap(),
+        "--max-score",
+        "0",
+        "--rejects",
+        rej.to_str().unwrap(),
+        "-o",
+        kept.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "errored records make exit 1: {}",
+        stderr(&o)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("7 records: 1 kept, 4 rejected, 2 errored"),
+        "{err}"
+    );
+    assert_eq!(count_lines(&kept) + count_lines(&rej), 7);
+    // kept records are byte-for-byte the input lines
+    let input = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
+    for l in std::fs::read_to_string(&kept).unwrap().lines() {
+        assert!(input.lines().any(|i| i == l), "changed record: {l}");
+    }
+    let rejects = std::fs::read_to_string(&rej).unwrap();
+    assert!(
+        rejects.contains("\"spinscore_raw\":\"{\\\"id\\\": \\\"broken\\\""),
+        "{rejects}"
+    );
+    assert!(rejects.contains("error: "));
+    assert!(rejects.contains("score "));
+}
+
+#[test]
+fn filter_keeps_everything_under_a_high_threshold_and_adds_scores() {
+    let o = run(&[
+        "filter",
+        fixture("feed.jsonl").to_str().unwrap(),
+        "--max-score",
+        "100",
+        "--add-score",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().count(),
+        5,
+        "7 records - 2 errors: {}",
+        stderr(&o)
+    );
+    for l in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(v.get("spinscore_verdict").is_some());
+    }
+}
+
+#[test]
+fn filter_csv_by_source_mean() {
+    let d = tempfile::tempdir().unwrap();
+    let rej = d.path().join("rej.csv");
+    let o = run(&[
+        "filter",
+        fixture("feed.csv").to_str().unwrap(),
+        "--max-source-score",
+        "0",
+        "--rejects",
+        rej.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("4 records: 0 kept, 3 rejected, 1 errored"),
+        "{}",
+        stderr(&o)
+    );
+    let rejects = std::fs::read_to_string(&rej).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(rejects.as_bytes());
+    assert_eq!(
+        rdr.headers().unwrap().iter().last(),
+        Some("spinscore_score")
+    );
+    let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(recs.len(), 4);
+    assert!(
+        recs.iter()
+            .any(|r| r.iter().any(|f| f.contains("mean score")))
+    );
+}
+
+#[test]
+fn filter_from_stdin() {
+    let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
+    let mut child = bin()
+        .args(["filter", "-", "--max-score", "100"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&feed).unwrap();
+    });
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        stderr(&o).contains("7 records: 5 kept, 0 rejected, 2 errored"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn filter_needs_a_criterion() {
+    let o = run(&["filter", fixture("feed.jsonl").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to filter by"));
+}
+
+#[test]
+fn explain_text_and_json() {
+    let seed = root().join("data/seeds/004_dbb5cbce777983ee.txt");
+    let o = run(&["explain", seed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("score "), "{out}");
+    assert!(out.contains("family contributions"));
+    assert!(!out.contains("\x1b["), "NO_COLOR and a pipe mean no colour");
+    let o = run(&["explain", "--color", "always", seed.to_str().unwrap()]);
+    assert!(stdout(&o).contains("\x1b["));
+    let o = run(&["explain", "-f", "json", seed.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let lines = v["lines"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["class"].is_string() && l["reason"].is_string())
+    );
+    assert_eq!(lines[0]["text"], "Mon. Jul 8th, 2024");
+}
+
+#[test]
+fn explain_selects_a_record_by_id() {
+    let o = run(&[
+        "explain",
+        "--id",
+        "s004",
+        fixture("feed.jsonl").to_str().unwrap(),
+    ]);
+    assert!(stdout(&o).starts_with("== s004"), "{}", stdout(&o));
+    let o = run(&[
+        "explain",
+        "--id",
+        "nope",
+        fixture("feed.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_weights_file_is_a_clear_fatal_error() {
+    let d = tempfile::tempdir().unwrap();
+    let w = d.path().join("w.json");
+    std::fs::write(&w, "{not json").unwrap();
+    let o = run(&[
+        "score",
+        "--weights",
+        w.to_str().unwrap(),
+        root().join("data/seeds").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("w.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let mut child = bin()
+        .args(["score", root().join("data/seeds").to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.code() == Some(0), "{:?} {}", o.status, stderr(&o));
+}
