@@ -461,7 +461,7 @@ fn filter_csv_by_source_mean() {
         .flexible(true)
         .from_reader(rejects.as_bytes());
     assert_eq!(
-        rdr.headers().unwrap().iter().last(),
+        rdr.headers().unwrap().iter().next_back(),
         Some("spinscore_score")
     );
     let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
