@@ -11,8 +11,10 @@
 pub mod document;
 pub mod error;
 pub mod features;
+pub mod fit;
 pub mod input;
 pub mod lexicon;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod report;

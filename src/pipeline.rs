@@ -175,6 +175,11 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// The reference model.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
     /// The scorer.
     pub fn scorer(&self) -> &Scorer {
         &self.scorer

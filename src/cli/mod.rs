@@ -1,8 +1,10 @@
 //! Command-line parsing and dispatch. One file per subcommand.
 
 mod common;
+mod eval;
 mod explain;
 mod filter;
+mod fit;
 mod score;
 mod sources;
 
@@ -28,6 +30,10 @@ enum Command {
     Filter(filter::FilterArgs),
     /// Show a document with its flagged spans and each feature's contribution.
     Explain(explain::ExplainArgs),
+    /// Learn the scorer's weights from labelled JSONL.
+    Fit(fit::FitArgs),
+    /// Measure ranking quality on labelled JSONL (AUC, pair accuracy, Kendall tau, verdicts).
+    Eval(eval::EvalArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -38,6 +44,8 @@ pub fn main() -> i32 {
         Command::Sources(a) => sources::run(a),
         Command::Filter(a) => filter::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Fit(a) => fit::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code as i32,

@@ -5,10 +5,12 @@
 //! write it back unchanged.
 
 mod html;
+mod labels;
 mod records;
 mod walk;
 
 pub use html::extract_main_text;
+pub use labels::read_labels;
 pub use records::{RecordReader, RecordReaders};
 pub use walk::{SkippedFile, expand_paths, format_of};
 

@@ -19,6 +19,11 @@ impl Model {
         &M
     }
 
+    /// One line describing the model. (Skeleton.)
+    pub fn describe(&self) -> String {
+        "skeleton".into()
+    }
+
     /// Opens a model file. (Skeleton.)
     pub fn open_path(_path: &std::path::Path) -> crate::Result<Model> {
         Err(ModelError::Format.into())

@@ -1,0 +1,143 @@
+//! `spinscore fit`: learn the scorer's weights from labelled JSONL.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use super::common::{EngineArgs, ExitCode};
+use super::eval::{print_metrics, score_labelled};
+use spinscore::fit::{Example, FitConfig, fit};
+use spinscore::pipeline::{Engine, Options};
+
+#[derive(Args, Debug)]
+pub struct FitArgs {
+    /// Labelled JSONL to learn from (label clean/garbled and/or degradation, group).
+    #[arg(value_name = "TRAIN")]
+    pub train: PathBuf,
+    /// Held-back labelled JSONL to report on and calibrate verdicts with.
+    #[arg(long, value_name = "FILE")]
+    pub valid: Option<PathBuf>,
+    /// Where to write the weights (JSON).
+    #[arg(long, short = 'o', default_value = "models/scorer.json")]
+    pub output: PathBuf,
+    /// L2 penalty.
+    #[arg(long, default_value_t = FitConfig::default().l2)]
+    pub l2: f64,
+    /// Weight of the within-group ordering objective relative to labels.
+    #[arg(long, default_value_t = FitConfig::default().pair_weight)]
+    pub pair_weight: f64,
+    /// Leave out features whose name starts with this (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    pub exclude: Vec<String>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Features of every scored record. With clusters on, each document is also taken a second time
+/// without its consensus features, so the scorer learns to rank documents that have no cluster.
+fn examples(
+    engine: &Engine<'_>,
+    no_cluster: &Engine<'_>,
+    path: &PathBuf,
+    batch: usize,
+    quiet: bool,
+) -> Result<Vec<Example>> {
+    let mut out: Vec<Example> = score_labelled(engine, path, batch, quiet)?
+        .into_iter()
+        .filter(|(r, _)| r.scored.is_some())
+        .map(|(r, mut l)| {
+            l.score = None;
+            Example {
+                features: r.features,
+                label: l,
+            }
+        })
+        .collect();
+    if engine.options().clusters {
+        let alone = score_labelled(no_cluster, path, batch, quiet)?;
+        out.extend(
+            alone
+                .into_iter()
+                .filter(|(r, _)| r.scored.is_some())
+                .map(|(r, mut l)| {
+                    l.score = None;
+                    l.group = l.group.map(|g| format!("{g}#alone"));
+                    Example {
+                        features: r.features,
+                        label: l,
+                    }
+                }),
+        );
+    }
+    Ok(out)
+}
+
+pub fn run(a: &FitArgs) -> Result<ExitCode> {
+    let engine = a.engine.engine()?;
+    let alone = Engine::new(
+        engine.model(),
+        engine.scorer().clone(),
+        Options {
+            clusters: false,
+            ..engine.options().clone()
+        },
+    );
+    // Whole datasets are one batch so that every version of a story can be clustered.
+    let batch = usize::MAX / 2;
+    let train = examples(&engine, &alone, &a.train, batch, a.quiet)?;
+    let valid = match &a.valid {
+        Some(v) => examples(&engine, &alone, v, batch, a.quiet)?,
+        None => Vec::new(),
+    };
+    if train.is_empty() {
+        bail!("{}: no scorable labelled records", a.train.display());
+    }
+    let cfg = FitConfig {
+        l2: a.l2,
+        pair_weight: a.pair_weight,
+        exclude: a.exclude.clone(),
+        ..FitConfig::default()
+    };
+    let mut report = fit(&train, &valid, &cfg).context("fitting")?;
+    let prov = &mut report.weights.provenance;
+    prov.insert(
+        "command".into(),
+        std::env::args().collect::<Vec<_>>().join(" ").into(),
+    );
+    prov.insert("train".into(), a.train.display().to_string().into());
+    prov.insert("train_examples".into(), train.len().into());
+    if let Some(v) = &a.valid {
+        prov.insert("valid".into(), v.display().to_string().into());
+        prov.insert("valid_examples".into(), valid.len().into());
+    }
+    prov.insert("l2".into(), a.l2.into());
+    prov.insert("pair_weight".into(), a.pair_weight.into());
+    prov.insert("model".into(), engine.model().describe().into());
+    prov.insert("valid_metrics".into(), serde_json::to_value(&report.valid)?);
+    prov.insert("verdicts".into(), serde_json::to_value(&report.verdicts)?);
+    let json = serde_json::to_string_pretty(&report.weights)? + "\n";
+    std::fs::write(&a.output, json).with_context(|| format!("writing {}", a.output.display()))?;
+    println!("training data ({} examples):", train.len());
+    print_metrics(&report.train);
+    if !valid.is_empty() {
+        println!("\nheld back ({} examples):", valid.len());
+        print_metrics(&report.valid);
+    }
+    let t = report.weights.thresholds;
+    let v = &report.verdicts;
+    println!(
+        "\nthresholds: suspect >= {} (flagged precision {:.3}, recall {:.3}); garbled >= {} (precision {:.3}, recall {:.3})",
+        t.suspect,
+        v.flagged_precision,
+        v.flagged_recall,
+        t.garbled,
+        v.garbled_precision,
+        v.garbled_recall
+    );
+    println!("weights written to {}", a.output.display());
+    Ok(ExitCode::Ok)
+}

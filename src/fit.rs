@@ -1,0 +1,498 @@
+//! Learning the scorer: standardised features into an L2-regularised logistic model, fitted by
+//! Newton's method on two objectives at once: garbled-vs-clean labels (pointwise) and the order
+//! of versions within a group (pairwise, as in RankNet / RankSVM). Deterministic: same examples,
+//! same weights.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::features::Feature;
+use crate::metrics::{Labelled, Metrics, metrics_by_kind};
+use crate::score::{FeatureWeight, Scorer, Thresholds, Weights, Z_CLIP};
+
+/// One training document: its features and its label.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Features as the pipeline computed them.
+    pub features: Vec<Feature>,
+    /// Label, group, degradation and kind (its `score` is ignored).
+    pub label: Labelled,
+}
+
+/// Fitting settings.
+#[derive(Debug, Clone)]
+pub struct FitConfig {
+    /// L2 penalty on weights (not on the intercept), relative to the number of examples.
+    pub l2: f64,
+    /// Total weight of the pairwise objective relative to the pointwise one.
+    pub pair_weight: f64,
+    /// Newton iterations at most.
+    pub max_iter: usize,
+    /// The suspect threshold is the highest score that still flags this share of garbled
+    /// validation documents.
+    pub suspect_recall: f64,
+    /// The garbled threshold is the lowest score at which this share of validation documents
+    /// called garbled really are.
+    pub garbled_precision: f64,
+    /// Features whose name starts with one of these are left out.
+    pub exclude: Vec<String>,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        FitConfig {
+            l2: 1.0,
+            pair_weight: 1.0,
+            max_iter: 50,
+            suspect_recall: 0.9,
+            garbled_precision: 0.95,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// What a fit produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitReport {
+    /// The weights (with provenance to be completed by the caller).
+    pub weights: Weights,
+    /// Figures on the training examples.
+    pub train: BTreeMap<String, Metrics>,
+    /// Figures on the held-back examples.
+    pub valid: BTreeMap<String, Metrics>,
+    /// Precision and recall of the verdicts on the held-back examples.
+    pub verdicts: VerdictFigures,
+}
+
+/// Precision and recall of flagged (suspect or garbled) and garbled verdicts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VerdictFigures {
+    /// Share of documents flagged (score >= suspect) that are garbled.
+    pub flagged_precision: f64,
+    /// Share of garbled documents flagged.
+    pub flagged_recall: f64,
+    /// Share of documents called garbled that are garbled.
+    pub garbled_precision: f64,
+    /// Share of garbled documents called garbled.
+    pub garbled_recall: f64,
+}
+
+struct Design {
+    names: Vec<String>,
+    mean: Vec<f64>,
+    std: Vec<f64>,
+    /// Features that are missing in some training examples get a missing-indicator column.
+    has_missing: Vec<bool>,
+}
+
+impl Design {
+    fn build(examples: &[Example], exclude: &[String]) -> Design {
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for e in examples {
+            for f in &e.features {
+                if !exclude.iter().any(|x| f.name.starts_with(x.as_str())) {
+                    names.insert(f.name);
+                }
+            }
+        }
+        let mut d = Design {
+            names: Vec::new(),
+            mean: Vec::new(),
+            std: Vec::new(),
+            has_missing: Vec::new(),
+        };
+        for name in names {
+            let vals: Vec<f64> = examples
+                .iter()
+                .filter_map(|e| value(&e.features, name))
+                .collect();
+            if vals.len() < 2 {
+                continue;
+            }
+            let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+            let var =
+                vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64;
+            let std = var.sqrt();
+            if !(std > 1e-12) {
+                continue;
+            }
+            d.names.push(name.to_string());
+            d.mean.push(mean);
+            d.std.push(std);
+            d.has_missing.push(vals.len() < examples.len());
+        }
+        d
+    }
+
+    /// Columns: intercept, one per feature, one per feature with a missing indicator.
+    fn width(&self) -> usize {
+        1 + self.names.len() + self.has_missing.iter().filter(|&&m| m).count()
+    }
+
+    fn row(&self, feats: &[Feature]) -> Vec<f64> {
+        let mut x = vec![0.0; self.width()];
+        x[0] = 1.0;
+        let mut mi = 1 + self.names.len();
+        for (j, name) in self.names.iter().enumerate() {
+            match value(feats, name) {
+                Some(v) => x[1 + j] = ((v - self.mean[j]) / self.std[j]).clamp(-Z_CLIP, Z_CLIP),
+                None if self.has_missing[j] => x[mi] = 1.0,
+                None => {}
+            }
+            if self.has_missing[j] {
+                mi += 1;
+            }
+        }
+        x
+    }
+}
+
+fn value(feats: &[Feature], name: &str) -> Option<f64> {
+    feats
+        .iter()
+        .find(|f| f.name == name)
+        .and_then(|f| f.value)
+        .filter(|v| v.is_finite())
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Solves `a x = b` for symmetric positive definite `a` (Cholesky); `None` if it is not.
+fn solve_spd(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
+    let n = b.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = a[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>();
+            if i == j {
+                if s <= 0.0 {
+                    return None;
+                }
+                l[i][j] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        y[i] = (b[i] - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        x[i] = (y[i] - (i + 1..n).map(|k| l[k][i] * x[k]).sum::<f64>()) / l[i][i];
+    }
+    Some(x)
+}
+
+/// Fits weights on `train`, reports on `valid` (which may be empty) and calibrates verdicts on
+/// `valid` (or `train` when `valid` is empty).
+pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitReport> {
+    let labelled: Vec<&Example> = train.iter().filter(|e| e.label.garbled.is_some()).collect();
+    if labelled.iter().all(|e| e.label.garbled == Some(true))
+        || labelled.iter().all(|e| e.label.garbled == Some(false))
+    {
+        return Err(Error::Config(
+            "training data needs both clean and garbled documents".into(),
+        ));
+    }
+    let design = Design::build(train, &cfg.exclude);
+    if design.names.is_empty() {
+        return Err(Error::Config(
+            "no feature varies in the training data".into(),
+        ));
+    }
+    let p = design.width();
+    // Pointwise rows.
+    let mut rows: Vec<(Vec<f64>, f64, f64)> = Vec::new();
+    let xs: Vec<Vec<f64>> = train.iter().map(|e| design.row(&e.features)).collect();
+    for (e, x) in train.iter().zip(&xs) {
+        if let Some(g) = e.label.garbled {
+            rows.push((x.clone(), if g { 1.0 } else { 0.0 }, 1.0));
+        }
+    }
+    let n_point = rows.len() as f64;
+    // Pairwise rows: within a group, the more degraded minus the less degraded, label 1.
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in train.iter().enumerate() {
+        if let (Some(g), Some(_)) = (&e.label.group, e.label.degradation) {
+            groups.entry(g.as_str()).or_default().push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for members in groups.values() {
+        for &a in members {
+            for &b in members {
+                let (da, db) = (
+                    train[a].label.degradation.unwrap_or(0.0),
+                    train[b].label.degradation.unwrap_or(0.0),
+                );
+                if da > db {
+                    let diff: Vec<f64> = xs[a].iter().zip(&xs[b]).map(|(u, v)| u - v).collect();
+                    pairs.push(diff);
+                }
+            }
+        }
+    }
+    if !pairs.is_empty() && cfg.pair_weight > 0.0 {
+        let w = cfg.pair_weight * n_point / pairs.len() as f64;
+        for d in pairs {
+            rows.push((d, 1.0, w));
+        }
+    }
+    // Newton's method on the penalised log-loss.
+    let lambda = cfg.l2;
+    let mut beta = vec![0.0; p];
+    for _ in 0..cfg.max_iter {
+        let mut grad = vec![0.0; p];
+        let mut hess = vec![vec![0.0; p]; p];
+        for (x, y, w) in &rows {
+            let z: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
+            let pr = sigmoid(z);
+            let g = w * (pr - y);
+            let h = w * (pr * (1.0 - pr)).max(1e-9);
+            for i in 0..p {
+                if x[i] == 0.0 {
+                    continue;
+                }
+                grad[i] += g * x[i];
+                for j in 0..=i {
+                    hess[i][j] += h * x[i] * x[j];
+                }
+            }
+        }
+        for i in 0..p {
+            for j in 0..i {
+                hess[j][i] = hess[i][j];
+            }
+        }
+        for i in 1..p {
+            grad[i] += lambda * beta[i];
+            hess[i][i] += lambda;
+        }
+        hess[0][0] += 1e-6;
+        let Some(step) = solve_spd(&hess, &grad) else {
+            return Err(Error::Config(
+                "fit did not converge (singular Hessian)".into(),
+            ));
+        };
+        let mut max_step: f64 = 0.0;
+        for i in 0..p {
+            beta[i] -= step[i];
+            max_step = max_step.max(step[i].abs());
+        }
+        if max_step < 1e-8 {
+            break;
+        }
+    }
+    let mut features = Vec::new();
+    let mut mi = 1 + design.names.len();
+    for (j, name) in design.names.iter().enumerate() {
+        let missing_weight = if design.has_missing[j] {
+            mi += 1;
+            beta[mi - 1]
+        } else {
+            0.0
+        };
+        features.push(FeatureWeight {
+            name: name.clone(),
+            mean: design.mean[j],
+            std: design.std[j],
+            weight: beta[1 + j],
+            missing_weight,
+        });
+    }
+    let mut weights = Weights {
+        version: 1,
+        intercept: beta[0],
+        features,
+        thresholds: Thresholds {
+            suspect: 50.0,
+            garbled: 50.0,
+        },
+        provenance: BTreeMap::new(),
+    };
+    let scorer = Scorer::new(weights.clone())?;
+    let score_all = |ex: &[Example]| -> Vec<Labelled> {
+        ex.iter()
+            .map(|e| Labelled {
+                score: Some(scorer.score(&e.features).score),
+                ..e.label.clone()
+            })
+            .collect()
+    };
+    let train_scored = score_all(train);
+    let valid_scored = score_all(valid);
+    let calib = if valid_scored.is_empty() {
+        &train_scored
+    } else {
+        &valid_scored
+    };
+    weights.thresholds = calibrate(calib, cfg);
+    let verdicts = verdict_figures(calib, weights.thresholds);
+    Ok(FitReport {
+        weights,
+        train: metrics_by_kind(&train_scored),
+        valid: if valid_scored.is_empty() {
+            BTreeMap::new()
+        } else {
+            metrics_by_kind(&valid_scored)
+        },
+        verdicts,
+    })
+}
+
+/// Thresholds: suspect where the recall of garbled documents reaches `suspect_recall`; garbled
+/// at the lowest score whose precision reaches `garbled_precision`.
+fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
+    let mut scored: Vec<(f64, bool)> = docs
+        .iter()
+        .filter_map(|d| Some((d.score?, d.garbled?)))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let n_pos = scored.iter().filter(|s| s.1).count().max(1) as f64;
+    let (mut tp, mut seen) = (0.0, 0.0);
+    let mut suspect = 50.0;
+    let mut garbled: Option<f64> = None;
+    for &(s, g) in &scored {
+        seen += 1.0;
+        if g {
+            tp += 1.0;
+        }
+        if tp / seen >= cfg.garbled_precision && tp >= 5.0 {
+            garbled = Some(s);
+        }
+        if tp / n_pos >= cfg.suspect_recall {
+            suspect = s;
+            break;
+        }
+    }
+    let garbled = garbled.unwrap_or(90.0).max(suspect);
+    let round1 = |x: f64| (x * 10.0).floor() / 10.0;
+    Thresholds {
+        suspect: round1(suspect),
+        garbled: round1(garbled).max(round1(suspect)),
+    }
+}
+
+fn verdict_figures(docs: &[Labelled], t: Thresholds) -> VerdictFigures {
+    let (mut fp, mut ftp, mut gp, mut gtp, mut pos) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for d in docs {
+        let (Some(s), Some(g)) = (d.score, d.garbled) else {
+            continue;
+        };
+        if g {
+            pos += 1.0;
+        }
+        if s >= t.suspect {
+            fp += 1.0;
+            if g {
+                ftp += 1.0;
+            }
+        }
+        if s >= t.garbled {
+            gp += 1.0;
+            if g {
+                gtp += 1.0;
+            }
+        }
+    }
+    let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    VerdictFigures {
+        flagged_precision: div(ftp, fp),
+        flagged_recall: div(ftp, pos),
+        garbled_precision: div(gtp, gp),
+        garbled_recall: div(gtp, pos),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(x: f64, noise: f64, garbled: bool, group: &str) -> Example {
+        Example {
+            features: vec![
+                Feature::new("fluency.x", x),
+                Feature::new("entities.noise", noise),
+            ],
+            label: Labelled {
+                group: Some(group.into()),
+                garbled: Some(garbled),
+                degradation: Some(if garbled { 1.0 } else { 0.0 }),
+                kind: if garbled { "bad".into() } else { "good".into() },
+                score: None,
+            },
+        }
+    }
+
+    fn data() -> Vec<Example> {
+        (0..60)
+            .flat_map(|i| {
+                let g = format!("g{i}");
+                let n = ((i * 37) % 11) as f64 / 11.0;
+                [
+                    ex(i as f64 * 0.01, n, false, &g),
+                    ex(1.0 + i as f64 * 0.01, 1.0 - n, true, &g),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn learns_the_informative_feature_and_is_deterministic() {
+        let d = data();
+        let r1 = fit(&d, &[], &FitConfig::default()).unwrap();
+        let r2 = fit(&d, &[], &FitConfig::default()).unwrap();
+        assert_eq!(r1.weights, r2.weights);
+        let w = |n: &str| {
+            r1.weights
+                .features
+                .iter()
+                .find(|f| f.name == n)
+                .unwrap()
+                .weight
+        };
+        assert!(w("fluency.x") > 1.0);
+        assert!(w("fluency.x") > 3.0 * w("entities.noise").abs());
+        assert!(r1.train["ALL"].auc.unwrap() > 0.99);
+        let t = r1.weights.thresholds;
+        assert!(t.suspect <= t.garbled);
+    }
+
+    #[test]
+    fn missing_features_get_an_indicator_weight() {
+        let mut d = data();
+        for e in d.iter_mut().step_by(3) {
+            e.features[1] = Feature::missing("entities.noise");
+        }
+        let r = fit(&d, &[], &FitConfig::default()).unwrap();
+        assert!(
+            r.weights
+                .features
+                .iter()
+                .any(|f| f.name == "entities.noise")
+        );
+    }
+
+    #[test]
+    fn needs_both_labels() {
+        let d: Vec<Example> = data()
+            .into_iter()
+            .filter(|e| e.label.garbled == Some(true))
+            .collect();
+        assert!(fit(&d, &[], &FitConfig::default()).is_err());
+    }
+
+    #[test]
+    fn cholesky_solves() {
+        let a = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
+        let x = solve_spd(&a, &[2.0, 1.0]).unwrap();
+        assert!((4.0 * x[0] + 2.0 * x[1] - 2.0).abs() < 1e-12);
+        assert!((2.0 * x[0] + 3.0 * x[1] - 1.0).abs() < 1e-12);
+    }
+}
