@@ -115,7 +115,7 @@ impl Design {
             let var =
                 vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64;
             let std = var.sqrt();
-            if !(std > 1e-12) {
+            if std.is_nan() || std <= 1e-12 {
                 continue;
             }
             d.names.push(name.to_string());
@@ -266,8 +266,9 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
             }
         }
         for i in 0..p {
-            for j in 0..i {
-                hess[j][i] = hess[i][j];
+            let (upper, lower) = hess.split_at_mut(i);
+            for (j, row) in upper.iter_mut().enumerate() {
+                row[i] = lower[0][j];
             }
         }
         for i in 1..p {
