@@ -30,7 +30,7 @@ pub struct EvalArgs {
 /// Scores a labelled dataset; returns each scored record's report with its label.
 pub fn score_labelled(
     engine: &Engine<'_>,
-    path: &PathBuf,
+    path: &std::path::Path,
     batch: usize,
     quiet: bool,
 ) -> Result<Vec<(Report, Labelled)>> {
