@@ -42,7 +42,7 @@ pub struct FitArgs {
 fn examples(
     engine: &Engine<'_>,
     no_cluster: &Engine<'_>,
-    path: &PathBuf,
+    path: &std::path::Path,
     batch: usize,
     quiet: bool,
 ) -> Result<Vec<Example>> {
