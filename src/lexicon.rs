@@ -17,4 +17,8 @@ pub trait Lexicon: Sync {
 
     /// Total number of tokens the counts were taken from (for turning counts into rates).
     fn total_tokens(&self) -> u64;
+
+    /// How often the bigram of two normalised words occurs in the reference text (0 when unseen
+    /// or pruned).
+    fn bigram_count(&self, first: &str, second: &str) -> u64;
 }

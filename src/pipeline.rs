@@ -273,7 +273,12 @@ impl<'m> Engine<'m> {
             for (a, res) in analyses.iter_mut().zip(results) {
                 if let (Some(a), Some(out)) = (a.as_mut(), res) {
                     a.families.push((Family::Consensus, out.output));
-                    a.cluster = out.cluster;
+                    a.cluster = out.cluster.map(|mut c| {
+                        if let Some(Ok(d)) = records.get(c.first) {
+                            c.id = d.id.clone();
+                        }
+                        c
+                    });
                 }
             }
         }

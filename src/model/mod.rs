@@ -43,4 +43,7 @@ impl crate::lexicon::Lexicon for Model {
     fn total_tokens(&self) -> u64 {
         0
     }
+    fn bigram_count(&self, _first: &str, _second: &str) -> u64 {
+        0
+    }
 }
