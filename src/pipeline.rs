@@ -25,6 +25,9 @@ pub struct Options {
     pub evidence_per_family: usize,
     /// Compare versions of the same story within a batch (story clusters).
     pub clusters: bool,
+    /// Documents longer than this many bytes are scored on their first this-many bytes (a
+    /// warning says so): work and memory per document stay bounded.
+    pub max_doc_bytes: usize,
 }
 
 impl Default for Options {
@@ -389,6 +392,24 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
     out
 }
 
+/// Cuts a document's text to at most `max` bytes (at a character boundary), with a warning.
+pub fn truncate_document(doc: &mut Document, max: usize) {
+    if doc.text.len() <= max {
+        return;
+    }
+    let mut cut = max;
+    while !doc.text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let total = doc.text.len();
+    doc.text.truncate(cut);
+    doc.warnings
+        .push(format!("scored on the first {cut} of {total} bytes"));
+}
+
+/// Text bytes per batch at most (besides the record count), to bound memory.
+pub const BATCH_BYTES: usize = 32 << 20;
+
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
 /// clusters, small enough to bound memory.
 pub const DEFAULT_BATCH: usize = 2048;
@@ -408,9 +429,15 @@ impl Engine<'_> {
         let mut iter = records.into_iter();
         let mut seq = 0u64;
         loop {
-            let mut docs = Vec::with_capacity(batch);
-            let mut raws = Vec::with_capacity(batch);
-            for r in iter.by_ref().take(batch.max(1)) {
+            let mut docs = Vec::with_capacity(batch.min(DEFAULT_BATCH));
+            let mut raws = Vec::with_capacity(batch.min(DEFAULT_BATCH));
+            let mut bytes = 0;
+            while docs.len() < batch.max(1) && bytes < BATCH_BYTES {
+                let Some(r) = iter.next() else { break };
+                bytes += r
+                    .doc
+                    .as_ref()
+                    .map_or(0, |d| d.text.len().min(self.opts.max_doc_bytes));
                 docs.push(r.doc);
                 raws.push(r.raw);
             }

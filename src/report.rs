@@ -130,10 +130,10 @@ impl<W: Write> ReportWriter<W> {
         h
     }
 
-    fn cells(&self, r: &Report, rank: Option<u64>) -> Vec<String> {
+    /// Every cell but the rank.
+    fn cells(&self, r: &Report) -> Vec<String> {
         let s = r.scored.as_ref();
         let mut c = vec![
-            rank.map(|x| x.to_string()).unwrap_or_default(),
             r.id.clone(),
             r.source.clone(),
             fmt_num(s.map(|s| s.score), 2),
@@ -165,76 +165,110 @@ impl<W: Write> ReportWriter<W> {
         c
     }
 
-    /// Writes one report; call in ranked order.
-    pub fn write(&mut self, r: &Report) -> io::Result<()> {
-        let rank = if r.scored.is_some() {
-            self.rank += 1;
-            Some(self.rank)
-        } else {
-            None
-        };
+    /// A report's row without its rank, in the writer's format (newline-terminated). Rows can be
+    /// rendered as soon as a report exists and ranked later (see [`Ranker`]).
+    pub fn render(&self, r: &Report) -> io::Result<Vec<u8>> {
         match self.format {
-            OutputFormat::Csv => self.write_csv(r, rank),
-            OutputFormat::Jsonl => {
-                let row = JsonRow::new(r, rank);
-                serde_json::to_writer(&mut self.out, &row)?;
-                self.out.write_all(b"\n")
+            OutputFormat::Csv => {
+                let cells = self.cells(r);
+                let n = cells.len();
+                let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
+                for (i, cell) in cells.iter().enumerate() {
+                    // id, source and the free-text columns must not run as spreadsheet formulas.
+                    let safe = if i >= n - 2 || i < 2 {
+                        spreadsheet_safe(cell)
+                    } else {
+                        cell.as_str().into()
+                    };
+                    buf.write_field(safe.as_ref())?;
+                }
+                buf.write_record(None::<&[u8]>)?;
+                buf.into_inner().map_err(|e| e.into_error())
             }
-            OutputFormat::Table => self.write_table(r, rank),
+            OutputFormat::Jsonl => {
+                let mut v = serde_json::to_vec(&JsonRow::new(r))?;
+                v.push(b'\n');
+                Ok(v)
+            }
+            OutputFormat::Table => {
+                let s = r.scored.as_ref();
+                let tail = if r.scored.is_some() {
+                    evidence_summary(r, 2)
+                } else {
+                    status_text(r)
+                };
+                Ok(format!(
+                    "{:>6}  {:<8}  {:<32}  {:<18}  {:>6}  {}\n",
+                    s.map(|s| format!("{:.1}", s.score))
+                        .unwrap_or_else(|| "-".into()),
+                    s.map(|s| s.verdict.name()).unwrap_or("-"),
+                    truncate(&r.id, 32),
+                    truncate(&r.source, 18),
+                    r.words,
+                    truncate(&tail, 100)
+                )
+                .into_bytes())
+            }
         }
     }
 
-    fn write_csv(&mut self, r: &Report, rank: Option<u64>) -> io::Result<()> {
-        if !self.header_done {
-            self.header_done = true;
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(self.header())?;
-            self.out
-                .write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    fn write_header(&mut self) -> io::Result<()> {
+        if self.header_done {
+            return Ok(());
         }
-        let cells = self.cells(r, rank);
-        let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
-        let n = cells.len();
-        for (i, cell) in cells.iter().enumerate() {
-            // id and source stay as they are unless they would run as formulas; free text is made safe.
-            let safe = if i >= n - 2 || i == 1 || i == 2 {
-                spreadsheet_safe(cell)
-            } else {
-                cell.as_str().into()
-            };
-            buf.write_field(safe.as_ref())?;
-        }
-        buf.write_record(None::<&[u8]>)?;
-        self.out
-            .write_all(&buf.into_inner().map_err(|e| e.into_error())?)
-    }
-
-    fn write_table(&mut self, r: &Report, rank: Option<u64>) -> io::Result<()> {
-        if !self.header_done {
-            self.header_done = true;
-            writeln!(
+        self.header_done = true;
+        match self.format {
+            OutputFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(self.header())?;
+                self.out
+                    .write_all(&w.into_inner().map_err(|e| e.into_error())?)
+            }
+            OutputFormat::Table => writeln!(
                 self.out,
                 "{:>5}  {:>6}  {:<8}  {:<32}  {:<18}  {:>6}  evidence / reason",
                 "rank", "score", "verdict", "id", "source", "words"
-            )?;
+            ),
+            OutputFormat::Jsonl => Ok(()),
         }
-        let s = r.scored.as_ref();
-        let tail = if r.scored.is_some() {
-            evidence_summary(r, 2)
-        } else {
-            status_text(r)
-        };
-        writeln!(
-            self.out,
-            "{:>5}  {:>6}  {:<8}  {:<32}  {:<18}  {:>6}  {}",
-            rank.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-            fmt_num(s.map(|s| s.score), 1),
-            s.map(|s| s.verdict.name()).unwrap_or("-"),
-            truncate(&r.id, 32),
-            truncate(&r.source, 18),
-            r.words,
-            truncate(&tail, 100)
-        )
+    }
+
+    /// Writes a rendered row; `scored` rows get the next rank. Call in ranked order.
+    pub fn write_rendered(&mut self, scored: bool, row: &[u8]) -> io::Result<()> {
+        self.write_header()?;
+        let rank = scored.then(|| {
+            self.rank += 1;
+            self.rank
+        });
+        match self.format {
+            OutputFormat::Csv => {
+                if let Some(r) = rank {
+                    write!(self.out, "{r}")?;
+                }
+                self.out.write_all(b",")?;
+                self.out.write_all(row)
+            }
+            OutputFormat::Jsonl => {
+                match rank {
+                    Some(r) => write!(self.out, "{{\"rank\":{r},")?,
+                    None => self.out.write_all(b"{\"rank\":null,")?,
+                }
+                self.out.write_all(row.get(1..).unwrap_or_default())
+            }
+            OutputFormat::Table => {
+                match rank {
+                    Some(r) => write!(self.out, "{r:>5}  ")?,
+                    None => write!(self.out, "{:>5}  ", "-")?,
+                }
+                self.out.write_all(row)
+            }
+        }
+    }
+
+    /// Writes one report; call in ranked order.
+    pub fn write(&mut self, r: &Report) -> io::Result<()> {
+        let row = self.render(r)?;
+        self.write_rendered(r.scored.is_some(), &row)
     }
 
     /// Flushes and returns the underlying writer.
@@ -262,7 +296,6 @@ fn truncate(s: &str, max: usize) -> String {
 /// One JSONL report row.
 #[derive(Serialize)]
 struct JsonRow<'a> {
-    rank: Option<u64>,
     id: &'a str,
     source: &'a str,
     score: Option<f64>,
@@ -286,10 +319,9 @@ struct JsonRow<'a> {
 }
 
 impl<'a> JsonRow<'a> {
-    fn new(r: &'a Report, rank: Option<u64>) -> Self {
+    fn new(r: &'a Report) -> Self {
         let s = r.scored.as_ref();
         JsonRow {
-            rank,
             id: &r.id,
             source: &r.source,
             score: s.map(|s| s.score),
@@ -539,5 +571,205 @@ mod tests {
     fn truncation_is_char_safe() {
         assert_eq!(truncate("ééééé", 3), "éé…");
         assert_eq!(truncate("abc", 3), "abc");
+    }
+}
+
+/// Sort key of a rendered row: scored rows by score (descending), then unscored, then errors;
+/// input order breaks ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RankKey {
+    class: u8,
+    inverted_score: u64,
+    seq: u64,
+}
+
+impl RankKey {
+    /// The key of a report.
+    pub fn of(r: &Report) -> RankKey {
+        let class = match (&r.status, r.score()) {
+            (Status::Scored, Some(_)) => 0,
+            (Status::Unscored(_), _) => 1,
+            _ => 2,
+        };
+        // Scores are in [0, 100]: for non-negative floats the bit pattern orders like the value.
+        let s = r.score().unwrap_or(0.0).clamp(0.0, f64::MAX);
+        RankKey {
+            class,
+            inverted_score: u64::MAX - s.to_bits(),
+            seq: r.seq,
+        }
+    }
+
+    fn scored(&self) -> bool {
+        self.class == 0
+    }
+}
+
+/// Ranks rendered rows in bounded memory: rows are kept in memory up to a limit, then sorted
+/// runs are spilled to anonymous temporary files and merged at the end.
+pub struct Ranker {
+    rows: Vec<(RankKey, Vec<u8>)>,
+    bytes: usize,
+    limit: usize,
+    runs: Vec<std::fs::File>,
+}
+
+impl Ranker {
+    /// A ranker that spills once it holds more than `limit` bytes of rows.
+    pub fn new(limit: usize) -> Self {
+        Ranker {
+            rows: Vec::new(),
+            bytes: 0,
+            limit,
+            runs: Vec::new(),
+        }
+    }
+
+    /// Adds a rendered row.
+    pub fn push(&mut self, key: RankKey, row: Vec<u8>) -> io::Result<()> {
+        self.bytes += row.len() + 32;
+        self.rows.push((key, row));
+        if self.bytes > self.limit {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        self.rows.sort_by_key(|r| r.0);
+        let mut f = io::BufWriter::new(tempfile::tempfile()?);
+        for (k, row) in self.rows.drain(..) {
+            f.write_all(&[k.class])?;
+            f.write_all(&k.inverted_score.to_le_bytes())?;
+            f.write_all(&k.seq.to_le_bytes())?;
+            f.write_all(&(row.len() as u64).to_le_bytes())?;
+            f.write_all(&row)?;
+        }
+        let mut file = f.into_inner().map_err(|e| e.into_error())?;
+        io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
+        self.runs.push(file);
+        self.bytes = 0;
+        Ok(())
+    }
+
+    /// Number of runs spilled to disk so far.
+    pub fn spilled_runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Writes every row in rank order.
+    pub fn finish<W: Write>(mut self, w: &mut ReportWriter<W>) -> io::Result<()> {
+        if self.runs.is_empty() {
+            self.rows.sort_by_key(|r| r.0);
+            for (k, row) in &self.rows {
+                w.write_rendered(k.scored(), row)?;
+            }
+            return Ok(());
+        }
+        if !self.rows.is_empty() {
+            self.spill()?;
+        }
+        let mut readers: Vec<io::BufReader<std::fs::File>> = self
+            .runs
+            .drain(..)
+            .map(|f| io::BufReader::with_capacity(1 << 16, f))
+            .collect();
+        let mut heap = std::collections::BinaryHeap::new();
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some((k, row)) = read_run_item(r)? {
+                heap.push(std::cmp::Reverse((k, i, row)));
+            }
+        }
+        while let Some(std::cmp::Reverse((k, i, row))) = heap.pop() {
+            w.write_rendered(k.scored(), &row)?;
+            if let Some((k, row)) = read_run_item(&mut readers[i])? {
+                heap.push(std::cmp::Reverse((k, i, row)));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>> {
+    let mut class = [0u8; 1];
+    match r.read_exact(&mut class) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let mut b8 = [0u8; 8];
+    r.read_exact(&mut b8)?;
+    let inverted_score = u64::from_le_bytes(b8);
+    r.read_exact(&mut b8)?;
+    let seq = u64::from_le_bytes(b8);
+    r.read_exact(&mut b8)?;
+    let mut row = vec![0u8; u64::from_le_bytes(b8) as usize];
+    r.read_exact(&mut row)?;
+    Ok(Some((
+        RankKey {
+            class: class[0],
+            inverted_score,
+            seq,
+        },
+        row,
+    )))
+}
+
+#[cfg(test)]
+mod ranker_tests {
+    use super::*;
+    use crate::document::Origin;
+    use crate::pipeline::Report;
+    use crate::score::Scorer;
+
+    fn report(seq: u64, score: Option<f64>) -> Report {
+        let mut r = Report::from_error(
+            seq,
+            &crate::input::RecordError {
+                origin: Origin {
+                    file: "f".into(),
+                    line: seq + 1,
+                },
+                id: Some(format!("d{seq}")),
+                source: None,
+                msg: "x".into(),
+            },
+        );
+        if let Some(s) = score {
+            r.status = Status::Scored;
+            let scorer = Scorer::embedded();
+            let mut sc = scorer.score(&[]);
+            sc.score = s;
+            r.scored = Some(sc);
+        }
+        r
+    }
+
+    fn ranked(limit: usize) -> String {
+        let scorer = Scorer::embedded();
+        let mut w = ReportWriter::new(Vec::new(), OutputFormat::Table, &scorer);
+        let mut rk = Ranker::new(limit);
+        for (i, s) in [Some(10.0), None, Some(90.0), Some(10.0), Some(50.0), None]
+            .into_iter()
+            .enumerate()
+        {
+            let r = report(i as u64, s);
+            rk.push(RankKey::of(&r), w.render(&r).unwrap()).unwrap();
+        }
+        rk.finish(&mut w).unwrap();
+        String::from_utf8(w.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn spilled_and_in_memory_rankings_agree() {
+        let mem = ranked(usize::MAX);
+        let ids: Vec<&str> = mem
+            .lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().nth(3).unwrap())
+            .collect();
+        assert_eq!(ids, ["d2", "d4", "d0", "d3", "d1", "d5"]);
+        assert!(mem.lines().nth(1).unwrap().trim_start().starts_with("1 "));
+        assert_eq!(ranked(1), mem);
     }
 }

@@ -60,7 +60,7 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
     let mut found = false;
     for rec in records {
         seq += 1;
-        let doc = match rec.doc {
+        let mut doc = match rec.doc {
             Ok(d) => d,
             Err(e) => {
                 if a.id.as_deref().is_none_or(|id| e.id.as_deref() == Some(id)) {
@@ -74,6 +74,7 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
             continue;
         }
         found = true;
+        spinscore::pipeline::truncate_document(&mut doc, engine.options().max_doc_bytes);
         let repeats = RepeatIndex::build([(doc.source.as_str(), doc.text.as_str())]);
         let analysis = engine.analyze(&doc, &repeats);
         let report = engine.report(seq - 1, &doc, &analysis);

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress};
 use spinscore::pipeline::{Report, Status};
-use spinscore::report::{ReportWriter, rank};
+use spinscore::report::{RankKey, Ranker, ReportWriter};
 
 #[derive(Args, Debug)]
 pub struct ScoreArgs {
@@ -60,6 +60,9 @@ impl Counts {
     }
 }
 
+/// Bytes of rendered rows held in memory before sorted runs spill to temporary files.
+const RANK_MEMORY: usize = 64 << 20;
+
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let records = a.input.open()?;
@@ -67,7 +70,7 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
         ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
     let pb = progress(a.input.quiet);
     let mut counts = Counts::default();
-    let mut kept = Vec::new();
+    let mut ranker = Ranker::new(RANK_MEMORY);
     let mut errors_shown = 0;
     engine.run(records, a.engine.batch_size, |rep, _raw| -> Result<()> {
         counts.add(&rep);
@@ -83,16 +86,16 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
         if a.unranked {
             writer.write(&rep).context("writing report")?;
         } else {
-            kept.push(rep);
+            let row = writer.render(&rep).context("rendering report")?;
+            ranker
+                .push(RankKey::of(&rep), row)
+                .context("ranking (temporary files)")?;
         }
         Ok(())
     })?;
     pb.finish_and_clear();
     if !a.unranked {
-        rank(&mut kept);
-        for r in &kept {
-            writer.write(r).context("writing report")?;
-        }
+        ranker.finish(&mut writer).context("writing report")?;
     }
     writer.finish().context("writing report")?;
     if !a.input.quiet {
