@@ -97,23 +97,14 @@ impl Design {
                 }
             }
         }
-        let mut d = Design {
-            names: Vec::new(),
-            mean: Vec::new(),
-            std: Vec::new(),
-            has_missing: Vec::new(),
-        };
+        let mut d = Design { names: Vec::new(), mean: Vec::new(), std: Vec::new(), has_missing: Vec::new() };
         for name in names {
-            let vals: Vec<f64> = examples
-                .iter()
-                .filter_map(|e| value(&e.features, name))
-                .collect();
+            let vals: Vec<f64> = examples.iter().filter_map(|e| value(&e.features, name)).collect();
             if vals.len() < 2 {
                 continue;
             }
             let mean = vals.iter().sum::<f64>() / vals.len() as f64;
-            let var =
-                vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64;
+            let var = vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64;
             let std = var.sqrt();
             if std.is_nan() || std <= 1e-12 {
                 continue;
@@ -150,11 +141,7 @@ impl Design {
 }
 
 fn value(feats: &[Feature], name: &str) -> Option<f64> {
-    feats
-        .iter()
-        .find(|f| f.name == name)
-        .and_then(|f| f.value)
-        .filter(|v| v.is_finite())
+    feats.iter().find(|f| f.name == name).and_then(|f| f.value).filter(|v| v.is_finite())
 }
 
 fn sigmoid(x: f64) -> f64 {
@@ -196,15 +183,11 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
     if labelled.iter().all(|e| e.label.garbled == Some(true))
         || labelled.iter().all(|e| e.label.garbled == Some(false))
     {
-        return Err(Error::Config(
-            "training data needs both clean and garbled documents".into(),
-        ));
+        return Err(Error::Config("training data needs both clean and garbled documents".into()));
     }
     let design = Design::build(train, &cfg.exclude);
     if design.names.is_empty() {
-        return Err(Error::Config(
-            "no feature varies in the training data".into(),
-        ));
+        return Err(Error::Config("no feature varies in the training data".into()));
     }
     let p = design.width();
     // Pointwise rows.
@@ -227,10 +210,8 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
     for members in groups.values() {
         for &a in members {
             for &b in members {
-                let (da, db) = (
-                    train[a].label.degradation.unwrap_or(0.0),
-                    train[b].label.degradation.unwrap_or(0.0),
-                );
+                let (da, db) =
+                    (train[a].label.degradation.unwrap_or(0.0), train[b].label.degradation.unwrap_or(0.0));
                 if da > db {
                     let diff: Vec<f64> = xs[a].iter().zip(&xs[b]).map(|(u, v)| u - v).collect();
                     pairs.push(diff);
@@ -277,9 +258,7 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
         }
         hess[0][0] += 1e-6;
         let Some(step) = solve_spd(&hess, &grad) else {
-            return Err(Error::Config(
-                "fit did not converge (singular Hessian)".into(),
-            ));
+            return Err(Error::Config("fit did not converge (singular Hessian)".into()));
         };
         let mut max_step: f64 = 0.0;
         for i in 0..p {
@@ -311,38 +290,24 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
         version: 1,
         intercept: beta[0],
         features,
-        thresholds: Thresholds {
-            suspect: 50.0,
-            garbled: 50.0,
-        },
+        thresholds: Thresholds { suspect: 50.0, garbled: 50.0 },
         provenance: BTreeMap::new(),
     };
     let scorer = Scorer::new(weights.clone())?;
     let score_all = |ex: &[Example]| -> Vec<Labelled> {
         ex.iter()
-            .map(|e| Labelled {
-                score: Some(scorer.score(&e.features).score),
-                ..e.label.clone()
-            })
+            .map(|e| Labelled { score: Some(scorer.score(&e.features).score), ..e.label.clone() })
             .collect()
     };
     let train_scored = score_all(train);
     let valid_scored = score_all(valid);
-    let calib = if valid_scored.is_empty() {
-        &train_scored
-    } else {
-        &valid_scored
-    };
+    let calib = if valid_scored.is_empty() { &train_scored } else { &valid_scored };
     weights.thresholds = calibrate(calib, cfg);
     let verdicts = verdict_figures(calib, weights.thresholds);
     Ok(FitReport {
         weights,
         train: metrics_by_kind(&train_scored),
-        valid: if valid_scored.is_empty() {
-            BTreeMap::new()
-        } else {
-            metrics_by_kind(&valid_scored)
-        },
+        valid: if valid_scored.is_empty() { BTreeMap::new() } else { metrics_by_kind(&valid_scored) },
         verdicts,
     })
 }
@@ -350,10 +315,7 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
 /// Thresholds: suspect where the recall of garbled documents reaches `suspect_recall`; garbled
 /// at the lowest score whose precision reaches `garbled_precision`.
 fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
-    let mut scored: Vec<(f64, bool)> = docs
-        .iter()
-        .filter_map(|d| Some((d.score?, d.garbled?)))
-        .collect();
+    let mut scored: Vec<(f64, bool)> = docs.iter().filter_map(|d| Some((d.score?, d.garbled?))).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let n_pos = scored.iter().filter(|s| s.1).count().max(1) as f64;
     let (mut tp, mut seen) = (0.0, 0.0);
@@ -374,10 +336,7 @@ fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
     }
     let garbled = garbled.unwrap_or(90.0).max(suspect);
     let round1 = |x: f64| (x * 10.0).floor() / 10.0;
-    Thresholds {
-        suspect: round1(suspect),
-        garbled: round1(garbled).max(round1(suspect)),
-    }
+    Thresholds { suspect: round1(suspect), garbled: round1(garbled).max(round1(suspect)) }
 }
 
 fn verdict_figures(docs: &[Labelled], t: Thresholds) -> VerdictFigures {
@@ -417,10 +376,7 @@ mod tests {
 
     fn ex(x: f64, noise: f64, garbled: bool, group: &str) -> Example {
         Example {
-            features: vec![
-                Feature::new("fluency.x", x),
-                Feature::new("entities.noise", noise),
-            ],
+            features: vec![Feature::new("fluency.x", x), Feature::new("entities.noise", noise)],
             label: Labelled {
                 group: Some(group.into()),
                 garbled: Some(garbled),
@@ -436,10 +392,7 @@ mod tests {
             .flat_map(|i| {
                 let g = format!("g{i}");
                 let n = ((i * 37) % 11) as f64 / 11.0;
-                [
-                    ex(i as f64 * 0.01, n, false, &g),
-                    ex(1.0 + i as f64 * 0.01, 1.0 - n, true, &g),
-                ]
+                [ex(i as f64 * 0.01, n, false, &g), ex(1.0 + i as f64 * 0.01, 1.0 - n, true, &g)]
             })
             .collect()
     }
@@ -450,14 +403,7 @@ mod tests {
         let r1 = fit(&d, &[], &FitConfig::default()).unwrap();
         let r2 = fit(&d, &[], &FitConfig::default()).unwrap();
         assert_eq!(r1.weights, r2.weights);
-        let w = |n: &str| {
-            r1.weights
-                .features
-                .iter()
-                .find(|f| f.name == n)
-                .unwrap()
-                .weight
-        };
+        let w = |n: &str| r1.weights.features.iter().find(|f| f.name == n).unwrap().weight;
         assert!(w("fluency.x") > 1.0);
         assert!(w("fluency.x") > 3.0 * w("entities.noise").abs());
         assert!(r1.train["ALL"].auc.unwrap() > 0.99);
@@ -472,20 +418,12 @@ mod tests {
             e.features[1] = Feature::missing("entities.noise");
         }
         let r = fit(&d, &[], &FitConfig::default()).unwrap();
-        assert!(
-            r.weights
-                .features
-                .iter()
-                .any(|f| f.name == "entities.noise")
-        );
+        assert!(r.weights.features.iter().any(|f| f.name == "entities.noise"));
     }
 
     #[test]
     fn needs_both_labels() {
-        let d: Vec<Example> = data()
-            .into_iter()
-            .filter(|e| e.label.garbled == Some(true))
-            .collect();
+        let d: Vec<Example> = data().into_iter().filter(|e| e.label.garbled == Some(true)).collect();
         assert!(fit(&d, &[], &FitConfig::default()).is_err());
     }
 

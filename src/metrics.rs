@@ -82,20 +82,9 @@ pub fn kendall_tau_b(xs: &[f64], ys: &[f64]) -> Option<f64> {
 
 /// Computes the figures for `docs`.
 pub fn metrics(docs: &[&Labelled]) -> Metrics {
-    let scored: Vec<&&Labelled> = docs
-        .iter()
-        .filter(|d| d.score.is_some_and(f64::is_finite))
-        .collect();
-    let pos: Vec<f64> = scored
-        .iter()
-        .filter(|d| d.garbled == Some(true))
-        .filter_map(|d| d.score)
-        .collect();
-    let neg: Vec<f64> = scored
-        .iter()
-        .filter(|d| d.garbled == Some(false))
-        .filter_map(|d| d.score)
-        .collect();
+    let scored: Vec<&&Labelled> = docs.iter().filter(|d| d.score.is_some_and(f64::is_finite)).collect();
+    let pos: Vec<f64> = scored.iter().filter(|d| d.garbled == Some(true)).filter_map(|d| d.score).collect();
+    let neg: Vec<f64> = scored.iter().filter(|d| d.garbled == Some(false)).filter_map(|d| d.score).collect();
     let mut groups: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     for d in &scored {
         if let (Some(g), Some(deg), Some(s)) = (&d.group, d.degradation, d.score) {
@@ -131,11 +120,7 @@ pub fn metrics(docs: &[&Labelled]) -> Metrics {
     }
     Metrics {
         docs: docs.len(),
-        coverage: if docs.is_empty() {
-            0.0
-        } else {
-            scored.len() as f64 / docs.len() as f64
-        },
+        coverage: if docs.is_empty() { 0.0 } else { scored.len() as f64 / docs.len() as f64 },
         auc: auc(&pos, &neg),
         pairs: total,
         pair_acc: (total > 0).then(|| right / total as f64),
@@ -163,10 +148,7 @@ pub fn metrics_by_kind(docs: &[Labelled]) -> BTreeMap<String, Metrics> {
     for (kind, members) in &by_kind {
         let mut idx = members.clone();
         if !members.iter().all(|&i| docs[i].garbled == Some(false)) {
-            let mut groups: Vec<&str> = members
-                .iter()
-                .filter_map(|&i| docs[i].group.as_deref())
-                .collect();
+            let mut groups: Vec<&str> = members.iter().filter_map(|&i| docs[i].group.as_deref()).collect();
             groups.sort();
             groups.dedup();
             for g in groups {
@@ -208,11 +190,7 @@ mod tests {
 
     #[test]
     fn pairs_and_tau() {
-        let docs = [
-            doc("g", false, 0.0, 1.0),
-            doc("g", true, 1.0, 2.0),
-            doc("g", true, 3.0, 1.5),
-        ];
+        let docs = [doc("g", false, 0.0, 1.0), doc("g", true, 1.0, 2.0), doc("g", true, 3.0, 1.5)];
         let refs: Vec<&Labelled> = docs.iter().collect();
         let m = metrics(&refs);
         assert_eq!(m.pairs, 3);

@@ -32,11 +32,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            min_words: 15,
-            evidence_per_family: 4,
-            clusters: true,
-        }
+        Options { min_words: 15, evidence_per_family: 4, clusters: true, max_doc_bytes: 1 << 20 }
     }
 }
 
@@ -142,12 +138,7 @@ pub struct Analysis {
 impl Analysis {
     /// The prepared view of `text` for the feature families.
     pub fn view<'a>(&'a self, text: &'a str) -> DocView<'a> {
-        DocView {
-            text,
-            lines: &self.lines,
-            tokens: &self.tokens,
-            sentences: &self.sentences,
-        }
+        DocView { text, lines: &self.lines, tokens: &self.tokens, sentences: &self.sentences }
     }
 
     /// All features of all families.
@@ -171,11 +162,7 @@ pub struct Engine<'m> {
 impl<'m> Engine<'m> {
     /// An engine over `model` and `scorer`.
     pub fn new(model: &'m Model, scorer: Scorer, opts: Options) -> Self {
-        Engine {
-            model,
-            scorer,
-            opts,
-        }
+        Engine { model, scorer, opts }
     }
 
     /// The reference model.
@@ -199,16 +186,8 @@ impl<'m> Engine<'m> {
         let classified = boilerplate::classify(text, &doc.source, repeats);
         let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
         let mut buf = Vec::new();
-        for line in classified
-            .lines
-            .iter()
-            .filter(|l| l.class == LineClass::Content)
-        {
-            tokenize_into(
-                &text[line.span.start..line.span.end],
-                line.span.start,
-                &mut buf,
-            );
+        for line in classified.lines.iter().filter(|l| l.class == LineClass::Content) {
+            tokenize_into(&text[line.span.start..line.span.end], line.span.start, &mut buf);
             tokens.extend_from_slice(&buf);
         }
         let sentences = segment::sentences(text, &tokens);
@@ -238,37 +217,26 @@ impl<'m> Engine<'m> {
             return Some(format!("not English (language {lang})"));
         }
         if a.words < self.opts.min_words {
-            return Some(format!(
-                "too short: {} content words (minimum {})",
-                a.words, self.opts.min_words
-            ));
+            return Some(format!("too short: {} content words (minimum {})", a.words, self.opts.min_words));
         }
         None
     }
 
     /// Scores one batch of records (documents or read errors), in parallel, returning reports in
     /// input order. `first_seq` numbers the batch's first record.
-    pub fn score_batch(
-        &self,
-        records: Vec<Result<Document, RecordError>>,
-        first_seq: u64,
-    ) -> Vec<Report> {
+    pub fn score_batch(&self, records: Vec<Result<Document, RecordError>>, first_seq: u64) -> Vec<Report> {
         let docs: Vec<&Document> = records.iter().filter_map(|r| r.as_ref().ok()).collect();
         let repeats = RepeatIndex::build(docs.iter().map(|d| (d.source.as_str(), d.text.as_str())));
-        let mut analyses: Vec<Option<Analysis>> = records
-            .par_iter()
-            .map(|r| r.as_ref().ok().map(|d| self.analyze(d, &repeats)))
-            .collect();
+        let mut analyses: Vec<Option<Analysis>> =
+            records.par_iter().map(|r| r.as_ref().ok().map(|d| self.analyze(d, &repeats))).collect();
         if self.opts.clusters {
             let inputs: Vec<Option<consensus::Member<'_>>> = records
                 .iter()
                 .zip(&analyses)
                 .map(|(r, a)| match (r, a) {
-                    (Ok(d), Some(a)) if self.unscorable(a).is_none() => Some(consensus::Member {
-                        text: &d.text,
-                        tokens: &a.tokens,
-                        sentences: &a.sentences,
-                    }),
+                    (Ok(d), Some(a)) if self.unscorable(a).is_none() => {
+                        Some(consensus::Member { text: &d.text, tokens: &a.tokens, sentences: &a.sentences })
+                    }
                     _ => None,
                 })
                 .collect();
@@ -333,16 +301,9 @@ impl<'m> Engine<'m> {
                 continue;
             };
             let mut ev: Vec<&Evidence> = out.evidence.iter().collect();
-            ev.sort_by(|x, y| {
-                y.strength
-                    .total_cmp(&x.strength)
-                    .then(x.start.cmp(&y.start))
-            });
+            ev.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
             for e in ev.into_iter().take(self.opts.evidence_per_family) {
-                evidence.push(EvidenceRow {
-                    evidence: e.clone(),
-                    text: snippet(&doc.text, e.start, e.end),
-                });
+                evidence.push(EvidenceRow { evidence: e.clone(), text: snippet(&doc.text, e.start, e.end) });
             }
         }
         Report {
@@ -403,8 +364,7 @@ pub fn truncate_document(doc: &mut Document, max: usize) {
     }
     let total = doc.text.len();
     doc.text.truncate(cut);
-    doc.warnings
-        .push(format!("scored on the first {cut} of {total} bytes"));
+    doc.warnings.push(format!("scored on the first {cut} of {total} bytes"));
 }
 
 /// Text bytes per batch at most (besides the record count), to bound memory.
@@ -434,10 +394,7 @@ impl Engine<'_> {
             let mut bytes = 0;
             while docs.len() < batch.max(1) && bytes < BATCH_BYTES {
                 let Some(r) = iter.next() else { break };
-                bytes += r
-                    .doc
-                    .as_ref()
-                    .map_or(0, |d| d.text.len().min(self.opts.max_doc_bytes));
+                bytes += r.doc.as_ref().map_or(0, |d| d.text.len().min(self.opts.max_doc_bytes));
                 docs.push(r.doc);
                 raws.push(r.raw);
             }

@@ -32,11 +32,7 @@ pub fn rank(reports: &mut [Report]) {
         };
         key(a)
             .cmp(&key(b))
-            .then_with(|| {
-                b.score()
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.score().unwrap_or(0.0))
-            })
+            .then_with(|| b.score().unwrap_or(0.0).total_cmp(&a.score().unwrap_or(0.0)))
             .then(a.seq.cmp(&b.seq))
     });
 }
@@ -90,27 +86,15 @@ pub struct ReportWriter<W: Write> {
 impl<W: Write> ReportWriter<W> {
     /// A writer; the main feature columns are the features the scorer weighs.
     pub fn new(out: W, format: OutputFormat, scorer: &Scorer) -> Self {
-        let mut feature_names: Vec<String> = scorer
-            .weights()
-            .features
-            .iter()
-            .map(|f| f.name.clone())
-            .collect();
+        let mut feature_names: Vec<String> =
+            scorer.weights().features.iter().map(|f| f.name.clone()).collect();
         feature_names.sort();
-        ReportWriter {
-            out,
-            format,
-            feature_names,
-            rank: 0,
-            header_done: false,
-        }
+        ReportWriter { out, format, feature_names, rank: 0, header_done: false }
     }
 
     fn header(&self) -> Vec<String> {
-        let mut h: Vec<String> = ["rank", "id", "source", "score", "verdict"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut h: Vec<String> =
+            ["rank", "id", "source", "score", "verdict"].iter().map(|s| s.to_string()).collect();
         h.extend(Family::ALL.iter().map(|f| f.name().to_string()));
         h.extend(self.feature_names.iter().cloned());
         h.extend(
@@ -143,21 +127,14 @@ impl<W: Write> ReportWriter<W> {
             c.push(fmt_num(s.and_then(|s| s.subscores.get(&f).copied()), 2));
         }
         for name in &self.feature_names {
-            let v = r
-                .features
-                .iter()
-                .find(|f| f.name == name)
-                .and_then(|f| f.value);
+            let v = r.features.iter().find(|f| f.name == name).and_then(|f| f.value);
             c.push(fmt_num(v, 4));
         }
         let cl = r.cluster.as_ref();
         c.push(cl.map(|c| c.id.clone()).unwrap_or_default());
         c.push(cl.map(|c| c.size.to_string()).unwrap_or_default());
         c.push(fmt_num(cl.map(|c| c.deviation), 4));
-        c.push(
-            cl.map(|c| c.likely_original.to_string())
-                .unwrap_or_default(),
-        );
+        c.push(cl.map(|c| c.likely_original.to_string()).unwrap_or_default());
         c.push(r.words.to_string());
         c.push(r.language.unwrap_or("").to_string());
         c.push(evidence_summary(r, 3));
@@ -175,11 +152,8 @@ impl<W: Write> ReportWriter<W> {
                 let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
                 for (i, cell) in cells.iter().enumerate() {
                     // id, source and the free-text columns must not run as spreadsheet formulas.
-                    let safe = if i >= n - 2 || i < 2 {
-                        spreadsheet_safe(cell)
-                    } else {
-                        cell.as_str().into()
-                    };
+                    let safe =
+                        if i >= n - 2 || i < 2 { spreadsheet_safe(cell) } else { cell.as_str().into() };
                     buf.write_field(safe.as_ref())?;
                 }
                 buf.write_record(None::<&[u8]>)?;
@@ -192,15 +166,10 @@ impl<W: Write> ReportWriter<W> {
             }
             OutputFormat::Table => {
                 let s = r.scored.as_ref();
-                let tail = if r.scored.is_some() {
-                    evidence_summary(r, 2)
-                } else {
-                    status_text(r)
-                };
+                let tail = if r.scored.is_some() { evidence_summary(r, 2) } else { status_text(r) };
                 Ok(format!(
                     "{:>6}  {:<8}  {:<32}  {:<18}  {:>6}  {}\n",
-                    s.map(|s| format!("{:.1}", s.score))
-                        .unwrap_or_else(|| "-".into()),
+                    s.map(|s| format!("{:.1}", s.score)).unwrap_or_else(|| "-".into()),
                     s.map(|s| s.verdict.name()).unwrap_or("-"),
                     truncate(&r.id, 32),
                     truncate(&r.source, 18),
@@ -221,8 +190,7 @@ impl<W: Write> ReportWriter<W> {
             OutputFormat::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(self.header())?;
-                self.out
-                    .write_all(&w.into_inner().map_err(|e| e.into_error())?)
+                self.out.write_all(&w.into_inner().map_err(|e| e.into_error())?)
             }
             OutputFormat::Table => writeln!(
                 self.out,
@@ -276,8 +244,7 @@ impl<W: Write> ReportWriter<W> {
         if !self.header_done && self.format == OutputFormat::Csv {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(self.header())?;
-            self.out
-                .write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+            self.out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
         }
         self.out.flush()?;
         Ok(self.out)
@@ -421,10 +388,7 @@ impl SourceRollup {
             .iter()
             .filter(|(_, a)| !a.scores.is_empty())
             .map(|(k, a)| {
-                (
-                    k.clone(),
-                    a.scores.iter().map(|&x| x as f64).sum::<f64>() / a.scores.len() as f64,
-                )
+                (k.clone(), a.scores.iter().map(|&x| x as f64).sum::<f64>() / a.scores.len() as f64)
             })
             .collect()
     }
@@ -452,8 +416,7 @@ impl SourceRollup {
                     scored: n as u64,
                     unscored: a.unscored,
                     errors: a.errors,
-                    mean_score: (n > 0)
-                        .then(|| a.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64),
+                    mean_score: (n > 0).then(|| a.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64),
                     median_score: median,
                     flagged_share: share(a.flagged),
                     garbled_share: share(a.garbled),
@@ -466,11 +429,7 @@ impl SourceRollup {
             b.mean_score
                 .is_some()
                 .cmp(&a.mean_score.is_some())
-                .then_with(|| {
-                    b.mean_score
-                        .unwrap_or(0.0)
-                        .total_cmp(&a.mean_score.unwrap_or(0.0))
-                })
+                .then_with(|| b.mean_score.unwrap_or(0.0).total_cmp(&a.mean_score.unwrap_or(0.0)))
                 .then_with(|| a.source.cmp(&b.source))
         });
         rows
@@ -478,11 +437,7 @@ impl SourceRollup {
 }
 
 /// Writes source rows in the given format.
-pub fn write_sources<W: Write>(
-    out: &mut W,
-    rows: &[SourceRow],
-    format: OutputFormat,
-) -> io::Result<()> {
+pub fn write_sources<W: Write>(out: &mut W, rows: &[SourceRow], format: OutputFormat) -> io::Result<()> {
     match format {
         OutputFormat::Jsonl => {
             for r in rows {
@@ -526,15 +481,7 @@ pub fn write_sources<W: Write>(
             writeln!(
                 out,
                 "{:>4}  {:<32}  {:>6}  {:>6}  {:>6}  {:>6}  {:>8}  {:>8}  {:>11}",
-                "rank",
-                "source",
-                "docs",
-                "errors",
-                "mean",
-                "median",
-                "flagged",
-                "garbled",
-                "boilerplate"
+                "rank", "source", "docs", "errors", "mean", "median", "flagged", "garbled", "boilerplate"
             )?;
             for (i, r) in rows.iter().enumerate() {
                 writeln!(
@@ -593,11 +540,7 @@ impl RankKey {
         };
         // Scores are in [0, 100]: for non-negative floats the bit pattern orders like the value.
         let s = r.score().unwrap_or(0.0).clamp(0.0, f64::MAX);
-        RankKey {
-            class,
-            inverted_score: u64::MAX - s.to_bits(),
-            seq: r.seq,
-        }
+        RankKey { class, inverted_score: u64::MAX - s.to_bits(), seq: r.seq }
     }
 
     fn scored(&self) -> bool {
@@ -617,12 +560,7 @@ pub struct Ranker {
 impl Ranker {
     /// A ranker that spills once it holds more than `limit` bytes of rows.
     pub fn new(limit: usize) -> Self {
-        Ranker {
-            rows: Vec::new(),
-            bytes: 0,
-            limit,
-            runs: Vec::new(),
-        }
+        Ranker { rows: Vec::new(), bytes: 0, limit, runs: Vec::new() }
     }
 
     /// Adds a rendered row.
@@ -669,11 +607,8 @@ impl Ranker {
         if !self.rows.is_empty() {
             self.spill()?;
         }
-        let mut readers: Vec<io::BufReader<std::fs::File>> = self
-            .runs
-            .drain(..)
-            .map(|f| io::BufReader::with_capacity(1 << 16, f))
-            .collect();
+        let mut readers: Vec<io::BufReader<std::fs::File>> =
+            self.runs.drain(..).map(|f| io::BufReader::with_capacity(1 << 16, f)).collect();
         let mut heap = std::collections::BinaryHeap::new();
         for (i, r) in readers.iter_mut().enumerate() {
             if let Some((k, row)) = read_run_item(r)? {
@@ -705,14 +640,7 @@ fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>
     r.read_exact(&mut b8)?;
     let mut row = vec![0u8; u64::from_le_bytes(b8) as usize];
     r.read_exact(&mut row)?;
-    Ok(Some((
-        RankKey {
-            class: class[0],
-            inverted_score,
-            seq,
-        },
-        row,
-    )))
+    Ok(Some((RankKey { class: class[0], inverted_score, seq }, row)))
 }
 
 #[cfg(test)]
@@ -726,10 +654,7 @@ mod ranker_tests {
         let mut r = Report::from_error(
             seq,
             &crate::input::RecordError {
-                origin: Origin {
-                    file: "f".into(),
-                    line: seq + 1,
-                },
+                origin: Origin { file: "f".into(), line: seq + 1 },
                 id: Some(format!("d{seq}")),
                 source: None,
                 msg: "x".into(),
@@ -749,10 +674,7 @@ mod ranker_tests {
         let scorer = Scorer::embedded();
         let mut w = ReportWriter::new(Vec::new(), OutputFormat::Table, &scorer);
         let mut rk = Ranker::new(limit);
-        for (i, s) in [Some(10.0), None, Some(90.0), Some(10.0), Some(50.0), None]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, s) in [Some(10.0), None, Some(90.0), Some(10.0), Some(50.0), None].into_iter().enumerate() {
             let r = report(i as u64, s);
             rk.push(RankKey::of(&r), w.render(&r).unwrap()).unwrap();
         }
@@ -763,11 +685,7 @@ mod ranker_tests {
     #[test]
     fn spilled_and_in_memory_rankings_agree() {
         let mem = ranked(usize::MAX);
-        let ids: Vec<&str> = mem
-            .lines()
-            .skip(1)
-            .map(|l| l.split_whitespace().nth(3).unwrap())
-            .collect();
+        let ids: Vec<&str> = mem.lines().skip(1).map(|l| l.split_whitespace().nth(3).unwrap()).collect();
         assert_eq!(ids, ["d2", "d4", "d0", "d3", "d1", "d5"]);
         assert!(mem.lines().nth(1).unwrap().trim_start().starts_with("1 "));
         assert_eq!(ranked(1), mem);

@@ -116,10 +116,7 @@ impl Scorer {
     /// A scorer from weights; rejects weights that are not usable.
     pub fn new(weights: Weights) -> Result<Self> {
         if weights.version != 1 {
-            return Err(Error::Weights(format!(
-                "unsupported version {} (expected 1)",
-                weights.version
-            )));
+            return Err(Error::Weights(format!("unsupported version {} (expected 1)", weights.version)));
         }
         let mut index = BTreeMap::new();
         for (i, f) in weights.features.iter().enumerate() {
@@ -130,10 +127,7 @@ impl Scorer {
                 )));
             }
             if family_of(&f.name).is_none() {
-                return Err(Error::Weights(format!(
-                    "feature {}: name must start with a family",
-                    f.name
-                )));
+                return Err(Error::Weights(format!("feature {}: name must start with a family", f.name)));
             }
             if index.insert(f.name.clone(), i).is_some() {
                 return Err(Error::Weights(format!("feature {} listed twice", f.name)));
@@ -141,9 +135,7 @@ impl Scorer {
         }
         let t = weights.thresholds;
         if !(0.0..=100.0).contains(&t.suspect) || !(t.suspect..=100.0).contains(&t.garbled) {
-            return Err(Error::Weights(
-                "thresholds must satisfy 0 <= suspect <= garbled <= 100".into(),
-            ));
+            return Err(Error::Weights("thresholds must satisfy 0 <= suspect <= garbled <= 100".into()));
         }
         Ok(Scorer { weights, index })
     }
@@ -156,8 +148,7 @@ impl Scorer {
 
     /// The embedded default scorer.
     pub fn embedded() -> Self {
-        Scorer::from_json(DEFAULT_WEIGHTS)
-            .expect("embedded scorer weights are valid (checked by tests)")
+        Scorer::from_json(DEFAULT_WEIGHTS).expect("embedded scorer weights are valid (checked by tests)")
     }
 
     /// The weights.
@@ -221,28 +212,16 @@ impl Scorer {
             }
         }
         let score = round2(100.0 * sigmoid(total));
-        let contributions = per_family
-            .iter()
-            .map(|(f, (c, _))| (*f, round4(*c)))
-            .collect();
+        let contributions = per_family.iter().map(|(f, (c, _))| (*f, round4(*c))).collect();
         let subscores = per_family
             .iter()
             .filter(|(_, (_, present))| *present)
             .map(|(f, (c, _))| (*f, round2(100.0 * sigmoid(b + c))))
             .collect();
-        let mut feature_contributions: Vec<_> = contribs
-            .iter()
-            .map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c)))
-            .collect();
-        feature_contributions
-            .sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
-        Scored {
-            score,
-            verdict: self.verdict(score),
-            subscores,
-            contributions,
-            feature_contributions,
-        }
+        let mut feature_contributions: Vec<_> =
+            contribs.iter().map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c))).collect();
+        feature_contributions.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
+        Scored { score, verdict: self.verdict(score), subscores, contributions, feature_contributions }
     }
 }
 
@@ -278,10 +257,7 @@ mod tests {
                     missing_weight: -0.5,
                 },
             ],
-            thresholds: Thresholds {
-                suspect: 40.0,
-                garbled: 70.0,
-            },
+            thresholds: Thresholds { suspect: 40.0, garbled: 70.0 },
             provenance: BTreeMap::new(),
         }
     }
@@ -295,11 +271,8 @@ mod tests {
     #[test]
     fn logistic_with_missing_features() {
         let s = Scorer::new(weights()).unwrap();
-        let feats = [
-            Feature::new("fluency.a", 1.0),
-            Feature::missing("consensus.b"),
-            Feature::new("other.x", 9.0),
-        ];
+        let feats =
+            [Feature::new("fluency.a", 1.0), Feature::missing("consensus.b"), Feature::new("other.x", 9.0)];
         let r = s.score(&feats);
         // logit = -1 + 2*1 - 0.5 = 0.5
         assert!((r.score - 100.0 * sigmoid(0.5)).abs() < 0.01);
@@ -311,10 +284,7 @@ mod tests {
     #[test]
     fn clipping_and_verdicts() {
         let s = Scorer::new(weights()).unwrap();
-        let r = s.score(&[
-            Feature::new("fluency.a", 1e9),
-            Feature::new("consensus.b", 1.0),
-        ]);
+        let r = s.score(&[Feature::new("fluency.a", 1e9), Feature::new("consensus.b", 1.0)]);
         assert!((r.score - round2(100.0 * sigmoid(-1.0 + 2.0 * Z_CLIP))).abs() < 1e-9);
         assert_eq!(r.verdict, Verdict::Garbled);
         assert_eq!(s.verdict(10.0), Verdict::Clean);

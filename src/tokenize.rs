@@ -70,21 +70,7 @@ fn classify(s: &str) -> Option<TokenKind> {
 pub fn is_punct(c: char) -> bool {
     matches!(
         c,
-        '.' | ','
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | '"'
-            | '\''
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '-'
-            | '\u{2010}'
+        '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '-' | '\u{2010}'
             ..='\u{2027}'
                 | '\u{00AB}'
                 | '\u{00BB}'
@@ -104,11 +90,7 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
     out.clear();
     for (i, seg) in text.split_word_bound_indices() {
         if let Some(kind) = classify(seg) {
-            out.push(Token {
-                start: base + i,
-                end: base + i + seg.len(),
-                kind,
-            });
+            out.push(Token { start: base + i, end: base + i + seg.len(), kind });
         }
     }
 }
@@ -124,9 +106,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// folded to `'`, digits folded to `0` (so "1961" and "2021" share statistics). Borrowed when
 /// nothing changes, which is the common case.
 pub fn normalize(word: &str) -> Cow<'_, str> {
-    let needs = word
-        .bytes()
-        .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80);
+    let needs = word.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80);
     if !needs {
         return Cow::Borrowed(word);
     }
@@ -154,18 +134,7 @@ mod tests {
     fn keeps_case_and_inner_dots() {
         assert_eq!(
             texts("Senior A.S. and U.S. officials don't agree."),
-            [
-                "Senior",
-                "A.S",
-                ".",
-                "and",
-                "U.S",
-                ".",
-                "officials",
-                "don't",
-                "agree",
-                "."
-            ]
+            ["Senior", "A.S", ".", "and", "U.S", ".", "officials", "don't", "agree", "."]
         );
     }
 

@@ -30,16 +30,11 @@ fn stderr(o: &Output) -> String {
 }
 
 fn jsonl(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON row"))
-        .collect()
+    stdout(o).lines().map(|l| serde_json::from_str(l).expect("JSON row")).collect()
 }
 
 fn row<'a>(rows: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
-    rows.iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no row {id} in {rows:?}"))
+    rows.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no row {id} in {rows:?}"))
 }
 
 #[test]
@@ -61,66 +56,32 @@ fn score_directory_csv_has_header_and_ranks() {
         "words",
         "error",
     ] {
-        assert!(
-            headers.iter().any(|h| h == col),
-            "missing column {col}: {headers:?}"
-        );
+        assert!(headers.iter().any(|h| h == col), "missing column {col}: {headers:?}");
     }
     let rows: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 5);
     let scores: Vec<f64> = rows.iter().map(|r| r[3].parse().unwrap()).collect();
-    assert!(
-        scores.windows(2).all(|w| w[0] >= w[1]),
-        "not ranked: {scores:?}"
-    );
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "not ranked: {scores:?}");
     assert_eq!(&rows[0][0], "1");
-    assert!(
-        rows.iter().all(|r| &r[2] == "seeds"),
-        "source is the parent directory"
-    );
+    assert!(rows.iter().all(|r| &r[2] == "seeds"), "source is the parent directory");
 }
 
 #[test]
 fn jsonl_input_reports_every_record_and_fails_softly() {
-    let o = run(&[
-        "score",
-        "--format",
-        "jsonl",
-        fixture("feed.jsonl").to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "some records failed: {}",
-        stderr(&o)
-    );
+    let o = run(&["score", "--format", "jsonl", fixture("feed.jsonl").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "some records failed: {}", stderr(&o));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 7, "7 non-blank lines, 7 rows");
     let broken = rows.iter().find(|r| r["line"] == 3).unwrap();
     assert_eq!(broken["status"], "error");
-    assert!(
-        broken["error"]
-            .as_str()
-            .unwrap()
-            .contains("feed.jsonl:3: malformed JSON"),
-        "{broken}"
-    );
+    assert!(broken["error"].as_str().unwrap().contains("feed.jsonl:3: malformed JSON"), "{broken}");
     let notext = row(&rows, "notext");
-    assert!(
-        notext["error"]
-            .as_str()
-            .unwrap()
-            .contains("feed.jsonl:4: missing text field 'text'")
-    );
+    assert!(notext["error"].as_str().unwrap().contains("feed.jsonl:4: missing text field 'text'"));
     let short = row(&rows, "short");
     assert_eq!(short["status"], "unscored");
     assert!(short["reason"].as_str().unwrap().starts_with("too short"));
     assert!(short["score"].is_null());
-    assert_eq!(
-        row(&rows, "s002")["source"],
-        "www.example-news.com",
-        "url host is the source"
-    );
+    assert_eq!(row(&rows, "s002")["source"], "www.example-news.com", "url host is the source");
     assert_eq!(row(&rows, "s004")["source"], "spinfarm");
     assert!(row(&rows, "s004")["score"].is_number());
     // errors are also reported on stderr with file and line
@@ -129,20 +90,12 @@ fn jsonl_input_reports_every_record_and_fails_softly() {
 
 #[test]
 fn csv_input_with_ragged_row() {
-    let o = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        fixture("feed.csv").to_str().unwrap(),
-    ]);
+    let o = run(&["score", "-f", "jsonl", fixture("feed.csv").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 4);
     let ragged = row(&rows, "ragged");
-    assert!(
-        ragged["error"].as_str().unwrap().contains("feed.csv:"),
-        "{ragged}"
-    );
+    assert!(ragged["error"].as_str().unwrap().contains("feed.csv:"), "{ragged}");
     assert!(ragged["error"].as_str().unwrap().contains("ragged row"));
     assert_eq!(row(&rows, "s004")["source"], "spinfarm");
 }
@@ -152,11 +105,7 @@ fn custom_field_names() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("f.jsonl");
     let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
-    std::fs::write(
-        &p,
-        serde_json::json!({"key": "k1", "body": text, "site": "w"}).to_string(),
-    )
-    .unwrap();
+    std::fs::write(&p, serde_json::json!({"key": "k1", "body": text, "site": "w"}).to_string()).unwrap();
     let o = run(&[
         "score",
         "-f",
@@ -171,61 +120,36 @@ fn custom_field_names() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = jsonl(&o);
-    assert_eq!(
-        (rows[0]["id"].as_str(), rows[0]["source"].as_str()),
-        (Some("k1"), Some("w"))
-    );
+    assert_eq!((rows[0]["id"].as_str(), rows[0]["source"].as_str()), (Some("k1"), Some("w")));
 }
 
 #[test]
 fn bad_files_are_error_rows_and_the_run_continues() {
     let d = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        root().join("data/seeds/002_9b250bf8fdcec7e7.txt"),
-        d.path().join("good.txt"),
-    )
-    .unwrap();
+    std::fs::copy(root().join("data/seeds/002_9b250bf8fdcec7e7.txt"), d.path().join("good.txt")).unwrap();
     std::fs::write(d.path().join("empty.txt"), "").unwrap();
     std::fs::write(d.path().join("binary.txt"), b"\x00\x01\x02garbage\x00").unwrap();
     std::fs::write(d.path().join("picture.png"), b"png").unwrap();
     let missing = d.path().join("missing.txt");
-    let o = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        "--verbose",
-        d.path().to_str().unwrap(),
-        missing.to_str().unwrap(),
-    ]);
+    let o =
+        run(&["score", "-f", "jsonl", "--verbose", d.path().to_str().unwrap(), missing.to_str().unwrap()]);
     // A path that does not exist at all is fatal before anything runs.
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
 
-    let o = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        "--verbose",
-        d.path().to_str().unwrap(),
-    ]);
+    let o = run(&["score", "-f", "jsonl", "--verbose", d.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 3, "good, empty, binary; the png is skipped");
     let err = |name: &str| {
-        rows.iter()
-            .find(|r| r["id"].as_str().unwrap().ends_with(name))
-            .unwrap()["error"]
+        rows.iter().find(|r| r["id"].as_str().unwrap().ends_with(name)).unwrap()["error"]
             .as_str()
             .unwrap()
             .to_string()
     };
     assert!(err("empty.txt").contains("empty file"));
     assert!(err("binary.txt").contains("binary file"));
-    assert!(
-        stderr(&o).contains("picture.png"),
-        "--verbose lists skipped files: {}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("picture.png"), "--verbose lists skipped files: {}", stderr(&o));
 }
 
 #[cfg(unix)]
@@ -241,12 +165,7 @@ fn unreadable_file_is_an_error_row() {
     }
     let o = run(&["score", "-f", "jsonl", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        jsonl(&o)[0]["error"]
-            .as_str()
-            .unwrap()
-            .contains("cannot read")
-    );
+    assert!(jsonl(&o)[0]["error"].as_str().unwrap().contains("cannot read"));
 }
 
 #[test]
@@ -287,32 +206,9 @@ fn stdin_text_and_jsonl() {
 #[test]
 fn output_does_not_depend_on_thread_count() {
     let feed = fixture("feed.jsonl");
-    let one = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        "--threads",
-        "1",
-        feed.to_str().unwrap(),
-    ]);
-    let two = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        "--threads",
-        "2",
-        "--batch-size",
-        "3",
-        feed.to_str().unwrap(),
-    ]);
-    let four = run(&[
-        "score",
-        "-f",
-        "jsonl",
-        "--threads",
-        "4",
-        feed.to_str().unwrap(),
-    ]);
+    let one = run(&["score", "-f", "jsonl", "--threads", "1", feed.to_str().unwrap()]);
+    let two = run(&["score", "-f", "jsonl", "--threads", "2", "--batch-size", "3", feed.to_str().unwrap()]);
+    let four = run(&["score", "-f", "jsonl", "--threads", "4", feed.to_str().unwrap()]);
     assert_eq!(stdout(&one), stdout(&four));
     // batch size changes which documents can form clusters, not the ids, order of ranks or errors
     assert_eq!(jsonl(&one).len(), jsonl(&two).len());
@@ -320,12 +216,7 @@ fn output_does_not_depend_on_thread_count() {
 
 #[test]
 fn table_format_is_aligned_text() {
-    let o = run(&[
-        "score",
-        "-f",
-        "table",
-        root().join("data/seeds").to_str().unwrap(),
-    ]);
+    let o = run(&["score", "-f", "table", root().join("data/seeds").to_str().unwrap()]);
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.lines().next().unwrap().contains("rank"));
@@ -334,32 +225,20 @@ fn table_format_is_aligned_text() {
 
 #[test]
 fn sources_rolls_up_worst_first() {
-    let o = run(&[
-        "sources",
-        "-f",
-        "jsonl",
-        fixture("feed.jsonl").to_str().unwrap(),
-    ]);
+    let o = run(&["sources", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let rows = jsonl(&o);
     let names: Vec<&str> = rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
-    assert!(
-        names.contains(&"spinfarm") && names.contains(&"www.example-news.com"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"spinfarm") && names.contains(&"www.example-news.com"), "{names:?}");
     let spin = row_by(&rows, "source", "spinfarm");
     assert_eq!(spin["documents"], 3);
     assert_eq!(spin["scored"], 2);
     assert_eq!(spin["unscored"], 1);
-    let means: Vec<f64> = rows
-        .iter()
-        .filter_map(|r| r["mean_score"].as_f64())
-        .collect();
+    let means: Vec<f64> = rows.iter().filter_map(|r| r["mean_score"].as_f64()).collect();
     assert!(means.windows(2).all(|w| w[0] >= w[1]));
     let csv_out = run(&["sources", fixture("feed.csv").to_str().unwrap()]);
     assert!(
-        stdout(&csv_out)
-            .starts_with("rank,source,documents,scored,unscored,errors,mean_score,median_score")
+        stdout(&csv_out).starts_with("rank,source,documents,scored,unscored,errors,mean_score,median_score")
     );
 }
 
@@ -368,11 +247,7 @@ fn row_by<'a>(rows: &'a [serde_json::Value], key: &str, val: &str) -> &'a serde_
 }
 
 fn count_lines(p: &Path) -> usize {
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .count()
+    std::fs::read_to_string(p).unwrap().lines().filter(|l| !l.trim().is_empty()).count()
 }
 
 #[test]
@@ -390,17 +265,9 @@ fn filter_conserves_records_jsonl() {
         "-o",
         kept.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "errored records make exit 1: {}",
-        stderr(&o)
-    );
+    assert_eq!(o.status.code(), Some(1), "errored records make exit 1: {}", stderr(&o));
     let err = stderr(&o);
-    assert!(
-        err.contains("7 records: 1 kept, 4 rejected, 2 errored"),
-        "{err}"
-    );
+    assert!(err.contains("7 records: 1 kept, 4 rejected, 2 errored"), "{err}");
     assert_eq!(count_lines(&kept) + count_lines(&rej), 7);
     // kept records are byte-for-byte the input lines
     let input = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
@@ -408,30 +275,16 @@ fn filter_conserves_records_jsonl() {
         assert!(input.lines().any(|i| i == l), "changed record: {l}");
     }
     let rejects = std::fs::read_to_string(&rej).unwrap();
-    assert!(
-        rejects.contains("\"spinscore_raw\":\"{\\\"id\\\": \\\"broken\\\""),
-        "{rejects}"
-    );
+    assert!(rejects.contains("\"spinscore_raw\":\"{\\\"id\\\": \\\"broken\\\""), "{rejects}");
     assert!(rejects.contains("error: "));
     assert!(rejects.contains("score "));
 }
 
 #[test]
 fn filter_keeps_everything_under_a_high_threshold_and_adds_scores() {
-    let o = run(&[
-        "filter",
-        fixture("feed.jsonl").to_str().unwrap(),
-        "--max-score",
-        "100",
-        "--add-score",
-    ]);
+    let o = run(&["filter", fixture("feed.jsonl").to_str().unwrap(), "--max-score", "100", "--add-score"]);
     let out = stdout(&o);
-    assert_eq!(
-        out.lines().count(),
-        5,
-        "7 records - 2 errors: {}",
-        stderr(&o)
-    );
+    assert_eq!(out.lines().count(), 5, "7 records - 2 errors: {}", stderr(&o));
     for l in out.lines() {
         let v: serde_json::Value = serde_json::from_str(l).unwrap();
         assert!(v.get("spinscore_verdict").is_some());
@@ -451,25 +304,13 @@ fn filter_csv_by_source_mean() {
         rej.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("4 records: 0 kept, 3 rejected, 1 errored"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("4 records: 0 kept, 3 rejected, 1 errored"), "{}", stderr(&o));
     let rejects = std::fs::read_to_string(&rej).unwrap();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(rejects.as_bytes());
-    assert_eq!(
-        rdr.headers().unwrap().iter().next_back(),
-        Some("spinscore_score")
-    );
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(rejects.as_bytes());
+    assert_eq!(rdr.headers().unwrap().iter().next_back(), Some("spinscore_score"));
     let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(recs.len(), 4);
-    assert!(
-        recs.iter()
-            .any(|r| r.iter().any(|f| f.contains("mean score")))
-    );
+    assert!(recs.iter().any(|r| r.iter().any(|f| f.contains("mean score"))));
 }
 
 #[test]
@@ -488,11 +329,7 @@ fn filter_from_stdin() {
         stdin.write_all(&feed).unwrap();
     });
     let o = child.wait_with_output().unwrap();
-    assert!(
-        stderr(&o).contains("7 records: 5 kept, 0 rejected, 2 errored"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("7 records: 5 kept, 0 rejected, 2 errored"), "{}", stderr(&o));
 }
 
 #[test]
@@ -516,29 +353,15 @@ fn explain_text_and_json() {
     let o = run(&["explain", "-f", "json", seed.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     let lines = v["lines"].as_array().unwrap();
-    assert!(
-        lines
-            .iter()
-            .all(|l| l["class"].is_string() && l["reason"].is_string())
-    );
+    assert!(lines.iter().all(|l| l["class"].is_string() && l["reason"].is_string()));
     assert_eq!(lines[0]["text"], "Mon. Jul 8th, 2024");
 }
 
 #[test]
 fn explain_selects_a_record_by_id() {
-    let o = run(&[
-        "explain",
-        "--id",
-        "s004",
-        fixture("feed.jsonl").to_str().unwrap(),
-    ]);
+    let o = run(&["explain", "--id", "s004", fixture("feed.jsonl").to_str().unwrap()]);
     assert!(stdout(&o).starts_with("== s004"), "{}", stdout(&o));
-    let o = run(&[
-        "explain",
-        "--id",
-        "nope",
-        fixture("feed.jsonl").to_str().unwrap(),
-    ]);
+    let o = run(&["explain", "--id", "nope", fixture("feed.jsonl").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -547,12 +370,7 @@ fn bad_weights_file_is_a_clear_fatal_error() {
     let d = tempfile::tempdir().unwrap();
     let w = d.path().join("w.json");
     std::fs::write(&w, "{not json").unwrap();
-    let o = run(&[
-        "score",
-        "--weights",
-        w.to_str().unwrap(),
-        root().join("data/seeds").to_str().unwrap(),
-    ]);
+    let o = run(&["score", "--weights", w.to_str().unwrap(), root().join("data/seeds").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("w.json"), "{}", stderr(&o));
 }

@@ -116,11 +116,7 @@ impl InputArgs {
             eprintln!(
                 "spinscore: skipped {} file(s) that are not documents{}",
                 skipped.len(),
-                if self.verbose {
-                    ":"
-                } else {
-                    " (--verbose lists them)"
-                }
+                if self.verbose { ":" } else { " (--verbose lists them)" }
             );
             if self.verbose {
                 for s in &skipped {
@@ -167,24 +163,19 @@ impl EngineArgs {
         let model: &'static Model = match &self.model {
             None => Model::embedded(),
             Some(p) => {
-                let m = Model::open_path(p)
-                    .with_context(|| format!("opening model {}", p.display()))?;
+                let m = Model::open_path(p).with_context(|| format!("opening model {}", p.display()))?;
                 Box::leak(Box::new(m))
             }
         };
         let scorer = match &self.weights {
             None => Scorer::embedded(),
             Some(p) => {
-                let json = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading weights {}", p.display()))?;
+                let json =
+                    std::fs::read_to_string(p).with_context(|| format!("reading weights {}", p.display()))?;
                 Scorer::from_json(&json).with_context(|| format!("weights {}", p.display()))?
             }
         };
-        let opts = Options {
-            min_words: self.min_words,
-            clusters: !self.no_clusters,
-            ..Options::default()
-        };
+        let opts = Options { min_words: self.min_words, clusters: !self.no_clusters, ..Options::default() };
         Ok(Engine::new(model, scorer, opts))
     }
 }
@@ -209,9 +200,6 @@ pub fn output(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
         )),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout().lock(),
-        )),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
     })
 }

@@ -34,8 +34,7 @@ pub fn score_labelled(
     batch: usize,
     quiet: bool,
 ) -> Result<Vec<(Report, Labelled)>> {
-    let labels =
-        read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
+    let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
     let cfg = std::sync::Arc::new(InputConfig {
         format: spinscore::input::InputFormat::Jsonl,
         ..InputConfig::default()
@@ -43,26 +42,22 @@ pub fn score_labelled(
     let pb = progress(quiet);
     let mut out = Vec::new();
     let mut errors = 0;
-    engine.run(
-        RecordReader::new(path, cfg),
-        batch,
-        |rep, _| -> Result<()> {
-            pb.inc(1);
-            if let Status::Error(m) = &rep.status {
-                errors += 1;
-                if !quiet {
-                    pb.suspend(|| eprintln!("spinscore: {}: {m}", rep.origin));
-                }
-                return Ok(());
+    engine.run(RecordReader::new(path, cfg), batch, |rep, _| -> Result<()> {
+        pb.inc(1);
+        if let Status::Error(m) = &rep.status {
+            errors += 1;
+            if !quiet {
+                pb.suspend(|| eprintln!("spinscore: {}: {m}", rep.origin));
             }
-            if let Some(l) = labels.get(&rep.origin.line) {
-                let mut l = l.clone();
-                l.score = rep.score();
-                out.push((rep, l));
-            }
-            Ok(())
-        },
-    )?;
+            return Ok(());
+        }
+        if let Some(l) = labels.get(&rep.origin.line) {
+            let mut l = l.clone();
+            l.score = rep.score();
+            out.push((rep, l));
+        }
+        Ok(())
+    })?;
     pb.finish_and_clear();
     if errors > 0 && !quiet {
         eprintln!("spinscore: {errors} records could not be read");
@@ -71,8 +66,7 @@ pub fn score_labelled(
 }
 
 fn fmt(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:6.3}"))
-        .unwrap_or_else(|| "   -  ".into())
+    x.map(|v| format!("{v:6.3}")).unwrap_or_else(|| "   -  ".into())
 }
 
 /// Prints figures per kind as evaluate.py does.
@@ -81,11 +75,7 @@ pub fn print_metrics(m: &BTreeMap<String, Metrics>) {
         "{:28} {:>6} {:>6} {:>6} {:>7} {:>7} {:>6}",
         "kind", "docs", "cover", "auc", "pairs", "pairacc", "tau"
     );
-    for (k, v) in m
-        .iter()
-        .filter(|(k, _)| *k != "ALL")
-        .chain(m.get_key_value("ALL"))
-    {
+    for (k, v) in m.iter().filter(|(k, _)| *k != "ALL").chain(m.get_key_value("ALL")) {
         println!(
             "{:28} {:>6} {} {} {:>7} {} {}",
             k,
@@ -112,16 +102,8 @@ pub fn run(a: &EvalArgs) -> Result<ExitCode> {
             Some(false) => "clean",
             None => "unlabelled",
         };
-        let verdict = rep
-            .scored
-            .as_ref()
-            .map(|s| s.verdict.name())
-            .unwrap_or("unscored");
-        *confusion
-            .entry(label.into())
-            .or_default()
-            .entry(verdict.into())
-            .or_default() += 1;
+        let verdict = rep.scored.as_ref().map(|s| s.verdict.name()).unwrap_or("unscored");
+        *confusion.entry(label.into()).or_default().entry(verdict.into()).or_default() += 1;
     }
     if a.json {
         let t = engine.scorer().weights().thresholds;
@@ -132,14 +114,8 @@ pub fn run(a: &EvalArgs) -> Result<ExitCode> {
     } else {
         print_metrics(&m);
         let t = engine.scorer().weights().thresholds;
-        println!(
-            "\nverdicts (suspect >= {}, garbled >= {}):",
-            t.suspect, t.garbled
-        );
-        println!(
-            "{:12} {:>8} {:>8} {:>8} {:>9}",
-            "label", "clean", "suspect", "garbled", "unscored"
-        );
+        println!("\nverdicts (suspect >= {}, garbled >= {}):", t.suspect, t.garbled);
+        println!("{:12} {:>8} {:>8} {:>8} {:>9}", "label", "clean", "suspect", "garbled", "unscored");
         for (label, row) in &confusion {
             let g = |k: &str| row.get(k).copied().unwrap_or(0);
             println!(

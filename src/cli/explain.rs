@@ -50,8 +50,7 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
         }
     };
     let mut out = output(None)?;
@@ -129,22 +128,9 @@ fn write_json(out: &mut dyn Write, doc: &Document, a: &Analysis, report: &Report
             text: &doc.text[l.span.start..l.span.end],
         })
         .collect();
-    let all_evidence = a
-        .evidence()
-        .map(|e| EvidenceOut {
-            evidence: e,
-            text: snippet(&doc.text, e.start, e.end),
-        })
-        .collect();
-    serde_json::to_writer(
-        &mut *out,
-        &ExplainJson {
-            report,
-            lines,
-            all_evidence,
-        },
-    )
-    .context("writing JSON")?;
+    let all_evidence =
+        a.evidence().map(|e| EvidenceOut { evidence: e, text: snippet(&doc.text, e.start, e.end) }).collect();
+    serde_json::to_writer(&mut *out, &ExplainJson { report, lines, all_evidence }).context("writing JSON")?;
     out.write_all(b"\n")?;
     Ok(())
 }
@@ -169,26 +155,12 @@ fn write_text(
     color: bool,
 ) -> Result<()> {
     let bold = |s: &str| {
-        if color {
-            format!("\x1b[1m{s}{RESET}")
-        } else {
-            s.to_string()
-        }
+        if color { format!("\x1b[1m{s}{RESET}") } else { s.to_string() }
     };
-    writeln!(
-        out,
-        "{}",
-        bold(&format!("== {}  (source {})", doc.id, doc.source))
-    )?;
+    writeln!(out, "{}", bold(&format!("== {}  (source {})", doc.id, doc.source)))?;
     match (&r.status, &r.scored) {
         (Status::Scored, Some(s)) => {
-            writeln!(
-                out,
-                "score {:.1}  verdict {}  words {}",
-                s.score,
-                s.verdict.name(),
-                r.words
-            )?;
+            writeln!(out, "score {:.1}  verdict {}  words {}", s.score, s.verdict.name(), r.words)?;
             writeln!(
                 out,
                 "family contributions (logit; + = towards garbled; intercept {:+.3}):",
@@ -203,14 +175,8 @@ fn write_text(
                 writeln!(out, "  {:<12} {:+8.3}   {}", fam.name(), c, sub)?;
             }
             writeln!(out, "feature contributions:")?;
-            for (name, v, c) in s
-                .feature_contributions
-                .iter()
-                .filter(|x| x.2 != 0.0 || x.1.is_some())
-            {
-                let v = v
-                    .map(|v| format!("{v:.4}"))
-                    .unwrap_or_else(|| "missing".into());
+            for (name, v, c) in s.feature_contributions.iter().filter(|x| x.2 != 0.0 || x.1.is_some()) {
+                let v = v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "missing".into());
                 writeln!(out, "  {:<36} {:>12}  {:+8.3}", name, v, c)?;
             }
         }
@@ -228,15 +194,9 @@ fn write_text(
     writeln!(out)?;
 
     // Spans to mark: every non-boilerplate evidence, non-overlapping, earliest first.
-    let mut spans: Vec<&Evidence> = a
-        .evidence()
-        .filter(|e| e.family != Family::Boilerplate && e.end > e.start)
-        .collect();
-    spans.sort_by(|x, y| {
-        x.start
-            .cmp(&y.start)
-            .then(y.strength.total_cmp(&x.strength))
-    });
+    let mut spans: Vec<&Evidence> =
+        a.evidence().filter(|e| e.family != Family::Boilerplate && e.end > e.start).collect();
+    spans.sort_by(|x, y| x.start.cmp(&y.start).then(y.strength.total_cmp(&x.strength)));
     let mut marks: Vec<&Evidence> = Vec::new();
     for e in spans {
         if marks.last().is_none_or(|m| e.start >= m.end) {
@@ -287,20 +247,12 @@ fn write_text(
                     "\x1b[2m"
                 ));
             } else {
-                s.push_str(&format!(
-                    "[[{}]]{{{}:{label}}}",
-                    &text[ms..me],
-                    m.family.name()
-                ));
+                s.push_str(&format!("[[{}]]{{{}:{label}}}", &text[ms..me], m.family.name()));
             }
             pos = me;
         }
         s.push_str(&text[pos..line.span.end]);
-        let sep = if line.class == LineClass::Blank {
-            ""
-        } else {
-            " | "
-        };
+        let sep = if line.class == LineClass::Blank { "" } else { " | " };
         writeln!(out, "{:>4}{sep}{}", n + 1, s.trim_end_matches(' '))?;
     }
     writeln!(out)?;

@@ -81,10 +81,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
         f => f,
     };
     if !matches!(format, InputFormat::Jsonl | InputFormat::Csv) {
-        bail!(
-            "{}: filter reads JSONL or CSV feeds (use --input-format)",
-            given.display()
-        );
+        bail!("{}: filter reads JSONL or CSV feeds (use --input-format)", given.display());
     }
     cfg.format = format;
     let cfg = Arc::new(cfg);
@@ -96,40 +93,33 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let mut source_names: Vec<String> = Vec::new();
     let mut sums: Vec<(f64, u64)> = Vec::new();
     let mut verdicts: Vec<Verdict> = Vec::new();
-    engine.run(
-        RecordReader::new(&path, cfg.clone()),
-        a.engine.batch_size,
-        |rep, _| -> Result<()> {
-            pb.inc(1);
-            let next = source_names.len() as u32;
-            let sid = *sources.entry(rep.source.clone()).or_insert_with(|| {
-                source_names.push(rep.source.clone());
-                sums.push((0.0, 0));
-                next
-            });
-            if let Some(s) = rep.score() {
-                sums[sid as usize].0 += s;
-                sums[sid as usize].1 += 1;
-            }
-            let outcome = match &rep.status {
-                Status::Scored => Outcome::Scored,
-                Status::Unscored(r) => Outcome::Unscored(r.clone()),
-                Status::Error(m) => Outcome::Error(format!("{}:{}: {m}", display, rep.origin.line)),
-            };
-            verdicts.push(Verdict {
-                score: rep.score(),
-                verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
-                source: sid,
-                outcome,
-            });
-            Ok(())
-        },
-    )?;
+    engine.run(RecordReader::new(&path, cfg.clone()), a.engine.batch_size, |rep, _| -> Result<()> {
+        pb.inc(1);
+        let next = source_names.len() as u32;
+        let sid = *sources.entry(rep.source.clone()).or_insert_with(|| {
+            source_names.push(rep.source.clone());
+            sums.push((0.0, 0));
+            next
+        });
+        if let Some(s) = rep.score() {
+            sums[sid as usize].0 += s;
+            sums[sid as usize].1 += 1;
+        }
+        let outcome = match &rep.status {
+            Status::Scored => Outcome::Scored,
+            Status::Unscored(r) => Outcome::Unscored(r.clone()),
+            Status::Error(m) => Outcome::Error(format!("{}:{}: {m}", display, rep.origin.line)),
+        };
+        verdicts.push(Verdict {
+            score: rep.score(),
+            verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
+            source: sid,
+            outcome,
+        });
+        Ok(())
+    })?;
     pb.finish_and_clear();
-    let means: Vec<Option<f64>> = sums
-        .iter()
-        .map(|&(s, n)| (n > 0).then(|| s / n as f64))
-        .collect();
+    let means: Vec<Option<f64>> = sums.iter().map(|&(s, n)| (n > 0).then(|| s / n as f64)).collect();
 
     // Pass two: write each record where it belongs.
     let mut kept_sink = Sink::new(output(a.output.as_ref())?, format);
@@ -157,10 +147,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 } else {
                     a.max_source_score.and_then(|m| {
                         src_mean.filter(|&sm| sm > m).map(|sm| {
-                            format!(
-                                "source {} mean score {sm:.2} > {m}",
-                                source_names[v.source as usize]
-                            )
+                            format!("source {} mean score {sm:.2} > {m}", source_names[v.source as usize])
                         })
                     })
                 }
@@ -172,10 +159,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             None => {
                 kept += 1;
                 let extra: &[(&str, &str)] = if a.add_score {
-                    &[
-                        ("spinscore_score", &score),
-                        ("spinscore_verdict", v.verdict.unwrap_or("")),
-                    ]
+                    &[("spinscore_score", &score), ("spinscore_verdict", v.verdict.unwrap_or(""))]
                 } else {
                     &[]
                 };
@@ -210,11 +194,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             kept + rejected + errored
         );
     }
-    Ok(if errored > 0 {
-        ExitCode::RecordErrors
-    } else {
-        ExitCode::Ok
-    })
+    Ok(if errored > 0 { ExitCode::RecordErrors } else { ExitCode::Ok })
 }
 
 /// Guesses the format of spooled standard input: JSONL when it starts with `{`, else CSV.
@@ -235,15 +215,10 @@ fn splice_json(line: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
     }
     let mut fields = String::new();
     for (k, v) in extra {
-        fields.push_str(&format!(
-            ",{}:{}",
-            serde_json::Value::from(*k),
-            serde_json::Value::from(*v)
-        ));
+        fields.push_str(&format!(",{}:{}", serde_json::Value::from(*k), serde_json::Value::from(*v)));
     }
     let trimmed = line.trim_ascii_end();
-    let is_object =
-        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(trimmed).is_ok();
+    let is_object = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(trimmed).is_ok();
     if is_object && trimmed.last() == Some(&b'}') {
         let body = trimmed[..trimmed.len() - 1].trim_ascii_end();
         let mut out = body.to_vec();
@@ -256,22 +231,14 @@ fn splice_json(line: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
         out
     } else {
         let raw = String::from_utf8_lossy(line);
-        format!(
-            "{{\"spinscore_raw\":{}{}}}",
-            serde_json::Value::from(raw.as_ref()),
-            fields
-        )
-        .into_bytes()
+        format!("{{\"spinscore_raw\":{}{}}}", serde_json::Value::from(raw.as_ref()), fields).into_bytes()
     }
 }
 
 /// Where kept or rejected records go, in the feed's own format.
 enum Sink {
     Json(Box<dyn Write>),
-    Csv {
-        w: Box<csv::Writer<Box<dyn Write>>>,
-        header: bool,
-    },
+    Csv { w: Box<csv::Writer<Box<dyn Write>>>, header: bool },
 }
 
 impl Sink {
@@ -285,12 +252,7 @@ impl Sink {
         }
     }
 
-    fn write(
-        &mut self,
-        raw: &Raw,
-        headers: Option<&csv::ByteRecord>,
-        extra: &[(&str, &str)],
-    ) -> Result<()> {
+    fn write(&mut self, raw: &Raw, headers: Option<&csv::ByteRecord>, extra: &[(&str, &str)]) -> Result<()> {
         match (self, raw) {
             (Sink::Json(w), Raw::Json(line)) => {
                 w.write_all(&splice_json(line, extra))?;
@@ -342,15 +304,9 @@ mod tests {
 
     #[test]
     fn splices_fields_into_objects() {
-        assert_eq!(
-            splice_json(br#"{"id":"a"}"#, &[("k", "v")]),
-            br#"{"id":"a","k":"v"}"#
-        );
+        assert_eq!(splice_json(br#"{"id":"a"}"#, &[("k", "v")]), br#"{"id":"a","k":"v"}"#);
         assert_eq!(splice_json(b"{ }", &[("k", "v")]), br#"{"k":"v"}"#);
-        assert_eq!(
-            splice_json(b"not json", &[("k", "v")]),
-            br#"{"spinscore_raw":"not json","k":"v"}"#
-        );
+        assert_eq!(splice_json(b"not json", &[("k", "v")]), br#"{"spinscore_raw":"not json","k":"v"}"#);
         assert_eq!(splice_json(br#"{"id":"a"}"#, &[]), br#"{"id":"a"}"#);
     }
 }

@@ -51,27 +51,16 @@ fn examples(
         .filter(|(r, _)| r.scored.is_some())
         .map(|(r, mut l)| {
             l.score = None;
-            Example {
-                features: r.features,
-                label: l,
-            }
+            Example { features: r.features, label: l }
         })
         .collect();
     if engine.options().clusters {
         let alone = score_labelled(no_cluster, path, batch, quiet)?;
-        out.extend(
-            alone
-                .into_iter()
-                .filter(|(r, _)| r.scored.is_some())
-                .map(|(r, mut l)| {
-                    l.score = None;
-                    l.group = l.group.map(|g| format!("{g}#alone"));
-                    Example {
-                        features: r.features,
-                        label: l,
-                    }
-                }),
-        );
+        out.extend(alone.into_iter().filter(|(r, _)| r.scored.is_some()).map(|(r, mut l)| {
+            l.score = None;
+            l.group = l.group.map(|g| format!("{g}#alone"));
+            Example { features: r.features, label: l }
+        }));
     }
     Ok(out)
 }
@@ -81,10 +70,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     let alone = Engine::new(
         engine.model(),
         engine.scorer().clone(),
-        Options {
-            clusters: false,
-            ..engine.options().clone()
-        },
+        Options { clusters: false, ..engine.options().clone() },
     );
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
@@ -104,10 +90,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     };
     let mut report = fit(&train, &valid, &cfg).context("fitting")?;
     let prov = &mut report.weights.provenance;
-    prov.insert(
-        "command".into(),
-        std::env::args().collect::<Vec<_>>().join(" ").into(),
-    );
+    prov.insert("command".into(), std::env::args().collect::<Vec<_>>().join(" ").into());
     prov.insert("train".into(), a.train.display().to_string().into());
     prov.insert("train_examples".into(), train.len().into());
     if let Some(v) = &a.valid {
@@ -131,12 +114,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     let v = &report.verdicts;
     println!(
         "\nthresholds: suspect >= {} (flagged precision {:.3}, recall {:.3}); garbled >= {} (precision {:.3}, recall {:.3})",
-        t.suspect,
-        v.flagged_precision,
-        v.flagged_recall,
-        t.garbled,
-        v.garbled_precision,
-        v.garbled_recall
+        t.suspect, v.flagged_precision, v.flagged_recall, t.garbled, v.garbled_precision, v.garbled_recall
     );
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)

@@ -45,18 +45,11 @@ impl Counts {
     }
 
     pub fn exit_code(&self) -> ExitCode {
-        if self.errors > 0 {
-            ExitCode::RecordErrors
-        } else {
-            ExitCode::Ok
-        }
+        if self.errors > 0 { ExitCode::RecordErrors } else { ExitCode::Ok }
     }
 
     pub fn summary(&self) -> String {
-        format!(
-            "{} scored, {} not scored, {} errors",
-            self.scored, self.unscored, self.errors
-        )
+        format!("{} scored, {} not scored, {} errors", self.scored, self.unscored, self.errors)
     }
 }
 
@@ -66,8 +59,7 @@ const RANK_MEMORY: usize = 64 << 20;
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let records = a.input.open()?;
-    let mut writer =
-        ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
+    let mut writer = ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
     let pb = progress(a.input.quiet);
     let mut counts = Counts::default();
     let mut ranker = Ranker::new(RANK_MEMORY);
@@ -87,9 +79,7 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
             writer.write(&rep).context("writing report")?;
         } else {
             let row = writer.render(&rep).context("rendering report")?;
-            ranker
-                .push(RankKey::of(&rep), row)
-                .context("ranking (temporary files)")?;
+            ranker.push(RankKey::of(&rep), row).context("ranking (temporary files)")?;
         }
         Ok(())
     })?;
@@ -100,10 +90,7 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     writer.finish().context("writing report")?;
     if !a.input.quiet {
         if errors_shown > 20 {
-            eprintln!(
-                "spinscore: ... {} more errors (see the error column)",
-                errors_shown - 20
-            );
+            eprintln!("spinscore: ... {} more errors (see the error column)", errors_shown - 20);
         }
         eprintln!("spinscore: {}", counts.summary());
     }

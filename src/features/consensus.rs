@@ -158,10 +158,8 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 /// Groups the members into story clusters; returns, per member, the index of its cluster's
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
-    let sets: Vec<Vec<(u64, f64)>> = members
-        .iter()
-        .map(|m| m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default())
-        .collect();
+    let sets: Vec<Vec<(u64, f64)>> =
+        members.iter().map(|m| m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default()).collect();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (i, set) in sets.iter().enumerate() {
         if set.len() < 5 {
@@ -226,15 +224,12 @@ fn is_entity_like(s: &str) -> bool {
 
 /// The form compared across versions: possessive endings dropped ("Peskov's" -> "Peskov").
 fn stem(s: &str) -> &str {
-    s.strip_suffix("'s")
-        .or_else(|| s.strip_suffix("\u{2019}s"))
-        .unwrap_or(s)
+    s.strip_suffix("'s").or_else(|| s.strip_suffix("\u{2019}s")).unwrap_or(s)
 }
 
 /// Capitalised frequent words ("There", "The") are not entities.
 fn is_common_word(lex: &dyn Lexicon, s: &str) -> bool {
-    let per_million =
-        lex.normalized_count(&normalize(s)) as f64 * 1e6 / lex.total_tokens().max(1) as f64;
+    let per_million = lex.normalized_count(&normalize(s)) as f64 * 1e6 / lex.total_tokens().max(1) as f64;
     per_million > 100.0
 }
 
@@ -273,10 +268,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Clusters the batch and computes consensus features per member (`None` in, `None` out).
-pub fn analyze_batch(
-    lex: &dyn Lexicon,
-    members: &[Option<Member<'_>>],
-) -> Vec<Option<MemberResult>> {
+pub fn analyze_batch(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<MemberResult>> {
     let clusters = cluster(lex, members);
     let mut out: Vec<Option<MemberResult>> = members
         .iter()
@@ -322,11 +314,8 @@ fn compare(lex: &dyn Lexicon, ms: &[Member<'_>], first: usize) -> Vec<MemberResu
         for t in types {
             *word_df.entry(t).or_default() += 1;
         }
-        let bigrams: HashSet<(&str, &str)> = p
-            .words
-            .windows(2)
-            .map(|w| (w[0].0.as_str(), w[1].0.as_str()))
-            .collect();
+        let bigrams: HashSet<(&str, &str)> =
+            p.words.windows(2).map(|w| (w[0].0.as_str(), w[1].0.as_str())).collect();
         for b in bigrams {
             *bigram_df.entry(b).or_default() += 1;
         }
@@ -335,21 +324,14 @@ fn compare(lex: &dyn Lexicon, ms: &[Member<'_>], first: usize) -> Vec<MemberResu
         }
     }
     let majority = (n / 2 + 1).max(2);
-    let mut majority_forms: Vec<(&str, usize)> = surface_df
-        .iter()
-        .filter(|(_, c)| **c >= majority)
-        .map(|(s, c)| (*s, *c))
-        .collect();
+    let mut majority_forms: Vec<(&str, usize)> =
+        surface_df.iter().filter(|(_, c)| **c >= majority).map(|(s, c)| (*s, *c)).collect();
     majority_forms.sort();
 
     let mut rows = Vec::with_capacity(n);
     for (m, p) in ms.iter().zip(&profiles) {
         let words = p.words.len().max(1) as f64;
-        let unique = p
-            .words
-            .iter()
-            .filter(|(w, _)| word_df.get(w.as_str()) == Some(&1))
-            .count();
+        let unique = p.words.iter().filter(|(w, _)| word_df.get(w.as_str()) == Some(&1)).count();
         let deviation = unique as f64 / words;
         let mut unattested = 0usize;
         let mut evidence = Vec::new();
@@ -405,9 +387,7 @@ fn compare(lex: &dyn Lexicon, ms: &[Member<'_>], first: usize) -> Vec<MemberResu
     let min_rate = rows.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
     let original = (0..n)
         .min_by(|&a, &b| {
-            (rows[a].1 + 100.0 * rows[a].0)
-                .total_cmp(&(rows[b].1 + 100.0 * rows[b].0))
-                .then(a.cmp(&b))
+            (rows[a].1 + 100.0 * rows[a].0).total_cmp(&(rows[b].1 + 100.0 * rows[b].0)).then(a.cmp(&b))
         })
         .unwrap_or(0);
     rows.into_iter()
@@ -449,11 +429,7 @@ mod tests {
             0
         }
         fn normalized_count(&self, w: &str) -> u64 {
-            if matches!(w, "the" | "a" | "and" | "of" | "to" | "in" | "said" | "was") {
-                50_000
-            } else {
-                1
-            }
+            if matches!(w, "the" | "a" | "and" | "of" | "to" | "in" | "said" | "was") { 50_000 } else { 1 }
         }
         fn near_misses(&self, _: &str, _: u32) -> Vec<(String, u64)> {
             Vec::new()
@@ -468,19 +444,9 @@ mod tests {
 
     fn run(texts: &[&str]) -> Vec<Option<MemberResult>> {
         let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
-        let sents: Vec<Vec<SentenceSpan>> = texts
-            .iter()
-            .zip(&toks)
-            .map(|(t, k)| sentences(t, k))
-            .collect();
+        let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let members: Vec<Option<Member<'_>>> = (0..texts.len())
-            .map(|i| {
-                Some(Member {
-                    text: texts[i],
-                    tokens: &toks[i],
-                    sentences: &sents[i],
-                })
-            })
+            .map(|i| Some(Member { text: texts[i], tokens: &toks[i], sentences: &sents[i] }))
             .collect();
         analyze_batch(&Flat, &members)
     }
@@ -493,57 +459,24 @@ mod tests {
     #[test]
     fn versions_cluster_and_unrelated_stays_alone() {
         let r = run(&[A, B, C, OTHER]);
-        let c: Vec<_> = r
-            .iter()
-            .map(|x| {
-                x.as_ref()
-                    .unwrap()
-                    .cluster
-                    .as_ref()
-                    .map(|c| (c.first, c.size))
-            })
-            .collect();
+        let c: Vec<_> =
+            r.iter().map(|x| x.as_ref().unwrap().cluster.as_ref().map(|c| (c.first, c.size))).collect();
         assert_eq!(c, [Some((0, 3)), Some((0, 3)), Some((0, 3)), None]);
-        assert!(
-            r[3].as_ref()
-                .unwrap()
-                .output
-                .features
-                .iter()
-                .all(|f| f.value.is_none())
-        );
+        assert!(r[3].as_ref().unwrap().output.features.iter().all(|f| f.value.is_none()));
     }
 
     #[test]
     fn the_odd_spelling_is_evidence_with_the_majority_reading() {
         let r = run(&[A, B, C]);
         let c = r[2].as_ref().unwrap();
-        let ev: Vec<_> = c
-            .output
-            .evidence
-            .iter()
-            .map(|e| (&C[e.start..e.end], e.suggestion.as_deref()))
-            .collect();
+        let ev: Vec<_> =
+            c.output.evidence.iter().map(|e| (&C[e.start..e.end], e.suggestion.as_deref())).collect();
         assert!(ev.contains(&("A.S.", Some("U.S."))), "{ev:?}");
         assert!(ev.contains(&("Piffer", Some("Pifer"))), "{ev:?}");
         assert!(r[0].as_ref().unwrap().output.evidence.is_empty());
-        let dev = |i: usize| {
-            r[i].as_ref()
-                .unwrap()
-                .output
-                .get("consensus.unattested_rate")
-                .unwrap()
-        };
+        let dev = |i: usize| r[i].as_ref().unwrap().output.get("consensus.unattested_rate").unwrap();
         assert!(dev(2) > dev(0) && dev(2) > dev(1));
-        assert!(
-            !r[2]
-                .as_ref()
-                .unwrap()
-                .cluster
-                .as_ref()
-                .unwrap()
-                .likely_original
-        );
+        assert!(!r[2].as_ref().unwrap().cluster.as_ref().unwrap().likely_original);
     }
 
     #[test]

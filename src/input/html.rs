@@ -13,17 +13,12 @@ pub fn extract_main_text(html: &str) -> Result<String, String> {
         let after = &rest[lt + 1..];
         let gt = after.find('>').unwrap_or(after.len());
         let tag = after[..gt].trim().to_ascii_lowercase();
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let name: String =
+            tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         match skip_until {
             Some(end) if tag.starts_with('/') && name == end => skip_until = None,
             Some(_) => {}
-            None if !tag.starts_with('/')
-                && matches!(name.as_str(), "script" | "style" | "noscript") =>
-            {
+            None if !tag.starts_with('/') && matches!(name.as_str(), "script" | "style" | "noscript") => {
                 skip_until = Some(match name.as_str() {
                     "script" => "script",
                     "style" => "style",
@@ -33,16 +28,7 @@ pub fn extract_main_text(html: &str) -> Result<String, String> {
             None => {
                 if matches!(
                     name.as_str(),
-                    "p" | "div"
-                        | "br"
-                        | "li"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "tr"
-                        | "article"
-                        | "section"
+                    "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "tr" | "article" | "section"
                 ) {
                     out.push('\n');
                 }
@@ -60,11 +46,7 @@ pub fn extract_main_text(html: &str) -> Result<String, String> {
         .replace("&#39;", "'")
         .replace("&lt;", "<")
         .replace("&gt;", ">");
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if lines.is_empty() {
         return Err("no text found in the page".into());
     }

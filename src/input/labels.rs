@@ -37,21 +37,8 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let kind = m
-            .get("kind")
-            .and_then(Value::as_str)
-            .unwrap_or("all")
-            .to_string();
-        out.insert(
-            i as u64 + 1,
-            Labelled {
-                group,
-                garbled,
-                degradation,
-                kind,
-                score: None,
-            },
-        );
+        let kind = m.get("kind").and_then(Value::as_str).unwrap_or("all").to_string();
+        out.insert(i as u64 + 1, Labelled { group, garbled, degradation, kind, score: None });
     }
     Ok(out)
 }

@@ -133,10 +133,7 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert_eq!(
-            url_host("https://www.example.com/a/b?c"),
-            Some("www.example.com")
-        );
+        assert_eq!(url_host("https://www.example.com/a/b?c"), Some("www.example.com"));
         assert_eq!(url_host("http://user@host.org:8080"), Some("host.org"));
         assert_eq!(url_host("example.com/page"), None);
         assert_eq!(url_host("https://"), None);

@@ -8,9 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::walk::format_of;
-use super::{
-    InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host,
-};
+use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
 use crate::document::{Document, Origin};
 
 /// Bytes sniffed for NUL to call a text file binary.
@@ -61,20 +59,11 @@ impl RecordReader {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| ".".to_string())
         };
-        RecordReader {
-            path: path.to_path_buf(),
-            file,
-            parent,
-            cfg,
-            state: State::Pending,
-        }
+        RecordReader { path: path.to_path_buf(), file, parent, cfg, state: State::Pending }
     }
 
     fn origin(&self, line: u64) -> Origin {
-        Origin {
-            file: self.file.clone(),
-            line,
-        }
+        Origin { file: self.file.clone(), line }
     }
 
     fn error(
@@ -85,15 +74,7 @@ impl RecordReader {
         msg: impl Into<String>,
         raw: Raw,
     ) -> Record {
-        Record {
-            doc: Err(RecordError {
-                origin: self.origin(line),
-                id,
-                source,
-                msg: msg.into(),
-            }),
-            raw,
-        }
+        Record { doc: Err(RecordError { origin: self.origin(line), id, source, msg: msg.into() }), raw }
     }
 
     fn open(&mut self) -> Option<Record> {
@@ -117,13 +98,7 @@ impl RecordReader {
                     Ok(_) => InputFormat::Text,
                     Err(e) => {
                         self.state = State::Done;
-                        return Some(self.error(
-                            0,
-                            None,
-                            None,
-                            format!("cannot read: {e}"),
-                            Raw::File,
-                        ));
+                        return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
                     }
                 }
             } else {
@@ -132,11 +107,7 @@ impl RecordReader {
         }
         match format {
             InputFormat::Jsonl => {
-                self.state = State::Jsonl {
-                    reader,
-                    line: 0,
-                    buf: Vec::new(),
-                };
+                self.state = State::Jsonl { reader, line: 0, buf: Vec::new() };
                 None
             }
             InputFormat::Csv => {
@@ -174,11 +145,7 @@ impl RecordReader {
                     self.state = State::Done;
                     return Some(self.error(0, None, None, "empty file", Raw::File));
                 }
-                self.state = State::Csv {
-                    reader: rdr,
-                    cols,
-                    width: headers.len(),
-                };
+                self.state = State::Csv { reader: rdr, cols, width: headers.len() };
                 None
             }
             InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
@@ -195,13 +162,7 @@ impl RecordReader {
     fn whole_file(&self, bytes: Vec<u8>, html: bool) -> Record {
         let id = self.file.clone();
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return self.error(
-                0,
-                Some(id),
-                Some(self.parent.clone()),
-                "empty file",
-                Raw::File,
-            );
+            return self.error(0, Some(id), Some(self.parent.clone()), "empty file", Raw::File);
         }
         if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
             return self.error(
@@ -227,20 +188,12 @@ impl RecordReader {
                 }
             }
         }
-        let mut doc = Document {
-            id,
-            source: self.parent.clone(),
-            text,
-            origin: self.origin(0),
-            warnings: Vec::new(),
-        };
+        let mut doc =
+            Document { id, source: self.parent.clone(), text, origin: self.origin(0), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
-        Record {
-            doc: Ok(doc),
-            raw: Raw::File,
-        }
+        Record { doc: Ok(doc), raw: Raw::File }
     }
 
     fn next_jsonl(&mut self) -> Option<Record> {
@@ -326,13 +279,7 @@ impl RecordReader {
                 );
             }
         };
-        let mut doc = Document {
-            id,
-            source,
-            text,
-            origin: self.origin(n),
-            warnings: Vec::new(),
-        };
+        let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
@@ -340,12 +287,7 @@ impl RecordReader {
     }
 
     fn next_csv(&mut self) -> Option<Record> {
-        let State::Csv {
-            reader,
-            cols,
-            width,
-        } = &mut self.state
-        else {
+        let State::Csv { reader, cols, width } = &mut self.state else {
             return None;
         };
         let mut rec = csv::ByteRecord::new();
@@ -402,20 +344,11 @@ impl RecordReader {
                         return Some(self.error(n, Some(id), Some(source), msg, Raw::Csv(rec)));
                     }
                 };
-                let mut doc = Document {
-                    id,
-                    source,
-                    text,
-                    origin: self.origin(n),
-                    warnings: Vec::new(),
-                };
+                let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
                 if lossy {
                     doc.warnings.push(LOSSY_WARNING.to_string());
                 }
-                Some(Record {
-                    doc: Ok(doc),
-                    raw: Raw::Csv(rec),
-                })
+                Some(Record { doc: Ok(doc), raw: Raw::Csv(rec) })
             }
         }
     }
@@ -476,11 +409,7 @@ pub struct RecordReaders {
 impl RecordReaders {
     /// Reads `files` in order with the given settings.
     pub fn new(files: Vec<PathBuf>, cfg: InputConfig) -> Self {
-        RecordReaders {
-            files: files.into_iter(),
-            cfg: Arc::new(cfg),
-            current: None,
-        }
+        RecordReaders { files: files.into_iter(), cfg: Arc::new(cfg), current: None }
     }
 }
 
@@ -517,24 +446,14 @@ mod tests {
         );
         assert_eq!(recs.len(), 4);
         let a = recs[0].doc.as_ref().unwrap();
-        assert_eq!(
-            (a.id.as_str(), a.source.as_str(), a.origin.line),
-            ("a", "x.org", 1)
-        );
+        assert_eq!((a.id.as_str(), a.source.as_str(), a.origin.line), ("a", "x.org", 1));
         let e = recs[1].doc.as_ref().unwrap_err();
         assert_eq!(e.origin.line, 3);
         assert!(e.msg.contains("malformed JSON"));
         let e = recs[2].doc.as_ref().unwrap_err();
         assert_eq!((e.origin.line, e.id.as_deref()), (4, Some("7")));
         assert!(e.msg.contains("missing text field 'text'"));
-        assert!(
-            recs[3]
-                .doc
-                .as_ref()
-                .unwrap_err()
-                .msg
-                .contains("not a JSON object")
-        );
+        assert!(recs[3].doc.as_ref().unwrap_err().msg.contains("not a JSON object"));
         assert_eq!(
             recs[0].raw,
             Raw::Json(b"{\"id\":\"a\",\"text\":\"hello\",\"url\":\"https://x.org/1\"}".to_vec())
@@ -543,10 +462,7 @@ mod tests {
 
     #[test]
     fn csv_ragged_rows_are_errors_and_reading_continues() {
-        let recs = read(
-            "feed.csv",
-            b"id,text,source\na,hello world,s1\nb,only two\nc,\"multi\nline\",s2\n",
-        );
+        let recs = read("feed.csv", b"id,text,source\na,hello world,s1\nb,only two\nc,\"multi\nline\",s2\n");
         assert_eq!(recs.len(), 3);
         assert!(recs[0].doc.is_ok());
         let e = recs[1].doc.as_ref().unwrap_err();
@@ -558,26 +474,8 @@ mod tests {
 
     #[test]
     fn text_files_empty_binary_lossy() {
-        assert!(
-            read("e.txt", b"  \n")
-                .first()
-                .unwrap()
-                .doc
-                .as_ref()
-                .unwrap_err()
-                .msg
-                .contains("empty")
-        );
-        assert!(
-            read("b.txt", b"ab\0cd")
-                .first()
-                .unwrap()
-                .doc
-                .as_ref()
-                .unwrap_err()
-                .msg
-                .contains("binary")
-        );
+        assert!(read("e.txt", b"  \n").first().unwrap().doc.as_ref().unwrap_err().msg.contains("empty"));
+        assert!(read("b.txt", b"ab\0cd").first().unwrap().doc.as_ref().unwrap_err().msg.contains("binary"));
         let r = read("l.txt", b"caf\xe9 ok");
         let d = r[0].doc.as_ref().unwrap();
         assert_eq!(d.warnings, [LOSSY_WARNING]);
@@ -586,19 +484,9 @@ mod tests {
 
     #[test]
     fn unreadable_path_is_one_error_record() {
-        let recs: Vec<_> = RecordReader::new(
-            Path::new("/nonexistent/x.txt"),
-            Arc::new(InputConfig::default()),
-        )
-        .collect();
+        let recs: Vec<_> =
+            RecordReader::new(Path::new("/nonexistent/x.txt"), Arc::new(InputConfig::default())).collect();
         assert_eq!(recs.len(), 1);
-        assert!(
-            recs[0]
-                .doc
-                .as_ref()
-                .unwrap_err()
-                .msg
-                .contains("cannot read")
-        );
+        assert!(recs[0].doc.as_ref().unwrap_err().msg.contains("cannot read"));
     }
 }

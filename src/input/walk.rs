@@ -82,14 +82,8 @@ mod tests {
         std::fs::write(d.path().join("img.png"), "x").unwrap();
         std::fs::write(d.path().join(".hidden.txt"), "x").unwrap();
         let (files, skipped) = expand_paths(&[d.path().to_path_buf()]).unwrap();
-        let names: Vec<_> = files
-            .iter()
-            .map(|p| p.strip_prefix(d.path()).unwrap().to_owned())
-            .collect();
-        assert_eq!(
-            names,
-            [PathBuf::from("a.md"), "b.txt".into(), "sub/c.jsonl".into()]
-        );
+        let names: Vec<_> = files.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_owned()).collect();
+        assert_eq!(names, [PathBuf::from("a.md"), "b.txt".into(), "sub/c.jsonl".into()]);
         assert_eq!(skipped.len(), 1);
     }
 
