@@ -153,7 +153,7 @@ pub(crate) mod test_support {
     /// A small reference text with the frequencies the signals rely on.
     pub fn reference() -> CountLexicon {
         let mut lex = CountLexicon::new();
-        let common = "the officials said that it will be a current and his allies in the \
+        let common = "the officials said that it will be a current and his allies in the is \
                       of to was for on as with by he they at from this have not are but or an ";
         for _ in 0..100 {
             lex.add_text(common);

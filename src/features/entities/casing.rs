@@ -4,13 +4,17 @@
 
 use std::collections::HashSet;
 
-use super::context::{Ctx, is_acronym_shape, is_capitalised};
+use super::context::{Ctx, is_acronym_shape, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::tokenize::TokenKind;
 
 /// The capitalised form must make up less than 1/`CAP_SHARE` of the lower-case form's count.
 const CAP_SHARE: u64 = 20;
+
+/// A word whose lower-case form is this many times the "frequent" floor counts as a function
+/// word for the rules above (about 0.1% of running text: "is", "said", "will", "and").
+const FUNCTION_WORD: u64 = 100;
 
 const HONORIFICS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "St", "Prof", "Rev", "Gen", "Capt",
@@ -50,13 +54,31 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         let w = ctx.tok(i);
         if is_capitalised(w) && !ctx.opens[i] {
             // Inside a capitalised run it is part of a name ("New Year", "Brookings Institution").
-            let after_capital =
-                i > 0 && ctx.toks[i - 1].kind == TokenKind::Word && is_capitalised(ctx.tok(i - 1));
-            // A title-case phrase has another capital close behind ("Secrets and Lies").
-            let title = (i + 1..(i + 4).min(n))
+            // So is a capitalised word after a figure ("60 Minutes", "Pier 1 Imports").
+            let prev_word =
+                (i > 0 && ctx.toks[i - 1].kind == TokenKind::Word).then(|| ctx.tok(i - 1));
+            let after_capital = i > 0
+                && (ctx.toks[i - 1].kind == TokenKind::Number
+                    || prev_word.is_some_and(|p| is_capitalised(strip_possessive(p))));
+            // A title-case phrase has another capital close by ("Secrets and Lies", "Timetable
+            // for Action"); acronyms before it do not count ("the U.S. And his allies").
+            let title_ahead = (i + 1..(i + 4).min(n))
                 .any(|k| is_word(k) && !ctx.opens[k] && ctx.tok(k).starts_with(char::is_uppercase));
-            if after_capital
-                || title
+            let title_behind = (i.saturating_sub(3)..i).any(|k| {
+                is_word(k) && !ctx.opens[k] && is_capitalised(strip_possessive(ctx.tok(k)))
+            });
+            // A very frequent word (a function word, "said") right after a proper name is not
+            // part of it: "Yukos Is being", "TimeWarner Said it" (but "New Year" is a name).
+            let lower = w.to_lowercase();
+            let lc = ctx.lex.surface_count(&lower);
+            let function_word = lc >= ctx.frequent.saturating_mul(FUNCTION_WORD);
+            let after_name = prev_word.is_some_and(|p| {
+                let p = strip_possessive(p);
+                ctx.namey(p) || p.chars().skip(1).any(char::is_uppercase)
+            });
+            let in_run = (after_capital || title_behind) && !(function_word && after_name);
+            if in_run
+                || title_ahead
                 || mid.get(w).copied().unwrap_or(0) > 1
                 || in_names.contains(w)
                 || follows_honorific(ctx, i)
@@ -72,8 +94,6 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             {
                 continue;
             }
-            let lower = w.to_lowercase();
-            let lc = ctx.lex.surface_count(&lower);
             let cc = ctx.lex.surface_count(w);
             if lc >= ctx.frequent && cc.saturating_mul(CAP_SHARE) < lc {
                 let t = ctx.toks[i];
@@ -185,6 +205,8 @@ mod tests {
             "The officials said that Will Smith and Will were at the talks with allies.",
             "The officials said that the film Secrets and Lies was on at the talks.",
             "The officials said that the Sky was on, and the Sky deal was done.",
+            "The officials said that 60 Minutes and the Timetable for Action were on.",
+            "The officials said that the New Year holiday is over.",
         ] {
             let out = run(&lex, t);
             assert!(
