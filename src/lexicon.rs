@@ -1,5 +1,6 @@
 //! What the entity family needs to know about the reference vocabulary, as a trait so the
-//! family can be tested on small lexicons and run on the reference model.
+//! family can be tested on small lexicons and run on the reference model; [`CountLexicon`] is
+//! the in-memory implementation counted from plain text.
 
 /// Case-preserving vocabulary statistics of clean reference text.
 pub trait Lexicon: Sync {
