@@ -63,7 +63,9 @@ fn bench(c: &mut Criterion) {
         .collect();
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("five_versions", |b| b.iter(|| consensus::analyze_batch(model as &dyn Lexicon, black_box(&members))));
+    g.bench_function("five_versions", |b| {
+        b.iter(|| consensus::analyze_batch(model as &dyn Lexicon, black_box(&members)))
+    });
     g.finish();
 
     // The whole per-document path: boilerplate, tokens, every family, score.
@@ -72,12 +74,20 @@ fn bench(c: &mut Criterion) {
     for clusters in [false, true] {
         let engine = Engine::new(model, Scorer::embedded(), Options { clusters, ..Options::default() });
         g.throughput(Throughput::Bytes(bytes));
-        g.bench_with_input(BenchmarkId::new("batch_of_seeds", if clusters { "clusters" } else { "alone" }), &texts, |b, t| {
-            b.iter(|| {
-                let docs = t.iter().enumerate().map(|(i, x)| Ok(Document::new(i.to_string(), "s", x.clone()))).collect();
-                engine.score_batch(docs, 0)
-            })
-        });
+        g.bench_with_input(
+            BenchmarkId::new("batch_of_seeds", if clusters { "clusters" } else { "alone" }),
+            &texts,
+            |b, t| {
+                b.iter(|| {
+                    let docs = t
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| Ok(Document::new(i.to_string(), "s", x.clone())))
+                        .collect();
+                    engine.score_batch(docs, 0)
+                })
+            },
+        );
     }
     g.finish();
     drop(engine);

@@ -25,5 +25,5 @@ pub mod tokenize;
 pub use document::{DocView, Document, Origin};
 pub use error::{Error, Result};
 pub use features::{Evidence, Family, FamilyOutput, Feature};
-pub use lexicon::Lexicon;
+pub use lexicon::{CountLexicon, Lexicon};
 pub use model::Model;

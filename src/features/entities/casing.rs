@@ -1,0 +1,194 @@
+//! Capitalisation breaks: a common lower-case word capitalised in the middle of a prose sentence
+//! ("TimeWarner Said it", "the U.S. And his allies", "act as M.S. Will if"), and a name the
+//! reference only knows capitalised written in lower case ("in america").
+
+use std::collections::HashSet;
+
+use super::context::{Ctx, is_acronym_shape, is_capitalised, strip_possessive};
+use super::{evidence, kinds};
+use crate::features::Evidence;
+use crate::tokenize::TokenKind;
+
+/// The capitalised form must make up less than 1/`CAP_SHARE` of the lower-case form's count.
+const CAP_SHARE: u64 = 20;
+
+/// A word whose lower-case form is this many times the "frequent" floor counts as a function
+/// word for the rules above (about 0.1% of running text: "is", "said", "will", "and").
+const FUNCTION_WORD: u64 = 100;
+
+const HONORIFICS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "St", "Prof", "Rev", "Gen", "Capt", "Col", "Sgt",
+    "Lt", "Mt", "Saint", "Father", "Sister", "Brother",
+];
+
+pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
+    let n = ctx.toks.len();
+    let is_word = |i: usize| ctx.toks[i].kind == TokenKind::Word;
+    // Capitalised forms the document itself uses inside a name ("Will Smith", "Current TV").
+    let mut in_names: HashSet<&str> = HashSet::new();
+    for i in 0..n {
+        if is_word(i)
+            && is_capitalised(ctx.tok(i))
+            && let Some(k) = ctx.next_adjacent(i)
+            && is_word(k)
+            && is_capitalised(ctx.tok(k))
+            && ctx.namey(ctx.tok(k))
+        {
+            in_names.insert(ctx.tok(i));
+        }
+    }
+
+    // Capitalised forms used mid-sentence more than once: a deliberate name or title ("Sky",
+    // "Sound of Music"), not a slip.
+    let mut mid: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for i in 0..n {
+        if is_word(i) && !ctx.opens[i] && is_capitalised(ctx.tok(i)) {
+            *mid.entry(ctx.tok(i)).or_default() += 1;
+        }
+    }
+
+    for i in 0..n {
+        if !is_word(i) || !ctx.prose[i] {
+            continue;
+        }
+        let w = ctx.tok(i);
+        if is_capitalised(w) && !ctx.opens[i] {
+            // Inside a capitalised run it is part of a name ("New Year", "Brookings Institution").
+            // So is a capitalised word after a figure ("60 Minutes", "Pier 1 Imports").
+            let prev_word = (i > 0 && ctx.toks[i - 1].kind == TokenKind::Word).then(|| ctx.tok(i - 1));
+            let after_capital = i > 0
+                && (ctx.toks[i - 1].kind == TokenKind::Number
+                    || prev_word.is_some_and(|p| is_capitalised(strip_possessive(p))));
+            // A title-case phrase has another capital close by ("Secrets and Lies", "Timetable
+            // for Action"); acronyms before it do not count ("the U.S. And his allies").
+            let title_ahead = (i + 1..(i + 4).min(n))
+                .any(|k| is_word(k) && !ctx.opens[k] && ctx.tok(k).starts_with(char::is_uppercase));
+            let title_behind = (i.saturating_sub(3)..i)
+                .any(|k| is_word(k) && !ctx.opens[k] && is_capitalised(strip_possessive(ctx.tok(k))));
+            // A very frequent word (a function word, "said") right after a proper name is not
+            // part of it: "Yukos Is being", "TimeWarner Said it" (but "New Year" is a name).
+            let lower = w.to_lowercase();
+            let lc = ctx.lex.surface_count(&lower);
+            let function_word = lc >= ctx.frequent.saturating_mul(FUNCTION_WORD);
+            let after_name = prev_word.is_some_and(|p| {
+                let p = strip_possessive(p);
+                ctx.namey(p) || p.chars().skip(1).any(char::is_uppercase)
+            });
+            let in_run = (after_capital || title_behind) && !(function_word && after_name);
+            if in_run
+                || title_ahead
+                || mid.get(w).copied().unwrap_or(0) > 1
+                || in_names.contains(w)
+                || follows_honorific(ctx, i)
+            {
+                continue;
+            }
+            let Some(k) = ctx.next_adjacent(i) else {
+                continue;
+            };
+            let next = ctx.tok(k);
+            if !is_word(k) || !(next.starts_with(|c: char| c.is_lowercase()) || is_acronym_shape(next)) {
+                continue;
+            }
+            let cc = ctx.lex.surface_count(w);
+            if lc >= ctx.frequent && cc.saturating_mul(CAP_SHARE) < lc {
+                let t = ctx.toks[i];
+                let note = format!(
+                    "\u{201c}{w}\u{201d} capitalised mid-sentence; the reference writes \u{201c}{lower}\u{201d} {lc}\u{d7} and \u{201c}{w}\u{201d} {cc}\u{d7}"
+                );
+                let strength = ((lc + 1) as f64 / (cc + 1) as f64).log10() / 2.0;
+                ev.push(evidence(kinds::CASE_BREAK, t.start, t.end, strength, note, Some(lower)));
+            }
+        } else if w.chars().count() >= 4 && w.chars().all(|c| c.is_lowercase()) {
+            if glued(ctx, i) || ctx.lex.surface_count(w) > 0 {
+                continue;
+            }
+            let all = ctx.lex.normalized_count(w);
+            let mut cs = w.chars();
+            let cap: String = cs.next().into_iter().flat_map(char::to_uppercase).chain(cs).collect();
+            let cc = ctx.lex.surface_count(&cap);
+            if cc >= ctx.frequent && cc.saturating_mul(10) >= all.saturating_mul(9) {
+                let t = ctx.toks[i];
+                let note = format!(
+                    "\u{201c}{w}\u{201d} in lower case; the reference only writes \u{201c}{cap}\u{201d} ({cc}\u{d7})"
+                );
+                let strength = ((cc + 1) as f64).log10() / 2.0;
+                ev.push(evidence(kinds::LOWERCASED_NAME, t.start, t.end, strength, note, Some(cap)));
+            }
+        }
+    }
+}
+
+/// Preceded by an honorific, with or without its dot ("Mr Said", "Dr. Will").
+fn follows_honorific(ctx: &Ctx<'_>, i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && i - j < 2 {
+        j -= 1;
+        let t = ctx.tok(j);
+        if t == "." {
+            continue;
+        }
+        return HONORIFICS.contains(&t);
+    }
+    false
+}
+
+/// Part of a URL, e-mail address, handle or hashtag: glued to `@ # / . _` on either side.
+fn glued(ctx: &Ctx<'_>, i: usize) -> bool {
+    let t = ctx.toks[i];
+    let before = i > 0
+        && ctx.toks[i - 1].end == t.start
+        && !matches!(ctx.tok(i - 1), "(" | "\"" | "\u{201c}" | "'" | "\u{2018}");
+    let after = ctx.toks.get(i + 1).is_some_and(|n| {
+        n.start == t.end && matches!(ctx.tok(i + 1), "@" | "/" | "#" | "_" | "." | ":") && {
+            // "america." at a sentence end is fine; "example.com" is not.
+            ctx.toks.get(i + 2).is_some_and(|m| m.start == ctx.toks[i + 1].end && m.kind == TokenKind::Word)
+        }
+    });
+    before || after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::kinds;
+    use super::super::test_support::{flags, reference, run};
+
+    #[test]
+    fn capitalised_common_words_mid_sentence() {
+        let lex = reference();
+        let t = "The officials said that the U.S. And his allies in America will act as they Said it was.";
+        let out = run(&lex, t);
+        let f = flags(t, &out.evidence);
+        assert!(f.contains(&(kinds::CASE_BREAK, "And", Some("and"))), "{f:?}");
+        assert!(f.contains(&(kinds::CASE_BREAK, "Said", Some("said"))), "{f:?}");
+    }
+
+    #[test]
+    fn headlines_sentence_starts_names_and_quotes_are_quiet() {
+        let lex = reference();
+        for t in [
+            "Officials Said To Be Ready For The Talks With Allies\n",
+            "It was over. And then the officials said that it was.",
+            "The officials said that Mr Said was at the talks with his allies.",
+            "The officials said: \u{201c}Will it be over for them at the talks?\u{201d}",
+            "The officials said that Will Smith and Will were at the talks with allies.",
+            "The officials said that the film Secrets and Lies was on at the talks.",
+            "The officials said that the Sky was on, and the Sky deal was done.",
+            "The officials said that 60 Minutes and the Timetable for Action were on.",
+            "The officials said that the New Year holiday is over.",
+        ] {
+            let out = run(&lex, t);
+            assert!(out.evidence.is_empty(), "{t}: {:?}", flags(t, &out.evidence));
+        }
+    }
+
+    #[test]
+    fn lowercased_known_name() {
+        let lex = reference();
+        let t = "The officials said that the talks in america will be over by then.";
+        let out = run(&lex, t);
+        assert_eq!(flags(t, &out.evidence), [(kinds::LOWERCASED_NAME, "america", Some("America"))]);
+        let t = "The officials said that the site www.america.com and @america will be over.";
+        assert!(run(&lex, t).evidence.is_empty(), "{:?}", flags(t, &run(&lex, t).evidence));
+    }
+}

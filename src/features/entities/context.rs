@@ -1,0 +1,168 @@
+//! What every entity signal needs: per-token sentence position, which sentences read as prose,
+//! and lexicon look-ups with the frequency floors that turn counts into "known" and "frequent".
+
+use crate::document::DocView;
+use crate::lexicon::Lexicon;
+use crate::tokenize::{Token, TokenKind};
+
+/// A surface is "frequent" in the reference when its count reaches this many per million
+/// tokens (and at least [`FREQUENT_MIN`]).
+const FREQUENT_PER_MILLION: f64 = 10.0;
+/// Absolute floor for "frequent", so tiny lexicons do not call every seen word frequent.
+pub(super) const FREQUENT_MIN: u64 = 20;
+
+/// Shared, read-only view of one document for the signals.
+pub(super) struct Ctx<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Token],
+    pub lex: &'a dyn Lexicon,
+    /// Per token: it opens a sentence or a clause that may start with a capital (after an
+    /// opening quote, colon, bracket or dash).
+    pub opens: Vec<bool>,
+    /// Per token: the sentence it belongs to reads as prose (enough words, mostly lower case),
+    /// as opposed to a headline, a title-case line or a list.
+    pub prose: Vec<bool>,
+    /// Word tokens read.
+    pub words: usize,
+    /// Reference count from which a surface counts as frequent.
+    pub frequent: u64,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(lex: &'a dyn Lexicon, doc: &DocView<'a>) -> Self {
+        let toks = doc.tokens;
+        let text = doc.text;
+        let n = toks.len();
+        let mut opens = vec![false; n];
+        let mut prose = vec![false; n];
+        // Sentences as given; tokens outside any sentence stay non-prose openers.
+        let mut covered = vec![false; n];
+        for s in doc.sentences {
+            let first = s.first.min(n);
+            let last = s.last.min(n);
+            if first >= last {
+                continue;
+            }
+            let range = first..last;
+            let mut words = 0usize;
+            let mut capital = 0usize;
+            let mut seen_word = false;
+            for i in range.clone() {
+                covered[i] = true;
+                let t = toks[i];
+                if t.is_wordlike() && !seen_word {
+                    opens[i] = true;
+                    seen_word = true;
+                } else if i > first && t.kind == TokenKind::Word && opens_clause(toks, i - 1, text) {
+                    opens[i] = true;
+                }
+                if t.kind == TokenKind::Word {
+                    words += 1;
+                    if !opens[i] && t.text(text).chars().next().is_some_and(char::is_uppercase) {
+                        capital += 1;
+                    }
+                }
+            }
+            let is_prose = words >= 6 && capital * 10 <= words * 4;
+            for p in &mut prose[range] {
+                *p = is_prose;
+            }
+        }
+        for i in 0..n {
+            if !covered[i] {
+                opens[i] = true;
+            }
+        }
+        let words = toks.iter().filter(|t| t.kind == TokenKind::Word).count();
+        let total = lex.total_tokens() as f64;
+        let frequent = ((total * FREQUENT_PER_MILLION / 1e6) as u64).max(FREQUENT_MIN);
+        Ctx { text, toks, lex, opens, prose, words, frequent }
+    }
+
+    /// Text of token `i`.
+    pub fn tok(&self, i: usize) -> &'a str {
+        self.toks[i].text(self.text)
+    }
+
+    /// The next token, if it follows `i` after nothing but spaces (no line break).
+    pub fn next_adjacent(&self, i: usize) -> Option<usize> {
+        let j = i + 1;
+        let t = self.toks.get(j)?;
+        let gap = self.text.get(self.toks[i].end..t.start)?;
+        (!gap.contains('\n')).then_some(j)
+    }
+
+    /// The next token, if it is glued to `i` (no space between).
+    pub fn attached(&self, i: usize) -> Option<usize> {
+        let t = self.toks.get(i + 1)?;
+        (t.start == self.toks[i].end).then_some(i + 1)
+    }
+
+    /// True when `w` reads as a name rather than a capitalised common word: its lower-case form
+    /// is no more frequent in the reference than the capitalised one ("Bach", "Minister", but not
+    /// "Will" or "Current").
+    pub fn namey(&self, w: &str) -> bool {
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        let lower = w.to_lowercase();
+        self.lex.surface_count(&lower) <= self.lex.surface_count(w)
+    }
+}
+
+/// Tokens after which a capital is expected anyway. A full stop the segmenter did not treat as a
+/// sentence end opens a clause unless it closes an acronym ("the U.S. And his allies" is a break,
+/// "Mr. Said" is not).
+fn opens_clause(toks: &[Token], p: usize, text: &str) -> bool {
+    let prev = toks[p];
+    match prev.kind {
+        TokenKind::Punct => match prev.text(text) {
+            "." => !(p > 0 && toks[p - 1].end == prev.start && is_acronym_shape(toks[p - 1].text(text))),
+            t => matches!(
+                t,
+                "\"" | "\u{201c}"
+                    | "\u{2018}"
+                    | "'"
+                    | "\u{00ab}"
+                    | "("
+                    | "["
+                    | "{"
+                    | ":"
+                    | "-"
+                    | "\u{2013}"
+                    | "\u{2014}"
+                    | "\u{2026}"
+                    | "!"
+                    | "?"
+                    | "/"
+                    | "|"
+            ),
+        },
+        TokenKind::Symbol => true,
+        _ => false,
+    }
+}
+
+/// All capitals with optional inner dots, two letters or more: "US", "U.S", "NATO".
+pub(super) fn is_acronym_shape(w: &str) -> bool {
+    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.')
+}
+
+/// First character upper case, all others lower case letters ("Said", "Ünïon").
+pub(super) fn is_capitalised(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase) && w.chars().count() >= 2
+}
+
+/// Strips an English possessive ("Putin’s" -> "Putin", "Jones'" -> "Jones").
+pub(super) fn strip_possessive(w: &str) -> &str {
+    for suf in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+        if let Some(s) = w.strip_suffix(suf)
+            && !s.is_empty()
+        {
+            return s;
+        }
+    }
+    w
+}

@@ -1,0 +1,326 @@
+//! Names: one name spelled several ways in the document ("Stephen Peifer" ... "Piffer"), and
+//! unknown capitalised names one edit from a frequent entity of the reference vocabulary.
+//!
+//! Capitalised name-like types are grouped by a phonetic key; only types sharing a key are
+//! compared (groups are capped), so the work is linear in the document. Legitimate variants stay
+//! quiet: possessives are stripped, a form that extends another ("Zelensky"/"Zelenskyy",
+//! "Obama"/"Obamas", "Russia"/"Russian") or differs only in its last letter is an inflection or
+//! a transliteration, and two forms both known to the reference are two names.
+
+use std::collections::HashMap;
+
+use super::context::{Ctx, is_capitalised, strip_possessive};
+use super::{evidence, kinds};
+use crate::features::Evidence;
+use crate::lexicon::levenshtein_within;
+use crate::tokenize::TokenKind;
+
+/// Most distinct name types considered per document.
+const MAX_TYPES: usize = 4000;
+/// Most types compared pairwise within one phonetic group.
+const MAX_GROUP: usize = 12;
+/// An entity near miss must be this many times more frequent than the "frequent" floor.
+const ENTITY_FREQUENT: u64 = 5;
+/// Most entity near-miss look-ups per document.
+const MAX_QUERIES: usize = 200;
+
+/// A phonetic key in the spirit of Soundex/Metaphone: first letter kept, then consonant
+/// classes with vowels, `h`, `w`, `y` dropped and repeats collapsed ("Peifer", "Piffer" and
+/// "Pifer" all give "PFR").
+pub(super) fn phonetic_key(w: &str) -> String {
+    let lower: Vec<char> = w.to_lowercase().chars().collect();
+    let mut out = String::new();
+    let Some(&first) = lower.first() else {
+        return out;
+    };
+    out.extend(first.to_uppercase());
+    let mut last: Option<char> = None;
+    let mut i = 1;
+    while i < lower.len() {
+        let c = lower[i];
+        let next = lower.get(i + 1).copied();
+        let mapped = match c {
+            'p' if next == Some('h') => {
+                i += 1;
+                Some('f')
+            }
+            'c' if next == Some('k') => {
+                i += 1;
+                Some('k')
+            }
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' => None,
+            'v' => Some('f'),
+            'c' | 'q' => Some('k'),
+            'z' => Some('s'),
+            'x' => Some('s'),
+            c if c.is_alphabetic() => Some(c),
+            _ => None,
+        };
+        if let Some(m) = mapped {
+            if last != Some(m) {
+                out.extend(m.to_uppercase());
+            }
+            last = Some(m);
+        }
+        i += 1;
+    }
+    out
+}
+
+struct NameType<'a> {
+    form: &'a str,
+    /// Name-like capitalised neighbours (first names before, surnames after), which tell two
+    /// people apart ("Mirco Antenucci" and "Marco Rossi").
+    mates: Vec<&'a str>,
+    /// Token indices where it occurs.
+    at: Vec<usize>,
+    known: u64,
+}
+
+/// Two spellings that are legitimately different: an extension (inflection, transliteration
+/// with an extra final letter), a difference in the last letter only, or two known names.
+fn legit_pair(a: &NameType<'_>, b: &NameType<'_>) -> bool {
+    if a.known > 0 && b.known > 0 {
+        return true;
+    }
+    let (x, y) = (a.form, b.form);
+    if x.starts_with(y) || y.starts_with(x) {
+        return true;
+    }
+    let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+    let shorter = x.chars().count().min(y.chars().count());
+    common + 1 >= shorter
+}
+
+fn find_root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
+    // Collect name-like types.
+    let mut types: Vec<NameType<'_>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for i in 0..ctx.toks.len() {
+        if ctx.toks[i].kind != TokenKind::Word {
+            continue;
+        }
+        let form = strip_possessive(ctx.tok(i));
+        if !is_capitalised(form) || form.chars().count() < 4 || !form.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let k = match index.get(form) {
+            Some(&k) => k,
+            None => {
+                if types.len() >= MAX_TYPES || !ctx.namey(form) {
+                    continue;
+                }
+                index.insert(form, types.len());
+                let known = ctx.lex.surface_count(form);
+                types.push(NameType { form, mates: Vec::new(), at: Vec::new(), known });
+                types.len() - 1
+            }
+        };
+        types[k].at.push(i);
+        let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
+        for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
+            let m = strip_possessive(ctx.tok(j));
+            if ctx.toks[j].kind == TokenKind::Word
+                && is_capitalised(m)
+                && ctx.namey(m)
+                && types[k].mates.len() < 8
+                && !types[k].mates.contains(&m)
+            {
+                types[k].mates.push(m);
+            }
+        }
+    }
+
+    // Group by phonetic key, compare within groups, join variants.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, t) in types.iter().enumerate() {
+        let g = groups.entry(phonetic_key(t.form)).or_default();
+        if g.len() < MAX_GROUP {
+            g.push(k);
+        }
+    }
+    let mut parent: Vec<usize> = (0..types.len()).collect();
+    let mut in_cluster = vec![false; types.len()];
+    let mut keys: Vec<&String> = groups.keys().collect();
+    keys.sort();
+    for key in keys {
+        let g = &groups[key];
+        for (x, &a) in g.iter().enumerate() {
+            for &b in &g[x + 1..] {
+                let (ta, tb) = (&types[a], &types[b]);
+                let short = ta.form.chars().count().min(tb.form.chars().count());
+                let max = if short >= 5 { 2 } else { 1 };
+                // Different first names or surnames beside them: two people.
+                let two_people = !ta.mates.is_empty()
+                    && !tb.mates.is_empty()
+                    && !ta.mates.iter().any(|m| tb.mates.contains(m));
+                if two_people || levenshtein_within(ta.form, tb.form, max).is_none() || legit_pair(ta, tb) {
+                    continue;
+                }
+                let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
+                parent[ra] = rb;
+                in_cluster[a] = true;
+                in_cluster[b] = true;
+            }
+        }
+    }
+    let mut clusters: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, _) in in_cluster.iter().enumerate().filter(|x| *x.1) {
+        let r = find_root(&mut parent, k);
+        clusters.entry(r).or_default().push(k);
+    }
+    let mut clusters: Vec<Vec<usize>> = clusters.into_values().collect();
+    clusters.sort();
+    for members in clusters {
+        // Canonical: most frequent in the document, then best known, then first seen.
+        let rank = |k: usize| (types[k].at.len(), types[k].known, std::cmp::Reverse(types[k].at[0]));
+        let Some(&canon) = members.iter().max_by_key(|&&k| rank(k)) else {
+            continue;
+        };
+        let c = &types[canon];
+        let top = (c.at.len(), c.known);
+        let tied = members.iter().filter(|&&m| (types[m].at.len(), types[m].known) == top).count();
+        for &k in &members {
+            let t = &types[k];
+            let tie = (t.at.len(), t.known) == top;
+            if tie && tied == 1 {
+                continue; // a clear canonical form is not itself suspicious
+            }
+            let spellings: Vec<String> = members
+                .iter()
+                .filter(|&&m| m != k)
+                .map(|&m| format!("\u{201c}{}\u{201d}", types[m].form))
+                .collect();
+            let note = format!(
+                "\u{201c}{}\u{201d} ({}\u{d7} here) is spelled {} elsewhere in the document",
+                t.form,
+                t.at.len(),
+                spellings.join(", ")
+            );
+            // With no majority the document cannot tell which spelling is right.
+            let sugg = (!tie).then(|| c.form.to_string());
+            let strength = if tie { 1.0 } else { 1.5 };
+            for &i in &t.at {
+                let tok = ctx.toks[i];
+                let end = tok.start + t.form.len();
+                ev.push(evidence(kinds::NAME_VARIANT, tok.start, end, strength, note.clone(), sugg.clone()));
+            }
+        }
+    }
+
+    // Unknown names one edit from a frequent reference entity.
+    let mut queries = 0usize;
+    for (k, t) in types.iter().enumerate() {
+        // Only a one-off spelling: a form the document repeats is meant ("Davos" is not "Davis").
+        if in_cluster[k] || t.known > 0 || t.at.len() > 1 || t.form.chars().count() < 5 {
+            continue;
+        }
+        if queries >= MAX_QUERIES {
+            break;
+        }
+        queries += 1;
+        let key = phonetic_key(t.form);
+        let best = ctx
+            .lex
+            .near_misses(t.form, 1)
+            .into_iter()
+            .filter(|(c, n)| {
+                *n >= ctx.frequent.saturating_mul(ENTITY_FREQUENT)
+                    && is_capitalised(c)
+                    && ctx.namey(c)
+                    && phonetic_key(c) == key
+                    && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
+            })
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+        let Some((cand, n)) = best else { continue };
+        let note = format!(
+            "\u{201c}{}\u{201d} is unknown to the reference; \u{201c}{cand}\u{201d} occurs {n}\u{d7}",
+            t.form
+        );
+        let strength = ((n + 1) as f64).log10() / 2.0;
+        for &i in &t.at {
+            let tok = ctx.toks[i];
+            ev.push(evidence(
+                kinds::ENTITY_NEAR_MISS,
+                tok.start,
+                tok.start + t.form.len(),
+                strength,
+                note.clone(),
+                Some(cand.clone()),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::kinds;
+    use super::super::test_support::{flags, reference, run};
+    use super::*;
+    use crate::lexicon::CountLexicon;
+
+    #[test]
+    fn keys() {
+        assert_eq!(phonetic_key("Peifer"), "PFR");
+        assert_eq!(phonetic_key("Piffer"), "PFR");
+        assert_eq!(phonetic_key("Pifer"), "PFR");
+        assert_eq!(phonetic_key("Zelensky"), phonetic_key("Zelenskyy"));
+        assert_eq!(phonetic_key("Stephen"), phonetic_key("Steven"));
+        assert_ne!(phonetic_key("Putin"), phonetic_key("Biden"));
+        assert_eq!(phonetic_key(""), "");
+        assert_eq!(phonetic_key("Ünïcode😀").chars().next(), Some('Ü'));
+    }
+
+    #[test]
+    fn one_name_spelled_several_ways() {
+        let lex = reference();
+        let t = "Stephen Peifer said that it was over. \u{201c}No,\u{201d} Current Piffer says.";
+        let out = run(&lex, t);
+        let f = flags(t, &out.evidence);
+        let names: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).map(|x| x.1).collect();
+        assert_eq!(names, ["Peifer", "Piffer"], "{f:?}");
+        // A majority form is canonical and suggested.
+        let t = "Steven Pifer said that. Pifer was there. Then Piffer said it, and Pifer’s aide left.";
+        let out = run(&lex, t);
+        let f = flags(t, &out.evidence);
+        assert_eq!(
+            f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect::<Vec<_>>(),
+            [&(kinds::NAME_VARIANT, "Piffer", Some("Pifer"))]
+        );
+    }
+
+    #[test]
+    fn legitimate_variants_stay_quiet() {
+        let lex = reference();
+        let t = "Zelensky met Zelenskyy officials. Obama and the Obamas, Russia and Russian aides, \
+                 Stephen and Steven, Putin’s plan and Putin said. Clinton and the Clintons. \
+                 Mirco Antenucci and Marco Bellini played.";
+        let out = run(&lex, t);
+        let f = flags(t, &out.evidence);
+        assert!(f.iter().all(|x| x.0 != kinds::NAME_VARIANT), "{f:?}");
+    }
+
+    #[test]
+    fn entity_near_miss() {
+        let mut lex = reference();
+        for _ in 0..120 {
+            lex.add_text("Kennedy spoke. ");
+        }
+        let t = "The officials said that Kenedy will be at the talks in the capital.";
+        let out = run(&lex, t);
+        assert_eq!(flags(t, &out.evidence), [(kinds::ENTITY_NEAR_MISS, "Kenedy", Some("Kennedy"))]);
+        // Extensions and unrelated unknown names are quiet.
+        let t = "The officials said that Kennedys and Littman will be at the talks.";
+        assert!(run(&lex, t).evidence.is_empty());
+        let empty = CountLexicon::new();
+        assert!(run(&empty, "Kenedy said that it was so.").evidence.is_empty());
+    }
+}
