@@ -1,0 +1,88 @@
+//! No input makes the pipeline panic, and work per document stays linear and bounded.
+
+use std::time::{Duration, Instant};
+
+use spinscore::pipeline::{Engine, Options, Status};
+use spinscore::score::Scorer;
+use spinscore::tokenize::tokenize;
+use spinscore::{Document, Model};
+
+fn engine() -> Engine<'static> {
+    Engine::new(Model::embedded(), Scorer::embedded(), Options::default())
+}
+
+/// A small deterministic generator (xorshift) so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, xs: &'a [&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const PIECES: &[&str] = &[
+    "the", "The", "U.S.", "A.S.", "U8", "Putin", "Piffer", " ", "  ", "\n", "\n\n", "\r\n", ".", "...", "!", "?", "\"",
+    "«", "»", "—", "-", "'", "’s", "1.13bn", "$", "%", "😀", "👍🏽", "\u{0}", "\u{feff}", "\u{200b}", "é", "e\u{301}",
+    "日本語", "العربية", "Leave a Reply", "Read Also:", "http://x.y/z", "<p>", "&amp;", "\t", "ǅ", "İ", "ß", "ﬁ",
+];
+
+#[test]
+fn random_documents_never_panic_and_offsets_slice() {
+    let e = engine();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut docs = Vec::new();
+    for i in 0..200 {
+        let n = (rng.next() % 400) as usize;
+        let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
+        for t in tokenize(&text) {
+            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end) && t.start < t.end);
+        }
+        docs.push(Ok(Document::new(format!("r{i}"), format!("s{}", i % 3), text)));
+    }
+    let texts: Vec<String> = docs.iter().map(|d: &Result<Document, _>| d.as_ref().unwrap().text.clone()).collect();
+    let reports = e.score_batch(docs, 0);
+    assert_eq!(reports.len(), 200);
+    for (r, text) in reports.iter().zip(&texts) {
+        for ev in &r.evidence {
+            let ev = &ev.evidence;
+            assert!(ev.start <= ev.end && ev.end <= text.len(), "{ev:?}");
+            assert!(text.is_char_boundary(ev.start) && text.is_char_boundary(ev.end));
+        }
+        if let Some(s) = r.score() {
+            assert!((0.0..=100.0).contains(&s));
+        }
+    }
+}
+
+fn timed(text: String) -> (Duration, spinscore::pipeline::Report) {
+    let e = engine();
+    let t = Instant::now();
+    let mut r = e.score_batch(vec![Ok(Document::new("x", "s", text))], 0);
+    (t.elapsed(), r.remove(0))
+}
+
+#[test]
+fn a_50_mb_single_line_is_bounded() {
+    let sentence = "the committee said on Tuesday that the new rules would take effect next year ";
+    let text = sentence.repeat(50_000_000 / sentence.len());
+    let (t, r) = timed(text);
+    assert!(t < Duration::from_secs(30), "took {t:?}");
+    assert!(r.warnings.iter().any(|w| w.contains("scored on the first")), "{:?}", r.warnings);
+    assert_eq!(r.status, Status::Scored);
+}
+
+#[test]
+fn one_repeated_word_and_symbol_runs_are_linear() {
+    for unit in ["buffalo ", "😀", "$%&*", "a.", "\n"] {
+        let small = timed(unit.repeat(20_000)).0;
+        let big = timed(unit.repeat(200_000)).0;
+        // ten times the input may not cost much more than ten times the time (plus noise)
+        assert!(big < small * 25 + Duration::from_millis(500), "{unit:?}: {small:?} -> {big:?}");
+        assert!(big < Duration::from_secs(20), "{unit:?}: {big:?}");
+    }
+}
