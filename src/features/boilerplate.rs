@@ -57,10 +57,18 @@ pub fn classify(text: &str, _source: &str, _repeats: &RepeatIndex) -> Classified
             let blank = text[span.start..span.end].trim().is_empty();
             LineInfo {
                 span,
-                class: if blank { LineClass::Blank } else { LineClass::Content },
+                class: if blank {
+                    LineClass::Blank
+                } else {
+                    LineClass::Content
+                },
                 reason: if blank { "blank" } else { "content" },
             }
         })
         .collect();
-    Classified { lines, language: None, output: FamilyOutput::default() }
+    Classified {
+        lines,
+        language: None,
+        output: FamilyOutput::default(),
+    }
 }

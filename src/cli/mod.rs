@@ -1,0 +1,2 @@
+//! Subcommands (the lead's file; this branch only wires `train`).
+pub mod train;
