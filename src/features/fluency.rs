@@ -23,7 +23,7 @@ pub const WINDOW: usize = 8;
 /// a surprising unit.
 pub const NS_HIGH: f32 = 1.0;
 /// A sentence whose mean `ns` is above this counts as a bad sentence.
-pub const SENT_HIGH: f32 = 0.25;
+pub const SENT_HIGH: f32 = -0.3;
 /// A context is confident when its best continuation has at least this log10 probability.
 pub const CONFIDENT: f32 = -1.0; // p >= 0.1
 /// ... and a swap is flagged when the actual word is this many log10 units below it.
@@ -32,6 +32,8 @@ pub const SWAP_GAP: f32 = 2.5;
 pub const COMMON: u32 = 100;
 /// Sentences with fewer word units are left out of the sentence figures.
 pub const MIN_SENT_UNITS: usize = 3;
+/// Per-unit `ns` is clipped to +-this, so one freak unit cannot dominate a mean.
+pub const NS_CLIP: f32 = 3.0;
 /// At most this many evidence spans of each kind.
 pub const MAX_EVIDENCE: usize = 8;
 
@@ -86,7 +88,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     let mut bi_miss = 0usize;
     let mut common_pairs = 0usize;
     let mut common_miss = 0usize;
-    // (strength, first token, last token, suggestion id)
+    // (strength, first token, last token)
     let mut improbable: Vec<(f32, usize, usize)> = Vec::new();
     let mut swap_ev: Vec<(f32, usize, u32, f32, f32)> = Vec::new();
 
@@ -114,11 +116,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         let mut prev_word = false;
         for (k, u) in units.iter().enumerate() {
             let p = probs[k];
-            let uni_count = if u.id == UNK {
-                0
-            } else {
-                model.unigram(u.id).count
-            };
+            let uni_count = if u.id == UNK { 0 } else { p.count };
             let common = uni_count >= COMMON;
             if u.word && prev_word {
                 if p.hit == 1 {
@@ -136,19 +134,20 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             if !u.word {
                 continue;
             }
-            let ns = p.unigram - p.logp;
             n += 1;
+            if u.id == UNK {
+                // An unknown word's figures measure the vocabulary, not the fluency.
+                oov += 1;
+                continue;
+            }
+            let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
             sum_lp += p.logp as f64;
             sum_ns += ns as f64;
             s_sum += ns;
             s_n += 1;
             ns_all.push(ns);
-            if u.id == UNK {
-                oov += 1;
-            } else {
-                let q = quart.iter().position(|&b| p.unigram >= b).unwrap_or(3);
-                quarts[q] += 1;
-            }
+            let q = quart.iter().position(|&b| p.unigram >= b).unwrap_or(3);
+            quarts[q] += 1;
             if ns > NS_HIGH {
                 high += 1;
                 if ns > 2.0 * NS_HIGH {
@@ -179,11 +178,12 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     };
     let has = n > 0;
     put(FEATURES[0], has.then(|| -sum_lp / nf));
-    put(FEATURES[1], has.then(|| sum_ns / nf));
+    let n_known = (n - oov).max(1) as f64;
+    put(FEATURES[1], (n > oov).then(|| sum_ns / n_known));
     // Worst sentences.
     let mut sorted = sent_means.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
-    let k = sorted.len().div_ceil(10);
+    let k = sorted.len().div_ceil(4);
     put(
         FEATURES[2],
         (!sorted.is_empty()).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64),
@@ -267,4 +267,52 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         });
     }
     FamilyOutput { features, evidence }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{segment, tokenize};
+
+    fn run(text: &str) -> FamilyOutput {
+        let tokens = tokenize::tokenize(text);
+        let sentences = segment::sentences(text, &tokens);
+        let doc = DocView {
+            text,
+            lines: &[],
+            tokens: &tokens,
+            sentences: &sentences,
+        };
+        analyze(Model::embedded(), &doc)
+    }
+
+    #[test]
+    fn garbled_ranks_below_fluent() {
+        let fluent = run("The president said on Monday that the talks would continue next week.");
+        let garbled =
+            run("The president said of Monday that the talks would to continue saw week.");
+        let f = fluent.get("fluency.ns_mean").unwrap();
+        let g = garbled.get("fluency.ns_mean").unwrap();
+        assert!(g > f, "garbled {g} should be above fluent {f}");
+        assert!(
+            garbled
+                .evidence
+                .iter()
+                .all(|e| e.end <= 74 && e.start < e.end)
+        );
+    }
+
+    #[test]
+    fn empty_and_pathological_input() {
+        let out = run("");
+        assert_eq!(out.features.len(), FEATURES.len());
+        assert_eq!(out.get("fluency.ns_mean"), None);
+        let out = run(&"😀".repeat(10_000));
+        assert_eq!(out.features.len(), FEATURES.len());
+        let long = "the ".repeat(200_000);
+        let t = std::time::Instant::now();
+        let out = run(&long);
+        assert!(out.get("fluency.ns_mean").is_some());
+        assert!(t.elapsed().as_secs() < 10);
+    }
 }

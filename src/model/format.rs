@@ -8,9 +8,9 @@
 //! | --- | --- |
 //! | `STRINGS` | normalised vocabulary words, concatenated UTF-8 |
 //! | `OFFSETS` | `u32` × (V + 1): word `i` is `STRINGS[off[i]..off[i+1]]` |
-//! | `VOCAB_HASH` | open-addressing (linear probing) table of `u64` slots: `fingerprint << 32 \| (id + 1)`, 0 = empty |
+//! | `VOCAB_HASH` | open-addressing (linear probing) table of 12-byte slots: 64-bit word hash (0 = empty), id u32 |
 //! | `UNIGRAMS` | 16 bytes per word id: count u32, logp u16, backoff u16, best-next logp u16, relative-frequency logp u16, best-next id u32 |
-//! | `BIGRAMS` | open-addressing table of 16-byte slots: key u64, logp u16, backoff u16, best-next logp u16, pad u16 |
+//! | `BIGRAMS` | open-addressing table of 16-byte slots: key u64, logp u16, backoff u16, best-next logp u16, flags u16 |
 //! | `TRIGRAMS` | open-addressing table of 10-byte slots: key u64, logp u16 |
 //! | `SURFACE` | `fst::Map` of case-kept surface forms to counts |
 //! | `META` | UTF-8 JSON describing how the model was trained |
@@ -50,7 +50,9 @@ pub const SURFACE: usize = 6;
 /// Training metadata.
 pub const META: usize = 7;
 
-/// Record sizes.
+/// Vocabulary slot size.
+pub const VOCAB_REC: usize = 12;
+/// Unigram record size.
 pub const UNI_REC: usize = 16;
 /// Bigram slot size.
 pub const BI_REC: usize = 16;
@@ -67,6 +69,9 @@ pub const ID_MASK: u64 = (1 << ID_BITS) - 1;
 pub const OCCUPIED: u64 = 1 << 63;
 /// Mask of a packed bigram (two ids).
 pub const BI_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
+
+/// Flag in a bigram slot's last u16: the bigram is the context of stored trigrams.
+pub const BI_HAS_TRIGRAMS: u16 = 1;
 
 /// Quantisation scale of log10 probabilities.
 pub const QSCALE: f32 = 5000.0;
@@ -166,6 +171,12 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
         h = (h ^ u64::from_le_bytes(a)).wrapping_mul(K).rotate_left(29);
     }
     mix64(h)
+}
+
+/// The vocabulary-table hash of a word: [`hash_bytes`], never 0 (0 marks an empty slot).
+#[inline]
+pub fn vocab_hash(b: &[u8]) -> u64 {
+    hash_bytes(b).max(1)
 }
 
 /// The splitmix64 finaliser: spreads a key over all bits (used for n-gram slots).

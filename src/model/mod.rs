@@ -146,6 +146,7 @@ pub struct Unigram {
 
 #[derive(Debug, Clone, Copy)]
 struct Bigram {
+    has_trigrams: bool,
     logp: f32,
     backoff: f32,
     best_logp: f32,
@@ -165,6 +166,8 @@ pub struct UnitProb {
     pub ctx_best: u32,
     /// Longest n-gram found: 1, 2 or 3.
     pub hit: u8,
+    /// Training count of w.
+    pub count: u32,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
@@ -292,13 +295,18 @@ impl Model {
             }
             Ok(l / rec)
         };
-        let vocab_slots = table_mask(VOCAB_HASH, 8, "vocabulary")?;
+        let vocab_slots = table_mask(VOCAB_HASH, VOCAB_REC, "vocabulary")?;
         let bi_slots = table_mask(BIGRAMS, BI_REC, "bigram")?;
         let tri_slots = table_mask(TRIGRAMS, TRI_REC, "trigram")?;
-        if fst::Map::new(&b[sec[SURFACE].0..sec[SURFACE].1]).is_err() {
-            return Err(ModelError::Corrupt(
-                "surface vocabulary is not an fst map".into(),
-            ));
+        // fst trusts its bytes when searching, so its own checksum (CRC32C, about 0.1 ms for
+        // the default model's surface map) is checked at open.
+        match fst::Map::new(&b[sec[SURFACE].0..sec[SURFACE].1]) {
+            Ok(m) if m.as_fst().verify().is_ok() => {}
+            _ => {
+                return Err(ModelError::Corrupt(
+                    "surface vocabulary is not a valid fst map".into(),
+                ));
+            }
         }
         if std::str::from_utf8(&b[sec[META].0..sec[META].1]).is_err() {
             return Err(ModelError::Corrupt("metadata is not UTF-8".into()));
@@ -367,7 +375,7 @@ impl Model {
                     (u.count, u.freq)
                 })
                 .collect();
-            v.sort_by(|a, b| b.0.cmp(&a.0));
+            v.sort_by_key(|x| std::cmp::Reverse(x.0));
             let total: u64 = v.iter().map(|x| x.0 as u64).sum();
             let mut q = [f32::NEG_INFINITY; 3];
             let mut acc = 0u64;
@@ -391,39 +399,42 @@ impl Model {
     /// The id of a normalised unit ([`UNK`] when unknown).
     #[inline]
     pub fn word_id(&self, norm: &str) -> u32 {
-        let h = hash_bytes(norm.as_bytes());
-        let fp = (h >> 32) as u32;
+        let h = vocab_hash(norm.as_bytes());
         let table = self.section(VOCAB_HASH);
         let mut i = home(h, self.vocab_slots);
         for _ in 0..self.vocab_slots {
-            let slot = u64_at(table, 8 * i);
-            if slot == 0 {
+            let o = VOCAB_REC * i;
+            let k = u64_at(table, o);
+            if k == 0 {
                 return UNK;
             }
-            if (slot >> 32) as u32 == fp {
-                let id = (slot as u32).wrapping_sub(1);
-                if self.word(id) == norm {
-                    return id;
-                }
+            if k == h {
+                // 64-bit hashes identify words (as in KenLM's probing tables): a stranger
+                // colliding with a vocabulary word has probability about 2^-64 per lookup.
+                return u32_at(table, o + 8);
             }
             i = next_slot(i, self.vocab_slots);
         }
         UNK
     }
 
-    /// The normalised unit of an id ("" when out of range).
     #[inline]
-    pub fn word(&self, id: u32) -> &str {
+    fn word_bytes(&self, id: u32) -> &[u8] {
         let id = id as usize;
         if id >= self.vocab {
-            return "";
+            return b"";
         }
         let offs = self.section(OFFSETS);
+        // Offsets were validated at open as rising and within the strings section.
         let a = u32_at(offs, 4 * id) as usize;
         let b = u32_at(offs, 4 * id + 4) as usize;
-        // Offsets were validated as rising and in range, and the section as UTF-8; a boundary
-        // inside a character would still fail here, so fall back to "" rather than panic.
-        std::str::from_utf8(&self.section(STRINGS)[a..b]).unwrap_or("")
+        &self.section(STRINGS)[a..b]
+    }
+
+    /// The normalised unit of an id ("" when out of range).
+    pub fn word(&self, id: u32) -> &str {
+        // The section was validated as UTF-8; a boundary inside a character still gives "".
+        std::str::from_utf8(self.word_bytes(id)).unwrap_or("")
     }
 
     /// The unigram record of an id (`<unk>`'s for out-of-range ids).
@@ -459,6 +470,7 @@ impl Model {
             }
             if k & BI_MASK == key {
                 return Some(Bigram {
+                    has_trigrams: u16_at(t, o + 14) & BI_HAS_TRIGRAMS != 0,
                     logp: dequantize(u16_at(t, o + 8)),
                     backoff: dequantize(u16_at(t, o + 10)),
                     best_logp: dequantize(u16_at(t, o + 12)),
@@ -495,28 +507,34 @@ impl Model {
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
     /// one [`UnitProb`] per unit to `out`.
     pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {
-        // The bigram (u, v) looked up for the previous unit is the context of the next one.
+        // The bigram (u, v) and the unigram v looked up for the previous unit are the context
+        // of the next one.
         let mut prev_bi: Option<Bigram> = None;
+        let Some(&first) = ids.first() else { return };
+        let mut uv = self.unigram(first);
+        out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
             let v = ids[j - 1];
             let w = ids[j];
             let uw = self.unigram(w);
-            let uv = self.unigram(v);
             let bi = self.bigram(v, w);
             let (p2, hit2) = match bi {
                 Some(b) => (b.logp, 2),
                 None => (uv.backoff + uw.logp, 1),
             };
-            let (logp, hit, best_logp, best) = if j >= 2 {
-                match prev_bi {
-                    Some(ctx) => match self.trigram(ids[j - 2], v, w) {
+            let (logp, hit, best_logp, best) = match prev_bi {
+                Some(ctx) if j >= 2 => {
+                    let p3 = if ctx.has_trigrams {
+                        self.trigram(ids[j - 2], v, w)
+                    } else {
+                        None
+                    };
+                    match p3 {
                         Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
                         None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
-                    },
-                    None => (p2, hit2, uv.best_logp, uv.best),
+                    }
                 }
-            } else {
-                (p2, hit2, uv.best_logp, uv.best)
+                _ => (p2, hit2, uv.best_logp, uv.best),
             };
             // A context with no stored continuation falls back to the shorter context's best.
             let (best_logp, best) = if best_logp.is_finite() {
@@ -527,11 +545,13 @@ impl Model {
             out.push(UnitProb {
                 logp,
                 unigram: uw.freq,
+                count: uw.count,
                 ctx_best_logp: best_logp,
                 ctx_best: best,
                 hit,
             });
             prev_bi = bi;
+            uv = uw;
         }
     }
 }

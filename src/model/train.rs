@@ -431,6 +431,8 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     let kept_tri: Vec<usize> = (0..trigrams.len())
         .filter(|&x| trigrams[x].1 >= cfg.trigram_min_count as u64)
         .collect();
+    let tri_ctx: std::collections::HashSet<u64> =
+        kept_tri.iter().map(|&x| trigrams[x].0 >> ID_BITS).collect();
     let mut best2: HashMap<u64, (f64, u64)> = HashMap::new();
     for &x in &kept_tri {
         let (k, w) = (trigrams[x].0 >> ID_BITS, trigrams[x].0 & ID_MASK);
@@ -443,9 +445,7 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
         }
     }
     let kept_bi: Vec<usize> = (0..bigrams.len())
-        .filter(|&x| {
-            bigrams[x].1 >= cfg.bigram_min_count as u64 || best2.contains_key(&bigrams[x].0)
-        })
+        .filter(|&x| bigrams[x].1 >= cfg.bigram_min_count as u64 || tri_ctx.contains(&bigrams[x].0))
         .collect();
     let mut best1: Vec<(f64, u64)> = vec![(0.0, 0); v];
     for &x in &kept_bi {
@@ -471,16 +471,21 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     }
     {
         let slots = slots_for(v);
-        let mut table = vec![0u64; slots];
+        let mut table = vec![0u8; slots * VOCAB_REC];
         for (id, w) in vocab.iter().enumerate() {
-            let h = hash_bytes(w.as_bytes());
+            let h = vocab_hash(w.as_bytes());
             let mut s = home(h, slots);
-            while table[s] != 0 {
+            while u64_at(&table, s * VOCAB_REC) != 0 {
+                if u64_at(&table, s * VOCAB_REC) == h {
+                    return Err(Error::Config(format!("vocabulary hash collision at {w:?}")));
+                }
                 s = next_slot(s, slots);
             }
-            table[s] = ((h >> 32) << 32) | (id as u64 + 1);
+            let o = s * VOCAB_REC;
+            table[o..o + 8].copy_from_slice(&h.to_le_bytes());
+            table[o + 8..o + 12].copy_from_slice(&(id as u32).to_le_bytes());
         }
-        sections[VOCAB_HASH] = table.iter().flat_map(|x| x.to_le_bytes()).collect();
+        sections[VOCAB_HASH] = table;
     }
     {
         let u = &mut sections[UNIGRAMS];
@@ -517,6 +522,12 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
             table[o + 8..o + 10].copy_from_slice(&quantize(p2[x].log10()).to_le_bytes());
             table[o + 10..o + 12].copy_from_slice(&quantize(bo.log10()).to_le_bytes());
             table[o + 12..o + 14].copy_from_slice(&quantize(best.0.log10()).to_le_bytes());
+            let flags = if tri_ctx.contains(&key) {
+                BI_HAS_TRIGRAMS
+            } else {
+                0
+            };
+            table[o + 14..o + 16].copy_from_slice(&flags.to_le_bytes());
         }
         sections[BIGRAMS] = table;
     }
