@@ -7,5 +7,9 @@ fn main() {
     let open = t.elapsed();
     let t = std::time::Instant::now();
     let ok = m.verify().is_ok();
-    println!("open {open:?}, verify {:?} (ok={ok}), {:?}", t.elapsed(), m.info());
+    println!(
+        "open {open:?}, verify {:?} (ok={ok}), {:?}",
+        t.elapsed(),
+        m.info()
+    );
 }

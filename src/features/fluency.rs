@@ -38,7 +38,7 @@ pub const NS_CLIP: f32 = 3.0;
 pub const MAX_EVIDENCE: usize = 8;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 17] = [
+pub const FEATURES: [&str; 18] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -56,6 +56,7 @@ pub const FEATURES: [&str; 17] = [
     "fluency.bigram_miss_rate",
     "fluency.common_bigram_miss",
     "fluency.units",
+    "fluency.ns_pos_mean",
 ];
 
 #[derive(Clone, Copy)]
@@ -79,6 +80,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     let mut sent_means: Vec<f32> = Vec::new();
     let mut sum_lp = 0f64;
     let mut sum_ns = 0f64;
+    let mut sum_pos = 0f64;
     let mut n = 0usize;
     let mut oov = 0usize;
     let mut quarts = [0usize; 4];
@@ -143,6 +145,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
             sum_lp += p.logp as f64;
             sum_ns += ns as f64;
+            sum_pos += ns.max(0.0) as f64;
             s_sum += ns;
             s_n += 1;
             ns_all.push(ns);
@@ -223,6 +226,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         (common_pairs > 0).then(|| common_miss as f64 / common_pairs as f64),
     );
     put(FEATURES[16], Some(n as f64));
+    put(FEATURES[17], (n > oov).then(|| sum_pos / n_known));
 
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
