@@ -224,7 +224,11 @@ impl<'m> Engine<'m> {
 
     /// Scores one batch of records (documents or read errors), in parallel, returning reports in
     /// input order. `first_seq` numbers the batch's first record.
-    pub fn score_batch(&self, mut records: Vec<Result<Document, RecordError>>, first_seq: u64) -> Vec<Report> {
+    pub fn score_batch(
+        &self,
+        mut records: Vec<Result<Document, RecordError>>,
+        first_seq: u64,
+    ) -> Vec<Report> {
         for d in records.iter_mut().flatten() {
             truncate_document(d, self.opts.max_doc_bytes);
         }

@@ -26,9 +26,51 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "the", "The", "U.S.", "A.S.", "U8", "Putin", "Piffer", " ", "  ", "\n", "\n\n", "\r\n", ".", "...", "!", "?", "\"",
-    "«", "»", "—", "-", "'", "’s", "1.13bn", "$", "%", "😀", "👍🏽", "\u{0}", "\u{feff}", "\u{200b}", "é", "e\u{301}",
-    "日本語", "العربية", "Leave a Reply", "Read Also:", "http://x.y/z", "<p>", "&amp;", "\t", "ǅ", "İ", "ß", "ﬁ",
+    "the",
+    "The",
+    "U.S.",
+    "A.S.",
+    "U8",
+    "Putin",
+    "Piffer",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    ".",
+    "...",
+    "!",
+    "?",
+    "\"",
+    "«",
+    "»",
+    "—",
+    "-",
+    "'",
+    "’s",
+    "1.13bn",
+    "$",
+    "%",
+    "😀",
+    "👍🏽",
+    "\u{0}",
+    "\u{feff}",
+    "\u{200b}",
+    "é",
+    "e\u{301}",
+    "日本語",
+    "العربية",
+    "Leave a Reply",
+    "Read Also:",
+    "http://x.y/z",
+    "<p>",
+    "&amp;",
+    "\t",
+    "ǅ",
+    "İ",
+    "ß",
+    "ﬁ",
 ];
 
 #[test]
@@ -44,7 +86,8 @@ fn random_documents_never_panic_and_offsets_slice() {
         }
         docs.push(Ok(Document::new(format!("r{i}"), format!("s{}", i % 3), text)));
     }
-    let texts: Vec<String> = docs.iter().map(|d: &Result<Document, _>| d.as_ref().unwrap().text.clone()).collect();
+    let texts: Vec<String> =
+        docs.iter().map(|d: &Result<Document, _>| d.as_ref().unwrap().text.clone()).collect();
     let reports = e.score_batch(docs, 0);
     assert_eq!(reports.len(), 200);
     for (r, text) in reports.iter().zip(&texts) {

@@ -7,6 +7,7 @@ mod filter;
 mod fit;
 mod score;
 mod sources;
+mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,8 @@ enum Command {
     Filter(filter::FilterArgs),
     /// Show a document with its flagged spans and each feature's contribution.
     Explain(explain::ExplainArgs),
+    /// Build a reference language model from clean running text.
+    Train(train::TrainArgs),
     /// Learn the scorer's weights from labelled JSONL.
     Fit(fit::FitArgs),
     /// Measure ranking quality on labelled JSONL (AUC, pair accuracy, Kendall tau, verdicts).
@@ -44,6 +47,7 @@ pub fn main() -> i32 {
         Command::Sources(a) => sources::run(a),
         Command::Filter(a) => filter::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Train(a) => train::run(a).map(|()| ExitCode::Ok),
         Command::Fit(a) => fit::run(a),
         Command::Eval(a) => eval::run(a),
     };

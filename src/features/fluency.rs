@@ -1,9 +1,307 @@
-//! N-gram fluency against the reference model. (Skeleton; see issue 3.)
-use super::FamilyOutput;
+//! N-gram fluency against the reference model, normalised for word rarity.
+//!
+//! Every word unit of the content gets its log10 probability in context (`lp`) and its unigram
+//! log10 probability (`uni`). The rarity-normalised surprisal `ns = uni - lp` (minus SLOR) is
+//! near or below zero for fluent text, whatever the vocabulary, and high where the context
+//! makes the word improbable. All features are oriented so that HIGHER = LESS FLUENT.
+//!
+//! Document means dilute sparse damage, so the family also reports local figures (worst
+//! sentences, worst window) and the contextual-substitution signal: a context that predicts
+//! one word with confidence while the text holds an improbable other (a spinner's synonym swap).
+//! Cost is linear in the number of tokens.
+
+use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
-use crate::model::Model;
+use crate::model::format::{BOS, EOS, UNK};
+use crate::model::units::for_each_unit;
+use crate::model::{Model, UnitProb};
+use crate::tokenize::TokenKind;
+
+/// Word units per window for `fluency.ns_worst_window`.
+pub const WINDOW: usize = 8;
+/// `ns` above this (the context makes the word 10x less likely than its frequency) counts as
+/// a surprising unit.
+pub const NS_HIGH: f32 = 1.0;
+/// A sentence whose mean `ns` is above this counts as a bad sentence.
+pub const SENT_HIGH: f32 = -0.3;
+/// A context is confident when its best continuation has at least this log10 probability.
+pub const CONFIDENT: f32 = -1.0; // p >= 0.1
+/// ... and a swap is flagged when the actual word is this many log10 units below it.
+pub const SWAP_GAP: f32 = 2.5;
+/// Units seen at least this often in training count as common (for `common_bigram_miss`).
+pub const COMMON: u32 = 100;
+/// Sentences with fewer word units are left out of the sentence figures.
+pub const MIN_SENT_UNITS: usize = 3;
+/// Per-unit `ns` is clipped to +-this, so one freak unit cannot dominate a mean.
+pub const NS_CLIP: f32 = 3.0;
+/// At most this many evidence spans of each kind.
+pub const MAX_EVIDENCE: usize = 8;
+
+/// Names of the features, in output order.
+pub const FEATURES: [&str; 18] = [
+    "fluency.surprisal_mean",
+    "fluency.ns_mean",
+    "fluency.ns_worst_sent10",
+    "fluency.ns_worst_sent",
+    "fluency.ns_worst_window",
+    "fluency.ns_high_share",
+    "fluency.bad_sentence_share",
+    "fluency.oov_rate",
+    "fluency.freq_q1_share",
+    "fluency.freq_q2_share",
+    "fluency.freq_q3_share",
+    "fluency.freq_q4_share",
+    "fluency.swap_rate",
+    "fluency.swap_mean",
+    "fluency.bigram_miss_rate",
+    "fluency.common_bigram_miss",
+    "fluency.units",
+    "fluency.ns_pos_mean",
+];
+
+#[derive(Clone, Copy)]
+struct Unit {
+    tok: usize,
+    id: u32,
+    word: bool,
+}
 
 /// Fluency features and evidence for one document.
-pub fn analyze(_model: &Model, _doc: &DocView<'_>) -> FamilyOutput {
-    FamilyOutput::default()
+pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
+    let text = doc.text;
+    let toks = doc.tokens;
+    let quart = model.freq_quartiles();
+
+    let mut units: Vec<Unit> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    let mut probs: Vec<UnitProb> = Vec::new();
+    // Per word unit, in document order.
+    let mut ns_all: Vec<f32> = Vec::new();
+    let mut sent_means: Vec<f32> = Vec::new();
+    let mut sum_lp = 0f64;
+    let mut sum_ns = 0f64;
+    let mut sum_pos = 0f64;
+    let mut n = 0usize;
+    let mut oov = 0usize;
+    let mut quarts = [0usize; 4];
+    let mut high = 0usize;
+    let mut swaps = 0usize;
+    let mut swap_sum = 0f64;
+    let mut bi_miss = 0usize;
+    let mut common_pairs = 0usize;
+    let mut common_miss = 0usize;
+    // (strength, first token, last token)
+    let mut improbable: Vec<(f32, usize, usize)> = Vec::new();
+    let mut swap_ev: Vec<(f32, usize, u32, f32, f32)> = Vec::new();
+
+    for sent in doc.sentences {
+        let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
+        if first >= last {
+            continue;
+        }
+        units.clear();
+        ids.clear();
+        ids.push(BOS);
+        for_each_unit(text, &toks[first..last], |u, i| {
+            let tok = first + i;
+            let id = model.word_id(u);
+            let word = matches!(toks[tok].kind, TokenKind::Word | TokenKind::Number);
+            units.push(Unit { tok, id, word });
+            ids.push(id);
+        });
+        ids.push(EOS);
+        probs.clear();
+        model.score_sequence(&ids, &mut probs);
+        let mut s_sum = 0f32;
+        let mut s_n = 0usize;
+        let mut prev_common = false;
+        let mut prev_word = false;
+        for (k, u) in units.iter().enumerate() {
+            let p = probs[k];
+            let uni_count = if u.id == UNK { 0 } else { p.count };
+            let common = uni_count >= COMMON;
+            if u.word && prev_word {
+                if p.hit == 1 {
+                    bi_miss += 1;
+                }
+                if common && prev_common {
+                    common_pairs += 1;
+                    if p.hit == 1 {
+                        common_miss += 1;
+                    }
+                }
+            }
+            prev_common = common && u.word;
+            prev_word = u.word;
+            if !u.word {
+                continue;
+            }
+            n += 1;
+            if u.id == UNK {
+                // An unknown word's figures measure the vocabulary, not the fluency.
+                oov += 1;
+                continue;
+            }
+            let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
+            sum_lp += p.logp as f64;
+            sum_ns += ns as f64;
+            sum_pos += ns.max(0.0) as f64;
+            s_sum += ns;
+            s_n += 1;
+            ns_all.push(ns);
+            let q = quart.iter().position(|&b| p.unigram >= b).unwrap_or(3);
+            quarts[q] += 1;
+            if ns > NS_HIGH {
+                high += 1;
+                if ns > 2.0 * NS_HIGH {
+                    improbable.push((ns, u.tok, u.tok));
+                }
+            }
+            if p.ctx_best_logp >= CONFIDENT && u.id != p.ctx_best {
+                let gap = p.ctx_best_logp - p.logp;
+                if gap > SWAP_GAP {
+                    swaps += 1;
+                    swap_sum += (gap - SWAP_GAP) as f64;
+                    swap_ev.push((gap, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
+                }
+            }
+        }
+        if s_n >= MIN_SENT_UNITS {
+            sent_means.push(s_sum / s_n as f32);
+        }
+    }
+
+    let nf = n.max(1) as f64;
+    let mut features = Vec::with_capacity(FEATURES.len());
+    let mut put = |name: &'static str, v: Option<f64>| {
+        features.push(match v {
+            Some(x) => Feature::new(name, x),
+            None => Feature::missing(name),
+        })
+    };
+    let has = n > 0;
+    put(FEATURES[0], has.then(|| -sum_lp / nf));
+    let n_known = (n - oov).max(1) as f64;
+    put(FEATURES[1], (n > oov).then(|| sum_ns / n_known));
+    // Worst sentences.
+    let mut sorted = sent_means.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let k = sorted.len().div_ceil(4);
+    put(
+        FEATURES[2],
+        (!sorted.is_empty()).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64),
+    );
+    put(FEATURES[3], sorted.first().map(|&x| x as f64));
+    // Worst window of WINDOW word units (the whole document when shorter).
+    let worst_window = if ns_all.is_empty() {
+        None
+    } else if ns_all.len() <= WINDOW {
+        Some(ns_all.iter().map(|&x| x as f64).sum::<f64>() / ns_all.len() as f64)
+    } else {
+        let mut s: f64 = ns_all[..WINDOW].iter().map(|&x| x as f64).sum();
+        let mut best = s;
+        for i in WINDOW..ns_all.len() {
+            s += ns_all[i] as f64 - ns_all[i - WINDOW] as f64;
+            best = best.max(s);
+        }
+        Some(best / WINDOW as f64)
+    };
+    put(FEATURES[4], worst_window);
+    put(FEATURES[5], has.then(|| high as f64 / nf));
+    put(
+        FEATURES[6],
+        (!sent_means.is_empty())
+            .then(|| sent_means.iter().filter(|&&m| m > SENT_HIGH).count() as f64 / sent_means.len() as f64),
+    );
+    put(FEATURES[7], has.then(|| oov as f64 / nf));
+    for q in 0..4 {
+        put(FEATURES[8 + q], has.then(|| quarts[q] as f64 / nf));
+    }
+    put(FEATURES[12], has.then(|| swaps as f64 / nf));
+    put(FEATURES[13], has.then(|| swap_sum / nf));
+    put(FEATURES[14], has.then(|| bi_miss as f64 / nf));
+    put(FEATURES[15], (common_pairs > 0).then(|| common_miss as f64 / common_pairs as f64));
+    put(FEATURES[16], Some(n as f64));
+    put(FEATURES[17], (n > oov).then(|| sum_pos / n_known));
+
+    // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
+    let mut evidence = Vec::new();
+    improbable.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    improbable.truncate(MAX_EVIDENCE);
+    improbable.sort_by_key(|e| e.1);
+    for (ns, a, b) in improbable {
+        let (s, e) = (toks[a].start, toks[b].end);
+        evidence.push(Evidence {
+            family: Family::Fluency,
+            kind: "improbable-span",
+            start: s,
+            end: e,
+            strength: ns as f64,
+            note: format!(
+                "\"{}\" is {:.0}x less likely here than its frequency warrants",
+                &text[s..e],
+                10f64.powf(ns as f64)
+            ),
+            suggestion: None,
+        });
+    }
+    swap_ev.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    swap_ev.truncate(MAX_EVIDENCE);
+    swap_ev.sort_by_key(|e| e.1);
+    for (gap, t, best, best_lp, lp) in swap_ev {
+        let (s, e) = (toks[t].start, toks[t].end);
+        let predicted = model.word(best);
+        evidence.push(Evidence {
+            family: Family::Fluency,
+            kind: "confident-context-swap",
+            start: s,
+            end: e,
+            strength: gap as f64,
+            note: format!(
+                "the context predicts \"{predicted}\" (p={:.2}) but the text has \"{}\" (p={:.1e})",
+                10f64.powf(best_lp as f64),
+                &text[s..e],
+                10f64.powf(lp as f64)
+            ),
+            suggestion: (best != EOS && !predicted.is_empty()).then(|| predicted.to_string()),
+        });
+    }
+    FamilyOutput { features, evidence }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{segment, tokenize};
+
+    fn run(text: &str) -> FamilyOutput {
+        let tokens = tokenize::tokenize(text);
+        let sentences = segment::sentences(text, &tokens);
+        let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+        analyze(Model::embedded(), &doc)
+    }
+
+    #[test]
+    fn garbled_ranks_below_fluent() {
+        let fluent = run("The president said on Monday that the talks would continue next week.");
+        let garbled = run("The president said of Monday that the talks would to continue saw week.");
+        let f = fluent.get("fluency.ns_mean").unwrap();
+        let g = garbled.get("fluency.ns_mean").unwrap();
+        assert!(g > f, "garbled {g} should be above fluent {f}");
+        assert!(garbled.evidence.iter().all(|e| e.end <= 74 && e.start < e.end));
+    }
+
+    #[test]
+    fn empty_and_pathological_input() {
+        let out = run("");
+        assert_eq!(out.features.len(), FEATURES.len());
+        assert_eq!(out.get("fluency.ns_mean"), None);
+        let out = run(&"😀".repeat(10_000));
+        assert_eq!(out.features.len(), FEATURES.len());
+        let long = "the ".repeat(200_000);
+        let t = std::time::Instant::now();
+        let out = run(&long);
+        assert!(out.get("fluency.ns_mean").is_some());
+        assert!(t.elapsed().as_secs() < 10);
+    }
 }

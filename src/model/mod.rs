@@ -1,4 +1,23 @@
-//! The reference language model: format, opening, training. (Skeleton; see issue 3.)
+//! The reference language model: a trigram model (interpolated modified Kneser-Ney) over
+//! normalised word units, a case-kept surface vocabulary, and each context's most likely
+//! continuation (for contextual-substitution evidence).
+//!
+//! A model is one byte buffer in the layout of [`format`]; opening it validates the header and
+//! the section bounds and copies nothing, so the embedded default opens in microseconds.
+//! [`train`] builds the bytes from text.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::lexicon::Lexicon;
+
+pub mod format;
+pub mod train;
+pub mod units;
+
+use format::*;
 
 /// Why a model could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -6,44 +25,568 @@ pub enum ModelError {
     /// Not a spinscore model.
     #[error("not a spinscore model (bad magic)")]
     Format,
+    /// A spinscore model of another format version.
+    #[error("model format version {got}, this build reads version {expected}")]
+    Version {
+        /// The version this build reads.
+        expected: u32,
+        /// The file's version.
+        got: u32,
+    },
+    /// Trained with another normalisation than this build applies.
+    #[error("model normalisation {got}, this build uses {expected}")]
+    Normalization {
+        /// This build's normalisation id.
+        expected: u32,
+        /// The file's.
+        got: u32,
+    },
+    /// The file is shorter than its header says.
+    #[error("model file truncated: needs {needed} bytes, has {got}")]
+    Truncated {
+        /// Bytes the header requires.
+        needed: u64,
+        /// Bytes present.
+        got: u64,
+    },
+    /// The content does not match the header's checksum.
+    #[error("model checksum mismatch: header says {expected:016x}, content gives {got:016x}")]
+    ChecksumMismatch {
+        /// Checksum stored in the header.
+        expected: u64,
+        /// Checksum of the content.
+        got: u64,
+    },
+    /// A section is inconsistent with the header.
+    #[error("corrupt model: {0}")]
+    Corrupt(String),
 }
 
-/// The reference model.
-#[derive(Debug)]
-pub struct Model {}
+enum Bytes {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Bytes {
+    #[inline(always)]
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// A reference language model, opened from bytes.
+pub struct Model {
+    bytes: Bytes,
+    sec: [(usize, usize); N_SECTIONS],
+    order: u32,
+    vocab: usize,
+    vocab_slots: usize,
+    bi_slots: usize,
+    tri_slots: usize,
+    total_tokens: u64,
+    n_bigrams: u64,
+    n_trigrams: u64,
+    n_surface: u64,
+    checksum: u64,
+    quartiles: OnceLock<[f32; 3]>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model").field("info", &self.info()).finish()
+    }
+}
+
+/// What a model is: its header figures and training metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    /// Format version.
+    pub version: u32,
+    /// N-gram order.
+    pub order: u32,
+    /// Normalisation id.
+    pub normalization: u32,
+    /// Vocabulary size (normalised units, including `<unk>`, `<s>`, `</s>`).
+    pub vocab: u64,
+    /// Stored bigrams.
+    pub bigrams: u64,
+    /// Stored trigrams.
+    pub trigrams: u64,
+    /// Case-kept surface forms.
+    pub surface_forms: u64,
+    /// Tokens the model was trained on.
+    pub total_tokens: u64,
+    /// File size.
+    pub bytes: u64,
+    /// Content checksum from the header.
+    pub checksum: u64,
+    /// Training metadata (JSON).
+    pub meta: String,
+}
+
+/// A unigram record.
+#[derive(Debug, Clone, Copy)]
+pub struct Unigram {
+    /// Raw training count.
+    pub count: u32,
+    /// log10 P(w) (smoothed).
+    pub logp: f32,
+    /// log10 backoff weight of `w` as a context.
+    pub backoff: f32,
+    /// log10 P of the most likely word after `w` (`-inf` if none stored).
+    pub best_logp: f32,
+    /// log10 of the relative frequency `count / total` (the rarity normaliser).
+    pub freq: f32,
+    /// That word's id.
+    pub best: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bigram {
+    has_trigrams: bool,
+    logp: f32,
+    backoff: f32,
+    best_logp: f32,
+    best: u32,
+}
+
+/// The score of one unit in its context.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitProb {
+    /// log10 P(w | two previous units).
+    pub logp: f32,
+    /// log10 of w's relative frequency in the training text (the rarity normaliser).
+    pub unigram: f32,
+    /// log10 P of the continuation the longest stored context predicts best.
+    pub ctx_best_logp: f32,
+    /// Its id (meaningless when `ctx_best_logp` is `-inf`).
+    pub ctx_best: u32,
+    /// Longest n-gram found: 1, 2 or 3.
+    pub hit: u8,
+    /// Training count of w.
+    pub count: u32,
+}
+
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
 
 impl Model {
-    /// The embedded default model. (Skeleton.)
+    /// The default model embedded in the binary (opened once, on first use).
+    ///
+    /// # Panics
+    /// If the embedded bytes are not a valid model: a build defect, not an input error.
     pub fn embedded() -> &'static Model {
-        static M: Model = Model {};
-        &M
+        static M: OnceLock<Model> = OnceLock::new();
+        M.get_or_init(|| {
+            Model::from_static(EMBEDDED_BYTES)
+                .unwrap_or_else(|e| panic!("embedded model models/default.spinlm is invalid: {e}"))
+        })
     }
 
-    /// One line describing the model. (Skeleton.)
+    /// Opens a model over borrowed static bytes (no copy).
+    pub fn from_static(bytes: &'static [u8]) -> Result<Model, ModelError> {
+        Model::open(Bytes::Static(bytes))
+    }
+
+    /// Opens a model over owned bytes.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Model, ModelError> {
+        Model::open(Bytes::Owned(bytes))
+    }
+
+    /// Reads and opens a model file.
+    pub fn open_path(path: impl AsRef<Path>) -> crate::Result<Model> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+        Ok(Model::from_bytes(bytes)?)
+    }
+
+    fn open(bytes: Bytes) -> Result<Model, ModelError> {
+        let b = bytes.get();
+        if b.len() < MAGIC.len() || b[..MAGIC.len()] != MAGIC {
+            return Err(ModelError::Format);
+        }
+        if b.len() < HEADER_LEN {
+            return Err(ModelError::Truncated { needed: HEADER_LEN as u64, got: b.len() as u64 });
+        }
+        let version = u32_at(b, field::VERSION);
+        if version != VERSION {
+            return Err(ModelError::Version { expected: VERSION, got: version });
+        }
+        let norm = u32_at(b, field::NORM);
+        if norm != NORM_ID {
+            return Err(ModelError::Normalization { expected: NORM_ID, got: norm });
+        }
+        let order = u32_at(b, field::ORDER);
+        if order != 3 {
+            return Err(ModelError::Corrupt(format!("order {order}, this build reads order 3")));
+        }
+        if u32_at(b, field::N_SECTIONS) as usize != N_SECTIONS {
+            return Err(ModelError::Corrupt("wrong number of sections".into()));
+        }
+        let mut sec = [(0usize, 0usize); N_SECTIONS];
+        let mut needed = HEADER_LEN as u64;
+        for (i, s) in sec.iter_mut().enumerate() {
+            let off = u64_at(b, SECTION_TABLE + 16 * i);
+            let len = u64_at(b, SECTION_TABLE + 16 * i + 8);
+            let end =
+                off.checked_add(len).ok_or_else(|| ModelError::Corrupt(format!("section {i} overflows")))?;
+            if off < HEADER_LEN as u64 {
+                return Err(ModelError::Corrupt(format!("section {i} overlaps the header")));
+            }
+            needed = needed.max(end);
+            *s = (off as usize, end as usize);
+        }
+        if needed > b.len() as u64 {
+            return Err(ModelError::Truncated { needed, got: b.len() as u64 });
+        }
+        let vocab = u64_at(b, field::VOCAB) as usize;
+        if vocab < SPECIALS.len() || vocab > MAX_VOCAB {
+            return Err(ModelError::Corrupt(format!("vocabulary size {vocab}")));
+        }
+        let len = |i: usize| sec[i].1 - sec[i].0;
+        if len(OFFSETS) != 4 * (vocab + 1) {
+            return Err(ModelError::Corrupt("vocabulary offsets size".into()));
+        }
+        if len(UNIGRAMS) != UNI_REC * vocab {
+            return Err(ModelError::Corrupt("unigram table size".into()));
+        }
+        // Offsets must rise within the strings section: checked once here so lookups can slice.
+        let offs = &b[sec[OFFSETS].0..sec[OFFSETS].1];
+        let strings_len = len(STRINGS);
+        let mut prev = 0u32;
+        for i in 0..=vocab {
+            let o = u32_at(offs, 4 * i);
+            if o < prev || o as usize > strings_len || (i == 0 && o != 0) {
+                return Err(ModelError::Corrupt("vocabulary offsets out of order".into()));
+            }
+            prev = o;
+        }
+        if prev as usize != strings_len {
+            return Err(ModelError::Corrupt("vocabulary strings size".into()));
+        }
+        if std::str::from_utf8(&b[sec[STRINGS].0..sec[STRINGS].1]).is_err() {
+            return Err(ModelError::Corrupt("vocabulary is not UTF-8".into()));
+        }
+        let table_mask = |i: usize, rec: usize, what: &str| -> Result<usize, ModelError> {
+            let l = len(i);
+            if l % rec != 0 || l == 0 {
+                return Err(ModelError::Corrupt(format!("{what} table size {l}")));
+            }
+            Ok(l / rec)
+        };
+        let vocab_slots = table_mask(VOCAB_HASH, VOCAB_REC, "vocabulary")?;
+        let bi_slots = table_mask(BIGRAMS, BI_REC, "bigram")?;
+        let tri_slots = table_mask(TRIGRAMS, TRI_REC, "trigram")?;
+        // fst trusts its bytes when searching, so its own checksum (CRC32C, about 0.1 ms for
+        // the default model's surface map) is checked at open.
+        match fst::Map::new(&b[sec[SURFACE].0..sec[SURFACE].1]) {
+            Ok(m) if m.as_fst().verify().is_ok() => {}
+            _ => {
+                return Err(ModelError::Corrupt("surface vocabulary is not a valid fst map".into()));
+            }
+        }
+        if std::str::from_utf8(&b[sec[META].0..sec[META].1]).is_err() {
+            return Err(ModelError::Corrupt("metadata is not UTF-8".into()));
+        }
+        let m = Model {
+            sec,
+            order,
+            vocab,
+            vocab_slots,
+            bi_slots,
+            tri_slots,
+            total_tokens: u64_at(b, field::TOTAL_TOKENS),
+            n_bigrams: u64_at(b, field::BIGRAMS),
+            n_trigrams: u64_at(b, field::TRIGRAMS),
+            n_surface: u64_at(b, field::SURFACE),
+            checksum: u64_at(b, field::CHECKSUM),
+            quartiles: OnceLock::new(),
+            bytes,
+        };
+        Ok(m)
+    }
+
+    /// Checks the content against the header's checksum (reads the whole file).
+    pub fn verify(&self) -> Result<(), ModelError> {
+        let got = checksum(&self.bytes.get()[HEADER_LEN..]);
+        if got != self.checksum {
+            return Err(ModelError::ChecksumMismatch { expected: self.checksum, got });
+        }
+        Ok(())
+    }
+
+    /// One line naming the model: order, sizes and checksum.
     pub fn describe(&self) -> String {
-        "skeleton".into()
+        let i = self.info();
+        format!(
+            "order {} model, {} units, {} bigrams, {} trigrams, {} training tokens, checksum {:016x}",
+            i.order, i.vocab, i.bigrams, i.trigrams, i.total_tokens, i.checksum
+        )
     }
 
-    /// Opens a model file. (Skeleton.)
-    pub fn open_path(_path: &std::path::Path) -> crate::Result<Model> {
-        Err(ModelError::Format.into())
+    /// Header facts: version, order, counts, checksum, training metadata.
+    pub fn info(&self) -> ModelInfo {
+        ModelInfo {
+            version: VERSION,
+            order: self.order,
+            normalization: NORM_ID,
+            vocab: self.vocab as u64,
+            bigrams: self.n_bigrams,
+            trigrams: self.n_trigrams,
+            surface_forms: self.n_surface,
+            total_tokens: self.total_tokens,
+            bytes: self.bytes.get().len() as u64,
+            checksum: self.checksum,
+            meta: String::from_utf8_lossy(self.section(META)).into_owned(),
+        }
+    }
+
+    #[inline(always)]
+    fn section(&self, i: usize) -> &[u8] {
+        let (a, b) = self.sec[i];
+        &self.bytes.get()[a..b]
+    }
+
+    /// Unigram log10-probability bounds of the frequency quartiles (by token mass): a unit with
+    /// `logp >= q[0]` is among the most frequent words that make up a quarter of running text,
+    /// `q[1] <= logp < q[0]` the second quarter, and so on (the QuEst frequency quartiles).
+    pub fn freq_quartiles(&self) -> [f32; 3] {
+        *self.quartiles.get_or_init(|| {
+            let mut v: Vec<(u32, f32)> = (SPECIALS.len() as u32..self.vocab as u32)
+                .map(|id| {
+                    let u = self.unigram(id);
+                    (u.count, u.freq)
+                })
+                .collect();
+            v.sort_by_key(|x| std::cmp::Reverse(x.0));
+            let total: u64 = v.iter().map(|x| x.0 as u64).sum();
+            let mut q = [f32::NEG_INFINITY; 3];
+            let mut acc = 0u64;
+            let mut k = 0;
+            for (c, lp) in v {
+                acc += c as u64;
+                while k < 3 && acc * 4 >= total * (k as u64 + 1) {
+                    q[k] = lp;
+                    k += 1;
+                }
+            }
+            q
+        })
+    }
+
+    /// Vocabulary size (including the reserved ids).
+    pub fn vocab_size(&self) -> usize {
+        self.vocab
+    }
+
+    /// The id of a normalised unit ([`UNK`] when unknown).
+    #[inline]
+    pub fn word_id(&self, norm: &str) -> u32 {
+        let h = vocab_hash(norm.as_bytes());
+        let table = self.section(VOCAB_HASH);
+        let mut i = home(h, self.vocab_slots);
+        for _ in 0..self.vocab_slots {
+            let o = VOCAB_REC * i;
+            let k = u64_at(table, o);
+            if k == 0 {
+                return UNK;
+            }
+            if k == h {
+                // 64-bit hashes identify words (as in KenLM's probing tables): a stranger
+                // colliding with a vocabulary word has probability about 2^-64 per lookup.
+                return u32_at(table, o + 8);
+            }
+            i = next_slot(i, self.vocab_slots);
+        }
+        UNK
+    }
+
+    #[inline]
+    fn word_bytes(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        if id >= self.vocab {
+            return b"";
+        }
+        let offs = self.section(OFFSETS);
+        // Offsets were validated at open as rising and within the strings section.
+        let a = u32_at(offs, 4 * id) as usize;
+        let b = u32_at(offs, 4 * id + 4) as usize;
+        &self.section(STRINGS)[a..b]
+    }
+
+    /// The normalised unit of an id ("" when out of range).
+    pub fn word(&self, id: u32) -> &str {
+        // The section was validated as UTF-8; a boundary inside a character still gives "".
+        std::str::from_utf8(self.word_bytes(id)).unwrap_or("")
+    }
+
+    /// The unigram record of an id (`<unk>`'s for out-of-range ids).
+    #[inline]
+    pub fn unigram(&self, id: u32) -> Unigram {
+        let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
+        let t = self.section(UNIGRAMS);
+        let o = UNI_REC * id;
+        Unigram {
+            count: u32_at(t, o),
+            logp: dequantize(u16_at(t, o + 4)),
+            backoff: dequantize(u16_at(t, o + 6)),
+            best_logp: dequantize(u16_at(t, o + 8)),
+            freq: dequantize(u16_at(t, o + 10)),
+            best: u32_at(t, o + 12),
+        }
+    }
+
+    #[inline]
+    fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
+        let key = ((v as u64 & ID_MASK) << ID_BITS) | (w as u64 & ID_MASK);
+        let t = self.section(BIGRAMS);
+        let mut i = home(mix64(key), self.bi_slots);
+        for _ in 0..self.bi_slots {
+            let o = BI_REC * i;
+            let k = u64_at(t, o);
+            if k == 0 {
+                return None;
+            }
+            if k & BI_MASK == key {
+                return Some(Bigram {
+                    has_trigrams: u16_at(t, o + 14) & BI_HAS_TRIGRAMS != 0,
+                    logp: dequantize(u16_at(t, o + 8)),
+                    backoff: dequantize(u16_at(t, o + 10)),
+                    best_logp: dequantize(u16_at(t, o + 12)),
+                    best: ((k >> (2 * ID_BITS)) & ID_MASK) as u32,
+                });
+            }
+            i = next_slot(i, self.bi_slots);
+        }
+        None
+    }
+
+    #[inline]
+    fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
+        let key = OCCUPIED
+            | ((u as u64 & ID_MASK) << (2 * ID_BITS))
+            | ((v as u64 & ID_MASK) << ID_BITS)
+            | (w as u64 & ID_MASK);
+        let t = self.section(TRIGRAMS);
+        let mut i = home(mix64(key), self.tri_slots);
+        for _ in 0..self.tri_slots {
+            let o = TRI_REC * i;
+            let k = u64_at(t, o);
+            if k == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(dequantize(u16_at(t, o + 8)));
+            }
+            i = next_slot(i, self.tri_slots);
+        }
+        None
+    }
+
+    /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
+    /// one [`UnitProb`] per unit to `out`.
+    pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {
+        // The bigram (u, v) and the unigram v looked up for the previous unit are the context
+        // of the next one.
+        let mut prev_bi: Option<Bigram> = None;
+        let Some(&first) = ids.first() else { return };
+        let mut uv = self.unigram(first);
+        out.reserve(ids.len().saturating_sub(1));
+        for j in 1..ids.len() {
+            let v = ids[j - 1];
+            let w = ids[j];
+            let uw = self.unigram(w);
+            let bi = self.bigram(v, w);
+            let (p2, hit2) = match bi {
+                Some(b) => (b.logp, 2),
+                None => (uv.backoff + uw.logp, 1),
+            };
+            let (logp, hit, best_logp, best) = match prev_bi {
+                Some(ctx) if j >= 2 => {
+                    let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
+                    match p3 {
+                        Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
+                        None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
+                    }
+                }
+                _ => (p2, hit2, uv.best_logp, uv.best),
+            };
+            // A context with no stored continuation falls back to the shorter context's best.
+            let (best_logp, best) =
+                if best_logp.is_finite() { (best_logp, best) } else { (uv.best_logp, uv.best) };
+            out.push(UnitProb {
+                logp,
+                unigram: uw.freq,
+                count: uw.count,
+                ctx_best_logp: best_logp,
+                ctx_best: best,
+                hit,
+            });
+            prev_bi = bi;
+            uv = uw;
+        }
     }
 }
 
-impl crate::lexicon::Lexicon for Model {
-    fn surface_count(&self, _surface: &str) -> u64 {
-        0
+impl Lexicon for Model {
+    /// Stored bigrams were seen at least the training minimum (pruned ones count as unseen);
+    /// the model keeps probabilities, not counts, so a stored bigram reports that minimum.
+    fn bigram_count(&self, first: &str, second: &str) -> u64 {
+        let (a, b) = (self.word_id(first), self.word_id(second));
+        if a == UNK || b == UNK {
+            return 0;
+        }
+        u64::from(self.bigram(a, b).is_some())
     }
-    fn normalized_count(&self, _norm: &str) -> u64 {
-        0
+
+    fn surface_count(&self, surface: &str) -> u64 {
+        match fst::Map::new(self.section(SURFACE)) {
+            Ok(m) => m.get(surface).unwrap_or(0),
+            Err(_) => 0,
+        }
     }
-    fn near_misses(&self, _surface: &str, _max_edits: u32) -> Vec<(String, u64)> {
-        Vec::new()
+
+    fn normalized_count(&self, norm: &str) -> u64 {
+        let id = self.word_id(norm);
+        if id == UNK {
+            // Possessives are split into two units ("putin" + "'s").
+            if let Some(stem) = norm.strip_suffix("'s").filter(|s| !s.is_empty()) {
+                let id = self.word_id(stem);
+                return if id == UNK { 0 } else { self.unigram(id).count as u64 };
+            }
+            return 0;
+        }
+        self.unigram(id).count as u64
     }
+
+    fn near_misses(&self, surface: &str, max_edits: u32) -> Vec<(String, u64)> {
+        use fst::{IntoStreamer, Streamer};
+        let Ok(map) = fst::Map::new(self.section(SURFACE)) else {
+            return Vec::new();
+        };
+        let Ok(aut) = fst::automaton::Levenshtein::new(surface, max_edits) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut stream = map.search(aut).into_stream();
+        while let Some((k, v)) = stream.next() {
+            if k != surface.as_bytes()
+                && let Ok(s) = std::str::from_utf8(k)
+            {
+                out.push((s.to_string(), v));
+            }
+        }
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.truncate(64);
+        out
+    }
+
     fn total_tokens(&self) -> u64 {
-        0
-    }
-    fn bigram_count(&self, _first: &str, _second: &str) -> u64 {
-        0
+        self.total_tokens
     }
 }
+
+#[cfg(test)]
+mod tests;

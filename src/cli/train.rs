@@ -1,0 +1,63 @@
+//! `spinscore train`: build a reference model from clean running text.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use spinscore::model::Model;
+use spinscore::model::train::{TrainConfig, train_paths};
+
+/// Build a reference language model from clean running text (files, directories, JSONL).
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Where to write the model.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Training text: plain-text files, directories (read recursively), or .jsonl files.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Text field of JSONL records.
+    #[arg(long, default_value = "text")]
+    pub field: String,
+    /// Units seen fewer times become <unk>.
+    #[arg(long, default_value_t = 1)]
+    pub vocab_min_count: u32,
+    /// Keep at most this many units (most frequent first).
+    #[arg(long)]
+    pub vocab_limit: Option<usize>,
+    /// Bigrams seen fewer times are not stored.
+    #[arg(long, default_value_t = 1)]
+    pub bigram_min_count: u32,
+    /// Trigrams seen fewer times are not stored.
+    #[arg(long, default_value_t = 2)]
+    pub trigram_min_count: u32,
+    /// Case-kept surface forms seen fewer times are not stored.
+    #[arg(long, default_value_t = 2)]
+    pub surface_min_count: u32,
+}
+
+/// Runs `spinscore train`.
+pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let cfg = TrainConfig {
+        vocab_min_count: args.vocab_min_count,
+        vocab_limit: args.vocab_limit,
+        bigram_min_count: args.bigram_min_count,
+        trigram_min_count: args.trigram_min_count,
+        surface_min_count: args.surface_min_count,
+        jsonl_field: args.field.clone(),
+    };
+    let bytes = train_paths(&args.inputs, &cfg).context("training failed")?;
+    let model = Model::from_bytes(bytes.clone()).context("the trained model does not open")?;
+    std::fs::write(&args.output, &bytes).with_context(|| format!("writing {}", args.output.display()))?;
+    let info = model.info();
+    eprintln!(
+        "wrote {}: {} bytes, vocab {}, bigrams {}, trigrams {}, surface forms {}, {} training units",
+        args.output.display(),
+        info.bytes,
+        info.vocab,
+        info.bigrams,
+        info.trigrams,
+        info.surface_forms,
+        info.total_tokens
+    );
+    Ok(())
+}

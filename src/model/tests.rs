@@ -1,0 +1,145 @@
+use super::format::*;
+use super::train::{TrainConfig, Trainer};
+use super::*;
+
+const TINY: &str = "The cat sat on the mat.\nThe dog sat on the log.\nThe cat saw the dog.\n\
+A cat and a dog sat on the mat.\nThe U.S. economy grew. The U.S. economy shrank.\n";
+
+fn tiny(cfg: TrainConfig) -> Vec<u8> {
+    let mut t = Trainer::new(cfg);
+    t.add_text(TINY);
+    t.finish().unwrap()
+}
+
+fn unpruned() -> TrainConfig {
+    TrainConfig { bigram_min_count: 1, trigram_min_count: 1, surface_min_count: 1, ..TrainConfig::default() }
+}
+
+fn logp(m: &Model, ctx: &[&str], w: &str) -> f32 {
+    let mut ids: Vec<u32> = ctx.iter().map(|c| if *c == "<s>" { BOS } else { m.word_id(c) }).collect();
+    ids.push(if w == "</s>" { EOS } else { m.word_id(w) });
+    let mut out = Vec::new();
+    m.score_sequence(&ids, &mut out);
+    out.last().unwrap().logp
+}
+
+#[test]
+fn round_trip_and_info() {
+    let m = Model::from_bytes(tiny(TrainConfig::default())).unwrap();
+    m.verify().unwrap();
+    let info = m.info();
+    assert_eq!(info.order, 3);
+    assert_eq!(info.version, VERSION);
+    assert!(info.meta.contains("Kneser-Ney"));
+    assert_eq!(m.word(m.word_id("cat")), "cat");
+    assert_eq!(m.word_id("zebra"), UNK);
+}
+
+#[test]
+fn training_is_deterministic() {
+    assert_eq!(tiny(TrainConfig::default()), tiny(TrainConfig::default()));
+    assert_eq!(tiny(unpruned()), tiny(unpruned()));
+}
+
+#[test]
+fn unpruned_distributions_sum_to_one() {
+    let m = Model::from_bytes(tiny(unpruned())).unwrap();
+    let words: Vec<String> = (0..m.vocab_size() as u32)
+        .filter(|&id| id != BOS)
+        .map(|id| if id == EOS { "</s>".into() } else { m.word(id).to_string() })
+        .collect();
+    for ctx in [&["the", "cat"][..], &["on", "the"], &["<s>", "the"], &["cat", "dog"], &["mat"]] {
+        let total: f64 = words
+            .iter()
+            .map(|w| {
+                let w = if w == "<unk>" { "zebra" } else { w.as_str() };
+                10f64.powf(logp(&m, ctx, w) as f64)
+            })
+            .sum();
+        assert!((total - 1.0).abs() < 0.01, "P(.|{ctx:?}) sums to {total}");
+    }
+}
+
+#[test]
+fn known_probabilities_order_sensibly() {
+    let m = Model::from_bytes(tiny(unpruned())).unwrap();
+    // "sat on the" is seen three times: "on" follows "cat sat" with high probability.
+    assert!(logp(&m, &["cat", "sat"], "on") > -0.5);
+    assert!(logp(&m, &["cat", "sat"], "on") > logp(&m, &["cat", "sat"], "dog") + 0.5);
+    // The best continuation of "sat" is "on".
+    let mut out = Vec::new();
+    m.score_sequence(&[m.word_id("cat"), m.word_id("sat"), m.word_id("dog")], &mut out);
+    assert_eq!(m.word(out[1].ctx_best), "on");
+    assert!(out[1].ctx_best_logp > -0.5);
+}
+
+#[test]
+fn lexicon_keeps_case() {
+    let m = Model::from_bytes(tiny(unpruned())).unwrap();
+    assert_eq!(m.surface_count("U.S"), 2);
+    assert_eq!(m.surface_count("The"), 5);
+    assert_eq!(m.surface_count("the"), 4);
+    assert_eq!(m.normalized_count("the"), 9);
+    assert_eq!(m.normalized_count("u.s"), 2);
+    let near = m.near_misses("A.S", 1);
+    assert_eq!(near.first().map(|x| x.0.as_str()), Some("U.S"));
+    assert!(m.near_misses("U.S", 1).iter().all(|x| x.0 != "U.S"));
+    assert!(m.total_tokens() > 30);
+}
+
+#[test]
+fn corrupt_files_give_errors() {
+    let good = tiny(TrainConfig::default());
+    assert!(matches!(Model::from_bytes(b"hello world".to_vec()), Err(ModelError::Format)));
+    assert!(matches!(Model::from_bytes(Vec::new()), Err(ModelError::Format)));
+    let mut v = good.clone();
+    v[field::VERSION] = 9;
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Version { expected: VERSION, got: 9 })));
+    let mut v = good.clone();
+    v[field::NORM] = 7;
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Normalization { .. })));
+    let v = good[..good.len() - 1].to_vec();
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Truncated { .. })));
+    let v = good[..100].to_vec();
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Truncated { .. })));
+    let mut v = good.clone();
+    v[SECTION_TABLE + 8..SECTION_TABLE + 16].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Corrupt(_))));
+    // A flipped byte in the content opens (cheap open) but fails verification.
+    let mut v = good.clone();
+    let last = v.len() - 1;
+    v[last] ^= 0x55;
+    let m = Model::from_bytes(v).unwrap();
+    assert!(matches!(m.verify(), Err(ModelError::ChecksumMismatch { .. })));
+}
+
+#[test]
+fn damaged_files_never_panic() {
+    let good = tiny(TrainConfig::default());
+    // Every truncation, and a byte flipped at many places: open may fail, but must not
+    // panic, and a model that opens must answer lookups without panicking.
+    for cut in (0..good.len()).step_by(7) {
+        let _ = Model::from_bytes(good[..cut].to_vec());
+    }
+    for at in (0..good.len()).step_by(3) {
+        let mut v = good.clone();
+        v[at] = v[at].wrapping_add(0x9D);
+        if let Ok(m) = Model::from_bytes(v) {
+            let mut out = Vec::new();
+            let ids = [BOS, m.word_id("the"), m.word_id("cat"), m.word_id("sat"), EOS];
+            m.score_sequence(&ids, &mut out);
+            let _ = m.near_misses("cat", 1);
+            let _ = m.normalized_count("the");
+            let _ = m.freq_quartiles();
+        }
+    }
+}
+
+#[test]
+fn embedded_model_opens() {
+    let t = std::time::Instant::now();
+    let m = Model::embedded();
+    assert!(m.vocab_size() > 1000);
+    assert!(t.elapsed().as_millis() < 1000);
+    assert!(m.word_id("the") != UNK);
+}

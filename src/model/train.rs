@@ -1,0 +1,560 @@
+//! Training a reference model from clean running text: interpolated modified Kneser-Ney
+//! trigrams (Chen & Goodman 1998) over [`super::units`], count pruning, a vocabulary limit, and
+//! a case-kept surface vocabulary. Everything is sorted before it is written, so the same input
+//! gives the same bytes.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::format::*;
+use super::units::for_each_unit;
+use crate::segment;
+use crate::tokenize::{Token, TokenKind, tokenize_into};
+use crate::{Error, Result};
+
+/// Training options.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainConfig {
+    /// Units seen fewer times become `<unk>`.
+    pub vocab_min_count: u32,
+    /// Keep at most this many units (most frequent first); `None` = no limit.
+    pub vocab_limit: Option<usize>,
+    /// Bigrams seen fewer times are not stored (unless they are a stored trigram's context).
+    pub bigram_min_count: u32,
+    /// Trigrams seen fewer times are not stored.
+    pub trigram_min_count: u32,
+    /// Surface forms (case kept) seen fewer times are left out of the surface vocabulary.
+    pub surface_min_count: u32,
+    /// The text field of JSONL records.
+    pub jsonl_field: String,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            vocab_min_count: 1,
+            vocab_limit: None,
+            bigram_min_count: 1,
+            trigram_min_count: 2,
+            surface_min_count: 2,
+            jsonl_field: "text".into(),
+        }
+    }
+}
+
+const SENT: u32 = u32::MAX;
+
+/// Accumulates text, then builds the model bytes.
+pub struct Trainer {
+    cfg: TrainConfig,
+    interner: HashMap<String, u32>,
+    words: Vec<String>,
+    counts: Vec<u64>,
+    seq: Vec<u32>,
+    surface: HashMap<String, u64>,
+    sources: Vec<String>,
+    tokens: Vec<Token>,
+}
+
+impl Trainer {
+    /// A trainer with these options.
+    pub fn new(cfg: TrainConfig) -> Self {
+        Trainer {
+            cfg,
+            interner: HashMap::new(),
+            words: Vec::new(),
+            counts: Vec::new(),
+            seq: Vec::new(),
+            surface: HashMap::new(),
+            sources: Vec::new(),
+            tokens: Vec::new(),
+        }
+    }
+
+    /// Adds running text (one or more lines; each line is cut into sentences).
+    pub fn add_text(&mut self, text: &str) {
+        let mut toks = std::mem::take(&mut self.tokens);
+        for line in segment::lines(text) {
+            let s = &text[line.start..line.end];
+            tokenize_into(s, 0, &mut toks);
+            if toks.is_empty() {
+                continue;
+            }
+            for t in &toks {
+                if matches!(t.kind, TokenKind::Word | TokenKind::Number) {
+                    let w = t.text(s);
+                    match self.surface.get_mut(w) {
+                        Some(c) => *c += 1,
+                        None => {
+                            self.surface.insert(w.to_string(), 1);
+                        }
+                    }
+                }
+            }
+            for sent in segment::sentences(s, &toks) {
+                let span = &toks[sent.first..sent.last];
+                let before = self.seq.len();
+                for_each_unit(s, span, |u, _| {
+                    let id = match self.interner.get(u) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.words.len() as u32;
+                            self.interner.insert(u.to_string(), id);
+                            self.words.push(u.to_string());
+                            self.counts.push(0);
+                            id
+                        }
+                    };
+                    self.counts[id as usize] += 1;
+                    self.seq.push(id);
+                });
+                if self.seq.len() > before {
+                    self.seq.push(SENT);
+                }
+            }
+        }
+        self.tokens = toks;
+    }
+
+    /// Adds a file (`.jsonl`/`.ndjson`: the configured text field of each record; otherwise
+    /// plain text) or a directory (its files recursively, in sorted order).
+    pub fn add_path(&mut self, path: &Path) -> Result<()> {
+        for file in expand(path)? {
+            self.add_file(&file)?;
+        }
+        Ok(())
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<()> {
+        self.sources.push(path.display().to_string());
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "jsonl" || ext == "ndjson" {
+            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let r = std::io::BufReader::new(f);
+            let field = self.cfg.jsonl_field.clone();
+            for (n, line) in r.split(b'\n').enumerate() {
+                let line = line.map_err(|e| Error::io(path, e))?;
+                let line = String::from_utf8_lossy(&line);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let rec =
+                    |msg: String| Error::Record { file: path.display().to_string(), line: n as u64 + 1, msg };
+                let v: serde_json::Value =
+                    serde_json::from_str(&line).map_err(|e| rec(format!("not JSON: {e}")))?;
+                match v.get(&field).and_then(|t| t.as_str()) {
+                    Some(t) => self.add_text(t),
+                    None => return Err(rec(format!("no string field {field:?}"))),
+                }
+            }
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            self.add_text(&String::from_utf8_lossy(&bytes));
+        }
+        Ok(())
+    }
+
+    /// Builds the model bytes.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        build(self)
+    }
+}
+
+/// Trains on `paths` (files or directories) and returns the model bytes.
+pub fn train_paths(paths: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
+    let mut t = Trainer::new(cfg.clone());
+    for p in paths {
+        t.add_path(p)?;
+    }
+    t.finish()
+}
+
+fn expand(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(path, e)))
+        .collect::<Result<_>>()?;
+    entries.sort();
+    let mut out = Vec::new();
+    for e in entries {
+        out.extend(expand(&e)?);
+    }
+    Ok(out)
+}
+
+/// Modified Kneser-Ney discounts D1, D2, D3+ from counts-of-counts.
+fn discounts(counts: impl Iterator<Item = u64>) -> [f64; 3] {
+    let mut t = [0f64; 5];
+    for c in counts {
+        if (1..=4).contains(&c) {
+            t[c as usize] += 1.0;
+        }
+    }
+    if t[1] == 0.0 || t[2] == 0.0 || t[3] == 0.0 || t[4] == 0.0 {
+        return [0.5, 1.0, 1.5];
+    }
+    let y = t[1] / (t[1] + 2.0 * t[2]);
+    let d = [1.0 - 2.0 * y * t[2] / t[1], 2.0 - 3.0 * y * t[3] / t[2], 3.0 - 4.0 * y * t[4] / t[3]];
+    let mut out = [0.5, 1.0, 1.5];
+    for k in 0..3 {
+        if d[k] > 0.0 && d[k] < (k + 1) as f64 {
+            out[k] = d[k];
+        }
+    }
+    out
+}
+
+#[inline]
+fn disc(d: &[f64; 3], c: u64) -> f64 {
+    match c {
+        0 => 0.0,
+        1 => d[0],
+        2 => d[1],
+        _ => d[2],
+    }
+}
+
+/// Sorts keys and counts runs.
+fn run_counts(mut keys: Vec<u64>) -> Vec<(u64, u64)> {
+    keys.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for k in keys {
+        match out.last_mut() {
+            Some((lk, c)) if *lk == k => *c += 1,
+            _ => out.push((k, 1)),
+        }
+    }
+    out
+}
+
+/// Interpolated estimate for one history's continuations: returns gamma and fills probs.
+fn estimate(conts: &[(u64, u64)], d: &[f64; 3], lower: impl Fn(u64) -> f64, out: &mut Vec<f64>) -> f64 {
+    let denom: f64 = conts.iter().map(|c| c.1 as f64).sum();
+    let mut n = [0f64; 3];
+    for c in conts {
+        n[(c.1.min(3) - 1) as usize] += 1.0;
+    }
+    let gamma = (d[0] * n[0] + d[1] * n[1] + d[2] * n[2]) / denom;
+    out.clear();
+    for c in conts {
+        out.push((c.1 as f64 - disc(d, c.1)) / denom + gamma * lower(c.0));
+    }
+    gamma
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    format: &'static str,
+    smoothing: &'static str,
+    config: &'a TrainConfig,
+    sources: &'a [String],
+    sentences: u64,
+    units: u64,
+    discounts: [[f64; 3]; 3],
+}
+
+fn build(t: Trainer) -> Result<Vec<u8>> {
+    let cfg = &t.cfg;
+    // 1. Vocabulary: specials, then units by count (desc) and bytes (asc).
+    let mut order: Vec<u32> =
+        (0..t.words.len() as u32).filter(|&i| t.counts[i as usize] >= cfg.vocab_min_count as u64).collect();
+    order.sort_by(|&a, &b| {
+        t.counts[b as usize]
+            .cmp(&t.counts[a as usize])
+            .then_with(|| t.words[a as usize].cmp(&t.words[b as usize]))
+    });
+    let limit = cfg.vocab_limit.unwrap_or(usize::MAX).min(MAX_VOCAB - SPECIALS.len());
+    order.truncate(limit);
+    let mut remap = vec![UNK; t.words.len()];
+    let mut vocab: Vec<&str> = SPECIALS.to_vec();
+    for (k, &tmp) in order.iter().enumerate() {
+        remap[tmp as usize] = (k + SPECIALS.len()) as u32;
+        vocab.push(&t.words[tmp as usize]);
+    }
+    let v = vocab.len();
+
+    // 2. Raw counts.
+    let mut uni = vec![0u64; v];
+    let mut bi_keys = Vec::with_capacity(t.seq.len() + 1024);
+    let mut tri_keys = Vec::with_capacity(t.seq.len());
+    let mut sentences = 0u64;
+    let mut units = 0u64;
+    let mut prev2 = BOS as u64;
+    let mut prev1 = BOS as u64;
+    let mut at_start = true;
+    for &x in &t.seq {
+        let w = if x == SENT { EOS } else { remap[x as usize] } as u64;
+        uni[w as usize] += 1;
+        bi_keys.push((prev1 << ID_BITS) | w);
+        if !at_start {
+            tri_keys.push((prev2 << (2 * ID_BITS)) | (prev1 << ID_BITS) | w);
+        }
+        if x == SENT {
+            sentences += 1;
+            prev2 = BOS as u64;
+            prev1 = BOS as u64;
+            at_start = true;
+        } else {
+            units += 1;
+            prev2 = prev1;
+            prev1 = w;
+            at_start = false;
+        }
+    }
+    uni[BOS as usize] = sentences;
+    let bigrams = run_counts(bi_keys);
+    let trigrams = run_counts(tri_keys);
+
+    // 3. Adjusted (continuation) counts for the lower orders.
+    let suffixes = run_counts(trigrams.iter().map(|&(k, _)| k & BI_MASK).collect());
+    let mut a2: Vec<u64> = Vec::with_capacity(bigrams.len());
+    {
+        let mut j = 0;
+        for &(k, c) in &bigrams {
+            if (k >> ID_BITS) == BOS as u64 {
+                a2.push(c);
+                continue;
+            }
+            while j < suffixes.len() && suffixes[j].0 < k {
+                j += 1;
+            }
+            a2.push(if j < suffixes.len() && suffixes[j].0 == k { suffixes[j].1 } else { c });
+        }
+    }
+    let mut a1 = vec![0u64; v];
+    for &(k, _) in &bigrams {
+        a1[(k & ID_MASK) as usize] += 1;
+    }
+    a1[BOS as usize] = 0;
+
+    let d1 = discounts(a1.iter().copied().filter(|&c| c > 0));
+    let d2 = discounts(a2.iter().copied());
+    let d3 = discounts(trigrams.iter().map(|t| t.1));
+
+    // 4. Unigrams: discounted continuation counts interpolated with the uniform distribution.
+    let total1: f64 = a1.iter().sum::<u64>() as f64;
+    let mut n1 = [0f64; 3];
+    for &c in &a1 {
+        if c > 0 {
+            n1[(c.min(3) - 1) as usize] += 1.0;
+        }
+    }
+    let gamma0 = if total1 > 0.0 { (d1[0] * n1[0] + d1[1] * n1[1] + d1[2] * n1[2]) / total1 } else { 1.0 };
+    let uniform = 1.0 / (v - 1) as f64; // every unit but <s>
+    let p1: Vec<f64> = a1
+        .iter()
+        .map(|&c| {
+            let disc_part = if total1 > 0.0 { (c as f64 - disc(&d1, c)) / total1 } else { 0.0 };
+            disc_part + gamma0 * uniform
+        })
+        .collect();
+
+    // 5. Bigrams, grouped by history.
+    let mut p2 = vec![0f64; bigrams.len()];
+    let mut bo1 = vec![1f64; v];
+    let mut buf = Vec::new();
+    let mut i = 0;
+    while i < bigrams.len() {
+        let h = bigrams[i].0 >> ID_BITS;
+        let mut j = i;
+        while j < bigrams.len() && bigrams[j].0 >> ID_BITS == h {
+            j += 1;
+        }
+        let conts: Vec<(u64, u64)> = (i..j).map(|x| (bigrams[x].0 & ID_MASK, a2[x])).collect();
+        bo1[h as usize] = estimate(&conts, &d2, |w| p1[w as usize], &mut buf);
+        p2[i..j].copy_from_slice(&buf);
+        i = j;
+    }
+    let p2_of = |key: u64| -> f64 {
+        match bigrams.binary_search_by_key(&key, |b| b.0) {
+            Ok(x) => p2[x],
+            Err(_) => bo1[(key >> ID_BITS) as usize] * p1[(key & ID_MASK) as usize],
+        }
+    };
+
+    // 6. Trigrams, grouped by history.
+    let mut p3 = vec![0f64; trigrams.len()];
+    let mut bo2: HashMap<u64, f64> = HashMap::new();
+    let mut i = 0;
+    while i < trigrams.len() {
+        let h = trigrams[i].0 >> ID_BITS;
+        let mut j = i;
+        while j < trigrams.len() && trigrams[j].0 >> ID_BITS == h {
+            j += 1;
+        }
+        let vctx = (h & ID_MASK) << ID_BITS;
+        let conts: Vec<(u64, u64)> = (i..j).map(|x| (trigrams[x].0 & ID_MASK, trigrams[x].1)).collect();
+        let g = estimate(&conts, &d3, |w| p2_of(vctx | w), &mut buf);
+        bo2.insert(h, g);
+        p3[i..j].copy_from_slice(&buf);
+        i = j;
+    }
+
+    // 7. Pruning and best continuations.
+    let kept_tri: Vec<usize> =
+        (0..trigrams.len()).filter(|&x| trigrams[x].1 >= cfg.trigram_min_count as u64).collect();
+    let tri_ctx: std::collections::HashSet<u64> =
+        kept_tri.iter().map(|&x| trigrams[x].0 >> ID_BITS).collect();
+    let mut best2: HashMap<u64, (f64, u64)> = HashMap::new();
+    for &x in &kept_tri {
+        let (k, w) = (trigrams[x].0 >> ID_BITS, trigrams[x].0 & ID_MASK);
+        if w == UNK as u64 {
+            continue;
+        }
+        let e = best2.entry(k).or_insert((0.0, 0));
+        if p3[x] > e.0 {
+            *e = (p3[x], w);
+        }
+    }
+    let kept_bi: Vec<usize> = (0..bigrams.len())
+        .filter(|&x| bigrams[x].1 >= cfg.bigram_min_count as u64 || tri_ctx.contains(&bigrams[x].0))
+        .collect();
+    let mut best1: Vec<(f64, u64)> = vec![(0.0, 0); v];
+    for &x in &kept_bi {
+        let (h, w) = (bigrams[x].0 >> ID_BITS, bigrams[x].0 & ID_MASK);
+        if w != UNK as u64 && p2[x] > best1[h as usize].0 {
+            best1[h as usize] = (p2[x], w);
+        }
+    }
+
+    // 8. Layout.
+    let mut sections: Vec<Vec<u8>> = vec![Vec::new(); N_SECTIONS];
+    {
+        let (strings, offsets) = sections.split_at_mut(OFFSETS);
+        let strings = &mut strings[STRINGS];
+        let offsets = &mut offsets[0];
+        offsets.extend_from_slice(&0u32.to_le_bytes());
+        for w in &vocab {
+            strings.extend_from_slice(w.as_bytes());
+            let end = u32::try_from(strings.len())
+                .map_err(|_| Error::Config("vocabulary strings exceed 4 GiB".into()))?;
+            offsets.extend_from_slice(&end.to_le_bytes());
+        }
+    }
+    {
+        let slots = slots_for(v);
+        let mut table = vec![0u8; slots * VOCAB_REC];
+        for (id, w) in vocab.iter().enumerate() {
+            let h = vocab_hash(w.as_bytes());
+            let mut s = home(h, slots);
+            while u64_at(&table, s * VOCAB_REC) != 0 {
+                if u64_at(&table, s * VOCAB_REC) == h {
+                    return Err(Error::Config(format!("vocabulary hash collision at {w:?}")));
+                }
+                s = next_slot(s, slots);
+            }
+            let o = s * VOCAB_REC;
+            table[o..o + 8].copy_from_slice(&h.to_le_bytes());
+            table[o + 8..o + 12].copy_from_slice(&(id as u32).to_le_bytes());
+        }
+        sections[VOCAB_HASH] = table;
+    }
+    {
+        let u = &mut sections[UNIGRAMS];
+        for id in 0..v {
+            let count = u32::try_from(uni[id]).unwrap_or(u32::MAX);
+            u.extend_from_slice(&count.to_le_bytes());
+            u.extend_from_slice(&quantize(p1[id].log10()).to_le_bytes());
+            u.extend_from_slice(&quantize(bo1[id].log10()).to_le_bytes());
+            u.extend_from_slice(&quantize(best1[id].0.log10()).to_le_bytes());
+            // Relative frequency (the SLOR normaliser); <unk> gets its smoothed probability.
+            let freq = if uni[id] > 0 && id != UNK as usize {
+                (uni[id] as f64 / units.max(1) as f64).log10()
+            } else {
+                p1[id].log10()
+            };
+            u.extend_from_slice(&quantize(freq).to_le_bytes());
+            u.extend_from_slice(&(best1[id].1 as u32).to_le_bytes());
+        }
+    }
+    {
+        let slots = slots_for(kept_bi.len());
+        let mut table = vec![0u8; slots * BI_REC];
+        for &x in &kept_bi {
+            let key = bigrams[x].0;
+            let bo = bo2.get(&key).copied().unwrap_or(1.0);
+            let best = best2.get(&key).copied().unwrap_or((0.0, 0));
+            let mut s = home(mix64(key), slots);
+            while u64_at(&table, s * BI_REC) != 0 {
+                s = next_slot(s, slots);
+            }
+            let o = s * BI_REC;
+            let stored = OCCUPIED | ((best.1 & ID_MASK) << (2 * ID_BITS)) | key;
+            table[o..o + 8].copy_from_slice(&stored.to_le_bytes());
+            table[o + 8..o + 10].copy_from_slice(&quantize(p2[x].log10()).to_le_bytes());
+            table[o + 10..o + 12].copy_from_slice(&quantize(bo.log10()).to_le_bytes());
+            table[o + 12..o + 14].copy_from_slice(&quantize(best.0.log10()).to_le_bytes());
+            let flags = if tri_ctx.contains(&key) { BI_HAS_TRIGRAMS } else { 0 };
+            table[o + 14..o + 16].copy_from_slice(&flags.to_le_bytes());
+        }
+        sections[BIGRAMS] = table;
+    }
+    {
+        let slots = slots_for(kept_tri.len());
+        let mut table = vec![0u8; slots * TRI_REC];
+        for &x in &kept_tri {
+            let key = OCCUPIED | trigrams[x].0;
+            let mut s = home(mix64(key), slots);
+            while u64_at(&table, s * TRI_REC) != 0 {
+                s = next_slot(s, slots);
+            }
+            let o = s * TRI_REC;
+            table[o..o + 8].copy_from_slice(&key.to_le_bytes());
+            table[o + 8..o + 10].copy_from_slice(&quantize(p3[x].log10()).to_le_bytes());
+        }
+        sections[TRIGRAMS] = table;
+    }
+    let mut surface: Vec<(&String, &u64)> =
+        t.surface.iter().filter(|(_, c)| **c >= cfg.surface_min_count as u64).collect();
+    surface.sort();
+    {
+        let mut b = fst::MapBuilder::memory();
+        for (k, c) in &surface {
+            b.insert(k.as_bytes(), **c).map_err(|e| Error::Config(format!("surface fst: {e}")))?;
+        }
+        sections[SURFACE] = b.into_inner().map_err(|e| Error::Config(format!("surface fst: {e}")))?;
+    }
+    let meta = Meta {
+        format: "spinscore trigram model",
+        smoothing: "interpolated modified Kneser-Ney",
+        config: cfg,
+        sources: &t.sources,
+        sentences,
+        units,
+        discounts: [d1, d2, d3],
+    };
+    sections[META] = serde_json::to_vec(&meta).map_err(|e| Error::Config(e.to_string()))?;
+
+    let mut out = vec![0u8; HEADER_LEN];
+    out[..8].copy_from_slice(&MAGIC);
+    let put32 = |o: &mut Vec<u8>, at: usize, x: u32| o[at..at + 4].copy_from_slice(&x.to_le_bytes());
+    let put64 = |o: &mut Vec<u8>, at: usize, x: u64| o[at..at + 8].copy_from_slice(&x.to_le_bytes());
+    put32(&mut out, field::VERSION, VERSION);
+    put32(&mut out, field::ORDER, 3);
+    put32(&mut out, field::NORM, NORM_ID);
+    put32(&mut out, field::N_SECTIONS, N_SECTIONS as u32);
+    put64(&mut out, field::TOTAL_TOKENS, units);
+    put64(&mut out, field::VOCAB, v as u64);
+    put64(&mut out, field::BIGRAMS, kept_bi.len() as u64);
+    put64(&mut out, field::TRIGRAMS, kept_tri.len() as u64);
+    put64(&mut out, field::SURFACE, surface.len() as u64);
+    for (i, s) in sections.iter().enumerate() {
+        while out.len() % 8 != 0 {
+            out.push(0);
+        }
+        let off = out.len() as u64;
+        put64(&mut out, SECTION_TABLE + 16 * i, off);
+        put64(&mut out, SECTION_TABLE + 16 * i + 8, s.len() as u64);
+        out.extend_from_slice(s);
+    }
+    let sum = checksum(&out[HEADER_LEN..]);
+    put64(&mut out, field::CHECKSUM, sum);
+    Ok(out)
+}
