@@ -102,8 +102,21 @@ def spin(tokens, rng, ctx, rate=0.3, blind=0.6):
     """
     out = [list(t) for t in tokens]
     units = 0
+    # two-word collocations first ("take part" -> "participate"), as phrase spinners do
+    i = 0
+    while i < len(out) - 1:
+        a, b = out[i], out[i + 1]
+        if is_word(a[0]) and is_word(b[0]) and a[1] == " " and not (i > 0 and b[0][:1].isupper()):
+            phrase = f"{a[0].lower()}_{b[0].lower()}"
+            senses = ctx.wn.senses(phrase) if phrase.count("_") == 1 else []
+            if senses and rng.random() < min(1.0, 2 * rate):
+                p, base, suf, r, syn = rng.choice(senses)
+                new = rng.choice(syn).replace("_", " ")
+                out[i:i + 2] = [[match_case(new, a[0]), b[1]]]
+                units += 2
+        i += 1
     for i, (t, ws) in enumerate(out):
-        if not is_word(t) or len(t) < 2:
+        if not is_word(t) or len(t) < 2 or " " in t:
             continue
         low = t.lower()
         if low in STOP:
