@@ -77,7 +77,7 @@ def setup_entities(ctx, rng, n_names=2):
         if len(ctx.name_variants) >= n_names:
             break
         if rng.random() < 0.7:
-            ctx.name_variants[nm] = list({G.respell(nm, rng) for _ in range(rng.choice([1, 1, 2]))})
+            ctx.name_variants[nm] = sorted({G.respell(nm, rng) for _ in range(rng.choice([1, 1, 2]))})
     for a in ctx.acronyms:
         if rng.random() < 0.7:
             ctx.acro_variants[a] = [G.mangle_acronym(a, rng)]
