@@ -32,7 +32,8 @@ cd "$REPO"
 python3 "$GEN/originals.py" --repo "$REPO" --corpora "$SHARED/corpora" "$OUT/originals.jsonl"
 python3 "$GEN/roundtrip.py" "$OUT/originals.jsonl" "$OUT/roundtrip.jsonl" --workdir "$OUT/rt" --jobs "$JOBS" \
   --make-roundtrip "$SHARED/eval/make_roundtrip.py"
-python3 "$GEN/simulate.py" "$OUT/originals.jsonl" "$OUT/simulated.jsonl"
+python3 "$GEN/sparse_rt.py" "$OUT/originals.jsonl" "$OUT/sparse_rt.jsonl"
+python3 "$GEN/simulate.py" "$OUT/originals.jsonl" "$OUT/simulated.jsonl" --roundtrip "$OUT/roundtrip.jsonl"
 python3 "$GEN/build.py" --originals "$OUT/originals.jsonl" --roundtrip "$OUT/roundtrip.jsonl" \
-  --simulated "$OUT/simulated.jsonl" --out "$OUT" --dev-dir "$SHARED/eval/dev"
+  --simulated "$OUT/simulated.jsonl" --rows "$OUT/sparse_rt.jsonl" --out "$OUT" --dev-dir "$SHARED/eval/dev"
 echo "training set rebuilt in $(( $(date +%s) - start ))s -> $OUT (summary.json)" >&2

@@ -6,7 +6,7 @@
   with kind prefix "cluster-" and nowhere else.
 - Split by group: valid when hash(id) % 5 == 0 (plan.split_of), for the main set and the clusters.
 
-  build.py --originals O.jsonl --roundtrip R.jsonl --simulated S.jsonl --out DIR
+  build.py --originals O.jsonl --roundtrip R.jsonl --simulated S.jsonl [--rows X.jsonl]... --out DIR
 """
 import argparse
 import json
@@ -17,6 +17,9 @@ from collections import Counter, defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import boilerplate  # noqa: E402
 from plan import cluster_ids, split_of  # noqa: E402
+from textutil import stable_hash  # noqa: E402
+
+MAX_CLUSTER = 5
 
 DEV_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "eval", "dev")
 
@@ -48,6 +51,7 @@ def main():
     ap.add_argument("--originals", required=True)
     ap.add_argument("--roundtrip")
     ap.add_argument("--simulated")
+    ap.add_argument("--rows", action="append", default=[], help="more generated rows (JSONL), repeatable")
     ap.add_argument("--out", required=True)
     ap.add_argument("--dev-dir", default=DEV_DIR)
     args = ap.parse_args()
@@ -60,6 +64,11 @@ def main():
     for r in load(args.roundtrip):
         rows.append(r)
     rows += load(args.simulated)
+    for extra in args.rows:
+        rows += load(extra)
+    ids = [r["id"] for r in rows]
+    if len(ids) != len(set(ids)):
+        sys.exit("build: duplicate ids")
 
     # No corpus text may come from the dev sets. Generic comment-form strings (WordPress defaults, written
     # into boilerplate.py from scratch) also occur on dev pages; they are templates, not dev content.
@@ -69,6 +78,17 @@ def main():
              if len(line) > 60 and line.strip()[:60] in dev and line.strip()[:60] not in templates]
     if leaks:
         sys.exit(f"build: {len(leaks)} lines of the dev sets found in the training data, e.g. {leaks[0]!r}")
+
+    # clusters: the original, clean copies and at most MAX_CLUSTER garblings (plain ones preferred)
+    garbled = defaultdict(list)
+    for r in rows:
+        if r["group"] in clusters and r["label"] == "garbled":
+            garbled[r["group"]].append(r)
+    drop = set()
+    for g, rs in garbled.items():
+        rs.sort(key=lambda r: ("+" in r["kind"] and r["kind"].startswith("roundtrip"), stable_hash(r["id"])))
+        drop.update(r["id"] for r in rs[MAX_CLUSTER:])
+    rows = [r for r in rows if r["id"] not in drop]
 
     out = defaultdict(list)
     for r in rows:

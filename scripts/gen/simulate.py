@@ -174,6 +174,8 @@ def main():
     ap.add_argument("output")
     ap.add_argument("--wordnet", default="/usr/share/wordnet")
     ap.add_argument("--per-doc", type=int, default=4, help="simulated garblings per main original")
+    ap.add_argument("--roundtrip", help="roundtrip.jsonl: spin/entity-damage some round trips further")
+    ap.add_argument("--layered-share", type=float, default=0.15)
     args = ap.parse_args()
     t0 = time.time()
     wn = WordNet(args.wordnet)
@@ -217,6 +219,22 @@ def main():
                 t = clean_format(d["text"], crng)
                 if t != d["text"]:
                     emit(d, "clean-format", t, 0.0, "clean")
+        # layered garbling: a spinner run over a round trip (chains of rewriters, as on real spam sites)
+        if args.roundtrip and os.path.exists(args.roundtrip):
+            by_id = {d["id"]: d for d in docs}
+            for l in open(args.roundtrip, encoding="utf-8"):
+                r = json.loads(l)
+                if stable_hash("layer/" + r["id"]) % 1000 >= args.layered_share * 1000:
+                    continue
+                krng = rng_for("layer", r["id"])
+                kind = krng.choice(["spin-sense", "spin-blind", "entity", "mixed"])
+                ctx = G.Ctx(wn, krng, r["text"])
+                name, text, deg = garble(kind, r["text"], krng, ctx)
+                if deg <= 0:
+                    continue
+                d = by_id[r["group"]]
+                emit(d, f"{r['kind']}+{re.sub(r'-[0-9.]+$', '', name)}", text,
+                     round(r["degradation"] + deg, 4), "garbled")
     print(f"simulate: {n} documents in {time.time() - t0:.0f}s -> {args.output}", file=sys.stderr)
 
 
