@@ -135,6 +135,8 @@ def spin(tokens, rng, ctx, rate=0.3, blind=0.6):
         else:
             top = sorted(senses, key=lambda x: x[3])[:2]
             pool = [(p, b, suf, s) for p, b, suf, r, syn in top for s in syn]
+        if t[:1].islower() and rng.random() < 0.8:  # thesauri rarely offer names for common words
+            pool = [x for x in pool if not x[3][:1].isupper()] or pool
         p, b, suf, syn = rng.choice(pool)
         new = inflect(syn, p, suf, t, rng)
         if new.lower() == low:
