@@ -21,6 +21,10 @@ pub struct Example {
     pub label: Labelled,
 }
 
+/// Raw sizes and counts: reported, but never weighed, so that a score does not depend on a
+/// document's length (rates per word carry the same information).
+pub const LENGTH_FEATURES: &[&str] = &["fluency.units", "entities.words", "entities.flags"];
+
 /// Fitting settings.
 #[derive(Debug, Clone)]
 pub struct FitConfig {

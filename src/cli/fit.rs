@@ -27,7 +27,8 @@ pub struct FitArgs {
     /// Weight of the within-group ordering objective relative to labels.
     #[arg(long, default_value_t = FitConfig::default().pair_weight)]
     pub pair_weight: f64,
-    /// Leave out features whose name starts with this (repeatable).
+    /// Leave out features whose name starts with this (repeatable; raw sizes and counts such as
+    /// `fluency.units` are always left out).
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
     #[command(flatten)]
