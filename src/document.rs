@@ -17,7 +17,11 @@ pub struct Origin {
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line == 0 { write!(f, "{}", self.file) } else { write!(f, "{}:{}", self.file, self.line) }
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
     }
 }
 
@@ -44,7 +48,10 @@ impl Document {
             id: id.into(),
             source: source.into(),
             text: text.into(),
-            origin: Origin { file: "-".into(), line: 0 },
+            origin: Origin {
+                file: "-".into(),
+                line: 0,
+            },
             warnings: Vec::new(),
         }
     }

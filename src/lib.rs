@@ -11,6 +11,7 @@
 pub mod document;
 pub mod error;
 pub mod features;
+pub mod input;
 pub mod lexicon;
 pub mod model;
 pub mod segment;

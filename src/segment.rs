@@ -25,7 +25,10 @@ pub fn lines(text: &str) -> Vec<LineSpan> {
         start = nl + 1;
     }
     if start < text.len() {
-        out.push(LineSpan { start, end: text.len() });
+        out.push(LineSpan {
+            start,
+            end: text.len(),
+        });
     }
     out
 }
@@ -48,9 +51,9 @@ impl SentenceSpan {
 
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov",
-    "sen", "rep", "rev", "hon", "vs", "etc", "inc", "ltd", "co", "corp", "no", "fig", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-    "approx", "dept", "est", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
+    "sen", "rep", "rev", "hon", "vs", "etc", "inc", "ltd", "co", "corp", "no", "fig", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx",
+    "dept", "est", "e.g", "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -77,7 +80,10 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
             let mut j = i + 1;
             while j < tokens.len()
                 && tokens[j].kind == TokenKind::Punct
-                && matches!(tokens[j].text(text), "\"" | "'" | "”" | "’" | ")" | "»" | "]")
+                && matches!(
+                    tokens[j].text(text),
+                    "\"" | "'" | "”" | "’" | ")" | "»" | "]"
+                )
                 && tokens[j].start == tokens[j - 1].end
             {
                 j += 1;
@@ -142,13 +148,19 @@ mod tests {
     fn keeps_abbreviations_and_initials() {
         assert_eq!(
             sents("Mr. Smith met Harry S. Truman in the U.S. on Monday. Done."),
-            ["Mr. Smith met Harry S. Truman in the U.S. on Monday.", "Done."]
+            [
+                "Mr. Smith met Harry S. Truman in the U.S. on Monday.",
+                "Done."
+            ]
         );
     }
 
     #[test]
     fn line_breaks_end_sentences() {
-        assert_eq!(sents("A heading\nBody text here."), ["A heading", "Body text here."]);
+        assert_eq!(
+            sents("A heading\nBody text here."),
+            ["A heading", "Body text here."]
+        );
     }
 
     #[test]

@@ -84,16 +84,17 @@ pub fn is_punct(c: char) -> bool {
             | '{'
             | '}'
             | '-'
-            | '\u{2010}'..='\u{2027}'
-            | '\u{00AB}'
-            | '\u{00BB}'
-            | '\u{2039}'
-            | '\u{203A}'
-            | '\u{00BF}'
-            | '\u{00A1}'
-            | '/'
-            | '\u{3001}'
-            | '\u{3002}'
+            | '\u{2010}'
+            ..='\u{2027}'
+                | '\u{00AB}'
+                | '\u{00BB}'
+                | '\u{2039}'
+                | '\u{203A}'
+                | '\u{00BF}'
+                | '\u{00A1}'
+                | '/'
+                | '\u{3001}'
+                | '\u{3002}'
     )
 }
 
@@ -103,7 +104,11 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
     out.clear();
     for (i, seg) in text.split_word_bound_indices() {
         if let Some(kind) = classify(seg) {
-            out.push(Token { start: base + i, end: base + i + seg.len(), kind });
+            out.push(Token {
+                start: base + i,
+                end: base + i + seg.len(),
+                kind,
+            });
         }
     }
 }
@@ -149,7 +154,18 @@ mod tests {
     fn keeps_case_and_inner_dots() {
         assert_eq!(
             texts("Senior A.S. and U.S. officials don't agree."),
-            ["Senior", "A.S", ".", "and", "U.S", ".", "officials", "don't", "agree", "."]
+            [
+                "Senior",
+                "A.S",
+                ".",
+                "and",
+                "U.S",
+                ".",
+                "officials",
+                "don't",
+                "agree",
+                "."
+            ]
         );
     }
 

@@ -29,8 +29,12 @@ pub enum Family {
 
 impl Family {
     /// All families, in report order.
-    pub const ALL: [Family; 4] =
-        [Family::Fluency, Family::Entities, Family::Boilerplate, Family::Consensus];
+    pub const ALL: [Family; 4] = [
+        Family::Fluency,
+        Family::Entities,
+        Family::Boilerplate,
+        Family::Consensus,
+    ];
 
     /// Lower-case name used in column headers and JSON.
     pub fn name(self) -> &'static str {
@@ -98,6 +102,9 @@ pub struct FamilyOutput {
 impl FamilyOutput {
     /// Value of the named feature, if present.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.features.iter().find(|f| f.name == name).and_then(|f| f.value)
+        self.features
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.value)
     }
 }
