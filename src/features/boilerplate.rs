@@ -30,7 +30,7 @@ pub mod lang;
 pub mod patterns;
 mod repeat;
 
-pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, RepeatIndex};
+pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, MIN_DOC_SHARE, RepeatIndex};
 
 use lang::{LineStats, line_stats};
 use patterns::{Patterns, normalize_into};
@@ -56,7 +56,7 @@ pub struct LineInfo {
     /// Its class.
     pub class: LineClass,
     /// Why: a short stable reason. Content: `content`, `heading`, `title`, `short-in-content`,
-    /// `no-context`. Blank: `blank`. Boilerplate: a lexicon category (`comment-form`, `share`,
+    /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`. Boilerplate: a lexicon category (`comment-form`, `share`,
     /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `copyright`,
     /// `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
     /// `non-english`, `repeated`, `link-list`, `short-edge` (short line before or after the
@@ -103,8 +103,9 @@ const LONG_MIN_WORDS: usize = 15;
 const LONG_MIN_STOPWORDS: f64 = 0.25;
 /// A "Read more:" label marks the next line as a link if it has at most this many words.
 const LINK_TITLE_MAX_WORDS: usize = 25;
-/// A document whose repeated lines cover more than this share is a duplicate, not template.
-const DUPLICATE_SHARE: f64 = 0.8;
+/// A document whose article lines recur in other documents of the source for more than this
+/// share of their characters is a version of the same story, not a page sharing a template.
+const STORY_OVERLAP_SHARE: f64 = 0.3;
 /// Leading short lines with at least this many words and a stopword are kept as titles.
 const TITLE_MIN_WORDS: usize = 4;
 
@@ -209,28 +210,33 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
         }
     }
 
-    // Step 3: repetition across the batch (not when the whole document is a repeat).
+    // Step 3: repetition across the batch. When a good share of the document's article lines
+    // recur elsewhere in the source, the document is another version of the same story (a
+    // re-post, a rewrite, a duplicate), not a page sharing a template: repetition is ignored.
     if !repeats.is_empty() {
         let mut buf = String::new();
         let mut rep = vec![false; facts.len()];
-        let (mut rep_chars, mut all_chars) = (0usize, 0usize);
+        let threshold = repeats.threshold(source);
+        let (mut rep_good, mut good) = (0usize, 0usize);
         for (i, f) in facts.iter().enumerate() {
             if f.pre == Pre::Blank {
                 continue;
             }
-            all_chars += f.stats.chars;
             let line = &text[f.span.start..f.span.end];
-            if repeats.count_with(source, line, &mut buf) >= repeats.min_docs() {
-                rep[i] = true;
-                rep_chars += f.stats.chars;
+            rep[i] = repeats.count_with(source, line, &mut buf) >= threshold;
+            if f.pre == Pre::Good {
+                good += f.stats.chars;
+                if rep[i] {
+                    rep_good += f.stats.chars;
+                }
             }
         }
-        let duplicate = rep_chars as f64 > DUPLICATE_SHARE * all_chars as f64;
-        for (f, r) in facts.iter_mut().zip(rep) {
-            if r && matches!(f.pre, Pre::Short | Pre::Weak(_) | Pre::Good)
-                && !(duplicate && f.pre == Pre::Good)
-            {
-                f.pre = Pre::Bad("repeated");
+        let same_story = rep_good as f64 > STORY_OVERLAP_SHARE * good as f64;
+        if !same_story {
+            for (f, r) in facts.iter_mut().zip(rep) {
+                if r && matches!(f.pre, Pre::Short | Pre::Weak(_) | Pre::Good) {
+                    f.pre = Pre::Bad("repeated");
+                }
             }
         }
     }
@@ -310,6 +316,13 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
             }
         }
     }
+    // a tail that holds furniture is furniture throughout; a tail of short lines only (team
+    // sheets, fixture lists, captions under an article) stays with the article
+    let furnished_tail = last_good.is_some_and(|lg| {
+        facts[lg..]
+            .iter()
+            .any(|f| matches!(f.pre, Pre::Bad(_) | Pre::Weak(_)))
+    });
     // the title: the last short line before the first good line
     let title = first_good.and_then(|fg| (0..fg).rev().find(|&i| facts[i].pre == Pre::Short));
 
@@ -333,7 +346,11 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
                             (LineClass::Boilerplate, "short-edge")
                         }
                     } else if i > lg {
-                        (LineClass::Boilerplate, "short-edge")
+                        if furnished_tail {
+                            (LineClass::Boilerplate, "short-edge")
+                        } else {
+                            (LineClass::Content, "short-tail")
+                        }
                     } else if prev_decided == Some(Pre::Good) && next_decided[i] == Some(Pre::Good)
                     {
                         (LineClass::Content, "short-in-content")
@@ -500,6 +517,16 @@ mod tests {
             class_of(&t, "Latest Articles"),
             (LineClass::Boilerplate, "related-link")
         );
+        assert_eq!(
+            class_of(&t, "Stay tuned"),
+            (LineClass::Boilerplate, "short-edge")
+        );
+        // a tail without any furniture (a team sheet) stays with the article
+        let t = format!("{BODY1}\n{BODY2}\nChelsea v Birmingham\nWest Ham v Sheff Utd");
+        assert_eq!(
+            class_of(&t, "Chelsea v Birmingham"),
+            (LineClass::Content, "short-tail")
+        );
     }
 
     #[test]
@@ -617,17 +644,25 @@ mod tests {
 
     #[test]
     fn repeated_lines_across_a_source() {
-        let docs: Vec<String> = (0..3)
-            .map(|i| format!("Story number {i} is here and it is long enough to be text.\nCheck out our partner deals today\n{BODY1}"))
+        let docs: Vec<String> = ["alpha", "beta", "gamma"]
+            .iter()
+            .map(|w| {
+                format!(
+                    "Story {w} is here and it is long enough to be text.\n\
+                     The {w} team said on Monday that it was ready for the next round of talks.\n\
+                     Check out our partner deals today\n\
+                     This article is part of our partner content programme."
+                )
+            })
             .collect();
         let idx = RepeatIndex::build(docs.iter().map(|d| ("site", d.as_str())));
         let c = classify(&docs[0], "site", &idx);
         let reasons: Vec<_> = c.lines.iter().map(|l| l.reason).collect();
-        assert_eq!(reasons, ["content", "repeated", "repeated"]);
+        assert_eq!(reasons, ["content", "content", "repeated", "repeated"]);
         // another source is unaffected
         let c = classify(&docs[0], "other", &idx);
         assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
-        // a document that is all repeats (a duplicate) keeps its article lines
+        // versions of one story (most article lines shared) keep their lines
         let dup = format!("{BODY1}\n{BODY2}");
         let idx = RepeatIndex::build([
             ("s", dup.as_str()),

@@ -139,6 +139,10 @@ pub const MIN_LETTERS_FOR_LANG: usize = 40;
 /// Below this stopword density a line is "not obviously English" and worth identifying.
 pub const ENGLISH_STOPWORD_DENSITY: f64 = 0.12;
 
+/// whatlang confidence needed on a line that already looks un-English by its stopwords and
+/// capitalisation (whatlang's own `is_reliable` is stricter and misses most single sentences).
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
 /// Decides whether a line of an English document is in another language. Only lines with
 /// enough letters are judged; lines that look English by stopwords, and lines made mostly of
 /// capitalised words (names, headlines), are never flagged. Returns the ISO 639-3 code.
@@ -159,7 +163,10 @@ pub fn foreign_line(line: &str, st: &LineStats) -> Option<&'static str> {
         return None; // mostly capitalised: names, titles
     }
     let info = whatlang::detect(line)?;
-    if info.script() != Script::Latin || info.lang() == Lang::Eng || !info.is_reliable() {
+    if info.script() != Script::Latin
+        || info.lang() == Lang::Eng
+        || !(info.is_reliable() || info.confidence() >= MIN_CONFIDENCE)
+    {
         return None;
     }
     Some(info.lang().code())

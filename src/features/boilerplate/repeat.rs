@@ -9,6 +9,11 @@ use crate::segment::lines;
 /// Default: a line is template text when it occurs in at least this many documents of a source.
 pub const DEFAULT_MIN_DOCS: u32 = 3;
 
+/// A line is template text only if it also occurs in at least this share of the source's
+/// documents: template lines sit on most pages of a site, while the versions of one story in a
+/// batch (re-posts, rewrites) are few.
+pub const MIN_DOC_SHARE: f64 = 0.05;
+
 /// Default cap on distinct (source, line) hashes kept (about 20 MB).
 pub const DEFAULT_MAX_ENTRIES: usize = 1 << 20;
 
@@ -23,6 +28,8 @@ pub const DEFAULT_MAX_ENTRIES: usize = 1 << 20;
 pub struct RepeatIndex {
     /// hash -> (documents containing the line, 1 + index of the last document counted)
     counts: HashMap<u64, (u32, u32)>,
+    /// source hash -> number of documents
+    sources: HashMap<u64, u32>,
     min_docs: u32,
 }
 
@@ -30,6 +37,7 @@ impl Default for RepeatIndex {
     fn default() -> Self {
         RepeatIndex {
             counts: HashMap::new(),
+            sources: HashMap::new(),
             min_docs: DEFAULT_MIN_DOCS,
         }
     }
@@ -48,8 +56,13 @@ impl RepeatIndex {
         max_entries: usize,
     ) -> Self {
         let mut counts: HashMap<u64, (u32, u32)> = HashMap::new();
+        let mut sources: HashMap<u64, u32> = HashMap::new();
         let mut buf = String::new();
         for (doc_no, (source, text)) in docs.into_iter().enumerate() {
+            let n = sources
+                .entry(fnv(source.as_bytes(), FNV_OFFSET))
+                .or_insert(0);
+            *n = n.saturating_add(1);
             let tag = u32::try_from(doc_no)
                 .unwrap_or(u32::MAX - 1)
                 .saturating_add(1);
@@ -74,6 +87,7 @@ impl RepeatIndex {
         }
         RepeatIndex {
             counts,
+            sources,
             min_docs: min_docs.max(2),
         }
     }
@@ -93,14 +107,21 @@ impl RepeatIndex {
             .map_or(0, |e| e.0)
     }
 
-    /// True when the line occurs in at least the threshold number of documents of `source`.
+    /// True when the line occurs in at least [`RepeatIndex::threshold`] documents of `source`.
     pub fn is_repeated(&self, source: &str, line: &str) -> bool {
-        self.count(source, line) >= self.min_docs
+        self.count(source, line) >= self.threshold(source)
     }
 
-    /// The document threshold.
-    pub fn min_docs(&self) -> u32 {
-        self.min_docs
+    /// How many documents of `source` a line must occur in to be template text: the minimum
+    /// given at build time, or [`MIN_DOC_SHARE`] of the source's documents if that is more.
+    pub fn threshold(&self, source: &str) -> u32 {
+        let docs = self
+            .sources
+            .get(&fnv(source.as_bytes(), FNV_OFFSET))
+            .copied()
+            .unwrap_or(0);
+        let share = (f64::from(docs) * MIN_DOC_SHARE).ceil() as u32;
+        self.min_docs.max(share)
     }
 
     /// Number of distinct (source, line) hashes stored.
@@ -121,19 +142,19 @@ fn line_hash(source: &str, line: &str, buf: &mut String) -> Option<u64> {
     if buf.is_empty() {
         return None;
     }
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h = OFFSET;
-    for &b in source
-        .as_bytes()
-        .iter()
-        .chain(&[0xff])
-        .chain(buf.as_bytes())
-    {
+    let h = fnv(source.as_bytes(), FNV_OFFSET);
+    let h = fnv(&[0xff], h);
+    Some(fnv(buf.as_bytes(), h))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
         h ^= u64::from(b);
-        h = h.wrapping_mul(PRIME);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    Some(h)
+    h
 }
 
 #[cfg(test)]
@@ -181,5 +202,19 @@ mod tests {
             .collect();
         let idx = RepeatIndex::build_with(texts.iter().map(|t| ("s", t.as_str())), 3, 10);
         assert_eq!(idx.len(), 10);
+    }
+
+    #[test]
+    fn threshold_grows_with_the_source() {
+        let texts: Vec<String> = (0..200).map(|i| format!("page {i}")).collect();
+        let idx = RepeatIndex::build(
+            texts
+                .iter()
+                .map(|t| ("big", t.as_str()))
+                .chain([("small", "x")]),
+        );
+        assert_eq!(idx.threshold("big"), 10);
+        assert_eq!(idx.threshold("small"), 3);
+        assert_eq!(idx.threshold("unknown"), 3);
     }
 }
