@@ -2,18 +2,30 @@
 //!
 //! `extract_html FILE...` prints one JSON line per file: `{"id": <file stem>, "text": ...}`
 //! (id without `.html`), the format `scripts/eval_html.py --cmd` reads. `--text FILE` prints the
-//! plain text of one file instead.
+//! plain text of one file instead. `--clean` also drops the lines the boilerplate classifier
+//! flags (no batch repeats).
 
 use std::io::Write;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
-        eprintln!("usage: extract_html [--text] FILE...");
+        eprintln!("usage: extract_html [--text] [--clean] FILE...");
         std::process::exit(2);
     }
-    let text_mode = args[0] == "--text";
-    let files = if text_mode { &args[1..] } else { &args[..] };
+    let mut text_mode = false;
+    let mut clean = false;
+    let mut start = 0;
+    for a in &args {
+        match a.as_str() {
+            "--text" => text_mode = true,
+            "--clean" => clean = true,
+            _ => break,
+        }
+        start += 1;
+    }
+    let files = &args[start..];
+    let none = spinscore::features::boilerplate::RepeatIndex::default();
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
     let t0 = std::time::Instant::now();
@@ -37,6 +49,11 @@ fn main() {
                 String::new()
             }
         };
+        let text = if clean {
+            content_lines(&text, &none)
+        } else {
+            text
+        };
         let _ = if text_mode {
             writeln!(out, "{text}")
         } else {
@@ -58,4 +75,17 @@ fn main() {
         bytes as f64 / 1e6,
         bytes as f64 / 1e6 / secs.max(1e-9)
     );
+}
+
+/// The text with boilerplate lines removed.
+fn content_lines(text: &str, idx: &spinscore::features::boilerplate::RepeatIndex) -> String {
+    use spinscore::features::boilerplate::{LineClass, classify};
+    let c = classify(text, "", idx);
+    let kept: Vec<&str> = c
+        .lines
+        .iter()
+        .filter(|l| l.class != LineClass::Boilerplate)
+        .map(|l| &text[l.span.start..l.span.end])
+        .collect();
+    kept.join("\n")
 }

@@ -287,10 +287,8 @@ fn resolve_pending_links(facts: &mut [Facts]) {
         if f.pre == Pre::Blank {
             continue;
         }
-        if pending {
-            if f.stats.words <= LINK_TITLE_MAX_WORDS && !matches!(f.pre, Pre::Bad(_)) {
-                f.pre = Pre::Bad("related-link");
-            }
+        if pending && f.stats.words <= LINK_TITLE_MAX_WORDS && !matches!(f.pre, Pre::Bad(_)) {
+            f.pre = Pre::Bad("related-link");
         }
         pending = f.link_label;
     }

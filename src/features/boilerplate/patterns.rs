@@ -1,14 +1,16 @@
 //! The boilerplate pattern lexicon: `data/boilerplate.txt`, embedded and compiled once.
 //!
 //! Plain patterns (whole line, prefix, contains) are matched on the normalised line with one
-//! Aho-Corasick automaton and a hash map; regexes run as one `RegexSet` on the trimmed line.
+//! Aho-Corasick automaton and a hash map; regexes run one by one on the trimmed line, each only
+//! on lines within its word limit (a `RegexSet` over Unicode classes falls back to the PikeVM and
+//! was ten times slower).
 //! Only lines of at most [`MAX_MATCH_BYTES`] bytes are matched: page furniture is short.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use regex::RegexSet;
+use regex::Regex;
 
 /// The embedded lexicon.
 pub const LEXICON: &str = include_str!("../../../data/boilerplate.txt");
@@ -57,9 +59,8 @@ pub struct Patterns {
     /// Prefix and contains patterns, each padded with spaces; value = pattern index.
     ac: Option<AhoCorasick>,
     ac_ids: Vec<usize>,
-    regexes: Option<RegexSet>,
-    regex_ids: Vec<usize>,
-    max_regex_words: usize,
+    /// (pattern index, compiled regex), in file order.
+    regexes: Vec<(usize, Regex)>,
     /// Lines of the data file that could not be used (bad field count, kind, or regex).
     pub errors: Vec<String>,
 }
@@ -111,9 +112,6 @@ impl Patterns {
                     ));
                     continue;
                 }
-            } else if let Err(e) = regex::Regex::new(text) {
-                errors.push(format!("line {}: bad regex: {e}", n + 1));
-                continue;
             }
             patterns.push(Pattern {
                 category: fields[0],
@@ -126,9 +124,7 @@ impl Patterns {
         let mut lines = HashMap::new();
         let mut ac_pats = Vec::new();
         let mut ac_ids = Vec::new();
-        let mut re_pats = Vec::new();
-        let mut regex_ids = Vec::new();
-        let mut max_regex_words = 0;
+        let mut regexes = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             match p.kind {
                 Kind::Line => {
@@ -138,11 +134,10 @@ impl Patterns {
                     ac_pats.push(format!(" {} ", p.text));
                     ac_ids.push(i);
                 }
-                Kind::Regex => {
-                    re_pats.push(p.text);
-                    regex_ids.push(i);
-                    max_regex_words = max_regex_words.max(p.max_words);
-                }
+                Kind::Regex => match Regex::new(p.text) {
+                    Ok(r) => regexes.push((i, r)),
+                    Err(e) => errors.push(format!("bad regex {:?}: {e}", p.text)),
+                },
             }
         }
         let ac = match AhoCorasick::new(&ac_pats) {
@@ -152,21 +147,12 @@ impl Patterns {
                 None
             }
         };
-        let regexes = match RegexSet::new(&re_pats) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.push(format!("regex set: {e}"));
-                None
-            }
-        };
         Patterns {
             patterns,
             lines,
             ac,
             ac_ids,
             regexes,
-            regex_ids,
-            max_regex_words,
             errors,
         }
     }
@@ -195,14 +181,12 @@ impl Patterns {
             return None;
         }
         let norm = padded.trim_matches(' ');
+        let fits = |i: usize| words <= self.patterns[i].max_words;
         let mut best: Option<usize> = None;
-        let mut consider = |i: usize| {
-            if words <= self.patterns[i].max_words && best.is_none_or(|b| i < b) {
-                best = Some(i);
-            }
-        };
-        if let Some(&i) = self.lines.get(norm) {
-            consider(i);
+        if let Some(&i) = self.lines.get(norm)
+            && fits(i)
+        {
+            best = Some(i);
         }
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(padded) {
@@ -210,14 +194,18 @@ impl Patterns {
                 if self.patterns[i].kind == Kind::Prefix && m.start() != 0 {
                     continue;
                 }
-                consider(i);
+                if fits(i) && best.is_none_or(|b| i < b) {
+                    best = Some(i);
+                }
             }
         }
-        if words <= self.max_regex_words
-            && let Some(set) = &self.regexes
-        {
-            for k in set.matches(trimmed).iter() {
-                consider(self.regex_ids[k]);
+        for (i, re) in &self.regexes {
+            if best.is_some_and(|b| b < *i) {
+                break; // an earlier pattern already matched
+            }
+            if fits(*i) && re.is_match(trimmed) {
+                best = Some(*i);
+                break;
             }
         }
         best.map(|i| {

@@ -72,12 +72,11 @@ impl RepeatIndex {
                 };
                 let len = counts.len();
                 match counts.get_mut(&h) {
-                    Some(e) => {
-                        if e.1 != tag {
-                            e.0 = e.0.saturating_add(1);
-                            e.1 = tag;
-                        }
+                    Some(e) if e.1 != tag => {
+                        e.0 = e.0.saturating_add(1);
+                        e.1 = tag;
                     }
+                    Some(_) => {}
                     None if len < max_entries => {
                         counts.insert(h, (1, tag));
                     }
