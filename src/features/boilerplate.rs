@@ -1,7 +1,39 @@
-//! Boilerplate line classification. (Skeleton; see issue 5.)
-use super::FamilyOutput;
+//! Boilerplate: separates the article from the page furniture around it, line by line, and
+//! measures how much of the document is furniture.
+//!
+//! Each line (a paragraph in most inputs) is classified in four steps:
+//! 1. **Lexicon** ([`patterns`], data in `data/boilerplate.txt`): comment forms, share/ad lines,
+//!    read-more and related links, bylines, bios, credits, copyright, cookie, newsletter and
+//!    donation appeals, date and weather widgets, bare URLs, site self-descriptions.
+//! 2. **Language** ([`lang`]): in an English document, a line with enough letters that is not
+//!    English (a Spanish comment form) is boilerplate; a document that is not English is
+//!    reported in [`Classified::language`].
+//! 3. **Repetition** ([`RepeatIndex`]): lines that recur in several documents of the same
+//!    source in the batch are template text.
+//! 4. **Structure**, in the spirit of jusText, C4 and FineWeb: a line with at least five words,
+//!    terminal punctuation and English stopwords (or a long one with many stopwords) is article
+//!    text ("good"); link lists (`Home | News | Sport`) are boilerplate; every other line is
+//!    "short" and decided by its context: a heading directly above article text, a title just
+//!    before the first article line, or a short line between article lines is content; short
+//!    lines before the article, after it, or next to boilerplate are boilerplate.
+//!
+//! Bios and site self-descriptions ("X is a reporter who ...", "N is the fastest emerging news
+//! website ...") only count when no article text follows them.
+//!
+//! Linear in the input; no step panics on any input.
+
+use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::segment::{LineSpan, lines};
 use serde::Serialize;
+
+pub mod lang;
+pub mod patterns;
+mod repeat;
+
+pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, MIN_DOC_SHARE, RepeatIndex};
+
+use lang::{LineStats, line_stats};
+use patterns::{Patterns, normalize_into};
 
 /// The class of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,19 +55,13 @@ pub struct LineInfo {
     pub span: LineSpan,
     /// Its class.
     pub class: LineClass,
-    /// Why: a short stable reason such as `comment-form`, `short-no-punct`, `content`.
+    /// Why: a short stable reason. Content: `content`, `heading`, `title`, `short-in-content`,
+    /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`. Boilerplate: a lexicon category (`comment-form`, `share`,
+    /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `copyright`,
+    /// `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
+    /// `non-english`, `repeated`, `link-list`, `short-edge` (short line before or after the
+    /// article), `short-no-punct` (short line next to boilerplate).
     pub reason: &'static str,
-}
-
-/// Lines repeated across documents of one source in a batch (template text).
-#[derive(Debug, Default)]
-pub struct RepeatIndex {}
-
-impl RepeatIndex {
-    /// Builds the index from `(source, text)` pairs of one batch.
-    pub fn build<'a>(_docs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        RepeatIndex {}
-    }
 }
 
 /// Result of classifying a document's lines.
@@ -49,18 +75,531 @@ pub struct Classified {
     pub output: FamilyOutput,
 }
 
+impl Classified {
+    /// True when the content was identified as English (or is too short to tell).
+    pub fn is_english(&self) -> bool {
+        self.language.is_none_or(|l| l == "eng")
+    }
+}
+
+/// Feature names this family emits, in order.
+pub const FEATURES: &[&str] = &[
+    "boilerplate.ratio",
+    "boilerplate.line_share",
+    "boilerplate.lines",
+    "boilerplate.content_chars",
+    "boilerplate.lexicon",
+    "boilerplate.structural",
+    "boilerplate.non_english",
+    "boilerplate.repeated",
+];
+
+/// A line with at least this many words and terminal punctuation can be article text.
+const GOOD_MIN_WORDS: usize = 5;
+/// ... if at least this share of its words are English stopwords.
+const GOOD_MIN_STOPWORDS: f64 = 0.15;
+/// A line this long is article text without terminal punctuation if stopword-dense.
+const LONG_MIN_WORDS: usize = 15;
+const LONG_MIN_STOPWORDS: f64 = 0.25;
+/// A "Read more:" label marks the next line as a link if it has at most this many words.
+const LINK_TITLE_MAX_WORDS: usize = 25;
+/// A document whose article lines recur in other documents of the source for more than this
+/// share of their characters is a version of the same story, not a page sharing a template.
+const STORY_OVERLAP_SHARE: f64 = 0.3;
+/// Leading short lines with at least this many words and a stopword are kept as titles.
+const TITLE_MIN_WORDS: usize = 4;
+
+/// Provisional class during classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pre {
+    Blank,
+    Good,
+    Short,
+    Bad(&'static str),
+    /// A weak lexicon hit (bio, site description): bad only if no good line follows.
+    Weak(&'static str),
+}
+
+struct Facts {
+    span: LineSpan,
+    stats: LineStats,
+    pre: Pre,
+    /// A "Read more:" label: the next non-blank line is a link title.
+    link_label: bool,
+}
+
 /// Classifies each line of `text` (from `source`) as content, boilerplate or blank.
-pub fn classify(text: &str, _source: &str, _repeats: &RepeatIndex) -> Classified {
-    let lines = lines(text)
-        .into_iter()
-        .map(|span| {
-            let blank = text[span.start..span.end].trim().is_empty();
-            LineInfo {
-                span,
-                class: if blank { LineClass::Blank } else { LineClass::Content },
-                reason: if blank { "blank" } else { "content" },
+pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
+    let pats = Patterns::embedded();
+    let spans = lines(text);
+    let mut facts: Vec<Facts> = Vec::with_capacity(spans.len());
+    let mut padded = String::new();
+    let mut norm = String::new();
+
+    // Step 1: statistics and lexicon.
+    for span in spans {
+        let raw = &text[span.start..span.end];
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            facts.push(Facts { span, stats: LineStats::default(), pre: Pre::Blank, link_label: false });
+            continue;
+        }
+        let stats = line_stats(trimmed);
+        let mut pre = Pre::Short;
+        let mut link_label = false;
+        if trimmed.len() <= patterns::MAX_MATCH_BYTES {
+            normalize_into(trimmed, &mut norm);
+            padded.clear();
+            padded.push(' ');
+            padded.push_str(&norm);
+            padded.push(' ');
+            if let Some(hit) = pats.find(trimmed, &padded, stats.words) {
+                pre = if hit.weak { Pre::Weak(hit.category) } else { Pre::Bad(hit.category) };
+                // "Read more:" on its own line: the next line is the link's title.
+                link_label = hit.label_only && hit.category == "related-link" && trimmed.ends_with(':');
             }
-        })
-        .collect();
-    Classified { lines, language: None, output: FamilyOutput::default() }
+        }
+        if pre == Pre::Short {
+            if stats.separators >= 2 && stats.words <= 30 {
+                pre = Pre::Bad("link-list");
+            } else if is_good(&stats, true) {
+                pre = Pre::Good;
+            }
+        }
+        facts.push(Facts { span, stats, pre, link_label });
+    }
+    resolve_pending_links(&mut facts);
+
+    // Step 2: language of the document, then foreign lines in an English document.
+    let language = lang::document_language(
+        facts
+            .iter()
+            .filter(|f| matches!(f.pre, Pre::Good | Pre::Short) && f.stats.words >= GOOD_MIN_WORDS)
+            .map(|f| (&text[f.span.start..f.span.end], &f.stats)),
+    );
+    let english = language.is_none_or(|l| l == "eng");
+    if english {
+        for f in facts.iter_mut() {
+            if matches!(f.pre, Pre::Good | Pre::Short)
+                && lang::foreign_line(text[f.span.start..f.span.end].trim(), &f.stats).is_some()
+            {
+                f.pre = Pre::Bad("non-english");
+            }
+        }
+    } else {
+        // stopwords say nothing in another language: judge by length and punctuation alone
+        for f in facts.iter_mut() {
+            if f.pre == Pre::Short && is_good(&f.stats, false) {
+                f.pre = Pre::Good;
+            }
+        }
+    }
+
+    // Step 3: repetition across the batch. When a good share of the document's article lines
+    // recur elsewhere in the source, the document is another version of the same story (a
+    // re-post, a rewrite, a duplicate), not a page sharing a template: repetition is ignored.
+    if !repeats.is_empty() {
+        let mut buf = String::new();
+        let mut rep = vec![false; facts.len()];
+        let threshold = repeats.threshold(source);
+        let (mut rep_good, mut good) = (0usize, 0usize);
+        for (i, f) in facts.iter().enumerate() {
+            if f.pre == Pre::Blank {
+                continue;
+            }
+            let line = &text[f.span.start..f.span.end];
+            rep[i] = repeats.count_with(source, line, &mut buf) >= threshold;
+            if f.pre == Pre::Good {
+                good += f.stats.chars;
+                if rep[i] {
+                    rep_good += f.stats.chars;
+                }
+            }
+        }
+        let same_story = rep_good as f64 > STORY_OVERLAP_SHARE * good as f64;
+        if !same_story {
+            for (f, r) in facts.iter_mut().zip(rep) {
+                if r && matches!(f.pre, Pre::Short | Pre::Weak(_) | Pre::Good) {
+                    f.pre = Pre::Bad("repeated");
+                }
+            }
+        }
+    }
+
+    // Step 4: weak hits count only where no article text follows.
+    let mut good_after = false;
+    for f in facts.iter_mut().rev() {
+        match f.pre {
+            Pre::Good => good_after = true,
+            Pre::Weak(cat) => {
+                f.pre = if !good_after {
+                    Pre::Bad(cat)
+                } else if is_good(&f.stats, english) {
+                    good_after = true;
+                    Pre::Good
+                } else {
+                    Pre::Short
+                };
+            }
+            _ => {}
+        }
+    }
+
+    // Step 5: short lines by context.
+    let out_lines = resolve_short(&facts);
+
+    let output = features(text, &out_lines, &facts);
+    Classified { lines: out_lines, language, output }
+}
+
+fn is_good(st: &LineStats, english: bool) -> bool {
+    if english {
+        (st.terminal && st.words >= GOOD_MIN_WORDS && st.stopword_density() >= GOOD_MIN_STOPWORDS)
+            || (st.words >= LONG_MIN_WORDS && st.stopword_density() >= LONG_MIN_STOPWORDS)
+    } else {
+        (st.terminal && st.words >= GOOD_MIN_WORDS) || st.words >= LONG_MIN_WORDS
+    }
+}
+
+/// The line after a "Read more:" label is the link's title when it is short enough.
+fn resolve_pending_links(facts: &mut [Facts]) {
+    let mut pending = false;
+    for f in facts.iter_mut() {
+        if f.pre == Pre::Blank {
+            continue;
+        }
+        if pending && f.stats.words <= LINK_TITLE_MAX_WORDS && !matches!(f.pre, Pre::Bad(_)) {
+            f.pre = Pre::Bad("related-link");
+        }
+        pending = f.link_label;
+    }
+}
+
+fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
+    let n = facts.len();
+    let first_good = facts.iter().position(|f| f.pre == Pre::Good);
+    let last_good = facts.iter().rposition(|f| f.pre == Pre::Good);
+    // next non-blank line's class, and nearest non-short, non-blank class on each side
+    let mut next_nonblank: Vec<Option<Pre>> = vec![None; n];
+    let mut next_decided: Vec<Option<Pre>> = vec![None; n];
+    let (mut nb, mut nd) = (None, None);
+    for i in (0..n).rev() {
+        next_nonblank[i] = nb;
+        next_decided[i] = nd;
+        match facts[i].pre {
+            Pre::Blank => {}
+            Pre::Short => nb = Some(Pre::Short),
+            p => {
+                nb = Some(p);
+                nd = Some(p);
+            }
+        }
+    }
+    // a tail that holds furniture is furniture throughout; a tail of short lines only (team
+    // sheets, fixture lists, captions under an article) stays with the article
+    let furnished_tail =
+        last_good.is_some_and(|lg| facts[lg..].iter().any(|f| matches!(f.pre, Pre::Bad(_) | Pre::Weak(_))));
+    // the title: the last short line before the first good line
+    let title = first_good.and_then(|fg| (0..fg).rev().find(|&i| facts[i].pre == Pre::Short));
+
+    let mut prev_decided: Option<Pre> = None;
+    let mut out = Vec::with_capacity(n);
+    for (i, f) in facts.iter().enumerate() {
+        let (class, reason) = match f.pre {
+            Pre::Blank => (LineClass::Blank, "blank"),
+            Pre::Good => (LineClass::Content, "content"),
+            Pre::Bad(r) | Pre::Weak(r) => (LineClass::Boilerplate, r),
+            Pre::Short => match (first_good, last_good) {
+                (Some(fg), Some(lg)) => {
+                    if next_nonblank[i] == Some(Pre::Good) {
+                        (LineClass::Content, "heading")
+                    } else if i < fg {
+                        if title == Some(i) || (f.stats.words >= TITLE_MIN_WORDS && f.stats.stopwords > 0) {
+                            (LineClass::Content, "title")
+                        } else {
+                            (LineClass::Boilerplate, "short-edge")
+                        }
+                    } else if i > lg {
+                        if furnished_tail {
+                            (LineClass::Boilerplate, "short-edge")
+                        } else {
+                            (LineClass::Content, "short-tail")
+                        }
+                    } else if prev_decided == Some(Pre::Good) && next_decided[i] == Some(Pre::Good) {
+                        (LineClass::Content, "short-in-content")
+                    } else {
+                        (LineClass::Boilerplate, "short-no-punct")
+                    }
+                }
+                _ => (LineClass::Content, "no-context"),
+            },
+        };
+        if !matches!(f.pre, Pre::Blank | Pre::Short) {
+            prev_decided = Some(f.pre);
+        }
+        out.push(LineInfo { span: f.span, class, reason });
+    }
+    out
+}
+
+fn features(text: &str, lines: &[LineInfo], facts: &[Facts]) -> FamilyOutput {
+    let (mut nonblank_chars, mut bp_chars, mut content_chars) = (0usize, 0usize, 0usize);
+    let (mut nonblank_lines, mut bp_lines) = (0usize, 0usize);
+    let (mut lexicon, mut structural, mut foreign, mut repeated) = (0usize, 0usize, 0usize, 0usize);
+    let mut evidence = Vec::new();
+    for (l, f) in lines.iter().zip(facts) {
+        if l.class == LineClass::Blank {
+            continue;
+        }
+        let chars = f.stats.chars;
+        nonblank_chars += chars;
+        nonblank_lines += 1;
+        if l.class == LineClass::Content {
+            content_chars += chars;
+            continue;
+        }
+        bp_chars += chars;
+        bp_lines += 1;
+        match l.reason {
+            "non-english" => foreign += chars,
+            "repeated" => repeated += chars,
+            "link-list" | "short-edge" | "short-no-punct" => structural += chars,
+            _ => lexicon += chars,
+        }
+        let line = text[l.span.start..l.span.end].trim();
+        let snippet: String = line.chars().take(80).collect();
+        let more = if snippet.len() < line.len() { "…" } else { "" };
+        evidence.push(Evidence {
+            family: Family::Boilerplate,
+            kind: l.reason,
+            start: l.span.start,
+            end: l.span.end,
+            strength: 1.0,
+            note: format!("boilerplate ({}): \"{snippet}{more}\"", l.reason),
+            suggestion: None,
+        });
+    }
+    let share = |x: usize| {
+        if nonblank_chars == 0 { 0.0 } else { x as f64 / nonblank_chars as f64 }
+    };
+    let line_share = if nonblank_lines == 0 { 0.0 } else { bp_lines as f64 / nonblank_lines as f64 };
+    FamilyOutput {
+        features: vec![
+            Feature::new("boilerplate.ratio", share(bp_chars)),
+            Feature::new("boilerplate.line_share", line_share),
+            Feature::new("boilerplate.lines", bp_lines as f64),
+            Feature::new("boilerplate.content_chars", content_chars as f64),
+            Feature::new("boilerplate.lexicon", share(lexicon)),
+            Feature::new("boilerplate.structural", share(structural)),
+            Feature::new("boilerplate.non_english", share(foreign)),
+            Feature::new("boilerplate.repeated", share(repeated)),
+        ],
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classes(text: &str) -> Vec<(String, LineClass, &'static str)> {
+        let c = classify(text, "s", &RepeatIndex::default());
+        c.lines
+            .iter()
+            .filter(|l| l.class != LineClass::Blank)
+            .map(|l| (text[l.span.start..l.span.end].to_string(), l.class, l.reason))
+            .collect()
+    }
+
+    fn class_of(text: &str, line: &str) -> (LineClass, &'static str) {
+        classes(text)
+            .into_iter()
+            .find(|(t, _, _)| t == line)
+            .map(|(_, c, r)| (c, r))
+            .unwrap_or_else(|| panic!("no line {line:?}"))
+    }
+
+    const BODY1: &str = "The White House said the call began in the afternoon and lasted for almost an hour.";
+    const BODY2: &str =
+        "Officials from both countries are expected to meet again in Geneva next month, he said.";
+    const BODY3: &str =
+        "The United States and its allies have refused to give Russia the guarantees it wants.";
+
+    #[test]
+    fn title_line_stays_content() {
+        let t = format!("Middle East\n\nBiden and Putin hold a call on Ukraine\n\n{BODY1}\n\n{BODY2}\n");
+        assert_eq!(class_of(&t, "Biden and Putin hold a call on Ukraine").0, LineClass::Content);
+        assert_eq!(class_of(&t, "Middle East"), (LineClass::Boilerplate, "short-edge"));
+        assert_eq!(class_of(&t, BODY1), (LineClass::Content, "content"));
+    }
+
+    #[test]
+    fn heading_between_content_stays_content() {
+        let t = format!("{BODY1}\n\nFear of invasion\n\n{BODY2}\n\nShort line\nAnother short one\n{BODY3}");
+        assert_eq!(class_of(&t, "Fear of invasion"), (LineClass::Content, "heading"));
+        assert_eq!(class_of(&t, "Short line"), (LineClass::Content, "short-in-content"));
+    }
+
+    #[test]
+    fn trailing_short_lines_are_boilerplate() {
+        let t = format!("{BODY1}\n{BODY2}\nCedric Blackwater\nLatest Articles\nStay tuned");
+        assert_eq!(class_of(&t, "Cedric Blackwater"), (LineClass::Boilerplate, "short-edge"));
+        assert_eq!(class_of(&t, "Latest Articles"), (LineClass::Boilerplate, "related-link"));
+        assert_eq!(class_of(&t, "Stay tuned"), (LineClass::Boilerplate, "short-edge"));
+        // a tail without any furniture (a team sheet) stays with the article
+        let t = format!("{BODY1}\n{BODY2}\nChelsea v Birmingham\nWest Ham v Sheff Utd");
+        assert_eq!(class_of(&t, "Chelsea v Birmingham"), (LineClass::Content, "short-tail"));
+    }
+
+    #[test]
+    fn short_line_next_to_boilerplate() {
+        let t = format!("{BODY1}\nNo news is bad news\nSupport us now\n{BODY2}");
+        assert_eq!(class_of(&t, "No news is bad news"), (LineClass::Boilerplate, "short-no-punct"));
+        assert_eq!(class_of(&t, "Support us now"), (LineClass::Boilerplate, "donation"));
+    }
+
+    #[test]
+    fn spanish_comment_form_under_english_article() {
+        let t = format!(
+            "{BODY1}\n\n{BODY2}\n\n{BODY3}\n\nDeja una respuesta\n\nTu dirección de correo electrónico no será publicada. Los campos obligatorios están marcados con *"
+        );
+        let c = classify(&t, "s", &RepeatIndex::default());
+        assert_eq!(c.language, Some("eng"));
+        assert_eq!(class_of(&t, "Deja una respuesta"), (LineClass::Boilerplate, "comment-form"));
+        // an unlisted Spanish line is caught by language identification
+        let t2 = format!(
+            "{BODY1}\n\n{BODY2}\n\nEl presidente habló con su homólogo ruso sobre la crisis de la frontera durante una hora.\n\n{BODY3}"
+        );
+        let (class, reason) = class_of(
+            &t2,
+            "El presidente habló con su homólogo ruso sobre la crisis de la frontera durante una hora.",
+        );
+        assert_eq!((class, reason), (LineClass::Boilerplate, "non-english"));
+    }
+
+    #[test]
+    fn english_lines_with_names_are_not_foreign() {
+        let names =
+            "Associated Press writers Dasha Litvinova in Moscow and Juras Karmanov in Kyiv contributed.";
+        let t = format!("{BODY1}\n{names}\n{BODY2}");
+        assert_eq!(class_of(&t, names).0, LineClass::Content);
+    }
+
+    #[test]
+    fn non_english_document_reported() {
+        let t = "El presidente de Estados Unidos habló con su homólogo ruso sobre la crisis en la frontera de Ucrania.\n\
+                 Los dos líderes acordaron seguir conversando en Ginebra el próximo mes, según la Casa Blanca.";
+        let c = classify(t, "s", &RepeatIndex::default());
+        assert_eq!(c.language, Some("spa"));
+        assert!(!c.is_english());
+        assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
+    }
+
+    #[test]
+    fn lexicon_lines() {
+        let t = format!(
+            "Thursday, July 7, 2022\n-13.7 C\nTitle of the story here\n{BODY1}\nRead Also:  Colleges face legal risks under bill\n{BODY2}\n- Advertisement -\n{BODY3}\nBy harry\nLeave a Reply\nShow More\nBack to top button"
+        );
+        for (line, reason) in [
+            ("Thursday, July 7, 2022", "date"),
+            ("-13.7 C", "weather"),
+            ("Read Also:  Colleges face legal risks under bill", "related-link"),
+            ("- Advertisement -", "advertisement"),
+            ("By harry", "byline"),
+            ("Leave a Reply", "comment-form"),
+            ("Show More", "related-link"),
+            ("Back to top button", "navigation"),
+        ] {
+            assert_eq!(class_of(&t, line), (LineClass::Boilerplate, reason), "{line}");
+        }
+        assert_eq!(class_of(&t, "Title of the story here").0, LineClass::Content);
+    }
+
+    #[test]
+    fn read_more_label_marks_next_line() {
+        let t = format!(
+            "{BODY1}\n\nread more:\nBiden, Putin discuss various topics as crisis subsides\n\nA heading\n\n{BODY2}"
+        );
+        assert_eq!(
+            class_of(&t, "Biden, Putin discuss various topics as crisis subsides"),
+            (LineClass::Boilerplate, "related-link")
+        );
+        assert_eq!(class_of(&t, "A heading"), (LineClass::Content, "heading"));
+    }
+
+    #[test]
+    fn bio_only_at_the_end() {
+        let bio = "Cedric is a journalist with over a decade of experience reporting on local news.";
+        let end = format!("{BODY1}\n{BODY2}\n{bio}\nRelated Articles");
+        assert_eq!(class_of(&end, bio), (LineClass::Boilerplate, "bio"));
+        let middle = format!("{BODY1}\n{bio}\n{BODY2}");
+        assert_eq!(class_of(&middle, bio), (LineClass::Content, "content"));
+    }
+
+    #[test]
+    fn link_list() {
+        let t = format!("Home | News | Sport | Weather\n{BODY1}\n{BODY2}");
+        assert_eq!(class_of(&t, "Home | News | Sport | Weather"), (LineClass::Boilerplate, "link-list"));
+    }
+
+    #[test]
+    fn repeated_lines_across_a_source() {
+        let docs: Vec<String> = ["alpha", "beta", "gamma"]
+            .iter()
+            .map(|w| {
+                format!(
+                    "Story {w} is here and it is long enough to be text.\n\
+                     The {w} team said on Monday that it was ready for the next round of talks.\n\
+                     Check out our partner deals today\n\
+                     This article is part of our partner content programme."
+                )
+            })
+            .collect();
+        let idx = RepeatIndex::build(docs.iter().map(|d| ("site", d.as_str())));
+        let c = classify(&docs[0], "site", &idx);
+        let reasons: Vec<_> = c.lines.iter().map(|l| l.reason).collect();
+        assert_eq!(reasons, ["content", "content", "repeated", "repeated"]);
+        // another source is unaffected
+        let c = classify(&docs[0], "other", &idx);
+        assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
+        // versions of one story (most article lines shared) keep their lines
+        let dup = format!("{BODY1}\n{BODY2}");
+        let idx = RepeatIndex::build([("s", dup.as_str()), ("s", dup.as_str()), ("s", dup.as_str())]);
+        let c = classify(&dup, "s", &idx);
+        assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
+    }
+
+    #[test]
+    fn features_and_evidence() {
+        let t = format!("{BODY1}\n\n{BODY2}\n\nLeave a Reply");
+        let c = classify(&t, "s", &RepeatIndex::default());
+        let ratio = c.output.get("boilerplate.ratio").unwrap();
+        let expect = 13.0 / (BODY1.len() + BODY2.len() + 13) as f64;
+        assert!((ratio - expect).abs() < 1e-9);
+        assert_eq!(c.output.evidence.len(), 1);
+        assert_eq!(c.output.evidence[0].kind, "comment-form");
+        assert_eq!(&t[c.output.evidence[0].start..c.output.evidence[0].end], "Leave a Reply");
+        for name in FEATURES {
+            assert!(c.output.features.iter().any(|f| f.name == *name));
+        }
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for t in ["", "\n\n\n", "\r\n", "é", "a\u{0301}\n\u{0301}", "...\n???", "© \n |  | \n", "\u{feff}x"]
+        {
+            let c = classify(t, "", &RepeatIndex::default());
+            assert_eq!(c.lines.len(), lines(t).len());
+        }
+        let long = "word ".repeat(100_000);
+        let c = classify(&long, "s", &RepeatIndex::default());
+        assert_eq!(c.lines.len(), 1);
+    }
+
+    #[test]
+    fn no_good_lines_means_no_context() {
+        let t = "Just a list\nof short lines\nwithout sentences";
+        let c = classify(t, "s", &RepeatIndex::default());
+        assert!(c.lines.iter().all(|l| l.reason == "no-context"));
+    }
 }

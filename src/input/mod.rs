@@ -4,7 +4,7 @@
 //! run never loses a record silently. Record formats also keep the raw record so `filter` can
 //! write it back unchanged.
 
-mod html;
+pub mod html;
 mod labels;
 mod records;
 mod walk;

@@ -1,0 +1,355 @@
+//! The boilerplate pattern lexicon: `data/boilerplate.txt`, embedded and compiled once.
+//!
+//! Plain patterns (whole line, prefix, contains) are matched on the normalised line with one
+//! Aho-Corasick automaton and a hash map; regexes run one by one on the trimmed line, each only
+//! on lines within its word limit (a `RegexSet` over Unicode classes falls back to the PikeVM and
+//! was ten times slower).
+//! Only lines of at most [`MAX_MATCH_BYTES`] bytes are matched: page furniture is short.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+/// The embedded lexicon.
+pub const LEXICON: &str = include_str!("../../../data/boilerplate.txt");
+
+/// Lines longer than this (in bytes) are never matched against the lexicon.
+pub const MAX_MATCH_BYTES: usize = 1200;
+
+/// Categories that only count at the edges of the article (no article text after them): a
+/// sentence like "Smith is a journalist who ..." can be article text in the middle of a story.
+pub const WEAK_CATEGORIES: &[&str] = &["bio", "site-description"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Line,
+    Prefix,
+    Contains,
+    Regex,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    category: &'static str,
+    kind: Kind,
+    max_words: usize,
+    /// Normalised text for plain kinds, the regex source for `Regex`.
+    text: &'static str,
+}
+
+/// A lexicon hit on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// The category (the reason reported).
+    pub category: &'static str,
+    /// True when the line is nothing but the pattern (a label such as "Read more:").
+    pub label_only: bool,
+    /// True for [`WEAK_CATEGORIES`].
+    pub weak: bool,
+}
+
+/// The compiled lexicon.
+#[derive(Debug)]
+pub struct Patterns {
+    patterns: Vec<Pattern>,
+    /// Normalised whole-line pattern -> index of its first occurrence.
+    lines: HashMap<&'static str, usize>,
+    /// Prefix and contains patterns, each padded with spaces; value = pattern index.
+    ac: Option<AhoCorasick>,
+    ac_ids: Vec<usize>,
+    /// (pattern index, compiled regex), in file order.
+    regexes: Vec<(usize, Regex)>,
+    /// Lines of the data file that could not be used (bad field count, kind, or regex).
+    pub errors: Vec<String>,
+}
+
+impl Patterns {
+    /// Parses and compiles a lexicon in the `data/boilerplate.txt` format. Unusable lines are
+    /// skipped and listed in `errors`.
+    pub fn parse(src: &'static str) -> Patterns {
+        let mut patterns = Vec::new();
+        let mut errors = Vec::new();
+        for (n, raw) in src.lines().enumerate() {
+            let line = raw.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&'static str> = line.splitn(4, '\t').collect();
+            if fields.len() != 4 {
+                errors.push(format!("line {}: expected 4 TAB-separated fields", n + 1));
+                continue;
+            }
+            let kind = match fields[1] {
+                "line" => Kind::Line,
+                "prefix" => Kind::Prefix,
+                "contains" => Kind::Contains,
+                "regex" => Kind::Regex,
+                other => {
+                    errors.push(format!("line {}: unknown kind {other:?}", n + 1));
+                    continue;
+                }
+            };
+            let max_words = match fields[2] {
+                "-" => usize::MAX,
+                s => match s.parse() {
+                    Ok(v) => v,
+                    Err(_) => {
+                        errors.push(format!("line {}: bad max_words {s:?}", n + 1));
+                        continue;
+                    }
+                },
+            };
+            let text = fields[3];
+            if kind != Kind::Regex {
+                let mut norm = String::new();
+                normalize_into(text, &mut norm);
+                if norm != text {
+                    errors.push(format!("line {}: pattern {text:?} is not normalised ({norm:?})", n + 1));
+                    continue;
+                }
+            }
+            patterns.push(Pattern { category: fields[0], kind, max_words, text });
+        }
+
+        let mut lines = HashMap::new();
+        let mut ac_pats = Vec::new();
+        let mut ac_ids = Vec::new();
+        let mut regexes = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            match p.kind {
+                Kind::Line => {
+                    lines.entry(p.text).or_insert(i);
+                }
+                Kind::Prefix | Kind::Contains => {
+                    ac_pats.push(format!(" {} ", p.text));
+                    ac_ids.push(i);
+                }
+                Kind::Regex => match Regex::new(p.text) {
+                    Ok(r) => regexes.push((i, r)),
+                    Err(e) => errors.push(format!("bad regex {:?}: {e}", p.text)),
+                },
+            }
+        }
+        let ac = match AhoCorasick::new(&ac_pats) {
+            Ok(ac) => Some(ac),
+            Err(e) => {
+                errors.push(format!("aho-corasick: {e}"));
+                None
+            }
+        };
+        Patterns { patterns, lines, ac, ac_ids, regexes, errors }
+    }
+
+    /// The embedded lexicon, compiled on first use.
+    pub fn embedded() -> &'static Patterns {
+        static P: OnceLock<Patterns> = OnceLock::new();
+        P.get_or_init(|| Patterns::parse(LEXICON))
+    }
+
+    /// Number of usable patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when no pattern is usable.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Matches one line. `trimmed` is the line without surrounding whitespace, `padded` its
+    /// normalisation (see [`normalize_into`]) with one space on each side, `words` its word
+    /// count. Returns the first pattern (in file order) that applies.
+    pub fn find(&self, trimmed: &str, padded: &str, words: usize) -> Option<Hit> {
+        if trimmed.len() > MAX_MATCH_BYTES {
+            return None;
+        }
+        let norm = padded.trim_matches(' ');
+        let fits = |i: usize| words <= self.patterns[i].max_words;
+        let mut best: Option<usize> = None;
+        if let Some(&i) = self.lines.get(norm)
+            && fits(i)
+        {
+            best = Some(i);
+        }
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(padded) {
+                let i = self.ac_ids[m.pattern().as_usize()];
+                if self.patterns[i].kind == Kind::Prefix && m.start() != 0 {
+                    continue;
+                }
+                if fits(i) && best.is_none_or(|b| i < b) {
+                    best = Some(i);
+                }
+            }
+        }
+        for (i, re) in &self.regexes {
+            if best.is_some_and(|b| b < *i) {
+                break; // an earlier pattern already matched
+            }
+            if fits(*i) && re.is_match(trimmed) {
+                best = Some(*i);
+                break;
+            }
+        }
+        best.map(|i| {
+            let p = &self.patterns[i];
+            Hit {
+                category: p.category,
+                label_only: p.kind != Kind::Regex && p.text == norm,
+                weak: WEAK_CATEGORIES.contains(&p.category),
+            }
+        })
+    }
+}
+
+/// Normalises `text` into `out` (cleared first) for matching: lowercase, accents stripped,
+/// digits to `0`, apostrophes dropped, any other non-alphanumeric run to one space, trimmed.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut space = true; // suppress leading spaces
+    for c in text.chars() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if b.is_ascii_alphabetic() {
+                out.push(b.to_ascii_lowercase() as char);
+                space = false;
+            } else if b.is_ascii_digit() {
+                out.push('0');
+                space = false;
+            } else if b == b'\'' || b == b'`' {
+                // dropped: "don't" -> "dont"
+            } else if !space {
+                out.push(' ');
+                space = true;
+            }
+        } else if matches!(c, '’' | '‘' | 'ʼ') {
+            // apostrophes
+        } else if c.is_alphanumeric() {
+            if c.is_numeric() {
+                out.push('0');
+            } else {
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !unicode_normalization::char::is_combining_mark(d) {
+                        out.extend(d.to_lowercase());
+                    }
+                });
+            }
+            space = false;
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // a combining accent after its base letter
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        let mut o = String::new();
+        normalize_into(s, &mut o);
+        o
+    }
+
+    fn hit(line: &str) -> Option<&'static str> {
+        let t = line.trim();
+        let padded = format!(" {} ", norm(t));
+        let words = t.split_whitespace().count();
+        Patterns::embedded().find(t, &padded, words).map(|h| h.category)
+    }
+
+    #[test]
+    fn embedded_lexicon_is_clean() {
+        let p = Patterns::embedded();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert!(p.len() > 200);
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(norm("- Advertisement -"), "advertisement");
+        assert_eq!(norm("Don’t miss: Élan 2024!"), "dont miss elan 0000");
+        assert_eq!(norm("Deja una respuesta"), "deja una respuesta");
+        assert_eq!(norm("  "), "");
+    }
+
+    #[test]
+    fn comment_forms() {
+        assert_eq!(hit("Leave a Reply"), Some("comment-form"));
+        assert_eq!(hit("Deja una respuesta"), Some("comment-form"));
+        assert_eq!(
+            hit("Your email address will not be published. Required fields are marked *"),
+            Some("comment-form")
+        );
+        assert_eq!(hit("Please enter your comment!"), Some("comment-form"));
+        assert_eq!(hit("She left a reply on his desk before the meeting."), None);
+    }
+
+    #[test]
+    fn ads_and_share() {
+        assert_eq!(hit("- Advertisement -"), Some("advertisement"));
+        assert_eq!(hit("Share this"), Some("share"));
+        assert_eq!(hit("They share this view of the crisis, officials said."), None);
+    }
+
+    #[test]
+    fn related_links() {
+        assert_eq!(
+            hit("Read Also:  Colleges face legal risks under 'divisive concept' bill"),
+            Some("related-link")
+        );
+        assert_eq!(
+            hit("READ  Belarusian athlete under the auspices of the Olympic authorities"),
+            Some("related-link")
+        );
+        assert_eq!(hit("WATCH: Biden and Putin to host another videoconference"), Some("related-link"));
+        assert_eq!(hit("Show More"), Some("related-link"));
+        assert_eq!(hit("Related news"), Some("related-link"));
+        assert_eq!(hit("Reading the statement, he paused."), None);
+        assert_eq!(hit("Watch out for further moves, the official warned."), None);
+    }
+
+    #[test]
+    fn bylines_dates_weather_urls() {
+        assert_eq!(hit("By harry"), Some("byline"));
+        assert_eq!(hit("By the end of the year the troops had left."), None);
+        assert_eq!(hit("Mon. Jul 8th, 2024"), Some("date"));
+        assert_eq!(hit("Thursday, July 7, 2022"), Some("date"));
+        assert_eq!(hit("-13.7 C"), Some("weather"));
+        assert_eq!(hit("London 12°C"), Some("weather"));
+        assert_eq!(hit("Part 2"), None);
+        assert_eq!(hit("https://example.com/a?b=c Some title"), Some("url"));
+        assert_eq!(hit("© – Agence France-Presse, 2021"), Some("copyright"));
+        assert_eq!(hit("Back to top button"), Some("navigation"));
+    }
+
+    #[test]
+    fn weak_bio_and_site_description() {
+        let t = "Cedric is a journalist with over a decade of experience reporting on local US news.";
+        let padded = format!(" {} ", norm(t));
+        let h = Patterns::embedded().find(t, &padded, 15).unwrap();
+        assert_eq!(h.category, "bio");
+        assert!(h.weak);
+        assert_eq!(
+            hit("Nation World News is the fastest emerging news website covering all the latest news."),
+            Some("site-description")
+        );
+    }
+
+    #[test]
+    fn label_only() {
+        let t = "read more:";
+        let h = Patterns::embedded().find(t, " read more ", 2).unwrap();
+        assert!(h.label_only);
+        let h = Patterns::embedded().find("Read more about it", " read more about it ", 4).unwrap();
+        assert!(!h.label_only);
+    }
+}

@@ -1,0 +1,189 @@
+//! Lines repeated across documents of one source in a batch: template text (CCNet-style
+//! paragraph deduplication, per source).
+
+use std::collections::HashMap;
+
+use super::patterns::normalize_into;
+use crate::segment::lines;
+
+/// Default: a line is template text when it occurs in at least this many documents of a source.
+pub const DEFAULT_MIN_DOCS: u32 = 3;
+
+/// A line is template text only if it also occurs in at least this share of the source's
+/// documents: template lines sit on most pages of a site, while the versions of one story in a
+/// batch (re-posts, rewrites) are few.
+pub const MIN_DOC_SHARE: f64 = 0.05;
+
+/// Default cap on distinct (source, line) hashes kept (about 20 MB).
+pub const DEFAULT_MAX_ENTRIES: usize = 1 << 20;
+
+/// Lines repeated across documents of one source in a batch (template text).
+///
+/// Lines are normalised as CCNet does (lowercase, digits to 0, punctuation and accents
+/// stripped) and hashed to 64 bits together with the source; lines without any letter or digit
+/// never count. Each document counts once per line. Memory is bounded: once
+/// [`DEFAULT_MAX_ENTRIES`] distinct hashes are stored, new ones are ignored (in input order, so
+/// the result is deterministic).
+#[derive(Debug)]
+pub struct RepeatIndex {
+    /// hash -> (documents containing the line, 1 + index of the last document counted)
+    counts: HashMap<u64, (u32, u32)>,
+    /// source hash -> number of documents
+    sources: HashMap<u64, u32>,
+    min_docs: u32,
+}
+
+impl Default for RepeatIndex {
+    fn default() -> Self {
+        RepeatIndex { counts: HashMap::new(), sources: HashMap::new(), min_docs: DEFAULT_MIN_DOCS }
+    }
+}
+
+impl RepeatIndex {
+    /// Builds the index from `(source, text)` pairs of one batch.
+    pub fn build<'a>(docs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self::build_with(docs, DEFAULT_MIN_DOCS, DEFAULT_MAX_ENTRIES)
+    }
+
+    /// Like [`RepeatIndex::build`] with an explicit document threshold and entry cap.
+    pub fn build_with<'a>(
+        docs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        min_docs: u32,
+        max_entries: usize,
+    ) -> Self {
+        let mut counts: HashMap<u64, (u32, u32)> = HashMap::new();
+        let mut sources: HashMap<u64, u32> = HashMap::new();
+        let mut buf = String::new();
+        for (doc_no, (source, text)) in docs.into_iter().enumerate() {
+            let n = sources.entry(fnv(source.as_bytes(), FNV_OFFSET)).or_insert(0);
+            *n = n.saturating_add(1);
+            let tag = u32::try_from(doc_no).unwrap_or(u32::MAX - 1).saturating_add(1);
+            for span in lines(text) {
+                let Some(h) = line_hash(source, &text[span.start..span.end], &mut buf) else {
+                    continue;
+                };
+                let len = counts.len();
+                match counts.get_mut(&h) {
+                    Some(e) if e.1 != tag => {
+                        e.0 = e.0.saturating_add(1);
+                        e.1 = tag;
+                    }
+                    Some(_) => {}
+                    None if len < max_entries => {
+                        counts.insert(h, (1, tag));
+                    }
+                    None => {}
+                }
+            }
+        }
+        RepeatIndex { counts, sources, min_docs: min_docs.max(2) }
+    }
+
+    /// In how many documents of `source` the line occurs (0 when unknown or blank).
+    pub fn count(&self, source: &str, line: &str) -> u32 {
+        let mut buf = String::new();
+        self.count_with(source, line, &mut buf)
+    }
+
+    pub(super) fn count_with(&self, source: &str, line: &str, buf: &mut String) -> u32 {
+        if self.counts.is_empty() {
+            return 0;
+        }
+        line_hash(source, line, buf).and_then(|h| self.counts.get(&h)).map_or(0, |e| e.0)
+    }
+
+    /// True when the line occurs in at least [`RepeatIndex::threshold`] documents of `source`.
+    pub fn is_repeated(&self, source: &str, line: &str) -> bool {
+        self.count(source, line) >= self.threshold(source)
+    }
+
+    /// How many documents of `source` a line must occur in to be template text: the minimum
+    /// given at build time, or [`MIN_DOC_SHARE`] of the source's documents if that is more.
+    pub fn threshold(&self, source: &str) -> u32 {
+        let docs = self.sources.get(&fnv(source.as_bytes(), FNV_OFFSET)).copied().unwrap_or(0);
+        let share = (f64::from(docs) * MIN_DOC_SHARE).ceil() as u32;
+        self.min_docs.max(share)
+    }
+
+    /// Number of distinct (source, line) hashes stored.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// True when nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+/// FNV-1a over the source, a separator, and the normalised line; `None` for lines with no
+/// letter or digit.
+fn line_hash(source: &str, line: &str, buf: &mut String) -> Option<u64> {
+    normalize_into(line, buf);
+    if buf.is_empty() {
+        return None;
+    }
+    let h = fnv(source.as_bytes(), FNV_OFFSET);
+    let h = fnv(&[0xff], h);
+    Some(fnv(buf.as_bytes(), h))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_documents_per_source() {
+        let docs = [
+            ("a.com", "Story one.\nSubscribe to our newsletter!\n\n"),
+            ("a.com", "Story two.\nSUBSCRIBE to our newsletter\nSubscribe to our newsletter!"),
+            ("a.com", "Story three.\nsubscribe to our newsletter."),
+            ("b.com", "Subscribe to our newsletter!"),
+        ];
+        let idx = RepeatIndex::build(docs);
+        assert_eq!(idx.count("a.com", "Subscribe to our newsletter"), 3);
+        assert!(idx.is_repeated("a.com", "Subscribe to our newsletter"));
+        assert_eq!(idx.count("b.com", "Subscribe to our newsletter"), 1);
+        assert!(!idx.is_repeated("a.com", "Story one."));
+        assert_eq!(idx.count("a.com", ""), 0);
+        assert_eq!(idx.count("a.com", " -- "), 0);
+    }
+
+    #[test]
+    fn digits_and_accents_normalised() {
+        let docs = [("s", "Updated 2021 café"), ("s", "updated 1999 cafe"), ("s", "UPDATED 0000 CAFÉ!")];
+        let idx = RepeatIndex::build(docs);
+        assert!(idx.is_repeated("s", "Updated 1234 Café"));
+    }
+
+    #[test]
+    fn bounded() {
+        let texts: Vec<String> = (0u8..100)
+            .map(|i| {
+                let w = format!("{}{}", (b'a' + i % 26) as char, (b'a' + i / 26) as char);
+                format!("line {w} x\nline {w} y")
+            })
+            .collect();
+        let idx = RepeatIndex::build_with(texts.iter().map(|t| ("s", t.as_str())), 3, 10);
+        assert_eq!(idx.len(), 10);
+    }
+
+    #[test]
+    fn threshold_grows_with_the_source() {
+        let texts: Vec<String> = (0..200).map(|i| format!("page {i}")).collect();
+        let idx = RepeatIndex::build(texts.iter().map(|t| ("big", t.as_str())).chain([("small", "x")]));
+        assert_eq!(idx.threshold("big"), 10);
+        assert_eq!(idx.threshold("small"), 3);
+        assert_eq!(idx.threshold("unknown"), 3);
+    }
+}
