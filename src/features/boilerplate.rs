@@ -2,7 +2,7 @@
 //! measures how much of the document is furniture.
 //!
 //! Each line (a paragraph in most inputs) is classified in four steps:
-//! 1. **Lexicon** ([`patterns`], data in `data/boilerplate.txt`): comment forms, share/ad lines,
+//! 1. **Lexicon** ([`patterns`], data in `data/boilerplate-patterns.tsv`): comment forms, share/ad lines,
 //!    read-more and related links, bylines, bios, credits, copyright, cookie, newsletter and
 //!    donation appeals, date and weather widgets, bare URLs, site self-descriptions.
 //! 2. **Language** ([`lang`]): in an English document, a line with enough letters that is not

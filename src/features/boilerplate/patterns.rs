@@ -1,4 +1,4 @@
-//! The boilerplate pattern lexicon: `data/boilerplate.txt`, embedded and compiled once.
+//! The boilerplate pattern lexicon: `data/boilerplate-patterns.tsv`, embedded and compiled once.
 //!
 //! Plain patterns (whole line, prefix, contains) are matched on the normalised line with one
 //! Aho-Corasick automaton and a hash map; regexes run one by one on the trimmed line, each only
@@ -13,7 +13,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// The embedded lexicon.
-pub const LEXICON: &str = include_str!("../../../data/boilerplate.txt");
+pub const LEXICON: &str = include_str!("../../../data/boilerplate-patterns.tsv");
 
 /// Lines longer than this (in bytes) are never matched against the lexicon.
 pub const MAX_MATCH_BYTES: usize = 1200;
@@ -66,7 +66,7 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// Parses and compiles a lexicon in the `data/boilerplate.txt` format. Unusable lines are
+    /// Parses and compiles a lexicon in the `data/boilerplate-patterns.tsv` format. Unusable lines are
     /// skipped and listed in `errors`.
     pub fn parse(src: &'static str) -> Patterns {
         let mut patterns = Vec::new();
