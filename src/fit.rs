@@ -23,7 +23,8 @@ pub struct Example {
 
 /// Raw sizes and counts: reported, but never weighed, so that a score does not depend on a
 /// document's length (rates per word carry the same information).
-pub const LENGTH_FEATURES: &[&str] = &["fluency.units", "entities.words", "entities.flags"];
+pub const LENGTH_FEATURES: &[&str] =
+    &["fluency.units", "entities.words", "entities.flags", "boilerplate.lines", "boilerplate.content_chars"];
 
 /// Fitting settings.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ impl Default for FitConfig {
             max_iter: 50,
             suspect_recall: 0.9,
             garbled_precision: 0.95,
-            exclude: Vec::new(),
+            exclude: LENGTH_FEATURES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -197,9 +198,14 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
     // Pointwise rows.
     let mut rows: Vec<(Vec<f64>, f64, f64)> = Vec::new();
     let xs: Vec<Vec<f64>> = train.iter().map(|e| design.row(&e.features)).collect();
+    // Classes weigh equally, so the intercept sits between them whatever their proportions.
+    let n_garbled = labelled.iter().filter(|e| e.label.garbled == Some(true)).count() as f64;
+    let n_clean = labelled.len() as f64 - n_garbled;
+    let (w_garbled, w_clean) =
+        (labelled.len() as f64 / (2.0 * n_garbled), labelled.len() as f64 / (2.0 * n_clean));
     for (e, x) in train.iter().zip(&xs) {
         if let Some(g) = e.label.garbled {
-            rows.push((x.clone(), if g { 1.0 } else { 0.0 }, 1.0));
+            rows.push((x.clone(), if g { 1.0 } else { 0.0 }, if g { w_garbled } else { w_clean }));
         }
     }
     let n_point = rows.len() as f64;

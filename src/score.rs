@@ -211,7 +211,7 @@ impl Scorer {
                 e.1 |= v.is_some();
             }
         }
-        let score = round2(100.0 * sigmoid(total));
+        let score = round4(100.0 * sigmoid(total));
         let contributions = per_family.iter().map(|(f, (c, _))| (*f, round4(*c))).collect();
         let subscores = per_family
             .iter()

@@ -83,12 +83,8 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     if train.is_empty() {
         bail!("{}: no scorable labelled records", a.train.display());
     }
-    let cfg = FitConfig {
-        l2: a.l2,
-        pair_weight: a.pair_weight,
-        exclude: a.exclude.clone(),
-        ..FitConfig::default()
-    };
+    let mut cfg = FitConfig { l2: a.l2, pair_weight: a.pair_weight, ..FitConfig::default() };
+    cfg.exclude.extend(a.exclude.iter().cloned());
     let mut report = fit(&train, &valid, &cfg).context("fitting")?;
     let prov = &mut report.weights.provenance;
     prov.insert("command".into(), std::env::args().collect::<Vec<_>>().join(" ").into());

@@ -63,7 +63,48 @@ pub const FEATURES: &[&str] = &[
     "consensus.unattested_rate",
     "consensus.unattested_excess",
     "consensus.entity_disagreements",
+    "consensus.relative_disfluency",
+    "consensus.worse_share",
 ];
+
+/// What the consensus family needs of the reference model besides the [`Lexicon`]: how fluent a
+/// span of tokens reads, so that two wordings of one sentence can be compared.
+pub trait SentenceFluency {
+    /// Mean rarity-normalised surprisal of the known words of `tokens` (indices into `text`);
+    /// higher = less fluent. `None` when no word is scorable.
+    fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64>;
+}
+
+impl SentenceFluency for crate::model::Model {
+    fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64> {
+        use crate::model::format::{BOS, EOS, UNK};
+        let mut ids = vec![BOS];
+        let mut known = Vec::new();
+        crate::model::units::for_each_unit(text, tokens, |u, i| {
+            let id = self.word_id(u);
+            ids.push(id);
+            known.push(id != UNK && tokens[i].is_wordlike());
+        });
+        ids.push(EOS);
+        let mut probs = Vec::with_capacity(ids.len());
+        self.score_sequence(&ids, &mut probs);
+        let (mut sum, mut n) = (0.0f64, 0usize);
+        for (p, k) in probs.iter().zip(&known) {
+            if *k {
+                sum += f64::from((p.unigram - p.logp).clamp(-3.0, 3.0));
+                n += 1;
+            }
+        }
+        (n > 0).then(|| sum / n as f64)
+    }
+}
+
+/// The model consensus compares versions with.
+pub trait ConsensusModel: Lexicon + SentenceFluency {}
+impl<T: Lexicon + SentenceFluency> ConsensusModel for T {}
+
+/// Two sentences are versions of each other when this share of their word types is shared.
+const SAME_SENTENCE: f64 = 0.35;
 
 /// Tuning of clustering.
 const MINHASHES: usize = 32;
@@ -73,7 +114,7 @@ const MAX_BUCKET: usize = 64;
 /// Weighted Jaccard of anchor sets at or above which two documents tell the same story.
 pub const SAME_STORY: f64 = 0.2;
 /// Words rarer than this many per million tokens of reference text count as anchors.
-const ANCHOR_PER_MILLION: f64 = 30.0;
+const ANCHOR_PER_MILLION: f64 = 100.0;
 
 fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -91,17 +132,21 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A document's anchors: (hash, weight), sorted by hash, at most [`MAX_ANCHORS`].
-fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
+/// A document's anchors: (hash, weight), sorted by hash, at most [`MAX_ANCHORS`]. Anchors are what
+/// a spinner keeps: names (capitalised words that are not sentence-initial and not common words)
+/// and numbers as written, weighted by their rarity in the reference text.
+pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let total = lex.total_tokens().max(1) as f64;
+    let starts: HashSet<usize> = m.sentences.iter().map(|s| s.first).collect();
     let mut seen: HashMap<u64, f64> = HashMap::new();
-    for t in m.tokens {
+    for (i, t) in m.tokens.iter().enumerate() {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
             // Numbers as written (not folded): dates, sums, counts.
-            TokenKind::Number if s.len() >= 2 => (fnv1a(s), 8.0),
-            TokenKind::Word if s.chars().count() >= 3 => {
-                let n = normalize(s);
+            TokenKind::Number if s.len() >= 2 => (fnv1a(s), (total / 10.0).ln()),
+            TokenKind::Word if !starts.contains(&i) && s.chars().next().is_some_and(char::is_uppercase) => {
+                let st = stem(s);
+                let n = normalize(st);
                 let c = lex.normalized_count(&n) as f64;
                 if c * 1e6 / total > ANCHOR_PER_MILLION {
                     continue;
@@ -120,6 +165,21 @@ fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     }
     v.sort_by_key(|a| a.0);
     v
+}
+
+/// Rarity-weighted Jaccard similarity of two documents' anchors (what clustering thresholds).
+pub fn similarity(lex: &dyn Lexicon, a: &Member<'_>, b: &Member<'_>) -> f64 {
+    weighted_jaccard(&anchors(lex, a), &anchors(lex, b))
+}
+
+/// Rarity-weighted overlap coefficient: shared anchor weight over the smaller set's weight.
+pub fn weighted_overlap(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+    let wa: f64 = a.iter().map(|x| x.1).sum();
+    let wb: f64 = b.iter().map(|x| x.1).sum();
+    let j = weighted_jaccard(a, b);
+    // inter = j * union and union = wa + wb - inter  =>  inter = j (wa + wb) / (1 + j)
+    let inter = j * (wa + wb) / (1.0 + j);
+    if wa.min(wb) > 0.0 { inter / wa.min(wb) } else { 0.0 }
 }
 
 fn weighted_jaccard(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
@@ -158,7 +218,16 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 /// Groups the members into story clusters; returns, per member, the index of its cluster's
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
-    let sets: Vec<Vec<(u64, f64)>> =
+    cluster_with_anchors(lex, members).0
+}
+
+type Anchors = Vec<(u64, f64)>;
+
+fn cluster_with_anchors(
+    lex: &dyn Lexicon,
+    members: &[Option<Member<'_>>],
+) -> (Vec<Option<usize>>, Vec<Anchors>) {
+    let sets: Vec<Anchors> =
         members.iter().map(|m| m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default()).collect();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (i, set) in sets.iter().enumerate() {
@@ -205,7 +274,7 @@ pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<
     for &r in &roots {
         *size.entry(r).or_default() += 1;
     }
-    roots.iter().map(|&r| (size[&r] > 1).then_some(r)).collect()
+    (roots.iter().map(|&r| (size[&r] > 1).then_some(r)).collect(), sets)
 }
 
 /// Per-member word data for comparisons within a cluster.
@@ -268,8 +337,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Clusters the batch and computes consensus features per member (`None` in, `None` out).
-pub fn analyze_batch(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<MemberResult>> {
-    let clusters = cluster(lex, members);
+pub fn analyze_batch(lex: &dyn ConsensusModel, members: &[Option<Member<'_>>]) -> Vec<Option<MemberResult>> {
+    let (clusters, sets) = cluster_with_anchors(lex as &dyn Lexicon, members);
     let mut out: Vec<Option<MemberResult>> = members
         .iter()
         .map(|m| {
@@ -293,7 +362,8 @@ pub fn analyze_batch(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<O
     for first in keys {
         let idx = &by_cluster[&first];
         let ms: Vec<Member<'_>> = idx.iter().filter_map(|&i| members[i]).collect();
-        let results = compare(lex, &ms, first);
+        let anchors: Vec<&Anchors> = idx.iter().map(|&i| &sets[i]).collect();
+        let results = compare(lex, &ms, &anchors, first);
         for (&i, r) in idx.iter().zip(results) {
             out[i] = Some(r);
         }
@@ -301,52 +371,252 @@ pub fn analyze_batch(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<O
     out
 }
 
-/// Compares the members of one cluster.
-fn compare(lex: &dyn Lexicon, ms: &[Member<'_>], first: usize) -> Vec<MemberResult> {
-    let n = ms.len();
-    let profiles: Vec<Profile<'_>> = ms.iter().map(|m| profile(lex, m)).collect();
-    // In how many members each word type and each bigram occurs.
-    let mut word_df: HashMap<&str, usize> = HashMap::new();
-    let mut bigram_df: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut surface_df: HashMap<&str, usize> = HashMap::new();
-    for p in &profiles {
-        let types: HashSet<&str> = p.words.iter().map(|(w, _)| w.as_str()).collect();
-        for t in types {
-            *word_df.entry(t).or_default() += 1;
-        }
-        let bigrams: HashSet<(&str, &str)> =
-            p.words.windows(2).map(|w| (w[0].0.as_str(), w[1].0.as_str())).collect();
-        for b in bigrams {
-            *bigram_df.entry(b).or_default() += 1;
-        }
-        for s in p.surfaces.keys() {
-            *surface_df.entry(s).or_default() += 1;
+/// Most peers a member is compared with (its most similar versions).
+const MAX_PEERS: usize = 16;
+
+/// Each member's peers: the other members whose anchor similarity is at least half its best
+/// similarity (and at least [`SAME_STORY`]), most similar first. A cluster chained through
+/// related stories then still compares each version with its own closest versions.
+fn peers(anchors: &[&Anchors]) -> (Vec<Vec<usize>>, Vec<f64>) {
+    let n = anchors.len();
+    let mut sims = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let s = weighted_jaccard(anchors[i], anchors[j]);
+            sims[i][j] = s;
+            sims[j][i] = s;
         }
     }
-    let majority = (n / 2 + 1).max(2);
-    let mut majority_forms: Vec<(&str, usize)> =
-        surface_df.iter().filter(|(_, c)| **c >= majority).map(|(s, c)| (*s, *c)).collect();
-    majority_forms.sort();
+    let centrality = (0..n).map(|i| sims[i].iter().sum::<f64>() / (n.max(2) - 1) as f64).collect();
+    let lists = (0..n)
+        .map(|i| {
+            let best = (0..n).filter(|&j| j != i).map(|j| sims[i][j]).fold(0.0, f64::max);
+            let floor = SAME_STORY.max(0.5 * best);
+            let mut p: Vec<usize> = (0..n).filter(|&j| j != i && sims[i][j] >= floor).collect();
+            p.sort_by(|&a, &b| sims[i][b].total_cmp(&sims[i][a]).then(a.cmp(&b)));
+            p.truncate(MAX_PEERS);
+            p
+        })
+        .collect();
+    (lists, centrality)
+}
 
-    let mut rows = Vec::with_capacity(n);
-    for (m, p) in ms.iter().zip(&profiles) {
-        let words = p.words.len().max(1) as f64;
-        let unique = p.words.iter().filter(|(w, _)| word_df.get(w.as_str()) == Some(&1)).count();
-        let deviation = unique as f64 / words;
-        let mut unattested = 0usize;
-        let mut evidence = Vec::new();
-        for w in p.words.windows(2) {
-            let key = (w[0].0.as_str(), w[1].0.as_str());
-            if bigram_df.get(&key) == Some(&1) && lex.bigram_count(key.0, key.1) == 0 {
-                unattested += 1;
+/// One member's comparison with its peers.
+struct Row {
+    deviation: f64,
+    rate: f64,
+    disagreements: usize,
+    evidence: Vec<Evidence>,
+    relative: Option<f64>,
+    worse_share: Option<f64>,
+}
+
+/// A sentence for alignment: its byte span, word types and disfluency.
+struct Sent {
+    start: usize,
+    end: usize,
+    words: HashSet<String>,
+    disfluency: Option<f64>,
+}
+
+fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>) -> Vec<Sent> {
+    m.sentences
+        .iter()
+        .filter(|s| s.first < s.last && s.last <= m.tokens.len())
+        .map(|s| {
+            let toks = &m.tokens[s.first..s.last];
+            // Content words only: two sentences sharing "the", "of" and "said" are not versions
+            // of each other.
+            let words: HashSet<String> = toks
+                .iter()
+                .filter(|t| t.is_wordlike())
+                .map(|t| normalize(t.text(m.text)).into_owned())
+                .filter(|w| !is_function_word(lex as &dyn Lexicon, w))
+                .collect();
+            Sent {
+                start: toks[0].start,
+                end: toks[toks.len() - 1].end,
+                words,
+                disfluency: lex.disfluency(m.text, toks),
+            }
+        })
+        .collect()
+}
+
+/// Words more frequent than this per million tokens of reference text are function words here.
+const FUNCTION_PER_MILLION: f64 = 1000.0;
+
+fn is_function_word(lex: &dyn Lexicon, norm: &str) -> bool {
+    lex.normalized_count(norm) as f64 * 1e6 / lex.total_tokens().max(1) as f64 > FUNCTION_PER_MILLION
+}
+
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    let inter = a.iter().filter(|w| b.contains(*w)).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 { 0.0 } else { inter as f64 / union as f64 }
+}
+
+/// Aligns member `i`'s sentences with each peer's (best word-type overlap, at least
+/// [`SAME_SENTENCE`]; an identical sentence counts as a difference of 0) and compares fluency.
+/// Each sentence gets the median over peers of this version's disfluency minus the peer's
+/// (positive = reads worse than the other versions of the same sentence); the features are the
+/// length-weighted mean of those medians and the share of sentences clearly worse. Comparing one
+/// content in two wordings cancels topic and vocabulary; the median keeps a garble that two
+/// versions share (one MT system at two fractions) from hiding behind the one peer that has it.
+fn relative_fluency(
+    m: &Member<'_>,
+    sents: &[Vec<Sent>],
+    i: usize,
+    peers: &[usize],
+) -> (Option<f64>, Option<f64>, Vec<Evidence>) {
+    let mine = &sents[i];
+    let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
+    for &j in peers {
+        // Inverted index of the peer's sentences by word.
+        let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, s) in sents[j].iter().enumerate() {
+            for w in &s.words {
+                index.entry(w.as_str()).or_default().push(k);
             }
         }
-        let rate = 100.0 * unattested as f64 / (p.words.len().saturating_sub(1).max(1)) as f64;
+        for (a, s) in mine.iter().enumerate() {
+            let Some(da) = s.disfluency else { continue };
+            if s.words.len() < 3 {
+                continue;
+            }
+            let mut hits: HashMap<usize, usize> = HashMap::new();
+            for w in &s.words {
+                if let Some(ks) = index.get(w.as_str()).filter(|ks| ks.len() <= 64) {
+                    for &k in ks {
+                        *hits.entry(k).or_default() += 1;
+                    }
+                }
+            }
+            let best = hits
+                .into_keys()
+                .map(|k| (overlap(&s.words, &sents[j][k].words), k))
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            let Some((ov, k)) = best else { continue };
+            if ov < SAME_SENTENCE {
+                continue;
+            }
+            let Some(db) = sents[j][k].disfluency else { continue };
+            diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db });
+        }
+    }
+    let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
+    let mut evidence = Vec::new();
+    for (a, d) in diffs.iter_mut().enumerate() {
+        if d.is_empty() {
+            continue;
+        }
+        d.sort_by(f64::total_cmp);
+        let med = if d.len() % 2 == 1 { d[d.len() / 2] } else { (d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0 };
+        let w = mine[a].words.len() as f64;
+        sum += med * w;
+        weight += w;
+        aligned += 1;
+        if med > 0.15 {
+            worse += 1;
+            let s = &mine[a];
+            evidence.push(Evidence {
+                family: Family::Consensus,
+                kind: "worse-than-other-versions",
+                start: s.start,
+                end: s.end.min(m.text.len()),
+                strength: med,
+                note: format!("reads worse than the other versions of this sentence ({} compared)", d.len()),
+                suggestion: None,
+            });
+        }
+    }
+    if aligned == 0 {
+        return (None, None, Vec::new());
+    }
+    evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
+    evidence.truncate(8);
+    (Some(sum / weight), Some(worse as f64 / aligned as f64), evidence)
+}
+
+/// What one member has, as sets, for comparisons with its peers.
+struct Sets<'p> {
+    words: HashSet<&'p str>,
+    bigrams: HashSet<(&'p str, &'p str)>,
+}
+
+/// Compares the members of one cluster, each with its peers.
+fn compare(
+    lex: &dyn ConsensusModel,
+    ms: &[Member<'_>],
+    anchors: &[&Anchors],
+    first: usize,
+) -> Vec<MemberResult> {
+    let n = ms.len();
+    let profiles: Vec<Profile<'_>> = ms.iter().map(|m| profile(lex as &dyn Lexicon, m)).collect();
+    let sentences: Vec<Vec<Sent>> = ms.iter().map(|m| sentence_profiles(lex, m)).collect();
+    let sets: Vec<Sets<'_>> = profiles
+        .iter()
+        .map(|p| Sets {
+            words: p.words.iter().map(|(w, _)| w.as_str()).collect(),
+            bigrams: p.words.windows(2).map(|w| (w[0].0.as_str(), w[1].0.as_str())).collect(),
+        })
+        .collect();
+    let (peer_lists, centrality) = peers(anchors);
+
+    let mut rows: Vec<Option<Row>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let (m, p, peers) = (&ms[i], &profiles[i], &peer_lists[i]);
+        if peers.is_empty() {
+            rows.push(None);
+            continue;
+        }
+        let words = p.words.len().max(1) as f64;
+        // A word or word pair is in the minority when fewer than half of the peers have it.
+        let minority = |support: usize| 2 * support < peers.len();
+        let unique = p
+            .words
+            .iter()
+            .filter(|(w, _)| minority(peers.iter().filter(|&&j| sets[j].words.contains(w.as_str())).count()))
+            .count();
+        let deviation = unique as f64 / words;
+        // Word pairs the reference model does not attest, and how many peers lack each: the rate
+        // is the mean over peers of the share of pairs neither that peer nor the model has. A
+        // garble shared by two versions (one MT system, two fractions) still counts against
+        // both when compared with every other version.
+        let mut lacking = vec![0usize; peers.len()];
+        for w in p.words.windows(2) {
+            let key = (w[0].0.as_str(), w[1].0.as_str());
+            if lex.bigram_count(key.0, key.1) != 0 {
+                continue;
+            }
+            for (k, &j) in peers.iter().enumerate() {
+                if !sets[j].bigrams.contains(&key) {
+                    lacking[k] += 1;
+                }
+            }
+        }
+        let pairs = p.words.len().saturating_sub(1).max(1) as f64;
+        let rate = 100.0 * lacking.iter().sum::<usize>() as f64 / (lacking.len() as f64 * pairs);
+        // Spellings most of this member's versions agree on.
+        let group = peers.len() + 1;
+        // A spelling several other versions share (at least two, and a third of them) against one
+        // no other version uses.
+        let majority = peers.len().div_ceil(3).max(2);
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &j in peers {
+            for s in profiles[j].surfaces.keys() {
+                *counts.entry(s).or_default() += 1;
+            }
+        }
+        let mut majority_forms: Vec<(&str, usize)> =
+            counts.into_iter().filter(|(_, c)| *c >= majority).collect();
+        majority_forms.sort();
         let mut disagreements = 0usize;
+        let mut evidence = Vec::new();
         let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
         odd.sort_by_key(|x| x.1);
         for (s, ti) in odd {
-            if surface_df.get(s) != Some(&1) || majority_forms.is_empty() {
+            if majority_forms.is_empty() || peers.iter().any(|&j| profiles[j].surfaces.contains_key(s)) {
                 continue;
             }
             let len = s.chars().count();
@@ -357,64 +627,84 @@ fn compare(lex: &dyn Lexicon, ms: &[Member<'_>], first: usize) -> Vec<MemberResu
                 .map(|(f, c)| (edit_distance(s, f), *c, *f))
                 .filter(|(d, _, _)| *d >= 1 && *d <= max_edits)
                 .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-            if let Some((_, count, form)) = best {
-                // A different word that merely looks alike ("May"/"Mar") needs the letters to line
-                // up with case: compare lower-cased too.
-                if s.to_lowercase() == form.to_lowercase() {
-                    continue;
-                }
-                disagreements += 1;
-                let t = m.tokens[ti];
-                let mut end = t.start + s.len();
-                let mut suggestion = form.to_string();
-                if m.text[end..].starts_with('.') && s.contains('.') {
-                    end += 1;
-                    suggestion.push('.');
-                }
-                evidence.push(Evidence {
-                    family: Family::Consensus,
-                    kind: "spelling-differs-from-cluster",
-                    start: t.start,
-                    end,
-                    strength: count as f64 / n as f64,
-                    note: format!("{count} of {n} versions of this story write {form:?}"),
-                    suggestion: Some(suggestion),
-                });
+            let Some((_, count, form)) = best else { continue };
+            if s.to_lowercase() == form.to_lowercase() {
+                continue;
             }
+            disagreements += 1;
+            let t = m.tokens[ti];
+            let mut end = t.start + s.len();
+            let mut suggestion = form.to_string();
+            if m.text[end..].starts_with('.') && s.contains('.') {
+                end += 1;
+                suggestion.push('.');
+            }
+            evidence.push(Evidence {
+                family: Family::Consensus,
+                kind: "spelling-differs-from-cluster",
+                start: t.start,
+                end,
+                strength: count as f64 / group as f64,
+                note: format!("{count} of the {group} closest versions of this story write {form:?}"),
+                suggestion: Some(suggestion),
+            });
         }
-        rows.push((deviation, rate, disagreements, evidence));
+        let (relative, worse_share, mut worse_ev) = relative_fluency(m, &sentences, i, peers);
+        evidence.append(&mut worse_ev);
+        rows.push(Some(Row { deviation, rate, disagreements, evidence, relative, worse_share }));
     }
-    let min_rate = rows.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
+    // The likely original: the most central version (closest to all the others by what spinners
+    // keep), ties to the earliest.
     let original = (0..n)
-        .min_by(|&a, &b| {
-            (rows[a].1 + 100.0 * rows[a].0).total_cmp(&(rows[b].1 + 100.0 * rows[b].0)).then(a.cmp(&b))
-        })
-        .unwrap_or(0);
-    rows.into_iter()
-        .zip(&profiles)
-        .enumerate()
-        .map(|(i, ((deviation, rate, dis, evidence), p))| {
-            let words = p.words.len().max(1) as f64;
-            MemberResult {
+        .filter(|&i| rows[i].is_some())
+        .max_by(|&a, &b| centrality[a].total_cmp(&centrality[b]).then(b.cmp(&a)));
+    let rates: Vec<Option<f64>> = rows.iter().map(|r| r.as_ref().map(|r| r.rate)).collect();
+    let mut out = Vec::with_capacity(n);
+    for (i, row) in rows.into_iter().enumerate() {
+        let Some(Row { deviation, rate, disagreements: dis, evidence, relative, worse_share }) = row else {
+            out.push(MemberResult {
                 output: FamilyOutput {
-                    features: vec![
-                        Feature::new("consensus.deviation", deviation),
-                        Feature::new("consensus.unattested_rate", rate),
-                        Feature::new("consensus.unattested_excess", rate - min_rate),
-                        Feature::new("consensus.entity_disagreements", 100.0 * dis as f64 / words),
-                    ],
-                    evidence,
+                    features: FEATURES.iter().map(|n| Feature::missing(n)).collect(),
+                    evidence: Vec::new(),
                 },
                 cluster: Some(ClusterInfo {
                     id: String::new(),
                     first,
                     size: n,
-                    deviation,
-                    likely_original: i == original,
+                    deviation: 0.0,
+                    likely_original: false,
                 }),
-            }
-        })
-        .collect()
+            });
+            continue;
+        };
+        let min_rate = peer_lists[i].iter().filter_map(|&j| rates[j]).fold(rate, f64::min);
+        let words = profiles[i].words.len().max(1) as f64;
+        out.push(MemberResult {
+            output: FamilyOutput {
+                features: vec![
+                    Feature::new("consensus.deviation", deviation),
+                    Feature::new("consensus.unattested_rate", rate),
+                    Feature::new("consensus.unattested_excess", rate - min_rate),
+                    Feature::new("consensus.entity_disagreements", 100.0 * dis as f64 / words),
+                    relative.map_or(Feature::missing("consensus.relative_disfluency"), |x| {
+                        Feature::new("consensus.relative_disfluency", x)
+                    }),
+                    worse_share.map_or(Feature::missing("consensus.worse_share"), |x| {
+                        Feature::new("consensus.worse_share", x)
+                    }),
+                ],
+                evidence,
+            },
+            cluster: Some(ClusterInfo {
+                id: String::new(),
+                first,
+                size: n,
+                deviation,
+                likely_original: original == Some(i),
+            }),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -424,6 +714,13 @@ mod tests {
     use crate::tokenize::tokenize;
 
     struct Flat;
+    impl SentenceFluency for Flat {
+        fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64> {
+            let words: Vec<&str> = tokens.iter().filter(|t| t.is_wordlike()).map(|t| t.text(text)).collect();
+            let odd = words.iter().filter(|w| matches!(**w, "bully" | "assemble" | "erstwhile")).count();
+            (!words.is_empty()).then(|| odd as f64 / words.len() as f64)
+        }
+    }
     impl Lexicon for Flat {
         fn surface_count(&self, _: &str) -> u64 {
             0
@@ -477,6 +774,9 @@ mod tests {
         let dev = |i: usize| r[i].as_ref().unwrap().output.get("consensus.unattested_rate").unwrap();
         assert!(dev(2) > dev(0) && dev(2) > dev(1));
         assert!(!r[2].as_ref().unwrap().cluster.as_ref().unwrap().likely_original);
+        let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
+        assert!(rel(2) > 0.0 && rel(2) > rel(0) && rel(2) > rel(1), "{} {} {}", rel(0), rel(1), rel(2));
+        assert!(r[2].as_ref().unwrap().output.evidence.iter().any(|e| e.kind == "worse-than-other-versions"));
     }
 
     #[test]
