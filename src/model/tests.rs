@@ -143,3 +143,41 @@ fn embedded_model_opens() {
     assert!(t.elapsed().as_millis() < 1000);
     assert!(m.word_id("the") != UNK);
 }
+
+#[test]
+fn one_edit_near_misses_match_the_automaton() {
+    let m = Model::embedded();
+    let map = fst::Map::new(m.section(SURFACE)).unwrap();
+    let mut found = 0;
+    for q in [
+        "Pifer",
+        "Peifer",
+        "A.S",
+        "U8",
+        "Karmanov",
+        "Obana",
+        "Stefen",
+        "a",
+        "",
+        "Zelenskyy",
+        "Kremlim",
+        "Washingtom",
+        "Bidem",
+        "naïve",
+        "Müller",
+        "😀x",
+        "Jonson",
+        "Smlth",
+        "Londn",
+        "Parls",
+    ] {
+        let mut fast = near_misses_1(map.as_fst(), q);
+        let mut slow = near_misses_automaton(&map, q, 1);
+        fast.sort();
+        fast.dedup();
+        slow.sort();
+        assert_eq!(fast, slow, "query {q:?}");
+        found += slow.len();
+    }
+    assert!(found > 20, "the queries should exercise real near misses ({found})");
+}
