@@ -12,7 +12,7 @@ use spinscore::pipeline::{Engine, Options};
 use spinscore::score::Scorer;
 use spinscore::segment::sentences;
 use spinscore::tokenize::{tokenize, tokenize_into};
-use spinscore::{Lexicon, Model};
+use spinscore::Model;
 
 fn seeds() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("five_versions", |b| {
-        b.iter(|| consensus::analyze_batch(model as &dyn Lexicon, black_box(&members)))
+        b.iter(|| consensus::analyze_batch(model, black_box(&members)))
     });
     g.finish();
 
