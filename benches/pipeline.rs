@@ -5,6 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+use spinscore::Model;
 use spinscore::document::{DocView, Document};
 use spinscore::features::boilerplate::{self, LineClass, RepeatIndex};
 use spinscore::features::{consensus, entities, fluency};
@@ -12,7 +13,6 @@ use spinscore::pipeline::{Engine, Options};
 use spinscore::score::Scorer;
 use spinscore::segment::sentences;
 use spinscore::tokenize::{tokenize, tokenize_into};
-use spinscore::Model;
 
 fn seeds() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
@@ -63,9 +63,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("five_versions", |b| {
-        b.iter(|| consensus::analyze_batch(model, black_box(&members)))
-    });
+    g.bench_function("five_versions", |b| b.iter(|| consensus::analyze_batch(model, black_box(&members))));
     g.finish();
 
     // The whole per-document path: boilerplate, tokens, every family, score.

@@ -285,7 +285,7 @@ mod tests {
     fn clipping_and_verdicts() {
         let s = Scorer::new(weights()).unwrap();
         let r = s.score(&[Feature::new("fluency.a", 1e9), Feature::new("consensus.b", 1.0)]);
-        assert!((r.score - round2(100.0 * sigmoid(-1.0 + 2.0 * Z_CLIP))).abs() < 1e-9);
+        assert!((r.score - round4(100.0 * sigmoid(-1.0 + 2.0 * Z_CLIP))).abs() < 1e-9);
         assert_eq!(r.verdict, Verdict::Garbled);
         assert_eq!(s.verdict(10.0), Verdict::Clean);
         assert_eq!(s.verdict(40.0), Verdict::Suspect);

@@ -387,3 +387,23 @@ fn broken_pipe_is_not_an_error() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.code() == Some(0), "{:?} {}", o.status, stderr(&o));
 }
+
+#[test]
+fn seeds_rank_the_garbled_republications_above_the_fluent_one() {
+    let o = run(&["score", "-f", "jsonl", root().join("data/seeds").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    let score = |prefix: &str| -> f64 {
+        rows.iter().find(|r| r["id"].as_str().unwrap().contains(prefix)).unwrap()["score"].as_f64().unwrap()
+    };
+    assert!(score("/004_") > score("/002_"), "{rows:?}");
+    assert!(score("/000_") > score("/002_"), "{rows:?}");
+    // The five versions of the story form one cluster.
+    for r in &rows {
+        assert_eq!(r["cluster"]["size"], 5, "{r}");
+    }
+    // 004's mangled acronyms are evidence with the likely original.
+    let r004 = rows.iter().find(|r| r["id"].as_str().unwrap().contains("/004_")).unwrap();
+    let ev = r004["evidence"].as_array().unwrap();
+    assert!(ev.iter().any(|e| e["text"] == "A.S." && e["suggestion"] == "U.S."), "{ev:?}");
+}
