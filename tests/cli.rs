@@ -407,3 +407,121 @@ fn seeds_rank_the_garbled_republications_above_the_fluent_one() {
     let ev = r004["evidence"].as_array().unwrap();
     assert!(ev.iter().any(|e| e["text"] == "A.S." && e["suggestion"] == "U.S."), "{ev:?}");
 }
+
+/// A labelled dataset made of the seeds (evaluate.py's format).
+fn labelled_seeds(dir: &Path) -> PathBuf {
+    let p = dir.join("labelled.jsonl");
+    let mut out = String::new();
+    for (name, deg) in [("000", 3.0), ("001", 1.0), ("002", 0.0), ("003", 1.0), ("004", 3.0)] {
+        let file = std::fs::read_dir(root().join("data/seeds"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name))
+            .unwrap();
+        let text = std::fs::read_to_string(file).unwrap();
+        let label = if deg > 0.0 { "garbled" } else { "clean" };
+        let row = serde_json::json!({"id": name, "text": text, "group": "g", "label": label, "degradation": deg, "kind": "seed"});
+        out.push_str(&row.to_string());
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
+#[test]
+fn eval_prints_metrics_and_confusion() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let o = run(&["eval", "--quiet", data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("pairacc") && out.contains("ALL") && out.contains("verdicts"), "{out}");
+    let o = run(&["eval", "--quiet", "--json", data.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["kinds"]["ALL"]["docs"], 5);
+    assert_eq!(v["kinds"]["ALL"]["pairs"], 8);
+    assert!(v["kinds"]["ALL"]["auc"].as_f64().is_some());
+}
+
+#[test]
+fn fit_writes_weights_that_score_and_is_deterministic() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let (w1, w2) = (d.path().join("w1.json"), d.path().join("w2.json"));
+    for w in [&w1, &w2] {
+        let o = run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--l2", "10"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("weights written"));
+    }
+    let load = |p: &Path| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        v["provenance"]["command"] = serde_json::Value::Null; // names the output file
+        v
+    };
+    assert!(load(&w1) == load(&w2), "same data, same weights");
+    let v = load(&w1);
+    assert!(v["provenance"]["train"].as_str().unwrap().ends_with("labelled.jsonl"));
+    assert!(
+        v["features"].as_array().unwrap().iter().all(|f| f["name"] != "fluency.units"),
+        "length features are never weighed"
+    );
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--weights",
+        w1.to_str().unwrap(),
+        root().join("data/seeds").to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(jsonl(&o).len(), 5);
+}
+
+#[test]
+fn train_builds_a_model_that_scores() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for e in std::fs::read_dir(root().join("data/seeds")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let (m1, m2) = (d.path().join("a.spinlm"), d.path().join("b.spinlm"));
+    for m in [&m1, &m2] {
+        let o = run(&["train", "-o", m.to_str().unwrap(), corpus.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(&m1).unwrap(), std::fs::read(&m2).unwrap(), "same input, same bytes");
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--model",
+        m1.to_str().unwrap(),
+        root().join("data/seeds").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(jsonl(&o).iter().all(|r| r["score"].is_number()));
+    // A corrupt model is a clear fatal error, not a panic.
+    std::fs::write(&m2, b"not a model at all").unwrap();
+    let o = run(&["score", "--model", m2.to_str().unwrap(), root().join("data/seeds").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("b.spinlm"), "{}", stderr(&o));
+}
+
+#[test]
+fn html_files_are_extracted() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let body: String =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{l}</p>\n")).collect();
+    let html = format!(
+        "<html><head><title>t</title><script>var x = 1;</script></head><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
+    );
+    std::fs::write(d.path().join("page.html"), html).unwrap();
+    let o = run(&["score", "-f", "jsonl", d.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert!(rows[0]["score"].is_number());
+    assert!(rows[0]["words"].as_u64().unwrap() > 300);
+}
