@@ -78,20 +78,27 @@ pub trait SentenceFluency {
 impl SentenceFluency for crate::model::Model {
     fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64> {
         use crate::model::format::{BOS, EOS, UNK};
+        // As fluency's `ns_band_z`: each known word's rarity-normalised surprisal, standardised
+        // by its frequency band; names (capitalised, not first) and rare words are left out.
+        use crate::features::fluency::BAND_NS;
         let mut ids = vec![BOS];
-        let mut known = Vec::new();
+        let mut scored = Vec::new();
         crate::model::units::for_each_unit(text, tokens, |u, i| {
             let id = self.word_id(u);
             ids.push(id);
-            known.push(id != UNK && tokens[i].is_wordlike());
+            let t = tokens[i];
+            let name = i > 0 && t.text(text).chars().next().is_some_and(char::is_uppercase);
+            scored.push(id != UNK && t.is_wordlike() && !name);
         });
         ids.push(EOS);
         let mut probs = Vec::with_capacity(ids.len());
         self.score_sequence(&ids, &mut probs);
         let (mut sum, mut n) = (0.0f64, 0usize);
-        for (p, k) in probs.iter().zip(&known) {
-            if *k {
-                sum += f64::from((p.unigram - p.logp).clamp(-3.0, 3.0));
+        for (p, k) in probs.iter().zip(&scored) {
+            let band = (-p.unigram).max(0.0) as usize;
+            if let (true, Some(&(mu, sd))) = (*k, BAND_NS.get(band)) {
+                let ns = (p.unigram - p.logp).clamp(-3.0, 3.0);
+                sum += f64::from((ns - mu) / sd);
                 n += 1;
             }
         }

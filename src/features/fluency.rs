@@ -82,7 +82,7 @@ struct Unit {
 /// default model. Rare words sit near 0 whatever the fluency, frequent ones well below:
 /// without this a document's vocabulary, not its fluency, moves its mean. Bands 5 and rarer
 /// (words seen under ~20 times) carry no signal and are left out of `ns_band_z`.
-const BAND_NS: [(f32, f32); 5] =
+pub(crate) const BAND_NS: [(f32, f32); 5] =
     [(-0.384, 0.607), (-0.384, 0.607), (-0.534, 0.826), (-0.566, 0.982), (-0.335, 0.902)];
 
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
