@@ -129,3 +129,37 @@ fn one_repeated_word_and_symbol_runs_are_linear() {
         assert!(big < Duration::from_secs(20), "{unit:?}: {big:?}");
     }
 }
+
+/// Removing a page's boilerplate lines by hand barely moves its fluency and entity sub-scores:
+/// those families read content lines only.
+#[test]
+fn boilerplate_removal_keeps_fluency_and_entity_subscores() {
+    use spinscore::features::Family;
+    use spinscore::features::boilerplate::{LineClass, RepeatIndex};
+    let e =
+        Engine::new(Model::embedded(), Scorer::embedded(), Options { clusters: false, ..Options::default() });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let doc = Document::new("d", "s", text.clone());
+        let a = e.analyze(&doc, &RepeatIndex::default());
+        let kept: Vec<&str> = a
+            .lines
+            .iter()
+            .filter(|l| l.class != LineClass::Boilerplate)
+            .map(|l| &text[l.span.start..l.span.end])
+            .collect();
+        let stripped = Document::new("d", "s", kept.join("\n"));
+        let before = e.report(0, &doc, &a);
+        let after = e.report(0, &stripped, &e.analyze(&stripped, &RepeatIndex::default()));
+        for fam in [Family::Fluency, Family::Entities] {
+            let (x, y) = (
+                before.scored.as_ref().unwrap().subscores[&fam],
+                after.scored.as_ref().unwrap().subscores[&fam],
+            );
+            assert!((x - y).abs() <= 2.0, "{}: {fam:?} sub-score {x} -> {y}", p.display());
+        }
+    }
+}
