@@ -21,10 +21,18 @@ pub struct Example {
     pub label: Labelled,
 }
 
-/// Raw sizes and counts: reported, but never weighed, so that a score does not depend on a
-/// document's length (rates per word carry the same information).
-pub const LENGTH_FEATURES: &[&str] =
-    &["fluency.units", "entities.words", "entities.flags", "boilerplate.lines", "boilerplate.content_chars"];
+/// Features reported but never weighed: raw sizes and counts (a score must not depend on a
+/// document's length; rates per word carry the same information), and how much a version
+/// differs from its cluster (`consensus.deviation`): an independent fluent rewrite differs as
+/// much as a garbled one, so difference alone is no evidence of damage.
+pub const UNWEIGHTED_FEATURES: &[&str] = &[
+    "fluency.units",
+    "entities.words",
+    "entities.flags",
+    "boilerplate.lines",
+    "boilerplate.content_chars",
+    "consensus.deviation",
+];
 
 /// Fitting settings.
 #[derive(Debug, Clone)]
@@ -53,7 +61,7 @@ impl Default for FitConfig {
             max_iter: 50,
             suspect_recall: 0.9,
             garbled_precision: 0.95,
-            exclude: LENGTH_FEATURES.iter().map(|s| s.to_string()).collect(),
+            exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }

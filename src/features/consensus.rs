@@ -111,7 +111,12 @@ pub trait ConsensusModel: Lexicon + SentenceFluency {}
 impl<T: Lexicon + SentenceFluency> ConsensusModel for T {}
 
 /// Two sentences are versions of each other when this share of their word types is shared.
-const SAME_SENTENCE: f64 = 0.35;
+const SAME_SENTENCE: f64 = 0.45;
+/// Prior weight (content words) and count (sentences) of "no difference" in relative fluency.
+const PRIOR_WORDS: f64 = 60.0;
+const PRIOR_SENTENCES: f64 = 4.0;
+/// A spelling seen this often in the reference text is a word of its own, not a garble.
+const KNOWN_SURFACE: u64 = 3;
 
 /// Tuning of clustering.
 const MINHASHES: usize = 32;
@@ -440,11 +445,14 @@ fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>) -> Vec<Sent> {
                 .map(|t| normalize(t.text(m.text)).into_owned())
                 .filter(|w| !is_function_word(lex as &dyn Lexicon, w))
                 .collect();
+            // Headlines, captions and datelines are telegraphic by design: only full sentences
+            // (ending in . ! ? or a closing quote) are compared for fluency.
+            let full = toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));
             Sent {
                 start: toks[0].start,
                 end: toks[toks.len() - 1].end,
                 words,
-                disfluency: lex.disfluency(m.text, toks),
+                disfluency: if full { lex.disfluency(m.text, toks) } else { None },
             }
         })
         .collect()
@@ -542,7 +550,9 @@ fn relative_fluency(
     }
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
-    (Some(sum / weight), Some(worse as f64 / aligned as f64), evidence)
+    // Shrunk towards 0 (no difference) by a prior worth a few sentences, so one loosely aligned
+    // sentence cannot make a large difference alone.
+    (Some(sum / (weight + PRIOR_WORDS)), Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)), evidence)
 }
 
 /// What one member has, as sets, for comparisons with its peers.
@@ -624,6 +634,10 @@ fn compare(
         odd.sort_by_key(|x| x.1);
         for (s, ti) in odd {
             if majority_forms.is_empty() || peers.iter().any(|&j| profiles[j].surfaces.contains_key(s)) {
+                continue;
+            }
+            // A word clean text uses ("Tuesday", "Ukrainians") is another word, not a misspelling.
+            if lex.surface_count(s) >= KNOWN_SURFACE {
                 continue;
             }
             let len = s.chars().count();
