@@ -4,8 +4,6 @@
 //!   cargo run --release --example cluster_sim -- FILE.jsonl [--top N]
 use spinscore::Model;
 use spinscore::features::consensus::{Member, anchors, similarity, weighted_overlap};
-use spinscore::segment::sentences;
-use spinscore::tokenize::tokenize;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,8 +26,18 @@ fn main() {
             docs.push((a.clone(), "files".into(), body));
         }
     }
-    let toks: Vec<_> = docs.iter().map(|d| tokenize(&d.2)).collect();
-    let sents: Vec<_> = docs.iter().zip(&toks).map(|(d, t)| sentences(&d.2, t)).collect();
+    // Content tokens only, as the pipeline clusters them.
+    let engine = spinscore::pipeline::Engine::new(
+        Model::embedded(),
+        spinscore::score::Scorer::embedded(),
+        spinscore::pipeline::Options::default(),
+    );
+    let analyses: Vec<_> = docs
+        .iter()
+        .map(|d| engine.analyze(&spinscore::Document::new("x", "s", d.2.clone()), &Default::default()))
+        .collect();
+    let toks: Vec<_> = analyses.iter().map(|a| a.tokens.clone()).collect();
+    let sents: Vec<_> = analyses.iter().map(|a| a.sentences.clone()).collect();
     let members: Vec<Member<'_>> = docs
         .iter()
         .enumerate()

@@ -124,7 +124,7 @@ const ROWS_PER_BAND: usize = 2;
 const MAX_ANCHORS: usize = 256;
 const MAX_BUCKET: usize = 64;
 /// Weighted Jaccard of anchor sets at or above which two documents tell the same story.
-pub const SAME_STORY: f64 = 0.2;
+pub const SAME_STORY: f64 = 0.3;
 /// Words rarer than this many per million tokens of reference text count as anchors.
 const ANCHOR_PER_MILLION: f64 = 100.0;
 
