@@ -601,15 +601,17 @@ fn compare(
         // garble shared by two versions (one MT system, two fractions) still counts against
         // both when compared with every other version.
         let mut lacking = vec![0usize; peers.len()];
+        let mut missing_from: Vec<usize> = Vec::with_capacity(peers.len());
         for w in p.words.windows(2) {
             let key = (w[0].0.as_str(), w[1].0.as_str());
-            if lex.bigram_count(key.0, key.1) != 0 {
+            // Peers first (cheap set look-ups): a pair every peer has needs no model look-up.
+            missing_from.clear();
+            missing_from.extend((0..peers.len()).filter(|&k| !sets[peers[k]].bigrams.contains(&key)));
+            if missing_from.is_empty() || lex.bigram_count(key.0, key.1) != 0 {
                 continue;
             }
-            for (k, &j) in peers.iter().enumerate() {
-                if !sets[j].bigrams.contains(&key) {
-                    lacking[k] += 1;
-                }
+            for &k in &missing_from {
+                lacking[k] += 1;
             }
         }
         let pairs = p.words.len().saturating_sub(1).max(1) as f64;
