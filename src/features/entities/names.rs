@@ -190,7 +190,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                     continue;
                 }
                 index.insert(form, types.len());
-                let known = ctx.lex.surface_count(form);
+                let known = ctx.count(form);
                 types.push(NameType { form, mates: Vec::new(), at: Vec::new(), known });
                 types.len() - 1
             }
