@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
@@ -95,6 +96,7 @@ fn mix(mut z: u64) -> u64 {
 fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let total = lex.total_tokens().max(1) as f64;
     let mut seen: HashMap<u64, f64> = HashMap::new();
+    let mut common: HashSet<u64> = HashSet::new();
     for t in m.tokens {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
@@ -102,11 +104,18 @@ fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
             TokenKind::Number if s.len() >= 2 => (fnv1a(s), 8.0),
             TokenKind::Word if s.chars().count() >= 3 => {
                 let n = normalize(s);
-                let c = lex.normalized_count(&n) as f64;
-                if c * 1e6 / total > ANCHOR_PER_MILLION {
+                let key = fnv1a(&n);
+                // A word type is looked up once: its weight depends on the type alone, and a
+                // frequent type is remembered as such.
+                if seen.contains_key(&key) || common.contains(&key) {
                     continue;
                 }
-                (fnv1a(&n), (total / (c + 1.0)).ln().max(1.0))
+                let c = lex.normalized_count(&n) as f64;
+                if c * 1e6 / total > ANCHOR_PER_MILLION {
+                    common.insert(key);
+                    continue;
+                }
+                (key, (total / (c + 1.0)).ln().max(1.0))
             }
             _ => continue,
         };
@@ -155,24 +164,33 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// The MinHash signature of an anchor set.
+fn signature(set: &[(u64, f64)]) -> Vec<u64> {
+    (0..MINHASHES)
+        .map(|k| {
+            set.iter()
+                .map(|(h, _)| mix(h ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+                .min()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 /// Groups the members into story clusters; returns, per member, the index of its cluster's
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
-    let sets: Vec<Vec<(u64, f64)>> =
-        members.iter().map(|m| m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default()).collect();
+    // Anchors and signatures are per document: computed in parallel, used in input order.
+    let (sets, sigs): (Vec<Vec<(u64, f64)>>, Vec<Option<Vec<u64>>>) = members
+        .par_iter()
+        .map(|m| {
+            let set = m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default();
+            let sig = (set.len() >= 5).then(|| signature(&set));
+            (set, sig)
+        })
+        .unzip();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
-    for (i, set) in sets.iter().enumerate() {
-        if set.len() < 5 {
-            continue;
-        }
-        let sig: Vec<u64> = (0..MINHASHES)
-            .map(|k| {
-                set.iter()
-                    .map(|(h, _)| mix(h ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
-                    .min()
-                    .unwrap_or(0)
-            })
-            .collect();
+    for (i, sig) in sigs.iter().enumerate() {
+        let Some(sig) = sig else { continue };
         for (band, rows) in sig.chunks(ROWS_PER_BAND).enumerate() {
             let key = rows.iter().fold(0u64, |acc, r| mix(acc ^ r));
             buckets.entry((band, key)).or_default().push(i);
@@ -290,11 +308,16 @@ pub fn analyze_batch(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<O
     }
     let mut keys: Vec<usize> = by_cluster.keys().copied().collect();
     keys.sort_unstable();
-    for first in keys {
-        let idx = &by_cluster[&first];
-        let ms: Vec<Member<'_>> = idx.iter().filter_map(|&i| members[i]).collect();
-        let results = compare(lex, &ms, first);
-        for (&i, r) in idx.iter().zip(results) {
+    // Clusters are compared independently (in parallel) and written back in key order.
+    let compared: Vec<Vec<MemberResult>> = keys
+        .par_iter()
+        .map(|first| {
+            let ms: Vec<Member<'_>> = by_cluster[first].iter().filter_map(|&i| members[i]).collect();
+            compare(lex, &ms, *first)
+        })
+        .collect();
+    for (first, results) in keys.iter().zip(compared) {
+        for (&i, r) in by_cluster[first].iter().zip(results) {
             out[i] = Some(r);
         }
     }
