@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
@@ -73,6 +74,9 @@ const MAX_ANCHORS: usize = 256;
 const MAX_BUCKET: usize = 64;
 /// Weighted Jaccard of anchor sets at or above which two documents tell the same story.
 pub const SAME_STORY: f64 = 0.2;
+/// Two versions of a story share at least this many anchors: short unrelated documents with a
+/// handful of anchors can pass [`SAME_STORY`] on two or three rare words ("switched", "lights").
+const MIN_SHARED: usize = 4;
 /// Words rarer than this many per million tokens of reference text count as anchors.
 const ANCHOR_PER_MILLION: f64 = 30.0;
 
@@ -95,8 +99,8 @@ fn mix(mut z: u64) -> u64 {
 /// A document's anchors: (hash, weight), sorted by hash, at most [`MAX_ANCHORS`].
 fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let total = lex.total_tokens().max(1) as f64;
-    let mut seen: HashMap<u64, f64> = HashMap::new();
-    let mut common: HashSet<u64> = HashSet::new();
+    let mut seen: FxHashMap<u64, f64> = FxHashMap::default();
+    let mut common: FxHashSet<u64> = FxHashSet::default();
     for t in m.tokens {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
@@ -129,6 +133,23 @@ fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     }
     v.sort_by_key(|a| a.0);
     v
+}
+
+/// Number of anchors two sorted anchor sets have in common.
+fn shared(a: &[(u64, f64)], b: &[(u64, f64)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    n
 }
 
 fn weighted_jaccard(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
@@ -188,7 +209,7 @@ pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<
             (set, sig)
         })
         .unzip();
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    let mut buckets: FxHashMap<(usize, u64), Vec<usize>> = FxHashMap::default();
     for (i, sig) in sigs.iter().enumerate() {
         let Some(sig) = sig else { continue };
         for (band, rows) in sig.chunks(ROWS_PER_BAND).enumerate() {
@@ -211,7 +232,7 @@ pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<
     candidates.dedup();
     let mut parent: Vec<usize> = (0..members.len()).collect();
     for (a, b) in candidates {
-        if weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY {
+        if weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY && shared(&sets[a], &sets[b]) >= MIN_SHARED {
             let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
             if ra != rb {
                 parent[ra.max(rb)] = ra.min(rb);
