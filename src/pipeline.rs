@@ -374,8 +374,10 @@ pub fn truncate_document(doc: &mut Document, max: usize) {
     doc.warnings.push(format!("scored on the first {cut} of {total} bytes"));
 }
 
-/// Text bytes per batch at most (besides the record count), to bound memory.
-pub const BATCH_BYTES: usize = 32 << 20;
+/// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
+/// (tokens, lines, features) take about seven times its text, and with the reader thread one
+/// more batch is held while the current one is scored.
+pub const BATCH_BYTES: usize = 16 << 20;
 
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
 /// clusters, small enough to bound memory.
