@@ -185,6 +185,9 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// A document's anchor set: (hash, weight), sorted by hash.
+type Anchors = Vec<(u64, f64)>;
+
 /// The MinHash signature of an anchor set.
 fn signature(set: &[(u64, f64)]) -> Vec<u64> {
     (0..MINHASHES)
@@ -201,7 +204,7 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
     // Anchors and signatures are per document: computed in parallel, used in input order.
-    let (sets, sigs): (Vec<Vec<(u64, f64)>>, Vec<Option<Vec<u64>>>) = members
+    let (sets, sigs): (Vec<Anchors>, Vec<Option<Vec<u64>>>) = members
         .par_iter()
         .map(|m| {
             let set = m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default();
