@@ -1,6 +1,8 @@
 //! Throughput of each pipeline stage, in bytes per second of document text.
 //!
-//! Text: the five seed republications in data/seeds (real scraped pages, boilerplate included).
+//! Text: the five seed republications in data/seeds (real scraped pages, boilerplate included);
+//! the consensus scale bench also uses ../shared/corpora when it is there (skipped otherwise).
+//! `model_open` times opening the default model from its embedded bytes and from its file.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -91,5 +93,105 @@ fn bench(c: &mut Criterion) {
     drop(engine);
 }
 
-criterion_group!(benches, bench);
+/// Model opening: the embedded bytes (no copy) and the file (read + open).
+fn model_open(c: &mut Criterion) {
+    static BYTES: &[u8] = include_bytes!("../models/default.spinlm");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.spinlm");
+    let mut g = c.benchmark_group("model_open");
+    g.throughput(Throughput::Bytes(BYTES.len() as u64));
+    g.bench_function("from_static", |b| b.iter(|| Model::from_static(black_box(BYTES)).unwrap()));
+    g.bench_function("open_path", |b| b.iter(|| Model::open_path(black_box(&path)).unwrap()));
+    g.finish();
+}
+
+/// Documents of 6 non-blank lines of running text from ../shared/corpora, with the corpus file
+/// each comes from.
+fn corpus_documents(max: usize) -> Vec<(String, usize)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
+        Ok(d) => d
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect(),
+        Err(_) => return Vec::new(),
+    };
+    paths.sort();
+    let mut docs = Vec::new();
+    for (file, p) in paths.iter().enumerate() {
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        for chunk in lines.chunks(6) {
+            if docs.len() < max {
+                docs.push((chunk.join("\n"), file));
+            }
+        }
+    }
+    docs
+}
+
+/// Clustering cost on a batch of 10,000 documents of different texts, next to the per-document
+/// analysis of the same batch (clustering should cost under a tenth of it). Documents from
+/// different corpus files, or Brown/State-of-the-Union chunks more than 8 chunks apart (different
+/// texts), must not cluster. (The MLQE post-edits are sentences of a few source articles in
+/// shuffled order: chunks naming the same people may legitimately share a cluster.)
+fn consensus_scale(c: &mut Criterion) {
+    let docs = corpus_documents(10_000);
+    if docs.len() < 10_000 {
+        eprintln!("consensus_scale: ../shared/corpora not found, skipped");
+        return;
+    }
+    let texts: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
+    let model = Model::embedded();
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let per: Vec<(Vec<_>, Vec<_>)> = texts
+        .iter()
+        .map(|t| {
+            let k = tokenize(t);
+            let s = sentences(t, &k);
+            (k, s)
+        })
+        .collect();
+    let members: Vec<Option<consensus::Member<'_>>> = texts
+        .iter()
+        .zip(&per)
+        .map(|(t, (k, s))| Some(consensus::Member { text: t, tokens: k, sentences: s }))
+        .collect();
+    let clusters = consensus::cluster(model, &members);
+    let mlqe = 1; // files sorted: brown, mlqe-pe-postedits, state_union
+    let mut bad = 0;
+    for (i, c) in clusters.iter().enumerate() {
+        let Some(first) = *c else { continue };
+        let (fa, fb) = (docs[first].1, docs[i].1);
+        if fa != fb || (fa != mlqe && i - first > 8) {
+            bad += 1;
+            let head = |k: usize| texts[k].chars().take(100).collect::<String>();
+            eprintln!("false cluster: {first} {:?}\n           and {i} {:?}", head(first), head(i));
+        }
+    }
+    assert_eq!(bad, 0, "documents of different texts put in one story cluster");
+    eprintln!(
+        "consensus_scale: {} of {} documents clustered, none across texts",
+        clusters.iter().filter(|c| c.is_some()).count(),
+        members.len()
+    );
+    let engine = Engine::new(model, Scorer::embedded(), Options { clusters: false, ..Options::default() });
+    let repeats = RepeatIndex::default();
+    let mut g = c.benchmark_group("consensus_scale");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("cluster_10000", |b| {
+        b.iter(|| consensus::analyze_batch(model as &dyn Lexicon, black_box(&members)))
+    });
+    g.bench_function("analyze_10000", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| engine.analyze(&Document::new("x", "s", t.to_string()), &repeats).words)
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, model_open, consensus_scale);
 criterion_main!(benches);

@@ -15,21 +15,25 @@ CORPUS="$WORK/corpus-${MB}mb.jsonl"
 [ -s "$CORPUS" ] || python3 scripts/make_bench_corpus.py "$CORPUS" --mb "$MB"
 BYTES=$(stat -c %s "$CORPUS")
 
-run() { # threads -> "seconds maxrss_kb"
+run() { # threads -> "seconds maxrss_kb cpu_seconds load_before"
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -v "$BIN" score --quiet --format jsonl --threads "$1" "$CORPUS" -o "$WORK/out-$1.jsonl" 2> "$WORK/time-$1.txt"
-  local wall rss
+  local wall rss usr sys
   wall=$(grep "Elapsed (wall clock)" "$WORK/time-$1.txt" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$WORK/time-$1.txt" | awk '{print $NF}')
-  python3 - "$wall" "$rss" <<'PY'
+  usr=$(grep "User time" "$WORK/time-$1.txt" | awk '{print $NF}')
+  sys=$(grep "System time" "$WORK/time-$1.txt" | awk '{print $NF}')
+  python3 - "$wall" "$rss" "$usr" "$sys" "$load" <<'PY'
 import sys
 w = sys.argv[1].split(":")
 sec = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
-print(f"{sec:.2f} {sys.argv[2]}")
+print(f"{sec:.2f} {sys.argv[2]} {float(sys.argv[3]) + float(sys.argv[4]):.2f} {sys.argv[5]}")
 PY
 }
 
-read -r T1 R1 < <(run 1)
-read -r T2 R2 < <(run 2)
+read -r T1 R1 C1 L1 < <(run 1)
+read -r T2 R2 C2 L2 < <(run 2)
 cmp -s "$WORK/out-1.jsonl" "$WORK/out-2.jsonl" && SAME=yes || SAME=NO
 # Process start + embedded model open + one tiny document, best of 5.
 echo '{"id":"x","text":"A short document of a few words is enough to open the model and score once."}' > "$WORK/tiny.jsonl"
@@ -43,10 +47,10 @@ for _ in range(5):
 print(f"{best * 1000:.1f}")
 PY
 )
-python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" <<'PY'
+python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" "$C1" "$C2" "$L1" "$L2" <<'PY'
 import platform, subprocess, sys, datetime
-b, t1, r1, t2, r2, same, start, mb = sys.argv[1:]
-b, t1, t2 = int(b), float(t1), float(t2)
+b, t1, r1, t2, r2, same, start, mb, c1, c2, l1, l2 = sys.argv[1:]
+b, t1, t2, c1, c2 = int(b), float(t1), float(t2), float(c1), float(c2)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
@@ -63,10 +67,14 @@ Input: `{b / 1e6:.1f} MB` JSONL built by `scripts/make_bench_corpus.py` (corpora
 `spinscore score --quiet --format jsonl --threads N CORPUS -o OUT` (every feature on, embedded model,
 story clusters within batches, ranked output).
 
-| threads | wall (s) | MB/s | MB/s per core | peak RSS (MB) |
-| --- | --- | --- | --- | --- |
-| 1 | {t1:.2f} | {mbs1:.1f} | {mbs1:.1f} | {int(r1) / 1024:.0f} |
-| 2 | {t2:.2f} | {mbs2:.1f} | {mbs2 / 2:.1f} | {int(r2) / 1024:.0f} |
+| threads | wall (s) | MB/s | MB/s per core | CPU (s, user+sys) | MB per CPU-second | peak RSS (MB) | load before |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| 1 | {t1:.2f} | {mbs1:.1f} | {mbs1:.1f} | {c1:.1f} | {b / 1e6 / c1:.1f} | {int(r1) / 1024:.0f} | {l1} |
+| 2 | {t2:.2f} | {mbs2:.1f} | {mbs2 / 2:.1f} | {c2:.1f} | {b / 1e6 / c2:.1f} | {int(r2) / 1024:.0f} | {l2} |
+
+"load before" is the 1-minute load average just before the run: the machine is shared, and on
+2 cores a load above ~1 means another process took CPU time from the run (wall-clock figures and
+the speed-up suffer; MB per CPU-second much less).
 
 - Speed-up 2 threads / 1 thread: **{t1 / t2:.2f}x**.
 - Output identical at 1 and 2 threads: **{same}**.

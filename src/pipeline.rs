@@ -374,8 +374,10 @@ pub fn truncate_document(doc: &mut Document, max: usize) {
     doc.warnings.push(format!("scored on the first {cut} of {total} bytes"));
 }
 
-/// Text bytes per batch at most (besides the record count), to bound memory.
-pub const BATCH_BYTES: usize = 32 << 20;
+/// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
+/// (tokens, lines, features) take about seven times its text, and with the reader thread one
+/// more batch is held while the current one is scored.
+pub const BATCH_BYTES: usize = 16 << 20;
 
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
 /// clusters, small enough to bound memory.
@@ -384,6 +386,9 @@ pub const DEFAULT_BATCH: usize = 2048;
 impl Engine<'_> {
     /// Streams `records` through the engine in batches of `batch` records, calling `each` with
     /// every report and its raw record, in input order. Stops at the first error `each` returns.
+    ///
+    /// With more than one rayon thread, the next batch is read (and parsed) on a reader thread
+    /// while the current one is scored: at most one batch waits, so memory stays bounded.
     pub fn run<I, E>(
         &self,
         records: I,
@@ -392,27 +397,61 @@ impl Engine<'_> {
     ) -> Result<(), E>
     where
         I: IntoIterator<Item = crate::input::Record>,
+        I::IntoIter: Send,
     {
         let mut iter = records.into_iter();
+        let max_doc = self.opts.max_doc_bytes;
         let mut seq = 0u64;
-        loop {
-            let mut docs = Vec::with_capacity(batch.min(DEFAULT_BATCH));
-            let mut raws = Vec::with_capacity(batch.min(DEFAULT_BATCH));
-            let mut bytes = 0;
-            while docs.len() < batch.max(1) && bytes < BATCH_BYTES {
-                let Some(r) = iter.next() else { break };
-                bytes += r.doc.as_ref().map_or(0, |d| d.text.len().min(self.opts.max_doc_bytes));
-                docs.push(r.doc);
-                raws.push(r.raw);
-            }
-            if docs.is_empty() {
-                return Ok(());
-            }
+        let mut score = |(docs, raws): Batch| -> Result<(), E> {
             let n = docs.len() as u64;
             for (rep, raw) in self.score_batch(docs, seq).into_iter().zip(raws) {
                 each(rep, raw)?;
             }
             seq += n;
+            Ok(())
+        };
+        if rayon::current_num_threads() <= 1 {
+            while let Some(b) = next_batch(&mut iter, batch, max_doc) {
+                score(b)?;
+            }
+            return Ok(());
         }
+        std::thread::scope(|s| {
+            // Rendezvous channel: the reader holds at most one finished batch while it waits.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(0);
+            s.spawn(move || {
+                while let Some(b) = next_batch(&mut iter, batch, max_doc) {
+                    if tx.send(b).is_err() {
+                        break; // the consumer stopped
+                    }
+                }
+            });
+            for b in rx {
+                score(b)?;
+            }
+            Ok(())
+        })
     }
+}
+
+/// One batch of records and their raw forms.
+type Batch = (Vec<Result<Document, RecordError>>, Vec<crate::input::Raw>);
+
+/// The next batch: up to `batch` records and [`BATCH_BYTES`] of text (each document counted up
+/// to `max_doc` bytes); `None` at the end of the input.
+fn next_batch(
+    iter: &mut impl Iterator<Item = crate::input::Record>,
+    batch: usize,
+    max_doc: usize,
+) -> Option<Batch> {
+    let mut docs = Vec::with_capacity(batch.min(DEFAULT_BATCH));
+    let mut raws = Vec::with_capacity(batch.min(DEFAULT_BATCH));
+    let mut bytes = 0;
+    while docs.len() < batch.max(1) && bytes < BATCH_BYTES {
+        let Some(r) = iter.next() else { break };
+        bytes += r.doc.as_ref().map_or(0, |d| d.text.len().min(max_doc));
+        docs.push(r.doc);
+        raws.push(r.raw);
+    }
+    (!docs.is_empty()).then_some((docs, raws))
 }

@@ -54,11 +54,12 @@ impl Counts {
 }
 
 /// Bytes of rendered rows held in memory before sorted runs spill to temporary files.
-const RANK_MEMORY: usize = 64 << 20;
+const RANK_MEMORY: usize = 32 << 20;
 
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    let records = a.input.open()?;
+    // The raw records are not written back: drop them as they are read (half a batch's memory).
+    let records = a.input.open()?.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
     let mut writer = ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
     let pb = progress(a.input.quiet);
     let mut counts = Counts::default();

@@ -25,7 +25,8 @@ pub struct SourcesArgs {
 
 pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    let records = a.input.open()?;
+    // The raw records are not written back: drop them as they are read (half a batch's memory).
+    let records = a.input.open()?.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
     let pb = progress(a.input.quiet);
     let mut rollup = SourceRollup::default();
     let mut counts = Counts::default();

@@ -14,6 +14,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
@@ -125,6 +127,9 @@ const MAX_ANCHORS: usize = 256;
 const MAX_BUCKET: usize = 64;
 /// Weighted Jaccard of anchor sets at or above which two documents tell the same story.
 pub const SAME_STORY: f64 = 0.3;
+/// Two versions of a story share at least this many anchors: short unrelated documents with a
+/// handful of anchors can pass [`SAME_STORY`] on two or three rare words ("switched", "lights").
+const MIN_SHARED: usize = 4;
 /// Words rarer than this many per million tokens of reference text count as anchors.
 const ANCHOR_PER_MILLION: f64 = 100.0;
 
@@ -150,20 +155,27 @@ fn mix(mut z: u64) -> u64 {
 pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let total = lex.total_tokens().max(1) as f64;
     let starts: HashSet<usize> = m.sentences.iter().map(|s| s.first).collect();
-    let mut seen: HashMap<u64, f64> = HashMap::new();
+    let mut seen: FxHashMap<u64, f64> = FxHashMap::default();
+    let mut common: FxHashSet<u64> = FxHashSet::default();
     for (i, t) in m.tokens.iter().enumerate() {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
             // Numbers as written (not folded): dates, sums, counts.
             TokenKind::Number if s.len() >= 2 => (fnv1a(s), (total / 10.0).ln()),
             TokenKind::Word if !starts.contains(&i) && s.chars().next().is_some_and(char::is_uppercase) => {
-                let st = stem(s);
-                let n = normalize(st);
-                let c = lex.normalized_count(&n) as f64;
-                if c * 1e6 / total > ANCHOR_PER_MILLION {
+                let n = normalize(stem(s));
+                let key = fnv1a(&n);
+                // A word type is looked up once: its weight depends on the type alone, and a
+                // frequent type is remembered as such.
+                if seen.contains_key(&key) || common.contains(&key) {
                     continue;
                 }
-                (fnv1a(&n), (total / (c + 1.0)).ln().max(1.0))
+                let c = lex.normalized_count(&n) as f64;
+                if c * 1e6 / total > ANCHOR_PER_MILLION {
+                    common.insert(key);
+                    continue;
+                }
+                (key, (total / (c + 1.0)).ln().max(1.0))
             }
             _ => continue,
         };
@@ -192,6 +204,23 @@ pub fn weighted_overlap(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
     // inter = j * union and union = wa + wb - inter  =>  inter = j (wa + wb) / (1 + j)
     let inter = j * (wa + wb) / (1.0 + j);
     if wa.min(wb) > 0.0 { inter / wa.min(wb) } else { 0.0 }
+}
+
+/// Number of anchors two sorted anchor sets have in common.
+fn shared(a: &[(u64, f64)], b: &[(u64, f64)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    n
 }
 
 fn weighted_jaccard(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
@@ -227,33 +256,43 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// A document's anchor set: (hash, weight), sorted by hash.
+type Anchors = Vec<(u64, f64)>;
+
+/// The MinHash signature of an anchor set.
+fn signature(set: &[(u64, f64)]) -> Vec<u64> {
+    (0..MINHASHES)
+        .map(|k| {
+            set.iter()
+                .map(|(h, _)| mix(h ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+                .min()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 /// Groups the members into story clusters; returns, per member, the index of its cluster's
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
     cluster_with_anchors(lex, members).0
 }
 
-type Anchors = Vec<(u64, f64)>;
-
 fn cluster_with_anchors(
     lex: &dyn Lexicon,
     members: &[Option<Member<'_>>],
 ) -> (Vec<Option<usize>>, Vec<Anchors>) {
-    let sets: Vec<Anchors> =
-        members.iter().map(|m| m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default()).collect();
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
-    for (i, set) in sets.iter().enumerate() {
-        if set.len() < 5 {
-            continue;
-        }
-        let sig: Vec<u64> = (0..MINHASHES)
-            .map(|k| {
-                set.iter()
-                    .map(|(h, _)| mix(h ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)))
-                    .min()
-                    .unwrap_or(0)
-            })
-            .collect();
+    // Anchors and signatures are per document: computed in parallel, used in input order.
+    let (sets, sigs): (Vec<Anchors>, Vec<Option<Vec<u64>>>) = members
+        .par_iter()
+        .map(|m| {
+            let set = m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default();
+            let sig = (set.len() >= 5).then(|| signature(&set));
+            (set, sig)
+        })
+        .unzip();
+    let mut buckets: FxHashMap<(usize, u64), Vec<usize>> = FxHashMap::default();
+    for (i, sig) in sigs.iter().enumerate() {
+        let Some(sig) = sig else { continue };
         for (band, rows) in sig.chunks(ROWS_PER_BAND).enumerate() {
             let key = rows.iter().fold(0u64, |acc, r| mix(acc ^ r));
             buckets.entry((band, key)).or_default().push(i);
@@ -274,7 +313,7 @@ fn cluster_with_anchors(
     candidates.dedup();
     let mut parent: Vec<usize> = (0..members.len()).collect();
     for (a, b) in candidates {
-        if weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY {
+        if weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY && shared(&sets[a], &sets[b]) >= MIN_SHARED {
             let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
             if ra != rb {
                 parent[ra.max(rb)] = ra.min(rb);
@@ -371,12 +410,18 @@ pub fn analyze_batch(lex: &dyn ConsensusModel, members: &[Option<Member<'_>>]) -
     }
     let mut keys: Vec<usize> = by_cluster.keys().copied().collect();
     keys.sort_unstable();
-    for first in keys {
-        let idx = &by_cluster[&first];
-        let ms: Vec<Member<'_>> = idx.iter().filter_map(|&i| members[i]).collect();
-        let anchors: Vec<&Anchors> = idx.iter().map(|&i| &sets[i]).collect();
-        let results = compare(lex, &ms, &anchors, first);
-        for (&i, r) in idx.iter().zip(results) {
+    // Clusters are compared independently (in parallel) and written back in key order.
+    let compared: Vec<Vec<MemberResult>> = keys
+        .par_iter()
+        .map(|first| {
+            let idx = &by_cluster[first];
+            let ms: Vec<Member<'_>> = idx.iter().filter_map(|&i| members[i]).collect();
+            let anchors: Vec<&Anchors> = idx.iter().map(|&i| &sets[i]).collect();
+            compare(lex, &ms, &anchors, *first)
+        })
+        .collect();
+    for (first, results) in keys.iter().zip(compared) {
+        for (&i, r) in by_cluster[first].iter().zip(results) {
             out[i] = Some(r);
         }
     }

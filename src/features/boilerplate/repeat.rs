@@ -1,7 +1,9 @@
 //! Lines repeated across documents of one source in a batch: template text (CCNet-style
 //! paragraph deduplication, per source).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+use rayon::prelude::*;
 
 use super::patterns::normalize_into;
 use crate::segment::lines;
@@ -35,7 +37,7 @@ pub struct RepeatIndex {
 
 impl Default for RepeatIndex {
     fn default() -> Self {
-        RepeatIndex { counts: HashMap::new(), sources: HashMap::new(), min_docs: DEFAULT_MIN_DOCS }
+        RepeatIndex { counts: HashMap::default(), sources: HashMap::default(), min_docs: DEFAULT_MIN_DOCS }
     }
 }
 
@@ -51,17 +53,25 @@ impl RepeatIndex {
         min_docs: u32,
         max_entries: usize,
     ) -> Self {
-        let mut counts: HashMap<u64, (u32, u32)> = HashMap::new();
-        let mut sources: HashMap<u64, u32> = HashMap::new();
-        let mut buf = String::new();
-        for (doc_no, (source, text)) in docs.into_iter().enumerate() {
+        let docs: Vec<(&str, &str)> = docs.into_iter().collect();
+        // Normalising and hashing the lines is the costly part and independent per document:
+        // done in parallel, then counted in input order (deterministic whatever the threads).
+        let hashed: Vec<Vec<u64>> = docs
+            .par_iter()
+            .map_init(String::new, |buf, (source, text)| {
+                lines(text)
+                    .into_iter()
+                    .filter_map(|span| line_hash(source, &text[span.start..span.end], buf))
+                    .collect()
+            })
+            .collect();
+        let mut counts: HashMap<u64, (u32, u32)> = HashMap::default();
+        let mut sources: HashMap<u64, u32> = HashMap::default();
+        for (doc_no, ((source, _), hashes)) in docs.iter().zip(hashed).enumerate() {
             let n = sources.entry(fnv(source.as_bytes(), FNV_OFFSET)).or_insert(0);
             *n = n.saturating_add(1);
             let tag = u32::try_from(doc_no).unwrap_or(u32::MAX - 1).saturating_add(1);
-            for span in lines(text) {
-                let Some(h) = line_hash(source, &text[span.start..span.end], &mut buf) else {
-                    continue;
-                };
+            for h in hashes {
                 let len = counts.len();
                 match counts.get_mut(&h) {
                     Some(e) if e.1 != tag => {

@@ -156,18 +156,48 @@ fn looks_alike(w: &str, cand: &str) -> bool {
     })
 }
 
+/// Every string that [`fits`] could accept for `w`: one character replaced by a capital letter
+/// (for a letter-digit form, a digit by a letter). [`fits`] only accepts same-length strings
+/// differing in one position, so this covers all of them with a few dozen exact look-ups instead
+/// of a Levenshtein search of the vocabulary.
+fn substitutions(sh: Shape, w: &str, mut each: impl FnMut(&str)) {
+    let chars: Vec<char> = w.chars().collect();
+    let mut cand = String::with_capacity(w.len());
+    for k in 0..chars.len() {
+        let replaceable = match sh {
+            Shape::LetterDigit => chars[k].is_ascii_digit(),
+            _ => chars[k].is_ascii_uppercase(),
+        };
+        if !replaceable {
+            continue;
+        }
+        for l in 'A'..='Z' {
+            if l == chars[k] {
+                continue;
+            }
+            cand.clear();
+            cand.extend(chars[..k].iter().copied().chain([l]).chain(chars[k + 1..].iter().copied()));
+            each(&cand);
+        }
+    }
+}
+
 /// The frequent acronym `w` is a near miss of, with its count and `w`'s own count.
 fn lookup(ctx: &Ctx<'_>, sh: Shape, w: &str) -> Option<(String, u64, u64)> {
-    let own = ctx.lex.surface_count(w);
+    let own = ctx.count(w);
     if own >= ctx.frequent {
         return None;
     }
-    let (cand, best) = ctx
-        .lex
-        .near_misses(w, 1)
-        .into_iter()
-        .filter(|(c, _)| fits(sh, w, c) && (sh != Shape::LetterDigit || looks_alike(w, c)))
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
+    let mut found: Option<(String, u64)> = None;
+    substitutions(sh, w, |c| {
+        if fits(sh, w, c) && (sh != Shape::LetterDigit || looks_alike(w, c)) {
+            let n = ctx.lex.surface_count(c);
+            if n > 0 && found.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str())) {
+                found = Some((c.to_string(), n));
+            }
+        }
+    });
+    let (cand, best) = found?;
     (best >= ctx.frequent && own.saturating_mul(DOMINANCE) < best).then_some((cand, best, own))
 }
 

@@ -68,7 +68,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             // A very frequent word (a function word, "said") right after a proper name is not
             // part of it: "Yukos Is being", "TimeWarner Said it" (but "New Year" is a name).
             let lower = w.to_lowercase();
-            let lc = ctx.lex.surface_count(&lower);
+            let lc = ctx.count(&lower);
             let function_word = lc >= ctx.frequent.saturating_mul(FUNCTION_WORD);
             let after_name = prev_word.is_some_and(|p| {
                 let p = strip_possessive(p);
@@ -90,7 +90,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             if !is_word(k) || !(next.starts_with(|c: char| c.is_lowercase()) || is_acronym_shape(next)) {
                 continue;
             }
-            let cc = ctx.lex.surface_count(w);
+            let cc = ctx.count(w);
             if lc >= ctx.frequent && cc.saturating_mul(CAP_SHARE) < lc {
                 let t = ctx.toks[i];
                 let note = format!(
@@ -100,7 +100,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 ev.push(evidence(kinds::CASE_BREAK, t.start, t.end, strength, note, Some(lower)));
             }
         } else if w.chars().count() >= 4 && w.chars().all(|c| c.is_lowercase()) {
-            if glued(ctx, i) || ctx.lex.surface_count(w) > 0 {
+            if glued(ctx, i) || ctx.count(w) > 0 {
                 continue;
             }
             let all = ctx.lex.normalized_count(w);
