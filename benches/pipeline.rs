@@ -180,7 +180,7 @@ fn consensus_scale(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("cluster_10000", |b| {
-        b.iter(|| consensus::analyze_batch(model as &dyn Lexicon, black_box(&members)))
+        b.iter(|| consensus::analyze_batch(model, black_box(&members)))
     });
     g.bench_function("analyze_10000", |b| {
         b.iter(|| {
