@@ -179,9 +179,7 @@ fn consensus_scale(c: &mut Criterion) {
     let mut g = c.benchmark_group("consensus_scale");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("cluster_10000", |b| {
-        b.iter(|| consensus::analyze_batch(model, black_box(&members)))
-    });
+    g.bench_function("cluster_10000", |b| b.iter(|| consensus::analyze_batch(model, black_box(&members))));
     g.bench_function("analyze_10000", |b| {
         b.iter(|| {
             texts
