@@ -21,6 +21,18 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("run spinscore")
 }
 
+/// Runs spinscore with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: Vec<u8>) -> Output {
+    let mut child =
+        bin().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&input).unwrap();
+    });
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
 }
@@ -186,19 +198,7 @@ fn stdin_text_and_jsonl() {
     let text = std::fs::read_to_string(root().join("data/seeds/004_dbb5cbce777983ee.txt")).unwrap();
     let feed = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
     for (input, n) in [(text, 1), (feed, 7)] {
-        let mut child = bin()
-            .args(["score", "-f", "jsonl", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        std::thread::spawn(move || {
-            use std::io::Write;
-            stdin.write_all(input.as_bytes()).unwrap();
-        });
-        let o = child.wait_with_output().unwrap();
+        let o = run_with_stdin(&["score", "-f", "jsonl", "-"], input.into_bytes());
         assert_eq!(jsonl(&o).len(), n, "{}", stderr(&o));
     }
 }
@@ -316,19 +316,7 @@ fn filter_csv_by_source_mean() {
 #[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
-    let mut child = bin()
-        .args(["filter", "-", "--max-score", "100"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::thread::spawn(move || {
-        use std::io::Write;
-        stdin.write_all(&feed).unwrap();
-    });
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);
     assert!(stderr(&o).contains("7 records: 5 kept, 0 rejected, 2 errored"), "{}", stderr(&o));
 }
 
