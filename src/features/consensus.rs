@@ -161,7 +161,11 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
             // Numbers as written (not folded): dates, sums, counts.
-            TokenKind::Number if s.len() >= 2 => (fnv1a(s), (total / 10.0).ln()),
+            // Short numbers ("12") recur across unrelated texts; long ones ("1.13bn", "3:35",
+            // "2035") identify a story.
+            TokenKind::Number if s.len() >= 2 => {
+                (fnv1a(s), (2.0 + 2.0 * s.len() as f64).min((total / 10.0).ln()))
+            }
             TokenKind::Word if !starts.contains(&i) && s.chars().next().is_some_and(char::is_uppercase) => {
                 let n = normalize(stem(s));
                 let key = fnv1a(&n);
