@@ -4,6 +4,7 @@
 //! not depend on the thread count.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::document::{DocView, Document, Origin};
@@ -260,7 +261,7 @@ impl<'m> Engine<'m> {
                 }
             }
         }
-        records
+        let mut reports: Vec<Report> = records
             .into_par_iter()
             .zip(analyses)
             .enumerate()
@@ -280,7 +281,9 @@ impl<'m> Engine<'m> {
                     ),
                 }
             })
-            .collect()
+            .collect();
+        mark_likely_originals(&mut reports);
+        reports
     }
 
     /// Builds the report of an analysed document.
@@ -327,6 +330,26 @@ impl<'m> Engine<'m> {
             language: a.language,
             cluster: a.cluster.clone(),
             warnings: doc.warnings.clone(),
+        }
+    }
+}
+
+/// Marks each story cluster's likely original: its scored member with the lowest score (the
+/// version all the evidence, including the comparison with the others, finds least degraded),
+/// ties to the earliest in the batch.
+fn mark_likely_originals(reports: &mut [Report]) {
+    let mut best: FxHashMap<usize, (f64, usize)> = FxHashMap::default();
+    for (i, r) in reports.iter().enumerate() {
+        if let (Some(c), Some(s)) = (&r.cluster, &r.scored) {
+            let e = best.entry(c.first).or_insert((s.score, i));
+            if s.score < e.0 {
+                *e = (s.score, i);
+            }
+        }
+    }
+    for (i, r) in reports.iter_mut().enumerate() {
+        if let Some(c) = r.cluster.as_mut() {
+            c.likely_original = best.get(&c.first).is_some_and(|&(_, j)| j == i);
         }
     }
 }

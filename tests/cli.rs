@@ -386,9 +386,26 @@ fn seeds_rank_the_garbled_republications_above_the_fluent_one() {
     };
     assert!(score("/004_") > score("/002_"), "{rows:?}");
     assert!(score("/000_") > score("/002_"), "{rows:?}");
-    // The five versions of the story form one cluster.
+    // The five versions of the story form one cluster, with one likely original: a fluent one
+    // (002, the human translation, or 001, the lightly rewritten copy).
     for r in &rows {
         assert_eq!(r["cluster"]["size"], 5, "{r}");
+    }
+    let originals: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["cluster"]["likely_original"] == true)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(originals.len(), 1, "{originals:?}");
+    assert!(originals[0].contains("/002_") || originals[0].contains("/001_"), "{originals:?}");
+    // All 8 ordered pairs: 002 below 001 and 003, those two below 000 and 004.
+    for (lo, hi) in [("/002_", "/001_"), ("/002_", "/003_")] {
+        assert!(score(lo) < score(hi), "{lo} < {hi}: {rows:?}");
+    }
+    for lo in ["/001_", "/003_"] {
+        for hi in ["/000_", "/004_"] {
+            assert!(score(lo) < score(hi), "{lo} < {hi}: {rows:?}");
+        }
     }
     // 004's mangled acronyms are evidence with the likely original.
     let r004 = rows.iter().find(|r| r["id"].as_str().unwrap().contains("/004_")).unwrap();

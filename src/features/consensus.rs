@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::lexicon::Lexicon;
 use crate::segment::SentenceSpan;
+use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
 /// A document taking part in clustering.
@@ -46,7 +47,9 @@ pub struct ClusterInfo {
     pub size: usize,
     /// Share of this version's words that no other version has (0 = none).
     pub deviation: f64,
-    /// True for the version closest to the consensus: the likely original.
+    /// True for the likely original: the cluster's least degraded version by its score (all
+    /// evidence, including this comparison), ties to the earliest. Set by the pipeline once
+    /// the batch is scored.
     pub likely_original: bool,
 }
 
@@ -67,6 +70,7 @@ pub const FEATURES: &[&str] = &[
     "consensus.entity_disagreements",
     "consensus.relative_disfluency",
     "consensus.worse_share",
+    "consensus.synonym_swaps",
 ];
 
 /// What the consensus family needs of the reference model besides the [`Lexicon`]: how fluent a
@@ -438,7 +442,7 @@ const MAX_PEERS: usize = 16;
 /// Each member's peers: the other members whose anchor similarity is at least half its best
 /// similarity (and at least [`SAME_STORY`]), most similar first. A cluster chained through
 /// related stories then still compares each version with its own closest versions.
-fn peers(anchors: &[&Anchors]) -> (Vec<Vec<usize>>, Vec<f64>) {
+fn peers(anchors: &[&Anchors]) -> Vec<Vec<usize>> {
     let n = anchors.len();
     let mut sims = vec![vec![0.0; n]; n];
     for i in 0..n {
@@ -448,8 +452,7 @@ fn peers(anchors: &[&Anchors]) -> (Vec<Vec<usize>>, Vec<f64>) {
             sims[j][i] = s;
         }
     }
-    let centrality = (0..n).map(|i| sims[i].iter().sum::<f64>() / (n.max(2) - 1) as f64).collect();
-    let lists = (0..n)
+    (0..n)
         .map(|i| {
             let best = (0..n).filter(|&j| j != i).map(|j| sims[i][j]).fold(0.0, f64::max);
             let floor = SAME_STORY.max(0.5 * best);
@@ -458,8 +461,7 @@ fn peers(anchors: &[&Anchors]) -> (Vec<Vec<usize>>, Vec<f64>) {
             p.truncate(MAX_PEERS);
             p
         })
-        .collect();
-    (lists, centrality)
+        .collect()
 }
 
 /// One member's comparison with its peers.
@@ -470,6 +472,7 @@ struct Row {
     evidence: Vec<Evidence>,
     relative: Option<f64>,
     worse_share: Option<f64>,
+    synonym_swaps: Option<usize>,
 }
 
 /// A sentence for alignment: its byte span, word types and disfluency.
@@ -528,13 +531,19 @@ fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
 /// content in two wordings cancels topic and vocabulary; the median keeps a garble that two
 /// versions share (one MT system at two fractions) from hiding behind the one peer that has it.
 fn relative_fluency(
+    lex: &dyn ConsensusModel,
     m: &Member<'_>,
     sents: &[Vec<Sent>],
     i: usize,
     peers: &[usize],
-) -> (Option<f64>, Option<f64>, Vec<Evidence>) {
+) -> Aligned {
     let mine = &sents[i];
+    let syn = Synonyms::embedded();
     let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
+    // Per sentence of mine: the peer sentences aligned with it, and per word of mine the
+    // synonym peers have in its place (how many peers, which synonym).
+    let mut aligned_with: Vec<Vec<(usize, usize)>> = vec![Vec::new(); mine.len()];
+    let mut replaced: FxHashMap<WordAt<'_>, (usize, &str)> = FxHashMap::default();
     for &j in peers {
         // Inverted index of the peer's sentences by word.
         let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -544,7 +553,6 @@ fn relative_fluency(
             }
         }
         for (a, s) in mine.iter().enumerate() {
-            let Some(da) = s.disfluency else { continue };
             if s.words.len() < 3 {
                 continue;
             }
@@ -564,12 +572,52 @@ fn relative_fluency(
             if ov < SAME_SENTENCE {
                 continue;
             }
-            let Some(db) = sents[j][k].disfluency else { continue };
+            let other = &sents[j][k];
+            aligned_with[a].push((j, k));
+            if ov < 0.999 {
+                for w in s.words.iter().filter(|w| !other.words.contains(*w)) {
+                    if let Some(sy) = syn.of(w).find(|c| other.words.contains(*c) && !s.words.contains(*c)) {
+                        let e = replaced.entry((a, w.as_str())).or_insert((0, sy));
+                        e.0 += 1;
+                    }
+                }
+            }
+            let (Some(da), Some(db)) = (s.disfluency, other.disfluency) else { continue };
             diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db });
         }
     }
-    let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
+    let mut synonym_swaps = 0usize;
     let mut evidence = Vec::new();
+    let mut replaced: Vec<(WordAt<'_>, (usize, &str))> = replaced.into_iter().collect();
+    replaced.sort_unstable();
+    for ((a, w), (n, sy)) in replaced {
+        let al = &aligned_with[a];
+        let support = al.iter().filter(|&&(j, k)| sents[j][k].words.contains(w)).count();
+        // Most aligned versions have the synonym where this one has the word; without a
+        // majority to go by (one or two versions), the spinner's pick is the rarer word.
+        let majority = n > support && 2 * n >= al.len();
+        let rarer = lex.normalized_count(w) < lex.normalized_count(sy);
+        if !(majority && (al.len() >= 3 || rarer)) {
+            continue;
+        }
+        synonym_swaps += 1;
+        let s = &mine[a];
+        let at = m.tokens.iter().find(|t| {
+            t.start >= s.start && t.end <= s.end && t.is_wordlike() && normalize(t.text(m.text)) == w
+        });
+        if let Some(t) = at {
+            evidence.push(Evidence {
+                family: Family::Consensus,
+                kind: "synonym-differs-from-cluster",
+                start: t.start,
+                end: t.end,
+                strength: n as f64 / (al.len() as f64 + 1.0),
+                note: format!("{n} of {} other versions of this sentence have its synonym {sy:?}", al.len()),
+                suggestion: Some(sy.to_string()),
+            });
+        }
+    }
+    let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
     for (a, d) in diffs.iter_mut().enumerate() {
         if d.is_empty() {
             continue;
@@ -594,14 +642,37 @@ fn relative_fluency(
             });
         }
     }
-    if aligned == 0 {
-        return (None, None, Vec::new());
-    }
+    let aligned_sentences = aligned_with.iter().filter(|a| !a.is_empty()).count();
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
+    if aligned == 0 {
+        return Aligned { relative: None, worse_share: None, synonym_swaps, aligned_sentences, evidence };
+    }
     // Shrunk towards 0 (no difference) by a prior worth a few sentences, so one loosely aligned
     // sentence cannot make a large difference alone.
-    (Some(sum / (weight + PRIOR_WORDS)), Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)), evidence)
+    Aligned {
+        relative: Some(sum / (weight + PRIOR_WORDS)),
+        worse_share: Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)),
+        synonym_swaps,
+        aligned_sentences,
+        evidence,
+    }
+}
+
+/// A content word of one of a member's sentences: (sentence index, normalised word).
+type WordAt<'a> = (usize, &'a str);
+
+/// What sentence alignment with the peers gives one member.
+struct Aligned {
+    /// Length-weighted mean of per-sentence disfluency differences (None: nothing aligned).
+    relative: Option<f64>,
+    /// Share of aligned sentences clearly worse than their other versions.
+    worse_share: Option<f64>,
+    /// Words most aligned versions replace with a synonym of theirs.
+    synonym_swaps: usize,
+    /// Sentences aligned with at least one peer's.
+    aligned_sentences: usize,
+    evidence: Vec<Evidence>,
 }
 
 /// What one member has, as sets, for comparisons with its peers.
@@ -627,7 +698,7 @@ fn compare(
             bigrams: p.words.windows(2).map(|w| (w[0].0.as_str(), w[1].0.as_str())).collect(),
         })
         .collect();
-    let (peer_lists, centrality) = peers(anchors);
+    let peer_lists = peers(anchors);
 
     let mut rows: Vec<Option<Row>> = Vec::with_capacity(n);
     for i in 0..n {
@@ -721,19 +792,24 @@ fn compare(
                 suggestion: Some(suggestion),
             });
         }
-        let (relative, worse_share, mut worse_ev) = relative_fluency(m, &sentences, i, peers);
-        evidence.append(&mut worse_ev);
-        rows.push(Some(Row { deviation, rate, disagreements, evidence, relative, worse_share }));
+        let mut al = relative_fluency(lex, m, &sentences, i, peers);
+        evidence.append(&mut al.evidence);
+        rows.push(Some(Row {
+            deviation,
+            rate,
+            disagreements,
+            evidence,
+            relative: al.relative,
+            worse_share: al.worse_share,
+            synonym_swaps: (al.aligned_sentences > 0).then_some(al.synonym_swaps),
+        }));
     }
-    // The likely original: the most central version (closest to all the others by what spinners
-    // keep), ties to the earliest.
-    let original = (0..n)
-        .filter(|&i| rows[i].is_some())
-        .max_by(|&a, &b| centrality[a].total_cmp(&centrality[b]).then(b.cmp(&a)));
     let rates: Vec<Option<f64>> = rows.iter().map(|r| r.as_ref().map(|r| r.rate)).collect();
     let mut out = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
-        let Some(Row { deviation, rate, disagreements: dis, evidence, relative, worse_share }) = row else {
+        let Some(Row { deviation, rate, disagreements: dis, evidence, relative, worse_share, synonym_swaps }) =
+            row
+        else {
             out.push(MemberResult {
                 output: FamilyOutput {
                     features: FEATURES.iter().map(|n| Feature::missing(n)).collect(),
@@ -764,6 +840,9 @@ fn compare(
                     worse_share.map_or(Feature::missing("consensus.worse_share"), |x| {
                         Feature::new("consensus.worse_share", x)
                     }),
+                    synonym_swaps.map_or(Feature::missing("consensus.synonym_swaps"), |x| {
+                        Feature::new("consensus.synonym_swaps", 100.0 * x as f64 / words)
+                    }),
                 ],
                 evidence,
             },
@@ -772,7 +851,7 @@ fn compare(
                 first,
                 size: n,
                 deviation,
-                likely_original: original == Some(i),
+                likely_original: false,
             }),
         });
     }

@@ -485,6 +485,27 @@ impl Model {
         None
     }
 
+    /// log10 P(w | v) with the model's backoff.
+    pub fn logp2(&self, v: u32, w: u32) -> f32 {
+        match self.bigram(v, w) {
+            Some(b) => b.logp,
+            None => self.unigram(v).backoff + self.unigram(w).logp,
+        }
+    }
+
+    /// log10 P(w | u v) with the model's backoff (as [`Model::score_sequence`] gives for `w`
+    /// after `u v`).
+    pub fn logp3(&self, u: u32, v: u32, w: u32) -> f32 {
+        let p2 = self.logp2(v, w);
+        match self.bigram(u, v) {
+            Some(ctx) => match ctx.has_trigrams.then(|| self.trigram(u, v, w)).flatten() {
+                Some(p3) => p3,
+                None => ctx.backoff + p2,
+            },
+            None => p2,
+        }
+    }
+
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
     /// one [`UnitProb`] per unit to `out`.
     pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {
