@@ -108,8 +108,13 @@ pub const SYN_EVIDENCE: f32 = 3.5;
 
 /// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`)
 /// that best fits the trigrams around it, with its gain over the word in the text:
-/// `(gain, synonym id, raw log10 gain)`. `lp_here` is the sum of the text's log10
-/// probabilities of `ids[j]`, `ids[j + 1]` and `ids[j + 2]` (those that exist).
+/// `(gain, synonym id, raw log10 gain)`. `lp` holds the text's log10 probabilities of
+/// `ids[j]`, `ids[j + 1]` and `ids[j + 2]` (those that exist).
+///
+/// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
+/// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
+/// correction), and only those that fit the left context better by more than that correction
+/// are scored on the right: two look-ups for most candidates instead of three.
 fn best_synonym(
     model: &Model,
     syn: &Synonyms,
@@ -117,27 +122,37 @@ fn best_synonym(
     fw: f32,
     ids: &[u32],
     j: usize,
-    lp_here: f32,
+    lp: &[f32],
 ) -> Option<(f32, u32, f32)> {
     let w = ids[j];
     let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
     let next = ids.get(j + 1).copied();
     let next2 = ids.get(j + 2).copied();
+    let lp_here: f32 = lp.iter().sum();
     let mut best: Option<(f32, u32, f32)> = None;
     for cand in syn.of(word) {
         let s = model.word_id(cand);
         if s == UNK || s == w {
             continue;
         }
-        let mut lp = if j >= 2 { model.logp3(u, v, s) } else { model.logp2(v, s) };
+        let fs = model.unigram(s).freq;
+        if fs < fw {
+            continue;
+        }
+        let rarity = SYN_RARITY * (fs - fw);
+        let left = if j >= 2 { model.logp3(u, v, s) } else { model.logp2(v, s) };
+        if left - lp[0] <= rarity {
+            continue;
+        }
+        let mut total = left;
         if let Some(n1) = next {
-            lp += model.logp3(v, s, n1);
+            total += model.logp3(v, s, n1);
             if let Some(n2) = next2 {
-                lp += model.logp3(s, n1, n2);
+                total += model.logp3(s, n1, n2);
             }
         }
-        let raw = lp - lp_here;
-        let gain = raw - SYN_RARITY * (model.unigram(s).freq - fw);
+        let raw = total - lp_here;
+        let gain = raw - rarity;
         if best.is_none_or(|b| gain > b.0) {
             best = Some((gain, s, raw));
         }
@@ -264,8 +279,12 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                 } else {
                     (model.word(u.id), p.unigram)
                 };
-                let lp_here: f32 = probs[k..probs.len().min(k + 3)].iter().map(|q| q.logp).sum();
-                if let Some((gain, s, raw)) = best_synonym(model, syn, word, fw, &ids, k + 1, lp_here)
+                let mut lp = [0f32; 3];
+                let here = probs.len().min(k + 3) - k;
+                for (x, q) in lp.iter_mut().zip(&probs[k..k + here]) {
+                    *x = q.logp;
+                }
+                if let Some((gain, s, raw)) = best_synonym(model, syn, word, fw, &ids, k + 1, &lp[..here])
                     && gain > SYN_GAIN
                 {
                     syn_swaps += 1;
