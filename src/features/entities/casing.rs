@@ -2,7 +2,7 @@
 //! ("TimeWarner Said it", "the U.S. And his allies", "act as M.S. Will if"), and a name the
 //! reference only knows capitalised written in lower case ("in america").
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::context::{Ctx, is_acronym_shape, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
@@ -25,7 +25,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let n = ctx.toks.len();
     let is_word = |i: usize| ctx.toks[i].kind == TokenKind::Word;
     // Capitalised forms the document itself uses inside a name ("Will Smith", "Current TV").
-    let mut in_names: HashSet<&str> = HashSet::new();
+    let mut in_names: FxHashSet<&str> = FxHashSet::default();
     for i in 0..n {
         if is_word(i)
             && is_capitalised(ctx.tok(i))
@@ -40,7 +40,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
 
     // Capitalised forms used mid-sentence more than once: a deliberate name or title ("Sky",
     // "Sound of Music"), not a slip.
-    let mut mid: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut mid: FxHashMap<&str, u32> = FxHashMap::default();
     for i in 0..n {
         if is_word(i) && !ctx.opens[i] && is_capitalised(ctx.tok(i)) {
             *mid.entry(ctx.tok(i)).or_default() += 1;
