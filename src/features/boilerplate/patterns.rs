@@ -214,7 +214,14 @@ pub fn normalize_into(text: &str, out: &mut String) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            // ASCII without decoding a char.
+            // ASCII without decoding a char; a run of lower-case letters is copied at once.
+            if b.is_ascii_lowercase() {
+                let run = bytes[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                out.push_str(&text[i..i + run]);
+                i += run;
+                space = false;
+                continue;
+            }
             i += 1;
             if b.is_ascii_alphabetic() {
                 out.push(b.to_ascii_lowercase() as char);
