@@ -406,7 +406,19 @@ impl Model {
     /// The id of a normalised unit ([`UNK`] when unknown).
     #[inline]
     pub fn word_id(&self, norm: &str) -> u32 {
-        let h = vocab_hash(norm.as_bytes());
+        self.word_id_hashed(vocab_hash(norm.as_bytes()))
+    }
+
+    /// The cache hint for the home slot of a word whose [`vocab_hash`] is `h` (no effect on
+    /// results): callers that know several words ahead overlap their table misses.
+    #[inline]
+    pub fn prefetch_word(&self, h: u64) {
+        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.vocab_slots));
+    }
+
+    /// [`Model::word_id`] of the word whose [`vocab_hash`] is `h`.
+    #[inline]
+    pub fn word_id_hashed(&self, h: u64) -> u32 {
         let table = self.section(VOCAB_HASH);
         let mut i = home(h, self.vocab_slots);
         for _ in 0..self.vocab_slots {
