@@ -324,17 +324,22 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         let mut best: Option<(String, u64)> = None;
         // Nearly all variants are unknown: the count (a hash probe) rules them out before
         // their phonetic key is computed.
-        same_key_neighbours_where(t.form, &key, |c| ctx.lex.surface_count(c) >= floor, |c| {
-            let n = ctx.lex.surface_count(c);
-            if n >= floor
-                && is_capitalised(c)
-                && ctx.namey(c)
-                && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
-                && best.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str()))
-            {
-                best = Some((c.to_string(), n));
-            }
-        });
+        same_key_neighbours_where(
+            t.form,
+            &key,
+            |c| ctx.lex.surface_count(c) >= floor,
+            |c| {
+                let n = ctx.lex.surface_count(c);
+                if n >= floor
+                    && is_capitalised(c)
+                    && ctx.namey(c)
+                    && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
+                    && best.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str()))
+                {
+                    best = Some((c.to_string(), n));
+                }
+            },
+        );
         let Some((cand, n)) = best else { continue };
         let note = format!(
             "\u{201c}{}\u{201d} is unknown to the reference; \u{201c}{cand}\u{201d} occurs {n}\u{d7}",
