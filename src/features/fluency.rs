@@ -13,11 +13,14 @@
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
-use crate::model::format::{BOS, EOS, UNK};
+use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
 use crate::model::{Model, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{TokenKind, normalize};
+
+/// Units ahead whose vocabulary slot is prefetched.
+const PREFETCH_AHEAD: usize = 4;
 
 /// Word units per window for `fluency.ns_worst_window`.
 pub const WINDOW: usize = 8;
@@ -179,6 +182,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
 
     let mut units: Vec<Unit> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
     let mut probs: Vec<UnitProb> = Vec::new();
     // Per word unit, in document order.
     let mut ns_all: Vec<f32> = Vec::new();
@@ -221,17 +225,26 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         units.clear();
         ids.clear();
         ids.push(BOS);
+        hashes.clear();
         for_each_unit(text, &toks[first..last], |u, i| {
             let tok = first + i;
-            let id = model.word_id(u);
+            hashes.push(vocab_hash(u.as_bytes()));
+            let id = UNK; // resolved below, with the table slots prefetched a few units ahead
             let t = toks[tok];
             let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
             let cap = text.as_bytes().get(t.start).is_some_and(|b| b.is_ascii_uppercase())
                 || (text.as_bytes().get(t.start).is_some_and(|&b| b >= 0x80)
                     && text[t.start..].chars().next().is_some_and(char::is_uppercase));
             units.push(Unit { tok, id, word, cap });
-            ids.push(id);
         });
+        for (k, &h) in hashes.iter().enumerate() {
+            if let Some(&ha) = hashes.get(k + PREFETCH_AHEAD) {
+                model.prefetch_word(ha);
+            }
+            let id = model.word_id_hashed(h);
+            units[k].id = id;
+            ids.push(id);
+        }
         ids.push(EOS);
         probs.clear();
         model.score_sequence(&ids, &mut probs);

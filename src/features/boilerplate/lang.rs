@@ -22,17 +22,53 @@ const STOPWORDS: &[&str] = &[
     "your",
 ];
 
+/// A word of at most 8 bytes as a `u64` (little-endian, zero-padded): no stopword holds a zero
+/// byte, so the packing is one-to-one on them.
+const fn pack(b: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < b.len() {
+        k |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// [`STOPWORDS`] packed and sorted: one integer comparison per binary-search step instead of a
+/// string comparison.
+const STOPWORD_KEYS: [u64; STOPWORDS.len()] = {
+    let mut keys = [0u64; STOPWORDS.len()];
+    let mut i = 0;
+    while i < STOPWORDS.len() {
+        assert!(STOPWORDS[i].len() <= 8);
+        keys[i] = pack(STOPWORDS[i].as_bytes());
+        i += 1;
+    }
+    // Insertion sort (const context).
+    let mut i = 1;
+    while i < keys.len() {
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    keys
+};
+
 fn is_stopword(word: &str) -> bool {
     let b = word.as_bytes();
     if b.is_empty() || b.len() > 8 || !b.is_ascii() {
         return false;
     }
-    let mut buf = [0u8; 8];
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = s.to_ascii_lowercase();
+    let mut k = 0u64;
+    for (i, s) in b.iter().enumerate() {
+        k |= (s.to_ascii_lowercase() as u64) << (8 * i);
     }
-    let lower = &buf[..b.len()];
-    STOPWORDS.binary_search_by(|w| w.as_bytes().cmp(lower)).is_ok()
+    STOPWORD_KEYS.binary_search(&k).is_ok()
 }
 
 /// Statistics of one (trimmed) line.
@@ -201,6 +237,11 @@ mod tests {
     fn stopword_list_sorted() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(is_stopword("The"));
+        for w in STOPWORDS {
+            assert!(is_stopword(w) && is_stopword(&w.to_uppercase()), "{w}");
+            assert!(!is_stopword(&format!("{w}x")) || STOPWORDS.contains(&format!("{w}x").as_str()));
+        }
+        assert!(STOPWORD_KEYS.windows(2).all(|p| p[0] < p[1]));
         assert!(!is_stopword("putin"));
     }
 

@@ -209,9 +209,20 @@ impl Patterns {
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     let mut space = true; // suppress leading spaces
-    for c in text.chars() {
-        if c.is_ascii() {
-            let b = c as u8;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII without decoding a char; a run of lower-case letters is copied at once.
+            if b.is_ascii_lowercase() {
+                let run = bytes[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                out.push_str(&text[i..i + run]);
+                i += run;
+                space = false;
+                continue;
+            }
+            i += 1;
             if b.is_ascii_alphabetic() {
                 out.push(b.to_ascii_lowercase() as char);
                 space = false;
@@ -224,7 +235,11 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 out.push(' ');
                 space = true;
             }
-        } else if matches!(c, '’' | '‘' | 'ʼ') {
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        i += c.len_utf8();
+        if matches!(c, '’' | '‘' | 'ʼ') {
             // apostrophes
         } else if c.is_alphanumeric() {
             if c.is_numeric() {

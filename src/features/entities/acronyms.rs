@@ -4,7 +4,7 @@
 //! Legitimate letter-digit names (G7, U2, MP3, B2B, 4G) stay quiet unless a frequent acronym is
 //! exactly one look-alike digit-for-letter away.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::context::{Ctx, is_capitalised};
 use super::{evidence, kinds};
@@ -70,7 +70,7 @@ fn fits(sh: Shape, w: &str, cand: &str) -> bool {
 }
 
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
-    let mut cache: HashMap<&str, Option<(String, u64, u64)>> = HashMap::new();
+    let mut cache: HashMap<&str, Option<(String, u64, u64)>> = HashMap::default();
     for i in 0..ctx.toks.len() {
         if ctx.toks[i].kind != TokenKind::Word {
             continue;

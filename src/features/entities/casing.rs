@@ -2,7 +2,7 @@
 //! ("TimeWarner Said it", "the U.S. And his allies", "act as M.S. Will if"), and a name the
 //! reference only knows capitalised written in lower case ("in america").
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::context::{Ctx, is_acronym_shape, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
@@ -25,7 +25,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let n = ctx.toks.len();
     let is_word = |i: usize| ctx.toks[i].kind == TokenKind::Word;
     // Capitalised forms the document itself uses inside a name ("Will Smith", "Current TV").
-    let mut in_names: HashSet<&str> = HashSet::new();
+    let mut in_names: FxHashSet<&str> = FxHashSet::default();
     for i in 0..n {
         if is_word(i)
             && is_capitalised(ctx.tok(i))
@@ -40,7 +40,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
 
     // Capitalised forms used mid-sentence more than once: a deliberate name or title ("Sky",
     // "Sound of Music"), not a slip.
-    let mut mid: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut mid: FxHashMap<&str, u32> = FxHashMap::default();
     for i in 0..n {
         if is_word(i) && !ctx.opens[i] && is_capitalised(ctx.tok(i)) {
             *mid.entry(ctx.tok(i)).or_default() += 1;
@@ -65,18 +65,9 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 .any(|k| is_word(k) && !ctx.opens[k] && ctx.tok(k).starts_with(char::is_uppercase));
             let title_behind = (i.saturating_sub(3)..i)
                 .any(|k| is_word(k) && !ctx.opens[k] && is_capitalised(strip_possessive(ctx.tok(k))));
-            // A very frequent word (a function word, "said") right after a proper name is not
-            // part of it: "Yukos Is being", "TimeWarner Said it" (but "New Year" is a name).
-            let lower = w.to_lowercase();
-            let lc = ctx.count(&lower);
-            let function_word = lc >= ctx.frequent.saturating_mul(FUNCTION_WORD);
-            let after_name = prev_word.is_some_and(|p| {
-                let p = strip_possessive(p);
-                ctx.namey(p) || p.chars().skip(1).any(char::is_uppercase)
-            });
-            let in_run = (after_capital || title_behind) && !(function_word && after_name);
-            if in_run
-                || title_ahead
+            // The checks below are pure, so the cheap ones go first and the reference look-ups
+            // are made only for the words that are left.
+            if title_ahead
                 || mid.get(w).copied().unwrap_or(0) > 1
                 || in_names.contains(w)
                 || follows_honorific(ctx, i)
@@ -89,6 +80,20 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             let next = ctx.tok(k);
             if !is_word(k) || !(next.starts_with(|c: char| c.is_lowercase()) || is_acronym_shape(next)) {
                 continue;
+            }
+            // A very frequent word (a function word, "said") right after a proper name is not
+            // part of it: "Yukos Is being", "TimeWarner Said it" (but "New Year" is a name).
+            let lower = w.to_lowercase();
+            let lc = ctx.count(&lower);
+            if after_capital || title_behind {
+                let function_word = lc >= ctx.frequent.saturating_mul(FUNCTION_WORD);
+                let after_name = prev_word.is_some_and(|p| {
+                    let p = strip_possessive(p);
+                    ctx.namey(p) || p.chars().skip(1).any(char::is_uppercase)
+                });
+                if !(function_word && after_name) {
+                    continue; // inside a capitalised run
+                }
             }
             let cc = ctx.count(w);
             if lc >= ctx.frequent && cc.saturating_mul(CAP_SHARE) < lc {

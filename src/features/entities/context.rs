@@ -1,10 +1,6 @@
 //! What every entity signal needs: per-token sentence position, which sentences read as prose,
 //! and lexicon look-ups with the frequency floors that turn counts into "known" and "frequent".
 
-use std::cell::RefCell;
-
-use rustc_hash::FxHashMap;
-
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use crate::tokenize::{Token, TokenKind};
@@ -14,8 +10,6 @@ use crate::tokenize::{Token, TokenKind};
 const FREQUENT_PER_MILLION: f64 = 10.0;
 /// Absolute floor for "frequent", so tiny lexicons do not call every seen word frequent.
 pub(super) const FREQUENT_MIN: u64 = 20;
-/// Most surface counts remembered per document (bounds the memo of [`Ctx::count`]).
-const MAX_MEMO: usize = 1 << 16;
 
 /// Shared, read-only view of one document for the signals.
 pub(super) struct Ctx<'a> {
@@ -32,9 +26,6 @@ pub(super) struct Ctx<'a> {
     pub words: usize,
     /// Reference count from which a surface counts as frequent.
     pub frequent: u64,
-    /// Surface counts already looked up in this document (a hash probe is several times cheaper
-    /// than a look-up in the reference model, and running text repeats its words).
-    memo: RefCell<FxHashMap<Box<str>, u64>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -85,7 +76,7 @@ impl<'a> Ctx<'a> {
         let words = toks.iter().filter(|t| t.kind == TokenKind::Word).count();
         let total = lex.total_tokens() as f64;
         let frequent = ((total * FREQUENT_PER_MILLION / 1e6) as u64).max(FREQUENT_MIN);
-        Ctx { text, toks, lex, opens, prose, words, frequent, memo: RefCell::default() }
+        Ctx { text, toks, lex, opens, prose, words, frequent }
     }
 
     /// Text of token `i`.
@@ -126,18 +117,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The reference count of surface `w` ([`Lexicon::surface_count`]), remembered for the
-    /// document.
+    /// The reference count of surface `w` ([`Lexicon::surface_count`]). The reference model
+    /// answers from an in-memory hash table, as fast as a per-document memo would.
+    #[inline]
     pub fn count(&self, w: &str) -> u64 {
-        if let Some(&n) = self.memo.borrow().get(w) {
-            return n;
-        }
-        let n = self.lex.surface_count(w);
-        let mut memo = self.memo.borrow_mut();
-        if memo.len() < MAX_MEMO {
-            memo.insert(w.into(), n);
-        }
-        n
+        self.lex.surface_count(w)
     }
 }
 

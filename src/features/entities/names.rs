@@ -7,7 +7,7 @@
 //! "Obama"/"Obamas", "Russia"/"Russian") or differs only in its last letter is an inflection or
 //! a transliteration, and two forms both known to the reference are two names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::context::{Ctx, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
@@ -92,11 +92,25 @@ fn key_class(c: char) -> Option<char> {
 /// bring in without changing the key are the ones the key drops, the members of the classes of
 /// the key's letters and the digraph openers `p` (`ph`) and `c` (`ck`), so the alphabet tried is
 /// small; every variant is still checked against the real key.
-fn same_key_neighbours(form: &str, key: &str, mut each: impl FnMut(&str)) {
+#[cfg(test)]
+fn same_key_neighbours(form: &str, key: &str, each: impl FnMut(&str)) {
+    same_key_neighbours_where(form, key, |_| true, each)
+}
+
+/// [`same_key_neighbours`], with `pre` asked first about each variant: `each` sees only those
+/// `pre` accepts (a cheap look-up that rules most variants out before their key is computed).
+fn same_key_neighbours_where(
+    form: &str,
+    key: &str,
+    mut pre: impl FnMut(&str) -> bool,
+    mut each: impl FnMut(&str),
+) {
     let chars: Vec<char> = form.chars().collect();
     if chars.len() < 2 {
         return;
     }
+    // Byte offset of each character, and the end.
+    let at: Vec<usize> = form.char_indices().map(|(i, _)| i).chain([form.len()]).collect();
     let mut alphabet: Vec<char> = vec!['a', 'e', 'i', 'o', 'u', 'y', 'h', 'w', 'p', 'c'];
     let classes: Vec<char> = chars.iter().skip(1).filter_map(|&c| key_class(c)).collect();
     for k in key.chars().skip(1).flat_map(char::to_lowercase).chain(classes) {
@@ -113,9 +127,16 @@ fn same_key_neighbours(form: &str, key: &str, mut each: impl FnMut(&str)) {
     alphabet.dedup();
 
     let (mut cand, mut lower, mut ck) = (String::new(), Vec::new(), String::new());
-    let mut try_one = |pre: &[char], mid: Option<char>, post: &[char]| {
+    let mut try_one = |pre_s: &str, mid: Option<char>, post: &str| {
         cand.clear();
-        cand.extend(pre.iter().copied().chain(mid).chain(post.iter().copied()));
+        cand.push_str(pre_s);
+        if let Some(m) = mid {
+            cand.push(m);
+        }
+        cand.push_str(post);
+        if !pre(&cand) {
+            return;
+        }
         phonetic_key_into(&cand, &mut lower, &mut ck);
         if ck == key {
             each(&cand);
@@ -125,15 +146,15 @@ fn same_key_neighbours(form: &str, key: &str, mut each: impl FnMut(&str)) {
     // string is made once: a deletion or insertion inside a run of one letter only at its start.
     for i in 1..chars.len() {
         if chars[i] != chars[i - 1] {
-            try_one(&chars[..i], None, &chars[i + 1..]);
+            try_one(&form[..at[i]], None, &form[at[i + 1]..]);
         }
         for &a in alphabet.iter().filter(|&&a| a != chars[i]) {
-            try_one(&chars[..i], Some(a), &chars[i + 1..]);
+            try_one(&form[..at[i]], Some(a), &form[at[i + 1]..]);
         }
     }
     for i in 1..=chars.len() {
         for &a in alphabet.iter().filter(|&&a| a != chars[i - 1]) {
-            try_one(&chars[..i], Some(a), &chars[i..]);
+            try_one(&form[..at[i]], Some(a), &form[at[i]..]);
         }
     }
 }
@@ -174,7 +195,7 @@ fn find_root(parent: &mut [usize], mut i: usize) -> usize {
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     // Collect name-like types.
     let mut types: Vec<NameType<'_>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
     for i in 0..ctx.toks.len() {
         if ctx.toks[i].kind != TokenKind::Word {
             continue;
@@ -211,7 +232,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     }
 
     // Group by phonetic key, compare within groups, join variants.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::default();
     for (k, t) in types.iter().enumerate() {
         let g = groups.entry(phonetic_key(t.form)).or_default();
         if g.len() < MAX_GROUP {
@@ -243,7 +264,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             }
         }
     }
-    let mut clusters: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut clusters: HashMap<usize, Vec<usize>> = HashMap::default();
     for (k, _) in in_cluster.iter().enumerate().filter(|x| *x.1) {
         let r = find_root(&mut parent, k);
         clusters.entry(r).or_default().push(k);
@@ -301,17 +322,24 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         let key = phonetic_key(t.form);
         let floor = ctx.frequent.saturating_mul(ENTITY_FREQUENT);
         let mut best: Option<(String, u64)> = None;
-        same_key_neighbours(t.form, &key, |c| {
-            let n = ctx.lex.surface_count(c);
-            if n >= floor
-                && is_capitalised(c)
-                && ctx.namey(c)
-                && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
-                && best.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str()))
-            {
-                best = Some((c.to_string(), n));
-            }
-        });
+        // Nearly all variants are unknown: the count (a hash probe) rules them out before
+        // their phonetic key is computed.
+        same_key_neighbours_where(
+            t.form,
+            &key,
+            |c| ctx.lex.surface_count(c) >= floor,
+            |c| {
+                let n = ctx.lex.surface_count(c);
+                if n >= floor
+                    && is_capitalised(c)
+                    && ctx.namey(c)
+                    && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
+                    && best.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str()))
+                {
+                    best = Some((c.to_string(), n));
+                }
+            },
+        );
         let Some((cand, n)) = best else { continue };
         let note = format!(
             "\u{201c}{}\u{201d} is unknown to the reference; \u{201c}{cand}\u{201d} occurs {n}\u{d7}",

@@ -4,7 +4,7 @@
 //! significant digits), so "2 million ... 2 billion" or "30bn ... 30 trillion rupiah" in clean
 //! text is left alone, and only amounts in the same currency (or with none given).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::context::Ctx;
 use super::{evidence, kinds};
@@ -50,7 +50,7 @@ fn distinctive(m: &str) -> bool {
 }
 
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
-    let mut figures: HashMap<&str, Vec<Amount>> = HashMap::new();
+    let mut figures: HashMap<&str, Vec<Amount>> = HashMap::default();
     let mut order: Vec<&str> = Vec::new();
     for i in 0..ctx.toks.len() {
         let t = ctx.toks[i];
