@@ -21,8 +21,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::model::ModelError;
 use crate::model::format::{checksum, home, next_slot, u32_at, u64_at, vocab_hash};
+use crate::model::{Bytes, ModelError};
 
 /// First eight bytes of a synonym table.
 pub const MAGIC: [u8; 8] = *b"SPINSYN\x01";
@@ -33,11 +33,6 @@ pub const HEADER_LEN: usize = 64;
 const SLOT: usize = 16;
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../models/synonyms.bin");
-
-enum Bytes {
-    Static(&'static [u8]),
-    Owned(Vec<u8>),
-}
 
 /// A synonym table, opened from bytes.
 pub struct Synonyms {
@@ -80,17 +75,11 @@ impl Synonyms {
     }
 
     fn get(&self) -> &[u8] {
-        match &self.bytes {
-            Bytes::Static(b) => b,
-            Bytes::Owned(v) => v,
-        }
+        self.bytes.get()
     }
 
     fn open(bytes: Bytes) -> Result<Synonyms, ModelError> {
-        let b = match &bytes {
-            Bytes::Static(b) => *b,
-            Bytes::Owned(v) => v.as_slice(),
-        };
+        let b = bytes.get();
         if b.len() < MAGIC.len() || b[..MAGIC.len()] != MAGIC {
             return Err(ModelError::Format);
         }

@@ -63,14 +63,15 @@ pub enum ModelError {
     Corrupt(String),
 }
 
-enum Bytes {
+/// Bytes a table is opened over: borrowed from the binary or owned (a file read).
+pub(crate) enum Bytes {
     Static(&'static [u8]),
     Owned(Vec<u8>),
 }
 
 impl Bytes {
     #[inline(always)]
-    fn get(&self) -> &[u8] {
+    pub(crate) fn get(&self) -> &[u8] {
         match self {
             Bytes::Static(b) => b,
             Bytes::Owned(v) => v,
