@@ -170,7 +170,13 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
             TokenKind::Number if s.len() >= 2 => {
                 (fnv1a(s), (2.0 + 2.0 * s.len() as f64).min((total / 10.0).ln()))
             }
-            TokenKind::Word if !starts.contains(&i) && s.chars().next().is_some_and(char::is_uppercase) => {
+            // Words of one or two letters ("Af", a formula placeholder many learned texts
+            // share; initials) say nothing about which story a text tells.
+            TokenKind::Word
+                if !starts.contains(&i)
+                    && s.chars().nth(2).is_some()
+                    && s.chars().next().is_some_and(char::is_uppercase) =>
+            {
                 let n = normalize(stem(s));
                 let key = fnv1a(&n);
                 // A word type is looked up once: its weight depends on the type alone, and a
