@@ -536,7 +536,8 @@ fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
 /// length-weighted mean of those medians and the share of sentences clearly worse. Comparing one
 /// content in two wordings cancels topic and vocabulary; the median keeps a garble that two
 /// versions share (one MT system at two fractions) from hiding behind the one peer that has it.
-fn relative_fluency(
+/// The same alignment counts the words most aligned versions replace with a synonym.
+fn align_with_peers(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
     sents: &[Vec<Sent>],
@@ -608,9 +609,12 @@ fn relative_fluency(
         }
         synonym_swaps += 1;
         let s = &mine[a];
-        let at = m.tokens.iter().find(|t| {
-            t.start >= s.start && t.end <= s.end && t.is_wordlike() && normalize(t.text(m.text)) == w
-        });
+        // Tokens are in text order: start at the sentence's first.
+        let from = m.tokens.partition_point(|t| t.start < s.start);
+        let at = m.tokens[from..]
+            .iter()
+            .take_while(|t| t.end <= s.end)
+            .find(|t| t.is_wordlike() && normalize(t.text(m.text)) == w);
         if let Some(t) = at {
             evidence.push(Evidence {
                 family: Family::Consensus,
@@ -798,7 +802,7 @@ fn compare(
                 suggestion: Some(suggestion),
             });
         }
-        let mut al = relative_fluency(lex, m, &sentences, i, peers);
+        let mut al = align_with_peers(lex, m, &sentences, i, peers);
         evidence.append(&mut al.evidence);
         rows.push(Some(Row {
             deviation,

@@ -111,8 +111,8 @@ pub const SYN_EVIDENCE: f32 = 3.5;
 
 /// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`)
 /// that best fits the trigrams around it, with its gain over the word in the text:
-/// `(gain, synonym id, raw log10 gain)`. `lp` holds the text's log10 probabilities of
-/// `ids[j]`, `ids[j + 1]` and `ids[j + 2]` (those that exist).
+/// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
+/// `ids[j + 1]` and `ids[j + 2]` (those that exist).
 ///
 /// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
 /// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
@@ -125,13 +125,13 @@ fn best_synonym(
     fw: f32,
     ids: &[u32],
     j: usize,
-    lp: &[f32],
+    here: &[UnitProb],
 ) -> Option<(f32, u32, f32)> {
     let w = ids[j];
     let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
     let next = ids.get(j + 1).copied();
     let next2 = ids.get(j + 2).copied();
-    let lp_here: f32 = lp.iter().sum();
+    let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
     for cand in syn.of(word) {
         let s = model.word_id(cand);
@@ -144,7 +144,7 @@ fn best_synonym(
         }
         let rarity = SYN_RARITY * (fs - fw);
         let left = if j >= 2 { model.logp3(u, v, s) } else { model.logp2(v, s) };
-        if left - lp[0] <= rarity {
+        if left - here[0].logp <= rarity {
             continue;
         }
         let mut total = left;
@@ -161,6 +161,17 @@ fn best_synonym(
         }
     }
     best
+}
+
+/// Keeps the [`MAX_EVIDENCE`] strongest entries of `v` by `key` = (strength, token), ties to
+/// the earlier token, in document order.
+fn strongest<T>(v: &mut Vec<T>, key: impl Fn(&T) -> (f32, usize)) {
+    v.sort_by(|a, b| {
+        let ((sa, ta), (sb, tb)) = (key(a), key(b));
+        sb.total_cmp(&sa).then(ta.cmp(&tb))
+    });
+    v.truncate(MAX_EVIDENCE);
+    v.sort_by_key(|e| key(e).1);
 }
 
 /// "340x", "over 1,000,000x": a log10 ratio for people.
@@ -285,19 +296,15 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             // A word the context finds improbable (or does not know), with a synonym it expects.
             let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
             if !name && (u.id == UNK || unlikely) {
-                let known;
+                let unknown;
                 let (word, fw) = if u.id == UNK {
-                    known = normalize(toks[u.tok].text(text));
-                    (known.as_ref(), unk_freq)
+                    unknown = normalize(toks[u.tok].text(text));
+                    (unknown.as_ref(), unk_freq)
                 } else {
                     (model.word(u.id), p.unigram)
                 };
-                let mut lp = [0f32; 3];
-                let here = probs.len().min(k + 3) - k;
-                for (x, q) in lp.iter_mut().zip(&probs[k..k + here]) {
-                    *x = q.logp;
-                }
-                if let Some((gain, s, raw)) = best_synonym(model, syn, word, fw, &ids, k + 1, &lp[..here])
+                let here = &probs[k..probs.len().min(k + 3)];
+                if let Some((gain, s, raw)) = best_synonym(model, syn, word, fw, &ids, k + 1, here)
                     && gain > SYN_GAIN
                 {
                     syn_swaps += 1;
@@ -426,9 +433,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
 
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
-    improbable.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    improbable.truncate(MAX_EVIDENCE);
-    improbable.sort_by_key(|e| e.1);
+    strongest(&mut improbable, |e| (e.0, e.1));
     for (ns, a, b) in improbable {
         let (s, e) = (toks[a].start, toks[b].end);
         evidence.push(Evidence {
@@ -445,9 +450,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             suggestion: None,
         });
     }
-    swap_ev.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    swap_ev.truncate(MAX_EVIDENCE);
-    swap_ev.sort_by_key(|e| e.1);
+    strongest(&mut swap_ev, |e| (e.0, e.1));
     for (gap, t, best, best_lp, lp) in swap_ev {
         let (s, e) = (toks[t].start, toks[t].end);
         let predicted = model.word(best);
@@ -466,9 +469,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             suggestion: (best != EOS && !predicted.is_empty()).then(|| predicted.to_string()),
         });
     }
-    syn_ev.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    syn_ev.truncate(MAX_EVIDENCE);
-    syn_ev.sort_by_key(|e| e.1);
+    strongest(&mut syn_ev, |e| (e.0, e.1));
     for (gain, t, s, raw) in syn_ev {
         let (start, end) = (toks[t].start, toks[t].end);
         let original = model.word(s);
