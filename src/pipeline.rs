@@ -310,9 +310,7 @@ impl<'m> Engine<'m> {
             let Some((_, out)) = a.families.iter().find(|(f, _)| *f == fam) else {
                 continue;
             };
-            let mut ev: Vec<&Evidence> = out.evidence.iter().collect();
-            ev.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
-            for e in ev.into_iter().take(self.opts.evidence_per_family) {
+            for e in top_evidence(&out.evidence, self.opts.evidence_per_family) {
                 evidence.push(EvidenceRow { evidence: e.clone(), text: snippet(&doc.text, e.start, e.end) });
             }
         }
@@ -352,6 +350,29 @@ fn mark_likely_originals(reports: &mut [Report]) {
             c.likely_original = best.get(&c.first).is_some_and(|&(_, j)| j == i);
         }
     }
+}
+
+/// The `k` pieces of evidence a report shows for one family: the strongest of each kind first
+/// (four confident-context swaps should not hide the one article mismatch), then the strongest
+/// of the rest; strongest first, ties to the earlier span.
+fn top_evidence(ev: &[Evidence], k: usize) -> Vec<&Evidence> {
+    let mut ev: Vec<&Evidence> = ev.iter().collect();
+    ev.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
+    let mut kinds: Vec<&str> = Vec::new();
+    let (mut first, mut rest): (Vec<&Evidence>, Vec<&Evidence>) = (Vec::new(), Vec::new());
+    for e in ev {
+        if kinds.contains(&e.kind) {
+            rest.push(e);
+        } else {
+            kinds.push(e.kind);
+            first.push(e);
+        }
+    }
+    first.truncate(k);
+    let more = k - first.len();
+    first.extend(rest.into_iter().take(more));
+    first.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
+    first
 }
 
 /// Maximum characters of an evidence snippet.
@@ -477,4 +498,39 @@ fn next_batch(
         raws.push(r.raw);
     }
     (!docs.is_empty()).then_some((docs, raws))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: &'static str, start: usize, strength: f64) -> Evidence {
+        Evidence {
+            family: Family::Fluency,
+            kind,
+            start,
+            end: start + 1,
+            strength,
+            note: String::new(),
+            suggestion: None,
+        }
+    }
+
+    #[test]
+    fn top_evidence_shows_each_kind_then_the_strongest() {
+        let all = [
+            ev("swap", 0, 5.0),
+            ev("swap", 10, 4.9),
+            ev("swap", 20, 4.8),
+            ev("swap", 30, 4.7),
+            ev("article", 40, 3.5),
+            ev("span", 50, 1.0),
+        ];
+        let got: Vec<(&str, usize)> = top_evidence(&all, 4).iter().map(|e| (e.kind, e.start)).collect();
+        assert_eq!(got, [("swap", 0), ("swap", 10), ("article", 40), ("span", 50)]);
+        let got: Vec<usize> = top_evidence(&all, 2).iter().map(|e| e.start).collect();
+        assert_eq!(got, [0, 40]);
+        assert!(top_evidence(&[], 4).is_empty());
+        assert_eq!(top_evidence(&all, 10).len(), all.len());
+    }
 }
