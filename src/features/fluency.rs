@@ -19,6 +19,8 @@ use crate::model::{Model, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{TokenKind, normalize};
 
+mod articles;
+
 /// Units ahead whose vocabulary slot is prefetched.
 const PREFETCH_AHEAD: usize = 4;
 
@@ -46,7 +48,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 25] = [
+pub const FEATURES: [&str; 26] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -72,6 +74,7 @@ pub const FEATURES: [&str; 25] = [
     "fluency.swap2_rate",
     "fluency.syn_swap_rate",
     "fluency.syn_swap_strength",
+    "fluency.article_mismatch_rate",
 ];
 
 #[derive(Clone, Copy)]
@@ -361,7 +364,11 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                     let right_broken = probs.get(k + 1).is_some_and(|q| q.unigram - q.logp > 0.0);
                     if !name && !initial && p.ctx_best != EOS && right_broken {
                         swaps2 += 1;
-                        swap_ev.push((gap, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
+                        // Shown by how much the prediction beats the text once the
+                        // predicted word's commonness is discounted ("the" over a rare
+                        // "anonymity" is the model's ignorance, not a swap).
+                        let rarity = SYN_RARITY * (model.unigram(p.ctx_best).freq - p.unigram).max(0.0);
+                        swap_ev.push((gap - rarity, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
                     }
                 }
             }
@@ -430,6 +437,8 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     put(FEATURES[22], has.then(|| swaps2 as f64 / nf));
     put(FEATURES[23], has.then(|| syn_swaps as f64 / nf));
     put(FEATURES[24], has.then(|| syn_strength / nf));
+    let mut mismatches = articles::find(model, text, toks, doc.sentences);
+    put(FEATURES[25], has.then(|| mismatches.len() as f64 / nf));
 
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
@@ -484,6 +493,26 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                 times(raw as f64)
             ),
             suggestion: Some(original.to_string()),
+        });
+    }
+    strongest(&mut mismatches, |m| (m.gain, m.tok));
+    for m in mismatches {
+        let (start, end) = (toks[m.tok].start, toks.get(m.tok + 1).map_or(toks[m.tok].end, |t| t.end));
+        evidence.push(Evidence {
+            family: Family::Fluency,
+            kind: "article-mismatch",
+            start,
+            end,
+            // Rarer in clean text than a synonym swap at the evidence threshold (about 0.3
+            // against 10 per 10,000 words of the clean BBC originals): ranked with at least
+            // that strength, on the same log10 scale.
+            strength: m.gain.max(SYN_EVIDENCE) as f64,
+            note: format!(
+                "\"{}\": the next word wants \"{}\" (a swapped word after a kept article?)",
+                &text[start..end],
+                m.want
+            ),
+            suggestion: Some(m.want.to_string()),
         });
     }
     FamilyOutput { features, evidence }

@@ -520,6 +520,11 @@ impl Model {
         None
     }
 
+    /// True if the model stores the bigram (v, w) (seen at least the training's minimum count).
+    pub fn has_bigram(&self, v: u32, w: u32) -> bool {
+        self.bigram(v, w).is_some()
+    }
+
     /// log10 P(w | v) with the model's backoff.
     pub fn logp2(&self, v: u32, w: u32) -> f32 {
         match self.bigram(v, w) {
