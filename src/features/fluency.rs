@@ -363,12 +363,14 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                     // and predicted sentence ends are not swaps.
                     let right_broken = probs.get(k + 1).is_some_and(|q| q.unigram - q.logp > 0.0);
                     if !name && !initial && p.ctx_best != EOS && right_broken {
-                        swaps2 += 1;
-                        // Shown by how much the prediction beats the text once the
-                        // predicted word's commonness is discounted ("the" over a rare
+                        // Counted and shown by how much the prediction beats the text once
+                        // the predicted word's commonness is discounted ("the" over a rare
                         // "anonymity" is the model's ignorance, not a swap).
                         let rarity = SYN_RARITY * (model.unigram(p.ctx_best).freq - p.unigram).max(0.0);
-                        swap_ev.push((gap - rarity, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
+                        if gap - rarity > SWAP_GAP {
+                            swaps2 += 1;
+                            swap_ev.push((gap - rarity, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
+                        }
                     }
                 }
             }
