@@ -1,7 +1,21 @@
 //! Tokens with byte offsets, and the one normalisation shared by training and scoring.
 //!
-//! Tokenisation follows Unicode word boundaries (UAX #29, via `unicode-segmentation`), keeps case
-//! and punctuation (entity work needs "U.S." and "A.S." intact), and drops whitespace.
+//! Tokenisation follows Unicode word boundaries (UAX #29, as implemented by `unicode-segmentation`'s
+//! `split_word_bound_indices`), keeps case and punctuation (entity work needs "U.S." and "A.S."
+//! intact), and drops whitespace.
+//!
+//! Most text is ASCII, and the crate's table lookup per character dominated tokenisation, so
+//! [`tokenize_into`] has an ASCII fast path that gives exactly the same tokens. The text is cut
+//! wherever an ASCII whitespace byte is followed by an ASCII non-whitespace byte: the crate always
+//! breaks there and its segmentation of what follows does not depend on what came before (no rule
+//! joins whitespace to a following ASCII character, and the look-ahead rules WB6/WB7/WB11/WB12 need a
+//! MidLetter/MidNum/MidNumLetQ character, which whitespace is not). A piece between cuts that holds a
+//! non-ASCII byte goes to the crate; an all-ASCII piece is segmented by hand with the ASCII
+//! word-break properties (ALetter, Numeric, ExtendNumLet `_`, MidLetter `:`, MidNumLet `.`, MidNum
+//! `,` `;`, Single_Quote `'`; WB5-WB13b, everything else WB999) and classified as `classify` would.
+//! The properties and rules are those of unicode-segmentation 1.13 (Unicode 17): the unit tests
+//! compare both paths with the crate on the corpora, on every short ASCII string and on random
+//! strings, so they fail if an upgrade of the crate changes its behaviour on ASCII.
 
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
@@ -67,7 +81,7 @@ fn classify(s: &str) -> Option<TokenKind> {
 }
 
 /// Punctuation that structures prose (as opposed to symbols such as `$`, `%`, `©` or emoji).
-pub fn is_punct(c: char) -> bool {
+pub const fn is_punct(c: char) -> bool {
     matches!(
         c,
         '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '-' | '\u{2010}'
@@ -88,10 +102,151 @@ pub fn is_punct(c: char) -> bool {
 /// `text` plus `base`, so a caller can tokenise one line of a larger document.
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
     out.clear();
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut pos = 0; // a cut (or 0): everything before it is done
+    while pos < n {
+        let Some(k) = first_non_ascii(bytes, pos) else {
+            push_ascii(&bytes[pos..], base + pos, out);
+            break;
+        };
+        // The piece holding byte k runs from the last cut at or before it to the first cut after it.
+        let mut left = k;
+        while left > pos && !is_cut(bytes, left) {
+            left -= 1;
+        }
+        let mut right = k + 1;
+        while right < n && !is_cut(bytes, right) {
+            right += 1;
+        }
+        push_ascii(&bytes[pos..left], base + pos, out);
+        // Cuts are ASCII bytes, so `left` and `right` are char boundaries.
+        push_unicode(&text[left..right], base + left, out);
+        pos = right;
+    }
+}
+
+/// The crate's segmentation of `text`, classified, appended to `out`: the general path (and, for a
+/// whole text, the reference the fast path must equal).
+fn push_unicode(text: &str, base: usize, out: &mut Vec<Token>) {
     for (i, seg) in text.split_word_bound_indices() {
         if let Some(kind) = classify(seg) {
             out.push(Token { start: base + i, end: base + i + seg.len(), kind });
         }
+    }
+}
+
+/// The index of the first byte at or after `from` that is not ASCII.
+#[inline]
+fn first_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+        let hi = w & 0x8080_8080_8080_8080;
+        if hi != 0 {
+            return Some(i + (hi.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| b >= 0x80).map(|p| i + p)
+}
+
+/// True when `i` (0 < i < len) is a cut: ASCII whitespace before it, ASCII non-whitespace at it.
+#[inline]
+fn is_cut(bytes: &[u8], i: usize) -> bool {
+    ASCII[bytes[i - 1] as usize] & WS != 0 && ASCII[bytes[i] as usize] & (WS | NON_ASCII) == 0
+}
+
+// Per-byte flags for the ASCII path.
+const LETTER: u8 = 1; // ALetter: A-Z a-z
+const DIGIT: u8 = 2; // Numeric: 0-9
+const USCORE: u8 = 4; // ExtendNumLet: _
+const CORE: u8 = LETTER | DIGIT | USCORE;
+const MID_LETTER: u8 = 8; // MidLetter or MidNumLetQ: : . '
+const MID_NUM: u8 = 16; // MidNum or MidNumLetQ: , ; . '
+const WS: u8 = 32; // char::is_whitespace: \t \n \x0b \x0c \r and space
+const PUNCT: u8 = 64; // is_punct, for a one-byte token
+const NON_ASCII: u8 = 128;
+
+const ASCII: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'_' {
+            USCORE
+        } else if matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            WS
+        } else {
+            let mid = match c {
+                b':' => MID_LETTER,
+                b',' | b';' => MID_NUM,
+                b'.' | b'\'' => MID_LETTER | MID_NUM,
+                _ => 0,
+            };
+            mid | if is_punct(c as char) { PUNCT } else { 0 }
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Tokens of an all-ASCII piece, appended to `out`; `base` is the offset of `piece[0]`.
+///
+/// Whitespace only ever forms whitespace segments (runs of spaces, CR LF, or single bytes), which
+/// are dropped, so it is skipped. A letter, digit or `_` starts a run that continues over letters,
+/// digits and `_` (WB5, WB8-WB10, WB13a/b) and over a MidLetter/MidNumLetQ byte between two letters
+/// (WB6/WB7) or a MidNum/MidNumLetQ byte between two digits (WB11/WB12). Every other byte is a
+/// segment of its own (WB999).
+fn push_ascii(piece: &[u8], base: usize, out: &mut Vec<Token>) {
+    let n = piece.len();
+    let mut i = 0;
+    while i < n {
+        let f = ASCII[piece[i] as usize];
+        if f & WS != 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        let kind = if f & CORE != 0 {
+            loop {
+                while i < n && ASCII[piece[i] as usize] & CORE != 0 {
+                    i += 1;
+                }
+                if i + 1 < n {
+                    let m = ASCII[piece[i] as usize];
+                    let prev = ASCII[piece[i - 1] as usize];
+                    let next = ASCII[piece[i + 1] as usize];
+                    if (m & MID_LETTER != 0 && prev & next & LETTER != 0)
+                        || (m & MID_NUM != 0 && prev & next & DIGIT != 0)
+                    {
+                        i += 2;
+                        continue;
+                    }
+                }
+                break;
+            }
+            if f & LETTER != 0 {
+                TokenKind::Word
+            } else if f & DIGIT != 0 {
+                TokenKind::Number
+            } else if piece[start..i].iter().any(u8::is_ascii_alphabetic) {
+                // "_foo", as in `classify`.
+                TokenKind::Word
+            } else {
+                TokenKind::Symbol
+            }
+        } else if f & PUNCT != 0 {
+            TokenKind::Punct
+        } else {
+            TokenKind::Symbol
+        };
+        out.push(Token { start: base + start, end: base + i, kind });
     }
 }
 
@@ -125,6 +280,182 @@ pub fn normalize(word: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The implementation before the ASCII fast path: the crate on the whole text.
+    fn tokenize_reference(text: &str, base: usize, out: &mut Vec<Token>) {
+        out.clear();
+        push_unicode(text, base, out);
+    }
+
+    /// Compares the fast path with the reference on `text` (at two bases); true when they agree.
+    fn agrees(text: &str, fast: &mut Vec<Token>, slow: &mut Vec<Token>) -> bool {
+        [0, 1234].iter().all(|&base| {
+            tokenize_into(text, base, fast);
+            tokenize_reference(text, base, slow);
+            fast == slow
+        })
+    }
+
+    /// Counts disagreements over `texts`, printing the first few.
+    fn mismatches<'a>(texts: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let (mut n, mut bad) = (0, 0);
+        for t in texts {
+            n += 1;
+            if !agrees(t, &mut fast, &mut slow) {
+                bad += 1;
+                if bad <= 5 {
+                    eprintln!("mismatch on {t:?}:\n fast {fast:?}\n slow {slow:?}");
+                }
+            }
+        }
+        (n, bad)
+    }
+
+    const SAMPLE: &str = "Senior A.S. and U.S. officials don't agree: \"It's 3.5% of $1,000,000.\"\r\n\
+        The café’s owner, José Martínez—a native of Zürich—said “no” (again)…\n\
+        e.g. http://example.com/a_b?c=d&e=f; 12:30pm, 1.2.3, _foo __ 4_5 a_1 x'y 'quoted' \"q\"\n\
+        Naïve re\u{301}sume\u{301} co\u{200d}op\u{a0}x 😀👍🏽 👨\u{200d}👩\u{200d}👧 🇺🇸🇬🇧 \u{feff}BOM\t\ttab\x0b\x0cff\n\
+        שָׁלוֹם א\"ב א'ב 中文字 カタカナ ｶﾀｶﾅ ٣٫١٤ 1’000 don’t O’Neill rock ’n’ roll \u{2028}\u{85}end.\n\
+        \u{301}start  \u{301} \u{200d} \u{ad}soft\u{ad}hy\u{ad}phen 3\u{301}.5 a\u{301}.b   ...\r\r\n\n";
+
+    #[test]
+    fn tokenize_fast_path_matches_reference_on_sample() {
+        let lines = SAMPLE.split_inclusive('\n');
+        let (n, bad) = mismatches(lines.chain([SAMPLE, ""]));
+        assert!(n > 5);
+        assert_eq!(bad, 0);
+    }
+
+    #[test]
+    fn tokenize_fast_path_matches_reference_on_corpora() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("{} not found: corpus comparison skipped", dir.display());
+            return;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        let (mut lines, mut files) = (0, 0);
+        for p in paths.iter().filter(|p| p.is_file()) {
+            let Ok(text) = std::fs::read_to_string(p) else { continue };
+            let (n, bad) = mismatches(text.split_inclusive('\n'));
+            assert_eq!(bad, 0, "{}", p.display());
+            let (_, bad) = mismatches([text.as_str()]);
+            assert_eq!(bad, 0, "{} as a whole", p.display());
+            lines += n;
+            files += 1;
+        }
+        eprintln!("corpora: {files} files, {lines} lines, no mismatch");
+    }
+
+    /// Every ASCII string of up to three characters, and longer ones over the characters that matter.
+    #[test]
+    fn tokenize_fast_path_matches_reference_exhaustive_ascii() {
+        let all: Vec<char> = (0u8..128).map(char::from).collect();
+        let key: Vec<char> = "aZ0_'\":.,;- \t\n\r\x0b!\0".chars().collect();
+        let mixed: Vec<char> = "a1_'.,: \n\r\t-é\u{301}\u{200d}\u{a0}’😀".chars().collect();
+        let mut total = 0;
+        for (alphabet, max_len) in [(&all, 3), (&key, 5), (&mixed, 5)] {
+            let (n, bad) = mismatches(all_strings(alphabet, max_len).iter().map(String::as_str));
+            assert_eq!(bad, 0);
+            total += n;
+        }
+        eprintln!("exhaustive: {total} strings, no mismatch");
+    }
+
+    fn all_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut level = vec![String::new()];
+        let mut out = level.clone();
+        for _ in 0..max_len {
+            level = level.iter().flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{c}"))).collect();
+            out.extend(level.iter().cloned());
+        }
+        out
+    }
+
+    #[test]
+    fn tokenize_fast_path_matches_reference_fuzz() {
+        // ASCII letters, digits, every ASCII punctuation mark, whitespace and control bytes, weighted
+        // towards prose, plus the non-ASCII characters that exercise the other word-break rules.
+        let mut alphabet: Vec<&str> = Vec::new();
+        let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        for _ in 0..3 {
+            alphabet.extend(letters.split("").filter(|s| !s.is_empty()));
+        }
+        alphabet.extend("0123456789".split("").filter(|s| !s.is_empty()));
+        let punct = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+        assert_eq!(punct.len(), (0u8..128).filter(u8::is_ascii_punctuation).count());
+        alphabet.extend(punct.split("").filter(|s| !s.is_empty()));
+        alphabet.extend([
+            " ", " ", " ", " ", " ", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\0", "\x1f", "\x7f",
+        ]);
+        alphabet.extend([
+            "é",
+            "É",
+            "’",
+            "‘",
+            "“",
+            "”",
+            "—",
+            "–",
+            "…",
+            "\u{301}",
+            "\u{200d}",
+            "\u{200b}",
+            "\u{ad}",
+            "\u{a0}",
+            "\u{2009}",
+            "\u{3000}",
+            "\u{85}",
+            "\u{2028}",
+            "😀",
+            "👍",
+            "\u{1f3fd}",
+            "\u{fe0f}",
+            "🇺",
+            "🇸",
+            "🇺🇸",
+            "א",
+            "ש",
+            "\u{5b8}",
+            "中",
+            "ア",
+            "ｱ",
+            "\u{feff}",
+            "٣",
+            "٫",
+            "·",
+            "©",
+            "½",
+        ]);
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut s = String::new();
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        let (mut n, mut bad) = (0, 0);
+        for _ in 0..300_000 {
+            s.clear();
+            let len = (next() % 41) as usize;
+            for _ in 0..len {
+                s.push_str(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            n += 1;
+            if !agrees(&s, &mut fast, &mut slow) {
+                bad += 1;
+                if bad <= 5 {
+                    eprintln!("mismatch on {s:?}:\n fast {fast:?}\n slow {slow:?}");
+                }
+            }
+        }
+        eprintln!("fuzz: {n} strings, {bad} mismatches");
+        assert_eq!(bad, 0);
+    }
 
     fn texts(s: &str) -> Vec<&str> {
         tokenize(s).iter().map(|t| t.text(s)).collect()
