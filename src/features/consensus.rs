@@ -340,16 +340,19 @@ fn cluster_with_anchors(
     let mut involved: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     involved.sort_unstable();
     involved.dedup();
-    let words: Vec<SentenceWords> = involved
+    let computed: Vec<SentenceWords> = involved
         .par_iter()
         .map(|&i| members[i].as_ref().map(|m| sentence_words(lex, m)).unwrap_or_default())
         .collect();
-    let words_of = |i: usize| &words[involved.binary_search(&i).unwrap_or(0)];
+    let mut words: Vec<SentenceWords> = vec![Vec::new(); members.len()];
+    for (&i, w) in involved.iter().zip(computed) {
+        words[i] = w;
+    }
     let mut parent: Vec<usize> = (0..members.len()).collect();
     for (a, b) in candidates {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         // Documents already joined need no check (the edge would change nothing).
-        if ra != rb && sentence_support(words_of(a), words_of(b)) >= SAME_VERSION_SENTENCE {
+        if ra != rb && sentence_support(&words[a], &words[b]) >= SAME_VERSION_SENTENCE {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
@@ -366,26 +369,29 @@ fn cluster_with_anchors(
 type SentenceWords = Vec<Vec<u64>>;
 
 fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
-    let mut function: FxHashMap<u64, bool> = FxHashMap::default();
     m.sentences
         .iter()
         .filter_map(|s| {
             let toks = m.tokens.get(s.first..s.last)?;
-            let mut v: Vec<u64> = toks
-                .iter()
-                .filter(|t| t.is_wordlike())
-                .filter_map(|t| {
-                    let n = normalize(t.text(m.text));
-                    let h = fnv1a(&n);
-                    let f = *function.entry(h).or_insert_with(|| is_function_word(lex, &n));
-                    (!f).then_some(h)
-                })
-                .collect();
+            let mut v: Vec<u64> = content_words(lex, m.text, toks).map(|w| fnv1a(&w)).collect();
             v.sort_unstable();
             v.dedup();
             (v.len() >= MIN_SENTENCE_WORDS).then_some(v)
         })
         .collect()
+}
+
+/// The normalised content words of `toks`: function words are left out, since two sentences
+/// sharing "the", "of" and "said" are not versions of each other.
+fn content_words<'t>(
+    lex: &'t dyn Lexicon,
+    text: &'t str,
+    toks: &'t [Token],
+) -> impl Iterator<Item = std::borrow::Cow<'t, str>> + 't {
+    toks.iter()
+        .filter(|t| t.is_wordlike())
+        .map(move |t| normalize(t.text(text)))
+        .filter(move |w| !is_function_word(lex, w))
 }
 
 /// The best content-word Jaccard over all pairs of a sentence of `a` and one of `b` (0 when
@@ -573,14 +579,8 @@ fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>) -> Vec<Sent> {
         .filter(|s| s.first < s.last && s.last <= m.tokens.len())
         .map(|s| {
             let toks = &m.tokens[s.first..s.last];
-            // Content words only: two sentences sharing "the", "of" and "said" are not versions
-            // of each other.
-            let words: HashSet<String> = toks
-                .iter()
-                .filter(|t| t.is_wordlike())
-                .map(|t| normalize(t.text(m.text)).into_owned())
-                .filter(|w| !is_function_word(lex as &dyn Lexicon, w))
-                .collect();
+            let words: HashSet<String> =
+                content_words(lex as &dyn Lexicon, m.text, toks).map(|w| w.into_owned()).collect();
             // Headlines, captions and datelines are telegraphic by design: only full sentences
             // (ending in . ! ? or a closing quote) are compared for fluency.
             let full = toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));

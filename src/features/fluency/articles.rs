@@ -56,7 +56,7 @@ pub fn find(model: &Model, text: &str, tokens: &[Token], sentences: &[SentenceSp
                 continue;
             }
             let article = t.text(text);
-            if i != first && article.starts_with(['A']) {
+            if i != first && article.starts_with('A') {
                 continue;
             }
             // Adjacent only: "a - or an - ..." is not a pair.
