@@ -34,6 +34,13 @@ pub const UNWEIGHTED_FEATURES: &[&str] = &[
     "consensus.deviation",
 ];
 
+/// Families whose every feature measures damage: their weights are held at zero or above, so
+/// that, say, page boilerplate never makes a document look cleaner. Without the constraint the
+/// fit learns whatever the training data's label proportions happen to reward (a generator that
+/// adds boilerplate to more clean than garbled copies taught it "boilerplate = clean").
+/// Fluency stays free: its rarity controls (surprisal against word frequency) need both signs.
+pub const NON_NEGATIVE_FEATURES: &[&str] = &["boilerplate.", "entities.", "consensus."];
+
 /// Fitting settings.
 #[derive(Debug, Clone)]
 pub struct FitConfig {
@@ -51,6 +58,9 @@ pub struct FitConfig {
     pub garbled_precision: f64,
     /// Features whose name starts with one of these are left out.
     pub exclude: Vec<String>,
+    /// Features whose name starts with one of these get a weight of zero or more (missing
+    /// indicators stay free).
+    pub non_negative: Vec<String>,
 }
 
 impl Default for FitConfig {
@@ -62,6 +72,7 @@ impl Default for FitConfig {
             suspect_recall: 0.9,
             garbled_precision: 0.95,
             exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
+            non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -189,6 +200,103 @@ fn solve_spd(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
     Some(x)
 }
 
+/// Penalised log-loss, its gradient and its Hessian (lower triangle mirrored) at `beta`.
+fn loss_grad_hess(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let p = beta.len();
+    let mut grad = vec![0.0; p];
+    let mut hess = vec![vec![0.0; p]; p];
+    for (x, y, w) in rows {
+        let z: f64 = x.iter().zip(beta).map(|(a, b)| a * b).sum();
+        let pr = sigmoid(z);
+        let g = w * (pr - y);
+        let h = w * (pr * (1.0 - pr)).max(1e-9);
+        for i in 0..p {
+            if x[i] == 0.0 {
+                continue;
+            }
+            grad[i] += g * x[i];
+            for j in 0..=i {
+                hess[i][j] += h * x[i] * x[j];
+            }
+        }
+    }
+    for i in 0..p {
+        let (upper, lower) = hess.split_at_mut(i);
+        for (j, row) in upper.iter_mut().enumerate() {
+            row[i] = lower[0][j];
+        }
+    }
+    for i in 1..p {
+        grad[i] += lambda * beta[i];
+        hess[i][i] += lambda;
+    }
+    hess[0][0] += 1e-6;
+    (grad, hess)
+}
+
+/// Newton's method with the columns in `fixed` held at zero, from `beta`.
+fn newton(rows: &[(Vec<f64>, f64, f64)], fixed: &[bool], beta: &mut [f64], cfg: &FitConfig) -> Result<()> {
+    let p = beta.len();
+    for _ in 0..cfg.max_iter {
+        let (mut grad, mut hess) = loss_grad_hess(rows, beta, cfg.l2);
+        for c in (0..p).filter(|&c| fixed[c]) {
+            hess[c].fill(0.0);
+            for row in hess.iter_mut() {
+                row[c] = 0.0;
+            }
+            hess[c][c] = 1.0;
+            grad[c] = 0.0;
+        }
+        let Some(step) = solve_spd(&hess, &grad) else {
+            return Err(Error::Config("fit did not converge (singular Hessian)".into()));
+        };
+        let mut max_step: f64 = 0.0;
+        for i in 0..p {
+            beta[i] -= step[i];
+            max_step = max_step.max(step[i].abs());
+        }
+        if max_step < 1e-8 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Weights minimising the penalised log-loss with `constrained` columns at zero or above: an
+/// active-set method. Fit the free columns; while a constrained weight is negative, hold the most
+/// negative at zero and refit; then release a held column whose gradient says it wants to grow,
+/// one at a time. Deterministic (ties go to the lower column) and bounded.
+fn fit_constrained(rows: &[(Vec<f64>, f64, f64)], constrained: &[bool], cfg: &FitConfig) -> Result<Vec<f64>> {
+    let p = constrained.len();
+    let mut beta = vec![0.0; p];
+    let mut fixed = vec![false; p];
+    for _ in 0..4 * p + 4 {
+        newton(rows, &fixed, &mut beta, cfg)?;
+        let worst = (0..p)
+            .filter(|&c| constrained[c] && !fixed[c] && beta[c] < -1e-9)
+            .min_by(|&a, &b| beta[a].total_cmp(&beta[b]).then(a.cmp(&b)));
+        if let Some(c) = worst {
+            fixed[c] = true;
+            beta[c] = 0.0;
+            continue;
+        }
+        let (grad, _) = loss_grad_hess(rows, &beta, cfg.l2);
+        let release = (0..p)
+            .filter(|&c| fixed[c] && grad[c] < -1e-6)
+            .min_by(|&a, &b| grad[a].total_cmp(&grad[b]).then(a.cmp(&b)));
+        match release {
+            Some(c) => fixed[c] = false,
+            None => break,
+        }
+    }
+    for c in 0..p {
+        if constrained[c] && beta[c] < 0.0 {
+            beta[c] = 0.0;
+        }
+    }
+    Ok(beta)
+}
+
 /// Fits weights on `train`, reports on `valid` (which may be empty) and calibrates verdicts on
 /// `valid` (or `train` when `valid` is empty).
 pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitReport> {
@@ -243,50 +351,15 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
             rows.push((d, 1.0, w));
         }
     }
-    // Newton's method on the penalised log-loss.
-    let lambda = cfg.l2;
-    let mut beta = vec![0.0; p];
-    for _ in 0..cfg.max_iter {
-        let mut grad = vec![0.0; p];
-        let mut hess = vec![vec![0.0; p]; p];
-        for (x, y, w) in &rows {
-            let z: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
-            let pr = sigmoid(z);
-            let g = w * (pr - y);
-            let h = w * (pr * (1.0 - pr)).max(1e-9);
-            for i in 0..p {
-                if x[i] == 0.0 {
-                    continue;
-                }
-                grad[i] += g * x[i];
-                for j in 0..=i {
-                    hess[i][j] += h * x[i] * x[j];
-                }
-            }
-        }
-        for i in 0..p {
-            let (upper, lower) = hess.split_at_mut(i);
-            for (j, row) in upper.iter_mut().enumerate() {
-                row[i] = lower[0][j];
-            }
-        }
-        for i in 1..p {
-            grad[i] += lambda * beta[i];
-            hess[i][i] += lambda;
-        }
-        hess[0][0] += 1e-6;
-        let Some(step) = solve_spd(&hess, &grad) else {
-            return Err(Error::Config("fit did not converge (singular Hessian)".into()));
-        };
-        let mut max_step: f64 = 0.0;
-        for i in 0..p {
-            beta[i] -= step[i];
-            max_step = max_step.max(step[i].abs());
-        }
-        if max_step < 1e-8 {
-            break;
-        }
-    }
+    // Sign-constrained Newton: an active set of constrained columns held at zero.
+    let constrained: Vec<bool> = (0..p)
+        .map(|c| {
+            c >= 1
+                && c <= design.names.len()
+                && cfg.non_negative.iter().any(|x| design.names[c - 1].starts_with(x.as_str()))
+        })
+        .collect();
+    let beta = fit_constrained(&rows, &constrained, cfg)?;
     let mut features = Vec::new();
     let mut mi = 1 + design.names.len();
     for (j, name) in design.names.iter().enumerate() {
@@ -437,6 +510,30 @@ mod tests {
         }
         let r = fit(&d, &[], &FitConfig::default()).unwrap();
         assert!(r.weights.features.iter().any(|f| f.name == "entities.noise"));
+    }
+
+    #[test]
+    fn constrained_families_never_get_a_negative_weight() {
+        // `entities.noise` is anti-correlated with the label: unconstrained it gets a negative
+        // weight; constrained it is held at zero, and the informative feature still carries.
+        let d: Vec<Example> = data()
+            .into_iter()
+            .map(|mut e| {
+                let g = e.label.garbled == Some(true);
+                e.features[1] = Feature::new(
+                    "entities.noise",
+                    if g { 0.2 } else { 0.8 } + e.features[1].value.unwrap() * 0.1,
+                );
+                e
+            })
+            .collect();
+        let free = fit(&d, &[], &FitConfig { non_negative: Vec::new(), ..FitConfig::default() }).unwrap();
+        let held = fit(&d, &[], &FitConfig::default()).unwrap();
+        let w = |r: &FitReport, n: &str| r.weights.features.iter().find(|f| f.name == n).unwrap().weight;
+        assert!(w(&free, "entities.noise") < -0.1);
+        assert_eq!(w(&held, "entities.noise"), 0.0);
+        assert!(w(&held, "fluency.x") > 1.0);
+        assert!(held.train["ALL"].auc.unwrap() > 0.99);
     }
 
     #[test]

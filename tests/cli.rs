@@ -321,6 +321,29 @@ fn filter_from_stdin() {
 }
 
 #[test]
+fn filter_by_boilerplate_share() {
+    // s000 (9.2% of its characters in boilerplate lines) and s002 (10.1%) go; s004 (2.9%), the
+    // council page (0%) and the unscored short record stay.
+    let d = tempfile::tempdir().unwrap();
+    let rej = d.path().join("rej.jsonl");
+    let o = run(&[
+        "filter",
+        fixture("feed.jsonl").to_str().unwrap(),
+        "--max-boilerplate",
+        "0.05",
+        "--rejects",
+        rej.to_str().unwrap(),
+    ]);
+    assert!(stderr(&o).contains("7 records: 3 kept, 2 rejected, 2 errored"), "{}", stderr(&o));
+    let rejects = std::fs::read_to_string(&rej).unwrap();
+    assert_eq!(rejects.matches("boilerplate share 0.").count(), 2, "{rejects}");
+    assert!(rejects.contains("\"id\": \"s000\"") && rejects.contains("\"id\": \"s002\""), "{rejects}");
+    let bad = run(&["filter", fixture("feed.jsonl").to_str().unwrap(), "--max-boilerplate", "5"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("between 0 and 1"), "{}", stderr(&bad));
+}
+
+#[test]
 fn filter_needs_a_criterion() {
     let o = run(&["filter", fixture("feed.jsonl").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

@@ -28,6 +28,10 @@ pub struct FilterArgs {
     /// Drop every record of a source whose mean score is above this.
     #[arg(long, value_name = "SCORE")]
     pub max_source_score: Option<f64>,
+    /// Drop records whose boilerplate share (non-blank characters in boilerplate lines, 0-1) is
+    /// above this. Boilerplate does not raise the score; this is how to filter on it.
+    #[arg(long, value_name = "SHARE")]
+    pub max_boilerplate: Option<f64>,
     /// Also drop records that could not be scored (too short, not English).
     #[arg(long)]
     pub drop_unscored: bool,
@@ -45,6 +49,7 @@ pub struct FilterArgs {
 /// What pass one learned about a record.
 struct Verdict {
     score: Option<f64>,
+    boilerplate: Option<f64>,
     verdict: Option<&'static str>,
     source: u32,
     outcome: Outcome,
@@ -57,8 +62,17 @@ enum Outcome {
 }
 
 pub fn run(a: &FilterArgs) -> Result<ExitCode> {
-    if a.max_score.is_none() && a.max_source_score.is_none() && !a.drop_unscored {
-        bail!("nothing to filter by: give --max-score, --max-source-score and/or --drop-unscored");
+    if a.max_score.is_none()
+        && a.max_source_score.is_none()
+        && a.max_boilerplate.is_none()
+        && !a.drop_unscored
+    {
+        bail!(
+            "nothing to filter by: give --max-score, --max-source-score, --max-boilerplate and/or --drop-unscored"
+        );
+    }
+    if let Some(b) = a.max_boilerplate.filter(|b| !(0.0..=1.0).contains(b)) {
+        bail!("--max-boilerplate is a share between 0 and 1 (got {b})");
     }
     if a.input.paths.len() != 1 {
         bail!("filter reads one feed (a JSONL or CSV file, or - for standard input)");
@@ -112,6 +126,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
         };
         verdicts.push(Verdict {
             score: rep.score(),
+            boilerplate: rep.boilerplate_ratio,
             verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
             source: sid,
             outcome,
@@ -144,6 +159,10 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 let src_mean = means[v.source as usize];
                 if let Some(m) = a.max_score.filter(|&m| s > m) {
                     Some(format!("score {s:.2} > {m}"))
+                } else if let (Some(m), Some(b)) =
+                    (a.max_boilerplate, v.boilerplate.filter(|&b| Some(b) > a.max_boilerplate))
+                {
+                    Some(format!("boilerplate share {b:.3} > {m}"))
                 } else {
                     a.max_source_score.and_then(|m| {
                         src_mean.filter(|&sm| sm > m).map(|sm| {

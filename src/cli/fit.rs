@@ -31,6 +31,10 @@ pub struct FitArgs {
     /// `fluency.units` are always left out).
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
+    /// Let every weight take either sign (by default boilerplate, entity and consensus features,
+    /// which only measure damage, are held at zero or above).
+    #[arg(long)]
+    pub unconstrained: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// No progress bar.
@@ -85,6 +89,9 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     }
     let mut cfg = FitConfig { l2: a.l2, pair_weight: a.pair_weight, ..FitConfig::default() };
     cfg.exclude.extend(a.exclude.iter().cloned());
+    if a.unconstrained {
+        cfg.non_negative.clear();
+    }
     let mut report = fit(&train, &valid, &cfg).context("fitting")?;
     let prov = &mut report.weights.provenance;
     prov.insert("command".into(), std::env::args().collect::<Vec<_>>().join(" ").into());
@@ -96,6 +103,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     }
     prov.insert("l2".into(), a.l2.into());
     prov.insert("pair_weight".into(), a.pair_weight.into());
+    prov.insert("non_negative".into(), cfg.non_negative.clone().into());
     prov.insert("model".into(), engine.model().describe().into());
     prov.insert("valid_metrics".into(), serde_json::to_value(&report.valid)?);
     prov.insert("verdicts".into(), serde_json::to_value(&report.verdicts)?);
