@@ -54,7 +54,9 @@ pub struct FitConfig {
     /// validation documents.
     pub suspect_recall: f64,
     /// The garbled threshold is the lowest score at which this share of validation documents
-    /// called garbled really are.
+    /// called garbled really are, counted at equal prevalence (clean documents weighted so the
+    /// two classes weigh the same): the threshold then does not depend on how many garbled
+    /// documents the validation data happens to hold.
     pub garbled_precision: f64,
     /// Features whose name starts with one of these are left out.
     pub exclude: Vec<String>,
@@ -101,6 +103,14 @@ pub struct VerdictFigures {
     pub garbled_precision: f64,
     /// Share of garbled documents called garbled.
     pub garbled_recall: f64,
+    /// Share of clean documents flagged (the false-positive rate of `suspect`).
+    pub clean_flagged: f64,
+    /// Share of clean documents called garbled.
+    pub clean_called_garbled: f64,
+    /// Flagged precision had the data as many clean documents as garbled ones.
+    pub flagged_precision_balanced: f64,
+    /// Garbled precision had the data as many clean documents as garbled ones.
+    pub garbled_precision_balanced: f64,
 }
 
 struct Design {
@@ -404,20 +414,23 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
 }
 
 /// Thresholds: suspect where the recall of garbled documents reaches `suspect_recall`; garbled
-/// at the lowest score whose precision reaches `garbled_precision`.
+/// at the lowest score whose precision at equal prevalence reaches `garbled_precision`.
 fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
     let mut scored: Vec<(f64, bool)> = docs.iter().filter_map(|d| Some((d.score?, d.garbled?))).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let n_pos = scored.iter().filter(|s| s.1).count().max(1) as f64;
-    let (mut tp, mut seen) = (0.0, 0.0);
+    let n_neg = (scored.len() as f64 - n_pos).max(1.0);
+    let clean_weight = n_pos / n_neg;
+    let (mut tp, mut fp) = (0.0, 0.0);
     let mut suspect = 50.0;
     let mut garbled: Option<f64> = None;
     for &(s, g) in &scored {
-        seen += 1.0;
         if g {
             tp += 1.0;
+        } else {
+            fp += clean_weight;
         }
-        if tp / seen >= cfg.garbled_precision && tp >= 5.0 {
+        if tp / (tp + fp) >= cfg.garbled_precision && tp >= 5.0 {
             garbled = Some(s);
         }
         if tp / n_pos >= cfg.suspect_recall {
@@ -431,33 +444,36 @@ fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
 }
 
 fn verdict_figures(docs: &[Labelled], t: Thresholds) -> VerdictFigures {
-    let (mut fp, mut ftp, mut gp, mut gtp, mut pos) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    // (clean, garbled) counts: all, flagged (suspect or garbled), called garbled.
+    let (mut all, mut flagged, mut called) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
     for d in docs {
         let (Some(s), Some(g)) = (d.score, d.garbled) else {
             continue;
         };
-        if g {
-            pos += 1.0;
-        }
+        let k = usize::from(g);
+        all[k] += 1.0;
         if s >= t.suspect {
-            fp += 1.0;
-            if g {
-                ftp += 1.0;
-            }
+            flagged[k] += 1.0;
         }
         if s >= t.garbled {
-            gp += 1.0;
-            if g {
-                gtp += 1.0;
-            }
+            called[k] += 1.0;
         }
     }
     let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    // Precision at equal prevalence: from the recall and the clean false-positive rate.
+    let balanced = |c: &[f64; 2]| {
+        let (tpr, fpr) = (div(c[1], all[1]), div(c[0], all[0]));
+        div(tpr, tpr + fpr)
+    };
     VerdictFigures {
-        flagged_precision: div(ftp, fp),
-        flagged_recall: div(ftp, pos),
-        garbled_precision: div(gtp, gp),
-        garbled_recall: div(gtp, pos),
+        flagged_precision: div(flagged[1], flagged[0] + flagged[1]),
+        flagged_recall: div(flagged[1], all[1]),
+        garbled_precision: div(called[1], called[0] + called[1]),
+        garbled_recall: div(called[1], all[1]),
+        clean_flagged: div(flagged[0], all[0]),
+        clean_called_garbled: div(called[0], all[0]),
+        flagged_precision_balanced: balanced(&flagged),
+        garbled_precision_balanced: balanced(&called),
     }
 }
 

@@ -45,9 +45,16 @@ pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `x` with `digits` decimals; a value that rounds to zero is written 0, never -0.
 fn fmt_num(x: Option<f64>, digits: usize) -> String {
     match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}"),
+        Some(v) if v.is_finite() => {
+            let s = format!("{v:.digits$}");
+            match s.strip_prefix('-') {
+                Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+                _ => s,
+            }
+        }
         _ => String::new(),
     }
 }
@@ -512,6 +519,14 @@ mod tests {
         assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
         assert_eq!(spreadsheet_safe("- Advertisement -"), "'- Advertisement -");
         assert_eq!(spreadsheet_safe("plain"), "plain");
+    }
+
+    #[test]
+    fn numbers_never_print_negative_zero() {
+        assert_eq!(fmt_num(Some(-0.00001), 4), "0.0000");
+        assert_eq!(fmt_num(Some(-0.0), 2), "0.00");
+        assert_eq!(fmt_num(Some(-0.5), 2), "-0.50");
+        assert_eq!(fmt_num(Some(f64::NAN), 2), "");
     }
 
     #[test]

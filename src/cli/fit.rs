@@ -118,8 +118,20 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     let t = report.weights.thresholds;
     let v = &report.verdicts;
     println!(
-        "\nthresholds: suspect >= {} (flagged precision {:.3}, recall {:.3}); garbled >= {} (precision {:.3}, recall {:.3})",
-        t.suspect, v.flagged_precision, v.flagged_recall, t.garbled, v.garbled_precision, v.garbled_recall
+        "\nthresholds: suspect >= {} (flags {:.1}% of garbled, {:.1}% of clean; precision {:.3}, {:.3} at equal prevalence)",
+        t.suspect,
+        100.0 * v.flagged_recall,
+        100.0 * v.clean_flagged,
+        v.flagged_precision,
+        v.flagged_precision_balanced
+    );
+    println!(
+        "            garbled >= {} (calls {:.1}% of garbled, {:.1}% of clean garbled; precision {:.3}, {:.3} at equal prevalence)",
+        t.garbled,
+        100.0 * v.garbled_recall,
+        100.0 * v.clean_called_garbled,
+        v.garbled_precision,
+        v.garbled_precision_balanced
     );
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)
