@@ -48,7 +48,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 26] = [
+pub const FEATURES: [&str; 27] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -75,6 +75,7 @@ pub const FEATURES: [&str; 26] = [
     "fluency.syn_swap_rate",
     "fluency.syn_swap_strength",
     "fluency.article_mismatch_rate",
+    "fluency.z_scan_max",
 ];
 
 #[derive(Clone, Copy)]
@@ -218,6 +219,10 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     let mut lc_n = 0usize;
     let (mut z_sum, mut z_n) = (0f64, 0usize);
     let mut lc_sent: Vec<f32> = Vec::new();
+    // Scan statistic for local damage: per sentence, the sum of band-standardised surprisal
+    // over sqrt(count), maximised over sentences. A sentence of ordinary words stays near the
+    // noise level whatever its length; one damaged sentence stands out in a long document.
+    let mut z_scan: Option<f64> = None;
     let mut odd = 0usize;
     let mut odd_pairs = 0usize;
     let mut swaps2 = 0usize;
@@ -266,6 +271,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         let mut s_n = 0usize;
         let mut l_sum = 0f32;
         let mut l_n = 0usize;
+        let (mut zs_sum, mut zs_n) = (0f64, 0usize);
         let mut prev_common = false;
         let mut prev_word = false;
         let mut seen_word = false;
@@ -334,8 +340,11 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                 lc_n += 1;
                 let band = (-p.unigram).max(0.0) as usize;
                 if let Some(&(mu, sd)) = BAND_NS.get(band) {
-                    z_sum += ((ns - mu) / sd) as f64;
+                    let z = ((ns - mu) / sd) as f64;
+                    z_sum += z;
                     z_n += 1;
+                    zs_sum += z;
+                    zs_n += 1;
                 }
                 l_sum += ns;
                 l_n += 1;
@@ -380,6 +389,10 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
         }
         if l_n >= MIN_SENT_UNITS {
             lc_sent.push(l_sum / l_n as f32);
+        }
+        if zs_n >= MIN_SENT_UNITS {
+            let z = zs_sum / (zs_n as f64).sqrt();
+            z_scan = Some(z_scan.map_or(z, |m: f64| m.max(z)));
         }
     }
 
@@ -441,7 +454,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     put(FEATURES[24], has.then(|| syn_strength / nf));
     let mut mismatches = articles::find(model, text, toks, doc.sentences);
     put(FEATURES[25], has.then(|| mismatches.len() as f64 / nf));
-
+    put(FEATURES[26], z_scan);
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
