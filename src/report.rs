@@ -45,16 +45,26 @@ pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `x` with `digits` decimals; a value that rounds to zero is written 0, never -0.
-fn fmt_num(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v.is_finite() => {
-            let s = format!("{v:.digits$}");
-            match s.strip_prefix('-') {
-                Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
-                _ => s,
+/// `x` with `digits` decimals (and a sign either way when `plus`); a value that rounds to zero
+/// is written 0 (or +0), never -0.
+pub fn fixed(x: f64, digits: usize, plus: bool) -> String {
+    let s = if plus { format!("{x:+.digits$}") } else { format!("{x:.digits$}") };
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => {
+            if plus {
+                format!("+{rest}")
+            } else {
+                rest.to_string()
             }
         }
+        _ => s,
+    }
+}
+
+/// `x` with `digits` decimals, empty when missing or not finite.
+fn fmt_num(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => fixed(v, digits, false),
         _ => String::new(),
     }
 }
@@ -527,6 +537,9 @@ mod tests {
         assert_eq!(fmt_num(Some(-0.0), 2), "0.00");
         assert_eq!(fmt_num(Some(-0.5), 2), "-0.50");
         assert_eq!(fmt_num(Some(f64::NAN), 2), "");
+        assert_eq!(fixed(-0.0002, 3, true), "+0.000");
+        assert_eq!(fixed(-0.0006, 3, true), "-0.001");
+        assert_eq!(fixed(0.25, 2, true), "+0.25");
     }
 
     #[test]

@@ -291,21 +291,26 @@ fn filter_keeps_everything_under_a_high_threshold_and_adds_scores() {
     }
 }
 
+/// Runs `filter` on a fixture feed with `criterion`, rejects to a temporary file; returns the
+/// run and the rejects file's contents.
+fn filter_with_rejects(feed: &str, criterion: &[&str]) -> (Output, String) {
+    let d = tempfile::tempdir().unwrap();
+    let ext = Path::new(feed).extension().unwrap().to_str().unwrap();
+    let rej = d.path().join(format!("rej.{ext}"));
+    let feed = fixture(feed);
+    let mut args = vec!["filter", feed.to_str().unwrap()];
+    args.extend_from_slice(criterion);
+    args.extend_from_slice(&["--rejects", rej.to_str().unwrap()]);
+    let o = run(&args);
+    let rejects = std::fs::read_to_string(&rej).unwrap();
+    (o, rejects)
+}
+
 #[test]
 fn filter_csv_by_source_mean() {
-    let d = tempfile::tempdir().unwrap();
-    let rej = d.path().join("rej.csv");
-    let o = run(&[
-        "filter",
-        fixture("feed.csv").to_str().unwrap(),
-        "--max-source-score",
-        "0",
-        "--rejects",
-        rej.to_str().unwrap(),
-    ]);
+    let (o, rejects) = filter_with_rejects("feed.csv", &["--max-source-score", "0"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("4 records: 0 kept, 3 rejected, 1 errored"), "{}", stderr(&o));
-    let rejects = std::fs::read_to_string(&rej).unwrap();
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(rejects.as_bytes());
     assert_eq!(rdr.headers().unwrap().iter().next_back(), Some("spinscore_score"));
     let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();
@@ -324,18 +329,8 @@ fn filter_from_stdin() {
 fn filter_by_boilerplate_share() {
     // s000 (9.2% of its characters in boilerplate lines) and s002 (10.1%) go; s004 (2.9%), the
     // council page (0%) and the unscored short record stay.
-    let d = tempfile::tempdir().unwrap();
-    let rej = d.path().join("rej.jsonl");
-    let o = run(&[
-        "filter",
-        fixture("feed.jsonl").to_str().unwrap(),
-        "--max-boilerplate",
-        "0.05",
-        "--rejects",
-        rej.to_str().unwrap(),
-    ]);
+    let (o, rejects) = filter_with_rejects("feed.jsonl", &["--max-boilerplate", "0.05"]);
     assert!(stderr(&o).contains("7 records: 3 kept, 2 rejected, 2 errored"), "{}", stderr(&o));
-    let rejects = std::fs::read_to_string(&rej).unwrap();
     assert_eq!(rejects.matches("boilerplate share 0.").count(), 2, "{rejects}");
     assert!(rejects.contains("\"id\": \"s000\"") && rejects.contains("\"id\": \"s002\""), "{rejects}");
     let bad = run(&["filter", fixture("feed.jsonl").to_str().unwrap(), "--max-boilerplate", "5"]);

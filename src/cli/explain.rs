@@ -12,6 +12,7 @@ use spinscore::Document;
 use spinscore::features::boilerplate::{LineClass, RepeatIndex};
 use spinscore::features::{Evidence, Family};
 use spinscore::pipeline::{Analysis, Engine, Report, Status, snippet};
+use spinscore::report::fixed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExplainFormat {
@@ -172,12 +173,12 @@ fn write_text(
                     .get(fam)
                     .map(|x| format!("sub-score {x:5.1}"))
                     .unwrap_or_else(|| "missing".into());
-                writeln!(out, "  {:<12} {:+8.3}   {}", fam.name(), shown(*c, 3), sub)?;
+                writeln!(out, "  {:<12} {:>8}   {}", fam.name(), fixed(*c, 3, true), sub)?;
             }
             writeln!(out, "feature contributions:")?;
             for (name, v, c) in s.feature_contributions.iter().filter(|x| x.2 != 0.0 || x.1.is_some()) {
-                let v = v.map(|v| format!("{:.4}", shown(v, 4))).unwrap_or_else(|| "missing".into());
-                writeln!(out, "  {:<36} {:>12}  {:+8.3}", name, v, shown(*c, 3))?;
+                let v = v.map(|v| fixed(v, 4, false)).unwrap_or_else(|| "missing".into());
+                writeln!(out, "  {:<36} {:>12}  {:>8}", name, v, fixed(*c, 3, true))?;
             }
         }
         (Status::Unscored(why), _) => writeln!(out, "not scored: {why}")?,
@@ -257,20 +258,4 @@ fn write_text(
     }
     writeln!(out)?;
     Ok(())
-}
-
-/// `x` rounded to `digits` decimals, with a value that rounds to zero shown as 0 rather than -0.
-fn shown(x: f64, digits: i32) -> f64 {
-    let k = 10f64.powi(digits);
-    (x * k).round() / k + 0.0
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tiny_negatives_print_as_zero() {
-        assert_eq!(format!("{:.4}", super::shown(-0.00001, 4)), "0.0000");
-        assert_eq!(format!("{:+.3}", super::shown(-0.0002, 3)), "+0.000");
-        assert_eq!(format!("{:+.3}", super::shown(-0.0006, 3)), "-0.001");
-    }
 }

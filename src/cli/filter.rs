@@ -159,9 +159,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 let src_mean = means[v.source as usize];
                 if let Some(m) = a.max_score.filter(|&m| s > m) {
                     Some(format!("score {s:.2} > {m}"))
-                } else if let (Some(m), Some(b)) =
-                    (a.max_boilerplate, v.boilerplate.filter(|&b| Some(b) > a.max_boilerplate))
-                {
+                } else if let Some((m, b)) = a.max_boilerplate.zip(v.boilerplate).filter(|&(m, b)| b > m) {
                     Some(format!("boilerplate share {b:.3} > {m}"))
                 } else {
                     a.max_source_score.and_then(|m| {
