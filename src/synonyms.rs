@@ -148,12 +148,20 @@ impl Synonyms {
         self.words == 0
     }
 
-    /// The candidates of a normalised word, most frequent first (empty when it has none).
+    /// The candidates of a normalised word, most frequent first in the default model (empty
+    /// when it has none).
     pub fn of(&self, word: &str) -> impl Iterator<Item = &str> {
+        // Spans and UTF-8 were validated at open.
+        self.of_bytes(word.as_bytes()).map(|c| std::str::from_utf8(c).unwrap_or(""))
+    }
+
+    /// [`Synonyms::of`] as bytes, without the UTF-8 check (for look-ups by bytes, such as
+    /// [`crate::model::Model::word_id_bytes`]).
+    pub fn of_bytes(&self, word: &[u8]) -> impl Iterator<Item = &[u8]> {
         let b = self.get();
-        let h = vocab_hash(word.as_bytes());
+        let h = vocab_hash(word);
         let mut i = home(h, self.slots);
-        let mut found = "";
+        let mut found: &[u8] = b"";
         for _ in 0..self.slots {
             let o = HEADER_LEN + SLOT * i;
             let k = u64_at(b, o);
@@ -163,13 +171,25 @@ impl Synonyms {
             if k == h {
                 let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
                 let at = HEADER_LEN + SLOT * self.slots;
-                // Spans and UTF-8 were validated at open.
-                found = std::str::from_utf8(&b[at + off..at + off + len]).unwrap_or("");
+                found = &b[at + off..at + off + len];
                 break;
             }
             i = next_slot(i, self.slots);
         }
-        found.split('\n').filter(|s| !s.is_empty())
+        found.split(|&c| c == b'\n').filter(|s| !s.is_empty())
+    }
+
+    /// Every word's candidate list, in slot order (for checks over the whole table).
+    pub fn lists(&self) -> impl Iterator<Item = impl Iterator<Item = &[u8]>> {
+        let b = self.get();
+        let at = HEADER_LEN + SLOT * self.slots;
+        (0..self.slots).filter_map(move |i| {
+            let o = HEADER_LEN + SLOT * i;
+            (u64_at(b, o) != 0).then(|| {
+                let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
+                b[at + off..at + off + len].split(|&c| c == b'\n').filter(|s| !s.is_empty())
+            })
+        })
     }
 
     /// Bytes of a table holding `entries` (word, candidates in the order to keep). Words are

@@ -113,6 +113,16 @@ pub const SYN_GAIN: f32 = 1.5;
 /// [`SYN_GAIN`], where the rate still separates but single flags are unreliable).
 pub const SYN_EVIDENCE: f32 = 3.5;
 
+/// The model and the synonym table that [`best_synonym`] searches.
+#[derive(Clone, Copy)]
+struct Thesaurus<'a> {
+    model: &'a Model,
+    syn: &'a Synonyms,
+    /// The table lists candidates most frequent first by this model's counts (it was built
+    /// against the default model).
+    ordered: bool,
+}
+
 /// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`)
 /// that best fits the trigrams around it, with its gain over the word in the text:
 /// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
@@ -120,30 +130,35 @@ pub const SYN_EVIDENCE: f32 = 3.5;
 ///
 /// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
 /// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
-/// correction), and only those that fit the left context better by more than that correction
-/// are scored on the right: two look-ups for most candidates instead of three.
+/// correction); when the table's most-frequent-first order is the model's own
+/// ([`Thesaurus::ordered`]) the search stops at the first rarer one. Only those that fit the
+/// left context better by more than that correction are scored on the right: two look-ups for
+/// most candidates instead of three.
 fn best_synonym(
-    model: &Model,
-    syn: &Synonyms,
+    th: &Thesaurus<'_>,
     word: &str,
     fw: f32,
     ids: &[u32],
     j: usize,
     here: &[UnitProb],
 ) -> Option<(f32, u32, f32)> {
+    let Thesaurus { model, syn, ordered } = *th;
     let w = ids[j];
     let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
     let next = ids.get(j + 1).copied();
     let next2 = ids.get(j + 2).copied();
     let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
-    for cand in syn.of(word) {
-        let s = model.word_id(cand);
+    for cand in syn.of_bytes(word.as_bytes()) {
+        let s = model.word_id_bytes(cand);
         if s == UNK || s == w {
             continue;
         }
         let fs = model.unigram(s).freq;
         if fs < fw {
+            if ordered {
+                break;
+            }
             continue;
         }
         let rarity = SYN_RARITY * (fs - fw);
@@ -229,7 +244,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     // (strength, first token, last token)
     let mut improbable: Vec<(f32, usize, usize)> = Vec::new();
     let mut swap_ev: Vec<(f32, usize, u32, f32, f32)> = Vec::new();
-    let syn = Synonyms::embedded();
+    let th = Thesaurus { model, syn: Synonyms::embedded(), ordered: model.is_default() };
     // An unknown word is taken as rarer than any word the model has seen.
     let unk_freq = -(model.total_tokens().max(1) as f32).log10();
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
@@ -313,7 +328,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                     (model.word(u.id), p.unigram)
                 };
                 let here = &probs[k..probs.len().min(k + 3)];
-                if let Some((gain, s, raw)) = best_synonym(model, syn, word, fw, &ids, k + 1, here)
+                if let Some((gain, s, raw)) = best_synonym(&th, word, fw, &ids, k + 1, here)
                     && gain > SYN_GAIN
                 {
                     syn_swaps += 1;
@@ -543,6 +558,25 @@ mod tests {
         let sentences = segment::sentences(text, &tokens);
         let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
         analyze(Model::embedded(), &doc)
+    }
+
+    #[test]
+    fn synonym_table_is_in_default_model_frequency_order() {
+        // best_synonym stops at the first candidate rarer than the word: exact only while
+        // every list is most frequent first by the default model's own figures.
+        let model = Model::embedded();
+        assert!(model.is_default());
+        let mut lists = 0;
+        for list in Synonyms::embedded().lists() {
+            let freqs: Vec<f32> = list
+                .map(|c| model.word_id_bytes(c))
+                .filter(|&id| id != UNK)
+                .map(|id| model.unigram(id).freq)
+                .collect();
+            assert!(freqs.windows(2).all(|w| w[0] >= w[1]), "{freqs:?}");
+            lists += 1;
+        }
+        assert_eq!(lists, Synonyms::embedded().len());
     }
 
     #[test]

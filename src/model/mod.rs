@@ -417,6 +417,18 @@ impl Model {
         prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.vocab_slots));
     }
 
+    /// [`Model::word_id`] of a normalised unit given as bytes.
+    #[inline]
+    pub fn word_id_bytes(&self, norm: &[u8]) -> u32 {
+        self.word_id_hashed(vocab_hash(norm))
+    }
+
+    /// True if this is the default model (the embedded one's content checksum): tables built
+    /// against it, such as the synonym table's frequency order, hold exactly.
+    pub fn is_default(&self) -> bool {
+        self.checksum == u64_at(EMBEDDED_BYTES, field::CHECKSUM)
+    }
+
     /// [`Model::word_id`] of the word whose [`vocab_hash`] is `h`.
     #[inline]
     pub fn word_id_hashed(&self, h: u64) -> u32 {

@@ -33,6 +33,8 @@ fn round_trip_and_info() {
     assert!(info.meta.contains("Kneser-Ney"));
     assert_eq!(m.word(m.word_id("cat")), "cat");
     assert_eq!(m.word_id("zebra"), UNK);
+    assert!(!m.is_default());
+    assert!(Model::embedded().is_default());
 }
 
 #[test]
