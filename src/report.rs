@@ -51,11 +51,7 @@ pub fn fixed(x: f64, digits: usize, plus: bool) -> String {
     let s = if plus { format!("{x:+.digits$}") } else { format!("{x:.digits$}") };
     match s.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => {
-            if plus {
-                format!("+{rest}")
-            } else {
-                rest.to_string()
-            }
+            format!("{}{rest}", if plus { "+" } else { "" })
         }
         _ => s,
     }

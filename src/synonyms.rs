@@ -169,27 +169,29 @@ impl Synonyms {
                 break;
             }
             if k == h {
-                let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
-                let at = HEADER_LEN + SLOT * self.slots;
-                found = &b[at + off..at + off + len];
+                found = self.list_at(o);
                 break;
             }
             i = next_slot(i, self.slots);
         }
-        found.split(|&c| c == b'\n').filter(|s| !s.is_empty())
+        split_list(found)
     }
 
     /// Every word's candidate list, in slot order (for checks over the whole table).
     pub fn lists(&self) -> impl Iterator<Item = impl Iterator<Item = &[u8]>> {
         let b = self.get();
+        (0..self.slots)
+            .map(|i| HEADER_LEN + SLOT * i)
+            .filter(move |&o| u64_at(b, o) != 0)
+            .map(|o| split_list(self.list_at(o)))
+    }
+
+    /// The blob bytes of the occupied slot at byte offset `o` (spans were validated at open).
+    fn list_at(&self, o: usize) -> &[u8] {
+        let b = self.get();
+        let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
         let at = HEADER_LEN + SLOT * self.slots;
-        (0..self.slots).filter_map(move |i| {
-            let o = HEADER_LEN + SLOT * i;
-            (u64_at(b, o) != 0).then(|| {
-                let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
-                b[at + off..at + off + len].split(|&c| c == b'\n').filter(|s| !s.is_empty())
-            })
-        })
+        &b[at + off..at + off + len]
     }
 
     /// Bytes of a table holding `entries` (word, candidates in the order to keep). Words are
@@ -239,6 +241,11 @@ impl Synonyms {
     pub fn blob_len(&self) -> usize {
         self.blob
     }
+}
+
+/// The candidates of one blob list (`\n`-joined).
+fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    list.split(|&c| c == b'\n').filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
