@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::features::Feature;
 use crate::metrics::{Labelled, Metrics, metrics_by_kind};
-use crate::score::{FeatureWeight, Scorer, Thresholds, Weights, Z_CLIP};
+use crate::score::{FeatureWeight, LENGTH_FEATURE, LengthPrior, Scorer, Thresholds, Weights, Z_CLIP};
 
 /// One training document: its features and its label.
 #[derive(Debug, Clone)]
@@ -19,6 +19,67 @@ pub struct Example {
     pub features: Vec<Feature>,
     /// Label, group, degradation and kind (its `score` is ignored).
     pub label: Labelled,
+}
+
+/// A clean document's opening scored alone, with the whole document: what the length prior is
+/// chosen on (a clean paragraph should score like the clean page it opens).
+#[derive(Debug, Clone)]
+pub struct LengthPair {
+    /// Features of the opening (the first sentences up to some length).
+    pub part: Vec<Feature>,
+    /// Features of the whole document.
+    pub whole: Vec<Feature>,
+}
+
+/// Prior weights (word units) tried for the length prior.
+const LENGTH_PRIORS: [f64; 14] =
+    [0.0, 2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0, 160.0, 240.0];
+
+/// Chooses the length prior for a fitted scorer: `clean_logit` is the mean logit of the whole
+/// clean documents; `units` the prior weight under which the shrunk logit of an opening best
+/// predicts its whole document's unshrunk logit (least squares). `None` without pairs.
+pub fn length_prior(scorer: &Scorer, pairs: &[LengthPair]) -> Option<LengthPrior> {
+    let logit = |f: &[Feature]| {
+        let p = (scorer.score(f).score / 100.0).clamp(1e-4, 1.0 - 1e-4);
+        (p / (1.0 - p)).ln()
+    };
+    let rows: Vec<(f64, f64, f64)> = pairs
+        .iter()
+        .filter_map(|p| Some((logit(&p.part), value(&p.part, LENGTH_FEATURE)?, logit(&p.whole))))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let clean_logit = rows.iter().map(|r| r.2).sum::<f64>() / rows.len() as f64;
+    let error = |units: f64| {
+        let l = LengthPrior { units, clean_logit };
+        rows.iter()
+            .map(|&(part, n, whole)| (clean_logit + l.factor(n) * (part - clean_logit) - whole).powi(2))
+            .sum::<f64>()
+    };
+    let units = LENGTH_PRIORS.into_iter().min_by(|a, b| error(*a).total_cmp(&error(*b)))?;
+    Some(LengthPrior { units, clean_logit })
+}
+
+/// The opening of `text`: its first sentences up to the first sentence end (`.`, `!` or `?`
+/// before white space, or a line end) at or after `words` words; the whole text when shorter.
+pub fn opening(text: &str, words: usize) -> &str {
+    let mut seen = 0usize;
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            in_word = false;
+            let prev = text[..i].chars().next_back();
+            let end = c == '\n' || matches!(prev, Some('.' | '!' | '?' | '"' | '\u{201d}'));
+            if seen >= words && end {
+                return text[..i].trim_end();
+            }
+        } else if !in_word {
+            in_word = true;
+            seen += 1;
+        }
+    }
+    text
 }
 
 /// Features reported but never weighed: raw sizes and counts (a score must not depend on a
@@ -309,7 +370,14 @@ fn fit_constrained(rows: &[(Vec<f64>, f64, f64)], constrained: &[bool], cfg: &Fi
 
 /// Fits weights on `train`, reports on `valid` (which may be empty) and calibrates verdicts on
 /// `valid` (or `train` when `valid` is empty).
-pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitReport> {
+/// Fits weights on `train`, the length prior on `length_pairs` (none when empty), and calibrates
+/// the verdicts on `valid` (on `train` when empty).
+pub fn fit(
+    train: &[Example],
+    valid: &[Example],
+    length_pairs: &[LengthPair],
+    cfg: &FitConfig,
+) -> Result<FitReport> {
     let labelled: Vec<&Example> = train.iter().filter(|e| e.label.garbled.is_some()).collect();
     if labelled.iter().all(|e| e.label.garbled == Some(true))
         || labelled.iter().all(|e| e.label.garbled == Some(false))
@@ -392,8 +460,10 @@ pub fn fit(train: &[Example], valid: &[Example], cfg: &FitConfig) -> Result<FitR
         intercept: beta[0],
         features,
         thresholds: Thresholds { suspect: 50.0, garbled: 50.0 },
+        length: None,
         provenance: BTreeMap::new(),
     };
+    weights.length = length_prior(&Scorer::new(weights.clone())?, length_pairs);
     let scorer = Scorer::new(weights.clone())?;
     let score_all = |ex: &[Example]| -> Vec<Labelled> {
         ex.iter()
@@ -507,8 +577,8 @@ mod tests {
     #[test]
     fn learns_the_informative_feature_and_is_deterministic() {
         let d = data();
-        let r1 = fit(&d, &[], &FitConfig::default()).unwrap();
-        let r2 = fit(&d, &[], &FitConfig::default()).unwrap();
+        let r1 = fit(&d, &[], &[], &FitConfig::default()).unwrap();
+        let r2 = fit(&d, &[], &[], &FitConfig::default()).unwrap();
         assert_eq!(r1.weights, r2.weights);
         let w = |n: &str| r1.weights.features.iter().find(|f| f.name == n).unwrap().weight;
         assert!(w("fluency.x") > 1.0);
@@ -524,7 +594,7 @@ mod tests {
         for e in d.iter_mut().step_by(3) {
             e.features[1] = Feature::missing("entities.noise");
         }
-        let r = fit(&d, &[], &FitConfig::default()).unwrap();
+        let r = fit(&d, &[], &[], &FitConfig::default()).unwrap();
         assert!(r.weights.features.iter().any(|f| f.name == "entities.noise"));
     }
 
@@ -543,8 +613,9 @@ mod tests {
                 e
             })
             .collect();
-        let free = fit(&d, &[], &FitConfig { non_negative: Vec::new(), ..FitConfig::default() }).unwrap();
-        let held = fit(&d, &[], &FitConfig::default()).unwrap();
+        let free =
+            fit(&d, &[], &[], &FitConfig { non_negative: Vec::new(), ..FitConfig::default() }).unwrap();
+        let held = fit(&d, &[], &[], &FitConfig::default()).unwrap();
         let w = |r: &FitReport, n: &str| r.weights.features.iter().find(|f| f.name == n).unwrap().weight;
         assert!(w(&free, "entities.noise") < -0.1);
         assert_eq!(w(&held, "entities.noise"), 0.0);
@@ -555,7 +626,51 @@ mod tests {
     #[test]
     fn needs_both_labels() {
         let d: Vec<Example> = data().into_iter().filter(|e| e.label.garbled == Some(true)).collect();
-        assert!(fit(&d, &[], &FitConfig::default()).is_err());
+        assert!(fit(&d, &[], &[], &FitConfig::default()).is_err());
+    }
+
+    #[test]
+    fn openings_end_at_a_sentence_end() {
+        let t = "One two three. Four five six! Seven eight\nnine ten.";
+        assert_eq!(opening(t, 1), "One two three.");
+        assert_eq!(opening(t, 4), "One two three. Four five six!");
+        assert_eq!(opening(t, 7), "One two three. Four five six! Seven eight");
+        assert_eq!(opening(t, 100), t);
+        assert_eq!(opening("", 3), "");
+    }
+
+    #[test]
+    fn length_prior_shrinks_noisy_openings() {
+        // Whole documents all at logit 0 (score 50); openings of 20 units spread around it.
+        let scorer = Scorer::new(Weights {
+            version: 1,
+            intercept: 0.0,
+            features: vec![FeatureWeight {
+                name: "fluency.x".into(),
+                mean: 0.0,
+                std: 1.0,
+                weight: 1.0,
+                missing_weight: 0.0,
+            }],
+            thresholds: Thresholds { suspect: 50.0, garbled: 90.0 },
+            length: None,
+            provenance: BTreeMap::new(),
+        })
+        .unwrap();
+        let doc = |x: f64, n: f64| vec![Feature::new("fluency.x", x), Feature::new("fluency.units", n)];
+        let pairs: Vec<LengthPair> = [-2.0, 2.0, -1.0, 1.0]
+            .iter()
+            .map(|&x| LengthPair { part: doc(x, 20.0), whole: doc(0.0, 500.0) })
+            .collect();
+        let l = length_prior(&scorer, &pairs).unwrap();
+        assert!(l.clean_logit.abs() < 1e-3);
+        // Openings carry no information about the whole here: the most shrinkage tried wins.
+        assert_eq!(l.units, *LENGTH_PRIORS.last().unwrap());
+        // Openings that equal their wholes need none.
+        let same: Vec<LengthPair> =
+            [-2.0, 2.0].iter().map(|&x| LengthPair { part: doc(x, 20.0), whole: doc(x, 500.0) }).collect();
+        assert_eq!(length_prior(&scorer, &same).unwrap().units, 0.0);
+        assert!(length_prior(&scorer, &[]).is_none());
     }
 
     #[test]

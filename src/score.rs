@@ -38,6 +38,28 @@ pub struct Thresholds {
     pub garbled: f64,
 }
 
+/// The feature that measures how much evidence a document holds: its scorable word units.
+pub const LENGTH_FEATURE: &str = "fluency.units";
+
+/// Shrinkage of short documents' scores towards a typical clean document's. A document of `n`
+/// word units keeps the share `n / (n + units)` of its logit's distance from `clean_logit`: a
+/// short text's rates are noisy, so it needs stronger evidence for the same score, and a clean
+/// paragraph scores like the clean page it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LengthPrior {
+    /// Prior weight, in word units, of the typical clean document.
+    pub units: f64,
+    /// The logit short documents are shrunk towards (the mean of clean training documents').
+    pub clean_logit: f64,
+}
+
+impl LengthPrior {
+    /// The share of the logit's distance from `clean_logit` kept by a document of `n` units.
+    pub fn factor(&self, n: f64) -> f64 {
+        if n > 0.0 && self.units > 0.0 { n / (n + self.units) } else { 1.0 }
+    }
+}
+
 /// The scorer's parameters, as stored in a weights file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
@@ -49,6 +71,9 @@ pub struct Weights {
     pub features: Vec<FeatureWeight>,
     /// Verdict thresholds.
     pub thresholds: Thresholds,
+    /// Shrinkage of short documents (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<LengthPrior>,
     /// Where the weights came from: data, command, date, held-back figures.
     #[serde(default)]
     pub provenance: BTreeMap<String, serde_json::Value>,
@@ -90,8 +115,14 @@ pub struct Scored {
     /// Per family: the score the document would get if only that family differed from the
     /// average document (0-100). Families without any present feature are absent.
     pub subscores: BTreeMap<Family, f64>,
-    /// Per family: its contribution to the logit (positive = towards garbled).
+    /// Per family: its contribution to the logit (positive = towards garbled), after length
+    /// shrinkage.
     pub contributions: BTreeMap<Family, f64>,
+    /// The logit the contributions add to: the intercept, shrunk with them towards the clean
+    /// logit for short documents.
+    pub base: f64,
+    /// The share of its evidence a document keeps for its length (1 = no shrinkage).
+    pub length_factor: f64,
     /// Per feature: (name, value, contribution to the logit), largest |contribution| first.
     pub feature_contributions: Vec<(String, Option<f64>, f64)>,
 }
@@ -136,6 +167,11 @@ impl Scorer {
         let t = weights.thresholds;
         if !(0.0..=100.0).contains(&t.suspect) || !(t.suspect..=100.0).contains(&t.garbled) {
             return Err(Error::Weights("thresholds must satisfy 0 <= suspect <= garbled <= 100".into()));
+        }
+        if let Some(l) = weights.length
+            && !(l.units >= 0.0 && l.units.is_finite() && l.clean_logit.is_finite())
+        {
+            return Err(Error::Weights("length: units must be finite and >= 0, clean_logit finite".into()));
         }
         Ok(Scorer { weights, index })
     }
@@ -200,8 +236,19 @@ impl Scorer {
 
     /// Scores a document's features.
     pub fn score<'a>(&self, features: impl IntoIterator<Item = &'a Feature>) -> Scored {
-        let contribs = self.contributions(features);
-        let b = self.weights.intercept;
+        let features: Vec<&Feature> = features.into_iter().collect();
+        let mut contribs = self.contributions(features.iter().copied());
+        let units = features.iter().find(|f| f.name == LENGTH_FEATURE).and_then(|f| f.value);
+        let (length_factor, b) = match (self.weights.length, units) {
+            (Some(l), Some(n)) => {
+                let k = l.factor(n);
+                (k, l.clean_logit + k * (self.weights.intercept - l.clean_logit))
+            }
+            _ => (1.0, self.weights.intercept),
+        };
+        for c in &mut contribs {
+            c.2 *= length_factor;
+        }
         let total: f64 = b + contribs.iter().map(|c| c.2).sum::<f64>();
         let mut per_family: BTreeMap<Family, (f64, bool)> = BTreeMap::new();
         for &(i, v, c) in &contribs {
@@ -221,7 +268,15 @@ impl Scorer {
         let mut feature_contributions: Vec<_> =
             contribs.iter().map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c))).collect();
         feature_contributions.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
-        Scored { score, verdict: self.verdict(score), subscores, contributions, feature_contributions }
+        Scored {
+            score,
+            verdict: self.verdict(score),
+            subscores,
+            contributions,
+            base: round4(b),
+            length_factor: round4(length_factor),
+            feature_contributions,
+        }
     }
 }
 
@@ -258,6 +313,7 @@ mod tests {
                 },
             ],
             thresholds: Thresholds { suspect: 40.0, garbled: 70.0 },
+            length: None,
             provenance: BTreeMap::new(),
         }
     }
@@ -292,12 +348,34 @@ mod tests {
     }
 
     #[test]
+    fn short_documents_are_shrunk_towards_the_clean_logit() {
+        let mut w = weights();
+        w.length = Some(LengthPrior { units: 30.0, clean_logit: -2.0 });
+        let s = Scorer::new(w).unwrap();
+        let feats = |n: f64| [Feature::new("fluency.a", 1.5), Feature::new("fluency.units", n)];
+        let (short, long) = (s.score(&feats(10.0)), s.score(&feats(3000.0)));
+        // logit = -1 + 2 * 1.5 - 0.5 (consensus.b missing) = 1.5 unshrunk; 10 units keep a
+        // quarter of its distance from -2.
+        assert!((short.length_factor - 0.25).abs() < 1e-9);
+        assert!((short.score - round4(100.0 * sigmoid(-2.0 + 0.25 * 3.5))).abs() < 1e-9);
+        assert!(long.score > short.score && long.length_factor > 0.99);
+        // The parts still add up to the logit.
+        let sum = short.base + short.contributions.values().sum::<f64>();
+        assert!((100.0 * sigmoid(sum) - short.score).abs() < 0.01);
+        // No length feature: no shrinkage.
+        assert_eq!(s.score(&[Feature::new("fluency.a", 1.5)]).length_factor, 1.0);
+    }
+
+    #[test]
     fn rejects_bad_weights() {
         let mut w = weights();
         w.features[0].std = 0.0;
         assert!(Scorer::new(w).is_err());
         let mut w = weights();
         w.features[0].name = "nofamily".into();
+        assert!(Scorer::new(w).is_err());
+        let mut w = weights();
+        w.length = Some(LengthPrior { units: f64::NAN, clean_logit: 0.0 });
         assert!(Scorer::new(w).is_err());
         assert!(Scorer::from_json("{").is_err());
     }

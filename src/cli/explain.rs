@@ -11,7 +11,7 @@ use super::common::{EngineArgs, ExitCode, InputArgs, output};
 use spinscore::Document;
 use spinscore::features::boilerplate::{LineClass, RepeatIndex};
 use spinscore::features::{Evidence, Family};
-use spinscore::pipeline::{Analysis, Engine, Report, Status, snippet};
+use spinscore::pipeline::{Analysis, Report, Status, snippet};
 use spinscore::report::fixed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,7 +80,7 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
         let report = engine.report(seq - 1, &doc, &analysis);
         match a.format {
             ExplainFormat::Json => write_json(&mut out, &doc, &analysis, &report)?,
-            ExplainFormat::Text => write_text(&mut out, &engine, &doc, &analysis, &report, color)?,
+            ExplainFormat::Text => write_text(&mut out, &doc, &analysis, &report, color)?,
         }
     }
     out.flush()?;
@@ -147,14 +147,7 @@ fn family_colour(f: Family) -> &'static str {
 
 const RESET: &str = "\x1b[0m";
 
-fn write_text(
-    out: &mut dyn Write,
-    engine: &Engine<'_>,
-    doc: &Document,
-    a: &Analysis,
-    r: &Report,
-    color: bool,
-) -> Result<()> {
+fn write_text(out: &mut dyn Write, doc: &Document, a: &Analysis, r: &Report, color: bool) -> Result<()> {
     let bold = |s: &str| {
         if color { format!("\x1b[1m{s}{RESET}") } else { s.to_string() }
     };
@@ -162,11 +155,16 @@ fn write_text(
     match (&r.status, &r.scored) {
         (Status::Scored, Some(s)) => {
             writeln!(out, "score {:.1}  verdict {}  words {}", s.score, s.verdict.name(), r.words)?;
-            writeln!(
-                out,
-                "family contributions (logit; + = towards garbled; intercept {:+.3}):",
-                engine.scorer().weights().intercept
-            )?;
+            if s.length_factor < 1.0 {
+                writeln!(
+                    out,
+                    "family contributions (logit; + = towards garbled; base {:+.3}; short text keeps {:.0}% of its evidence):",
+                    s.base,
+                    100.0 * s.length_factor
+                )?;
+            } else {
+                writeln!(out, "family contributions (logit; + = towards garbled; base {:+.3}):", s.base)?;
+            }
             for (fam, c) in &s.contributions {
                 let sub = s
                     .subscores

@@ -7,7 +7,9 @@ use clap::Args;
 
 use super::common::{EngineArgs, ExitCode};
 use super::eval::{print_metrics, score_labelled};
-use spinscore::fit::{Example, FitConfig, fit};
+use spinscore::Document;
+use spinscore::fit::{Example, FitConfig, LengthPair, fit, opening};
+use spinscore::input::{InputConfig, InputFormat, RecordReader, read_labels};
 use spinscore::pipeline::{Engine, Options};
 
 #[derive(Args, Debug)]
@@ -70,6 +72,48 @@ fn examples(
     Ok(out)
 }
 
+/// Lengths (words) of the openings of clean training documents the length prior is chosen on.
+const OPENING_WORDS: [usize; 3] = [40, 80, 160];
+
+/// Each clean document of `path` and its openings, scored alone (no clusters; each under a source
+/// of its own, so an opening's lines do not count as repeated page furniture).
+fn length_pairs(alone: &Engine<'_>, path: &std::path::Path) -> Result<Vec<LengthPair>> {
+    let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
+    let cfg = std::sync::Arc::new(InputConfig { format: InputFormat::Jsonl, ..InputConfig::default() });
+    let mut docs: Vec<(u64, usize, Document)> = Vec::new();
+    // Unreadable records were reported by the main pass; they have no opening either.
+    for d in RecordReader::new(path, cfg).filter_map(|r| r.doc.ok()) {
+        let line = d.origin.line;
+        if labels.get(&line).and_then(|l| l.garbled) != Some(false) {
+            continue;
+        }
+        let whole = d.text.trim_end();
+        let parts: Vec<&str> =
+            OPENING_WORDS.iter().map(|&w| opening(whole, w)).filter(|o| o.len() < whole.len()).collect();
+        for (k, t) in std::iter::once(whole).chain(parts).enumerate() {
+            let mut doc = Document::new(format!("{}#{k}", d.id), format!("opening-{line}-{k}"), t);
+            doc.origin = d.origin.clone();
+            docs.push((line, k, doc));
+        }
+    }
+    let (keys, records): (Vec<(u64, usize)>, Vec<_>) =
+        docs.into_iter().map(|(l, k, d)| ((l, k), Ok(d))).unzip();
+    let reports = alone.score_batch(records, 0);
+    let mut pairs = Vec::new();
+    let mut whole: Option<(u64, &[spinscore::Feature])> = None;
+    for (&(line, k), r) in keys.iter().zip(&reports) {
+        if r.scored.is_none() {
+            continue;
+        }
+        if k == 0 {
+            whole = Some((line, &r.features));
+        } else if let Some((_, w)) = whole.filter(|w| w.0 == line) {
+            pairs.push(LengthPair { part: r.features.clone(), whole: w.to_vec() });
+        }
+    }
+    Ok(pairs)
+}
+
 pub fn run(a: &FitArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let alone = Engine::new(
@@ -92,7 +136,8 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     if a.unconstrained {
         cfg.non_negative.clear();
     }
-    let mut report = fit(&train, &valid, &cfg).context("fitting")?;
+    let openings = length_pairs(&alone, &a.train)?;
+    let mut report = fit(&train, &valid, &openings, &cfg).context("fitting")?;
     let prov = &mut report.weights.provenance;
     prov.insert("command".into(), std::env::args().collect::<Vec<_>>().join(" ").into());
     prov.insert("train".into(), a.train.display().to_string().into());
@@ -101,6 +146,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         prov.insert("valid".into(), v.display().to_string().into());
         prov.insert("valid_examples".into(), valid.len().into());
     }
+    prov.insert("length_pairs".into(), openings.len().into());
     prov.insert("l2".into(), a.l2.into());
     prov.insert("pair_weight".into(), a.pair_weight.into());
     prov.insert("non_negative".into(), cfg.non_negative.clone().into());
@@ -133,6 +179,14 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         v.garbled_precision,
         v.garbled_precision_balanced
     );
+    if let Some(l) = report.weights.length {
+        println!(
+            "length prior: {} word units towards logit {:.3}, chosen on {} openings of clean training documents",
+            l.units,
+            l.clean_logit,
+            openings.len()
+        );
+    }
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)
 }
