@@ -59,16 +59,56 @@ const STOPWORD_KEYS: [u64; STOPWORDS.len()] = {
     keys
 };
 
+/// Slots in [`STOPWORD_TABLE`] (a power of two, under a third full).
+const TABLE_SLOTS: usize = 512;
+
+/// The home slot of a packed word (multiplicative hashing).
+const fn home_slot(k: u64) -> usize {
+    (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 55) as usize & (TABLE_SLOTS - 1)
+}
+
+/// [`STOPWORD_KEYS`] in an open-addressing table (linear probing, 0 = empty): about one probe
+/// per word instead of eight binary-search steps.
+const STOPWORD_TABLE: [u64; TABLE_SLOTS] = {
+    let mut t = [0u64; TABLE_SLOTS];
+    let mut i = 0;
+    while i < STOPWORD_KEYS.len() {
+        let k = STOPWORD_KEYS[i];
+        let mut s = home_slot(k);
+        while t[s] != 0 {
+            s = (s + 1) & (TABLE_SLOTS - 1);
+        }
+        t[s] = k;
+        i += 1;
+    }
+    t
+};
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+
 fn is_stopword(word: &str) -> bool {
     let b = word.as_bytes();
-    if b.is_empty() || b.len() > 8 || !b.is_ascii() {
+    if b.is_empty() || b.len() > 8 {
         return false;
     }
-    let mut k = 0u64;
-    for (i, s) in b.iter().enumerate() {
-        k |= (s.to_ascii_lowercase() as u64) << (8 * i);
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    let x = u64::from_le_bytes(buf);
+    if x & (0x80 * LOW_BITS) != 0 {
+        return false; // not ASCII
     }
-    STOPWORD_KEYS.binary_search(&k).is_ok()
+    // ASCII lower-casing of all eight bytes at once: a byte is in 'A'..='Z' when adding 0x3f sets
+    // its top bit and adding 0x25 does not (every byte is below 0x80, so no carry crosses bytes).
+    let upper = x.wrapping_add(0x3f * LOW_BITS) & !x.wrapping_add(0x25 * LOW_BITS) & (0x80 * LOW_BITS);
+    let k = x | (upper >> 2);
+    let mut s = home_slot(k);
+    loop {
+        match STOPWORD_TABLE[s] {
+            0 => return false,
+            e if e == k => return true,
+            _ => s = (s + 1) & (TABLE_SLOTS - 1),
+        }
+    }
 }
 
 /// Statistics of one (trimmed) line.
@@ -99,52 +139,138 @@ impl LineStats {
     }
 }
 
+/// Character classes [`line_stats`] needs, as bit flags.
+const ALNUM: u8 = 1;
+/// `'`, `’` or `-`: part of a word once one has started.
+const JOINER: u8 = 2;
+const ALPHA: u8 = 4;
+const NON_LATIN: u8 = 8;
+const SPACE: u8 = 16;
+const SEP: u8 = 32;
+
+/// The classes of a character (the definition; [`ASCII_FLAGS`] caches it for ASCII).
+fn char_flags(c: char) -> u8 {
+    let mut f = 0;
+    if c.is_alphanumeric() {
+        f |= ALNUM;
+    }
+    if matches!(c, '\'' | '’' | '-') {
+        f |= JOINER;
+    }
+    if c.is_alphabetic() {
+        f |= ALPHA;
+        if c as u32 > 0x24F && !matches!(c as u32, 0x1E00..=0x1EFF) {
+            f |= NON_LATIN;
+        }
+    }
+    if c.is_whitespace() {
+        f |= SPACE;
+    }
+    if matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/') {
+        f |= SEP;
+    }
+    f
+}
+
+/// [`char_flags`] of each ASCII character, so that ASCII text is classified without decoding
+/// or Unicode table look-ups (a test checks the table against `char_flags`).
+const ASCII_FLAGS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            ALNUM | ALPHA
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            SPACE
+        } else if matches!(c, b'\'' | b'-') {
+            JOINER
+        } else if matches!(c, b'|' | b'>' | b'/') {
+            SEP
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Computes [`LineStats`] for a trimmed line in one pass.
 pub fn line_stats(line: &str) -> LineStats {
     let mut s = LineStats::default();
     let mut word_start: Option<usize> = None;
     let mut prev_space = true;
     let mut pending_sep = false;
-    let finish = |s: &mut LineStats, start: usize, end: usize| {
-        let w = line[start..end].trim_end_matches(['\'', '’']);
-        if w.is_empty() {
+    let finish = |s: &mut LineStats, start: usize, mut end: usize| {
+        // Trailing apostrophes (`'`, `’`) are not part of the word; on bytes, as
+        // `trim_end_matches` would but without decoding.
+        let b = line.as_bytes();
+        loop {
+            if end > start && b[end - 1] == b'\'' {
+                end -= 1;
+            } else if end >= start + 3 && b[end - 3..end] == *"’".as_bytes() {
+                end -= 3;
+            } else {
+                break;
+            }
+        }
+        if end == start {
             return;
         }
+        let w = &line[start..end];
         s.words += 1;
         if is_stopword(w) {
             s.stopwords += 1;
         }
-        if w.chars().next().is_some_and(char::is_lowercase) {
+        let first = b[start];
+        let lower = if first < 0x80 {
+            first.is_ascii_lowercase()
+        } else {
+            w.chars().next().is_some_and(char::is_lowercase)
+        };
+        if lower {
             s.lower_initial += 1;
         }
     };
-    for (i, c) in line.char_indices() {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = i;
+        let b = bytes[i];
+        let f = if b < 0x80 {
+            i += 1;
+            ASCII_FLAGS[usize::from(b)]
+        } else {
+            let Some(c) = line[i..].chars().next() else { break };
+            i += c.len_utf8();
+            char_flags(c)
+        };
         s.chars += 1;
-        let in_word = c.is_alphanumeric()
-            || (matches!(c, '\'' | '’') && word_start.is_some())
-            || (c == '-' && word_start.is_some());
-        if c.is_alphabetic() {
+        let in_word = f & ALNUM != 0 || (f & JOINER != 0 && word_start.is_some());
+        if f & ALPHA != 0 {
             s.letters += 1;
-            if c as u32 > 0x24F && !matches!(c as u32, 0x1E00..=0x1EFF) {
+            if f & NON_LATIN != 0 {
                 s.non_latin_letters += 1;
             }
         }
         if in_word {
             if word_start.is_none() {
-                word_start = Some(i);
+                word_start = Some(at);
             }
         } else if let Some(st) = word_start.take() {
-            finish(&mut s, st, i);
+            finish(&mut s, st, at);
         }
         // a separator counts when surrounded by whitespace: "Home | News"
-        if c.is_whitespace() {
+        if f & SPACE != 0 {
             if pending_sep {
                 s.separators += 1;
             }
             pending_sep = false;
             prev_space = true;
         } else {
-            pending_sep = prev_space && matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/');
+            pending_sep = prev_space && f & SEP != 0;
             prev_space = false;
         }
     }
@@ -255,6 +381,134 @@ mod tests {
         assert_eq!(s.separators, 3);
         assert!(!s.terminal);
         assert_eq!(line_stats("don't stop").words, 2);
+    }
+
+    #[test]
+    fn stopword_table_matches_a_search_of_the_list() {
+        let reference = |w: &str| {
+            w.len() <= 8 && w.is_ascii() && !w.is_empty() && {
+                let k = w
+                    .bytes()
+                    .enumerate()
+                    .fold(0u64, |k, (i, c)| k | u64::from(c.to_ascii_lowercase()) << (8 * i));
+                STOPWORD_KEYS.binary_search(&k).is_ok()
+            }
+        };
+        let mut words: Vec<String> = Vec::new();
+        for w in STOPWORDS {
+            words.push(w.to_string());
+            words.push(w.to_uppercase());
+            words.push(format!("{w}s"));
+            words.push(format!("{w}@"));
+            words.push(format!("{w}\u{e9}"));
+            words.push(w[1..].to_string());
+        }
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                words.push(String::from_utf8(vec![a, b]).unwrap_or_default());
+                words.push(String::from_utf8(vec![b'i', a, b]).unwrap_or_default());
+            }
+        }
+        words.extend(["THE", "tHe", "[he", "@nd", "`he", "{he", "Z", "z", "whetherr", ""].map(String::from));
+        for w in &words {
+            assert_eq!(is_stopword(w), reference(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_flags_match_char_flags() {
+        for b in 0u8..128 {
+            assert_eq!(ASCII_FLAGS[usize::from(b)], char_flags(char::from(b)), "{b:#x}");
+        }
+    }
+
+    /// The char-by-char definition `line_stats` had before its ASCII table.
+    fn line_stats_reference(line: &str) -> LineStats {
+        let mut s = LineStats::default();
+        let mut word_start: Option<usize> = None;
+        let mut prev_space = true;
+        let mut pending_sep = false;
+        let finish = |s: &mut LineStats, start: usize, end: usize| {
+            let w = line[start..end].trim_end_matches(['\'', '’']);
+            if w.is_empty() {
+                return;
+            }
+            s.words += 1;
+            if is_stopword(w) {
+                s.stopwords += 1;
+            }
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                s.lower_initial += 1;
+            }
+        };
+        for (i, c) in line.char_indices() {
+            s.chars += 1;
+            let in_word = c.is_alphanumeric()
+                || (matches!(c, '\'' | '’') && word_start.is_some())
+                || (c == '-' && word_start.is_some());
+            if c.is_alphabetic() {
+                s.letters += 1;
+                if c as u32 > 0x24F && !matches!(c as u32, 0x1E00..=0x1EFF) {
+                    s.non_latin_letters += 1;
+                }
+            }
+            if in_word {
+                if word_start.is_none() {
+                    word_start = Some(i);
+                }
+            } else if let Some(st) = word_start.take() {
+                finish(&mut s, st, i);
+            }
+            if c.is_whitespace() {
+                if pending_sep {
+                    s.separators += 1;
+                }
+                pending_sep = false;
+                prev_space = true;
+            } else {
+                pending_sep = prev_space && matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/');
+                prev_space = false;
+            }
+        }
+        if let Some(st) = word_start {
+            finish(&mut s, st, line.len());
+        }
+        let tail = line.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '“' | '’' | '‘' | '»' | '«' | ')' | ']' | '*')
+        });
+        s.terminal = tail.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+        s
+    }
+
+    #[test]
+    fn line_stats_matches_the_char_by_char_definition() {
+        let alphabet: Vec<char> = "aZ9 '’-|•/>\t\u{a0}éДß·»x.!?”)\u{301}中".chars().collect();
+        // Every string of up to 3 characters over a rule-exercising alphabet.
+        let mut strings = vec![String::new()];
+        let mut level = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> =
+                level.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(next.iter().cloned());
+            level = next;
+        }
+        // Pseudo-random longer strings (xorshift, deterministic).
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            for _ in 0..(x % 40) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            strings.push(t);
+        }
+        strings.push("The call began at 3:35 pm, officials said.”".into());
+        strings.push("Home | News | Sport » World / Ünïon — Президент".into());
+        for t in &strings {
+            assert_eq!(line_stats(t), line_stats_reference(t), "{t:?}");
+        }
     }
 
     #[test]
