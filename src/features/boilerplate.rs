@@ -126,6 +126,9 @@ struct Facts {
     pre: Pre,
     /// A "Read more:" label: the next non-blank line is a link title.
     link_label: bool,
+    /// The line's key in the repeat index (`None` when it has no letter or digit, or when the
+    /// index is empty and the key was not computed).
+    repeat_key: Option<u64>,
 }
 
 /// Classifies each line of `text` (from `source`) as content, boilerplate or blank.
@@ -135,20 +138,33 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
     let mut facts: Vec<Facts> = Vec::with_capacity(spans.len());
     let mut padded = String::new();
     let mut norm = String::new();
+    // The repeat index keys lines by their normalisation, the same one the lexicon matches on:
+    // each line is normalised once for both.
+    let repeat_keys = (!repeats.is_empty()).then(|| RepeatIndex::source_key(source));
 
     // Step 1: statistics and lexicon.
     for span in spans {
         let raw = &text[span.start..span.end];
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            facts.push(Facts { span, stats: LineStats::default(), pre: Pre::Blank, link_label: false });
+            facts.push(Facts {
+                span,
+                stats: LineStats::default(),
+                pre: Pre::Blank,
+                link_label: false,
+                repeat_key: None,
+            });
             continue;
         }
         let stats = line_stats(trimmed);
         let mut pre = Pre::Short;
         let mut link_label = false;
-        if trimmed.len() <= patterns::MAX_MATCH_BYTES {
+        let matched = trimmed.len() <= patterns::MAX_MATCH_BYTES;
+        if matched || repeat_keys.is_some() {
             normalize_into(trimmed, &mut norm);
+        }
+        let repeat_key = repeat_keys.and_then(|sk| RepeatIndex::line_key(sk, &norm));
+        if matched {
             padded.clear();
             padded.push(' ');
             padded.push_str(&norm);
@@ -166,7 +182,7 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
                 pre = Pre::Good;
             }
         }
-        facts.push(Facts { span, stats, pre, link_label });
+        facts.push(Facts { span, stats, pre, link_label, repeat_key });
     }
     resolve_pending_links(&mut facts);
 
@@ -199,7 +215,6 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
     // recur elsewhere in the source, the document is another version of the same story (a
     // re-post, a rewrite, a duplicate), not a page sharing a template: repetition is ignored.
     if !repeats.is_empty() {
-        let mut buf = String::new();
         let mut rep = vec![false; facts.len()];
         let threshold = repeats.threshold(source);
         let (mut rep_good, mut good) = (0usize, 0usize);
@@ -207,8 +222,7 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
             if f.pre == Pre::Blank {
                 continue;
             }
-            let line = &text[f.span.start..f.span.end];
-            rep[i] = repeats.count_with(source, line, &mut buf) >= threshold;
+            rep[i] = repeats.count_key(f.repeat_key) >= threshold;
             if f.pre == Pre::Good {
                 good += f.stats.chars;
                 if rep[i] {

@@ -59,9 +59,13 @@ impl RepeatIndex {
         let hashed: Vec<Vec<u64>> = docs
             .par_iter()
             .map_init(String::new, |buf, (source, text)| {
+                let sk = Self::source_key(source);
                 lines(text)
                     .into_iter()
-                    .filter_map(|span| line_hash(source, &text[span.start..span.end], buf))
+                    .filter_map(|span| {
+                        normalize_into(&text[span.start..span.end], buf);
+                        Self::line_key(sk, buf)
+                    })
                     .collect()
             })
             .collect();
@@ -91,15 +95,28 @@ impl RepeatIndex {
 
     /// In how many documents of `source` the line occurs (0 when unknown or blank).
     pub fn count(&self, source: &str, line: &str) -> u32 {
-        let mut buf = String::new();
-        self.count_with(source, line, &mut buf)
-    }
-
-    pub(super) fn count_with(&self, source: &str, line: &str, buf: &mut String) -> u32 {
         if self.counts.is_empty() {
             return 0;
         }
-        line_hash(source, line, buf).and_then(|h| self.counts.get(&h)).map_or(0, |e| e.0)
+        let mut buf = String::new();
+        self.count_key(line_hash(source, line, &mut buf))
+    }
+
+    /// The part of every line key that depends on the source alone (see [`RepeatIndex::line_key`]).
+    pub(super) fn source_key(source: &str) -> u64 {
+        fnv(&[0xff], fnv(source.as_bytes(), FNV_OFFSET))
+    }
+
+    /// The key of a line already normalised with [`normalize_into`] (whose result does not
+    /// depend on surrounding whitespace), given its source's [`RepeatIndex::source_key`];
+    /// `None` for lines with no letter or digit.
+    pub(super) fn line_key(source_key: u64, normalized: &str) -> Option<u64> {
+        (!normalized.is_empty()).then(|| fnv(normalized.as_bytes(), source_key))
+    }
+
+    /// In how many documents the line with this key occurs (0 for `None` or an unknown key).
+    pub(super) fn count_key(&self, key: Option<u64>) -> u32 {
+        key.and_then(|h| self.counts.get(&h)).map_or(0, |e| e.0)
     }
 
     /// True when the line occurs in at least [`RepeatIndex::threshold`] documents of `source`.
@@ -130,12 +147,7 @@ impl RepeatIndex {
 /// letter or digit.
 fn line_hash(source: &str, line: &str, buf: &mut String) -> Option<u64> {
     normalize_into(line, buf);
-    if buf.is_empty() {
-        return None;
-    }
-    let h = fnv(source.as_bytes(), FNV_OFFSET);
-    let h = fnv(&[0xff], h);
-    Some(fnv(buf.as_bytes(), h))
+    RepeatIndex::line_key(RepeatIndex::source_key(source), buf)
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -151,6 +163,24 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_of_the_trimmed_normalisation_is_the_line_hash() {
+        // classify keys a line by the normalisation of its trimmed text; the index hashes the
+        // raw line: surrounding whitespace must not matter.
+        let mut buf = String::new();
+        let mut norm = String::new();
+        for core in
+            ["Share this", "© 2021 Élan, Inc.", "abc \u{301}", "\u{301}x", "- 12 -", "...", "’tis", ""]
+        {
+            for pad in ["", " ", "\t", "\u{a0}", "\u{3000} ", "\r"] {
+                let raw = format!("{pad}{core}{pad}");
+                normalize_into(raw.trim(), &mut norm);
+                let key = RepeatIndex::line_key(RepeatIndex::source_key("src"), &norm);
+                assert_eq!(key, line_hash("src", &raw, &mut buf), "{raw:?}");
+            }
+        }
+    }
 
     #[test]
     fn counts_documents_per_source() {
