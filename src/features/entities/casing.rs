@@ -104,7 +104,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 let strength = ((lc + 1) as f64 / (cc + 1) as f64).log10() / 2.0;
                 ev.push(evidence(kinds::CASE_BREAK, t.start, t.end, strength, note, Some(lower)));
             }
-        } else if w.chars().count() >= 4 && w.chars().all(|c| c.is_lowercase()) {
+        } else if is_lower_word(w) {
             if glued(ctx, i) || ctx.count(w) > 0 {
                 continue;
             }
@@ -121,6 +121,15 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 ev.push(evidence(kinds::LOWERCASED_NAME, t.start, t.end, strength, note, Some(cap)));
             }
         }
+    }
+}
+
+/// At least four characters, all lower case ("america"); ASCII words without decoding.
+fn is_lower_word(w: &str) -> bool {
+    if w.is_ascii() {
+        w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase())
+    } else {
+        w.chars().count() >= 4 && w.chars().all(char::is_lowercase)
     }
 }
 

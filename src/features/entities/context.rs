@@ -166,6 +166,18 @@ pub(super) fn is_acronym_shape(w: &str) -> bool {
 
 /// First character upper case, all others lower case letters ("Said", "Ünïon").
 pub(super) fn is_capitalised(w: &str) -> bool {
+    // ASCII fast path (most calls): no decoding, and most words fail on their first byte.
+    let b = w.as_bytes();
+    if let Some((&first, rest)) = b.split_first()
+        && first < 0x80
+    {
+        if !first.is_ascii_uppercase() {
+            return false;
+        }
+        if rest.is_ascii() {
+            return !rest.is_empty() && rest.iter().all(u8::is_ascii_lowercase);
+        }
+    }
     let mut cs = w.chars();
     cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase) && w.chars().count() >= 2
 }
@@ -180,4 +192,27 @@ pub(super) fn strip_possessive(w: &str) -> &str {
         }
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_capitalised;
+
+    #[test]
+    fn is_capitalised_fast_path_matches_the_definition() {
+        let reference = |w: &str| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase) && w.chars().count() >= 2
+        };
+        let alphabet =
+            ["A", "a", "Z", "z", "1", "-", "\u{c9}", "\u{e9}", "\u{df}", "\u{3a3}", "\u{3c3}", "'", ""];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    let w = format!("{a}{b}{c}");
+                    assert_eq!(is_capitalised(&w), reference(&w), "{w:?}");
+                }
+            }
+        }
+    }
 }
