@@ -35,6 +35,54 @@ pub(super) fn phonetic_key(w: &str) -> String {
 
 /// [`phonetic_key`] into reusable buffers (no allocation once they have grown).
 fn phonetic_key_into(w: &str, lower: &mut Vec<char>, out: &mut String) {
+    if w.is_ascii() {
+        phonetic_key_ascii(w.as_bytes(), out);
+    } else {
+        phonetic_key_chars(w, lower, out);
+    }
+}
+
+/// [`phonetic_key_into`] for an ASCII word, on bytes (the same rules: ASCII letters lower- and
+/// upper-case one to one).
+fn phonetic_key_ascii(w: &[u8], out: &mut String) {
+    out.clear();
+    let Some(&first) = w.first() else {
+        return;
+    };
+    out.push(char::from(first.to_ascii_uppercase()));
+    let mut last: Option<u8> = None;
+    let mut i = 1;
+    while i < w.len() {
+        let c = w[i].to_ascii_lowercase();
+        let next = w.get(i + 1).map(u8::to_ascii_lowercase);
+        let mapped = match c {
+            b'p' if next == Some(b'h') => {
+                i += 1;
+                Some(b'f')
+            }
+            b'c' if next == Some(b'k') => {
+                i += 1;
+                Some(b'k')
+            }
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' | b'w' => None,
+            b'v' => Some(b'f'),
+            b'c' | b'q' => Some(b'k'),
+            b'z' | b'x' => Some(b's'),
+            c if c.is_ascii_alphabetic() => Some(c),
+            _ => None,
+        };
+        if let Some(m) = mapped {
+            if last != Some(m) {
+                out.push(char::from(m.to_ascii_uppercase()));
+            }
+            last = Some(m);
+        }
+        i += 1;
+    }
+}
+
+/// [`phonetic_key_into`] for any word, char by char.
+fn phonetic_key_chars(w: &str, lower: &mut Vec<char>, out: &mut String) {
     out.clear();
     lower.clear();
     // Per-character lower-casing equals `str::to_lowercase` here: a word-initial sigma is not
@@ -366,6 +414,26 @@ mod tests {
     use super::super::test_support::{flags, reference, run};
     use super::*;
     use crate::lexicon::{CountLexicon, Lexicon};
+
+    #[test]
+    fn ascii_keys_match_the_char_rules() {
+        let alphabet = b"aAbcCkhpPHvfqzxsyw1-'rt";
+        let (mut lower, mut a, mut b) = (Vec::new(), String::new(), String::new());
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..60_000usize {
+            let mut w = Vec::new();
+            for _ in 0..(n % 9) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                w.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let w = String::from_utf8(w).unwrap_or_default();
+            phonetic_key_ascii(w.as_bytes(), &mut a);
+            phonetic_key_chars(&w, &mut lower, &mut b);
+            assert_eq!(a, b, "{w:?}");
+        }
+    }
 
     #[test]
     fn keys() {
