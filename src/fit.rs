@@ -112,8 +112,9 @@ pub struct FitConfig {
     /// Newton iterations at most.
     pub max_iter: usize,
     /// The suspect threshold is the highest score that still flags this share of garbled
-    /// validation documents.
-    pub suspect_recall: f64,
+    /// validation documents (a wide net: 0.9 by default); `None`: the score that best separates
+    /// the two classes (the largest recall of garbled minus the share of clean flagged, Youden's J).
+    pub suspect_recall: Option<f64>,
     /// The garbled threshold is the lowest score at which this share of validation documents
     /// called garbled really are, counted at equal prevalence (clean documents weighted so the
     /// two classes weigh the same): the threshold then does not depend on how many garbled
@@ -132,7 +133,7 @@ impl Default for FitConfig {
             l2: 1.0,
             pair_weight: 1.0,
             max_iter: 50,
-            suspect_recall: 0.9,
+            suspect_recall: Some(0.9),
             garbled_precision: 0.95,
             exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
             non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
@@ -483,8 +484,9 @@ pub fn fit(
     })
 }
 
-/// Thresholds: suspect where the recall of garbled documents reaches `suspect_recall`; garbled
-/// at the lowest score whose precision at equal prevalence reaches `garbled_precision`.
+/// Thresholds: suspect at the score that best separates garbled from clean validation documents
+/// (Youden's J), or where the recall of garbled documents reaches `suspect_recall`; garbled at
+/// the lowest score whose precision at equal prevalence reaches `garbled_precision`.
 fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
     let mut scored: Vec<(f64, bool)> = docs.iter().filter_map(|d| Some((d.score?, d.garbled?))).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -492,9 +494,10 @@ fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
     let n_neg = (scored.len() as f64 - n_pos).max(1.0);
     let clean_weight = n_pos / n_neg;
     let (mut tp, mut fp) = (0.0, 0.0);
-    let mut suspect = 50.0;
+    let mut suspect = None;
+    let mut best_j = f64::NEG_INFINITY;
     let mut garbled: Option<f64> = None;
-    for &(s, g) in &scored {
+    for (k, &(s, g)) in scored.iter().enumerate() {
         if g {
             tp += 1.0;
         } else {
@@ -503,11 +506,29 @@ fn calibrate(docs: &[Labelled], cfg: &FitConfig) -> Thresholds {
         if tp / (tp + fp) >= cfg.garbled_precision && tp >= 5.0 {
             garbled = Some(s);
         }
-        if tp / n_pos >= cfg.suspect_recall {
-            suspect = s;
-            break;
+        // A threshold flags every document scoring at least as high: judge it once all
+        // documents with this score are counted.
+        if scored.get(k + 1).is_some_and(|next| next.0 == s) {
+            continue;
+        }
+        match cfg.suspect_recall {
+            Some(recall) => {
+                if tp / n_pos >= recall {
+                    suspect = Some(s);
+                    break;
+                }
+            }
+            None => {
+                // fp is weighted by n_pos / n_neg: fp / n_pos is the clean share flagged.
+                let j = (tp - fp) / n_pos;
+                if j > best_j {
+                    best_j = j;
+                    suspect = Some(s);
+                }
+            }
         }
     }
+    let suspect = suspect.unwrap_or(50.0);
     let garbled = garbled.unwrap_or(90.0).max(suspect);
     let round1 = |x: f64| (x * 10.0).floor() / 10.0;
     Thresholds { suspect: round1(suspect), garbled: round1(garbled).max(round1(suspect)) }
@@ -586,6 +607,37 @@ mod tests {
         assert!(r1.train["ALL"].auc.unwrap() > 0.99);
         let t = r1.weights.thresholds;
         assert!(t.suspect <= t.garbled);
+    }
+
+    fn labelled(score: f64, garbled: bool) -> Labelled {
+        Labelled {
+            group: None,
+            garbled: Some(garbled),
+            degradation: None,
+            kind: String::new(),
+            score: Some(score),
+        }
+    }
+
+    #[test]
+    fn suspect_threshold_separates_or_reaches_the_recall() {
+        // Clean at 0..40, garbled at 30..100 (step 1): the classes overlap on 30..40.
+        let mut docs: Vec<Labelled> = (0..40).map(|s| labelled(s as f64, false)).collect();
+        docs.extend((30..100).map(|s| labelled(s as f64, true)));
+        let youden = calibrate(&docs, &FitConfig { suspect_recall: None, ..FitConfig::default() });
+        // Every threshold in the overlap trades one garbled for one clean document; the best J
+        // is reached first at 40 (all clean below, 60 of 70 garbled above), ties to the highest.
+        assert_eq!(youden.suspect, 40.0);
+        let cfg = FitConfig { suspect_recall: Some(1.0), ..FitConfig::default() };
+        assert_eq!(calibrate(&docs, &cfg).suspect, 30.0);
+        // Garbled: precision 0.95 at equal prevalence, above the overlap.
+        assert!(youden.garbled >= 40.0);
+        // Tied scores are judged together: a threshold cannot split them.
+        let tied = vec![labelled(5.0, false), labelled(5.0, true), labelled(9.0, true), labelled(1.0, false)];
+        assert_eq!(
+            calibrate(&tied, &FitConfig { suspect_recall: None, ..FitConfig::default() }).suspect,
+            9.0
+        );
     }
 
     #[test]

@@ -501,6 +501,21 @@ fn fit_writes_weights_that_score_and_is_deterministic() {
 }
 
 #[test]
+fn fit_suspect_rule_is_recorded_and_checked() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let w = d.path().join("w.json");
+    let o =
+        run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--suspect", "youden"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
+    assert_eq!(v["provenance"]["suspect_rule"], "youden");
+    let o = run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--suspect", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("youden"), "{}", stderr(&o));
+}
+
+#[test]
 fn train_builds_a_model_that_scores() {
     let d = tempfile::tempdir().unwrap();
     let corpus = d.path().join("corpus");

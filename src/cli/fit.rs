@@ -29,6 +29,11 @@ pub struct FitArgs {
     /// Weight of the within-group ordering objective relative to labels.
     #[arg(long, default_value_t = FitConfig::default().pair_weight)]
     pub pair_weight: f64,
+    /// Where the suspect threshold goes: a share (0-1] of garbled validation documents to flag,
+    /// or `youden` for the score that best separates garbled from clean (largest recall minus
+    /// clean false-positive rate).
+    #[arg(long, value_name = "SHARE|youden", default_value = "0.9", value_parser = suspect_rule)]
+    pub suspect: SuspectRule,
     /// Leave out features whose name starts with this (repeatable; raw sizes and counts such as
     /// `fluency.units` are always left out).
     #[arg(long, value_name = "PREFIX")]
@@ -131,7 +136,12 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     if train.is_empty() {
         bail!("{}: no scorable labelled records", a.train.display());
     }
-    let mut cfg = FitConfig { l2: a.l2, pair_weight: a.pair_weight, ..FitConfig::default() };
+    let mut cfg = FitConfig {
+        l2: a.l2,
+        pair_weight: a.pair_weight,
+        suspect_recall: a.suspect.0,
+        ..FitConfig::default()
+    };
     cfg.exclude.extend(a.exclude.iter().cloned());
     if a.unconstrained {
         cfg.non_negative.clear();
@@ -149,6 +159,10 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     prov.insert("length_pairs".into(), openings.len().into());
     prov.insert("l2".into(), a.l2.into());
     prov.insert("pair_weight".into(), a.pair_weight.into());
+    prov.insert(
+        "suspect_rule".into(),
+        a.suspect.0.map_or("youden".to_string(), |r| format!("recall {r}")).into(),
+    );
     prov.insert("non_negative".into(), cfg.non_negative.clone().into());
     prov.insert("model".into(), engine.model().describe().into());
     prov.insert("valid_metrics".into(), serde_json::to_value(&report.valid)?);
@@ -189,4 +203,18 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     }
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)
+}
+
+/// How the suspect threshold is chosen: a recall of garbled documents, or Youden's J (`None`).
+#[derive(Debug, Clone, Copy)]
+pub struct SuspectRule(Option<f64>);
+
+fn suspect_rule(s: &str) -> Result<SuspectRule, String> {
+    if s.eq_ignore_ascii_case("youden") {
+        return Ok(SuspectRule(None));
+    }
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(SuspectRule(Some(x))),
+        _ => Err(format!("{s:?} is neither a share in (0, 1] nor \"youden\"")),
+    }
 }
