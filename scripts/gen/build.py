@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import boilerplate  # noqa: E402
-from plan import cluster_ids, split_of  # noqa: E402
+from plan import cluster_ids, shared_garble, split_of  # noqa: E402
 from textutil import stable_hash  # noqa: E402
 
 MAX_CLUSTER = 5
@@ -86,7 +86,10 @@ def main():
             garbled[r["group"]].append(r)
     drop = set()
     for g, rs in garbled.items():
-        rs.sort(key=lambda r: ("+" in r["kind"] and r["kind"].startswith("roundtrip"), stable_hash(r["id"])))
+        # A shared-garble cluster keeps its four plain round trips (two pivots, two fractions each).
+        shared = shared_garble(g)
+        rs.sort(key=lambda r: (not (shared and r["kind"].startswith("roundtrip") and "+" not in r["kind"]),
+                               "+" in r["kind"] and r["kind"].startswith("roundtrip"), stable_hash(r["id"])))
         drop.update(r["id"] for r in rs[MAX_CLUSTER:])
     rows = [r for r in rows if r["id"] not in drop]
 

@@ -2,7 +2,8 @@
 """Round-trip originals through Apertium pivots with ../shared/eval/make_roundtrip.py.
 
 Each original gets two round trips (distinct pivots, fractions 0.25/0.5/1.0, see plan.py),
-one make_roundtrip.py run per (pivot, fraction). Apertium's generation-error marks ('#') are
+one make_roundtrip.py run per (pivot, fraction); half of the story-cluster originals get each
+pivot at a second fraction too (plan.extra_roundtrip_jobs), cached in their own files. Apertium's generation-error marks ('#') are
 removed and whitespace normalised, so the scorer cannot learn tool artefacts.
 Results are cached per (pivot, fraction) in WORKDIR; delete it to recompute.
 
@@ -18,7 +19,7 @@ import time
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from plan import roundtrip_jobs  # noqa: E402
+from plan import cluster_ids, extra_roundtrip_jobs, roundtrip_jobs, shared_garble  # noqa: E402
 from textutil import normalise_ws, word_edit_share  # noqa: E402
 
 MAKE_RT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "eval",
@@ -43,15 +44,26 @@ def main():
     docs = [json.loads(l) for l in open(args.originals, encoding="utf-8") if l.strip()]
     by_id = {d["id"]: d for d in docs}
     combos = defaultdict(list)
+    clusters = cluster_ids(docs)
     for d in docs:
         for pivot, fr in roundtrip_jobs(d["id"]):
-            combos[(pivot, fr)].append(d)
+            combos[(pivot, fr, "")].append(d)
+        if d["id"] in clusters and shared_garble(d["id"]):
+            for pivot, fr in extra_roundtrip_jobs(d["id"]):
+                combos[(pivot, fr, "x")].append(d)
     rows = []
     t0 = time.time()
-    for (pivot, fr), ds in sorted(combos.items()):
-        tag = f"{pivot.split(':')[0]}-{fr:g}"
+    for (pivot, fr, extra), ds in sorted(combos.items()):
+        tag = f"{extra}{pivot.split(':')[0]}-{fr:g}"
         inp = os.path.join(args.workdir, f"in-{tag}.jsonl")
         outp = os.path.join(args.workdir, f"out-{tag}.jsonl")
+        # A cached run serves only the same documents (the plan may have changed since).
+        if os.path.exists(outp):
+            with open(outp, encoding="utf-8") as f:
+                cached = {json.loads(l)["group"] for l in f if l.strip()}
+            if cached != {d["id"] for d in ds}:
+                print(f"roundtrip {tag}: cache is for other documents, recomputing", file=sys.stderr)
+                os.remove(outp)
         if not os.path.exists(outp):
             with open(inp, "w", encoding="utf-8") as f:
                 for d in ds:
