@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, NameIndex};
 
 pub mod format;
 pub mod train;
@@ -97,6 +97,9 @@ pub struct Model {
     /// The surface fst as a hash map, built at the first [`Lexicon::surface_count`] (about
     /// 40,000 forms, a few ms): a hash probe instead of an fst walk per look-up.
     surfaces: OnceLock<FxHashMap<Box<str>, u64>>,
+    /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
+    /// first [`Lexicon::name_index`] (a few thousand forms).
+    names: OnceLock<NameIndex>,
 }
 
 impl std::fmt::Debug for Model {
@@ -326,6 +329,7 @@ impl Model {
             checksum: u64_at(b, field::CHECKSUM),
             quartiles: OnceLock::new(),
             surfaces: OnceLock::new(),
+            names: OnceLock::new(),
             bytes,
         };
         Ok(m)
@@ -558,6 +562,11 @@ impl Model {
         }
     }
 
+    /// The surface table ([`Model::surface_table`]), built at the first call.
+    fn surface_map(&self) -> &FxHashMap<Box<str>, u64> {
+        self.surfaces.get_or_init(|| self.surface_table())
+    }
+
     /// Every surface form of the fst with its count (keys that are not UTF-8 cannot be asked
     /// for by a `&str`, so they are left out).
     fn surface_table(&self) -> FxHashMap<Box<str>, u64> {
@@ -649,7 +658,11 @@ impl Lexicon for Model {
     }
 
     fn surface_count(&self, surface: &str) -> u64 {
-        self.surfaces.get_or_init(|| self.surface_table()).get(surface).copied().unwrap_or(0)
+        self.surface_map().get(surface).copied().unwrap_or(0)
+    }
+
+    fn name_index(&self) -> Option<&NameIndex> {
+        Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter().map(|(k, &n)| (&**k, n)))))
     }
 
     fn normalized_count(&self, norm: &str) -> u64 {
