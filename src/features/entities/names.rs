@@ -14,7 +14,6 @@ use super::context::{Ctx, FREQUENT_MIN, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::lexicon::levenshtein_within;
-use crate::tokenize::TokenKind;
 
 /// Most distinct name types considered per document.
 const MAX_TYPES: usize = 4000;
@@ -343,11 +342,12 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let mut types: Vec<NameType<'_>> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::default();
     for i in 0..ctx.toks.len() {
-        if ctx.toks[i].kind != TokenKind::Word {
+        // A word token, capitalised once a possessive ending is stripped.
+        if !ctx.cap_stem[i] {
             continue;
         }
         let form = strip_possessive(ctx.tok(i));
-        if !is_capitalised(form) || form.chars().count() < 4 || !form.chars().all(char::is_alphabetic) {
+        if form.chars().count() < 4 || !form.chars().all(char::is_alphabetic) {
             continue;
         }
         let k = match index.get(form) {
@@ -365,13 +365,11 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         types[k].at.push(i);
         let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
         for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
+            if !ctx.cap_stem[j] {
+                continue;
+            }
             let m = strip_possessive(ctx.tok(j));
-            if ctx.toks[j].kind == TokenKind::Word
-                && is_capitalised(m)
-                && ctx.namey(m)
-                && types[k].mates.len() < 8
-                && !types[k].mates.contains(&m)
-            {
+            if ctx.namey(m) && types[k].mates.len() < 8 && !types[k].mates.contains(&m) {
                 types[k].mates.push(m);
             }
         }
