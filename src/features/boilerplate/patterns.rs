@@ -134,14 +134,16 @@ impl Patterns {
         }
         // A DFA: the same matches as the default (a contiguous NFA for this many patterns),
         // found with one table look-up per byte instead of following failure links; it is
-        // built once per process.
-        let ac = match AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&ac_pats) {
-            Ok(ac) => Some(ac),
-            Err(e) => {
-                errors.push(format!("aho-corasick: {e}"));
-                None
-            }
-        };
+        // built once per process. No prefilter: every pattern starts with a space, so it
+        // would stop at every word (a memchr call each) to find what the DFA finds anyway.
+        let ac =
+            match AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).prefilter(false).build(&ac_pats) {
+                Ok(ac) => Some(ac),
+                Err(e) => {
+                    errors.push(format!("aho-corasick: {e}"));
+                    None
+                }
+            };
         Patterns { patterns, lines, ac, ac_ids, regexes, errors }
     }
 
