@@ -22,11 +22,21 @@ pub trait Lexicon: Sync {
     /// How often the bigram of two normalised words occurs in the reference text (0 when unseen
     /// or pruned).
     fn bigram_count(&self, first: &str, second: &str) -> u64;
+
+    /// The capitalised surface forms counted at least [`NameIndex::MIN_COUNT`] times, grouped by
+    /// the entity family's phonetic key, with their [`Lexicon::surface_count`]s, when the
+    /// lexicon keeps such an index (the reference model builds one at the first call). `None`
+    /// (the default) makes the entity family enumerate each query's variants instead, with the
+    /// same result.
+    fn name_index(&self) -> Option<&NameIndex> {
+        None
+    }
 }
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub use crate::features::entities::NameIndex;
 use crate::tokenize::{normalize, tokenize};
 
 /// Levenshtein distance between `a` and `b` counted in characters, or `None` when it exceeds

@@ -61,6 +61,13 @@ fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// True when `gap` (the bytes between two tokens) holds a line break. Gaps are nearly always
+/// empty or one space: those are tested in place, longer ones with `memchr`.
+#[inline]
+fn has_newline(gap: &[u8]) -> bool {
+    if gap.len() <= 8 { gap.contains(&b'\n') } else { memchr::memchr(b'\n', gap).is_some() }
+}
+
 /// Splits tokens into sentences. A sentence ends at `.`, `!` or `?` (with any closing quotes or
 /// brackets) when the next token starts a new sentence, and always where there is a line break
 /// between two tokens. `text` is the document the tokens index into.
@@ -101,7 +108,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
         }
         if !end_here
             && let Some(n) = tokens.get(i + 1)
-            && memchr::memchr(b'\n', &bytes[t.end..n.start]).is_some()
+            && has_newline(&bytes[t.end..n.start])
         {
             end_here = true;
         }
@@ -144,6 +151,19 @@ mod tests {
             sents("Mr. Smith met Harry S. Truman in the U.S. on Monday. Done."),
             ["Mr. Smith met Harry S. Truman in the U.S. on Monday.", "Done."]
         );
+    }
+
+    #[test]
+    fn has_newline_finds_breaks_in_short_and_long_gaps() {
+        for n in 0..40 {
+            let mut gap = vec![b' '; n];
+            assert!(!has_newline(&gap));
+            for k in 0..n {
+                gap[k] = b'\n';
+                assert!(has_newline(&gap), "{n} {k}");
+                gap[k] = b' ';
+            }
+        }
     }
 
     #[test]

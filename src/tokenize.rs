@@ -261,25 +261,103 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// folded to `'`, digits folded to `0` (so "1961" and "2021" share statistics). Borrowed when
 /// nothing changes, which is the common case.
 pub fn normalize(word: &str) -> Cow<'_, str> {
-    let needs = word.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80);
-    if !needs {
+    let Some(p) = first_to_normalize(word) else {
         return Cow::Borrowed(word);
-    }
+    };
     let mut s = String::with_capacity(word.len());
-    for c in word.chars() {
-        match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' => s.push('\''),
-            c if c.is_ascii_digit() => s.push('0'),
-            c if c.is_ascii() => s.push(c.to_ascii_lowercase()),
-            c => s.extend(c.to_lowercase()),
+    normalize_from(word, p, &mut s);
+    Cow::Owned(s)
+}
+
+/// [`normalize`] without allocating: `word` itself when nothing changes, else its normalised
+/// form written into `buf` (a buffer reused from word to word).
+pub fn normalize_with<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
+    match first_to_normalize(word) {
+        None => word,
+        Some(p) => {
+            buf.clear();
+            normalize_from(word, p, buf);
+            buf
         }
     }
-    Cow::Owned(s)
+}
+
+/// The first byte [`normalize`] may change (an upper-case letter, a digit, or a non-ASCII
+/// character's first byte).
+#[inline]
+fn first_to_normalize(word: &str) -> Option<usize> {
+    word.bytes().position(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80)
+}
+
+/// Appends the normalised form of `word` to `out`, given that its first `p` bytes are ASCII
+/// and unchanged ([`first_to_normalize`]).
+fn normalize_from(word: &str, p: usize, out: &mut String) {
+    out.push_str(&word[..p]);
+    let rest = &word[p..];
+    if rest.is_ascii() {
+        // ASCII: byte by byte, without decoding.
+        out.extend(
+            rest.bytes().map(|b| if b.is_ascii_digit() { '0' } else { char::from(b.to_ascii_lowercase()) }),
+        );
+        return;
+    }
+    for c in rest.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
+            c if c.is_ascii_digit() => out.push('0'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`normalize`] as it was: every character through the char rules.
+    fn normalize_reference(word: &str) -> String {
+        let mut s = String::with_capacity(word.len());
+        for c in word.chars() {
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' => s.push('\''),
+                c if c.is_ascii_digit() => s.push('0'),
+                c if c.is_ascii() => s.push(c.to_ascii_lowercase()),
+                c => s.extend(c.to_lowercase()),
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn normalize_paths_agree_with_the_char_rules() {
+        let alphabet = [
+            'a', 'Z', 'q', '0', '7', '\'', '\u{2019}', '\u{2018}', '\u{2bc}', 'É', 'é', 'İ', 'Σ', 'ß', '-',
+            '😀',
+        ];
+        let mut buf = String::from("left over");
+        let mut check = |w: &str| {
+            let want = normalize_reference(w);
+            assert_eq!(normalize(w), want, "{w:?}");
+            assert_eq!(normalize_with(w, &mut buf), want, "{w:?}");
+            if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'' || b == b'-') {
+                assert!(matches!(normalize(w), Cow::Borrowed(_)));
+            }
+        };
+        check("");
+        let mut words = vec![String::new()];
+        for _ in 0..3 {
+            let next: Vec<String> =
+                words.iter().flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}"))).collect();
+            words.extend(next);
+        }
+        for w in &words {
+            check(w);
+        }
+        for w in ["Putin’s", "1,961", "UNESCO", "already lower", "MixedCase42", "Ünïcode"] {
+            check(w);
+        }
+    }
 
     /// The implementation before the ASCII fast path: the crate on the whole text.
     fn tokenize_reference(text: &str, base: usize, out: &mut Vec<Token>) {

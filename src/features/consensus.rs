@@ -166,7 +166,7 @@ fn mix(mut z: u64) -> u64 {
 /// and numbers as written, weighted by their rarity in the reference text.
 pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let total = lex.total_tokens().max(1) as f64;
-    let starts: HashSet<usize> = m.sentences.iter().map(|s| s.first).collect();
+    let starts = sentence_starts(m);
     let mut seen: FxHashMap<u64, f64> = FxHashMap::default();
     let mut common: FxHashSet<u64> = FxHashSet::default();
     for (i, t) in m.tokens.iter().enumerate() {
@@ -180,10 +180,11 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
             }
             // Words of one or two letters ("Af", a formula placeholder many learned texts
             // share; initials) say nothing about which story a text tells.
+            // (The three tests are pure: the cheapest, most selective first.)
             TokenKind::Word
-                if !starts.contains(&i)
-                    && s.chars().nth(2).is_some()
-                    && s.chars().next().is_some_and(char::is_uppercase) =>
+                if s.chars().next().is_some_and(char::is_uppercase)
+                    && !starts[i]
+                    && s.chars().nth(2).is_some() =>
             {
                 let n = normalize(stem(s));
                 let key = fnv1a(&n);
@@ -211,6 +212,18 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     }
     v.sort_by_key(|a| a.0);
     v
+}
+
+/// Per token of `m`: it opens a sentence (a flag per token instead of a hash set of indices,
+/// which cost a SipHash per word token).
+fn sentence_starts(m: &Member<'_>) -> Vec<bool> {
+    let mut starts = vec![false; m.tokens.len()];
+    for s in m.sentences {
+        if let Some(x) = starts.get_mut(s.first) {
+            *x = true;
+        }
+    }
+    starts
 }
 
 /// Rarity-weighted Jaccard similarity of two documents' anchors (what clustering thresholds).
@@ -454,7 +467,7 @@ fn is_common_word(lex: &dyn Lexicon, s: &str) -> bool {
 fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>) -> Profile<'a> {
     let mut words = Vec::new();
     let mut surfaces = HashMap::new();
-    let starts: HashSet<usize> = m.sentences.iter().map(|s| s.first).collect();
+    let starts = sentence_starts(m);
     for (i, t) in m.tokens.iter().enumerate() {
         if !t.is_wordlike() {
             continue;
@@ -462,7 +475,7 @@ fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>) -> Profile<'a> {
         let s = t.text(m.text);
         words.push((normalize(s).into_owned(), i));
         let st = stem(s);
-        if !starts.contains(&i) && is_entity_like(st) && !is_common_word(lex, st) {
+        if !starts[i] && is_entity_like(st) && !is_common_word(lex, st) {
             surfaces.entry(st).or_insert(i);
         }
     }
@@ -1049,6 +1062,23 @@ mod tests {
         assert!((sentence_support(&a, &b) - 0.75).abs() < 1e-12);
         assert_eq!(sentence_support(&a, &Vec::new()), 0.0);
         assert_eq!(sentence_support(&Vec::new(), &b), 0.0);
+    }
+
+    #[test]
+    fn sentence_starts_flag_the_first_token_of_each_sentence() {
+        let toks = tokenize(A);
+        let sents = sentences(A, &toks);
+        let m = Member { text: A, tokens: &toks, sentences: &sents };
+        let set: HashSet<usize> = sents.iter().map(|s| s.first).collect();
+        let flags = sentence_starts(&m);
+        assert_eq!(flags.len(), toks.len());
+        assert!(set.len() > 1);
+        for (i, &f) in flags.iter().enumerate() {
+            assert_eq!(f, set.contains(&i), "token {i}");
+        }
+        // A span past the tokens (never looked at) is ignored.
+        let odd = [SentenceSpan { first: toks.len() + 3, last: toks.len() + 4 }];
+        assert!(!sentence_starts(&Member { text: A, tokens: &toks, sentences: &odd }).contains(&true));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use context::Ctx;
+pub use names::NameIndex;
 
 /// Evidence kinds this family emits.
 pub mod kinds {

@@ -144,17 +144,17 @@ fn best_synonym(
 ) -> Option<(f32, u32, f32)> {
     let Thesaurus { model, syn, ordered } = *th;
     let w = ids[j];
-    let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
-    let next = ids.get(j + 1).copied();
-    let next2 = ids.get(j + 2).copied();
     let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
+    // The neighbours' records, looked up at the first candidate that gets that far.
+    let mut slot = None;
     for cand in syn.of_bytes(word.as_bytes()) {
         let s = model.word_id_bytes(cand);
         if s == UNK || s == w {
             continue;
         }
-        let fs = model.unigram(s).freq;
+        let us = model.unigram(s);
+        let fs = us.freq;
         if fs < fw {
             if ordered {
                 break;
@@ -162,15 +162,18 @@ fn best_synonym(
             continue;
         }
         let rarity = SYN_RARITY * (fs - fw);
-        let left = if j >= 2 { model.logp3(u, v, s) } else { model.logp2(v, s) };
+        let slot = slot.get_or_insert_with(|| model.slot(ids, j));
+        // logp3(u, v, s) (logp2(v, s) second in the sentence), then logp3(v, s, n1) and
+        // logp3(s, n1, n2) where those words exist.
+        let (left, mut sw) = model.slot_left(slot, s, &us);
         if left - here[0].logp <= rarity {
             continue;
         }
         let mut total = left;
-        if let Some(n1) = next {
-            total += model.logp3(v, s, n1);
-            if let Some(n2) = next2 {
-                total += model.logp3(s, n1, n2);
+        if let Some(mid) = model.slot_mid(slot, &mut sw) {
+            total += mid;
+            if let Some(right) = model.slot_right(slot, &sw) {
+                total += right;
             }
         }
         let raw = total - lp_here;

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, NameIndex};
 
 pub mod format;
 pub mod train;
@@ -97,6 +97,9 @@ pub struct Model {
     /// The surface fst as a hash map, built at the first [`Lexicon::surface_count`] (about
     /// 40,000 forms, a few ms): a hash probe instead of an fst walk per look-up.
     surfaces: OnceLock<FxHashMap<Box<str>, u64>>,
+    /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
+    /// first [`Lexicon::name_index`] (a few thousand forms).
+    names: OnceLock<NameIndex>,
 }
 
 impl std::fmt::Debug for Model {
@@ -156,6 +159,33 @@ struct Bigram {
     backoff: f32,
     best_logp: f32,
     best: u32,
+}
+
+/// A position of a sequence with its neighbours fixed, for scoring candidate words in it
+/// ([`Model::slot`]).
+#[derive(Debug, Clone)]
+pub struct Slot {
+    u: u32,
+    v: u32,
+    n1: Option<u32>,
+    n2: Option<u32>,
+    /// The left context is two words (else the slot is second, after `<s>` only).
+    left3: bool,
+    uv: Option<Bigram>,
+    v_backoff: f32,
+    n1_logp: f32,
+    /// [`Model::logp2`] of `(n1, n2)`, once asked for.
+    n12: std::cell::Cell<Option<f32>>,
+}
+
+/// A word tried in a [`Slot`]: the records [`Model::slot_mid`] and [`Model::slot_right`] share
+/// with [`Model::slot_left`].
+#[derive(Debug, Clone, Copy)]
+pub struct SlotWord {
+    w: u32,
+    backoff: f32,
+    vw: Option<Bigram>,
+    wn1: Option<Bigram>,
 }
 
 /// The score of one unit in its context.
@@ -326,6 +356,7 @@ impl Model {
             checksum: u64_at(b, field::CHECKSUM),
             quartiles: OnceLock::new(),
             surfaces: OnceLock::new(),
+            names: OnceLock::new(),
             bytes,
         };
         Ok(m)
@@ -558,6 +589,82 @@ impl Model {
         }
     }
 
+    /// The surface table ([`Model::surface_table`]), built at the first call.
+    fn surface_map(&self) -> &FxHashMap<Box<str>, u64> {
+        self.surfaces.get_or_init(|| self.surface_table())
+    }
+
+    /// [`Model::logp3`] from its parts: `uv` the bigram record of `(u, v)` and `p2` the
+    /// [`Model::logp2`] of `(v, w)`.
+    #[inline]
+    fn logp3_from(&self, u: u32, v: u32, w: u32, uv: Option<Bigram>, p2: f32) -> f32 {
+        match uv {
+            Some(ctx) => match ctx.has_trigrams.then(|| self.trigram(u, v, w)).flatten() {
+                Some(p3) => p3,
+                None => ctx.backoff + p2,
+            },
+            None => p2,
+        }
+    }
+
+    /// The slot at `ids[j]` (`j >= 1`) for trying other words in it: the records of its
+    /// fixed neighbours are looked up once, not once per word tried.
+    pub fn slot(&self, ids: &[u32], j: usize) -> Slot {
+        let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
+        let (n1, n2) = (ids.get(j + 1).copied(), ids.get(j + 2).copied());
+        Slot {
+            u,
+            v,
+            n1,
+            n2,
+            left3: j >= 2,
+            uv: if j >= 2 { self.bigram(u, v) } else { None },
+            v_backoff: self.unigram(v).backoff,
+            n1_logp: n1.map_or(0.0, |n| self.unigram(n).logp),
+            n12: std::cell::Cell::new(None),
+        }
+    }
+
+    /// The left score of `w` (whose unigram record is `uw`) in `slot`: [`Model::logp3`]`(u, v,
+    /// w)`, or [`Model::logp2`]`(v, w)` at the second position, exactly as those give it.
+    pub fn slot_left(&self, slot: &Slot, w: u32, uw: &Unigram) -> (f32, SlotWord) {
+        let vw = self.bigram(slot.v, w);
+        let p2 = match vw {
+            Some(b) => b.logp,
+            None => slot.v_backoff + uw.logp,
+        };
+        let left = if slot.left3 { self.logp3_from(slot.u, slot.v, w, slot.uv, p2) } else { p2 };
+        (left, SlotWord { w, backoff: uw.backoff, vw, wn1: None })
+    }
+
+    /// [`Model::logp3`]`(v, w, n1)` for the word of [`Model::slot_left`] (`None` when the slot
+    /// is last).
+    pub fn slot_mid(&self, slot: &Slot, sw: &mut SlotWord) -> Option<f32> {
+        let n1 = slot.n1?;
+        let wn1 = self.bigram(sw.w, n1);
+        let p2 = match wn1 {
+            Some(b) => b.logp,
+            None => sw.backoff + slot.n1_logp,
+        };
+        sw.wn1 = wn1;
+        Some(self.logp3_from(slot.v, sw.w, n1, sw.vw, p2))
+    }
+
+    /// [`Model::logp3`]`(w, n1, n2)` after [`Model::slot_mid`] (`None` when the slot has fewer
+    /// than two words after it).
+    pub fn slot_right(&self, slot: &Slot, sw: &SlotWord) -> Option<f32> {
+        let (n1, n2) = (slot.n1?, slot.n2?);
+        let p2 = match slot.n12.get() {
+            Some(p) => p,
+            None => {
+                let p = self.logp2(n1, n2);
+                slot.n12.set(Some(p));
+                p
+            }
+        };
+        Some(self.logp3_from(sw.w, n1, n2, sw.wn1, p2))
+    }
+
     /// Every surface form of the fst with its count (keys that are not UTF-8 cannot be asked
     /// for by a `&str`, so they are left out).
     fn surface_table(&self) -> FxHashMap<Box<str>, u64> {
@@ -649,7 +756,11 @@ impl Lexicon for Model {
     }
 
     fn surface_count(&self, surface: &str) -> u64 {
-        self.surfaces.get_or_init(|| self.surface_table()).get(surface).copied().unwrap_or(0)
+        self.surface_map().get(surface).copied().unwrap_or(0)
+    }
+
+    fn name_index(&self) -> Option<&NameIndex> {
+        Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter().map(|(k, &n)| (&**k, n)))))
     }
 
     fn normalized_count(&self, norm: &str) -> u64 {

@@ -183,3 +183,39 @@ fn one_edit_near_misses_match_the_automaton() {
     }
     assert!(found > 20, "the queries should exercise real near misses ({found})");
 }
+
+#[test]
+fn slot_scores_equal_logp3() {
+    // The slot API gives exactly what logp3/logp2 give, with contexts that hit trigrams,
+    // bigrams only, and nothing (backoff), at every position of real sentences.
+    let m = Model::embedded();
+    let text = "The president said on Monday that the talks would continue next week . \
+                He was quoted as saying that the economy of the United States grew by 2 % . \
+                Zebrafish quixotically the of and said the minister in a statement";
+    let mut ids = vec![BOS];
+    ids.extend(text.split(' ').map(|w| m.word_id(&crate::tokenize::normalize(w))));
+    ids.push(EOS);
+    let cands: Vec<u32> = ["the", "said", "that", "as", "talks", "week", "economy", "of", "minister", "qwxz"]
+        .iter()
+        .map(|w| m.word_id(w))
+        .chain(ids.iter().copied())
+        .collect();
+    let (mut checked, mut tri) = (0usize, 0usize);
+    for j in 1..ids.len() {
+        let slot = m.slot(&ids, j);
+        let (u, v) = (ids[j.saturating_sub(2)], ids[j - 1]);
+        for &s in &cands {
+            let (left, mut sw) = m.slot_left(&slot, s, &m.unigram(s));
+            let want = if j >= 2 { m.logp3(u, v, s) } else { m.logp2(v, s) };
+            assert_eq!(left.to_bits(), want.to_bits(), "left j={j} s={s}");
+            let mid = m.slot_mid(&slot, &mut sw);
+            assert_eq!(mid.map(f32::to_bits), ids.get(j + 1).map(|&n1| m.logp3(v, s, n1).to_bits()));
+            let right = m.slot_right(&slot, &sw);
+            let want = ids.get(j + 1).zip(ids.get(j + 2)).map(|(&n1, &n2)| m.logp3(s, n1, n2).to_bits());
+            assert_eq!(right.map(f32::to_bits), want, "right j={j} s={s}");
+            tri += usize::from(j >= 2 && m.bigram(u, v).is_some_and(|b| b.has_trigrams));
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000 && tri > 100, "{checked} {tri}");
+}

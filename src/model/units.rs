@@ -2,7 +2,7 @@
 //! tokenised corpora ("father 's") and of running text ("father's") brought to one form
 //! ("father" + "'s"). Training and scoring both go through [`for_each_unit`].
 
-use crate::tokenize::{Token, TokenKind, normalize};
+use crate::tokenize::{Token, TokenKind, normalize_with};
 
 const CLITICS: [&str; 7] = ["s", "re", "ve", "ll", "d", "m", "t"];
 
@@ -13,6 +13,8 @@ fn is_apostrophe(s: &str) -> bool {
 /// Calls `f(unit, token_index)` for each LM unit of `tokens` (which index into `text`), in order.
 /// `token_index` is the token the unit comes from (for byte offsets of evidence).
 pub fn for_each_unit(text: &str, tokens: &[Token], mut f: impl FnMut(&str, usize)) {
+    // Normalised forms that differ from the token are written here (no allocation per word).
+    let mut buf = String::new();
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i];
@@ -33,12 +35,12 @@ pub fn for_each_unit(text: &str, tokens: &[Token], mut f: impl FnMut(&str, usize
                 continue;
             }
         }
-        let norm = normalize(s);
+        let norm = normalize_with(s, &mut buf);
         if t.kind == TokenKind::Word && norm.len() > 2 && norm.ends_with("'s") {
             f(&norm[..norm.len() - 2], i);
             f("'s", i);
         } else {
-            f(&norm, i);
+            f(norm, i);
         }
         i += 1;
     }

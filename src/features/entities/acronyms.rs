@@ -27,6 +27,11 @@ enum Shape {
 }
 
 fn shape(w: &str) -> Option<Shape> {
+    // Every shape starts with an ASCII capital (a dotted one's first part is one): most tokens
+    // are ruled out by their first byte, before counting and searching.
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
     let n = w.chars().count();
     if (3..=7).contains(&n) && w.contains('.') {
         let ok = w.split('.').all(|p| {
@@ -206,6 +211,44 @@ mod tests {
     use super::super::kinds;
     use super::super::test_support::{flags, reference, run};
     use super::*;
+
+    #[test]
+    fn first_byte_test_changes_no_shape() {
+        // The definition without the first-byte test, on every string of up to four characters
+        // over an alphabet that exercises each branch.
+        fn reference(w: &str) -> Option<Shape> {
+            let n = w.chars().count();
+            if (3..=7).contains(&n) && w.contains('.') {
+                let ok = w.split('.').all(|p| {
+                    let mut cs = p.chars();
+                    cs.next().is_some_and(|c| c.is_ascii_uppercase()) && cs.next().is_none()
+                });
+                return ok.then_some(Shape::Dotted);
+            }
+            if !(2..=5).contains(&n) || !w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                return None;
+            }
+            let digits = w.chars().filter(char::is_ascii_digit).count();
+            if digits == 0 {
+                Some(Shape::Caps)
+            } else if n <= 4 && w.starts_with(|c: char| c.is_ascii_uppercase()) {
+                Some(Shape::LetterDigit)
+            } else {
+                None
+            }
+        }
+        let alphabet = ["A", "U", "s", ".", "8", "É", "é", "-", ""];
+        let mut all = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> =
+                all.iter().flat_map(|w| alphabet.iter().map(move |a| format!("{w}{a}"))).collect();
+            all.extend(next);
+        }
+        all.extend(["U.S.A.", "A.B.C.D", "MP3", "G7", "NATO", "U.S", "Ü.S."].map(String::from));
+        for w in &all {
+            assert_eq!(shape(w), reference(w), "{w:?}");
+        }
+    }
 
     #[test]
     fn shapes() {

@@ -4,7 +4,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::context::{Ctx, is_acronym_shape, is_capitalised, strip_possessive};
+use super::context::{Ctx, is_acronym_shape, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::tokenize::TokenKind;
@@ -27,11 +27,9 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     // Capitalised forms the document itself uses inside a name ("Will Smith", "Current TV").
     let mut in_names: FxHashSet<&str> = FxHashSet::default();
     for i in 0..n {
-        if is_word(i)
-            && is_capitalised(ctx.tok(i))
+        if ctx.cap[i]
             && let Some(k) = ctx.next_adjacent(i)
-            && is_word(k)
-            && is_capitalised(ctx.tok(k))
+            && ctx.cap[k]
             && ctx.namey(ctx.tok(k))
         {
             in_names.insert(ctx.tok(i));
@@ -42,7 +40,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     // "Sound of Music"), not a slip.
     let mut mid: FxHashMap<&str, u32> = FxHashMap::default();
     for i in 0..n {
-        if is_word(i) && !ctx.opens[i] && is_capitalised(ctx.tok(i)) {
+        if ctx.cap[i] && !ctx.opens[i] {
             *mid.entry(ctx.tok(i)).or_default() += 1;
         }
     }
@@ -52,19 +50,18 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             continue;
         }
         let w = ctx.tok(i);
-        if is_capitalised(w) && !ctx.opens[i] {
+        if ctx.cap[i] && !ctx.opens[i] {
             // Inside a capitalised run it is part of a name ("New Year", "Brookings Institution").
             // So is a capitalised word after a figure ("60 Minutes", "Pier 1 Imports").
             let prev_word = (i > 0 && ctx.toks[i - 1].kind == TokenKind::Word).then(|| ctx.tok(i - 1));
             let after_capital = i > 0
                 && (ctx.toks[i - 1].kind == TokenKind::Number
-                    || prev_word.is_some_and(|p| is_capitalised(strip_possessive(p))));
+                    || (prev_word.is_some() && ctx.cap_stem[i - 1]));
             // A title-case phrase has another capital close by ("Secrets and Lies", "Timetable
             // for Action"); acronyms before it do not count ("the U.S. And his allies").
             let title_ahead = (i + 1..(i + 4).min(n))
                 .any(|k| is_word(k) && !ctx.opens[k] && ctx.tok(k).starts_with(char::is_uppercase));
-            let title_behind = (i.saturating_sub(3)..i)
-                .any(|k| is_word(k) && !ctx.opens[k] && is_capitalised(strip_possessive(ctx.tok(k))));
+            let title_behind = (i.saturating_sub(3)..i).any(|k| ctx.cap_stem[k] && !ctx.opens[k]);
             // The checks below are pure, so the cheap ones go first and the reference look-ups
             // are made only for the words that are left.
             if title_ahead

@@ -22,6 +22,11 @@ pub(super) struct Ctx<'a> {
     /// Per token: the sentence it belongs to reads as prose (enough words, mostly lower case),
     /// as opposed to a headline, a title-case line or a list.
     pub prose: Vec<bool>,
+    /// Per token: a word token that [`is_capitalised`] ("Said", not "US" or "said").
+    pub cap: Vec<bool>,
+    /// Per token: a word token capitalised once a possessive ending is stripped
+    /// ([`strip_possessive`]: "Putin’s").
+    pub cap_stem: Vec<bool>,
     /// Word tokens read.
     pub words: usize,
     /// Reference count from which a surface counts as frequent.
@@ -73,10 +78,21 @@ impl<'a> Ctx<'a> {
                 opens[i] = true;
             }
         }
+        // The signals ask these of most tokens, several times each: computed once.
+        let mut cap = vec![false; n];
+        let mut cap_stem = vec![false; n];
+        for (i, t) in toks.iter().enumerate() {
+            if t.kind == TokenKind::Word {
+                let w = t.text(text);
+                cap[i] = is_capitalised(w);
+                let stem = strip_possessive(w);
+                cap_stem[i] = if stem.len() == w.len() { cap[i] } else { is_capitalised(stem) };
+            }
+        }
         let words = toks.iter().filter(|t| t.kind == TokenKind::Word).count();
         let total = lex.total_tokens() as f64;
         let frequent = ((total * FREQUENT_PER_MILLION / 1e6) as u64).max(FREQUENT_MIN);
-        Ctx { text, toks, lex, opens, prose, words, frequent }
+        Ctx { text, toks, lex, opens, prose, cap, cap_stem, words, frequent }
     }
 
     /// Text of token `i`.
@@ -184,6 +200,10 @@ pub(super) fn is_capitalised(w: &str) -> bool {
 
 /// Strips an English possessive ("Putin’s" -> "Putin", "Jones'" -> "Jones").
 pub(super) fn strip_possessive(w: &str) -> &str {
+    // Every ending below ends in `s`, `'` or the last byte of `’` (most words end otherwise).
+    if !matches!(w.as_bytes().last(), Some(b's' | b'\'' | 0x99)) {
+        return w;
+    }
     for suf in ["'s", "\u{2019}s", "'", "\u{2019}"] {
         if let Some(s) = w.strip_suffix(suf)
             && !s.is_empty()
@@ -196,7 +216,56 @@ pub(super) fn strip_possessive(w: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::is_capitalised;
+    use super::{Ctx, is_capitalised, strip_possessive};
+    use crate::document::DocView;
+    use crate::lexicon::CountLexicon;
+    use crate::tokenize::{TokenKind, tokenize};
+
+    #[test]
+    fn strip_possessive_last_byte_test_changes_nothing() {
+        let reference = |w: &str| -> String {
+            for suf in ["'s", "\u{2019}s", "'", "\u{2019}"] {
+                if let Some(s) = w.strip_suffix(suf)
+                    && !s.is_empty()
+                {
+                    return s.to_string();
+                }
+            }
+            w.to_string()
+        };
+        let alphabet = ["a", "s", "S", "'", "\u{2019}", "\u{2018}", "\u{99}", "\u{199}", "é", ""];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        let w = format!("{a}{b}{c}{d}");
+                        assert_eq!(strip_possessive(&w), reference(&w), "{w:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn per_token_capital_flags_match_the_definitions() {
+        let text = "Putin’s aide said that Jones' car and the US. Ünïon met O'Neil's ÉCOLE 12 Said s's \
+                    A Ab’s ’s Zelensky's said.";
+        let toks = tokenize(text);
+        let sents = crate::segment::sentences(text, &toks);
+        let doc = DocView { text, lines: &[], tokens: &toks, sentences: &sents };
+        let lex = CountLexicon::new();
+        let ctx = Ctx::new(&lex, &doc);
+        let (mut caps, mut stems) = (0, 0);
+        for (i, t) in toks.iter().enumerate() {
+            let word = t.kind == TokenKind::Word;
+            let w = t.text(text);
+            assert_eq!(ctx.cap[i], word && is_capitalised(w), "{w}");
+            assert_eq!(ctx.cap_stem[i], word && is_capitalised(strip_possessive(w)), "{w}");
+            caps += usize::from(ctx.cap[i]);
+            stems += usize::from(ctx.cap_stem[i]);
+        }
+        assert!(caps >= 3 && stems > caps, "{caps} {stems}");
+    }
 
     #[test]
     fn is_capitalised_fast_path_matches_the_definition() {
