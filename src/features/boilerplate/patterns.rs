@@ -5,6 +5,9 @@
 //! on lines within its word limit (a `RegexSet` over Unicode classes falls back to the PikeVM and
 //! was ten times slower).
 //! Only lines of at most [`MAX_MATCH_BYTES`] bytes are matched: page furniture is short.
+//!
+//! Regexes are compiled on first use (see [`LazyRegex`]): compiling all of them up front cost
+//! ~300 M instructions per process, most of it bounded repetitions of Unicode classes.
 
 use std::sync::OnceLock;
 
@@ -59,9 +62,10 @@ pub struct Patterns {
     /// Prefix and contains patterns, each padded with spaces; value = pattern index.
     ac: Option<AhoCorasick>,
     ac_ids: Vec<usize>,
-    /// (pattern index, compiled regex), in file order.
-    regexes: Vec<(usize, Regex)>,
-    /// Lines of the data file that could not be used (bad field count, kind, or regex).
+    /// (pattern index, regex compiled on first use), in file order.
+    regexes: Vec<(usize, LazyRegex)>,
+    /// Lines of the data file that could not be used (bad field count or kind; a bad regex is
+    /// found on first use and never matches).
     pub errors: Vec<String>,
 }
 
@@ -126,10 +130,7 @@ impl Patterns {
                     ac_pats.push(format!(" {} ", p.text));
                     ac_ids.push(i);
                 }
-                Kind::Regex => match Regex::new(p.text) {
-                    Ok(r) => regexes.push((i, r)),
-                    Err(e) => errors.push(format!("bad regex {:?}: {e}", p.text)),
-                },
+                Kind::Regex => regexes.push((i, LazyRegex::new(p.text))),
             }
         }
         // A DFA: the same matches as the default (a contiguous NFA for this many patterns),
@@ -207,6 +208,97 @@ impl Patterns {
             }
         })
     }
+}
+
+/// A lexicon regex compiled on first use, behind a gate.
+///
+/// The gate is the same regex with every bounded repetition made unbounded (`X{0,40}` ->
+/// `X*`, `X{1,30}` -> `X+`), built from the parsed expression: it matches every line the
+/// regex matches (a superset language, look-arounds included), and compiles each repeated
+/// Unicode class once instead of up to 40 times (forward and reverse). The exact regex is
+/// compiled and run only on lines the gate matches, so `is_match` answers exactly what the
+/// exact regex answers, and lexicon hits are rare enough that most processes never compile
+/// it. Nothing is parsed before first use; a regex that does not parse or compile never
+/// matches, as when `Regex::new` failed at load time (`embedded_regexes_compile` checks the
+/// embedded lexicon).
+#[derive(Debug)]
+struct LazyRegex {
+    src: &'static str,
+    /// `None`: `src` does not parse. `Some(None)`: no gate (loosening changes nothing).
+    gate: OnceLock<Option<Option<regex_automata::meta::Regex>>>,
+    exact: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(src: &'static str) -> LazyRegex {
+        LazyRegex { src, gate: OnceLock::new(), exact: OnceLock::new() }
+    }
+
+    fn is_match(&self, line: &str) -> bool {
+        match self.gate() {
+            None => false,
+            Some(Some(gate)) if !gate.is_match(line) => false,
+            Some(_) => self.exact().is_some_and(|r| r.is_match(line)),
+        }
+    }
+
+    fn gate(&self) -> Option<&Option<regex_automata::meta::Regex>> {
+        self.gate
+            .get_or_init(|| {
+                let (loose, changed) = loosen(regex_syntax::Parser::new().parse(self.src).ok()?);
+                Some(if changed {
+                    regex_automata::meta::Regex::builder().build_from_hir(&loose).ok()
+                } else {
+                    None
+                })
+            })
+            .as_ref()
+    }
+
+    fn exact(&self) -> Option<&Regex> {
+        self.exact.get_or_init(|| Regex::new(self.src).ok()).as_ref()
+    }
+}
+
+/// `hir` with every repetition `{m,n}` (n > m + 1) made `{m,}`; true when anything changed.
+fn loosen(hir: regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    fn all(subs: Vec<Hir>, changed: &mut bool) -> Vec<Hir> {
+        subs.into_iter()
+            .map(|h| {
+                let (h, c) = loosen(h);
+                *changed |= c;
+                h
+            })
+            .collect()
+    }
+    let mut changed = false;
+    let out = match hir.into_kind() {
+        HirKind::Repetition(r) => {
+            let (sub, c) = loosen(*r.sub);
+            changed = c;
+            let max = match r.max {
+                Some(n) if n > r.min.saturating_add(1) => {
+                    changed = true;
+                    None
+                }
+                m => m,
+            };
+            Hir::repetition(Repetition { min: r.min, max, greedy: r.greedy, sub: Box::new(sub) })
+        }
+        HirKind::Capture(c) => {
+            let (sub, ch) = loosen(*c.sub);
+            changed = ch;
+            Hir::capture(Capture { index: c.index, name: c.name, sub: Box::new(sub) })
+        }
+        HirKind::Concat(subs) => Hir::concat(all(subs, &mut changed)),
+        HirKind::Alternation(subs) => Hir::alternation(all(subs, &mut changed)),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+    };
+    (out, changed)
 }
 
 /// Normalises `text` into `out` (cleared first) for matching: lowercase, accents stripped,
@@ -321,6 +413,145 @@ mod tests {
         let padded = format!(" {} ", norm(t));
         let words = t.split_whitespace().count();
         Patterns::embedded().find(t, &padded, words).map(|h| h.category)
+    }
+
+    #[test]
+    fn loosen_unbounds_repetitions() {
+        let parse = |s: &str| regex_syntax::Parser::new().parse(s).unwrap();
+        let loose = |s: &str| loosen(parse(s));
+        assert_eq!(loose(r"a{0,40}b{2}c?d{1,30}"), (parse(r"a*b{2}c?d+"), true));
+        assert_eq!(loose(r"^(?:ab|[\p{L} ]{2,5}){0,3}$"), (parse(r"^(?:ab|[\p{L} ]{2,})*$"), true));
+        assert_eq!(loose(r"a?b{3}c{1,2}"), (parse(r"a?b{3}c{1,2}"), false));
+        let bad = LazyRegex::new(r"a{");
+        assert!(bad.gate().is_none() && bad.exact().is_none() && !bad.is_match("a{"));
+    }
+
+    /// Lines to compare the lazy regexes with the exact ones on: corpora and evaluation text
+    /// when present, and lines built around every repetition bound of the lexicon.
+    fn regex_test_lines() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut lines: Vec<String> = Vec::new();
+        for f in [
+            "shared/corpora/brown.en.txt",
+            "shared/corpora/mlqe-pe-postedits.en.txt",
+            "shared/corpora/state_union.en.txt",
+            "shared/eval/dev/seeds.jsonl",
+            "shared/eval/dev/roundtrip-bbc.jsonl",
+        ] {
+            let Ok(text) = std::fs::read_to_string(root.join(f)) else {
+                eprintln!("{f} not found: skipped");
+                continue;
+            };
+            if f.ends_with(".jsonl") {
+                for rec in text.lines() {
+                    let Some(t) = rec.split("\"text\":\"").nth(1) else { continue };
+                    let t = t.split("\",\"").next().unwrap_or(t);
+                    lines.extend(t.split("\\n").map(|l| l.replace("\\u2019", "’").replace("\\\"", "\"")));
+                }
+            } else {
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        let heads = [
+            "",
+            "By ",
+            "by ",
+            "Posted by ",
+            "Written by ",
+            "Author: ",
+            "Updated: ",
+            "Published on ",
+            "Last updated at ",
+            "London ",
+            "New York City ",
+            "Jean-Luc O’Neil ",
+            "Ana is a ",
+            "Smith was the ",
+            "It is one of the ",
+            "Read more: ",
+            "WATCH ",
+            "©",
+            "Photo: ",
+            "Mon., ",
+            "12:30 ",
+            "3 ",
+            "(AP",
+            "Getty Images",
+            "https://",
+            "www.",
+            "a@b.",
+            "Monday",
+            "5 minutes",
+            "Nation News is the ",
+            "2024-01-02",
+            "Jan 5, 2024 ",
+            "Copyright ",
+        ];
+        let fills = ["a", "é", "Z", " ", ".", "’", "'", "-", "1", "x y", "–", "°", "0"];
+        let tails = [
+            "",
+            " | 12 May 2024",
+            " - 3",
+            " on Monday 4",
+            " •",
+            " 12°C",
+            "°",
+            " 5 C",
+            "°F rain",
+            " journalist",
+            " news website",
+            " 2024",
+            " ago",
+            " photo",
+            ",",
+            " hours ago",
+            " pm",
+            " site",
+        ];
+        for h in heads {
+            for f in fills {
+                for n in [0, 1, 2, 3, 4, 5, 6, 7, 29, 30, 31, 39, 40, 41, 42] {
+                    for t in tails {
+                        lines.push(format!("{h}{}{t}", f.repeat(n)));
+                        lines.push(format!("{h}{} {t}", vec!["Word"; n.min(9)].join(" ")));
+                    }
+                }
+            }
+        }
+        lines.sort();
+        lines.dedup();
+        lines
+    }
+
+    #[test]
+    fn lazy_regexes_match_exactly_like_the_regexes() {
+        let p = Patterns::embedded();
+        let lines = regex_test_lines();
+        assert!(lines.len() > 50_000, "{}", lines.len());
+        let mut gated = 0;
+        for (_, lazy) in &p.regexes {
+            let exact = Regex::new(lazy.src).unwrap();
+            let gate = lazy.gate().unwrap().as_ref();
+            gated += usize::from(gate.is_some());
+            let (mut hits, mut gate_only) = (0, 0);
+            for l in &lines {
+                let t = l.trim();
+                let want = exact.is_match(t);
+                assert_eq!(lazy.is_match(t), want, "{} on {t:?}", lazy.src);
+                hits += usize::from(want);
+                gate_only += usize::from(!want && gate.as_ref().is_some_and(|g| g.is_match(t)));
+            }
+            assert!(hits > 0, "{} never matched", lazy.src);
+            eprintln!("{hits:6} hits {gate_only:6} gate-only  {}", lazy.src);
+        }
+        assert!(gated >= 9, "{gated}");
+    }
+
+    #[test]
+    fn embedded_regexes_compile() {
+        for (_, lazy) in &Patterns::embedded().regexes {
+            assert!(lazy.exact().is_some(), "{}", lazy.src);
+        }
     }
 
     #[test]
