@@ -8,6 +8,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -94,9 +95,12 @@ pub struct Model {
     n_surface: u64,
     checksum: u64,
     quartiles: OnceLock<[f32; 3]>,
-    /// The surface fst as a hash map, built at the first [`Lexicon::surface_count`] (about
-    /// 40,000 forms, a few ms): a hash probe instead of an fst walk per look-up.
+    /// The surface fst as a hash map (about 40,000 forms, ~47 M instructions to build), built
+    /// once [`SURFACE_FST_LOOKUPS`] look-ups have been answered from the fst or at the first
+    /// [`Lexicon::name_index`]: a hash probe instead of an fst walk per look-up.
     surfaces: OnceLock<FxHashMap<Box<str>, u64>>,
+    /// [`Lexicon::surface_count`] calls answered from the fst so far.
+    surface_lookups: AtomicU32,
     /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
     /// first [`Lexicon::name_index`] (a few thousand forms).
     names: OnceLock<NameIndex>,
@@ -356,6 +360,7 @@ impl Model {
             checksum: u64_at(b, field::CHECKSUM),
             quartiles: OnceLock::new(),
             surfaces: OnceLock::new(),
+            surface_lookups: AtomicU32::new(0),
             names: OnceLock::new(),
             bytes,
         };
@@ -665,6 +670,11 @@ impl Model {
         Some(self.logp3_from(sw.w, n1, n2, sw.wn1, p2))
     }
 
+    /// [`Lexicon::surface_count`] from the fst, without the table.
+    fn surface_count_fst(&self, surface: &str) -> u64 {
+        fst::Map::new(self.section(SURFACE)).ok().and_then(|m| m.get(surface)).unwrap_or(0)
+    }
+
     /// Every surface form of the fst with its count (keys that are not UTF-8 cannot be asked
     /// for by a `&str`, so they are left out).
     fn surface_table(&self) -> FxHashMap<Box<str>, u64> {
@@ -756,6 +766,14 @@ impl Lexicon for Model {
     }
 
     fn surface_count(&self, surface: &str) -> u64 {
+        // A small input (a short document per process) asks a few hundred times: the fst
+        // answers those, and the table is built only when the look-ups add up to more. The
+        // two agree on every `&str` (the table is the fst's UTF-8 keys).
+        if self.surfaces.get().is_none()
+            && self.surface_lookups.fetch_add(1, Ordering::Relaxed) < SURFACE_FST_LOOKUPS
+        {
+            return self.surface_count_fst(surface);
+        }
         self.surface_map().get(surface).copied().unwrap_or(0)
     }
 
@@ -795,6 +813,10 @@ impl Lexicon for Model {
         self.total_tokens
     }
 }
+
+/// [`Lexicon::surface_count`] look-ups answered from the surface fst before its hash table is
+/// built: a look-up costs a few hundred instructions more from the fst, the table ~47 M once.
+const SURFACE_FST_LOOKUPS: u32 = 5_000;
 
 /// Surface forms within `max_edits` (Unicode characters) of `surface`, with a Levenshtein
 /// automaton over the whole map (unsorted; `surface` itself left out).

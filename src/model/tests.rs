@@ -219,3 +219,27 @@ fn slot_scores_equal_logp3() {
     }
     assert!(checked > 1000 && tri > 100, "{checked} {tri}");
 }
+
+#[test]
+fn surface_counts_from_the_fst_equal_the_table() {
+    // Answers before and after the switch to the table agree: the fst and the table on every
+    // table key (and variants of it, mostly absent), then a model that crosses the switch.
+    let m = Model::embedded();
+    let table = m.surface_map();
+    let mut asked = 0;
+    for (k, &n) in table.iter().step_by(7) {
+        assert_eq!(m.surface_count_fst(k), n, "{k:?}");
+        for v in [format!("{k}x"), k.to_lowercase(), k.to_uppercase(), k.chars().skip(1).collect()] {
+            assert_eq!(m.surface_count_fst(&v), table.get(v.as_str()).copied().unwrap_or(0), "{v:?}");
+            asked += 1;
+        }
+    }
+    assert!(asked > 10_000);
+    let fresh = Model::from_static(EMBEDDED_BYTES).unwrap();
+    let words = ["The", "the", "Said", "London", "Xqzv", "", "U.S.", "Obama", "’s"];
+    for i in 0..(SURFACE_FST_LOOKUPS as usize + 50) {
+        let w = words[i % words.len()];
+        assert_eq!(fresh.surface_count(w), table.get(w).copied().unwrap_or(0), "{w:?} at {i}");
+    }
+    assert!(fresh.surfaces.get().is_some());
+}
