@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::document::{DocView, Document, Origin};
-use crate::features::boilerplate::{self, LineClass, LineInfo, RepeatIndex};
+use crate::features::boilerplate::{self, LineClass, LineInfo, NormLines, RepeatIndex};
 use crate::features::consensus::{self, ClusterInfo};
 use crate::features::{Evidence, Family, FamilyOutput, Feature, entities, fluency};
 use crate::input::RecordError;
@@ -183,8 +183,19 @@ impl<'m> Engine<'m> {
 
     /// Classifies, tokenises and computes the per-document families of one document.
     pub fn analyze(&self, doc: &Document, repeats: &RepeatIndex) -> Analysis {
+        self.analyze_normalised(doc, repeats, None)
+    }
+
+    /// [`Engine::analyze`] given the document's normalised lines from
+    /// [`RepeatIndex::build_keeping`] (same result, one normalisation of each line fewer).
+    pub fn analyze_normalised(
+        &self,
+        doc: &Document,
+        repeats: &RepeatIndex,
+        norms: Option<&NormLines>,
+    ) -> Analysis {
         let text = doc.text.as_str();
-        let classified = boilerplate::classify(text, &doc.source, repeats);
+        let classified = boilerplate::classify_normalised(text, &doc.source, repeats, norms);
         let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
         let mut buf = Vec::new();
         for line in classified.lines.iter().filter(|l| l.class == LineClass::Content) {
@@ -234,9 +245,20 @@ impl<'m> Engine<'m> {
             truncate_document(d, self.opts.max_doc_bytes);
         }
         let docs: Vec<&Document> = records.iter().filter_map(|r| r.as_ref().ok()).collect();
-        let repeats = RepeatIndex::build(docs.iter().map(|d| (d.source.as_str(), d.text.as_str())));
-        let mut analyses: Vec<Option<Analysis>> =
-            records.par_iter().map(|r| r.as_ref().ok().map(|d| self.analyze(d, &repeats))).collect();
+        // The index normalises every line; classification reuses those lines.
+        let (repeats, norms) =
+            RepeatIndex::build_keeping(docs.iter().map(|d| (d.source.as_str(), d.text.as_str())));
+        drop(docs);
+        let mut next_norms = norms.iter();
+        let doc_norms: Vec<Option<&NormLines>> =
+            records.iter().map(|r| r.as_ref().ok().and_then(|_| next_norms.next())).collect();
+        let mut analyses: Vec<Option<Analysis>> = records
+            .par_iter()
+            .zip(doc_norms.par_iter())
+            .map(|(r, n)| r.as_ref().ok().map(|d| self.analyze_normalised(d, &repeats, *n)))
+            .collect();
+        drop(doc_norms);
+        drop(norms);
         if self.opts.clusters {
             let inputs: Vec<Option<consensus::Member<'_>>> = records
                 .iter()

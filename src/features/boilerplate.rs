@@ -30,7 +30,7 @@ pub mod lang;
 pub mod patterns;
 mod repeat;
 
-pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, MIN_DOC_SHARE, RepeatIndex};
+pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, MIN_DOC_SHARE, NormLines, RepeatIndex};
 
 use lang::{LineStats, line_stats};
 use patterns::{Patterns, normalize_into};
@@ -133,17 +133,29 @@ struct Facts {
 
 /// Classifies each line of `text` (from `source`) as content, boilerplate or blank.
 pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
+    classify_normalised(text, source, repeats, None)
+}
+
+/// [`classify`] given the document's normalised lines from [`RepeatIndex::build_keeping`] (the
+/// same result; the lines are not normalised a second time). Lines past the end of `norms` are
+/// normalised here.
+pub fn classify_normalised(
+    text: &str,
+    source: &str,
+    repeats: &RepeatIndex,
+    norms: Option<&NormLines>,
+) -> Classified {
     let pats = Patterns::embedded();
     let spans = lines(text);
     let mut facts: Vec<Facts> = Vec::with_capacity(spans.len());
     let mut padded = String::new();
-    let mut norm = String::new();
+    let mut norm_buf = String::new();
     // The repeat index keys lines by their normalisation, the same one the lexicon matches on:
     // each line is normalised once for both.
     let repeat_keys = (!repeats.is_empty()).then(|| RepeatIndex::source_key(source));
 
     // Step 1: statistics and lexicon.
-    for span in spans {
+    for (line_no, span) in spans.into_iter().enumerate() {
         let raw = &text[span.start..span.end];
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -160,14 +172,20 @@ pub fn classify(text: &str, source: &str, repeats: &RepeatIndex) -> Classified {
         let mut pre = Pre::Short;
         let mut link_label = false;
         let matched = trimmed.len() <= patterns::MAX_MATCH_BYTES;
-        if matched || repeat_keys.is_some() {
-            normalize_into(trimmed, &mut norm);
-        }
-        let repeat_key = repeat_keys.and_then(|sk| RepeatIndex::line_key(sk, &norm));
+        let norm: &str = match norms.and_then(|n| n.get(line_no)) {
+            Some(n) => n,
+            None => {
+                if matched || repeat_keys.is_some() {
+                    normalize_into(trimmed, &mut norm_buf);
+                }
+                &norm_buf
+            }
+        };
+        let repeat_key = repeat_keys.and_then(|sk| RepeatIndex::line_key(sk, norm));
         if matched {
             padded.clear();
             padded.push(' ');
-            padded.push_str(&norm);
+            padded.push_str(norm);
             padded.push(' ');
             if let Some(hit) = pats.find(trimmed, &padded, stats.words) {
                 pre = if hit.weak { Pre::Weak(hit.category) } else { Pre::Bad(hit.category) };
@@ -581,6 +599,52 @@ mod tests {
         let idx = RepeatIndex::build([("s", dup.as_str()), ("s", dup.as_str()), ("s", dup.as_str())]);
         let c = classify(&dup, "s", &idx);
         assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
+    }
+
+    #[test]
+    fn classify_with_the_index_lines_equals_classify() {
+        // Documents of one source (so a line repeats), with blank, padded, accented, long and
+        // boilerplate lines; the shared corpora as more documents when present.
+        let mut docs: Vec<String> = (0..4)
+            .map(|i| {
+                format!(
+                    "  Story {i}: Élan’s   team\t\n\n{BODY1}\nBy Jane O’Neil | 12 May 2024\n \u{a0}Share this\u{a0}\n\
+                     {}\nRead more: {i}\n{BODY2}\n\n© 2024 Site\nCheck out our partner deals today\n",
+                    "word ".repeat(300 + i)
+                )
+            })
+            .collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        if let Ok(t) = std::fs::read_to_string(dir.join("brown.en.txt")) {
+            let lines: Vec<&str> = t.lines().take(3000).collect();
+            docs.extend(lines.chunks(40).map(|c| c.join("\n")));
+        }
+        docs.push(String::new());
+        for w in ["alpha", "beta", "gamma"] {
+            docs.push(format!(
+                "Story {w} is here and it is long enough to be text.\n\
+                 The {w} team said on Monday that it was ready for the next round of talks.\n\
+                 Check out our partner deals today\n\
+                 This article is part of our partner content programme."
+            ));
+        }
+        let n = docs.len();
+        let source = |i: usize| if i < 4 || i + 3 >= n { "site" } else { "brown" };
+        let pairs = || docs.iter().enumerate().map(|(i, d)| (source(i), d.as_str()));
+        let (idx, norms) = RepeatIndex::build_keeping(pairs());
+        assert_eq!(norms.len(), docs.len());
+        let plain = RepeatIndex::build(pairs());
+        let mut repeated = 0;
+        for ((src, d), n) in pairs().zip(&norms) {
+            let want = classify(d, src, &plain);
+            let got = classify_normalised(d, src, &idx, Some(n));
+            assert_eq!(format!("{got:?}"), format!("{want:?}"));
+            repeated += want.lines.iter().filter(|l| l.reason == "repeated").count();
+            // fewer stored lines than the text has: the rest are normalised in place
+            let short = NormLines::default();
+            assert_eq!(format!("{:?}", classify_normalised(d, src, &idx, Some(&short))), format!("{want:?}"));
+        }
+        assert!(repeated >= 4, "{repeated}");
     }
 
     #[test]

@@ -47,28 +47,50 @@ impl RepeatIndex {
         Self::build_with(docs, DEFAULT_MIN_DOCS, DEFAULT_MAX_ENTRIES)
     }
 
+    /// Like [`RepeatIndex::build`], also returning each document's normalised lines (in
+    /// input order) for [`super::classify_normalised`], which then does not normalise them again.
+    /// They take about as much memory as the documents' text.
+    pub fn build_keeping<'a>(docs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<NormLines>) {
+        Self::build_inner(docs, DEFAULT_MIN_DOCS, DEFAULT_MAX_ENTRIES, true)
+    }
+
     /// Like [`RepeatIndex::build`] with an explicit document threshold and entry cap.
     pub fn build_with<'a>(
         docs: impl IntoIterator<Item = (&'a str, &'a str)>,
         min_docs: u32,
         max_entries: usize,
     ) -> Self {
+        Self::build_inner(docs, min_docs, max_entries, false).0
+    }
+
+    fn build_inner<'a>(
+        docs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        min_docs: u32,
+        max_entries: usize,
+        keep: bool,
+    ) -> (Self, Vec<NormLines>) {
         let docs: Vec<(&str, &str)> = docs.into_iter().collect();
         // Normalising and hashing the lines is the costly part and independent per document:
         // done in parallel, then counted in input order (deterministic whatever the threads).
-        let hashed: Vec<Vec<u64>> = docs
+        let (hashed, norms): (Vec<Vec<u64>>, Vec<NormLines>) = docs
             .par_iter()
             .map_init(String::new, |buf, (source, text)| {
                 let sk = Self::source_key(source);
-                lines(text)
+                let mut norms = NormLines::default();
+                let keys = lines(text)
                     .into_iter()
                     .filter_map(|span| {
                         normalize_into(&text[span.start..span.end], buf);
+                        if keep {
+                            norms.text.push_str(buf);
+                            norms.ends.push(norms.text.len());
+                        }
                         Self::line_key(sk, buf)
                     })
-                    .collect()
+                    .collect();
+                (keys, norms)
             })
-            .collect();
+            .unzip();
         let mut counts: HashMap<u64, (u32, u32)> = HashMap::default();
         let mut sources: HashMap<u64, u32> = HashMap::default();
         for (doc_no, ((source, _), hashes)) in docs.iter().zip(hashed).enumerate() {
@@ -90,7 +112,7 @@ impl RepeatIndex {
                 }
             }
         }
-        RepeatIndex { counts, sources, min_docs: min_docs.max(2) }
+        (RepeatIndex { counts, sources, min_docs: min_docs.max(2) }, norms)
     }
 
     /// In how many documents of `source` the line occurs (0 when unknown or blank).
@@ -143,6 +165,33 @@ impl RepeatIndex {
     }
 }
 
+/// The normalised lines ([`normalize_into`]) of one document, in [`lines`] order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct NormLines {
+    text: String,
+    /// End of each line's normalisation in `text`.
+    ends: Vec<usize>,
+}
+
+impl NormLines {
+    /// The normalisation of line `i` (`None` past the last line).
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True for a document without lines.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// FNV-1a over the source, a separator, and the normalised line; `None` for lines with no
 /// letter or digit.
 fn line_hash(source: &str, line: &str, buf: &mut String) -> Option<u64> {
@@ -163,6 +212,30 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_lines_are_the_normalisations() {
+        let docs = ["  A b\n\nÉlan’s  2024 \r\n---\nlast", "", "one line"];
+        let (idx, norms) = RepeatIndex::build_keeping(docs.iter().map(|d| ("s", *d)));
+        assert_eq!(idx.len(), RepeatIndex::build(docs.iter().map(|d| ("s", *d))).len());
+        for (d, n) in docs.iter().zip(&norms) {
+            let want: Vec<String> = lines(d)
+                .into_iter()
+                .map(|sp| {
+                    let mut b = String::new();
+                    normalize_into(&d[sp.start..sp.end], &mut b);
+                    b
+                })
+                .collect();
+            assert_eq!(n.len(), want.len());
+            for (i, w) in want.iter().enumerate() {
+                assert_eq!(n.get(i), Some(w.as_str()));
+            }
+            assert_eq!(n.get(want.len()), None);
+        }
+        assert_eq!(norms[0].get(0), Some("a b"));
+        assert_eq!(norms[0].get(2), Some("elans 0000"));
+    }
 
     #[test]
     fn key_of_the_trimmed_normalisation_is_the_line_hash() {
