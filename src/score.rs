@@ -41,6 +41,9 @@ pub struct Thresholds {
 /// The feature that measures how much evidence a document holds: its scorable word units.
 pub const LENGTH_FEATURE: &str = "fluency.units";
 
+/// The share of a document's text that is page furniture: the boilerplate sub-score.
+pub const BOILERPLATE_FEATURE: &str = "boilerplate.ratio";
+
 /// Shrinkage of short documents' scores towards a typical clean document's. A document of `n`
 /// word units keeps the share `n / (n + units)` of its logit's distance from `clean_logit`: a
 /// short text's rates are noisy, so it needs stronger evidence for the same score, and a clean
@@ -112,8 +115,10 @@ pub struct Scored {
     pub score: f64,
     /// Verdict at the calibrated thresholds.
     pub verdict: Verdict,
-    /// Per family: the score the document would get if only that family differed from the
-    /// average document (0-100). Families without any present feature are absent.
+    /// Per family (0-100): the score the document would get if only that family differed
+    /// from the average document. Boilerplate, which does not move the score, has the share
+    /// of the page that is boilerplate instead (`boilerplate.ratio` x 100). Families without
+    /// any present feature are absent.
     pub subscores: BTreeMap<Family, f64>,
     /// Per family: its contribution to the logit (positive = towards garbled), after length
     /// shrinkage.
@@ -260,11 +265,22 @@ impl Scorer {
         }
         let score = round4(100.0 * sigmoid(total));
         let contributions = per_family.iter().map(|(f, (c, _))| (*f, round4(*c))).collect();
-        let subscores = per_family
+        let mut subscores: BTreeMap<Family, f64> = per_family
             .iter()
             .filter(|(_, (_, present))| *present)
             .map(|(f, (c, _))| (*f, round2(100.0 * sigmoid(b + c))))
             .collect();
+        // The boilerplate weights are held at zero (a clean story with a comment form is still
+        // clean), so "the score if only boilerplate differed" would be the same for every page.
+        // Users filter on how much of the page is furniture: report that.
+        match features.iter().find(|f| f.name == BOILERPLATE_FEATURE).and_then(|f| f.value) {
+            Some(r) => {
+                subscores.insert(Family::Boilerplate, round2(100.0 * r.clamp(0.0, 1.0)));
+            }
+            None => {
+                subscores.remove(&Family::Boilerplate);
+            }
+        }
         let mut feature_contributions: Vec<_> =
             contribs.iter().map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c))).collect();
         feature_contributions.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
@@ -335,6 +351,25 @@ mod tests {
         assert!(r.subscores.contains_key(&Family::Fluency));
         assert!(!r.subscores.contains_key(&Family::Consensus));
         assert_eq!(r.feature_contributions[0].0, "fluency.a");
+    }
+
+    #[test]
+    fn boilerplate_subscore_is_the_share_of_furniture() {
+        let s = Scorer::new(weights()).unwrap();
+        let with = |r: f64| {
+            s.score(&[Feature::new("fluency.a", 1.0), Feature::new(BOILERPLATE_FEATURE, r)])
+                .subscores
+                .get(&Family::Boilerplate)
+                .copied()
+        };
+        assert_eq!(with(0.0), Some(0.0));
+        assert_eq!(with(0.256), Some(25.6));
+        assert_eq!(with(1.0), Some(100.0));
+        // It does not move the score, and no ratio means no sub-score.
+        let a = s.score(&[Feature::new("fluency.a", 1.0), Feature::new(BOILERPLATE_FEATURE, 0.9)]);
+        let b = s.score(&[Feature::new("fluency.a", 1.0), Feature::missing(BOILERPLATE_FEATURE)]);
+        assert_eq!(a.score, b.score);
+        assert!(!b.subscores.contains_key(&Family::Boilerplate));
     }
 
     #[test]

@@ -169,7 +169,10 @@ fn write_text(out: &mut dyn Write, doc: &Document, a: &Analysis, r: &Report, col
                 let sub = s
                     .subscores
                     .get(fam)
-                    .map(|x| format!("sub-score {x:5.1}"))
+                    .map(|x| match fam {
+                        Family::Boilerplate => format!("{x:5.1}% of the page is boilerplate"),
+                        _ => format!("sub-score {x:5.1}"),
+                    })
                     .unwrap_or_else(|| "missing".into());
                 writeln!(out, "  {:<12} {:>8}   {}", fam.name(), fixed(*c, 3, true), sub)?;
             }

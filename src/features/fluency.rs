@@ -105,6 +105,12 @@ pub const SYN_MIN_GAP: f32 = 2.0;
 /// Weight of the frequency difference in a synonym's gain: 0 compares the two readings' raw
 /// probabilities (a frequent synonym always wins), 1 compares their SLOR.
 pub const SYN_RARITY: f32 = 0.5;
+/// A confident-context swap is shown as evidence when the predicted word beats the text's by
+/// [`SWAP_GAP`] once this share of their log10 frequency difference is taken off (the feature
+/// `fluency.swap2_rate` takes off [`SYN_RARITY`]): 1 compares their rarity-normalised
+/// surprisals, so a model that merely prefers a frequent word ("been" after "has") over a
+/// rarer one is not shown as a swap. In clean news this shows a third as many.
+pub const SWAP_RARITY: f32 = 1.0;
 /// A synonym swap is flagged when the synonym makes the three trigrams around the word this
 /// many log10 units more probable (rarity-corrected).
 pub const SYN_GAIN: f32 = 1.5;
@@ -202,6 +208,35 @@ fn times(log10: f64) -> String {
 }
 
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
+/// Whether a confident context's best continuation could be the word a swap replaced: a word
+/// (a spinner does not put a word where the text had a comma, a sentence end or a clitic:
+/// "the December 7 call" predicting ","), and, where the text's word is lower case, not a name
+/// the reference writes capitalised ("great lengths" predicting "britain").
+fn plausible_original(model: &Model, best: u32, text_capitalised: bool) -> bool {
+    if best == EOS {
+        return false;
+    }
+    let w = model.word(best);
+    let Some(c) = w.chars().next() else {
+        return false;
+    };
+    if !c.is_alphabetic() {
+        return false;
+    }
+    if text_capitalised {
+        return true;
+    }
+    let mut cap = String::with_capacity(w.len());
+    cap.extend(c.to_uppercase());
+    cap.push_str(&w[c.len_utf8()..]);
+    let (upper, lower) = (model.surface_count(&cap), model.surface_count(w));
+    upper <= NAME_SHARE * lower.max(1)
+}
+
+/// A predicted word the reference writes capitalised more than this many times as often as in
+/// lower case is taken as a name.
+const NAME_SHARE: u64 = 4;
+
 fn worst_quarter(sorted: &[f32]) -> Option<f64> {
     let k = sorted.len().div_ceil(4);
     (k > 0).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64)
@@ -390,13 +425,19 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
                     // and predicted sentence ends are not swaps.
                     let right_broken = probs.get(k + 1).is_some_and(|q| q.unigram - q.logp > 0.0);
                     if !name && !initial && p.ctx_best != EOS && right_broken {
-                        // Counted and shown by how much the prediction beats the text once
-                        // the predicted word's commonness is discounted ("the" over a rare
-                        // "anonymity" is the model's ignorance, not a swap).
-                        let rarity = SYN_RARITY * (model.unigram(p.ctx_best).freq - p.unigram).max(0.0);
-                        if gap - rarity > SWAP_GAP {
+                        // Counted by how much the prediction beats the text once the predicted
+                        // word's commonness is discounted ("the" over a rare "anonymity" is
+                        // the model's ignorance, not a swap).
+                        let extra = (model.unigram(p.ctx_best).freq - p.unigram).max(0.0);
+                        let gain = gap - SYN_RARITY * extra;
+                        if gain > SWAP_GAP {
                             swaps2 += 1;
-                            swap_ev.push((gap - rarity, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
+                        }
+                        // Shown only when it holds with the whole frequency difference taken
+                        // off and the prediction is a word the swap could have replaced.
+                        let shown = gap - SWAP_RARITY * extra;
+                        if shown > SWAP_GAP && plausible_original(model, p.ctx_best, u.cap) {
+                            swap_ev.push((shown, u.tok, p.ctx_best, p.ctx_best_logp, p.logp));
                         }
                     }
                 }
@@ -605,6 +646,34 @@ mod tests {
         let out = run(text);
         for e in out.evidence.iter().filter(|e| e.kind == "confident-context-swap") {
             assert!(!text[e.start..].starts_with(char::is_uppercase), "a name is not a swap: {}", e.note);
+        }
+    }
+
+    #[test]
+    fn shown_swaps_predict_a_word_the_text_could_have_held() {
+        let m = Model::embedded();
+        let id = |w: &str| m.word_id(w);
+        // Punctuation, clitics and sentence ends are never a replaced word.
+        for p in [",", ";", "'s"] {
+            if id(p) != UNK {
+                assert!(!plausible_original(m, id(p), false), "{p}");
+            }
+        }
+        assert!(!plausible_original(m, EOS, false));
+        // A word the reference writes as a name is no original of a lower-case word, but may
+        // be one of a capitalised word ("Sheffield Joined").
+        assert!(!plausible_original(m, id("britain"), false));
+        assert!(plausible_original(m, id("britain"), true));
+        for w in ["relations", "as", "the", "deliver"] {
+            assert!(plausible_original(m, id(w), false), "{w}");
+        }
+        // On a clean news passage, none of the shown predictions is punctuation.
+        let text = "The December 7 call focused on Russian troop movements. The call began at 3:35 pm \
+                    Eastern time. U.S. officials have gone to great lengths to insist that no \
+                    decision will be made behind their backs.";
+        for e in run(text).evidence.iter().filter(|e| e.kind == "confident-context-swap") {
+            let s = e.suggestion.as_deref().unwrap_or("");
+            assert!(s.starts_with(char::is_alphabetic) && s != "britain", "{}", e.note);
         }
     }
 
