@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Whole-process benchmark: builds a >= 200 MB JSONL corpus (data/ and ../shared/corpora text, half of
 # it garbled), times `spinscore score` end to end at 1 and 2 threads with peak memory
-# (/usr/bin/time -v), times model opening, and writes BENCHMARKS.md.
-#   scripts/bench.sh [MB]        (default 200)
+# (/usr/bin/time -v), times model opening, streams a large feed (the corpus repeated under new ids,
+# from standard input) to check that peak memory stays bounded, and writes BENCHMARKS.md.
+#   scripts/bench.sh [MB] [FEED_MB]    (defaults 200 and 2000; FEED_MB 0 skips the large feed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-200}
+FEED_MB=${2:-2000}
 WORK=${BENCH_DIR:-target/bench}
 mkdir -p "$WORK"
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
@@ -32,9 +34,32 @@ print(f"{sec:.2f} {sys.argv[2]} {float(sys.argv[3]) + float(sys.argv[4]):.2f} {s
 PY
 }
 
+# A FEED_MB feed: the corpus repeated (ids prefixed r1-, r2-, ...) and piped in, scored at the
+# default thread count with ranked output (sorted runs spill to temporary files).
+feed() {
+  local reps=$(( (FEED_MB * 1000000 + BYTES - 1) / BYTES ))
+  local fed=$(( reps * BYTES ))
+  { for k in $(seq 1 "$reps"); do sed "s/^{\"id\": \"/{\"id\": \"r$k-/" "$CORPUS"; done; } \
+    | /usr/bin/time -v "$BIN" score --quiet --format jsonl --input-format jsonl - -o "$WORK/out-feed.jsonl" \
+      2> "$WORK/time-feed.txt"
+  local rows wall rss
+  rows=$(grep -c "" "$WORK/out-feed.jsonl")
+  rm -f "$WORK/out-feed.jsonl"
+  wall=$(grep "Elapsed (wall clock)" "$WORK/time-feed.txt" | awk '{print $NF}')
+  rss=$(grep "Maximum resident set size" "$WORK/time-feed.txt" | awk '{print $NF}')
+  python3 - "$fed" "$rows" "$wall" "$rss" <<'PY'
+import sys
+fed, rows, wall, rss = sys.argv[1:]
+w = wall.split(":")
+sec = sum(float(x) * 60 ** i for i, x in enumerate(reversed(w)))
+print(f"{fed} {rows} {sec:.1f} {int(rss) // 1024}")
+PY
+}
+
 read -r T1 R1 C1 L1 < <(run 1)
 read -r T2 R2 C2 L2 < <(run 2)
 cmp -s "$WORK/out-1.jsonl" "$WORK/out-2.jsonl" && SAME=yes || SAME=NO
+if [ "$FEED_MB" -gt 0 ]; then read -r FB FR FT FR_RSS < <(feed); else FB=0 FR=0 FT=0 FR_RSS=0; fi
 # Process start + embedded model open + one tiny document, best of 5.
 echo '{"id":"x","text":"A short document of a few words is enough to open the model and score once."}' > "$WORK/tiny.jsonl"
 START=$(python3 - "$BIN" "$WORK/tiny.jsonl" <<'PY'
@@ -47,9 +72,9 @@ for _ in range(5):
 print(f"{best * 1000:.1f}")
 PY
 )
-python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" "$C1" "$C2" "$L1" "$L2" <<'PY'
+python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" "$C1" "$C2" "$L1" "$L2" "$FB" "$FR" "$FT" "$FR_RSS" "$FEED_MB" <<'PY'
 import platform, subprocess, sys, datetime
-b, t1, r1, t2, r2, same, start, mb, c1, c2, l1, l2 = sys.argv[1:]
+b, t1, r1, t2, r2, same, start, mb, c1, c2, l1, l2, fb, fr, ft, frss, feed_mb = sys.argv[1:]
 b, t1, t2, c1, c2 = int(b), float(t1), float(t2), float(c1), float(c2)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
@@ -80,6 +105,14 @@ the speed-up suffer; MB per CPU-second much less).
 - Output identical at 1 and 2 threads: **{same}**.
 - Process start + embedded model open + scoring one tiny document (best of 5): **{start} ms**.
   The model-open time alone is measured by `cargo bench --bench pipeline -- model_open`.
+"""
+if int(fb) > 0:
+    md += f"""
+Large feed (bounded memory): the corpus repeated to **{int(fb) / 1e9:.2f} GB** ({fr} records, ids
+made unique), piped to `spinscore score --quiet --format jsonl --input-format jsonl - -o OUT` at the
+default thread count, ranked output: **peak RSS {frss} MB**, {float(ft):.0f} s
+({int(fb) / 1e6 / float(ft):.1f} MB/s). Records are read, scored and written in bounded batches;
+the ranking spills sorted runs to temporary files.
 """
 open("BENCHMARKS.md", "w").write(md)
 print(md)
