@@ -202,6 +202,9 @@ impl<'m> Engine<'m> {
             tokenize_into(&text[line.span.start..line.span.end], line.span.start, &mut buf);
             tokens.extend_from_slice(&buf);
         }
+        // A batch keeps every document's tokens until its story clusters are compared: hold
+        // no spare capacity (the estimate above, or the doubling past it).
+        tokens.shrink_to_fit();
         let sentences = segment::sentences(text, &tokens);
         let words = tokens.iter().filter(|t| t.is_wordlike()).count();
         let mut a = Analysis {
