@@ -42,7 +42,7 @@ pub struct SentenceSpan {
 impl SentenceSpan {
     /// Byte range of the sentence in the document.
     pub fn bytes(&self, tokens: &[Token]) -> (usize, usize) {
-        (tokens[self.first].start, tokens[self.last - 1].end)
+        (tokens[self.first].start(), tokens[self.last - 1].end())
     }
 }
 
@@ -85,13 +85,13 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
             while j < tokens.len()
                 && tokens[j].kind == TokenKind::Punct
                 && matches!(tokens[j].text(text), "\"" | "'" | "”" | "’" | ")" | "»" | "]")
-                && tokens[j].start == tokens[j - 1].end
+                && tokens[j].start() == tokens[j - 1].end()
             {
                 j += 1;
             }
             let abbrev = t.text(text) == "."
                 && i > 0
-                && tokens[i - 1].end == t.start
+                && tokens[i - 1].end() == t.start()
                 && tokens[i - 1].kind == TokenKind::Word
                 && is_abbreviation(tokens[i - 1].text(text));
             let next_starts = match tokens.get(j) {
@@ -108,7 +108,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
         }
         if !end_here
             && let Some(n) = tokens.get(i + 1)
-            && has_newline(&bytes[t.end..n.start])
+            && has_newline(&bytes[t.end()..n.start()])
         {
             end_here = true;
         }

@@ -33,22 +33,43 @@ pub enum TokenKind {
     Symbol,
 }
 
-/// One token: a byte range of the text it came from.
+/// The longest text tokenised (token offsets are 32-bit): bytes past it are left untokenised.
+pub const MAX_TEXT: usize = u32::MAX as usize;
+
+/// One token: a byte range of the text it came from. Offsets are 32-bit, so a token takes 12
+/// bytes: a batch holds every document's tokens until its story clusters are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    /// Byte offset of the first byte.
-    pub start: usize,
-    /// Byte offset one past the last byte.
-    pub end: usize,
+    start: u32,
+    end: u32,
     /// What the token is made of.
     pub kind: TokenKind,
 }
 
 impl Token {
+    /// A token over the bytes `start..end` (both at most [`MAX_TEXT`]).
+    #[inline]
+    pub fn new(start: usize, end: usize, kind: TokenKind) -> Token {
+        debug_assert!(start <= end && end <= MAX_TEXT);
+        Token { start: start as u32, end: end as u32, kind }
+    }
+
+    /// Byte offset of the first byte.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Byte offset one past the last byte.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
     /// The token's text in `src`, the string it was cut from.
     #[inline]
     pub fn text<'a>(&self, src: &'a str) -> &'a str {
-        &src[self.start..self.end]
+        &src[self.start()..self.end()]
     }
 
     /// True for words and numbers: the tokens a language model scores.
@@ -102,6 +123,15 @@ pub const fn is_punct(c: char) -> bool {
 /// `text` plus `base`, so a caller can tokenise one line of a larger document.
 pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
     out.clear();
+    // Offsets are 32-bit: a text reaching past MAX_TEXT is tokenised up to it.
+    let mut text = text;
+    if base.saturating_add(text.len()) > MAX_TEXT {
+        let mut cut = MAX_TEXT.saturating_sub(base).min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text = &text[..cut];
+    }
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut pos = 0; // a cut (or 0): everything before it is done
@@ -131,7 +161,7 @@ pub fn tokenize_into(text: &str, base: usize, out: &mut Vec<Token>) {
 fn push_unicode(text: &str, base: usize, out: &mut Vec<Token>) {
     for (i, seg) in text.split_word_bound_indices() {
         if let Some(kind) = classify(seg) {
-            out.push(Token { start: base + i, end: base + i + seg.len(), kind });
+            out.push(Token::new(base + i, base + i + seg.len(), kind));
         }
     }
 }
@@ -246,7 +276,7 @@ fn push_ascii(piece: &[u8], base: usize, out: &mut Vec<Token>) {
         } else {
             TokenKind::Symbol
         };
-        out.push(Token { start: base + start, end: base + i, kind });
+        out.push(Token::new(base + start, base + i, kind));
     }
 }
 
@@ -560,10 +590,26 @@ mod tests {
     }
 
     #[test]
+    fn offsets_are_32_bit_and_stop_at_the_limit() {
+        assert_eq!(std::mem::size_of::<Token>(), 12);
+        // A line starting 5 bytes before the limit keeps the token that ends on it.
+        let mut out = Vec::new();
+        tokenize_into("hello world", MAX_TEXT - 5, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].start(), out[0].end()), (MAX_TEXT - 5, MAX_TEXT));
+        // Past the limit nothing is tokenised, and a multi-byte character is never split.
+        tokenize_into("hello", MAX_TEXT, &mut out);
+        assert!(out.is_empty());
+        tokenize_into("a\u{e9}b", MAX_TEXT - 2, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].start(), out[0].end()), (MAX_TEXT - 2, MAX_TEXT - 1));
+    }
+
+    #[test]
     fn offsets_slice_the_input() {
         let s = "Ünïcödé  «quoted» — text\u{0}\u{feff} ok";
         for t in tokenize(s) {
-            assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            assert!(s.is_char_boundary(t.start()) && s.is_char_boundary(t.end()));
             assert!(!t.text(s).trim().is_empty());
         }
     }

@@ -82,7 +82,9 @@ fn random_documents_never_panic_and_offsets_slice() {
         let n = (rng.next() % 400) as usize;
         let text: String = (0..n).map(|_| rng.pick(PIECES)).collect();
         for t in tokenize(&text) {
-            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end) && t.start < t.end);
+            assert!(
+                text.is_char_boundary(t.start()) && text.is_char_boundary(t.end()) && t.start() < t.end()
+            );
         }
         docs.push(Ok(Document::new(format!("r{i}"), format!("s{}", i % 3), text)));
     }

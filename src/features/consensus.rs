@@ -598,8 +598,8 @@ fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>) -> Vec<Sent> {
             // (ending in . ! ? or a closing quote) are compared for fluency.
             let full = toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));
             Sent {
-                start: toks[0].start,
-                end: toks[toks.len() - 1].end,
+                start: toks[0].start(),
+                end: toks[toks.len() - 1].end(),
                 words,
                 disfluency: if full { lex.disfluency(m.text, toks) } else { None },
             }
@@ -701,17 +701,17 @@ fn align_with_peers(
         synonym_swaps += 1;
         let s = &mine[a];
         // Tokens are in text order: start at the sentence's first.
-        let from = m.tokens.partition_point(|t| t.start < s.start);
+        let from = m.tokens.partition_point(|t| t.start() < s.start);
         let at = m.tokens[from..]
             .iter()
-            .take_while(|t| t.end <= s.end)
+            .take_while(|t| t.end() <= s.end)
             .find(|t| t.is_wordlike() && normalize(t.text(m.text)) == w);
         if let Some(t) = at {
             evidence.push(Evidence {
                 family: Family::Consensus,
                 kind: "synonym-differs-from-cluster",
-                start: t.start,
-                end: t.end,
+                start: t.start(),
+                end: t.end(),
                 strength: n as f64 / (al.len() as f64 + 1.0),
                 note: format!("{n} of {} other versions of this sentence have its synonym {sy:?}", al.len()),
                 suggestion: Some(sy.to_string()),
@@ -877,7 +877,7 @@ fn compare(
             }
             disagreements += 1;
             let t = m.tokens[ti];
-            let mut end = t.start + s.len();
+            let mut end = t.start() + s.len();
             let mut suggestion = form.to_string();
             if m.text[end..].starts_with('.') && s.contains('.') {
                 end += 1;
@@ -886,7 +886,7 @@ fn compare(
             evidence.push(Evidence {
                 family: Family::Consensus,
                 kind: "spelling-differs-from-cluster",
-                start: t.start,
+                start: t.start(),
                 end,
                 strength: count as f64 / group as f64,
                 note: format!("{count} of the {group} closest versions of this story write {form:?}"),

@@ -304,9 +304,9 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             let id = UNK; // resolved below, with the table slots prefetched a few units ahead
             let t = toks[tok];
             let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
-            let cap = text.as_bytes().get(t.start).is_some_and(|b| b.is_ascii_uppercase())
-                || (text.as_bytes().get(t.start).is_some_and(|&b| b >= 0x80)
-                    && text[t.start..].chars().next().is_some_and(char::is_uppercase));
+            let cap = text.as_bytes().get(t.start()).is_some_and(|b| b.is_ascii_uppercase())
+                || (text.as_bytes().get(t.start()).is_some_and(|&b| b >= 0x80)
+                    && text[t.start()..].chars().next().is_some_and(char::is_uppercase));
             units.push(Unit { tok, id, word, cap });
         });
         for (k, &h) in hashes.iter().enumerate() {
@@ -518,7 +518,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
     for (ns, a, b) in improbable {
-        let (s, e) = (toks[a].start, toks[b].end);
+        let (s, e) = (toks[a].start(), toks[b].end());
         evidence.push(Evidence {
             family: Family::Fluency,
             kind: "improbable-span",
@@ -535,7 +535,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     }
     strongest(&mut swap_ev, |e| (e.0, e.1));
     for (gap, t, best, best_lp, lp) in swap_ev {
-        let (s, e) = (toks[t].start, toks[t].end);
+        let (s, e) = (toks[t].start(), toks[t].end());
         let predicted = model.word(best);
         evidence.push(Evidence {
             family: Family::Fluency,
@@ -554,7 +554,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     }
     strongest(&mut syn_ev, |e| (e.0, e.1));
     for (gain, t, s, raw) in syn_ev {
-        let (start, end) = (toks[t].start, toks[t].end);
+        let (start, end) = (toks[t].start(), toks[t].end());
         let original = model.word(s);
         evidence.push(Evidence {
             family: Family::Fluency,
@@ -571,7 +571,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     }
     strongest(&mut mismatches, |m| (m.gain, m.tok));
     for m in mismatches {
-        let (start, end) = (toks[m.tok].start, toks.get(m.tok + 1).map_or(toks[m.tok].end, |t| t.end));
+        let (start, end) = (toks[m.tok].start(), toks.get(m.tok + 1).map_or(toks[m.tok].end(), |t| t.end()));
         evidence.push(Evidence {
             family: Family::Fluency,
             kind: "article-mismatch",

@@ -22,7 +22,7 @@ pub fn for_each_unit(text: &str, tokens: &[Token], mut f: impl FnMut(&str, usize
         if t.kind == TokenKind::Punct
             && is_apostrophe(s)
             && let Some(n) = tokens.get(i + 1)
-            && n.start == t.end
+            && n.start() == t.end()
             && n.kind == TokenKind::Word
         {
             let w = n.text(text);

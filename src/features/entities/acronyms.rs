@@ -126,9 +126,9 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         // Take the acronym's closing dot into the span when it is attached.
         let (end, shown, sugg) = match ctx.attached(i) {
             Some(k) if sh == Shape::Dotted && ctx.tok(k) == "." => {
-                (ctx.toks[k].end, format!("{w}."), format!("{cand}."))
+                (ctx.toks[k].end(), format!("{w}."), format!("{cand}."))
             }
-            _ => (t.end, w.to_string(), cand.clone()),
+            _ => (t.end(), w.to_string(), cand.clone()),
         };
         let (kind, what) = match sh {
             Shape::LetterDigit => (kinds::ACRONYM_GARBLE, "letter-digit garble of"),
@@ -138,7 +138,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         let note = format!(
             "\u{201c}{shown}\u{201d} ({own}\u{d7} in the reference) is a {what} \u{201c}{sugg}\u{201d} ({best}\u{d7})"
         );
-        ev.push(evidence(kind, t.start, end, strength, note, Some(sugg)));
+        ev.push(evidence(kind, t.start(), end, strength, note, Some(sugg)));
     }
 }
 

@@ -99,7 +99,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                     "\u{201c}{w}\u{201d} capitalised mid-sentence; the reference writes \u{201c}{lower}\u{201d} {lc}\u{d7} and \u{201c}{w}\u{201d} {cc}\u{d7}"
                 );
                 let strength = ((lc + 1) as f64 / (cc + 1) as f64).log10() / 2.0;
-                ev.push(evidence(kinds::CASE_BREAK, t.start, t.end, strength, note, Some(lower)));
+                ev.push(evidence(kinds::CASE_BREAK, t.start(), t.end(), strength, note, Some(lower)));
             }
         } else if is_lower_word(w) {
             if glued(ctx, i) || ctx.count(w) > 0 {
@@ -115,7 +115,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                     "\u{201c}{w}\u{201d} in lower case; the reference only writes \u{201c}{cap}\u{201d} ({cc}\u{d7})"
                 );
                 let strength = ((cc + 1) as f64).log10() / 2.0;
-                ev.push(evidence(kinds::LOWERCASED_NAME, t.start, t.end, strength, note, Some(cap)));
+                ev.push(evidence(kinds::LOWERCASED_NAME, t.start(), t.end(), strength, note, Some(cap)));
             }
         }
     }
@@ -148,12 +148,14 @@ fn follows_honorific(ctx: &Ctx<'_>, i: usize) -> bool {
 fn glued(ctx: &Ctx<'_>, i: usize) -> bool {
     let t = ctx.toks[i];
     let before = i > 0
-        && ctx.toks[i - 1].end == t.start
+        && ctx.toks[i - 1].end() == t.start()
         && !matches!(ctx.tok(i - 1), "(" | "\"" | "\u{201c}" | "'" | "\u{2018}");
     let after = ctx.toks.get(i + 1).is_some_and(|n| {
-        n.start == t.end && matches!(ctx.tok(i + 1), "@" | "/" | "#" | "_" | "." | ":") && {
+        n.start() == t.end() && matches!(ctx.tok(i + 1), "@" | "/" | "#" | "_" | "." | ":") && {
             // "america." at a sentence end is fine; "example.com" is not.
-            ctx.toks.get(i + 2).is_some_and(|m| m.start == ctx.toks[i + 1].end && m.kind == TokenKind::Word)
+            ctx.toks
+                .get(i + 2)
+                .is_some_and(|m| m.start() == ctx.toks[i + 1].end() && m.kind == TokenKind::Word)
         }
     });
     before || after

@@ -104,14 +104,14 @@ impl<'a> Ctx<'a> {
     pub fn next_adjacent(&self, i: usize) -> Option<usize> {
         let j = i + 1;
         let t = self.toks.get(j)?;
-        let gap = self.text.get(self.toks[i].end..t.start)?;
+        let gap = self.text.get(self.toks[i].end()..t.start())?;
         (!gap.contains('\n')).then_some(j)
     }
 
     /// The next token, if it is glued to `i` (no space between).
     pub fn attached(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i + 1)?;
-        (t.start == self.toks[i].end).then_some(i + 1)
+        (t.start() == self.toks[i].end()).then_some(i + 1)
     }
 
     /// True when `w` reads as a name rather than a capitalised common word: its lower-case form
@@ -148,7 +148,7 @@ fn opens_clause(toks: &[Token], p: usize, text: &str) -> bool {
     let prev = toks[p];
     match prev.kind {
         TokenKind::Punct => match prev.text(text) {
-            "." => !(p > 0 && toks[p - 1].end == prev.start && is_acronym_shape(toks[p - 1].text(text))),
+            "." => !(p > 0 && toks[p - 1].end() == prev.start() && is_acronym_shape(toks[p - 1].text(text))),
             t => matches!(
                 t,
                 "\"" | "\u{201c}"

@@ -446,8 +446,15 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             let strength = if tie { 1.0 } else { 1.5 };
             for &i in &t.at {
                 let tok = ctx.toks[i];
-                let end = tok.start + t.form.len();
-                ev.push(evidence(kinds::NAME_VARIANT, tok.start, end, strength, note.clone(), sugg.clone()));
+                let end = tok.start() + t.form.len();
+                ev.push(evidence(
+                    kinds::NAME_VARIANT,
+                    tok.start(),
+                    end,
+                    strength,
+                    note.clone(),
+                    sugg.clone(),
+                ));
             }
         }
     }
@@ -509,8 +516,8 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             let tok = ctx.toks[i];
             ev.push(evidence(
                 kinds::ENTITY_NEAR_MISS,
-                tok.start,
-                tok.start + t.form.len(),
+                tok.start(),
+                tok.start() + t.form.len(),
                 strength,
                 note.clone(),
                 Some(cand.clone()),

@@ -64,20 +64,20 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         if mantissa.is_empty() || !distinctive(mantissa) {
             continue;
         }
-        let mut start = t.start;
-        let mut end = t.end;
+        let mut start = t.start();
+        let mut end = t.end();
         let mut cur = None;
-        if i > 0 && ctx.toks[i - 1].end == t.start {
+        if i > 0 && ctx.toks[i - 1].end() == t.start() {
             cur = currency(ctx.tok(i - 1));
             if cur.is_some() {
-                start = ctx.toks[i - 1].start;
+                start = ctx.toks[i - 1].start();
             }
         }
         let mut next = ctx.next_adjacent(i);
         let mag = if suffix.is_empty() {
             let m = next.and_then(|k| magnitude(ctx.tok(k)));
             if m.is_some() {
-                end = ctx.toks[next.unwrap_or(i)].end;
+                end = ctx.toks[next.unwrap_or(i)].end();
                 next = next.and_then(|k| ctx.next_adjacent(k));
             }
             m
@@ -90,7 +90,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             && let Some(c) = currency(ctx.tok(k))
         {
             cur = Some(c);
-            end = ctx.toks[k].end;
+            end = ctx.toks[k].end();
         }
         if !figures.contains_key(mantissa) {
             if figures.len() >= MAX_FIGURES {

@@ -52,7 +52,7 @@ pub fn find(model: &Model, text: &str, tokens: &[Token], sentences: &[SentenceSp
         let (first, last) = (s.first.min(tokens.len()), s.last.min(tokens.len()));
         for i in first..last.saturating_sub(1) {
             let (t, n) = (tokens[i], tokens[i + 1]);
-            if t.kind != TokenKind::Word || n.kind != TokenKind::Word || t.end - t.start > 2 {
+            if t.kind != TokenKind::Word || n.kind != TokenKind::Word || t.end() - t.start() > 2 {
                 continue;
             }
             let article = t.text(text);
@@ -60,7 +60,7 @@ pub fn find(model: &Model, text: &str, tokens: &[Token], sentences: &[SentenceSp
                 continue;
             }
             // Adjacent only: "a - or an - ..." is not a pair.
-            if text[t.end..n.start].chars().any(|c| !c.is_whitespace()) {
+            if text[t.end()..n.start()].chars().any(|c| !c.is_whitespace()) {
                 continue;
             }
             let next = n.text(text);
