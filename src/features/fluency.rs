@@ -123,7 +123,8 @@ struct Thesaurus<'a> {
     ordered: bool,
 }
 
-/// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`)
+/// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`,
+/// given as its [`vocab_hash`])
 /// that best fits the trigrams around it, with its gain over the word in the text:
 /// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
 /// `ids[j + 1]` and `ids[j + 2]` (those that exist).
@@ -136,7 +137,7 @@ struct Thesaurus<'a> {
 /// most candidates instead of three.
 fn best_synonym(
     th: &Thesaurus<'_>,
-    word: &str,
+    word: u64,
     fw: f32,
     ids: &[u32],
     j: usize,
@@ -148,7 +149,7 @@ fn best_synonym(
     let mut best: Option<(f32, u32, f32)> = None;
     // The neighbours' records, looked up at the first candidate that gets that far.
     let mut slot = None;
-    for cand in syn.of_bytes(word.as_bytes()) {
+    for cand in syn.of_hashed(word) {
         let s = model.word_id_bytes(cand);
         if s == UNK || s == w {
             continue;
@@ -323,12 +324,12 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             // A word the context finds improbable (or does not know), with a synonym it expects.
             let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
             if !name && (u.id == UNK || unlikely) {
-                let unknown;
+                // A known unit's hash is that of its vocabulary word (`Model::word`): the
+                // table maps the word's hash to its id.
                 let (word, fw) = if u.id == UNK {
-                    unknown = normalize(toks[u.tok].text(text));
-                    (unknown.as_ref(), unk_freq)
+                    (vocab_hash(normalize(toks[u.tok].text(text)).as_bytes()), unk_freq)
                 } else {
-                    (model.word(u.id), p.unigram)
+                    (hashes[k], p.unigram)
                 };
                 let here = &probs[k..probs.len().min(k + 3)];
                 if let Some((gain, s, raw)) = best_synonym(&th, word, fw, &ids, k + 1, here)
