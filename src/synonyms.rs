@@ -158,8 +158,13 @@ impl Synonyms {
     /// [`Synonyms::of`] as bytes, without the UTF-8 check (for look-ups by bytes, such as
     /// [`crate::model::Model::word_id_bytes`]).
     pub fn of_bytes(&self, word: &[u8]) -> impl Iterator<Item = &[u8]> {
+        self.of_hashed(vocab_hash(word))
+    }
+
+    /// [`Synonyms::of_bytes`] of the word whose [`vocab_hash`] is `h` (callers that hashed the
+    /// word for the model's vocabulary look its candidates up without hashing it again).
+    pub fn of_hashed(&self, h: u64) -> impl Iterator<Item = &[u8]> {
         let b = self.get();
-        let h = vocab_hash(word);
         let mut i = home(h, self.slots);
         let mut found: &[u8] = b"";
         for _ in 0..self.slots {

@@ -22,7 +22,7 @@ use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::lexicon::Lexicon;
 use crate::segment::SentenceSpan;
 use crate::synonyms::Synonyms;
-use crate::tokenize::{Token, TokenKind, normalize};
+use crate::tokenize::{Token, TokenKind, normalize, normalize_with};
 
 /// A document taking part in clustering.
 #[derive(Debug, Clone, Copy)]
@@ -169,6 +169,8 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
     let starts = sentence_starts(m);
     let mut seen: FxHashMap<u64, f64> = FxHashMap::default();
     let mut common: FxHashSet<u64> = FxHashSet::default();
+    // Normalised forms are written here (a capitalised word always changes: no allocation).
+    let mut buf = String::new();
     for (i, t) in m.tokens.iter().enumerate() {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
@@ -186,14 +188,14 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
                     && !starts[i]
                     && s.chars().nth(2).is_some() =>
             {
-                let n = normalize(stem(s));
-                let key = fnv1a(&n);
+                let n = normalize_with(stem(s), &mut buf);
+                let key = fnv1a(n);
                 // A word type is looked up once: its weight depends on the type alone, and a
                 // frequent type is remembered as such.
                 if seen.contains_key(&key) || common.contains(&key) {
                     continue;
                 }
-                let c = lex.normalized_count(&n) as f64;
+                let c = lex.normalized_count(n) as f64;
                 if c * 1e6 / total > ANCHOR_PER_MILLION {
                     common.insert(key);
                     continue;

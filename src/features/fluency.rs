@@ -15,11 +15,14 @@ use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{Model, UnitProb};
+use crate::model::{Model, Unigram, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{TokenKind, normalize};
 
 mod articles;
+mod candidates;
+
+use candidates::Candidates;
 
 /// Units ahead whose vocabulary slot is prefetched.
 const PREFETCH_AHEAD: usize = 4;
@@ -127,9 +130,12 @@ struct Thesaurus<'a> {
     /// The table lists candidates most frequent first by this model's counts (it was built
     /// against the default model).
     ordered: bool,
+    /// The kept candidates of known words, resolved once (default model only).
+    cache: Option<&'a Candidates>,
 }
 
-/// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`)
+/// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`,
+/// given as its [`vocab_hash`])
 /// that best fits the trigrams around it, with its gain over the word in the text:
 /// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
 /// `ids[j + 1]` and `ids[j + 2]` (those that exist).
@@ -142,38 +148,27 @@ struct Thesaurus<'a> {
 /// most candidates instead of three.
 fn best_synonym(
     th: &Thesaurus<'_>,
-    word: &str,
+    word: u64,
     fw: f32,
     ids: &[u32],
     j: usize,
     here: &[UnitProb],
 ) -> Option<(f32, u32, f32)> {
-    let Thesaurus { model, syn, ordered } = *th;
+    let Thesaurus { model, syn, ordered, cache } = *th;
     let w = ids[j];
     let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
     // The neighbours' records, looked up at the first candidate that gets that far.
     let mut slot = None;
-    for cand in syn.of_bytes(word.as_bytes()) {
-        let s = model.word_id_bytes(cand);
-        if s == UNK || s == w {
-            continue;
-        }
-        let us = model.unigram(s);
-        let fs = us.freq;
-        if fs < fw {
-            if ordered {
-                break;
-            }
-            continue;
-        }
-        let rarity = SYN_RARITY * (fs - fw);
+    // Scores candidate `s` (at least as frequent as the word, with unigram record `us`).
+    let mut try_one = |s: u32, us: &Unigram| {
+        let rarity = SYN_RARITY * (us.freq - fw);
         let slot = slot.get_or_insert_with(|| model.slot(ids, j));
         // logp3(u, v, s) (logp2(v, s) second in the sentence), then logp3(v, s, n1) and
         // logp3(s, n1, n2) where those words exist.
-        let (left, mut sw) = model.slot_left(slot, s, &us);
+        let (left, mut sw) = model.slot_left(slot, s, us);
         if left - here[0].logp <= rarity {
-            continue;
+            return;
         }
         let mut total = left;
         if let Some(mid) = model.slot_mid(slot, &mut sw) {
@@ -186,6 +181,30 @@ fn best_synonym(
         let gain = raw - rarity;
         if best.is_none_or(|b| gain > b.0) {
             best = Some((gain, s, raw));
+        }
+    };
+    match cache {
+        // The same candidates the walk below keeps for a known word (`fw` is its frequency).
+        Some(cache) if w != UNK => {
+            for (s, us) in cache.of(model, syn, w) {
+                try_one(*s, us);
+            }
+        }
+        _ => {
+            for cand in syn.of_hashed(word) {
+                let s = model.word_id_bytes(cand);
+                if s == UNK || s == w {
+                    continue;
+                }
+                let us = model.unigram(s);
+                if us.freq < fw {
+                    if ordered {
+                        break;
+                    }
+                    continue;
+                }
+                try_one(s, &us);
+            }
         }
     }
     best
@@ -244,6 +263,11 @@ fn worst_quarter(sorted: &[f32]) -> Option<f64> {
 
 /// Fluency features and evidence for one document.
 pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
+    analyze_with(model, doc, Candidates::for_default(model))
+}
+
+/// [`analyze`], with the synonym candidates of known words taken from `cache` when given.
+fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) -> FamilyOutput {
     let text = doc.text;
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
@@ -282,7 +306,7 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
     // (strength, first token, last token)
     let mut improbable: Vec<(f32, usize, usize)> = Vec::new();
     let mut swap_ev: Vec<(f32, usize, u32, f32, f32)> = Vec::new();
-    let th = Thesaurus { model, syn: Synonyms::embedded(), ordered: model.is_default() };
+    let th = Thesaurus { model, syn: Synonyms::embedded(), ordered: model.is_default(), cache };
     // An unknown word is taken as rarer than any word the model has seen.
     let unk_freq = -(model.total_tokens().max(1) as f32).log10();
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
@@ -358,12 +382,12 @@ pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
             // A word the context finds improbable (or does not know), with a synonym it expects.
             let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
             if !name && (u.id == UNK || unlikely) {
-                let unknown;
+                // A known unit's hash is that of its vocabulary word (`Model::word`): the
+                // table maps the word's hash to its id.
                 let (word, fw) = if u.id == UNK {
-                    unknown = normalize(toks[u.tok].text(text));
-                    (unknown.as_ref(), unk_freq)
+                    (vocab_hash(normalize(toks[u.tok].text(text)).as_bytes()), unk_freq)
                 } else {
-                    (model.word(u.id), p.unigram)
+                    (hashes[k], p.unigram)
                 };
                 let here = &probs[k..probs.len().min(k + 3)];
                 if let Some((gain, s, raw)) = best_synonym(&th, word, fw, &ids, k + 1, here)
@@ -621,6 +645,45 @@ mod tests {
             lists += 1;
         }
         assert_eq!(lists, Synonyms::embedded().len());
+    }
+
+    #[test]
+    fn cached_candidates_give_the_same_output() {
+        // The seed documents, and each with its words rotated within every sentence-sized
+        // chunk (improbable contexts, so the synonym search runs often).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut texts: Vec<String> = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let words: Vec<&str> = t.split_whitespace().collect();
+            let garbled: Vec<String> = words
+                .chunks(12)
+                .map(|c| {
+                    let mut c = c.to_vec();
+                    let k = c.len() / 3;
+                    c.rotate_left(k);
+                    c.join(" ")
+                })
+                .collect();
+            texts.push(t.clone());
+            texts.push(garbled.join(". "));
+        }
+        texts.push("The minister was quoted arsenic saying that the talks would continue next week.".into());
+        let model = Model::embedded();
+        let cache = Candidates::for_default(model).expect("default model");
+        let mut swaps = 0.0;
+        for text in &texts {
+            let tokens = tokenize::tokenize(text);
+            let sentences = segment::sentences(text, &tokens);
+            let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+            let (a, b) = (analyze_with(model, &doc, None), analyze_with(model, &doc, Some(cache)));
+            assert_eq!(a, b);
+            for (x, y) in a.features.iter().zip(&b.features) {
+                assert_eq!(x.value.map(f64::to_bits), y.value.map(f64::to_bits));
+            }
+            swaps += a.get("fluency.syn_swap_rate").unwrap_or(0.0);
+        }
+        assert!(texts.len() > 10 && swaps > 0.0, "{} texts, {swaps}", texts.len());
     }
 
     #[test]

@@ -133,6 +133,35 @@ pub fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
+/// The `N`-byte record at byte `at` of `b`, or `None` past the end: the tables' readers take a
+/// slot or record with one bounds check and read its fields with [`rec_u16`], [`rec_u32`] and
+/// [`rec_u64`] (constant offsets into an array, checked at compile time once inlined) instead
+/// of checking every field against the section.
+#[inline(always)]
+pub fn record<const N: usize>(b: &[u8], at: usize) -> Option<&[u8; N]> {
+    b.get(at..)?.first_chunk::<N>()
+}
+
+/// Reads a little-endian u16 at `at` of a record.
+#[inline(always)]
+pub fn rec_u16<const N: usize>(r: &[u8; N], at: usize) -> u16 {
+    u16::from_le_bytes([r[at], r[at + 1]])
+}
+
+/// Reads a little-endian u32 at `at` of a record.
+#[inline(always)]
+pub fn rec_u32<const N: usize>(r: &[u8; N], at: usize) -> u32 {
+    u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]])
+}
+
+/// Reads a little-endian u64 at `at` of a record.
+#[inline(always)]
+pub fn rec_u64<const N: usize>(r: &[u8; N], at: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&r[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
 /// Quantises a log10 probability.
 #[inline]
 pub fn quantize(logp: f64) -> u16 {
@@ -228,6 +257,26 @@ mod tests {
             assert!((dequantize(quantize(lp)) as f64 - lp).abs() < 1e-3);
         }
         assert_eq!(dequantize(quantize(f64::NEG_INFINITY)), f32::NEG_INFINITY);
+    }
+
+    #[test]
+    fn record_fields_equal_the_slice_readers() {
+        let b: Vec<u8> = (0..40u8).map(|x| x.wrapping_mul(37).wrapping_add(11)).collect();
+        for at in 0..=24 {
+            let r = record::<16>(&b, at).unwrap();
+            for f in 0..=8 {
+                assert_eq!(rec_u64(r, f), u64_at(&b, at + f));
+            }
+            for f in 0..=12 {
+                assert_eq!(rec_u32(r, f), u32_at(&b, at + f));
+            }
+            for f in 0..=14 {
+                assert_eq!(rec_u16(r, f), u16_at(&b, at + f));
+            }
+        }
+        assert!(record::<16>(&b, 25).is_none());
+        assert!(record::<16>(&b, 41).is_none());
+        assert!(record::<16>(&b, usize::MAX).is_none());
     }
 
     #[test]

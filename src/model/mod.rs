@@ -471,15 +471,16 @@ impl Model {
         let table = self.section(VOCAB_HASH);
         let mut i = home(h, self.vocab_slots);
         for _ in 0..self.vocab_slots {
-            let o = VOCAB_REC * i;
-            let k = u64_at(table, o);
+            // In range: the section holds `vocab_slots` records (checked at open).
+            let Some(r) = record::<VOCAB_REC>(table, VOCAB_REC * i) else { return UNK };
+            let k = rec_u64(r, 0);
             if k == 0 {
                 return UNK;
             }
             if k == h {
                 // 64-bit hashes identify words (as in KenLM's probing tables): a stranger
                 // colliding with a vocabulary word has probability about 2^-64 per lookup.
-                return u32_at(table, o + 8);
+                return rec_u32(r, 8);
             }
             i = next_slot(i, self.vocab_slots);
         }
@@ -509,15 +510,15 @@ impl Model {
     #[inline]
     pub fn unigram(&self, id: u32) -> Unigram {
         let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
-        let t = self.section(UNIGRAMS);
-        let o = UNI_REC * id;
+        // In range: the section holds `vocab` records (checked at open); a zero record else.
+        let r = record::<UNI_REC>(self.section(UNIGRAMS), UNI_REC * id).unwrap_or(&[0; UNI_REC]);
         Unigram {
-            count: u32_at(t, o),
-            logp: dequantize(u16_at(t, o + 4)),
-            backoff: dequantize(u16_at(t, o + 6)),
-            best_logp: dequantize(u16_at(t, o + 8)),
-            freq: dequantize(u16_at(t, o + 10)),
-            best: u32_at(t, o + 12),
+            count: rec_u32(r, 0),
+            logp: dequantize(rec_u16(r, 4)),
+            backoff: dequantize(rec_u16(r, 6)),
+            best_logp: dequantize(rec_u16(r, 8)),
+            freq: dequantize(rec_u16(r, 10)),
+            best: rec_u32(r, 12),
         }
     }
 
@@ -527,17 +528,18 @@ impl Model {
         let t = self.section(BIGRAMS);
         let mut i = home(mix64(key), self.bi_slots);
         for _ in 0..self.bi_slots {
-            let o = BI_REC * i;
-            let k = u64_at(t, o);
+            // In range: the section holds `bi_slots` slots (checked at open).
+            let r = record::<BI_REC>(t, BI_REC * i)?;
+            let k = rec_u64(r, 0);
             if k == 0 {
                 return None;
             }
             if k & BI_MASK == key {
                 return Some(Bigram {
-                    has_trigrams: u16_at(t, o + 14) & BI_HAS_TRIGRAMS != 0,
-                    logp: dequantize(u16_at(t, o + 8)),
-                    backoff: dequantize(u16_at(t, o + 10)),
-                    best_logp: dequantize(u16_at(t, o + 12)),
+                    has_trigrams: rec_u16(r, 14) & BI_HAS_TRIGRAMS != 0,
+                    logp: dequantize(rec_u16(r, 8)),
+                    backoff: dequantize(rec_u16(r, 10)),
+                    best_logp: dequantize(rec_u16(r, 12)),
                     best: ((k >> (2 * ID_BITS)) & ID_MASK) as u32,
                 });
             }
@@ -555,13 +557,14 @@ impl Model {
         let t = self.section(TRIGRAMS);
         let mut i = home(mix64(key), self.tri_slots);
         for _ in 0..self.tri_slots {
-            let o = TRI_REC * i;
-            let k = u64_at(t, o);
+            // In range: the section holds `tri_slots` slots (checked at open).
+            let r = record::<TRI_REC>(t, TRI_REC * i)?;
+            let k = rec_u64(r, 0);
             if k == 0 {
                 return None;
             }
             if k == key {
-                return Some(dequantize(u16_at(t, o + 8)));
+                return Some(dequantize(rec_u16(r, 8)));
             }
             i = next_slot(i, self.tri_slots);
         }

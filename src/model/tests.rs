@@ -243,3 +243,15 @@ fn surface_counts_from_the_fst_equal_the_table() {
     }
     assert!(fresh.surfaces.get().is_some());
 }
+
+#[test]
+fn vocabulary_words_hash_to_their_own_ids() {
+    // Fluency looks a known unit's synonyms up by the unit's hash, not by `Model::word` of its
+    // id: the same key only while every word's hash leads back to its id.
+    let tiny = Model::from_bytes(tiny(unpruned())).unwrap();
+    for m in [Model::embedded(), &tiny] {
+        for id in SPECIALS.len() as u32..m.vocab_size() as u32 {
+            assert_eq!(m.word_id(m.word(id)), id, "{:?}", m.word(id));
+        }
+    }
+}

@@ -308,19 +308,67 @@ struct NameType<'a> {
     form: &'a str,
     /// Name-like capitalised neighbours (first names before, surnames after), which tell two
     /// people apart ("Mirco Antenucci" and "Marco Rossi").
-    mates: Vec<&'a str>,
+    mates: Mates<'a>,
     /// Token indices where it occurs.
-    at: Vec<usize>,
+    at: Occurrences,
     known: u64,
+}
+
+/// Most mates kept per name type.
+const MAX_MATES: usize = 8;
+
+/// A name type's mates, in the order first seen, held inline (no allocation per type).
+#[derive(Default)]
+struct Mates<'a> {
+    forms: [&'a str; MAX_MATES],
+    len: usize,
+}
+
+impl<'a> Mates<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        &self.forms[..self.len]
+    }
+
+    /// Adds `m` (nothing when full).
+    fn push(&mut self, m: &'a str) {
+        if let Some(slot) = self.forms.get_mut(self.len) {
+            *slot = m;
+            self.len += 1;
+        }
+    }
+}
+
+/// The token indices of a name type, in order: the first held inline, the others in a vector
+/// that allocates only for a type seen twice (most types occur once).
+struct Occurrences {
+    first: usize,
+    rest: Vec<usize>,
+}
+
+impl Occurrences {
+    fn new(first: usize) -> Self {
+        Occurrences { first, rest: Vec::new() }
+    }
+
+    fn push(&mut self, i: usize) {
+        self.rest.push(i);
+    }
+
+    fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.rest.iter().copied())
+    }
 }
 
 /// Two spellings that are legitimately different: an extension (inflection, transliteration
 /// with an extra final letter), a difference in the last letter only, or two known names.
-fn legit_pair(a: &NameType<'_>, b: &NameType<'_>) -> bool {
-    if a.known > 0 && b.known > 0 {
+fn legit_pair((x, x_known): (&str, u64), (y, y_known): (&str, u64)) -> bool {
+    if x_known > 0 && y_known > 0 {
         return true;
     }
-    let (x, y) = (a.form, b.form);
     if x.starts_with(y) || y.starts_with(x) {
         return true;
     }
@@ -351,26 +399,30 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             continue;
         }
         let k = match index.get(form) {
-            Some(&k) => k,
+            Some(&k) => {
+                types[k].at.push(i);
+                k
+            }
             None => {
                 if types.len() >= MAX_TYPES || !ctx.namey(form) {
                     continue;
                 }
                 index.insert(form, types.len());
                 let known = ctx.count(form);
-                types.push(NameType { form, mates: Vec::new(), at: Vec::new(), known });
+                types.push(NameType { form, mates: Mates::default(), at: Occurrences::new(i), known });
                 types.len() - 1
             }
         };
-        types[k].at.push(i);
         let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
         for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
             if !ctx.cap_stem[j] {
                 continue;
             }
             let m = strip_possessive(ctx.tok(j));
-            if ctx.namey(m) && types[k].mates.len() < 8 && !types[k].mates.contains(&m) {
-                types[k].mates.push(m);
+            // The pure tests first: `namey` is a look-up (and the outcome is the same).
+            let mates = &mut types[k].mates;
+            if mates.len < MAX_MATES && !mates.as_slice().contains(&m) && ctx.namey(m) {
+                mates.push(m);
             }
         }
     }
@@ -395,10 +447,12 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 let short = ta.form.chars().count().min(tb.form.chars().count());
                 let max = if short >= 5 { 2 } else { 1 };
                 // Different first names or surnames beside them: two people.
-                let two_people = !ta.mates.is_empty()
-                    && !tb.mates.is_empty()
-                    && !ta.mates.iter().any(|m| tb.mates.contains(m));
-                if two_people || levenshtein_within(ta.form, tb.form, max).is_none() || legit_pair(ta, tb) {
+                let (ma, mb) = (ta.mates.as_slice(), tb.mates.as_slice());
+                let two_people = !ma.is_empty() && !mb.is_empty() && !ma.iter().any(|m| mb.contains(m));
+                if two_people
+                    || levenshtein_within(ta.form, tb.form, max).is_none()
+                    || legit_pair((ta.form, ta.known), (tb.form, tb.known))
+                {
                     continue;
                 }
                 let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
@@ -417,7 +471,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     clusters.sort();
     for members in clusters {
         // Canonical: most frequent in the document, then best known, then first seen.
-        let rank = |k: usize| (types[k].at.len(), types[k].known, std::cmp::Reverse(types[k].at[0]));
+        let rank = |k: usize| (types[k].at.len(), types[k].known, std::cmp::Reverse(types[k].at.first));
         let Some(&canon) = members.iter().max_by_key(|&&k| rank(k)) else {
             continue;
         };
@@ -444,7 +498,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             // With no majority the document cannot tell which spelling is right.
             let sugg = (!tie).then(|| c.form.to_string());
             let strength = if tie { 1.0 } else { 1.5 };
-            for &i in &t.at {
+            for i in t.at.iter() {
                 let tok = ctx.toks[i];
                 let end = tok.start() + t.form.len();
                 ev.push(evidence(
@@ -479,7 +533,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             if n >= floor
                 && is_capitalised(c)
                 && ctx.namey(c)
-                && !legit_pair(t, &NameType { form: c, mates: Vec::new(), at: Vec::new(), known: 0 })
+                && !legit_pair((t.form, t.known), (c, 0))
                 && best.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str()))
             {
                 best = Some((c.to_string(), n));
@@ -512,7 +566,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             t.form
         );
         let strength = ((n + 1) as f64).log10() / 2.0;
-        for &i in &t.at {
+        for i in t.at.iter() {
             let tok = ctx.toks[i];
             ev.push(evidence(
                 kinds::ENTITY_NEAR_MISS,
@@ -532,6 +586,22 @@ mod tests {
     use super::super::test_support::{flags, reference, run};
     use super::*;
     use crate::lexicon::{CountLexicon, Lexicon};
+
+    #[test]
+    fn occurrences_and_mates_keep_order_and_bounds() {
+        let mut at = Occurrences::new(7);
+        assert_eq!((at.len(), at.iter().collect::<Vec<_>>()), (1, vec![7]));
+        at.push(9);
+        at.push(12);
+        assert_eq!((at.len(), at.iter().collect::<Vec<_>>()), (3, vec![7, 9, 12]));
+        let mut mates = Mates::default();
+        assert!(mates.as_slice().is_empty());
+        let names = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
+        for n in names {
+            mates.push(n);
+        }
+        assert_eq!(mates.as_slice(), &names[..MAX_MATES]);
+    }
 
     #[test]
     fn ascii_keys_match_the_char_rules() {
