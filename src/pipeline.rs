@@ -403,7 +403,7 @@ fn top_evidence(ev: &[Evidence], k: usize) -> Vec<&Evidence> {
 /// Maximum characters of an evidence snippet.
 const SNIPPET_CHARS: usize = 80;
 
-/// The text of `start..end` with whitespace folded and at most [`SNIPPET_CHARS`] characters.
+/// The text of `start..end` with whitespace folded and at most `SNIPPET_CHARS` characters.
 pub fn snippet(text: &str, start: usize, end: usize) -> String {
     let s = text.get(start..end.min(text.len())).unwrap_or("");
     let mut out = String::new();

@@ -161,7 +161,7 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A document's anchors: (hash, weight), sorted by hash, at most [`MAX_ANCHORS`]. Anchors are what
+/// A document's anchors: (hash, weight), sorted by hash, at most `MAX_ANCHORS`. Anchors are what
 /// a spinner keeps: names (capitalised words that are not sentence-initial and not common words)
 /// and numbers as written, weighted by their rarity in the reference text.
 pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {

@@ -103,7 +103,7 @@ pub struct Record {
     pub raw: Raw,
 }
 
-/// The host of a URL ("https://www.example.com/a" -> "www.example.com"), if it has one.
+/// The host of a URL (`https://www.example.com/a` -> `www.example.com`), if it has one.
 pub fn url_host(url: &str) -> Option<&str> {
     let rest = url.trim().split_once("://").map(|(_, r)| r)?;
     let host = rest.split(['/', '?', '#']).next()?;

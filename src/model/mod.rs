@@ -2,7 +2,7 @@
 //! normalised word units, a case-kept surface vocabulary, and each context's most likely
 //! continuation (for contextual-substitution evidence).
 //!
-//! A model is one byte buffer in the layout of [`format`]; opening it validates the header and
+//! A model is one byte buffer in the layout of [`mod@format`]; opening it validates the header and
 //! the section bounds and copies nothing, so the embedded default opens in microseconds.
 //! [`train`] builds the bytes from text.
 

@@ -6,7 +6,7 @@
 //! was ten times slower).
 //! Only lines of at most [`MAX_MATCH_BYTES`] bytes are matched: page furniture is short.
 //!
-//! Regexes are compiled on first use (see [`LazyRegex`]): compiling all of them up front cost
+//! Regexes are compiled on first use (see `LazyRegex`): compiling all of them up front cost
 //! ~300 M instructions per process, most of it bounded repetitions of Unicode classes.
 
 use std::sync::OnceLock;

@@ -220,7 +220,7 @@ pub struct NameIndex {
 
 impl NameIndex {
     /// Forms counted fewer times are left out: the near-miss floor is never below this
-    /// ([`FREQUENT_MIN`] x [`ENTITY_FREQUENT`]).
+    /// (`FREQUENT_MIN` x `ENTITY_FREQUENT`).
     pub const MIN_COUNT: u64 = FREQUENT_MIN * ENTITY_FREQUENT;
 
     /// The index of `surfaces` (each surface form once, with its count).
