@@ -563,3 +563,23 @@ fn html_files_are_extracted() {
     assert!(rows[0]["score"].is_number());
     assert!(rows[0]["words"].as_u64().unwrap() > 300);
 }
+
+#[test]
+fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
+    let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
+    assert!(long.len() > 1 << 20);
+    let feed = format!(
+        "{{\"id\":\"a\",\"text\":\"The officials said that the talks would continue next week in Geneva.\"}}\n{long}\n{{\"id\":\"c\",\"text\":\"The president said on Monday that the talks would continue next week.\"}}\n"
+    );
+    let o = run_with_stdin(
+        &["score", "--quiet", "-f", "jsonl", "--min-words", "3", "--max-record-mib", "1", "-"],
+        feed.into_bytes(),
+    );
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let bad = rows.iter().find(|r| r["status"] == "error").expect("an error row");
+    let msg = bad["error"].as_str().unwrap();
+    assert!(msg.contains(":2: record longer than 1048576 bytes"), "{msg}");
+    assert_eq!(row(&rows, "a")["status"], "scored");
+    assert_eq!(row(&rows, "c")["status"], "scored");
+}

@@ -83,6 +83,11 @@ pub struct InputArgs {
     /// Record field holding the URL (its host is the source when there is no source field).
     #[arg(long, default_value = "url")]
     pub url_field: String,
+    /// Largest record read, in MiB (a JSONL line or a whole file); a longer one becomes an error
+    /// row and the rest of the input is still read.
+    #[arg(long, value_name = "MIB", default_value_t = (spinscore::input::MAX_RECORD_BYTES >> 20) as u32,
+          value_parser = clap::value_parser!(u32).range(1..=4095))]
+    pub max_record_mib: u32,
     /// List skipped files on stderr.
     #[arg(short, long)]
     pub verbose: bool,
@@ -106,6 +111,7 @@ impl InputArgs {
             html_field: self.html_field.clone(),
             source_field: self.source_field.clone(),
             url_field: self.url_field.clone(),
+            max_record_bytes: (self.max_record_mib as usize) << 20,
         }
     }
 

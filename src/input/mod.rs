@@ -11,7 +11,7 @@ mod walk;
 
 pub use html::extract_main_text;
 pub use labels::read_labels;
-pub use records::{RecordReader, RecordReaders};
+pub use records::{MAX_RECORD_BYTES, RecordReader, RecordReaders};
 pub use walk::{SkippedFile, expand_paths, format_of};
 
 use crate::document::{Document, Origin};
@@ -49,6 +49,9 @@ pub struct InputConfig {
     pub source_field: String,
     /// Field holding the URL whose host is the source when there is no source field (default `url`).
     pub url_field: String,
+    /// Largest record read (a JSONL line or a whole file, default [`MAX_RECORD_BYTES`]); a longer
+    /// one becomes an error row.
+    pub max_record_bytes: usize,
 }
 
 impl Default for InputConfig {
@@ -60,6 +63,7 @@ impl Default for InputConfig {
             html_field: "html".into(),
             source_field: "source".into(),
             url_field: "url".into(),
+            max_record_bytes: MAX_RECORD_BYTES,
         }
     }
 }

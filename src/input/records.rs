@@ -14,6 +14,44 @@ use crate::document::{Document, Origin};
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
 
+/// The largest record read: a JSONL line or a whole text/HTML file. A longer one becomes an error
+/// row (the reader skips to the next line), so one giant record cannot exhaust memory.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
+/// Reads one line (through `\n`) into `buf`, keeping at most `cap` bytes of it; the rest of an
+/// overlong line is consumed and dropped. Returns the bytes consumed and whether it was cut.
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut consumed, mut cut) = (0, false);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        if take > room {
+            cut = true;
+        }
+        buf.extend_from_slice(&available[..take.min(room)]);
+        reader.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, cut));
+        }
+    }
+}
+
 enum State {
     /// Not opened yet.
     Pending,
@@ -151,8 +189,19 @@ impl RecordReader {
             InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
                 self.state = State::Done;
                 let mut bytes = Vec::new();
-                if let Err(e) = reader.read_to_end(&mut bytes) {
+                let cap = self.cfg.max_record_bytes;
+                if let Err(e) = reader.by_ref().take(cap as u64 + 1).read_to_end(&mut bytes) {
                     return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
+                }
+                if bytes.len() > cap {
+                    let msg = format!("file longer than {cap} bytes: not read");
+                    return Some(self.error(
+                        0,
+                        Some(self.file.clone()),
+                        Some(self.parent.clone()),
+                        msg,
+                        Raw::File,
+                    ));
                 }
                 Some(self.whole_file(bytes, format == InputFormat::Html))
             }
@@ -204,12 +253,17 @@ impl RecordReader {
             buf.clear();
             *line += 1;
             let n = *line;
-            match reader.read_until(b'\n', buf) {
-                Ok(0) => {
+            match read_line_capped(reader.as_mut(), buf, self.cfg.max_record_bytes) {
+                Ok((0, _)) => {
                     self.state = State::Done;
                     return None;
                 }
-                Ok(_) => {}
+                Ok((_, false)) => {}
+                Ok((_, true)) => {
+                    buf.clear();
+                    let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
+                    return Some(self.error(n, None, None, msg, Raw::File));
+                }
                 Err(e) => {
                     self.state = State::Done;
                     return Some(self.error(n, None, None, format!("cannot read: {e}"), Raw::File));
@@ -436,6 +490,47 @@ mod tests {
         let p = d.path().join(name);
         std::fs::write(&p, content).unwrap();
         RecordReader::new(&p, Arc::new(InputConfig::default())).collect()
+    }
+
+    #[test]
+    fn capped_lines_keep_at_most_the_cap_and_consume_the_rest() {
+        let mut r = std::io::BufReader::with_capacity(4, &b"abcdefghij\nxy\nlast"[..]);
+        let mut buf = Vec::new();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (11, true));
+        assert_eq!(buf, b"abcde");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (3, false));
+        assert_eq!(buf, b"xy\n");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (4, false));
+        assert_eq!(buf, b"last");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (0, false));
+    }
+
+    #[test]
+    fn overlong_records_are_error_rows_and_reading_goes_on() {
+        let d = tempfile::tempdir().unwrap();
+        let cfg = Arc::new(InputConfig { max_record_bytes: 64, ..InputConfig::default() });
+        let p = d.path().join("feed.jsonl");
+        let long = format!("{{\"id\":\"b\",\"text\":\"{}\"}}", "word ".repeat(40));
+        std::fs::write(
+            &p,
+            format!("{{\"id\":\"a\",\"text\":\"short\"}}\n{long}\n{{\"id\":\"c\",\"text\":\"x\"}}\n"),
+        )
+        .unwrap();
+        let recs: Vec<Record> = RecordReader::new(&p, cfg.clone()).collect();
+        assert_eq!(recs.len(), 3);
+        assert_eq!(recs[0].doc.as_ref().unwrap().id, "a");
+        let e = recs[1].doc.as_ref().unwrap_err();
+        assert_eq!(e.origin.line, 2);
+        assert!(e.msg.contains("record longer than 64 bytes"), "{}", e.msg);
+        assert_eq!(recs[2].doc.as_ref().unwrap().origin.line, 3);
+        // A whole text file over the cap is one error row too.
+        let t = d.path().join("page.txt");
+        std::fs::write(&t, "word ".repeat(40)).unwrap();
+        let recs: Vec<Record> = RecordReader::new(&t, cfg).collect();
+        assert!(recs[0].doc.as_ref().unwrap_err().msg.contains("file longer than 64 bytes"));
     }
 
     #[test]
