@@ -65,6 +65,15 @@ fn fmt_num(x: Option<f64>, digits: usize) -> String {
     }
 }
 
+/// A share as a percentage with one decimal ("12.5%"); empty when there is none (a source with
+/// nothing scored), not a bare "%".
+fn fmt_pct(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => fixed(100.0 * v, 1, false) + "%",
+        _ => String::new(),
+    }
+}
+
 fn status_text(r: &Report) -> String {
     match &r.status {
         Status::Scored => String::new(),
@@ -506,9 +515,9 @@ pub fn write_sources<W: Write>(out: &mut W, rows: &[SourceRow], format: OutputFo
                     r.errors,
                     fmt_num(r.mean_score, 1),
                     fmt_num(r.median_score, 1),
-                    fmt_num(r.flagged_share.map(|x| x * 100.0), 1) + "%",
-                    fmt_num(r.garbled_share.map(|x| x * 100.0), 1) + "%",
-                    fmt_num(r.mean_boilerplate.map(|x| x * 100.0), 1) + "%",
+                    fmt_pct(r.flagged_share),
+                    fmt_pct(r.garbled_share),
+                    fmt_pct(r.mean_boilerplate),
                 )?;
             }
         }
@@ -519,6 +528,14 @@ pub fn write_sources<W: Write>(out: &mut W, rows: &[SourceRow], format: OutputFo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_blank_when_there_is_no_share() {
+        assert_eq!(fmt_pct(Some(0.125)), "12.5%");
+        assert_eq!(fmt_pct(Some(0.0)), "0.0%");
+        assert_eq!(fmt_pct(None), "");
+        assert_eq!(fmt_pct(Some(f64::NAN)), "");
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {
