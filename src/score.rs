@@ -265,21 +265,16 @@ impl Scorer {
         }
         let score = round4(100.0 * sigmoid(total));
         let contributions = per_family.iter().map(|(f, (c, _))| (*f, round4(*c))).collect();
-        let mut subscores: BTreeMap<Family, f64> = per_family
-            .iter()
-            .filter(|(_, (_, present))| *present)
-            .map(|(f, (c, _))| (*f, round2(100.0 * sigmoid(b + c))))
-            .collect();
         // The boilerplate weights are held at zero (a clean story with a comment form is still
         // clean), so "the score if only boilerplate differed" would be the same for every page.
         // Users filter on how much of the page is furniture: report that.
-        match features.iter().find(|f| f.name == BOILERPLATE_FEATURE).and_then(|f| f.value) {
-            Some(r) => {
-                subscores.insert(Family::Boilerplate, round2(100.0 * r.clamp(0.0, 1.0)));
-            }
-            None => {
-                subscores.remove(&Family::Boilerplate);
-            }
+        let mut subscores: BTreeMap<Family, f64> = per_family
+            .iter()
+            .filter(|(f, (_, present))| *present && **f != Family::Boilerplate)
+            .map(|(f, (c, _))| (*f, round2(100.0 * sigmoid(b + c))))
+            .collect();
+        if let Some(r) = features.iter().find(|f| f.name == BOILERPLATE_FEATURE).and_then(|f| f.value) {
+            subscores.insert(Family::Boilerplate, round2(100.0 * r.clamp(0.0, 1.0)));
         }
         let mut feature_contributions: Vec<_> =
             contribs.iter().map(|&(i, v, c)| (self.weights.features[i].name.clone(), v, round4(c))).collect();

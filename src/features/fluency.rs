@@ -226,7 +226,6 @@ fn times(log10: f64) -> String {
     if log10 >= 6.0 { "over 1,000,000x".to_string() } else { format!("{:.0}x", 10f64.powf(log10)) }
 }
 
-/// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
 /// Whether a confident context's best continuation could be the word a swap replaced: a word
 /// (a spinner does not put a word where the text had a comma, a sentence end or a clitic:
 /// "the December 7 call" predicting ","), and, where the text's word is lower case, not a name
@@ -256,6 +255,7 @@ fn plausible_original(model: &Model, best: u32, text_capitalised: bool) -> bool 
 /// lower case is taken as a name.
 const NAME_SHARE: u64 = 4;
 
+/// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
 fn worst_quarter(sorted: &[f32]) -> Option<f64> {
     let k = sorted.len().div_ceil(4);
     (k > 0).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64)

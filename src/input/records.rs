@@ -14,8 +14,9 @@ use crate::document::{Document, Origin};
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
 
-/// The largest record read: a JSONL line or a whole text/HTML file. A longer one becomes an error
-/// row (the reader skips to the next line), so one giant record cannot exhaust memory.
+/// Default largest record read ([`InputConfig::max_record_bytes`]): a JSONL line or a whole
+/// text/HTML file. A longer one becomes an error row (the reader skips to the next line), so one
+/// giant record cannot exhaust memory.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// Reads one line (through `\n`) into `buf`, keeping at most `cap` bytes of it; the rest of an
