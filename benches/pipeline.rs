@@ -45,7 +45,9 @@ fn bench(c: &mut Criterion) {
     }
     let sents = sentences(&all, &content);
     let view = DocView { text: &all, lines: &classified.lines, tokens: &content, sentences: &sents };
-    g.bench_function("fluency", |b| b.iter(|| fluency::analyze(model, black_box(&view))));
+    g.bench_function("fluency", |b| {
+        b.iter(|| fluency::analyze(model, Some(Model::roundtrip_embedded()), black_box(&view)))
+    });
     g.bench_function("entities", |b| b.iter(|| entities::analyze(model, black_box(&view))));
     g.finish();
 

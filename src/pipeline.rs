@@ -156,19 +156,36 @@ impl Analysis {
 /// The scoring engine: a reference model, a scorer and settings. `Send + Sync`.
 pub struct Engine<'m> {
     model: &'m Model,
+    roundtrip: Option<&'m Model>,
     scorer: Scorer,
     opts: Options,
 }
 
 impl<'m> Engine<'m> {
-    /// An engine over `model` and `scorer`.
+    /// An engine over `model` and `scorer`. With the default reference model, the embedded
+    /// round-trip model is its contrast ([`Model::roundtrip_embedded`]); with another, there is
+    /// none until [`Engine::with_roundtrip`] gives one.
     pub fn new(model: &'m Model, scorer: Scorer, opts: Options) -> Self {
-        Engine { model, scorer, opts }
+        let roundtrip = model.is_default().then(Model::roundtrip_embedded);
+        Engine { model, roundtrip, scorer, opts }
+    }
+
+    /// The same engine with `roundtrip` as the round-trip contrast model (`None`: no
+    /// `fluency.mt_*` features). It should be trained on machine round trips of the reference
+    /// model's own training text.
+    pub fn with_roundtrip(mut self, roundtrip: Option<&'m Model>) -> Self {
+        self.roundtrip = roundtrip;
+        self
     }
 
     /// The reference model.
     pub fn model(&self) -> &'m Model {
         self.model
+    }
+
+    /// The round-trip contrast model, if any.
+    pub fn roundtrip(&self) -> Option<&'m Model> {
+        self.roundtrip
     }
 
     /// The scorer.
@@ -217,7 +234,7 @@ impl<'m> Engine<'m> {
             cluster: None,
         };
         let view = a.view(text);
-        let flu = fluency::analyze(self.model, &view);
+        let flu = fluency::analyze(self.model, self.roundtrip, &view);
         let ent = entities::analyze(self.model, &view);
         a.families.push((Family::Fluency, flu));
         a.families.push((Family::Entities, ent));

@@ -140,6 +140,11 @@ pub struct EngineArgs {
     /// Reference model file (default: the embedded model).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Round-trip contrast model: a model trained on machine round trips of the reference
+    /// model's training text (default: the embedded one, used with the default reference model
+    /// only).
+    #[arg(long, value_name = "FILE")]
+    pub roundtrip_model: Option<PathBuf>,
     /// Scorer weights file (default: the embedded weights).
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
@@ -182,7 +187,15 @@ impl EngineArgs {
             }
         };
         let opts = Options { min_words: self.min_words, clusters: !self.no_clusters, ..Options::default() };
-        Ok(Engine::new(model, scorer, opts))
+        let engine = Engine::new(model, scorer, opts);
+        Ok(match &self.roundtrip_model {
+            None => engine,
+            Some(p) => {
+                let m = Model::open_path(p)
+                    .with_context(|| format!("opening round-trip model {}", p.display()))?;
+                engine.with_roundtrip(Some(Box::leak(Box::new(m))))
+            }
+        })
     }
 }
 

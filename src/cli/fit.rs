@@ -125,7 +125,8 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         engine.model(),
         engine.scorer().clone(),
         Options { clusters: false, ..engine.options().clone() },
-    );
+    )
+    .with_roundtrip(engine.roundtrip());
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
     let train = examples(&engine, &alone, &a.train, batch, a.quiet)?;

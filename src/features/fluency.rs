@@ -51,7 +51,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 27] = [
+pub const FEATURES: [&str; 31] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -79,6 +79,10 @@ pub const FEATURES: [&str; 27] = [
     "fluency.syn_swap_strength",
     "fluency.article_mismatch_rate",
     "fluency.z_scan_max",
+    "fluency.mt_llr",
+    "fluency.mt_worst_sent",
+    "fluency.mt_scan_max",
+    "fluency.mt_sent_share",
 ];
 
 #[derive(Clone, Copy)]
@@ -255,19 +259,90 @@ fn plausible_original(model: &Model, best: u32, text_capitalised: bool) -> bool 
 /// lower case is taken as a name.
 const NAME_SHARE: u64 = 4;
 
+/// Per-unit log10 probability ratios are clipped to this, so one word both models find absurd
+/// cannot outweigh a sentence.
+const MT_CLIP: f32 = 3.0;
+
+/// A sentence whose mean ratio reaches this (log10 per unit: the round-trip model finds it
+/// about 2x likelier, unit for unit) is shown as evidence.
+const MT_EVIDENCE: f64 = 0.3;
+
+/// What the round-trip contrast gives over a document: per unit, how much likelier the
+/// round-trip model finds it than the reference model (log10). Both models are trained on the
+/// same text, one of them after machine translation and back, so a document's topic and
+/// vocabulary, which move both alike, cancel.
+#[derive(Default)]
+struct MtStats {
+    sum: f64,
+    n: usize,
+    /// Per sentence of at least `MIN_SENT_UNITS` units: mean ratio, first and last token.
+    sents: Vec<(f32, usize, usize)>,
+    /// Largest per-sentence sum over the square root of its units.
+    scan: Option<f64>,
+}
+
+impl MtStats {
+    /// Adds one sentence's unit probabilities under the reference and round-trip models (same
+    /// units, in order; the sentence end included).
+    fn add_sentence(&mut self, reference: &[UnitProb], roundtrip: &[UnitProb], first: usize, last: usize) {
+        let (mut s, mut n) = (0f64, 0usize);
+        for (p, q) in reference.iter().zip(roundtrip) {
+            s += f64::from((q.logp - p.logp).clamp(-MT_CLIP, MT_CLIP));
+            n += 1;
+        }
+        self.sum += s;
+        self.n += n;
+        if n >= MIN_SENT_UNITS {
+            self.sents.push(((s / n as f64) as f32, first, last));
+            let z = s / (n as f64).sqrt();
+            self.scan = Some(self.scan.map_or(z, |m| m.max(z)));
+        }
+    }
+
+    /// `fluency.mt_llr` (mean per unit), `mt_worst_sent` (mean of the worst quarter of
+    /// sentences), `mt_scan_max` and `mt_sent_share` (share of sentences the round-trip model
+    /// prefers); all missing without a round-trip model.
+    fn features(&mut self, on: bool) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
+        if !on {
+            return (None, None, None, None);
+        }
+        let mut means: Vec<f32> = self.sents.iter().map(|s| s.0).collect();
+        means.sort_by(|a, b| b.total_cmp(a));
+        let share = (!means.is_empty())
+            .then(|| means.iter().filter(|&&m| m > 0.0).count() as f64 / means.len() as f64);
+        ((self.n > 0).then(|| self.sum / self.n as f64), worst_quarter(&means), self.scan, share)
+    }
+
+    /// Sentences that read most like a round trip (at least [`MT_EVIDENCE`]), strongest first:
+    /// (mean ratio, first token, last token).
+    fn evidence(&self) -> Vec<(f32, usize, usize)> {
+        let mut v: Vec<_> = self.sents.iter().copied().filter(|s| f64::from(s.0) >= MT_EVIDENCE).collect();
+        v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.truncate(3);
+        v
+    }
+}
+
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
 fn worst_quarter(sorted: &[f32]) -> Option<f64> {
     let k = sorted.len().div_ceil(4);
     (k > 0).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64)
 }
 
-/// Fluency features and evidence for one document.
-pub fn analyze(model: &Model, doc: &DocView<'_>) -> FamilyOutput {
-    analyze_with(model, doc, Candidates::for_default(model))
+/// Fluency features and evidence for one document. `roundtrip` is the contrast model of machine
+/// round trips of the reference text ([`Model::roundtrip_embedded`] for the default model);
+/// without it the `fluency.mt_*` features are missing.
+pub fn analyze(model: &Model, roundtrip: Option<&Model>, doc: &DocView<'_>) -> FamilyOutput {
+    analyze_with(model, roundtrip, doc, Candidates::for_default(model))
 }
 
 /// [`analyze`], with the synonym candidates of known words taken from `cache` when given.
-fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) -> FamilyOutput {
+fn analyze_with(
+    model: &Model,
+    roundtrip: Option<&Model>,
+    doc: &DocView<'_>,
+    cache: Option<&Candidates>,
+) -> FamilyOutput {
     let text = doc.text;
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
@@ -310,6 +385,10 @@ fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) ->
     // An unknown word is taken as rarer than any word the model has seen.
     let unk_freq = -(model.total_tokens().max(1) as f32).log10();
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
+    // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
+    let mut mt = MtStats::default();
+    let mut mt_ids: Vec<u32> = Vec::new();
+    let mut mt_probs: Vec<UnitProb> = Vec::new();
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
@@ -344,6 +423,20 @@ fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) ->
         ids.push(EOS);
         probs.clear();
         model.score_sequence(&ids, &mut probs);
+        if let Some(rt) = roundtrip {
+            mt_ids.clear();
+            mt_ids.push(BOS);
+            mt_ids.extend(hashes.iter().map(|&h| rt.word_id_hashed(h)));
+            mt_ids.push(EOS);
+            mt_probs.clear();
+            rt.score_sequence(&mt_ids, &mut mt_probs);
+            mt.add_sentence(
+                &probs,
+                &mt_probs,
+                units.first().map_or(0, |u| u.tok),
+                units.last().map_or(0, |u| u.tok),
+            );
+        }
         let mut s_sum = 0f32;
         let mut s_n = 0usize;
         let mut l_sum = 0f32;
@@ -538,6 +631,11 @@ fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) ->
     let mut mismatches = articles::find(model, text, toks, doc.sentences);
     put(FEATURES[25], has.then(|| mismatches.len() as f64 / nf));
     put(FEATURES[26], z_scan);
+    let (llr, worst, scan, share) = mt.features(roundtrip.is_some());
+    put(FEATURES[27], llr);
+    put(FEATURES[28], worst);
+    put(FEATURES[29], scan);
+    put(FEATURES[30], share);
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
@@ -593,6 +691,21 @@ fn analyze_with(model: &Model, doc: &DocView<'_>, cache: Option<&Candidates>) ->
             suggestion: Some(original.to_string()),
         });
     }
+    for (ratio, a, b) in mt.evidence() {
+        let (start, end) = (toks[a].start(), toks[b].end());
+        evidence.push(Evidence {
+            family: Family::Fluency,
+            kind: "reads-like-round-trip",
+            start,
+            end,
+            strength: f64::from(ratio),
+            note: format!(
+                "this sentence reads like machine translation and back: {} likelier per word under the round-trip model than under clean English",
+                times(f64::from(ratio))
+            ),
+            suggestion: None,
+        });
+    }
     strongest(&mut mismatches, |m| (m.gain, m.tok));
     for m in mismatches {
         let (start, end) = (toks[m.tok].start(), toks.get(m.tok + 1).map_or(toks[m.tok].end(), |t| t.end()));
@@ -625,7 +738,7 @@ mod tests {
         let tokens = tokenize::tokenize(text);
         let sentences = segment::sentences(text, &tokens);
         let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
-        analyze(Model::embedded(), &doc)
+        analyze(Model::embedded(), Some(Model::roundtrip_embedded()), &doc)
     }
 
     #[test]
@@ -676,7 +789,8 @@ mod tests {
             let tokens = tokenize::tokenize(text);
             let sentences = segment::sentences(text, &tokens);
             let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
-            let (a, b) = (analyze_with(model, &doc, None), analyze_with(model, &doc, Some(cache)));
+            let (a, b) =
+                (analyze_with(model, None, &doc, None), analyze_with(model, None, &doc, Some(cache)));
             assert_eq!(a, b);
             for (x, y) in a.features.iter().zip(&b.features) {
                 assert_eq!(x.value.map(f64::to_bits), y.value.map(f64::to_bits));
@@ -684,6 +798,63 @@ mod tests {
             swaps += a.get("fluency.syn_swap_rate").unwrap_or(0.0);
         }
         assert!(texts.len() > 10 && swaps > 0.0, "{} texts, {swaps}", texts.len());
+    }
+
+    const CLEAN: &str = "The company said on Tuesday that its profits had risen sharply in the last three \
+        months of the year, helped by strong sales of its new phones. Analysts had expected a smaller rise. \
+        The shares closed higher in New York.";
+    /// CLEAN through Apertium English -> Catalan -> English.
+    const ROUND_TRIP: &str = "The company said at Tuesday that his benefits had ascended sharply in the last \
+        three months of the year, aided by strong sales of his new telephones. The analysts had expected a \
+        smaller increase. The more enclosed turnouts tall at New York.";
+
+    #[test]
+    fn a_round_trip_reads_more_like_one_than_its_original() {
+        let clean = run(CLEAN);
+        let rt = run(ROUND_TRIP);
+        for f in ["fluency.mt_llr", "fluency.mt_worst_sent", "fluency.mt_scan_max"] {
+            let (c, r) = (clean.get(f).unwrap(), rt.get(f).unwrap());
+            assert!(r > c, "{f}: round trip {r} should be above original {c}");
+        }
+        assert!(rt.get("fluency.mt_sent_share").unwrap() >= clean.get("fluency.mt_sent_share").unwrap());
+    }
+
+    #[test]
+    fn without_a_round_trip_model_the_mt_features_are_missing() {
+        let tokens = tokenize::tokenize(ROUND_TRIP);
+        let sentences = segment::sentences(ROUND_TRIP, &tokens);
+        let doc = DocView { text: ROUND_TRIP, lines: &[], tokens: &tokens, sentences: &sentences };
+        let out = analyze(Model::embedded(), None, &doc);
+        let with = run(ROUND_TRIP);
+        for f in ["fluency.mt_llr", "fluency.mt_worst_sent", "fluency.mt_scan_max", "fluency.mt_sent_share"] {
+            assert_eq!(out.get(f), None, "{f}");
+            assert!(with.get(f).is_some(), "{f}");
+        }
+        // The other features do not depend on the contrast model.
+        assert_eq!(out.get("fluency.ns_mean"), with.get("fluency.ns_mean"));
+        assert!(out.evidence.iter().all(|e| e.kind != "reads-like-round-trip"));
+    }
+
+    #[test]
+    fn mt_stats_aggregate_sentences() {
+        let p =
+            |logp: f32| UnitProb { logp, unigram: -3.0, ctx_best_logp: -1.0, ctx_best: 0, hit: 3, count: 1 };
+        let mut m = MtStats::default();
+        // Sentence 1: the round-trip model is 0.5 likelier per unit; sentence 2: 0.5 less likely;
+        // sentence 3 is too short to count as a sentence but counts in the mean.
+        let reference = vec![p(-2.0); MIN_SENT_UNITS];
+        m.add_sentence(&reference, &vec![p(-1.5); MIN_SENT_UNITS], 0, 5);
+        m.add_sentence(&reference, &vec![p(-2.5); MIN_SENT_UNITS], 6, 11);
+        m.add_sentence(&[p(-2.0)], &[p(-9.0)], 12, 12);
+        let (llr, worst, scan, share) = m.features(true);
+        let n = 2.0 * MIN_SENT_UNITS as f64 + 1.0;
+        assert!((llr.unwrap() - (-MT_CLIP as f64) / n).abs() < 1e-6, "{llr:?}");
+        assert!((worst.unwrap() - 0.5).abs() < 1e-6);
+        assert!((scan.unwrap() - 0.5 * (MIN_SENT_UNITS as f64).sqrt()).abs() < 1e-6);
+        assert_eq!(share, Some(0.5));
+        assert_eq!(m.evidence(), vec![(0.5, 0, 5)]);
+        assert_eq!(m.features(false), (None, None, None, None));
+        assert_eq!(MtStats::default().features(true), (None, None, None, None));
     }
 
     #[test]

@@ -227,6 +227,7 @@ fn prefetch(s: &[u8], o: usize) {
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
+static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
 impl Model {
     /// The default model embedded in the binary (opened once, on first use).
@@ -238,6 +239,21 @@ impl Model {
         M.get_or_init(|| {
             Model::from_static(EMBEDDED_BYTES)
                 .unwrap_or_else(|e| panic!("embedded model models/default.spinlm is invalid: {e}"))
+        })
+    }
+
+    /// The embedded round-trip model: trained like the default model, on the same text sent
+    /// through machine translation and back (models/README.md). Fluency compares each word's
+    /// probability under the two, so what the text is about cancels and what is left is how much
+    /// it reads like a round trip. Pairs with the default model only.
+    ///
+    /// # Panics
+    /// If the embedded bytes are not a valid model: a build defect, not an input error.
+    pub fn roundtrip_embedded() -> &'static Model {
+        static M: OnceLock<Model> = OnceLock::new();
+        M.get_or_init(|| {
+            Model::from_static(ROUNDTRIP_BYTES)
+                .unwrap_or_else(|e| panic!("embedded model models/roundtrip.spinlm is invalid: {e}"))
         })
     }
 
