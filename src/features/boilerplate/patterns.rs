@@ -62,6 +62,9 @@ pub struct Patterns {
     /// Prefix and contains patterns, each padded with spaces; value = pattern index.
     ac: Option<AhoCorasick>,
     ac_ids: Vec<usize>,
+    /// The largest `max_words` of the automaton's patterns: a line with more words fits none of
+    /// them, so it is not scanned.
+    ac_max_words: usize,
     /// (pattern index, regex compiled on first use), in file order.
     regexes: Vec<(usize, LazyRegex)>,
     /// Lines of the data file that could not be used (bad field count or kind; a bad regex is
@@ -145,7 +148,8 @@ impl Patterns {
                     None
                 }
             };
-        Patterns { patterns, lines, ac, ac_ids, regexes, errors }
+        let ac_max_words = ac_ids.iter().map(|&i| patterns[i].max_words).max().unwrap_or(0);
+        Patterns { patterns, lines, ac, ac_ids, ac_max_words, regexes, errors }
     }
 
     /// The embedded lexicon, compiled on first use.
@@ -179,7 +183,9 @@ impl Patterns {
         {
             best = Some(i);
         }
-        if let Some(ac) = &self.ac {
+        if let Some(ac) = &self.ac
+            && words <= self.ac_max_words
+        {
             for m in ac.find_overlapping_iter(padded) {
                 let i = self.ac_ids[m.pattern().as_usize()];
                 if self.patterns[i].kind == Kind::Prefix && m.start() != 0 {
@@ -400,6 +406,36 @@ mod tests {
             assert_eq!(matches(dfa, h), want, "{h:?}");
         }
         assert!(hits > pats.len());
+    }
+
+    #[test]
+    fn lines_with_more_words_than_any_automaton_pattern_skip_the_scan_only() {
+        // The same answers as a lexicon that scans every line, for every word count around
+        // the automaton's largest `max_words`, on lines holding every prefix/contains pattern.
+        let p = Patterns::embedded();
+        let mut scan_all = Patterns::parse(LEXICON);
+        assert!(p.ac_max_words >= 20 && p.ac_max_words < usize::MAX);
+        scan_all.ac_max_words = usize::MAX;
+        let mut lines: Vec<String> = p
+            .patterns
+            .iter()
+            .filter(|q| q.kind != Kind::Regex)
+            .flat_map(|q| [q.text.to_string(), format!("{} and more words here", q.text)])
+            .collect();
+        lines.extend(["", "the cat sat on the mat", "Read more: the cat sat"].map(String::from));
+        let (mut hits, mut long_hits) = (0, 0);
+        for line in &lines {
+            let t = line.trim();
+            let padded = format!(" {} ", norm(t));
+            for words in 0..=p.ac_max_words + 30 {
+                let a = p.find(t, &padded, words).map(|h| (h.category, h.label_only, h.weak));
+                let b = scan_all.find(t, &padded, words).map(|h| (h.category, h.label_only, h.weak));
+                assert_eq!(a, b, "{t:?} {words}");
+                hits += usize::from(a.is_some());
+                long_hits += usize::from(a.is_some() && words > p.ac_max_words);
+            }
+        }
+        assert!(hits > lines.len() && long_hits > 0, "{hits} {long_hits}");
     }
 
     fn norm(s: &str) -> String {

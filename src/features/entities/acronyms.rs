@@ -6,10 +6,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::context::{Ctx, is_capitalised};
+use super::context::{Ctx, fact, is_capitalised};
 use super::{evidence, kinds};
 use crate::features::Evidence;
-use crate::tokenize::TokenKind;
 
 /// Most distinct surfaces looked up with `near_misses` per document (bounds the work).
 const MAX_QUERIES: usize = 256;
@@ -77,7 +76,8 @@ fn fits(sh: Shape, w: &str, cand: &str) -> bool {
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let mut cache: HashMap<&str, Option<(String, u64, u64)>> = HashMap::default();
     for i in 0..ctx.toks.len() {
-        if ctx.toks[i].kind != TokenKind::Word {
+        // Every shape starts with an ASCII capital, so only words with an upper-case initial.
+        if !ctx.has(i, fact::UPPER_INITIAL) {
             continue;
         }
         let w = ctx.tok(i);
@@ -87,7 +87,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         if sh == Shape::Caps {
             continue;
         }
-        if sh != Shape::Dotted && !ctx.prose[i] {
+        if sh != Shape::Dotted && !ctx.has(i, fact::PROSE) {
             continue;
         }
         // Initials before a name ("J.S. Bach", "A.S Byatt") are not acronyms.

@@ -4,7 +4,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::context::{Ctx, is_acronym_shape, strip_possessive};
+use super::context::{Ctx, fact, is_acronym_shape, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::tokenize::TokenKind;
@@ -23,13 +23,14 @@ const HONORIFICS: &[&str] = &[
 
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let n = ctx.toks.len();
-    let is_word = |i: usize| ctx.toks[i].kind == TokenKind::Word;
+    let facts = &ctx.facts[..];
+    let is_word = |i: usize| facts[i] & fact::WORD != 0;
     // Capitalised forms the document itself uses inside a name ("Will Smith", "Current TV").
     let mut in_names: FxHashSet<&str> = FxHashSet::default();
     for i in 0..n {
-        if ctx.cap[i]
+        if facts[i] & fact::CAP != 0
             && let Some(k) = ctx.next_adjacent(i)
-            && ctx.cap[k]
+            && facts[k] & fact::CAP != 0
             && ctx.namey(ctx.tok(k))
         {
             in_names.insert(ctx.tok(i));
@@ -39,29 +40,30 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     // Capitalised forms used mid-sentence more than once: a deliberate name or title ("Sky",
     // "Sound of Music"), not a slip.
     let mut mid: FxHashMap<&str, u32> = FxHashMap::default();
-    for i in 0..n {
-        if ctx.cap[i] && !ctx.opens[i] {
+    for (i, &f) in facts.iter().enumerate() {
+        if f & (fact::CAP | fact::OPENS) == fact::CAP {
             *mid.entry(ctx.tok(i)).or_default() += 1;
         }
     }
 
-    for i in 0..n {
-        if !is_word(i) || !ctx.prose[i] {
+    for (i, &f) in facts.iter().enumerate() {
+        if f & (fact::WORD | fact::PROSE) != fact::WORD | fact::PROSE {
             continue;
         }
-        let w = ctx.tok(i);
-        if ctx.cap[i] && !ctx.opens[i] {
+        if f & (fact::CAP | fact::OPENS) == fact::CAP {
+            let w = ctx.tok(i);
             // Inside a capitalised run it is part of a name ("New Year", "Brookings Institution").
             // So is a capitalised word after a figure ("60 Minutes", "Pier 1 Imports").
-            let prev_word = (i > 0 && ctx.toks[i - 1].kind == TokenKind::Word).then(|| ctx.tok(i - 1));
+            let prev_word = (i > 0 && is_word(i - 1)).then(|| ctx.tok(i - 1));
             let after_capital = i > 0
                 && (ctx.toks[i - 1].kind == TokenKind::Number
-                    || (prev_word.is_some() && ctx.cap_stem[i - 1]));
+                    || (prev_word.is_some() && facts[i - 1] & fact::CAP_STEM != 0));
             // A title-case phrase has another capital close by ("Secrets and Lies", "Timetable
             // for Action"); acronyms before it do not count ("the U.S. And his allies").
             let title_ahead = (i + 1..(i + 4).min(n))
-                .any(|k| is_word(k) && !ctx.opens[k] && ctx.tok(k).starts_with(char::is_uppercase));
-            let title_behind = (i.saturating_sub(3)..i).any(|k| ctx.cap_stem[k] && !ctx.opens[k]);
+                .any(|k| facts[k] & (fact::UPPER_INITIAL | fact::OPENS) == fact::UPPER_INITIAL);
+            let title_behind =
+                (i.saturating_sub(3)..i).any(|k| facts[k] & (fact::CAP_STEM | fact::OPENS) == fact::CAP_STEM);
             // The checks below are pure, so the cheap ones go first and the reference look-ups
             // are made only for the words that are left.
             if title_ahead
@@ -74,8 +76,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             let Some(k) = ctx.next_adjacent(i) else {
                 continue;
             };
-            let next = ctx.tok(k);
-            if !is_word(k) || !(next.starts_with(|c: char| c.is_lowercase()) || is_acronym_shape(next)) {
+            if !is_word(k) || !(facts[k] & fact::LOWER_INITIAL != 0 || is_acronym_shape(ctx.tok(k))) {
                 continue;
             }
             // A very frequent word (a function word, "said") right after a proper name is not
@@ -101,7 +102,8 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 let strength = ((lc + 1) as f64 / (cc + 1) as f64).log10() / 2.0;
                 ev.push(evidence(kinds::CASE_BREAK, t.start(), t.end(), strength, note, Some(lower)));
             }
-        } else if is_lower_word(w) {
+        } else if f & fact::LOWER_WORD != 0 {
+            let w = ctx.tok(i);
             if glued(ctx, i) || ctx.count(w) > 0 {
                 continue;
             }
@@ -118,15 +120,6 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 ev.push(evidence(kinds::LOWERCASED_NAME, t.start(), t.end(), strength, note, Some(cap)));
             }
         }
-    }
-}
-
-/// At least four characters, all lower case ("america"); ASCII words without decoding.
-fn is_lower_word(w: &str) -> bool {
-    if w.is_ascii() {
-        w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase())
-    } else {
-        w.chars().count() >= 4 && w.chars().all(char::is_lowercase)
     }
 }
 

@@ -11,22 +11,38 @@ const FREQUENT_PER_MILLION: f64 = 10.0;
 /// Absolute floor for "frequent", so tiny lexicons do not call every seen word frequent.
 pub(super) const FREQUENT_MIN: u64 = 20;
 
+/// Per-token facts, the bits of [`Ctx::facts`]. The word-shape bits are set on word tokens
+/// only.
+pub(super) mod fact {
+    /// A word token.
+    pub const WORD: u8 = 1;
+    /// A word whose first character is upper case (`char::is_uppercase`).
+    pub const UPPER_INITIAL: u8 = 2;
+    /// A word whose first character is lower case (`char::is_lowercase`).
+    pub const LOWER_INITIAL: u8 = 4;
+    /// A word that [`is_capitalised`](super::is_capitalised) ("Said", not "US" or "said").
+    pub const CAP: u8 = 8;
+    /// A word capitalised once a possessive ending is stripped
+    /// ([`strip_possessive`](super::strip_possessive): "Putin’s").
+    pub const CAP_STEM: u8 = 16;
+    /// A word of at least four characters, all lower case ("america").
+    pub const LOWER_WORD: u8 = 32;
+    /// The token opens a sentence or a clause that may start with a capital (after an opening
+    /// quote, colon, bracket or dash).
+    pub const OPENS: u8 = 64;
+    /// The sentence the token belongs to reads as prose (enough words, mostly lower case), as
+    /// opposed to a headline, a title-case line or a list.
+    pub const PROSE: u8 = 128;
+}
+
 /// Shared, read-only view of one document for the signals.
 pub(super) struct Ctx<'a> {
     pub text: &'a str,
     pub toks: &'a [Token],
     pub lex: &'a dyn Lexicon,
-    /// Per token: it opens a sentence or a clause that may start with a capital (after an
-    /// opening quote, colon, bracket or dash).
-    pub opens: Vec<bool>,
-    /// Per token: the sentence it belongs to reads as prose (enough words, mostly lower case),
-    /// as opposed to a headline, a title-case line or a list.
-    pub prose: Vec<bool>,
-    /// Per token: a word token that [`is_capitalised`] ("Said", not "US" or "said").
-    pub cap: Vec<bool>,
-    /// Per token: a word token capitalised once a possessive ending is stripped
-    /// ([`strip_possessive`]: "Putin’s").
-    pub cap_stem: Vec<bool>,
+    /// Per token: its [`fact`] bits. The signals ask these of most tokens, several times each,
+    /// so they are computed once, in one pass over the words.
+    pub facts: Vec<u8>,
     /// Word tokens read.
     pub words: usize,
     /// Reference count from which a surface counts as frequent.
@@ -38,8 +54,16 @@ impl<'a> Ctx<'a> {
         let toks = doc.tokens;
         let text = doc.text;
         let n = toks.len();
-        let mut opens = vec![false; n];
-        let mut prose = vec![false; n];
+        let mut facts: Vec<u8> = Vec::with_capacity(n);
+        let mut words = 0usize;
+        for t in toks {
+            if t.kind == TokenKind::Word {
+                words += 1;
+                facts.push(word_facts(t.text(text)));
+            } else {
+                facts.push(0);
+            }
+        }
         // Sentences as given; tokens outside any sentence stay non-prose openers.
         let mut covered = vec![false; n];
         for s in doc.sentences {
@@ -49,50 +73,51 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let range = first..last;
-            let mut words = 0usize;
+            let mut sentence_words = 0usize;
             let mut capital = 0usize;
             let mut seen_word = false;
             for i in range.clone() {
                 covered[i] = true;
                 let t = toks[i];
+                let mut opens = false;
                 if t.is_wordlike() && !seen_word {
-                    opens[i] = true;
+                    opens = true;
                     seen_word = true;
                 } else if i > first && t.kind == TokenKind::Word && opens_clause(toks, i - 1, text) {
-                    opens[i] = true;
+                    opens = true;
                 }
-                if t.kind == TokenKind::Word {
-                    words += 1;
-                    if !opens[i] && t.text(text).chars().next().is_some_and(char::is_uppercase) {
+                let f = &mut facts[i];
+                if opens {
+                    *f |= fact::OPENS;
+                }
+                if *f & fact::WORD != 0 {
+                    sentence_words += 1;
+                    if *f & (fact::OPENS | fact::UPPER_INITIAL) == fact::UPPER_INITIAL {
                         capital += 1;
                     }
                 }
             }
-            let is_prose = words >= 6 && capital * 10 <= words * 4;
-            for p in &mut prose[range] {
-                *p = is_prose;
+            // Set or cleared: the last sentence covering a token decides.
+            let prose =
+                if sentence_words >= 6 && capital * 10 <= sentence_words * 4 { fact::PROSE } else { 0 };
+            for f in &mut facts[range] {
+                *f = (*f & !fact::PROSE) | prose;
             }
         }
-        for i in 0..n {
-            if !covered[i] {
-                opens[i] = true;
+        for (f, covered) in facts.iter_mut().zip(covered) {
+            if !covered {
+                *f |= fact::OPENS;
             }
         }
-        // The signals ask these of most tokens, several times each: computed once.
-        let mut cap = vec![false; n];
-        let mut cap_stem = vec![false; n];
-        for (i, t) in toks.iter().enumerate() {
-            if t.kind == TokenKind::Word {
-                let w = t.text(text);
-                cap[i] = is_capitalised(w);
-                let stem = strip_possessive(w);
-                cap_stem[i] = if stem.len() == w.len() { cap[i] } else { is_capitalised(stem) };
-            }
-        }
-        let words = toks.iter().filter(|t| t.kind == TokenKind::Word).count();
         let total = lex.total_tokens() as f64;
         let frequent = ((total * FREQUENT_PER_MILLION / 1e6) as u64).max(FREQUENT_MIN);
-        Ctx { text, toks, lex, opens, prose, cap, cap_stem, words, frequent }
+        Ctx { text, toks, lex, facts, words, frequent }
+    }
+
+    /// True when token `i` has every bit of `bits` ([`fact`]).
+    #[inline]
+    pub fn has(&self, i: usize, bits: u8) -> bool {
+        self.facts[i] & bits == bits
     }
 
     /// Text of token `i`.
@@ -104,8 +129,9 @@ impl<'a> Ctx<'a> {
     pub fn next_adjacent(&self, i: usize) -> Option<usize> {
         let j = i + 1;
         let t = self.toks.get(j)?;
-        let gap = self.text.get(self.toks[i].end()..t.start())?;
-        (!gap.contains('\n')).then_some(j)
+        // On bytes: a 0x0a byte in UTF-8 text is always a line feed.
+        let gap = self.text.as_bytes().get(self.toks[i].end()..t.start())?;
+        (!gap.contains(&b'\n')).then_some(j)
     }
 
     /// The next token, if it is glued to `i` (no space between).
@@ -180,6 +206,51 @@ pub(super) fn is_acronym_shape(w: &str) -> bool {
     letters >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.')
 }
 
+/// The word-shape [`fact`] bits of a word token's text (with [`fact::WORD`]): what the
+/// definitions say ([`is_capitalised`], [`strip_possessive`], `char::is_uppercase` and
+/// `char::is_lowercase` of the first character, at least four characters all lower case), ASCII
+/// words decided on their bytes in one pass.
+pub(super) fn word_facts(w: &str) -> u8 {
+    let mut f = fact::WORD;
+    let b = w.as_bytes();
+    if let Some((&first, rest)) = b.split_first()
+        && b.is_ascii()
+    {
+        let rest_lower = rest.iter().all(u8::is_ascii_lowercase);
+        if first.is_ascii_uppercase() {
+            f |= fact::UPPER_INITIAL;
+            if rest_lower && !rest.is_empty() {
+                f |= fact::CAP;
+            }
+        } else if first.is_ascii_lowercase() {
+            f |= fact::LOWER_INITIAL;
+            if rest_lower && b.len() >= 4 {
+                f |= fact::LOWER_WORD;
+            }
+        }
+    } else {
+        let first = w.chars().next();
+        if first.is_some_and(char::is_uppercase) {
+            f |= fact::UPPER_INITIAL;
+        }
+        if first.is_some_and(char::is_lowercase) {
+            f |= fact::LOWER_INITIAL;
+            if w.chars().count() >= 4 && w.chars().all(char::is_lowercase) {
+                f |= fact::LOWER_WORD;
+            }
+        }
+        if is_capitalised(w) {
+            f |= fact::CAP;
+        }
+    }
+    let stem = strip_possessive(w);
+    let cap_stem = if stem.len() == w.len() { f & fact::CAP != 0 } else { is_capitalised(stem) };
+    if cap_stem {
+        f |= fact::CAP_STEM;
+    }
+    f
+}
+
 /// First character upper case, all others lower case letters ("Said", "Ünïon").
 pub(super) fn is_capitalised(w: &str) -> bool {
     // ASCII fast path (most calls): no decoding, and most words fail on their first byte.
@@ -216,7 +287,7 @@ pub(super) fn strip_possessive(w: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{Ctx, is_capitalised, strip_possessive};
+    use super::{Ctx, fact, is_capitalised, opens_clause, strip_possessive, word_facts};
     use crate::document::DocView;
     use crate::lexicon::CountLexicon;
     use crate::tokenize::{TokenKind, tokenize};
@@ -259,12 +330,125 @@ mod tests {
         for (i, t) in toks.iter().enumerate() {
             let word = t.kind == TokenKind::Word;
             let w = t.text(text);
-            assert_eq!(ctx.cap[i], word && is_capitalised(w), "{w}");
-            assert_eq!(ctx.cap_stem[i], word && is_capitalised(strip_possessive(w)), "{w}");
-            caps += usize::from(ctx.cap[i]);
-            stems += usize::from(ctx.cap_stem[i]);
+            assert_eq!(ctx.has(i, fact::WORD), word, "{w}");
+            assert_eq!(ctx.has(i, fact::CAP), word && is_capitalised(w), "{w}");
+            assert_eq!(ctx.has(i, fact::CAP_STEM), word && is_capitalised(strip_possessive(w)), "{w}");
+            caps += usize::from(ctx.has(i, fact::CAP));
+            stems += usize::from(ctx.has(i, fact::CAP_STEM));
         }
         assert!(caps >= 3 && stems > caps, "{caps} {stems}");
+    }
+
+    /// The word-shape facts as the signals computed them before [`word_facts`].
+    fn word_facts_reference(w: &str) -> u8 {
+        let lower_word = if w.is_ascii() {
+            w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase())
+        } else {
+            w.chars().count() >= 4 && w.chars().all(char::is_lowercase)
+        };
+        let bit = |on: bool, b: u8| if on { b } else { 0 };
+        fact::WORD
+            | bit(w.starts_with(char::is_uppercase), fact::UPPER_INITIAL)
+            | bit(w.starts_with(char::is_lowercase), fact::LOWER_INITIAL)
+            | bit(is_capitalised(w), fact::CAP)
+            | bit(is_capitalised(strip_possessive(w)), fact::CAP_STEM)
+            | bit(lower_word, fact::LOWER_WORD)
+    }
+
+    #[test]
+    fn word_facts_match_the_definitions() {
+        // Every string of up to four characters over an alphabet that exercises each branch:
+        // ASCII and non-ASCII capitals and small letters, a letter that is neither (CJK), digits,
+        // apostrophes and possessive endings, a combining mark, an emoji.
+        let alphabet = [
+            "A",
+            "a",
+            "Z",
+            "s",
+            "1",
+            "'",
+            "\u{2019}",
+            "\u{c9}",
+            "\u{e9}",
+            "\u{df}",
+            "\u{3a3}",
+            "\u{3c3}",
+            "\u{4e2d}",
+            "\u{301}",
+            "\u{1f600}",
+            ".",
+            "",
+        ];
+        let mut n = 0;
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        let w = format!("{a}{b}{c}{d}");
+                        assert_eq!(word_facts(&w), word_facts_reference(&w), "{w:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 80_000);
+        for w in [
+            "america",
+            "America",
+            "Putin\u{2019}s",
+            "Jones'",
+            "\u{dc}n\u{ef}on",
+            "\u{c9}COLE",
+            "O'Neil's",
+            "",
+        ] {
+            assert_eq!(word_facts(w), word_facts_reference(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_facts_match_the_per_sentence_definition() {
+        let text = "Officials Said To Be Ready For The Talks With Allies\nThe officials said: \u{201c}Will it be \
+                    over?\u{201d} And then the U.S. And his allies met in America (Kyiv) \u{2014} Ünïon. \
+                    short one. \u{c9}mile and \u{e9}mile said that it was over for them all.";
+        let toks = tokenize(text);
+        let sents = crate::segment::sentences(text, &toks);
+        let doc = DocView { text, lines: &[], tokens: &toks, sentences: &sents };
+        let lex = CountLexicon::new();
+        let ctx = Ctx::new(&lex, &doc);
+        // The definition: per sentence, openers (first word-like token, a word after a clause
+        // opener) and prose (6+ words, at most 40% capitalised away from openers).
+        let n = toks.len();
+        let mut opens = vec![true; n];
+        let mut prose = vec![false; n];
+        for s in &sents {
+            let mut seen = false;
+            let (mut words, mut capital) = (0, 0);
+            for i in s.first..s.last {
+                let t = toks[i];
+                opens[i] = false;
+                if t.is_wordlike() && !seen {
+                    opens[i] = true;
+                    seen = true;
+                } else if i > s.first && t.kind == TokenKind::Word && opens_clause(&toks, i - 1, text) {
+                    opens[i] = true;
+                }
+                if t.kind == TokenKind::Word {
+                    words += 1;
+                    if !opens[i] && t.text(text).starts_with(char::is_uppercase) {
+                        capital += 1;
+                    }
+                }
+            }
+            let p = words >= 6 && capital * 10 <= words * 4;
+            prose[s.first..s.last].iter_mut().for_each(|x| *x = p);
+        }
+        assert!(prose.iter().any(|&p| p) && prose.iter().any(|&p| !p));
+        for i in 0..n {
+            assert_eq!(ctx.has(i, fact::OPENS), opens[i], "{i} {}", ctx.tok(i));
+            assert_eq!(ctx.has(i, fact::PROSE), prose[i], "{i} {}", ctx.tok(i));
+        }
+        assert_eq!(ctx.words, toks.iter().filter(|t| t.kind == TokenKind::Word).count());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashMap;
 
-use super::context::{Ctx, FREQUENT_MIN, is_capitalised, strip_possessive};
+use super::context::{Ctx, FREQUENT_MIN, fact, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::lexicon::levenshtein_within;
@@ -391,7 +391,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let mut index: HashMap<&str, usize> = HashMap::default();
     for i in 0..ctx.toks.len() {
         // A word token, capitalised once a possessive ending is stripped.
-        if !ctx.cap_stem[i] {
+        if !ctx.has(i, fact::CAP_STEM) {
             continue;
         }
         let form = strip_possessive(ctx.tok(i));
@@ -415,7 +415,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         };
         let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
         for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
-            if !ctx.cap_stem[j] {
+            if !ctx.has(j, fact::CAP_STEM) {
                 continue;
             }
             let m = strip_possessive(ctx.tok(j));
