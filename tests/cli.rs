@@ -545,6 +545,26 @@ fn train_builds_a_model_that_scores() {
     let o = run(&["score", "--model", m2.to_str().unwrap(), root().join("data/seeds").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("b.spinlm"), "{}", stderr(&o));
+    // A user's model has no round-trip contrast unless given one: its mt features are missing;
+    // with --roundtrip-model they are there. A corrupt round-trip model is a clear error too.
+    let seeds = root().join("data/seeds");
+    let o = run(&["score", "-f", "jsonl", "--model", m1.to_str().unwrap(), seeds.to_str().unwrap()]);
+    assert!(jsonl(&o).iter().all(|r| r["features"].get("fluency.mt_llr").is_none_or(|v| v.is_null())));
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--model",
+        m1.to_str().unwrap(),
+        "--roundtrip-model",
+        m1.to_str().unwrap(),
+        seeds.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(jsonl(&o).iter().all(|r| r["features"]["fluency.mt_llr"].is_number()));
+    let o = run(&["score", "--roundtrip-model", m2.to_str().unwrap(), seeds.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("round-trip model") && stderr(&o).contains("b.spinlm"), "{}", stderr(&o));
 }
 
 #[test]
