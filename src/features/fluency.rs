@@ -843,8 +843,8 @@ mod tests {
         // Sentence 1: the round-trip model is 0.5 likelier per unit; sentence 2: 0.5 less likely;
         // sentence 3 is too short to count as a sentence but counts in the mean.
         let reference = vec![p(-2.0); MIN_SENT_UNITS];
-        m.add_sentence(&reference, &vec![p(-1.5); MIN_SENT_UNITS], 0, 5);
-        m.add_sentence(&reference, &vec![p(-2.5); MIN_SENT_UNITS], 6, 11);
+        m.add_sentence(&reference, &[p(-1.5); MIN_SENT_UNITS], 0, 5);
+        m.add_sentence(&reference, &[p(-2.5); MIN_SENT_UNITS], 6, 11);
         m.add_sentence(&[p(-2.0)], &[p(-9.0)], 12, 12);
         let (llr, worst, scan, share) = m.features(true);
         let n = 2.0 * MIN_SENT_UNITS as f64 + 1.0;
