@@ -255,3 +255,16 @@ fn vocabulary_words_hash_to_their_own_ids() {
         }
     }
 }
+
+#[test]
+fn embedded_roundtrip_model_opens_and_is_not_the_default() {
+    let rt = Model::roundtrip_embedded();
+    rt.verify().expect("checksum of models/roundtrip.spinlm");
+    assert!(!rt.is_default());
+    assert_eq!(rt.info().order, Model::embedded().info().order);
+    // Every unit the scorer hashes resolves in both vocabularies by the same hash.
+    for w in ["the", "company", "said", "telephones", ","] {
+        let h = crate::model::format::vocab_hash(w.as_bytes());
+        assert_eq!(rt.word_id_hashed(h), rt.word_id(w), "{w}");
+    }
+}
