@@ -113,6 +113,9 @@ impl RecordReader {
         msg: impl Into<String>,
         raw: Raw,
     ) -> Record {
+        // A record too broken to name its source (a JSONL line that is not JSON) is rolled up
+        // where a record of this file without a source field would be, not under "".
+        let source = Some(source.unwrap_or_else(|| self.parent.clone()));
         Record { doc: Err(RecordError { origin: self.origin(line), id, source, msg: msg.into() }), raw }
     }
 
@@ -546,6 +549,11 @@ mod tests {
         let e = recs[1].doc.as_ref().unwrap_err();
         assert_eq!(e.origin.line, 3);
         assert!(e.msg.contains("malformed JSON"));
+        // Too broken to name a source: the file's default source, which the next record (valid
+        // JSON without a source field) also gets, not "".
+        let next = recs[2].doc.as_ref().unwrap_err();
+        assert!(e.source.as_deref().is_some_and(|s| !s.is_empty()), "{:?}", e.source);
+        assert_eq!(e.source, next.source);
         let e = recs[2].doc.as_ref().unwrap_err();
         assert_eq!((e.origin.line, e.id.as_deref()), (4, Some("7")));
         assert!(e.msg.contains("missing text field 'text'"));
