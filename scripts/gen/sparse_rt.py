@@ -11,7 +11,6 @@ touched (a round-tripped sentence counts 1, as on the simulators' scale).
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -19,15 +18,10 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plan import PIVOTS  # noqa: E402
 from roundtrip import clean  # noqa: E402
+from roundtrip_lines import apertium  # noqa: E402
 from textutil import join_sentences, normalise_ws, rng_for, split_sentences, stable_hash, word_edit_share  # noqa
 
 BATCH = 150
-
-
-def apertium(lines, mode):
-    out = subprocess.run(["apertium", "-u", mode], input="\n".join(lines) + "\n", capture_output=True, text=True,
-                         check=True).stdout.rstrip("\n").split("\n")
-    return out if len(out) == len(lines) else None
 
 
 def round_trip(lines, pivot):
