@@ -33,11 +33,14 @@ def apertium(lines, mode):
     return out if len(out) == len(lines) else None
 
 
-def one_pivot(lines, pivot):
+def round_trip(lines, pivot, batch=BATCH):
+    """Each line through `pivot` ("fwd:back" Apertium modes) and back, aligned with `lines`: None
+    where a line failed even on its own. Batches whose call fails or whose line count changes
+    are retried a line at a time."""
     fwd, back = pivot.split(":")
-    kept = []
-    for i in range(0, len(lines), BATCH):
-        chunk = lines[i:i + BATCH]
+    res = []
+    for i in range(0, len(lines), batch):
+        chunk = lines[i:i + batch]
         mid = apertium(chunk, fwd)
         out = apertium(mid, back) if mid else None
         if out is None:
@@ -45,10 +48,14 @@ def one_pivot(lines, pivot):
             for line in chunk:
                 m = apertium([line], fwd)
                 b = apertium(m, back) if m else None
-                if b:
-                    out.append(b[0])
-        kept += [t for t in (clean(x) for x in out) if t]
-    return kept
+                out.append(b[0] if b else None)
+        res += out
+    return res
+
+
+def one_pivot(lines, pivot):
+    """The lines that came back, cleaned; failed lines left out."""
+    return [t for t in (clean(x) for x in round_trip(lines, pivot) if x is not None) if t]
 
 
 def main():

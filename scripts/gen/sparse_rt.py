@@ -18,27 +18,15 @@ from collections import defaultdict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plan import PIVOTS  # noqa: E402
 from roundtrip import clean  # noqa: E402
-from roundtrip_lines import apertium  # noqa: E402
+import roundtrip_lines  # noqa: E402
 from textutil import join_sentences, normalise_ws, rng_for, split_sentences, stable_hash, word_edit_share  # noqa
 
 BATCH = 150
 
 
 def round_trip(lines, pivot):
-    fwd, back = pivot.split(":")
-    res = []
-    for i in range(0, len(lines), BATCH):
-        chunk = lines[i:i + BATCH]
-        mid = apertium(chunk, fwd)
-        back_ = apertium(mid, back) if mid else None
-        if back_ is None:  # line count changed: fall back to one line at a time
-            back_ = []
-            for l in chunk:
-                m = apertium([l], fwd)
-                b = apertium(m, back) if m else None
-                back_.append(b[0] if b else l)
-        res += back_
-    return res
+    """Aligned with `lines`; a line Apertium fails on stays as it was."""
+    return [b if b is not None else l for l, b in zip(lines, roundtrip_lines.round_trip(lines, pivot, BATCH))]
 
 
 def main():

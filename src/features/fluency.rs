@@ -301,11 +301,8 @@ impl MtStats {
 
     /// `fluency.mt_llr` (mean per unit), `mt_worst_sent` (mean of the worst quarter of
     /// sentences), `mt_scan_max` and `mt_sent_share` (share of sentences the round-trip model
-    /// prefers); all missing without a round-trip model.
-    fn features(&mut self, on: bool) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
-        if !on {
-            return (None, None, None, None);
-        }
+    /// prefers); all missing when nothing was added (no round-trip model, or no text).
+    fn features(&self) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
         let mut means: Vec<f32> = self.sents.iter().map(|s| s.0).collect();
         means.sort_by(|a, b| b.total_cmp(a));
         let share = (!means.is_empty())
@@ -631,7 +628,7 @@ fn analyze_with(
     let mut mismatches = articles::find(model, text, toks, doc.sentences);
     put(FEATURES[25], has.then(|| mismatches.len() as f64 / nf));
     put(FEATURES[26], z_scan);
-    let (llr, worst, scan, share) = mt.features(roundtrip.is_some());
+    let (llr, worst, scan, share) = mt.features();
     put(FEATURES[27], llr);
     put(FEATURES[28], worst);
     put(FEATURES[29], scan);
@@ -846,15 +843,15 @@ mod tests {
         m.add_sentence(&reference, &[p(-1.5); MIN_SENT_UNITS], 0, 5);
         m.add_sentence(&reference, &[p(-2.5); MIN_SENT_UNITS], 6, 11);
         m.add_sentence(&[p(-2.0)], &[p(-9.0)], 12, 12);
-        let (llr, worst, scan, share) = m.features(true);
+        let (llr, worst, scan, share) = m.features();
         let n = 2.0 * MIN_SENT_UNITS as f64 + 1.0;
         assert!((llr.unwrap() - (-MT_CLIP as f64) / n).abs() < 1e-6, "{llr:?}");
         assert!((worst.unwrap() - 0.5).abs() < 1e-6);
         assert!((scan.unwrap() - 0.5 * (MIN_SENT_UNITS as f64).sqrt()).abs() < 1e-6);
         assert_eq!(share, Some(0.5));
         assert_eq!(m.evidence(), vec![(0.5, 0, 5)]);
-        assert_eq!(m.features(false), (None, None, None, None));
-        assert_eq!(MtStats::default().features(true), (None, None, None, None));
+        // Nothing added (no round-trip model): every feature missing.
+        assert_eq!(MtStats::default().features(), (None, None, None, None));
     }
 
     #[test]
