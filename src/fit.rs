@@ -19,6 +19,8 @@ pub struct Example {
     pub features: Vec<Feature>,
     /// Label, group, degradation and kind (its `score` is ignored).
     pub label: Labelled,
+    /// Where the document comes from (a corpus, a site): the register screen compares sources.
+    pub source: String,
 }
 
 /// A clean document's opening scored alone, with the whole document: what the length prior is
@@ -125,6 +127,10 @@ pub struct FitConfig {
     /// Features whose name starts with one of these get a weight of zero or more (missing
     /// indicators stay free).
     pub non_negative: Vec<String>,
+    /// The register screen ([`register_screen`]): a feature is left out when the spread of its
+    /// clean documents' medians across sources exceeds this many times its garbled-clean
+    /// separation. `None`: no screen.
+    pub register_ratio: Option<f64>,
 }
 
 impl Default for FitConfig {
@@ -137,8 +143,109 @@ impl Default for FitConfig {
             garbled_precision: 0.95,
             exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
             non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
+            register_ratio: Some(1.0),
         }
     }
+}
+
+/// Clean labelled training documents a source needs to take part in the register screen.
+pub const SCREEN_MIN_CLEAN: usize = 20;
+
+/// A feature the register screen looked at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenRow {
+    /// Feature name.
+    pub name: String,
+    /// Largest minus smallest median over clean documents of each source.
+    pub spread: f64,
+    /// |median over garbled documents - median over clean documents|, all sources pooled.
+    pub separation: f64,
+    /// True when left out (`spread > ratio * separation`).
+    pub dropped: bool,
+}
+
+/// What the register screen did: the sources it compared and each feature's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RegisterScreen {
+    /// The ratio applied.
+    pub ratio: f64,
+    /// Sources with at least [`SCREEN_MIN_CLEAN`] clean documents (the screen needs two).
+    pub sources: Vec<String>,
+    /// Every feature with values in clean documents of those sources, by name.
+    pub rows: Vec<ScreenRow>,
+}
+
+impl RegisterScreen {
+    /// Names of the features left out.
+    pub fn dropped(&self) -> BTreeSet<String> {
+        self.rows.iter().filter(|r| r.dropped).map(|r| r.name.clone()).collect()
+    }
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) })
+}
+
+/// The register screen. A feature whose clean level differs between sources (registers: a 1961
+/// novel, a State of the Union address, a post-edited sentence) by more than `ratio` times the
+/// amount garbling moves it measures the register as much as the damage, and a scorer weighing
+/// it calls clean text of an unfamiliar register garbled. Medians keep a few outliers from
+/// deciding. Features whose clean values are constant everywhere (spread 0) always stay.
+/// Returns an empty screen (nothing dropped) when fewer than two sources have
+/// [`SCREEN_MIN_CLEAN`] clean documents.
+pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> RegisterScreen {
+    let mut clean_by_source: BTreeMap<&str, Vec<&Example>> = BTreeMap::new();
+    for e in examples.iter().filter(|e| e.label.garbled == Some(false)) {
+        clean_by_source.entry(e.source.as_str()).or_default().push(e);
+    }
+    clean_by_source.retain(|_, v| v.len() >= SCREEN_MIN_CLEAN);
+    let mut screen = RegisterScreen {
+        ratio,
+        sources: clean_by_source.keys().map(|s| s.to_string()).collect(),
+        rows: Vec::new(),
+    };
+    if clean_by_source.len() < 2 {
+        return screen;
+    }
+    let names: BTreeSet<&str> = examples
+        .iter()
+        .flat_map(|e| e.features.iter().map(|f| f.name))
+        .filter(|n| !exclude.iter().any(|x| n.starts_with(x.as_str())))
+        .collect();
+    let collect = |it: &mut dyn Iterator<Item = &Example>, name: &str| -> Vec<f64> {
+        it.filter_map(|e| value(&e.features, name)).collect()
+    };
+    for name in names {
+        let mut medians = Vec::new();
+        for docs in clean_by_source.values() {
+            if let Some(m) = median(&mut collect(&mut docs.iter().copied(), name)) {
+                medians.push(m);
+            }
+        }
+        let garbled =
+            median(&mut collect(&mut examples.iter().filter(|e| e.label.garbled == Some(true)), name));
+        let clean =
+            median(&mut collect(&mut examples.iter().filter(|e| e.label.garbled == Some(false)), name));
+        let (Some(g), Some(c)) = (garbled, clean) else { continue };
+        if medians.len() < 2 {
+            continue;
+        }
+        let lo = medians.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = medians.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (spread, separation) = (hi - lo, (g - c).abs());
+        screen.rows.push(ScreenRow {
+            name: name.to_string(),
+            spread,
+            separation,
+            dropped: spread > 0.0 && spread > ratio * separation,
+        });
+    }
+    screen
 }
 
 /// What a fit produced.
@@ -152,6 +259,8 @@ pub struct FitReport {
     pub valid: BTreeMap<String, Metrics>,
     /// Precision and recall of the verdicts on the held-back examples.
     pub verdicts: VerdictFigures,
+    /// The register screen's figures (empty when off or without two sources).
+    pub screen: RegisterScreen,
 }
 
 /// Precision and recall of flagged (suspect or garbled) and garbled verdicts.
@@ -184,11 +293,11 @@ struct Design {
 }
 
 impl Design {
-    fn build(examples: &[Example], exclude: &[String]) -> Design {
+    fn build(examples: &[Example], exclude: &[String], screened: &BTreeSet<String>) -> Design {
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for e in examples {
             for f in &e.features {
-                if !exclude.iter().any(|x| f.name.starts_with(x.as_str())) {
+                if !exclude.iter().any(|x| f.name.starts_with(x.as_str())) && !screened.contains(f.name) {
                     names.insert(f.name);
                 }
             }
@@ -385,7 +494,11 @@ pub fn fit(
     {
         return Err(Error::Config("training data needs both clean and garbled documents".into()));
     }
-    let design = Design::build(train, &cfg.exclude);
+    let screen = match cfg.register_ratio {
+        Some(r) => register_screen(train, &cfg.exclude, r),
+        None => RegisterScreen::default(),
+    };
+    let design = Design::build(train, &cfg.exclude, &screen.dropped());
     if design.names.is_empty() {
         return Err(Error::Config("no feature varies in the training data".into()));
     }
@@ -481,6 +594,7 @@ pub fn fit(
         train: metrics_by_kind(&train_scored),
         valid: if valid_scored.is_empty() { BTreeMap::new() } else { metrics_by_kind(&valid_scored) },
         verdicts,
+        screen,
     })
 }
 
@@ -582,6 +696,7 @@ mod tests {
                 kind: if garbled { "bad".into() } else { "good".into() },
                 score: None,
             },
+            source: "s".into(),
         }
     }
 
@@ -607,6 +722,70 @@ mod tests {
         assert!(r1.train["ALL"].auc.unwrap() > 0.99);
         let t = r1.weights.thresholds;
         assert!(t.suspect <= t.garbled);
+    }
+
+    /// Two sources with `n` groups each (a clean and a garbled version): `fluency.x` separates
+    /// the versions the same way in both, `fluency.level` sits at 0 in source a and 1 in source b
+    /// and garbling adds only 0.2 to it.
+    fn two_sources(n: usize) -> Vec<Example> {
+        let mut d = Vec::new();
+        for (src, level) in [("a", 0.0), ("b", 1.0)] {
+            for i in 0..n {
+                for garbled in [false, true] {
+                    let damage = if garbled { 1.0 } else { 0.0 };
+                    let mut e = ex(damage + i as f64 * 0.001, 0.0, garbled, &format!("{src}{i}"));
+                    e.features.push(Feature::new("fluency.level", level + 0.2 * damage));
+                    e.source = src.into();
+                    d.push(e);
+                }
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn register_screen_drops_what_measures_the_source() {
+        let d = two_sources(30);
+        let s = register_screen(&d, &[], 1.0);
+        assert_eq!(s.sources, ["a", "b"]);
+        assert_eq!(s.dropped(), BTreeSet::from(["fluency.level".to_string()]));
+        let row = |n: &str| s.rows.iter().find(|r| r.name == n).unwrap().clone();
+        let level = row("fluency.level");
+        assert!((level.spread - 1.0).abs() < 1e-9 && (level.separation - 0.2).abs() < 1e-9);
+        assert!(!row("fluency.x").dropped && row("fluency.x").separation > 0.9);
+        // A constant feature has no spread and stays (the design leaves it out for other reasons).
+        assert_eq!(row("entities.noise").spread, 0.0);
+        assert!(register_screen(&d, &[], 10.0).dropped().is_empty());
+        assert!(
+            register_screen(&d, &["fluency.level".into()], 1.0)
+                .rows
+                .iter()
+                .all(|r| r.name != "fluency.level")
+        );
+        // fit applies it by default and reports it; off keeps the feature.
+        let has = |r: &FitReport| r.weights.features.iter().any(|f| f.name == "fluency.level");
+        let on = fit(&d, &[], &[], &FitConfig::default()).unwrap();
+        assert!(!has(&on));
+        assert_eq!(on.screen, s);
+        let off = fit(&d, &[], &[], &FitConfig { register_ratio: None, ..FitConfig::default() }).unwrap();
+        assert!(has(&off));
+        assert_eq!(off.screen, RegisterScreen::default());
+    }
+
+    #[test]
+    fn register_screen_needs_two_sources_with_enough_clean_documents() {
+        // Source b has SCREEN_MIN_CLEAN - 1 clean documents: one source is left, nothing is dropped.
+        let d: Vec<Example> = two_sources(30)
+            .into_iter()
+            .filter(|e| {
+                e.source == "a"
+                    || e.label.group.as_deref().and_then(|g| g[1..].parse::<usize>().ok())
+                        < Some(SCREEN_MIN_CLEAN - 1)
+            })
+            .collect();
+        let s = register_screen(&d, &[], 1.0);
+        assert_eq!(s.sources, ["a"]);
+        assert!(s.rows.is_empty() && s.dropped().is_empty());
     }
 
     fn labelled(score: f64, garbled: bool) -> Labelled {

@@ -8,7 +8,9 @@ use clap::Args;
 use super::common::{EngineArgs, ExitCode};
 use super::eval::{print_metrics, score_labelled};
 use spinscore::Document;
-use spinscore::fit::{Example, FitConfig, LengthPair, fit, opening};
+use spinscore::fit::{
+    Example, FitConfig, LengthPair, RegisterScreen, SCREEN_MIN_CLEAN, ScreenRow, fit, opening,
+};
 use spinscore::input::{InputConfig, InputFormat, RecordReader, read_labels};
 use spinscore::pipeline::{Engine, Options};
 
@@ -38,6 +40,11 @@ pub struct FitArgs {
     /// `fluency.units` are always left out).
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
+    /// The register screen: leave out features whose median over clean documents differs between
+    /// the training data's sources (each with 20+ clean documents) by more than RATIO times the
+    /// feature's garbled-clean separation; `off` for none.
+    #[arg(long, value_name = "RATIO|off", default_value = "1", value_parser = screen_ratio)]
+    pub register_screen: ScreenRatio,
     /// Let every weight take either sign (by default boilerplate, entity and consensus features,
     /// which only measure damage, are held at zero or above).
     #[arg(long)]
@@ -63,7 +70,7 @@ fn examples(
         .filter(|(r, _)| r.scored.is_some())
         .map(|(r, mut l)| {
             l.score = None;
-            Example { features: r.features, label: l }
+            Example { features: r.features, label: l, source: r.source }
         })
         .collect();
     if engine.options().clusters {
@@ -71,7 +78,7 @@ fn examples(
         out.extend(alone.into_iter().filter(|(r, _)| r.scored.is_some()).map(|(r, mut l)| {
             l.score = None;
             l.group = l.group.map(|g| format!("{g}#alone"));
-            Example { features: r.features, label: l }
+            Example { features: r.features, label: l, source: r.source }
         }));
     }
     Ok(out)
@@ -141,6 +148,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         l2: a.l2,
         pair_weight: a.pair_weight,
         suspect_recall: a.suspect.0,
+        register_ratio: a.register_screen.0,
         ..FitConfig::default()
     };
     cfg.exclude.extend(a.exclude.iter().cloned());
@@ -165,11 +173,14 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         a.suspect.0.map_or("youden".to_string(), |r| format!("recall {r}")).into(),
     );
     prov.insert("non_negative".into(), cfg.non_negative.clone().into());
+    prov.insert("exclude".into(), cfg.exclude.clone().into());
+    prov.insert("register_screen".into(), serde_json::to_value(&report.screen)?);
     prov.insert("model".into(), engine.model().describe().into());
     prov.insert("valid_metrics".into(), serde_json::to_value(&report.valid)?);
     prov.insert("verdicts".into(), serde_json::to_value(&report.verdicts)?);
     let json = serde_json::to_string_pretty(&report.weights)? + "\n";
     std::fs::write(&a.output, json).with_context(|| format!("writing {}", a.output.display()))?;
+    print_screen(&report.screen, a.register_screen.0);
     println!("training data ({} examples):", train.len());
     print_metrics(&report.train);
     if !valid.is_empty() {
@@ -204,6 +215,46 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     }
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)
+}
+
+fn print_screen(screen: &RegisterScreen, ratio: Option<f64>) {
+    let Some(ratio) = ratio else {
+        println!("register screen: off\n");
+        return;
+    };
+    if screen.sources.len() < 2 {
+        println!(
+            "register screen: not applied (needs two sources with {SCREEN_MIN_CLEAN}+ clean documents; found {})\n",
+            screen.sources.len()
+        );
+        return;
+    }
+    let dropped: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.dropped).collect();
+    println!(
+        "register screen over {} sources ({}): {} of {} features left out (clean spread > {ratio} x separation)",
+        screen.sources.len(),
+        screen.sources.join(", "),
+        dropped.len(),
+        screen.rows.len()
+    );
+    for r in dropped {
+        println!("  {:<32} spread {:.4}  separation {:.4}", r.name, r.spread, r.separation);
+    }
+    println!();
+}
+
+/// The register screen's ratio (`None`: off).
+#[derive(Debug, Clone, Copy)]
+pub struct ScreenRatio(Option<f64>);
+
+fn screen_ratio(s: &str) -> Result<ScreenRatio, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(ScreenRatio(None));
+    }
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(ScreenRatio(Some(x))),
+        _ => Err(format!("{s:?} is neither a ratio >= 0 nor \"off\"")),
+    }
 }
 
 /// How the suspect threshold is chosen: a recall of garbled documents, or Youden's J (`None`).
