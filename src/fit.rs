@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::features::Feature;
 use crate::metrics::{Labelled, Metrics, metrics_by_kind};
-use crate::score::{FeatureWeight, LENGTH_FEATURE, LengthPrior, Scorer, Thresholds, Weights, Z_CLIP};
+use crate::score::{Excess, FeatureWeight, LENGTH_FEATURE, LengthPrior, Scorer, Thresholds, Weights, Z_CLIP};
 
 /// One training document: its features and its label.
 #[derive(Debug, Clone)]
@@ -131,6 +131,9 @@ pub struct FitConfig {
     /// clean documents' medians across sources exceeds this many times its garbled-clean
     /// separation. `None`: no screen.
     pub register_ratio: Option<f64>,
+    /// A screened feature is kept as its excess over the range of clean documents of every source
+    /// (see [`ScreenRow::excess`]) instead of being left out.
+    pub screen_excess: bool,
 }
 
 impl Default for FitConfig {
@@ -144,12 +147,16 @@ impl Default for FitConfig {
             exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
             non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
             register_ratio: Some(1.0),
+            screen_excess: true,
         }
     }
 }
 
 /// Clean labelled training documents a source needs to take part in the register screen.
 pub const SCREEN_MIN_CLEAN: usize = 20;
+
+/// The share of each source's clean documents a screened feature's excess starts beyond.
+pub const SCREEN_EXCESS_QUANTILE: f64 = 0.9;
 
 /// A feature the register screen looked at.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,8 +167,13 @@ pub struct ScreenRow {
     pub spread: f64,
     /// |median over garbled documents - median over clean documents|, all sources pooled.
     pub separation: f64,
-    /// True when left out (`spread > ratio * separation`).
+    /// True when screened (`spread > ratio * separation`).
     pub dropped: bool,
+    /// For a screened feature: the point past which garbled documents lie and clean ones of
+    /// every source rarely do (the most extreme, towards garbled, of each source's
+    /// [`SCREEN_EXCESS_QUANTILE`] quantile of clean documents). The fit may keep the feature as
+    /// its excess over this point ([`FitConfig::screen_excess`]).
+    pub excess: Option<Excess>,
 }
 
 /// What the register screen did: the sources it compared and each feature's figures.
@@ -176,10 +188,25 @@ pub struct RegisterScreen {
 }
 
 impl RegisterScreen {
-    /// Names of the features left out.
+    /// Names of the features screened.
     pub fn dropped(&self) -> BTreeSet<String> {
         self.rows.iter().filter(|r| r.dropped).map(|r| r.name.clone()).collect()
     }
+
+    /// The screened features, each with its excess when `keep_excess` (None: left out).
+    fn treatment(&self, keep_excess: bool) -> BTreeMap<String, Option<Excess>> {
+        self.rows
+            .iter()
+            .filter(|r| r.dropped)
+            .map(|r| (r.name.clone(), if keep_excess { r.excess } else { None }))
+            .collect()
+    }
+}
+
+/// The `q` quantile (nearest rank) of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {
@@ -222,9 +249,12 @@ pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> 
     };
     for name in names {
         let mut medians = Vec::new();
+        let mut per_source = Vec::new();
         for docs in clean_by_source.values() {
-            if let Some(m) = median(&mut collect(&mut docs.iter().copied(), name)) {
+            let mut v = collect(&mut docs.iter().copied(), name);
+            if let Some(m) = median(&mut v) {
                 medians.push(m);
+                per_source.push(v);
             }
         }
         let garbled =
@@ -238,12 +268,20 @@ pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> 
         let lo = medians.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = medians.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let (spread, separation) = (hi - lo, (g - c).abs());
-        screen.rows.push(ScreenRow {
-            name: name.to_string(),
-            spread,
-            separation,
-            dropped: spread > 0.0 && spread > ratio * separation,
+        let dropped = spread > 0.0 && spread > ratio * separation;
+        // `median` sorted each source's values.
+        let up = g >= c;
+        let excess = dropped.then(|| {
+            let q = if up { SCREEN_EXCESS_QUANTILE } else { 1.0 - SCREEN_EXCESS_QUANTILE };
+            let points = per_source.iter().map(|v| quantile(v, q));
+            let over = if up {
+                points.fold(f64::NEG_INFINITY, f64::max)
+            } else {
+                points.fold(f64::INFINITY, f64::min)
+            };
+            Excess { over, up }
         });
+        screen.rows.push(ScreenRow { name: name.to_string(), spread, separation, dropped, excess });
     }
     screen
 }
@@ -286,6 +324,8 @@ pub struct VerdictFigures {
 
 struct Design {
     names: Vec<String>,
+    /// A screened feature kept as its excess.
+    excess: Vec<Option<Excess>>,
     mean: Vec<f64>,
     std: Vec<f64>,
     /// Features that are missing in some training examples get a missing-indicator column.
@@ -293,18 +333,35 @@ struct Design {
 }
 
 impl Design {
-    fn build(examples: &[Example], exclude: &[String], screened: &BTreeSet<String>) -> Design {
+    /// `screened`: features the register screen caught, each left out (None) or kept as its
+    /// excess.
+    fn build(
+        examples: &[Example],
+        exclude: &[String],
+        screened: &BTreeMap<String, Option<Excess>>,
+    ) -> Design {
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for e in examples {
             for f in &e.features {
-                if !exclude.iter().any(|x| f.name.starts_with(x.as_str())) && !screened.contains(f.name) {
+                if !exclude.iter().any(|x| f.name.starts_with(x.as_str()))
+                    && screened.get(f.name).is_none_or(|x| x.is_some())
+                {
                     names.insert(f.name);
                 }
             }
         }
-        let mut d = Design { names: Vec::new(), mean: Vec::new(), std: Vec::new(), has_missing: Vec::new() };
+        let mut d = Design {
+            names: Vec::new(),
+            excess: Vec::new(),
+            mean: Vec::new(),
+            std: Vec::new(),
+            has_missing: Vec::new(),
+        };
         for name in names {
-            let vals: Vec<f64> = examples.iter().filter_map(|e| value(&e.features, name)).collect();
+            let excess = screened.get(name).copied().flatten();
+            let input = |x: f64| excess.map_or(x, |e| e.of(x));
+            let vals: Vec<f64> =
+                examples.iter().filter_map(|e| value(&e.features, name)).map(input).collect();
             if vals.len() < 2 {
                 continue;
             }
@@ -315,6 +372,7 @@ impl Design {
                 continue;
             }
             d.names.push(name.to_string());
+            d.excess.push(excess);
             d.mean.push(mean);
             d.std.push(std);
             d.has_missing.push(vals.len() < examples.len());
@@ -333,7 +391,10 @@ impl Design {
         let mut mi = 1 + self.names.len();
         for (j, name) in self.names.iter().enumerate() {
             match value(feats, name) {
-                Some(v) => x[1 + j] = ((v - self.mean[j]) / self.std[j]).clamp(-Z_CLIP, Z_CLIP),
+                Some(v) => {
+                    let v = self.excess[j].map_or(v, |e| e.of(v));
+                    x[1 + j] = ((v - self.mean[j]) / self.std[j]).clamp(-Z_CLIP, Z_CLIP)
+                }
                 None if self.has_missing[j] => x[mi] = 1.0,
                 None => {}
             }
@@ -498,7 +559,7 @@ pub fn fit(
         Some(r) => register_screen(train, &cfg.exclude, r),
         None => RegisterScreen::default(),
     };
-    let design = Design::build(train, &cfg.exclude, &screen.dropped());
+    let design = Design::build(train, &cfg.exclude, &screen.treatment(cfg.screen_excess));
     if design.names.is_empty() {
         return Err(Error::Config("no feature varies in the training data".into()));
     }
@@ -567,6 +628,7 @@ pub fn fit(
             std: design.std[j],
             weight: beta[1 + j],
             missing_weight,
+            excess: design.excess[j],
         });
     }
     let mut weights = Weights {
@@ -762,13 +824,22 @@ mod tests {
                 .iter()
                 .all(|r| r.name != "fluency.level")
         );
-        // fit applies it by default and reports it; off keeps the feature.
-        let has = |r: &FitReport| r.weights.features.iter().any(|f| f.name == "fluency.level");
-        let on = fit(&d, &[], &[], &FitConfig::default()).unwrap();
-        assert!(!has(&on));
-        assert_eq!(on.screen, s);
+        // The excess starts past the 90% quantile of the clean documents of source b (1.0), the
+        // higher source, counting upwards as garbling does.
+        assert_eq!(level.excess, Some(Excess { over: 1.0, up: true }));
+        assert_eq!(row("fluency.x").excess, None);
+        // fit applies it by default and reports it; off keeps the feature as it is.
+        let weight = |r: &FitReport| r.weights.features.iter().find(|f| f.name == "fluency.level").cloned();
+        let drop = fit(&d, &[], &[], &FitConfig { screen_excess: false, ..FitConfig::default() }).unwrap();
+        assert!(weight(&drop).is_none());
+        assert_eq!(drop.screen, s);
+        // Kept as its excess: only source b's garbled documents lie past 1.0 (by 0.2).
+        let kept = fit(&d, &[], &[], &FitConfig::default()).unwrap();
+        let w = weight(&kept).unwrap();
+        assert_eq!(w.excess, Some(Excess { over: 1.0, up: true }));
+        assert!((w.mean - 0.2 * 30.0 / 120.0).abs() < 1e-9);
         let off = fit(&d, &[], &[], &FitConfig { register_ratio: None, ..FitConfig::default() }).unwrap();
-        assert!(has(&off));
+        assert_eq!(weight(&off).unwrap().excess, None);
         assert_eq!(off.screen, RegisterScreen::default());
     }
 
@@ -882,6 +953,7 @@ mod tests {
                 std: 1.0,
                 weight: 1.0,
                 missing_weight: 0.0,
+                excess: None,
             }],
             thresholds: Thresholds { suspect: 50.0, garbled: 90.0 },
             length: None,

@@ -27,6 +27,33 @@ pub struct FeatureWeight {
     /// standardised value then counts as 0.
     #[serde(default)]
     pub missing_weight: f64,
+    /// When set, the feature counts only beyond this point (the register screen's excess, see
+    /// `fit::register_screen`): the value used is how far past it the feature lies, 0 short of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excess: Option<Excess>,
+}
+
+impl FeatureWeight {
+    /// The value the weight applies to before standardising: `x`, or its excess.
+    pub fn input(&self, x: f64) -> f64 {
+        self.excess.map_or(x, |e| e.of(x))
+    }
+}
+
+/// A one-sided hinge: how far a value lies past `over`, upwards (`up`) or downwards.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Excess {
+    /// The point from which the feature counts.
+    pub over: f64,
+    /// True: values above `over` count; false: values below it.
+    pub up: bool,
+}
+
+impl Excess {
+    /// `max(0, x - over)` upwards, `max(0, over - x)` downwards.
+    pub fn of(&self, x: f64) -> f64 {
+        if self.up { (x - self.over).max(0.0) } else { (self.over - x).max(0.0) }
+    }
 }
 
 /// Verdict thresholds on the 0-100 score.
@@ -156,9 +183,14 @@ impl Scorer {
         }
         let mut index = BTreeMap::new();
         for (i, f) in weights.features.iter().enumerate() {
-            if !(f.std > 0.0 && f.std.is_finite() && f.mean.is_finite() && f.weight.is_finite()) {
+            if !(f.std > 0.0
+                && f.std.is_finite()
+                && f.mean.is_finite()
+                && f.weight.is_finite()
+                && f.excess.is_none_or(|e| e.over.is_finite()))
+            {
                 return Err(Error::Weights(format!(
-                    "feature {}: mean/std/weight must be finite, std > 0",
+                    "feature {}: mean/std/weight (and excess point) must be finite, std > 0",
                     f.name
                 )));
             }
@@ -226,7 +258,7 @@ impl Scorer {
             }
             let w = &self.weights.features[i];
             let c = match f.value {
-                Some(x) => ((x - w.mean) / w.std).clamp(-Z_CLIP, Z_CLIP) * w.weight,
+                Some(x) => ((w.input(x) - w.mean) / w.std).clamp(-Z_CLIP, Z_CLIP) * w.weight,
                 None => w.missing_weight,
             };
             out.push((i, f.value, c));
@@ -301,6 +333,26 @@ fn round4(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn excess_counts_only_past_its_point() {
+        let up = Excess { over: 0.5, up: true };
+        assert_eq!((up.of(0.2), up.of(0.5), up.of(0.75)), (0.0, 0.0, 0.25));
+        let down = Excess { over: -1.0, up: false };
+        assert_eq!((down.of(0.0), down.of(-1.5)), (0.0, 0.5));
+        let mut w = weights();
+        w.features[0].excess = Some(up);
+        let s = Scorer::new(w.clone()).unwrap();
+        // fluency.a = 0.2 is short of the point: it counts as 0, like a = 0 without the excess.
+        let at = |s: &Scorer, a: f64| {
+            s.score(&[Feature::new("fluency.a", a), Feature::new("consensus.b", 1.0)]).score
+        };
+        let plain = Scorer::new(weights()).unwrap();
+        assert_eq!(at(&s, 0.2), at(&plain, 0.0));
+        assert_eq!(at(&s, 1.5), at(&plain, 1.0));
+        w.features[0].excess = Some(Excess { over: f64::NAN, up: true });
+        assert!(Scorer::new(w).is_err());
+    }
+
     use super::*;
 
     fn weights() -> Weights {
@@ -314,6 +366,7 @@ mod tests {
                     std: 1.0,
                     weight: 2.0,
                     missing_weight: 0.0,
+                    excess: None,
                 },
                 FeatureWeight {
                     name: "consensus.b".into(),
@@ -321,6 +374,7 @@ mod tests {
                     std: 2.0,
                     weight: 1.0,
                     missing_weight: -0.5,
+                    excess: None,
                 },
             ],
             thresholds: Thresholds { suspect: 40.0, garbled: 70.0 },

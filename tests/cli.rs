@@ -516,6 +516,39 @@ fn fit_suspect_rule_is_recorded_and_checked() {
 }
 
 #[test]
+fn fit_register_screen_is_reported_recorded_and_checked() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let w = d.path().join("w.json");
+    let prov = |w: &Path| -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(w).unwrap()).unwrap();
+        v["provenance"]["register_screen"].clone()
+    };
+    // The seeds are one source: the screen needs two, says so and leaves every feature alone.
+    let o = run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("register screen: not applied"), "{}", stdout(&o));
+    assert_eq!(prov(&w)["screen"]["rows"], serde_json::json!([]));
+    assert_eq!(prov(&w)["kept_as_excess"], true);
+    let o = run(&[
+        "fit",
+        "--quiet",
+        data.to_str().unwrap(),
+        "-o",
+        w.to_str().unwrap(),
+        "--register-screen",
+        "off",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("register screen: off"));
+    assert_eq!(prov(&w), "off");
+    let o =
+        run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--register-screen=-1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ratio"), "{}", stderr(&o));
+}
+
+#[test]
 fn train_builds_a_model_that_scores() {
     let d = tempfile::tempdir().unwrap();
     let corpus = d.path().join("corpus");

@@ -45,6 +45,10 @@ pub struct FitArgs {
     /// feature's garbled-clean separation; `off` for none.
     #[arg(long, value_name = "RATIO|off", default_value = "1", value_parser = screen_ratio)]
     pub register_screen: ScreenRatio,
+    /// Leave screened features out entirely (by default each is kept as its excess over the
+    /// range of clean documents of every source: evidence only beyond what clean text reaches).
+    #[arg(long)]
+    pub screen_drop: bool,
     /// Let every weight take either sign (by default boilerplate, entity and consensus features,
     /// which only measure damage, are held at zero or above).
     #[arg(long)]
@@ -149,6 +153,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         pair_weight: a.pair_weight,
         suspect_recall: a.suspect.0,
         register_ratio: a.register_screen.0,
+        screen_excess: !a.screen_drop,
         ..FitConfig::default()
     };
     cfg.exclude.extend(a.exclude.iter().cloned());
@@ -174,13 +179,19 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     );
     prov.insert("non_negative".into(), cfg.non_negative.clone().into());
     prov.insert("exclude".into(), cfg.exclude.clone().into());
-    prov.insert("register_screen".into(), serde_json::to_value(&report.screen)?);
+    prov.insert(
+        "register_screen".into(),
+        match cfg.register_ratio {
+            Some(_) => serde_json::json!({ "screen": report.screen, "kept_as_excess": cfg.screen_excess }),
+            None => "off".into(),
+        },
+    );
     prov.insert("model".into(), engine.model().describe().into());
     prov.insert("valid_metrics".into(), serde_json::to_value(&report.valid)?);
     prov.insert("verdicts".into(), serde_json::to_value(&report.verdicts)?);
     let json = serde_json::to_string_pretty(&report.weights)? + "\n";
     std::fs::write(&a.output, json).with_context(|| format!("writing {}", a.output.display()))?;
-    print_screen(&report.screen, a.register_screen.0);
+    print_screen(&report.screen, a.register_screen.0, !a.screen_drop);
     println!("training data ({} examples):", train.len());
     print_metrics(&report.train);
     if !valid.is_empty() {
@@ -217,7 +228,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     Ok(ExitCode::Ok)
 }
 
-fn print_screen(screen: &RegisterScreen, ratio: Option<f64>) {
+fn print_screen(screen: &RegisterScreen, ratio: Option<f64>, keep_excess: bool) {
     let Some(ratio) = ratio else {
         println!("register screen: off\n");
         return;
@@ -231,14 +242,25 @@ fn print_screen(screen: &RegisterScreen, ratio: Option<f64>) {
     }
     let dropped: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.dropped).collect();
     println!(
-        "register screen over {} sources ({}): {} of {} features left out (clean spread > {ratio} x separation)",
+        "register screen over {} sources ({}): {} of {} features screened (clean spread > {ratio} x separation), {}",
         screen.sources.len(),
         screen.sources.join(", "),
         dropped.len(),
-        screen.rows.len()
+        screen.rows.len(),
+        if keep_excess {
+            "each kept as its excess past the clean documents of every source"
+        } else {
+            "left out"
+        }
     );
     for r in dropped {
-        println!("  {:<32} spread {:.4}  separation {:.4}", r.name, r.spread, r.separation);
+        let past = match r.excess {
+            Some(e) if keep_excess => {
+                format!("  counts {} {:.4}", if e.up { "above" } else { "below" }, e.over)
+            }
+            _ => String::new(),
+        };
+        println!("  {:<32} spread {:.4}  separation {:.4}{past}", r.name, r.spread, r.separation);
     }
     println!();
 }
