@@ -127,7 +127,7 @@ pub struct FitConfig {
     /// Features whose name starts with one of these get a weight of zero or more (missing
     /// indicators stay free).
     pub non_negative: Vec<String>,
-    /// The register screen ([`register_screen`]): a feature is left out when the spread of its
+    /// The register screen ([`register_screen`]): a feature is screened when the spread of its
     /// clean documents' medians across sources exceeds this many times its garbled-clean
     /// separation. `None`: no screen.
     pub register_ratio: Option<f64>,
@@ -168,7 +168,7 @@ pub struct ScreenRow {
     /// |median over garbled documents - median over clean documents|, all sources pooled.
     pub separation: f64,
     /// True when screened (`spread > ratio * separation`).
-    pub dropped: bool,
+    pub screened: bool,
     /// For a screened feature: the point past which garbled documents lie and clean ones of
     /// every source rarely do (the most extreme, towards garbled, of each source's
     /// [`SCREEN_EXCESS_QUANTILE`] quantile of clean documents). The fit may keep the feature as
@@ -189,15 +189,15 @@ pub struct RegisterScreen {
 
 impl RegisterScreen {
     /// Names of the features screened.
-    pub fn dropped(&self) -> BTreeSet<String> {
-        self.rows.iter().filter(|r| r.dropped).map(|r| r.name.clone()).collect()
+    pub fn screened(&self) -> BTreeSet<String> {
+        self.rows.iter().filter(|r| r.screened).map(|r| r.name.clone()).collect()
     }
 
     /// The screened features, each with its excess when `keep_excess` (None: left out).
     fn treatment(&self, keep_excess: bool) -> BTreeMap<String, Option<Excess>> {
         self.rows
             .iter()
-            .filter(|r| r.dropped)
+            .filter(|r| r.screened)
             .map(|r| (r.name.clone(), if keep_excess { r.excess } else { None }))
             .collect()
     }
@@ -222,8 +222,8 @@ fn median(v: &mut [f64]) -> Option<f64> {
 /// novel, a State of the Union address, a post-edited sentence) by more than `ratio` times the
 /// amount garbling moves it measures the register as much as the damage, and a scorer weighing
 /// it calls clean text of an unfamiliar register garbled. Medians keep a few outliers from
-/// deciding. Features whose clean values are constant everywhere (spread 0) always stay.
-/// Returns an empty screen (nothing dropped) when fewer than two sources have
+/// deciding. Features whose clean values are constant everywhere (spread 0) always pass.
+/// Returns an empty screen (nothing screened) when fewer than two sources have
 /// [`SCREEN_MIN_CLEAN`] clean documents.
 pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> RegisterScreen {
     let mut clean_by_source: BTreeMap<&str, Vec<&Example>> = BTreeMap::new();
@@ -268,10 +268,10 @@ pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> 
         let lo = medians.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = medians.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let (spread, separation) = (hi - lo, (g - c).abs());
-        let dropped = spread > 0.0 && spread > ratio * separation;
+        let screened = spread > 0.0 && spread > ratio * separation;
         // `median` sorted each source's values.
         let up = g >= c;
-        let excess = dropped.then(|| {
+        let excess = screened.then(|| {
             let q = if up { SCREEN_EXCESS_QUANTILE } else { 1.0 - SCREEN_EXCESS_QUANTILE };
             let points = per_source.iter().map(|v| quantile(v, q));
             let over = if up {
@@ -281,7 +281,7 @@ pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> 
             };
             Excess { over, up }
         });
-        screen.rows.push(ScreenRow { name: name.to_string(), spread, separation, dropped, excess });
+        screen.rows.push(ScreenRow { name: name.to_string(), spread, separation, screened, excess });
     }
     screen
 }
@@ -810,14 +810,14 @@ mod tests {
         let d = two_sources(30);
         let s = register_screen(&d, &[], 1.0);
         assert_eq!(s.sources, ["a", "b"]);
-        assert_eq!(s.dropped(), BTreeSet::from(["fluency.level".to_string()]));
+        assert_eq!(s.screened(), BTreeSet::from(["fluency.level".to_string()]));
         let row = |n: &str| s.rows.iter().find(|r| r.name == n).unwrap().clone();
         let level = row("fluency.level");
         assert!((level.spread - 1.0).abs() < 1e-9 && (level.separation - 0.2).abs() < 1e-9);
-        assert!(!row("fluency.x").dropped && row("fluency.x").separation > 0.9);
+        assert!(!row("fluency.x").screened && row("fluency.x").separation > 0.9);
         // A constant feature has no spread and stays (the design leaves it out for other reasons).
         assert_eq!(row("entities.noise").spread, 0.0);
-        assert!(register_screen(&d, &[], 10.0).dropped().is_empty());
+        assert!(register_screen(&d, &[], 10.0).screened().is_empty());
         assert!(
             register_screen(&d, &["fluency.level".into()], 1.0)
                 .rows
@@ -845,7 +845,7 @@ mod tests {
 
     #[test]
     fn register_screen_needs_two_sources_with_enough_clean_documents() {
-        // Source b has SCREEN_MIN_CLEAN - 1 clean documents: one source is left, nothing is dropped.
+        // Source b has SCREEN_MIN_CLEAN - 1 clean documents: one source is left, nothing is screened.
         let d: Vec<Example> = two_sources(30)
             .into_iter()
             .filter(|e| {
@@ -856,7 +856,7 @@ mod tests {
             .collect();
         let s = register_screen(&d, &[], 1.0);
         assert_eq!(s.sources, ["a"]);
-        assert!(s.rows.is_empty() && s.dropped().is_empty());
+        assert!(s.rows.is_empty() && s.screened().is_empty());
     }
 
     fn labelled(score: f64, garbled: bool) -> Labelled {

@@ -40,9 +40,10 @@ pub struct FitArgs {
     /// `fluency.units` are always left out).
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
-    /// The register screen: leave out features whose median over clean documents differs between
-    /// the training data's sources (each with 20+ clean documents) by more than RATIO times the
-    /// feature's garbled-clean separation; `off` for none.
+    /// The register screen: features whose median over clean documents differs between the
+    /// training data's sources (each with 20+ clean documents) by more than RATIO times the
+    /// feature's garbled-clean separation count only past the clean documents of every source;
+    /// `off` for none.
     #[arg(long, value_name = "RATIO|off", default_value = "1", value_parser = screen_ratio)]
     pub register_screen: ScreenRatio,
     /// Leave screened features out entirely (by default each is kept as its excess over the
@@ -240,12 +241,12 @@ fn print_screen(screen: &RegisterScreen, ratio: Option<f64>, keep_excess: bool) 
         );
         return;
     }
-    let dropped: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.dropped).collect();
+    let screened: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.screened).collect();
     println!(
         "register screen over {} sources ({}): {} of {} features screened (clean spread > {ratio} x separation), {}",
         screen.sources.len(),
         screen.sources.join(", "),
-        dropped.len(),
+        screened.len(),
         screen.rows.len(),
         if keep_excess {
             "each kept as its excess past the clean documents of every source"
@@ -253,7 +254,7 @@ fn print_screen(screen: &RegisterScreen, ratio: Option<f64>, keep_excess: bool) 
             "left out"
         }
     );
-    for r in dropped {
+    for r in screened {
         let past = match r.excess {
             Some(e) if keep_excess => {
                 format!("  counts {} {:.4}", if e.up { "above" } else { "below" }, e.over)
