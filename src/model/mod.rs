@@ -538,7 +538,7 @@ impl Model {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
         let key = ((v as u64 & ID_MASK) << ID_BITS) | (w as u64 & ID_MASK);
         let t = self.section(BIGRAMS);
