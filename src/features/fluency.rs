@@ -282,12 +282,12 @@ struct MtStats {
 }
 
 impl MtStats {
-    /// Adds one sentence's unit probabilities under the reference and round-trip models (same
-    /// units, in order; the sentence end included).
-    fn add_sentence(&mut self, reference: &[UnitProb], roundtrip: &[UnitProb], first: usize, last: usize) {
+    /// Adds one sentence's unit probabilities under the reference model and log10 probabilities
+    /// under the round-trip model (same units, in order; the sentence end included).
+    fn add_sentence(&mut self, reference: &[UnitProb], roundtrip: &[f32], first: usize, last: usize) {
         let (mut s, mut n) = (0f64, 0usize);
-        for (p, q) in reference.iter().zip(roundtrip) {
-            s += f64::from((q.logp - p.logp).clamp(-MT_CLIP, MT_CLIP));
+        for (p, &q) in reference.iter().zip(roundtrip) {
+            s += f64::from((q - p.logp).clamp(-MT_CLIP, MT_CLIP));
             n += 1;
         }
         self.sum += s;
@@ -385,7 +385,7 @@ fn analyze_with(
     // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
     let mut mt = MtStats::default();
     let mut mt_ids: Vec<u32> = Vec::new();
-    let mut mt_probs: Vec<UnitProb> = Vec::new();
+    let mut mt_logp: Vec<f32> = Vec::new();
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
@@ -425,11 +425,11 @@ fn analyze_with(
             mt_ids.push(BOS);
             mt_ids.extend(hashes.iter().map(|&h| rt.word_id_hashed(h)));
             mt_ids.push(EOS);
-            mt_probs.clear();
-            rt.score_sequence(&mt_ids, &mut mt_probs);
+            mt_logp.clear();
+            rt.score_logp(&mt_ids, &mut mt_logp);
             mt.add_sentence(
                 &probs,
-                &mt_probs,
+                &mt_logp,
                 units.first().map_or(0, |u| u.tok),
                 units.last().map_or(0, |u| u.tok),
             );
@@ -840,9 +840,9 @@ mod tests {
         // Sentence 1: the round-trip model is 0.5 likelier per unit; sentence 2: 0.5 less likely;
         // sentence 3 is too short to count as a sentence but counts in the mean.
         let reference = vec![p(-2.0); MIN_SENT_UNITS];
-        m.add_sentence(&reference, &[p(-1.5); MIN_SENT_UNITS], 0, 5);
-        m.add_sentence(&reference, &[p(-2.5); MIN_SENT_UNITS], 6, 11);
-        m.add_sentence(&[p(-2.0)], &[p(-9.0)], 12, 12);
+        m.add_sentence(&reference, &[-1.5; MIN_SENT_UNITS], 0, 5);
+        m.add_sentence(&reference, &[-2.5; MIN_SENT_UNITS], 6, 11);
+        m.add_sentence(&[p(-2.0)], &[-9.0], 12, 12);
         let (llr, worst, scan, share) = m.features();
         let n = 2.0 * MIN_SENT_UNITS as f64 + 1.0;
         assert!((llr.unwrap() - (-MT_CLIP as f64) / n).abs() < 1e-6, "{llr:?}");

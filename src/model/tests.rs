@@ -130,6 +130,7 @@ fn damaged_files_never_panic() {
             let mut out = Vec::new();
             let ids = [BOS, m.word_id("the"), m.word_id("cat"), m.word_id("sat"), EOS];
             m.score_sequence(&ids, &mut out);
+            assert_logp_matches(&m, &ids);
             let _ = m.near_misses("cat", 1);
             let _ = m.normalized_count("the");
             let _ = m.freq_quartiles();
@@ -266,5 +267,51 @@ fn embedded_roundtrip_model_opens_and_is_not_the_default() {
     for w in ["the", "company", "said", "telephones", ","] {
         let h = crate::model::format::vocab_hash(w.as_bytes());
         assert_eq!(rt.word_id_hashed(h), rt.word_id(w), "{w}");
+    }
+}
+
+/// `score_logp` against the `logp` field of `score_sequence`, bit for bit.
+fn assert_logp_matches(m: &Model, ids: &[u32]) {
+    let (mut full, mut light) = (Vec::new(), Vec::new());
+    m.score_sequence(ids, &mut full);
+    m.score_logp(ids, &mut light);
+    let full: Vec<u32> = full.iter().map(|p| p.logp.to_bits()).collect();
+    let light: Vec<u32> = light.iter().map(|p| p.to_bits()).collect();
+    assert_eq!(full, light, "{ids:?}");
+}
+
+#[test]
+fn score_logp_equals_score_sequence_logp() {
+    const NEWS: &str = "The president said on Monday that the talks would continue next week, \
+        although officials in Brussels warned that a deal was still far off. Shares in London \
+        fell sharply after the announcement; the pound slipped against the dollar. \"We are not \
+        there yet,\" a spokesman told reporters. Glorbish zyxqv the the of of and ran quickly \
+        table. It's the government's view that 2.5 per cent growth is achievable by 2026.";
+    let words: Vec<String> = NEWS
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | '"'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let tiny_m = Model::from_bytes(tiny(unpruned())).unwrap();
+    for m in [Model::embedded(), Model::roundtrip_embedded(), &tiny_m] {
+        let mut ids = vec![BOS];
+        ids.extend(words.iter().map(|w| m.word_id(w)));
+        ids.push(EOS);
+        // The whole text, every prefix and every window of up to eight units.
+        assert_logp_matches(m, &ids);
+        for end in 0..=ids.len() {
+            assert_logp_matches(m, &ids[..end]);
+            for start in end.saturating_sub(8)..end {
+                assert_logp_matches(m, &ids[start..end]);
+            }
+        }
+        // Unknown and out-of-range ids.
+        assert_logp_matches(m, &[BOS, UNK, u32::MAX, m.word_id("the"), UNK, EOS]);
+    }
+    for line in TINY.lines() {
+        let mut ids = vec![BOS];
+        ids.extend(line.split_whitespace().map(|w| tiny_m.word_id(&w.to_lowercase())));
+        ids.push(EOS);
+        assert_logp_matches(&tiny_m, &ids);
     }
 }
