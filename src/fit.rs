@@ -167,13 +167,18 @@ pub struct ScreenRow {
     pub spread: f64,
     /// |median over garbled documents - median over clean documents|, all sources pooled.
     pub separation: f64,
-    /// True when screened (`spread > ratio * separation`).
-    pub screened: bool,
-    /// For a screened feature: the point past which garbled documents lie and clean ones of
-    /// every source rarely do (the most extreme, towards garbled, of each source's
-    /// [`SCREEN_EXCESS_QUANTILE`] quantile of clean documents). The fit may keep the feature as
-    /// its excess over this point ([`FitConfig::screen_excess`]).
+    /// Set only for a screened feature (`spread > ratio * separation`): the point past which
+    /// garbled documents lie and clean ones of every source rarely do (the most extreme, towards
+    /// garbled, of each source's [`SCREEN_EXCESS_QUANTILE`] quantile of clean documents). The fit
+    /// may keep the feature as its excess over this point ([`FitConfig::screen_excess`]).
     pub excess: Option<Excess>,
+}
+
+impl ScreenRow {
+    /// Whether the screen caught this feature (it then has an excess point).
+    pub fn screened(&self) -> bool {
+        self.excess.is_some()
+    }
 }
 
 /// What the register screen did: the sources it compared and each feature's figures.
@@ -190,14 +195,14 @@ pub struct RegisterScreen {
 impl RegisterScreen {
     /// Names of the features screened.
     pub fn screened(&self) -> BTreeSet<String> {
-        self.rows.iter().filter(|r| r.screened).map(|r| r.name.clone()).collect()
+        self.rows.iter().filter(|r| r.screened()).map(|r| r.name.clone()).collect()
     }
 
     /// The screened features, each with its excess when `keep_excess` (None: left out).
     fn treatment(&self, keep_excess: bool) -> BTreeMap<String, Option<Excess>> {
         self.rows
             .iter()
-            .filter(|r| r.screened)
+            .filter(|r| r.screened())
             .map(|r| (r.name.clone(), if keep_excess { r.excess } else { None }))
             .collect()
     }
@@ -281,7 +286,7 @@ pub fn register_screen(examples: &[Example], exclude: &[String], ratio: f64) -> 
             };
             Excess { over, up }
         });
-        screen.rows.push(ScreenRow { name: name.to_string(), spread, separation, screened, excess });
+        screen.rows.push(ScreenRow { name: name.to_string(), spread, separation, excess });
     }
     screen
 }
@@ -814,7 +819,7 @@ mod tests {
         let row = |n: &str| s.rows.iter().find(|r| r.name == n).unwrap().clone();
         let level = row("fluency.level");
         assert!((level.spread - 1.0).abs() < 1e-9 && (level.separation - 0.2).abs() < 1e-9);
-        assert!(!row("fluency.x").screened && row("fluency.x").separation > 0.9);
+        assert!(!row("fluency.x").screened() && row("fluency.x").separation > 0.9);
         // A constant feature has no spread and stays (the design leaves it out for other reasons).
         assert_eq!(row("entities.noise").spread, 0.0);
         assert!(register_screen(&d, &[], 10.0).screened().is_empty());

@@ -241,7 +241,7 @@ fn print_screen(screen: &RegisterScreen, ratio: Option<f64>, keep_excess: bool) 
         );
         return;
     }
-    let screened: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.screened).collect();
+    let screened: Vec<&ScreenRow> = screen.rows.iter().filter(|r| r.screened()).collect();
     println!(
         "register screen over {} sources ({}): {} of {} features screened (clean spread > {ratio} x separation), {}",
         screen.sources.len(),
