@@ -134,6 +134,11 @@ pub struct FitConfig {
     /// A screened feature is kept as its excess over the range of clean documents of every source
     /// (see [`ScreenRow::excess`]) instead of being left out.
     pub screen_excess: bool,
+    /// A feature kept as its excess gets a weight of zero or more. The excess is zero inside the
+    /// clean range and grows towards garbled, so it only measures damage; a negative weight on it
+    /// is the fit trading collinear features against each other (more disfluent, lower score),
+    /// which unseen kinds of damage then pay for.
+    pub non_negative_excess: bool,
 }
 
 impl Default for FitConfig {
@@ -148,6 +153,7 @@ impl Default for FitConfig {
             non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
             register_ratio: Some(1.0),
             screen_excess: true,
+            non_negative_excess: true,
         }
     }
 }
@@ -614,7 +620,8 @@ pub fn fit(
         .map(|c| {
             c >= 1
                 && c <= design.names.len()
-                && cfg.non_negative.iter().any(|x| design.names[c - 1].starts_with(x.as_str()))
+                && (cfg.non_negative.iter().any(|x| design.names[c - 1].starts_with(x.as_str()))
+                    || (cfg.non_negative_excess && design.excess[c - 1].is_some()))
         })
         .collect();
     let beta = fit_constrained(&rows, &constrained, cfg)?;
@@ -928,6 +935,38 @@ mod tests {
         assert_eq!(w(&held, "entities.noise"), 0.0);
         assert!(w(&held, "fluency.x") > 1.0);
         assert!(held.train["ALL"].auc.unwrap() > 0.99);
+    }
+
+    #[test]
+    fn excess_features_never_get_a_negative_weight() {
+        // `fluency.level` measures the source (0 in a, 1-1.45 in b) and garbling moves it only in
+        // source a: it is screened and kept as its excess past source b's clean documents, which
+        // only those documents' own top tenth reach. Its excess is then anti-correlated with
+        // the label: free, the fit gives it a negative weight; by default it is held at zero.
+        let mut d = Vec::new();
+        for src in ["a", "b"] {
+            for i in 0..40 {
+                for garbled in [false, true] {
+                    let damage = if garbled { 1.0 } else { 0.0 };
+                    let noise = ((i * 37) % 11) as f64 / 11.0;
+                    let mut e = ex(damage + 0.3 * noise, 0.0, garbled, &format!("{src}{i}"));
+                    let level = if src == "a" { 0.2 * damage } else { 1.0 + 0.05 * (i % 10) as f64 };
+                    e.features.push(Feature::new("fluency.level", level));
+                    e.source = src.into();
+                    d.push(e);
+                }
+            }
+        }
+        let weight =
+            |r: &FitReport| r.weights.features.iter().find(|f| f.name == "fluency.level").cloned().unwrap();
+        let free =
+            fit(&d, &[], &[], &FitConfig { non_negative_excess: false, ..FitConfig::default() }).unwrap();
+        let held = fit(&d, &[], &[], &FitConfig::default()).unwrap();
+        assert!(weight(&free).excess.is_some());
+        assert!(weight(&free).weight < -0.01, "{}", weight(&free).weight);
+        assert_eq!(weight(&held).weight, 0.0);
+        let x = held.weights.features.iter().find(|f| f.name == "fluency.x").unwrap();
+        assert!(x.weight > 1.0);
     }
 
     #[test]

@@ -50,8 +50,9 @@ pub struct FitArgs {
     /// range of clean documents of every source: evidence only beyond what clean text reaches).
     #[arg(long)]
     pub screen_drop: bool,
-    /// Let every weight take either sign (by default boilerplate, entity and consensus features,
-    /// which only measure damage, are held at zero or above).
+    /// Let every weight take either sign (by default boilerplate, entity and consensus features
+    /// and screened features kept as their excess, which only measure damage, are held at zero
+    /// or above).
     #[arg(long)]
     pub unconstrained: bool,
     #[command(flatten)]
@@ -160,6 +161,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     cfg.exclude.extend(a.exclude.iter().cloned());
     if a.unconstrained {
         cfg.non_negative.clear();
+        cfg.non_negative_excess = false;
     }
     let openings = length_pairs(&alone, &a.train)?;
     let mut report = fit(&train, &valid, &openings, &cfg).context("fitting")?;
@@ -183,7 +185,11 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     prov.insert(
         "register_screen".into(),
         match cfg.register_ratio {
-            Some(_) => serde_json::json!({ "screen": report.screen, "kept_as_excess": cfg.screen_excess }),
+            Some(_) => serde_json::json!({
+                "screen": report.screen,
+                "kept_as_excess": cfg.screen_excess,
+                "excess_non_negative": cfg.screen_excess && cfg.non_negative_excess,
+            }),
             None => "off".into(),
         },
     );
