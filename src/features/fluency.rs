@@ -51,7 +51,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 31] = [
+pub const FEATURES: [&str; 33] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -83,6 +83,8 @@ pub const FEATURES: [&str; 31] = [
     "fluency.mt_worst_sent",
     "fluency.mt_scan_max",
     "fluency.mt_sent_share",
+    "fluency.mt_par_scan",
+    "fluency.mt_par_share",
 ];
 
 #[derive(Clone, Copy)]
@@ -267,6 +269,9 @@ const MT_CLIP: f32 = 3.0;
 /// about 2x likelier, unit for unit) is shown as evidence.
 const MT_EVIDENCE: f64 = 0.3;
 
+/// Units a paragraph needs to count in the paragraph-level contrast features.
+const MIN_PAR_UNITS: usize = 12;
+
 /// What the round-trip contrast gives over a document: per unit, how much likelier the
 /// round-trip model finds it than the reference model (log10). Both models are trained on the
 /// same text, one of them after machine translation and back, so a document's topic and
@@ -279,6 +284,13 @@ struct MtStats {
     sents: Vec<(f32, usize, usize)>,
     /// Largest per-sentence sum over the square root of its units.
     scan: Option<f64>,
+    /// The open paragraph's sum and units.
+    par: (f64, usize),
+    /// Paragraphs closed with at least `MIN_PAR_UNITS` units, and how many the round-trip
+    /// model prefers.
+    pars: (usize, usize),
+    /// Largest per-paragraph sum over the square root of its units.
+    par_scan: Option<f64>,
 }
 
 impl MtStats {
@@ -292,11 +304,35 @@ impl MtStats {
         }
         self.sum += s;
         self.n += n;
+        self.par.0 += s;
+        self.par.1 += n;
         if n >= MIN_SENT_UNITS {
             self.sents.push(((s / n as f64) as f32, first, last));
             let z = s / (n as f64).sqrt();
             self.scan = Some(self.scan.map_or(z, |m| m.max(z)));
         }
+    }
+
+    /// Closes the open paragraph (a line break came before the next sentence).
+    fn end_paragraph(&mut self) {
+        let (s, n) = std::mem::take(&mut self.par);
+        if n >= MIN_PAR_UNITS {
+            self.pars.0 += 1;
+            if s > 0.0 {
+                self.pars.1 += 1;
+            }
+            let z = s / (n as f64).sqrt();
+            self.par_scan = Some(self.par_scan.map_or(z, |m| m.max(z)));
+        }
+    }
+
+    /// `fluency.mt_par_scan` (largest per-paragraph sum over the square root of its units) and
+    /// `mt_par_share` (share of paragraphs the round-trip model prefers), once the last
+    /// paragraph is closed; missing when no paragraph had `MIN_PAR_UNITS` units. Round trips
+    /// and rewriters often damage whole paragraphs (a scraper stitching sources, a tool run
+    /// over part of a page), and a paragraph holds more evidence than one sentence.
+    fn paragraph_features(&self) -> (Option<f64>, Option<f64>) {
+        (self.par_scan, (self.pars.0 > 0).then(|| self.pars.1 as f64 / self.pars.0 as f64))
     }
 
     /// `fluency.mt_llr` (mean per unit), `mt_worst_sent` (mean of the worst quarter of
@@ -389,11 +425,19 @@ fn analyze_with(
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
+    let mut prev_end: Option<usize> = None;
     for sent in doc.sentences {
         let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
         if first >= last {
             continue;
         }
+        let start = toks[first].start();
+        if let Some(e) = prev_end
+            && text.as_bytes().get(e..start).is_some_and(|gap| gap.contains(&b'\n'))
+        {
+            mt.end_paragraph();
+        }
+        prev_end = Some(toks[last - 1].end());
         units.clear();
         ids.clear();
         ids.push(BOS);
@@ -633,6 +677,10 @@ fn analyze_with(
     put(FEATURES[28], worst);
     put(FEATURES[29], scan);
     put(FEATURES[30], share);
+    mt.end_paragraph();
+    let (par_scan, par_share) = mt.paragraph_features();
+    put(FEATURES[31], par_scan);
+    put(FEATURES[32], par_share);
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
@@ -804,6 +852,49 @@ mod tests {
     const ROUND_TRIP: &str = "The company said at Tuesday that his benefits had ascended sharply in the last \
         three months of the year, aided by strong sales of his new telephones. The analysts had expected a \
         smaller increase. The more enclosed turnouts tall at New York.";
+
+    #[test]
+    fn paragraph_contrast_finds_the_round_tripped_paragraph() {
+        // Three paragraphs, one of them round-tripped: its paragraph carries the scan, one of
+        // three is preferred by the round-trip model, and the clean text's three are not.
+        let clean = [CLEAN, CLEAN, CLEAN].join("\n");
+        let mixed = [CLEAN, ROUND_TRIP, CLEAN].join("\n");
+        let (c, m) = (run(&clean), run(&mixed));
+        let (cs, ms) = (c.get("fluency.mt_par_scan").unwrap(), m.get("fluency.mt_par_scan").unwrap());
+        assert!(ms > cs + 0.5, "scan: mixed {ms}, clean {cs}");
+        assert_eq!(c.get("fluency.mt_par_share"), Some(0.0));
+        assert!((m.get("fluency.mt_par_share").unwrap() - 1.0 / 3.0).abs() < 1e-9);
+        // One paragraph (no line break): the whole text is that paragraph.
+        let one = run(&[CLEAN, ROUND_TRIP].join(" "));
+        assert!(matches!(one.get("fluency.mt_par_share"), Some(x) if x == 0.0 || x == 1.0));
+        // Too short a paragraph does not count.
+        let short = run("The shares rose.");
+        assert_eq!(short.get("fluency.mt_par_scan"), None);
+        assert_eq!(short.get("fluency.mt_par_share"), None);
+    }
+
+    #[test]
+    fn paragraph_stats_close_on_line_breaks_only() {
+        let mut m = MtStats::default();
+        let p =
+            |logp: f32| UnitProb { logp, unigram: -3.0, ctx_best_logp: -1.0, ctx_best: 0, hit: 3, count: 1 };
+        let reference = vec![p(-2.0); MIN_PAR_UNITS];
+        // Two sentences of half a paragraph each, ratio +0.5 per unit: one paragraph.
+        let half = MIN_PAR_UNITS / 2;
+        m.add_sentence(&reference[..half], &vec![-1.5; half], 0, 1);
+        m.add_sentence(&reference[half..], &vec![-1.5; MIN_PAR_UNITS - half], 2, 3);
+        m.end_paragraph();
+        // A paragraph the reference model prefers, then one too short to count.
+        m.add_sentence(&reference, &[-3.0; MIN_PAR_UNITS], 4, 5);
+        m.end_paragraph();
+        m.add_sentence(&reference[..2], &[0.0, 0.0], 6, 7);
+        m.end_paragraph();
+        let (scan, share) = m.paragraph_features();
+        let want = 0.5 * MIN_PAR_UNITS as f64 / (MIN_PAR_UNITS as f64).sqrt();
+        assert!((scan.unwrap() - want).abs() < 1e-6, "{scan:?} vs {want}");
+        assert_eq!(share, Some(0.5));
+        assert_eq!(MtStats::default().paragraph_features(), (None, None));
+    }
 
     #[test]
     fn a_round_trip_reads_more_like_one_than_its_original() {
