@@ -51,7 +51,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 33] = [
+pub const FEATURES: [&str; 34] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -85,6 +85,7 @@ pub const FEATURES: [&str; 33] = [
     "fluency.mt_sent_share",
     "fluency.mt_par_scan",
     "fluency.mt_par_share",
+    "fluency.lc_oov_rate",
 ];
 
 #[derive(Clone, Copy)]
@@ -392,6 +393,9 @@ fn analyze_with(
     let mut sum_pos = 0f64;
     let mut n = 0usize;
     let mut oov = 0usize;
+    // Unknown units that do not start with a capital: names are the register's, a lower-case
+    // non-word (an untranslated word, a bad inflection) is damage.
+    let mut lc_oov = 0usize;
     let mut quarts = [0usize; 4];
     let mut high = 0usize;
     let mut swaps = 0usize;
@@ -537,6 +541,9 @@ fn analyze_with(
             if u.id == UNK {
                 // An unknown word's figures measure the vocabulary, not the fluency.
                 oov += 1;
+                if !u.cap {
+                    lc_oov += 1;
+                }
                 continue;
             }
             let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
@@ -681,6 +688,7 @@ fn analyze_with(
     let (par_scan, par_share) = mt.paragraph_features();
     put(FEATURES[31], par_scan);
     put(FEATURES[32], par_share);
+    put(FEATURES[33], has.then(|| lc_oov as f64 / nf));
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
@@ -852,6 +860,19 @@ mod tests {
     const ROUND_TRIP: &str = "The company said at Tuesday that his benefits had ascended sharply in the last \
         three months of the year, aided by strong sales of his new telephones. The analysts had expected a \
         smaller increase. The more enclosed turnouts tall at New York.";
+
+    #[test]
+    fn lower_case_oov_leaves_names_out() {
+        // An unknown name counts in the OOV rate only; an unknown lower-case word in both.
+        let name = run("The minister met Zorblatt Quenwick in the capital on Tuesday to discuss the budget.");
+        let word = run(
+            "The minister met the zorblattish delegation in the capital on Tuesday to discuss the budget.",
+        );
+        assert!(name.get("fluency.oov_rate").unwrap() > 0.0);
+        assert_eq!(name.get("fluency.lc_oov_rate"), Some(0.0));
+        assert!(word.get("fluency.lc_oov_rate").unwrap() > 0.0);
+        assert_eq!(word.get("fluency.lc_oov_rate"), word.get("fluency.oov_rate"));
+    }
 
     #[test]
     fn paragraph_contrast_finds_the_round_tripped_paragraph() {
