@@ -272,6 +272,11 @@ const MT_EVIDENCE: f64 = 0.3;
 
 /// Units a paragraph needs to count in the paragraph-level contrast features.
 const MIN_PAR_UNITS: usize = 12;
+/// A paragraph is closed at the first sentence end past this many units (90% of the training
+/// originals' paragraphs are shorter), so that text without line breaks, or with very long
+/// paragraphs, gets paragraph figures of the usual size: a scan over one block of a whole
+/// document would grow with its length.
+const MAX_PAR_UNITS: usize = 150;
 
 /// What the round-trip contrast gives over a document: per unit, how much likelier the
 /// round-trip model finds it than the reference model (log10). Both models are trained on the
@@ -307,6 +312,9 @@ impl MtStats {
         self.n += n;
         self.par.0 += s;
         self.par.1 += n;
+        if self.par.1 >= MAX_PAR_UNITS {
+            self.end_paragraph();
+        }
         if n >= MIN_SENT_UNITS {
             self.sents.push(((s / n as f64) as f32, first, last));
             let z = s / (n as f64).sqrt();
@@ -314,7 +322,8 @@ impl MtStats {
         }
     }
 
-    /// Closes the open paragraph (a line break came before the next sentence).
+    /// Closes the open paragraph (a line break came before the next sentence, or it reached
+    /// [`MAX_PAR_UNITS`]).
     fn end_paragraph(&mut self) {
         let (s, n) = std::mem::take(&mut self.par);
         if n >= MIN_PAR_UNITS {
@@ -888,6 +897,15 @@ mod tests {
         // One paragraph (no line break): the whole text is that paragraph.
         let one = run(&[CLEAN, ROUND_TRIP].join(" "));
         assert!(matches!(one.get("fluency.mt_par_share"), Some(x) if x == 0.0 || x == 1.0));
+        // Without line breaks, a long text is cut into paragraphs of about MAX_PAR_UNITS units:
+        // its scan is that of its worst block, not one that grows with its length.
+        let scan =
+            |copies: usize| run(&vec![ROUND_TRIP; copies].join(" ")).get("fluency.mt_par_scan").unwrap();
+        let (twelve, twenty_four) = (scan(12), scan(24));
+        assert!(twelve > 0.0 && (twenty_four - twelve).abs() < 0.1 * twelve, "{twelve} vs {twenty_four}");
+        let one = run(&vec![ROUND_TRIP; 12].join(" "));
+        let whole = one.get("fluency.mt_llr").unwrap() * one.get("fluency.units").unwrap().sqrt();
+        assert!(twelve < 0.8 * whole, "scan {twelve}, one block of the whole text would give {whole}");
         // Too short a paragraph does not count.
         let short = run("The shares rose.");
         assert_eq!(short.get("fluency.mt_par_scan"), None);
