@@ -903,7 +903,7 @@ mod tests {
             |copies: usize| run(&vec![ROUND_TRIP; copies].join(" ")).get("fluency.mt_par_scan").unwrap();
         let (twelve, twenty_four) = (scan(12), scan(24));
         assert!(twelve > 0.0 && (twenty_four - twelve).abs() < 0.1 * twelve, "{twelve} vs {twenty_four}");
-        let one = run(&vec![ROUND_TRIP; 12].join(" "));
+        let one = run(&[ROUND_TRIP; 12].join(" "));
         let whole = one.get("fluency.mt_llr").unwrap() * one.get("fluency.units").unwrap().sqrt();
         assert!(twelve < 0.8 * whole, "scan {twelve}, one block of the whole text would give {whole}");
         // Too short a paragraph does not count.
