@@ -32,7 +32,7 @@ pub enum ModelError {
     Format,
     /// A spinscore model of another format version.
     #[error(
-        "model format version {got}, this build reads version {expected}: train the model again with `spinscore train` (models/README.md)"
+        "format version {got}, this build reads version {expected}: rebuild the file (a model with `spinscore train`, the synonym table with scripts/build_synonyms.sh; models/README.md)"
     )]
     Version {
         /// The version this build reads.
