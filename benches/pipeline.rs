@@ -7,10 +7,10 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-use spinscore::Model;
 use spinscore::document::{DocView, Document};
 use spinscore::features::boilerplate::{self, LineClass, RepeatIndex};
 use spinscore::features::{consensus, entities, fluency};
+use spinscore::model::{ContrastModel, Model};
 use spinscore::pipeline::{Engine, Options};
 use spinscore::score::Scorer;
 use spinscore::segment::{SentenceSpan, sentences};
@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let sents = sentences(&all, &content);
     let view = DocView { text: &all, lines: &classified.lines, tokens: &content, sentences: &sents };
     g.bench_function("fluency", |b| {
-        b.iter(|| fluency::analyze(model, Some(Model::roundtrip_embedded()), black_box(&view)))
+        b.iter(|| fluency::analyze(model, Some(ContrastModel::roundtrip_embedded()), black_box(&view)))
     });
     g.bench_function("entities", |b| b.iter(|| entities::analyze(model, black_box(&view))));
     g.finish();

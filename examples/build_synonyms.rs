@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pairs += cands.len();
         entries.push((word.to_string(), cands.into_iter().map(|(_, s)| s.to_string()).collect()));
     }
-    let bytes = Synonyms::build(entries);
+    let bytes = Synonyms::build(entries)?;
     std::fs::write(out, &bytes)?;
     let t = Synonyms::from_bytes(bytes)?;
     eprintln!(

@@ -8,7 +8,7 @@
 use std::io::{BufRead, Write};
 
 use spinscore::features::fluency;
-use spinscore::model::Model;
+use spinscore::model::{ContrastModel, Model};
 use spinscore::{DocView, segment, tokenize};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let tokens = tokenize::tokenize(text);
         let sentences = segment::sentences(text, &tokens);
         let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
-        let fo = fluency::analyze(model, model.is_default().then(Model::roundtrip_embedded), &doc);
+        let fo = fluency::analyze(model, model.is_default().then(ContrastModel::roundtrip_embedded), &doc);
         let feats: serde_json::Map<String, serde_json::Value> =
             fo.features.iter().map(|f| (f.name.to_string(), serde_json::json!(f.value))).collect();
         let ev: Vec<_> = fo.evidence.iter().map(|e| serde_json::json!([e.kind, e.note])).collect();

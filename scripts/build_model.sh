@@ -7,8 +7,11 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 python3 scripts/corpus_split.py --part lm "$corpora"/*.txt > "$tmp/lm.txt"
 cargo build --release --bin spinscore
-# Bigram singletons are pruned to keep the model under 15 MB (see models/README.md).
-target/release/spinscore train --bigram-min-count 2 --trigram-min-count 2 \
-    --surface-min-count 2 -o "$tmp/default.spinlm" "$tmp/lm.txt"
+bin="$PWD/target/release/spinscore"
+# Bigram singletons are pruned to keep the model small (see models/README.md). Trained from
+# inside $tmp so the metadata names the source "lm.txt", not the random temporary directory:
+# the same corpora give the same bytes.
+(cd "$tmp" && "$bin" train --bigram-min-count 2 --trigram-min-count 2 \
+    --surface-min-count 2 -o default.spinlm lm.txt)
 mv "$tmp/default.spinlm" models/default.spinlm
 ls -l models/default.spinlm

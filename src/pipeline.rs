@@ -12,7 +12,7 @@ use crate::features::boilerplate::{self, LineClass, LineInfo, NormLines, RepeatI
 use crate::features::consensus::{self, ClusterInfo};
 use crate::features::{Evidence, Family, FamilyOutput, Feature, entities, fluency};
 use crate::input::RecordError;
-use crate::model::Model;
+use crate::model::{ContrastModel, Model};
 use crate::score::{Scored, Scorer};
 use crate::segment::{self, SentenceSpan};
 use crate::tokenize::{Token, tokenize_into};
@@ -156,24 +156,24 @@ impl Analysis {
 /// The scoring engine: a reference model, a scorer and settings. `Send + Sync`.
 pub struct Engine<'m> {
     model: &'m Model,
-    roundtrip: Option<&'m Model>,
+    roundtrip: Option<&'m ContrastModel>,
     scorer: Scorer,
     opts: Options,
 }
 
 impl<'m> Engine<'m> {
     /// An engine over `model` and `scorer`. With the default reference model, the embedded
-    /// round-trip model is its contrast ([`Model::roundtrip_embedded`]); with another, there is
+    /// round-trip model is its contrast ([`ContrastModel::roundtrip_embedded`]); with another, there is
     /// none until [`Engine::with_roundtrip`] gives one.
     pub fn new(model: &'m Model, scorer: Scorer, opts: Options) -> Self {
-        let roundtrip = model.is_default().then(Model::roundtrip_embedded);
+        let roundtrip = model.is_default().then(ContrastModel::roundtrip_embedded);
         Engine { model, roundtrip, scorer, opts }
     }
 
     /// The same engine with `roundtrip` as the round-trip contrast model (`None`: no
     /// `fluency.mt_*` features). It should be trained on machine round trips of the reference
     /// model's own training text.
-    pub fn with_roundtrip(mut self, roundtrip: Option<&'m Model>) -> Self {
+    pub fn with_roundtrip(mut self, roundtrip: Option<&'m ContrastModel>) -> Self {
         self.roundtrip = roundtrip;
         self
     }
@@ -184,7 +184,7 @@ impl<'m> Engine<'m> {
     }
 
     /// The round-trip contrast model, if any.
-    pub fn roundtrip(&self) -> Option<&'m Model> {
+    pub fn roundtrip(&self) -> Option<&'m ContrastModel> {
         self.roundtrip
     }
 

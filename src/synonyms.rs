@@ -13,24 +13,40 @@
 //! | 24..32 | slots (u64) |
 //! | 32..40 | blob length (u64) |
 //! | 40..48 | checksum of everything after the header (u64) |
-//! | 64.. | slots × 16 bytes: word hash u64 (0 = empty, linear probing), blob offset u32, length u32 |
-//! | then | blob: each word's candidates, most frequent first, joined by `\n` |
+//! | 64.. | slots × 8 bytes: u64 = blob offset (bits 40..64) above a 40-bit fingerprint of the word hash (its low bits, never 0; 0 = empty slot), linear probing at load at most 0.7 |
+//! | then | blob: each word's candidates, most frequent first, joined by `\n`, then a `\0` |
 //!
 //! Hashing, slot placement and the checksum are the model format's ([`crate::model::format`]).
+//! The fingerprint keeps the hash bits the home slot does not use: a word without candidates
+//! matches a stored word's fingerprint with odds about 2^-40 per slot probed, and the writer
+//! refuses a table where one word's fingerprint would hide another's. Version 1 tables (16-byte
+//! slots of full hash, offset and length) are refused: rebuild with `scripts/build_synonyms.sh`.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::model::format::{checksum, home, next_slot, u32_at, u64_at, vocab_hash};
+use crate::model::format::{checksum, home, next_slot, slots_for, u32_at, u64_at, vocab_hash};
 use crate::model::{Bytes, ModelError};
 
 /// First eight bytes of a synonym table.
 pub const MAGIC: [u8; 8] = *b"SPINSYN\x01";
 /// Format version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Header size.
 pub const HEADER_LEN: usize = 64;
-const SLOT: usize = 16;
+const SLOT: usize = 8;
+/// Bits of a slot's hash fingerprint; the blob offset takes the rest.
+const FP_BITS: u32 = 40;
+const FP_MASK: u64 = (1 << FP_BITS) - 1;
+/// Largest blob the slots can point into.
+const MAX_BLOB: usize = 1 << (64 - FP_BITS);
+
+/// The fingerprint a slot keeps of a word's [`vocab_hash`] `h`: its low [`FP_BITS`] bits,
+/// never 0 (the high bits choose the home slot).
+#[inline(always)]
+fn fingerprint(h: u64) -> u64 {
+    (h & FP_MASK).max(1)
+}
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../models/synonyms.bin");
 
@@ -107,16 +123,20 @@ impl Synonyms {
         let Ok(text) = std::str::from_utf8(&b[blob_at..]) else {
             return Err(ModelError::Corrupt("synonym blob is not UTF-8".into()));
         };
-        // Every slot's span is checked once here, so look-ups can slice.
+        if blob > MAX_BLOB || (blob > 0 && !text.ends_with('\0')) {
+            return Err(ModelError::Corrupt("synonym blob does not end its last list".into()));
+        }
+        // Every slot's offset is checked once here, so look-ups can slice (a list runs to the
+        // next `\0`, and the blob ends with one).
         let mut used = 0u64;
         for i in 0..slots {
-            let o = HEADER_LEN + SLOT * i;
-            if u64_at(b, o) == 0 {
+            let k = u64_at(b, HEADER_LEN + SLOT * i);
+            if k == 0 {
                 continue;
             }
             used += 1;
-            let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
-            if off + len > blob || !text.is_char_boundary(off) || !text.is_char_boundary(off + len) {
+            let off = (k >> FP_BITS) as usize;
+            if k & FP_MASK == 0 || off >= blob || !text.is_char_boundary(off) {
                 return Err(ModelError::Corrupt(format!("synonym slot {i} points outside the blob")));
             }
         }
@@ -165,16 +185,16 @@ impl Synonyms {
     /// word for the model's vocabulary look its candidates up without hashing it again).
     pub fn of_hashed(&self, h: u64) -> impl Iterator<Item = &[u8]> {
         let b = self.get();
+        let want = fingerprint(h);
         let mut i = home(h, self.slots);
         let mut found: &[u8] = b"";
         for _ in 0..self.slots {
-            let o = HEADER_LEN + SLOT * i;
-            let k = u64_at(b, o);
+            let k = u64_at(b, HEADER_LEN + SLOT * i);
             if k == 0 {
                 break;
             }
-            if k == h {
-                found = self.list_at(o);
+            if k & FP_MASK == want {
+                found = self.list_at(k);
                 break;
             }
             i = next_slot(i, self.slots);
@@ -186,49 +206,56 @@ impl Synonyms {
     pub fn lists(&self) -> impl Iterator<Item = impl Iterator<Item = &[u8]>> {
         let b = self.get();
         (0..self.slots)
-            .map(|i| HEADER_LEN + SLOT * i)
-            .filter(move |&o| u64_at(b, o) != 0)
-            .map(|o| split_list(self.list_at(o)))
+            .map(move |i| u64_at(b, HEADER_LEN + SLOT * i))
+            .filter(|&k| k != 0)
+            .map(|k| split_list(self.list_at(k)))
     }
 
-    /// The blob bytes of the occupied slot at byte offset `o` (spans were validated at open).
-    fn list_at(&self, o: usize) -> &[u8] {
-        let b = self.get();
-        let (off, len) = (u32_at(b, o + 8) as usize, u32_at(b, o + 12) as usize);
-        let at = HEADER_LEN + SLOT * self.slots;
-        &b[at + off..at + off + len]
+    /// The blob bytes of the list of occupied slot `k`, up to its `\0` (offsets were validated
+    /// at open, and the blob ends with a `\0`).
+    fn list_at(&self, k: u64) -> &[u8] {
+        let at = HEADER_LEN + SLOT * self.slots + (k >> FP_BITS) as usize;
+        let rest = self.get().get(at..).unwrap_or(b"");
+        let end = rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
+        &rest[..end]
     }
 
     /// Bytes of a table holding `entries` (word, candidates in the order to keep). Words are
     /// stored in sorted order and empty candidate lists dropped, so the same entries give the
-    /// same bytes.
-    pub fn build(entries: impl IntoIterator<Item = (String, Vec<String>)>) -> Vec<u8> {
+    /// same bytes. Fails when the candidates' text passes 16 MiB or two words' fingerprints
+    /// collide in one probe run (odds about 2^-40 per such pair).
+    pub fn build(entries: impl IntoIterator<Item = (String, Vec<String>)>) -> crate::Result<Vec<u8>> {
         let mut entries: Vec<(String, Vec<String>)> = entries
             .into_iter()
             .map(|(w, c)| {
-                (w, c.into_iter().filter(|s| !s.is_empty() && !s.contains('\n')).collect::<Vec<_>>())
+                let c =
+                    c.into_iter().filter(|s| !s.is_empty() && !s.contains(['\n', '\0'])).collect::<Vec<_>>();
+                (w, c)
             })
             .filter(|(w, c)| !w.is_empty() && !c.is_empty())
             .collect();
         entries.sort();
         entries.dedup_by(|a, b| a.0 == b.0);
-        let slots = (entries.len() * 2).max(1) + 1;
-        let mut table = vec![0u8; SLOT * slots];
         let mut blob = Vec::new();
+        let mut keys = Vec::with_capacity(entries.len());
         for (w, cands) in &entries {
-            let off = blob.len() as u32;
+            keys.push((vocab_hash(w.as_bytes()), blob.len() as u64));
             blob.extend_from_slice(cands.join("\n").as_bytes());
-            let len = blob.len() as u32 - off;
-            let h = vocab_hash(w.as_bytes());
-            let mut i = home(h, slots);
-            while u64_at(&table, SLOT * i) != 0 {
-                i = next_slot(i, slots);
-            }
-            let o = SLOT * i;
-            table[o..o + 8].copy_from_slice(&h.to_le_bytes());
-            table[o + 8..o + 12].copy_from_slice(&off.to_le_bytes());
-            table[o + 12..o + 16].copy_from_slice(&len.to_le_bytes());
+            blob.push(0);
         }
+        if blob.len() > MAX_BLOB {
+            return Err(crate::Error::Config(format!(
+                "synonym candidates take {} bytes, over 16 MiB",
+                blob.len()
+            )));
+        }
+        let table = slot_table(&keys).map_err(|(a, b)| {
+            crate::Error::Config(format!(
+                "synonym table: hash fingerprints of {:?} and {:?} collide",
+                entries[a].0, entries[b].0
+            ))
+        })?;
+        let slots = table.len() / SLOT;
         let mut out = vec![0u8; HEADER_LEN];
         out[..8].copy_from_slice(&MAGIC);
         out[8..12].copy_from_slice(&VERSION.to_le_bytes());
@@ -239,7 +266,7 @@ impl Synonyms {
         out.extend_from_slice(&blob);
         let sum = checksum(&out[HEADER_LEN..]);
         out[40..48].copy_from_slice(&sum.to_le_bytes());
-        out
+        Ok(out)
     }
 
     /// Blob size in bytes (the candidates' text).
@@ -253,16 +280,45 @@ fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
     list.split(|&c| c == b'\n').filter(|s| !s.is_empty())
 }
 
+/// The slots of words given as (hash, blob offset), inserted in order; `Err((a, b))` when word
+/// `b`'s look-up would find word `a`.
+fn slot_table(keys: &[(u64, u64)]) -> Result<Vec<u8>, (usize, usize)> {
+    let slots = slots_for(keys.len());
+    let mut table = vec![0u8; SLOT * slots];
+    let mut at = vec![0usize; slots];
+    for (x, &(h, off)) in keys.iter().enumerate() {
+        let mut i = home(h, slots);
+        while u64_at(&table, SLOT * i) != 0 {
+            i = next_slot(i, slots);
+        }
+        table[SLOT * i..SLOT * i + 8].copy_from_slice(&((off << FP_BITS) | fingerprint(h)).to_le_bytes());
+        at[i] = x;
+    }
+    for (x, &(h, _)) in keys.iter().enumerate() {
+        let mut i = home(h, slots);
+        while u64_at(&table, SLOT * i) & FP_MASK != fingerprint(h) {
+            i = next_slot(i, slots);
+        }
+        if at[i] != x {
+            return Err((at[i], x));
+        }
+    }
+    Ok(table)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn table() -> Synonyms {
-        Synonyms::from_bytes(Synonyms::build([
-            ("arsenic".to_string(), vec!["as".to_string(), "ratsbane".to_string()]),
-            ("good".to_string(), vec!["right".to_string(), "bully".to_string()]),
-            ("none".to_string(), vec![]),
-        ]))
+        Synonyms::from_bytes(
+            Synonyms::build([
+                ("arsenic".to_string(), vec!["as".to_string(), "ratsbane".to_string()]),
+                ("good".to_string(), vec!["right".to_string(), "bully".to_string()]),
+                ("none".to_string(), vec![]),
+            ])
+            .unwrap(),
+        )
         .unwrap()
     }
 
@@ -279,32 +335,66 @@ mod tests {
 
     #[test]
     fn same_entries_same_bytes() {
-        let a = Synonyms::build([("b".into(), vec!["c".into()]), ("a".into(), vec!["d".into()])]);
-        let b = Synonyms::build([("a".into(), vec!["d".into()]), ("b".into(), vec!["c".into()])]);
+        let a = Synonyms::build([("b".into(), vec!["c".into()]), ("a".into(), vec!["d".into()])]).unwrap();
+        let b = Synonyms::build([("a".into(), vec!["d".into()]), ("b".into(), vec!["c".into()])]).unwrap();
         assert_eq!(a, b);
     }
 
     #[test]
     fn corrupt_tables_are_errors_not_panics() {
-        let good = Synonyms::build([("good".into(), vec!["right".into()])]);
+        let good =
+            Synonyms::build([("good".into(), vec!["right".into()]), ("bad".into(), vec!["ill".into()])])
+                .unwrap();
         assert!(matches!(Synonyms::from_bytes(b"nonsense".to_vec()), Err(ModelError::Format)));
         for cut in [10, HEADER_LEN, good.len() - 1] {
             assert!(Synonyms::from_bytes(good[..cut].to_vec()).is_err(), "cut at {cut}");
         }
-        let mut bad = good.clone();
-        // Point the one occupied slot's span past the blob.
-        for i in 0..(bad.len() - HEADER_LEN) / SLOT {
-            let o = HEADER_LEN + SLOT * i;
-            if o + SLOT <= bad.len() && u64_at(&bad, o) != 0 {
-                bad[o + 12..o + 16].copy_from_slice(&1000u32.to_le_bytes());
-            }
+        let mut v1 = good.clone();
+        v1[8..12].copy_from_slice(&1u32.to_le_bytes());
+        assert!(matches!(Synonyms::from_bytes(v1), Err(ModelError::Version { expected: 2, got: 1 })));
+        let slots = (good.len() - HEADER_LEN) / SLOT;
+        for (offset, fp) in [(1000u64, None), (0, Some(0u64))] {
+            // Point an occupied slot past the blob, or give it a zero fingerprint.
+            let mut bad = good.clone();
+            let o = (0..slots).map(|i| HEADER_LEN + SLOT * i).find(|&o| u64_at(&bad, o) != 0).unwrap();
+            let k = u64_at(&bad, o);
+            let k = (offset << FP_BITS) | fp.unwrap_or(k & FP_MASK);
+            bad[o..o + 8].copy_from_slice(&k.to_le_bytes());
+            assert!(matches!(Synonyms::from_bytes(bad), Err(ModelError::Corrupt(_))), "{offset} {fp:?}");
         }
-        assert!(Synonyms::from_bytes(bad).is_err());
+        // A blob whose last list is not ended.
+        let mut open = good.clone();
+        let last = open.len() - 1;
+        open[last] = b'x';
+        assert!(matches!(Synonyms::from_bytes(open), Err(ModelError::Corrupt(_))));
         let mut flipped = good.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 0x20;
+        flipped[last - 1] ^= 0x20;
         let t = Synonyms::from_bytes(flipped).unwrap();
         assert!(matches!(t.verify(), Err(ModelError::ChecksumMismatch { .. })));
+        // Every truncation and many flipped bytes: an error or a table that answers.
+        for cut in 0..good.len() {
+            let _ = Synonyms::from_bytes(good[..cut].to_vec());
+        }
+        for at in 0..good.len() {
+            let mut v = good.clone();
+            v[at] = v[at].wrapping_add(0x9D);
+            if let Ok(t) = Synonyms::from_bytes(v) {
+                let _ =
+                    (t.of("good").count(), t.of("bad").count(), t.lists().map(|l| l.count()).sum::<usize>());
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_find_words_and_collisions_are_refused() {
+        let t = table();
+        // Another word: no candidates; the stored words' lists end at their own `\0`.
+        assert_eq!(t.of("goods").count(), 0);
+        assert_eq!(t.of("good").last(), Some("bully"));
+        // Same low 40 bits, same home slot: the later word could never be found.
+        let h = 0x8000_0000_0000_4321u64;
+        assert_eq!(slot_table(&[(h, 0), (h ^ (1 << 50), 5)]), Err((0, 1)));
+        assert!(slot_table(&[(h, 0), (h ^ 1, 5)]).is_ok());
     }
 
     #[test]

@@ -595,9 +595,29 @@ fn train_builds_a_model_that_scores() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(jsonl(&o).iter().all(|r| r["features"]["fluency.mt_llr"].is_number()));
+    let with_full = jsonl(&o);
     let o = run(&["score", "--roundtrip-model", m2.to_str().unwrap(), seeds.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("round-trip model") && stderr(&o).contains("b.spinlm"), "{}", stderr(&o));
+    // A contrast-only model scores as the full one does, and is refused as the reference model.
+    let c = d.path().join("c.spinlm");
+    let o = run(&["train", "--contrast-only", "-o", c.to_str().unwrap(), corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&c).unwrap().len() < std::fs::metadata(&m1).unwrap().len());
+    let (m1s, cs) = (m1.to_str().unwrap(), c.to_str().unwrap());
+    let o = run(&["score", "-f", "jsonl", "--model", m1s, "--roundtrip-model", cs, seeds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(jsonl(&o), with_full);
+    let o = run(&["score", "--model", cs, seeds.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("contrast-only"), "{}", stderr(&o));
+    // A model of format version 1 is refused with a hint to train it again.
+    let mut old = std::fs::read(&m1).unwrap();
+    old[8..12].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(&m2, &old).unwrap();
+    let o = run(&["score", "--model", m2.to_str().unwrap(), seeds.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("version 1") && stderr(&o).contains("spinscore train"), "{}", stderr(&o));
 }
 
 #[test]

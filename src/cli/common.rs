@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use spinscore::Model;
 use spinscore::input::{InputConfig, InputFormat, RecordReaders, expand_paths};
+use spinscore::model::{ContrastModel, Model};
 use spinscore::pipeline::{DEFAULT_BATCH, Engine, Options};
 use spinscore::report::OutputFormat;
 use spinscore::score::Scorer;
@@ -191,7 +191,7 @@ impl EngineArgs {
         Ok(match &self.roundtrip_model {
             None => engine,
             Some(p) => {
-                let m = Model::open_path(p)
+                let m = ContrastModel::open_path(p)
                     .with_context(|| format!("opening round-trip model {}", p.display()))?;
                 engine.with_roundtrip(Some(Box::leak(Box::new(m))))
             }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use spinscore::model::Model;
 use spinscore::model::train::{TrainConfig, train_paths};
+use spinscore::model::{ContrastModel, Model};
 
 /// Build a reference language model from clean running text (files, directories, JSONL).
 #[derive(Debug, clap::Args)]
@@ -33,6 +33,10 @@ pub struct TrainArgs {
     /// Case-kept surface forms seen fewer times are not stored.
     #[arg(long, default_value_t = 2)]
     pub surface_min_count: u32,
+    /// Write a contrast-only model, for `--roundtrip-model`: no word strings, counts, best
+    /// continuations or surface forms (a smaller file that only the round-trip contrast reads).
+    #[arg(long)]
+    pub contrast_only: bool,
 }
 
 /// Runs `spinscore train`.
@@ -44,11 +48,16 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         trigram_min_count: args.trigram_min_count,
         surface_min_count: args.surface_min_count,
         jsonl_field: args.field.clone(),
+        contrast_only: args.contrast_only,
     };
     let bytes = train_paths(&args.inputs, &cfg).context("training failed")?;
-    let model = Model::from_bytes(bytes.clone()).context("the trained model does not open")?;
+    let info = if args.contrast_only {
+        ContrastModel::from_bytes(bytes.clone()).map(|m| m.info())
+    } else {
+        Model::from_bytes(bytes.clone()).map(|m| m.info())
+    }
+    .context("the trained model does not open")?;
     std::fs::write(&args.output, &bytes).with_context(|| format!("writing {}", args.output.display()))?;
-    let info = model.info();
     eprintln!(
         "wrote {}: {} bytes, vocab {}, bigrams {}, trigrams {}, surface forms {}, {} training units",
         args.output.display(),

@@ -15,7 +15,7 @@ use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{Model, Unigram, UnitProb};
+use crate::model::{ContrastModel, Model, Unigram, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{TokenKind, normalize};
 
@@ -373,16 +373,16 @@ fn worst_quarter(sorted: &[f32]) -> Option<f64> {
 }
 
 /// Fluency features and evidence for one document. `roundtrip` is the contrast model of machine
-/// round trips of the reference text ([`Model::roundtrip_embedded`] for the default model);
+/// round trips of the reference text ([`ContrastModel::roundtrip_embedded`] for the default model);
 /// without it the `fluency.mt_*` features are missing.
-pub fn analyze(model: &Model, roundtrip: Option<&Model>, doc: &DocView<'_>) -> FamilyOutput {
+pub fn analyze(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'_>) -> FamilyOutput {
     analyze_with(model, roundtrip, doc, Candidates::for_default(model))
 }
 
 /// [`analyze`], with the synonym candidates of known words taken from `cache` when given.
 fn analyze_with(
     model: &Model,
-    roundtrip: Option<&Model>,
+    roundtrip: Option<&ContrastModel>,
     doc: &DocView<'_>,
     cache: Option<&Candidates>,
 ) -> FamilyOutput {
@@ -800,7 +800,7 @@ mod tests {
         let tokens = tokenize::tokenize(text);
         let sentences = segment::sentences(text, &tokens);
         let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
-        analyze(Model::embedded(), Some(Model::roundtrip_embedded()), &doc)
+        analyze(Model::embedded(), Some(ContrastModel::roundtrip_embedded()), &doc)
     }
 
     #[test]

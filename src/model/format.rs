@@ -1,28 +1,39 @@
-//! The binary layout of a model file, shared by the writer ([`super::train`]) and the reader
-//! ([`super::Model`]).
+//! The binary layout of a model file, shared by the writer ([`super::train`]) and the readers
+//! ([`super::Model`], [`super::ContrastModel`]).
 //!
 //! All integers are little-endian and read with `from_le_bytes`, so the bytes need no alignment
-//! (`include_bytes!` gives none). A file is a fixed 256-byte header followed by sections:
+//! (`include_bytes!` gives none). A file is a fixed 256-byte header followed by sections. A file
+//! is of one of two kinds (header field [`field::KIND`]): a full model, or a contrast-only model
+//! (`spinscore train --contrast-only`) that keeps only what [`super::ContrastModel`] scores with.
 //!
-//! | section | content |
-//! | --- | --- |
-//! | `STRINGS` | normalised vocabulary words, concatenated UTF-8 |
-//! | `OFFSETS` | `u32` × (V + 1): word `i` is `STRINGS[off[i]..off[i+1]]` |
-//! | `VOCAB_HASH` | open-addressing (linear probing) table of 12-byte slots: 64-bit word hash (0 = empty), id u32 |
-//! | `UNIGRAMS` | 16 bytes per word id: count u32, logp u16, backoff u16, best-next logp u16, relative-frequency logp u16, best-next id u32 |
-//! | `BIGRAMS` | open-addressing table of 16-byte slots: key u64, logp u16, backoff u16, best-next logp u16, flags u16 |
-//! | `TRIGRAMS` | open-addressing table of 10-byte slots: key u64, logp u16 |
-//! | `SURFACE` | `fst::Map` of case-kept surface forms to counts |
-//! | `META` | UTF-8 JSON describing how the model was trained |
+//! | section | full model | contrast-only model |
+//! | --- | --- | --- |
+//! | `STRINGS` | normalised vocabulary words, concatenated UTF-8 | empty |
+//! | `OFFSETS` | `u32` × (V + 1): word `i` is `STRINGS[off[i]..off[i+1]]` | empty |
+//! | `VOCAB_HASH` | 8-byte slots: [`vocab_slot`] (0 = empty) | the same |
+//! | `UNIGRAMS` | 16 bytes per word id: count u32, logp u16, backoff u16, best-next logp u16, relative-frequency logp u16, best-next id u32 | 4 bytes per word id: logp u16, backoff u16 |
+//! | `BIGRAMS` | 14-byte slots: [`bi_slot`] u64, logp u16, backoff u16, best-next logp u16 | 10-byte slots: [`bi_slot_c`] u48, logp u16, backoff u16 |
+//! | `TRIGRAMS` | 8-byte slots: [`tri_slot`] (0 = empty) | the same |
+//! | `SURFACE` | `fst::Map` of case-kept surface forms to counts | empty |
+//! | `META` | UTF-8 JSON describing how the model was trained | the same |
 //!
-//! N-gram keys pack word ids in 21 bits each (`w1 << 42 | w2 << 21 | w3`) with bit 63 set for an
-//! occupied slot; bigram keys carry the context's best continuation id in bits 42..63.
-//! Log-probabilities (base 10) are quantised as `round(-logp * QSCALE)` in a `u16`.
+//! The hash tables use open addressing with linear probing at load at most 0.7 ([`slots_for`]),
+//! the home slot from the high bits of a 64-bit hash ([`home`]). N-gram keys pack word ids in 21
+//! bits each ([`bi_key`], [`tri_key`]). Bigram slots hold the key itself; vocabulary and trigram
+//! slots hold a fingerprint of the hash's low bits (43 and 48 bits), independent of the home
+//! slot: a word or trigram that is not stored matches a stored one's fingerprint with
+//! probability about 2^-43 (2^-48) per slot probed, and the writer refuses a table where one
+//! stored entry's fingerprint would hide another's. Log-probabilities (base 10) are quantised
+//! as `round(-logp * QSCALE)` in a `u16`.
+//!
+//! Version 1 (12-byte vocabulary, 16-byte bigram and 10-byte trigram slots, no contrast-only
+//! kind) is not read: such a file is refused with [`super::ModelError::Version`], and the model
+//! must be trained again with `spinscore train`.
 
 /// First eight bytes of every model file.
 pub const MAGIC: [u8; 8] = *b"SPINLM\x00\x01";
 /// Format version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Identifier of the normalisation ([`crate::tokenize::normalize`] plus the LM unit rules in
 /// [`super::units`]); bump when either changes meaning.
 pub const NORM_ID: u32 = 1;
@@ -51,13 +62,22 @@ pub const SURFACE: usize = 6;
 pub const META: usize = 7;
 
 /// Vocabulary slot size.
-pub const VOCAB_REC: usize = 12;
-/// Unigram record size.
+pub const VOCAB_REC: usize = 8;
+/// Unigram record size (full model).
 pub const UNI_REC: usize = 16;
-/// Bigram slot size.
-pub const BI_REC: usize = 16;
+/// Bigram slot size (full model).
+pub const BI_REC: usize = 14;
 /// Trigram slot size.
-pub const TRI_REC: usize = 10;
+pub const TRI_REC: usize = 8;
+/// Unigram record size (contrast-only model).
+pub const UNI_REC_C: usize = 4;
+/// Bigram slot size (contrast-only model).
+pub const BI_REC_C: usize = 10;
+
+/// [`field::KIND`] of a full model.
+pub const KIND_FULL: u32 = 0;
+/// [`field::KIND`] of a contrast-only model.
+pub const KIND_CONTRAST: u32 = 1;
 
 /// Bits per word id in packed keys.
 pub const ID_BITS: u32 = 21;
@@ -65,13 +85,22 @@ pub const ID_BITS: u32 = 21;
 pub const MAX_VOCAB: usize = (1 << ID_BITS) - 1;
 /// Mask of one id.
 pub const ID_MASK: u64 = (1 << ID_BITS) - 1;
-/// Occupied-slot marker.
-pub const OCCUPIED: u64 = 1 << 63;
 /// Mask of a packed bigram (two ids).
 pub const BI_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
+/// Mask of a packed trigram (three ids).
+pub const TRI_MASK: u64 = (1 << (3 * ID_BITS)) - 1;
 
-/// Flag in a bigram slot's last u16: the bigram is the context of stored trigrams.
-pub const BI_HAS_TRIGRAMS: u16 = 1;
+/// Bit of a bigram slot: the bigram is the context of stored trigrams.
+pub const BI_HAS_TRIGRAMS: u64 = 1 << (2 * ID_BITS);
+/// An empty full-model bigram slot's u64 (its key bits are two ids of 2^21 - 1, past
+/// [`MAX_VOCAB`], so no stored bigram has them).
+pub const BI_EMPTY: u64 = u64::MAX;
+/// An empty contrast-only bigram slot's u48.
+pub const BI_EMPTY_C: u64 = (1 << 48) - 1;
+/// Bits of a vocabulary slot's hash fingerprint.
+pub const VOCAB_FP_BITS: u32 = 64 - ID_BITS;
+/// Bits of a trigram slot's fingerprint.
+pub const TRI_FP_BITS: u32 = 48;
 
 /// Quantisation scale of log10 probabilities.
 pub const QSCALE: f32 = 5000.0;
@@ -109,6 +138,8 @@ pub mod field {
     pub const TRIGRAMS: usize = 56;
     /// Surface forms, u64.
     pub const SURFACE: usize = 64;
+    /// Kind of model, u32: [`super::KIND_FULL`] or [`super::KIND_CONTRAST`].
+    pub const KIND: usize = 72;
 }
 
 /// Reads a little-endian u16 at `at` (caller guarantees bounds).
@@ -214,6 +245,65 @@ pub fn mix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The packed key of bigram `(v, w)`.
+#[inline(always)]
+pub fn bi_key(v: u32, w: u32) -> u64 {
+    ((v as u64 & ID_MASK) << ID_BITS) | (w as u64 & ID_MASK)
+}
+
+/// The packed key of trigram `(u, v, w)`.
+#[inline(always)]
+pub fn tri_key(u: u32, v: u32, w: u32) -> u64 {
+    ((u as u64 & ID_MASK) << (2 * ID_BITS)) | bi_key(v, w)
+}
+
+/// The fingerprint a vocabulary slot keeps of a word's [`vocab_hash`] `h`: its low
+/// [`VOCAB_FP_BITS`] bits, never 0 (the high bits choose the home slot).
+#[inline(always)]
+pub fn vocab_fp(h: u64) -> u64 {
+    (h & ((1 << VOCAB_FP_BITS) - 1)).max(1)
+}
+
+/// A vocabulary slot: the fingerprint of hash `h` above the word's id (never 0).
+#[inline(always)]
+pub fn vocab_slot(h: u64, id: u32) -> u64 {
+    (vocab_fp(h) << ID_BITS) | (id as u64 & ID_MASK)
+}
+
+/// A full-model bigram slot's u64: the key in bits 0..42, [`BI_HAS_TRIGRAMS`] in bit 42 and the
+/// context's best continuation id in bits 43..64.
+#[inline(always)]
+pub fn bi_slot(key: u64, has_trigrams: bool, best: u32) -> u64 {
+    (key & BI_MASK)
+        | if has_trigrams { BI_HAS_TRIGRAMS } else { 0 }
+        | ((best as u64 & ID_MASK) << (2 * ID_BITS + 1))
+}
+
+/// The best continuation id of a full-model bigram slot's u64.
+#[inline(always)]
+pub fn bi_slot_best(s: u64) -> u32 {
+    (s >> (2 * ID_BITS + 1)) as u32
+}
+
+/// A contrast-only bigram slot's u48: the key in bits 0..42, [`BI_HAS_TRIGRAMS`] in bit 42.
+#[inline(always)]
+pub fn bi_slot_c(key: u64, has_trigrams: bool) -> u64 {
+    (key & BI_MASK) | if has_trigrams { BI_HAS_TRIGRAMS } else { 0 }
+}
+
+/// The fingerprint a trigram slot keeps of its key's hash `mix64(key)`: the low
+/// [`TRI_FP_BITS`] bits, never 0.
+#[inline(always)]
+pub fn tri_fp(h: u64) -> u64 {
+    (h & ((1 << TRI_FP_BITS) - 1)).max(1)
+}
+
+/// A trigram slot: the fingerprint of `h = mix64(key)` below the quantised logp `q`.
+#[inline(always)]
+pub fn tri_slot(h: u64, q: u16) -> u64 {
+    tri_fp(h) | ((q as u64) << TRI_FP_BITS)
+}
+
 /// Checksum of a byte range: a fast 64-bit multiply-mix over 8-byte words.
 pub fn checksum(b: &[u8]) -> u64 {
     let mut h: u64 = 0x6A09_E667_F3BC_C908 ^ b.len() as u64;
@@ -285,5 +375,59 @@ mod tests {
         assert_eq!(hash_bytes(b"the"), hash_bytes(b"the"));
         assert_ne!(hash_bytes(b"the"), hash_bytes(b"The"));
         assert_ne!(hash_bytes(b""), hash_bytes(b"\0"));
+    }
+
+    #[test]
+    fn packed_slots_round_trip() {
+        let max_id = (MAX_VOCAB - 1) as u32;
+        for h in [1u64, 2, 0x1234_5678_9ABC_DEF0, u64::MAX, 1 << 43, (1 << 43) - 1] {
+            for id in [0u32, 1, 77, max_id] {
+                let s = vocab_slot(h, id);
+                assert_ne!(s, 0, "a stored word's slot is never empty");
+                assert_eq!(s >> ID_BITS, vocab_fp(h));
+                assert_eq!((s & ID_MASK) as u32, id);
+            }
+        }
+        for (v, w) in [(0, 0), (1, 2), (max_id, max_id), (max_id, 0)] {
+            let key = bi_key(v, w);
+            for has in [false, true] {
+                for best in [0u32, 5, max_id] {
+                    let s = bi_slot(key, has, best);
+                    assert_ne!(s, BI_EMPTY);
+                    assert_eq!(s & BI_MASK, key);
+                    assert_eq!(s & BI_HAS_TRIGRAMS != 0, has);
+                    assert_eq!(bi_slot_best(s), best);
+                    let c = bi_slot_c(key, has);
+                    assert!(c < 1 << 48 && c != BI_EMPTY_C);
+                    assert_eq!((c & BI_MASK, c & BI_HAS_TRIGRAMS != 0), (key, has));
+                }
+            }
+            for u in [0, 3, max_id] {
+                assert_eq!(tri_key(u, v, w) >> (2 * ID_BITS), u as u64);
+                assert_eq!(tri_key(u, v, w) & BI_MASK, key);
+                assert!(tri_key(u, v, w) <= TRI_MASK);
+            }
+        }
+        for h in [0u64, 1, 1 << 48, u64::MAX, mix64(42)] {
+            for q in [0u16, 1, 12345, QNONE - 1] {
+                let s = tri_slot(h, q);
+                assert_ne!(s, 0, "a stored trigram's slot is never empty");
+                assert_eq!(s & ((1 << TRI_FP_BITS) - 1), tri_fp(h));
+                assert_eq!((s >> TRI_FP_BITS) as u16, q);
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_the_low_bits_and_never_zero() {
+        // The home slot comes from the high bits: two hashes that differ only there share a
+        // fingerprint, and hashes that differ in the low bits do not.
+        let h = 0x0123_4567_89AB_CDEF;
+        assert_eq!(vocab_fp(h), vocab_fp(h ^ (1 << 63)));
+        assert_ne!(vocab_fp(h), vocab_fp(h ^ 1));
+        assert_eq!(tri_fp(h), tri_fp(h ^ (1 << 60)));
+        assert_ne!(tri_fp(h), tri_fp(h ^ (1 << 47)));
+        assert_eq!(vocab_fp(1 << 50), 1);
+        assert_eq!(tri_fp(1 << 50), 1);
     }
 }

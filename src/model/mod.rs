@@ -15,9 +15,12 @@ use serde::Serialize;
 
 use crate::lexicon::{Lexicon, NameIndex};
 
+mod contrast;
 pub mod format;
 pub mod train;
 pub mod units;
+
+pub use contrast::ContrastModel;
 
 use format::*;
 
@@ -28,7 +31,9 @@ pub enum ModelError {
     #[error("not a spinscore model (bad magic)")]
     Format,
     /// A spinscore model of another format version.
-    #[error("model format version {got}, this build reads version {expected}")]
+    #[error(
+        "format version {got}, this build reads version {expected}: rebuild the file (a model with `spinscore train`, the synonym table with scripts/build_synonyms.sh; models/README.md)"
+    )]
     Version {
         /// The version this build reads.
         expected: u32,
@@ -59,6 +64,11 @@ pub enum ModelError {
         /// Checksum of the content.
         got: u64,
     },
+    /// A contrast-only model where a full one is needed.
+    #[error(
+        "a contrast-only model (trained with --contrast-only) cannot be the reference model: give it as the round-trip model"
+    )]
+    ContrastOnly,
     /// A section is inconsistent with the header.
     #[error("corrupt model: {0}")]
     Corrupt(String),
@@ -227,7 +237,6 @@ fn prefetch(s: &[u8], o: usize) {
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
-static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
 impl Model {
     /// The default model embedded in the binary (opened once, on first use).
@@ -239,21 +248,6 @@ impl Model {
         M.get_or_init(|| {
             Model::from_static(EMBEDDED_BYTES)
                 .unwrap_or_else(|e| panic!("embedded model models/default.spinlm is invalid: {e}"))
-        })
-    }
-
-    /// The embedded round-trip model: trained like the default model, on the same text sent
-    /// through machine translation and back (models/README.md). Fluency compares each word's
-    /// probability under the two, so what the text is about cancels and what is left is how much
-    /// it reads like a round trip. Pairs with the default model only.
-    ///
-    /// # Panics
-    /// If the embedded bytes are not a valid model: a build defect, not an input error.
-    pub fn roundtrip_embedded() -> &'static Model {
-        static M: OnceLock<Model> = OnceLock::new();
-        M.get_or_init(|| {
-            Model::from_static(ROUNDTRIP_BYTES)
-                .unwrap_or_else(|e| panic!("embedded model models/roundtrip.spinlm is invalid: {e}"))
         })
     }
 
@@ -276,47 +270,11 @@ impl Model {
 
     fn open(bytes: Bytes) -> Result<Model, ModelError> {
         let b = bytes.get();
-        if b.len() < MAGIC.len() || b[..MAGIC.len()] != MAGIC {
-            return Err(ModelError::Format);
+        let h = Header::parse(b)?;
+        if h.kind != KIND_FULL {
+            return Err(ModelError::ContrastOnly);
         }
-        if b.len() < HEADER_LEN {
-            return Err(ModelError::Truncated { needed: HEADER_LEN as u64, got: b.len() as u64 });
-        }
-        let version = u32_at(b, field::VERSION);
-        if version != VERSION {
-            return Err(ModelError::Version { expected: VERSION, got: version });
-        }
-        let norm = u32_at(b, field::NORM);
-        if norm != NORM_ID {
-            return Err(ModelError::Normalization { expected: NORM_ID, got: norm });
-        }
-        let order = u32_at(b, field::ORDER);
-        if order != 3 {
-            return Err(ModelError::Corrupt(format!("order {order}, this build reads order 3")));
-        }
-        if u32_at(b, field::N_SECTIONS) as usize != N_SECTIONS {
-            return Err(ModelError::Corrupt("wrong number of sections".into()));
-        }
-        let mut sec = [(0usize, 0usize); N_SECTIONS];
-        let mut needed = HEADER_LEN as u64;
-        for (i, s) in sec.iter_mut().enumerate() {
-            let off = u64_at(b, SECTION_TABLE + 16 * i);
-            let len = u64_at(b, SECTION_TABLE + 16 * i + 8);
-            let end =
-                off.checked_add(len).ok_or_else(|| ModelError::Corrupt(format!("section {i} overflows")))?;
-            if off < HEADER_LEN as u64 {
-                return Err(ModelError::Corrupt(format!("section {i} overlaps the header")));
-            }
-            needed = needed.max(end);
-            *s = (off as usize, end as usize);
-        }
-        if needed > b.len() as u64 {
-            return Err(ModelError::Truncated { needed, got: b.len() as u64 });
-        }
-        let vocab = u64_at(b, field::VOCAB) as usize;
-        if vocab < SPECIALS.len() || vocab > MAX_VOCAB {
-            return Err(ModelError::Corrupt(format!("vocabulary size {vocab}")));
-        }
+        let (sec, vocab) = (h.sec, h.vocab);
         let len = |i: usize| sec[i].1 - sec[i].0;
         if len(OFFSETS) != 4 * (vocab + 1) {
             return Err(ModelError::Corrupt("vocabulary offsets size".into()));
@@ -341,16 +299,7 @@ impl Model {
         if std::str::from_utf8(&b[sec[STRINGS].0..sec[STRINGS].1]).is_err() {
             return Err(ModelError::Corrupt("vocabulary is not UTF-8".into()));
         }
-        let table_mask = |i: usize, rec: usize, what: &str| -> Result<usize, ModelError> {
-            let l = len(i);
-            if l % rec != 0 || l == 0 {
-                return Err(ModelError::Corrupt(format!("{what} table size {l}")));
-            }
-            Ok(l / rec)
-        };
-        let vocab_slots = table_mask(VOCAB_HASH, VOCAB_REC, "vocabulary")?;
-        let bi_slots = table_mask(BIGRAMS, BI_REC, "bigram")?;
-        let tri_slots = table_mask(TRIGRAMS, TRI_REC, "trigram")?;
+        let bi_slots = table_slots(&sec, BIGRAMS, BI_REC, "bigram")?;
         // fst trusts its bytes when searching, so its own checksum (CRC32C, about 0.1 ms for
         // the default model's surface map) is checked at open.
         match fst::Map::new(&b[sec[SURFACE].0..sec[SURFACE].1]) {
@@ -359,21 +308,18 @@ impl Model {
                 return Err(ModelError::Corrupt("surface vocabulary is not a valid fst map".into()));
             }
         }
-        if std::str::from_utf8(&b[sec[META].0..sec[META].1]).is_err() {
-            return Err(ModelError::Corrupt("metadata is not UTF-8".into()));
-        }
         let m = Model {
             sec,
-            order,
+            order: h.order,
             vocab,
-            vocab_slots,
+            vocab_slots: h.vocab_slots,
             bi_slots,
-            tri_slots,
-            total_tokens: u64_at(b, field::TOTAL_TOKENS),
-            n_bigrams: u64_at(b, field::BIGRAMS),
-            n_trigrams: u64_at(b, field::TRIGRAMS),
-            n_surface: u64_at(b, field::SURFACE),
-            checksum: u64_at(b, field::CHECKSUM),
+            tri_slots: h.tri_slots,
+            total_tokens: h.total_tokens,
+            n_bigrams: h.n_bigrams,
+            n_trigrams: h.n_trigrams,
+            n_surface: h.n_surface,
+            checksum: h.checksum,
             quartiles: OnceLock::new(),
             surfaces: OnceLock::new(),
             surface_lookups: AtomicU32::new(0),
@@ -484,23 +430,7 @@ impl Model {
     /// [`Model::word_id`] of the word whose [`vocab_hash`] is `h`.
     #[inline]
     pub fn word_id_hashed(&self, h: u64) -> u32 {
-        let table = self.section(VOCAB_HASH);
-        let mut i = home(h, self.vocab_slots);
-        for _ in 0..self.vocab_slots {
-            // In range: the section holds `vocab_slots` records (checked at open).
-            let Some(r) = record::<VOCAB_REC>(table, VOCAB_REC * i) else { return UNK };
-            let k = rec_u64(r, 0);
-            if k == 0 {
-                return UNK;
-            }
-            if k == h {
-                // 64-bit hashes identify words (as in KenLM's probing tables): a stranger
-                // colliding with a vocabulary word has probability about 2^-64 per lookup.
-                return rec_u32(r, 8);
-            }
-            i = next_slot(i, self.vocab_slots);
-        }
-        UNK
+        vocab_lookup(self.section(VOCAB_HASH), self.vocab_slots, h)
     }
 
     #[inline]
@@ -540,23 +470,23 @@ impl Model {
 
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
-        let key = ((v as u64 & ID_MASK) << ID_BITS) | (w as u64 & ID_MASK);
+        let key = bi_key(v, w);
         let t = self.section(BIGRAMS);
         let mut i = home(mix64(key), self.bi_slots);
         for _ in 0..self.bi_slots {
             // In range: the section holds `bi_slots` slots (checked at open).
             let r = record::<BI_REC>(t, BI_REC * i)?;
             let k = rec_u64(r, 0);
-            if k == 0 {
+            if k == BI_EMPTY {
                 return None;
             }
             if k & BI_MASK == key {
                 return Some(Bigram {
-                    has_trigrams: rec_u16(r, 14) & BI_HAS_TRIGRAMS != 0,
+                    has_trigrams: k & BI_HAS_TRIGRAMS != 0,
                     logp: dequantize(rec_u16(r, 8)),
                     backoff: dequantize(rec_u16(r, 10)),
                     best_logp: dequantize(rec_u16(r, 12)),
-                    best: ((k >> (2 * ID_BITS)) & ID_MASK) as u32,
+                    best: bi_slot_best(k),
                 });
             }
             i = next_slot(i, self.bi_slots);
@@ -566,25 +496,7 @@ impl Model {
 
     #[inline]
     fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
-        let key = OCCUPIED
-            | ((u as u64 & ID_MASK) << (2 * ID_BITS))
-            | ((v as u64 & ID_MASK) << ID_BITS)
-            | (w as u64 & ID_MASK);
-        let t = self.section(TRIGRAMS);
-        let mut i = home(mix64(key), self.tri_slots);
-        for _ in 0..self.tri_slots {
-            // In range: the section holds `tri_slots` slots (checked at open).
-            let r = record::<TRI_REC>(t, TRI_REC * i)?;
-            let k = rec_u64(r, 0);
-            if k == 0 {
-                return None;
-            }
-            if k == key {
-                return Some(dequantize(rec_u16(r, 8)));
-            }
-            i = next_slot(i, self.tri_slots);
-        }
-        None
+        trigram_lookup(self.section(TRIGRAMS), self.tri_slots, tri_key(u, v, w))
     }
 
     /// True if the model stores the bigram (v, w) (seen at least the training's minimum count).
@@ -717,10 +629,8 @@ impl Model {
     fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
         let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC * wi);
-        let bkey = ((v as u64 & ID_MASK) << ID_BITS) | (w as u64 & ID_MASK);
-        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bkey), self.bi_slots));
-        let tkey = OCCUPIED | ((u as u64 & ID_MASK) << (2 * ID_BITS)) | bkey;
-        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tkey), self.tri_slots));
+        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
+        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.tri_slots));
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
@@ -812,6 +722,151 @@ impl Model {
             v_backoff = w_backoff;
         }
     }
+}
+
+/// The header of a model file of either kind, checked against the file's length.
+pub(crate) struct Header {
+    pub kind: u32,
+    pub sec: [(usize, usize); N_SECTIONS],
+    pub order: u32,
+    pub vocab: usize,
+    pub vocab_slots: usize,
+    pub tri_slots: usize,
+    pub total_tokens: u64,
+    pub n_bigrams: u64,
+    pub n_trigrams: u64,
+    pub n_surface: u64,
+    pub checksum: u64,
+}
+
+impl Header {
+    /// Checks magic, version, normalisation, order and section bounds, and the sections both
+    /// kinds share (vocabulary table, trigram table, metadata).
+    pub(crate) fn parse(b: &[u8]) -> Result<Header, ModelError> {
+        if b.len() < MAGIC.len() || b[..MAGIC.len()] != MAGIC {
+            return Err(ModelError::Format);
+        }
+        if b.len() < HEADER_LEN {
+            return Err(ModelError::Truncated { needed: HEADER_LEN as u64, got: b.len() as u64 });
+        }
+        let version = u32_at(b, field::VERSION);
+        if version != VERSION {
+            return Err(ModelError::Version { expected: VERSION, got: version });
+        }
+        let norm = u32_at(b, field::NORM);
+        if norm != NORM_ID {
+            return Err(ModelError::Normalization { expected: NORM_ID, got: norm });
+        }
+        let order = u32_at(b, field::ORDER);
+        if order != 3 {
+            return Err(ModelError::Corrupt(format!("order {order}, this build reads order 3")));
+        }
+        if u32_at(b, field::N_SECTIONS) as usize != N_SECTIONS {
+            return Err(ModelError::Corrupt("wrong number of sections".into()));
+        }
+        let kind = u32_at(b, field::KIND);
+        if kind != KIND_FULL && kind != KIND_CONTRAST {
+            return Err(ModelError::Corrupt(format!("model kind {kind}")));
+        }
+        let mut sec = [(0usize, 0usize); N_SECTIONS];
+        let mut needed = HEADER_LEN as u64;
+        for (i, s) in sec.iter_mut().enumerate() {
+            let off = u64_at(b, SECTION_TABLE + 16 * i);
+            let len = u64_at(b, SECTION_TABLE + 16 * i + 8);
+            let end =
+                off.checked_add(len).ok_or_else(|| ModelError::Corrupt(format!("section {i} overflows")))?;
+            if off < HEADER_LEN as u64 {
+                return Err(ModelError::Corrupt(format!("section {i} overlaps the header")));
+            }
+            needed = needed.max(end);
+            *s = (off as usize, end as usize);
+        }
+        if needed > b.len() as u64 {
+            return Err(ModelError::Truncated { needed, got: b.len() as u64 });
+        }
+        let vocab = u64_at(b, field::VOCAB) as usize;
+        if vocab < SPECIALS.len() || vocab > MAX_VOCAB {
+            return Err(ModelError::Corrupt(format!("vocabulary size {vocab}")));
+        }
+        let vocab_slots = table_slots(&sec, VOCAB_HASH, VOCAB_REC, "vocabulary")?;
+        let tri_slots = table_slots(&sec, TRIGRAMS, TRI_REC, "trigram")?;
+        if std::str::from_utf8(&b[sec[META].0..sec[META].1]).is_err() {
+            return Err(ModelError::Corrupt("metadata is not UTF-8".into()));
+        }
+        Ok(Header {
+            kind,
+            sec,
+            order,
+            vocab,
+            vocab_slots,
+            tri_slots,
+            total_tokens: u64_at(b, field::TOTAL_TOKENS),
+            n_bigrams: u64_at(b, field::BIGRAMS),
+            n_trigrams: u64_at(b, field::TRIGRAMS),
+            n_surface: u64_at(b, field::SURFACE),
+            checksum: u64_at(b, field::CHECKSUM),
+        })
+    }
+}
+
+/// The number of `rec`-byte slots of hash-table section `i` (a whole, non-zero number).
+pub(crate) fn table_slots(
+    sec: &[(usize, usize); N_SECTIONS],
+    i: usize,
+    rec: usize,
+    what: &str,
+) -> Result<usize, ModelError> {
+    let l = sec[i].1 - sec[i].0;
+    if l % rec != 0 || l == 0 {
+        return Err(ModelError::Corrupt(format!("{what} table size {l}")));
+    }
+    Ok(l / rec)
+}
+
+/// The id in vocabulary table `table` (of `slots` slots) of the word whose [`vocab_hash`] is
+/// `h` ([`UNK`] when not found).
+#[inline]
+pub(crate) fn vocab_lookup(table: &[u8], slots: usize, h: u64) -> u32 {
+    let want = vocab_fp(h);
+    let mut i = home(h, slots);
+    for _ in 0..slots {
+        // In range: the section holds `slots` records (checked at open).
+        let Some(r) = record::<VOCAB_REC>(table, VOCAB_REC * i) else { return UNK };
+        let k = rec_u64(r, 0);
+        if k == 0 {
+            return UNK;
+        }
+        if k >> ID_BITS == want {
+            // A 43-bit fingerprint (the low bits of the hash; the high bits chose the home
+            // slot): a stranger matches a vocabulary word with odds about 2^-43 per slot probed.
+            return (k & ID_MASK) as u32;
+        }
+        i = next_slot(i, slots);
+    }
+    UNK
+}
+
+/// The quantised-then-dequantised logp of trigram `key` in trigram table `table` (of `slots`
+/// slots), if stored.
+#[inline]
+pub(crate) fn trigram_lookup(table: &[u8], slots: usize, key: u64) -> Option<f32> {
+    const FP_MASK: u64 = (1 << TRI_FP_BITS) - 1;
+    let h = mix64(key);
+    let want = tri_fp(h);
+    let mut i = home(h, slots);
+    for _ in 0..slots {
+        // In range: the section holds `slots` slots (checked at open).
+        let r = record::<TRI_REC>(table, TRI_REC * i)?;
+        let k = rec_u64(r, 0);
+        if k == 0 {
+            return None;
+        }
+        if k & FP_MASK == want {
+            return Some(dequantize((k >> TRI_FP_BITS) as u16));
+        }
+        i = next_slot(i, slots);
+    }
+    None
 }
 
 impl Lexicon for Model {

@@ -1,5 +1,5 @@
 use super::format::*;
-use super::train::{TrainConfig, Trainer};
+use super::train::{TrainConfig, Trainer, trigram_table_hashed, vocab_table_hashed};
 use super::*;
 
 const TINY: &str = "The cat sat on the mat.\nThe dog sat on the log.\nThe cat saw the dog.\n\
@@ -258,11 +258,13 @@ fn vocabulary_words_hash_to_their_own_ids() {
 }
 
 #[test]
-fn embedded_roundtrip_model_opens_and_is_not_the_default() {
-    let rt = Model::roundtrip_embedded();
+fn embedded_roundtrip_model_opens() {
+    let rt = ContrastModel::roundtrip_embedded();
     rt.verify().expect("checksum of models/roundtrip.spinlm");
-    assert!(!rt.is_default());
+    assert_ne!(rt.info().checksum, Model::embedded().info().checksum);
     assert_eq!(rt.info().order, Model::embedded().info().order);
+    assert!(rt.info().meta.contains("\"contrast_only\":true"));
+    assert!(rt.vocab_size() > 60_000);
     // Every unit the scorer hashes resolves in both vocabularies by the same hash.
     for w in ["the", "company", "said", "telephones", ","] {
         let h = crate::model::format::vocab_hash(w.as_bytes());
@@ -293,20 +295,30 @@ fn score_logp_equals_score_sequence_logp() {
         .map(str::to_lowercase)
         .collect();
     let tiny_m = Model::from_bytes(tiny(unpruned())).unwrap();
-    for m in [Model::embedded(), Model::roundtrip_embedded(), &tiny_m] {
+    for m in [Model::embedded(), &tiny_m] {
+        // The contrast model cut from `m` gives the same logp, bit for bit.
+        let c = ContrastModel::from_model(m).unwrap();
         let mut ids = vec![BOS];
         ids.extend(words.iter().map(|w| m.word_id(w)));
         ids.push(EOS);
+        for w in &words {
+            assert_eq!(c.word_id(w), m.word_id(w), "{w}");
+        }
         // The whole text, every prefix and every window of up to eight units.
         assert_logp_matches(m, &ids);
+        assert_contrast_matches(m, &c, &ids);
         for end in 0..=ids.len() {
             assert_logp_matches(m, &ids[..end]);
+            assert_contrast_matches(m, &c, &ids[..end]);
             for start in end.saturating_sub(8)..end {
                 assert_logp_matches(m, &ids[start..end]);
+                assert_contrast_matches(m, &c, &ids[start..end]);
             }
         }
         // Unknown and out-of-range ids.
-        assert_logp_matches(m, &[BOS, UNK, u32::MAX, m.word_id("the"), UNK, EOS]);
+        let odd = [BOS, UNK, u32::MAX, m.word_id("the"), UNK, EOS];
+        assert_logp_matches(m, &odd);
+        assert_contrast_matches(m, &c, &odd);
     }
     for line in TINY.lines() {
         let mut ids = vec![BOS];
@@ -314,4 +326,118 @@ fn score_logp_equals_score_sequence_logp() {
         ids.push(EOS);
         assert_logp_matches(&tiny_m, &ids);
     }
+}
+
+/// [`ContrastModel::score_logp`] against [`Model::score_logp`], bit for bit.
+fn assert_contrast_matches(m: &Model, c: &ContrastModel, ids: &[u32]) {
+    let (mut full, mut cut) = (Vec::new(), Vec::new());
+    m.score_logp(ids, &mut full);
+    c.score_logp(ids, &mut cut);
+    let full: Vec<u32> = full.iter().map(|p| p.to_bits()).collect();
+    let cut: Vec<u32> = cut.iter().map(|p| p.to_bits()).collect();
+    assert_eq!(full, cut, "{ids:?}");
+}
+
+fn contrast_only(mut cfg: TrainConfig) -> TrainConfig {
+    cfg.contrast_only = true;
+    cfg
+}
+
+#[test]
+fn contrast_only_training_equals_the_cut_model() {
+    for cfg in [TrainConfig::default(), unpruned()] {
+        let full = Model::from_bytes(tiny(cfg.clone())).unwrap();
+        let trained = tiny(contrast_only(cfg.clone()));
+        let cut = ContrastModel::from_model(&full).unwrap();
+        let cut = cut.raw();
+        // Every section but the metadata (which says how it was trained) is the same.
+        let (a, b) = (Header::parse(&trained).unwrap(), Header::parse(cut).unwrap());
+        for i in 0..META {
+            assert_eq!(&trained[a.sec[i].0..a.sec[i].1], &cut[b.sec[i].0..b.sec[i].1], "section {i}");
+        }
+        assert_eq!(trained[..field::CHECKSUM], cut[..field::CHECKSUM]);
+        assert_eq!(trained[field::TOTAL_TOKENS..SECTION_TABLE], cut[field::TOTAL_TOKENS..SECTION_TABLE]);
+        assert_eq!(a.kind, KIND_CONTRAST);
+        let c = ContrastModel::from_bytes(trained.clone()).unwrap();
+        c.verify().unwrap();
+        assert_eq!(c.info().surface_forms, 0);
+        assert!(trained.len() < full.info().bytes as usize * 3 / 4);
+        // Training is deterministic for this kind too.
+        assert_eq!(trained, tiny(contrast_only(cfg)));
+    }
+}
+
+#[test]
+fn model_kinds_are_not_confused() {
+    let full = tiny(TrainConfig::default());
+    let contrast = tiny(contrast_only(TrainConfig::default()));
+    assert!(matches!(Model::from_bytes(contrast.clone()), Err(ModelError::ContrastOnly)));
+    assert!(ModelError::ContrastOnly.to_string().contains("round-trip model"));
+    // A full model serves as a contrast model, cut down at open.
+    let c = ContrastModel::from_bytes(full.clone()).unwrap();
+    assert_eq!(c.word_id("cat"), Model::from_bytes(full.clone()).unwrap().word_id("cat"));
+    let mut v = contrast.clone();
+    v[field::KIND] = 7;
+    assert!(matches!(ContrastModel::from_bytes(v.clone()), Err(ModelError::Corrupt(_))));
+    assert!(matches!(Model::from_bytes(v), Err(ModelError::Corrupt(_))));
+}
+
+#[test]
+fn version_1_files_are_refused_with_a_retrain_hint() {
+    for bytes in [tiny(TrainConfig::default()), tiny(contrast_only(TrainConfig::default()))] {
+        let mut v = bytes.clone();
+        v[field::VERSION..field::VERSION + 4].copy_from_slice(&1u32.to_le_bytes());
+        let e = Model::from_bytes(v.clone()).unwrap_err();
+        assert!(matches!(e, ModelError::Version { expected: 2, got: 1 }));
+        assert!(e.to_string().contains("spinscore train"), "{e}");
+        assert!(matches!(ContrastModel::from_bytes(v), Err(ModelError::Version { got: 1, .. })));
+    }
+}
+
+#[test]
+fn damaged_contrast_files_never_panic() {
+    let good = tiny(contrast_only(TrainConfig::default()));
+    let full = tiny(TrainConfig::default());
+    for cut in (0..good.len()).step_by(5) {
+        let _ = ContrastModel::from_bytes(good[..cut].to_vec());
+    }
+    for (bytes, step) in [(&good, 2), (&full, 3)] {
+        for at in (0..bytes.len()).step_by(step) {
+            let mut v = bytes.clone();
+            v[at] = v[at].wrapping_add(0x9D);
+            if let Ok(c) = ContrastModel::from_bytes(v) {
+                let ids = [BOS, c.word_id("the"), c.word_id("cat"), u32::MAX, c.word_id("sat"), EOS];
+                let mut out = Vec::new();
+                c.score_logp(&ids, &mut out);
+                assert_eq!(out.len(), ids.len() - 1);
+                let _ = c.verify();
+            }
+        }
+    }
+}
+
+#[test]
+fn fingerprint_collisions_are_refused_by_the_writer() {
+    // Two hashes with the same low 43 bits in one probe run: the later could never be found.
+    let h = 0x8000_0000_0000_1234u64;
+    assert!(vocab_table_hashed(&[h, h ^ 0xFFFF_FFFF_FFFF_FFFF, 7]).is_ok());
+    assert_eq!(vocab_table_hashed(&[h, h ^ (1 << 50), 7]), Err((0, 1)));
+    // The same for trigrams (low 48 bits of the key hash).
+    assert!(trigram_table_hashed(&[(h, 5), (h ^ 1, 6)]).is_ok());
+    assert_eq!(trigram_table_hashed(&[(h, 5), (h ^ (1 << 55), 6)]), Err((0, 1)));
+}
+
+#[test]
+fn a_stranger_is_unknown_unless_its_fingerprint_matches() {
+    let hashes = [0x1111_0000_0000_0001u64, 0x9999_0000_0000_0002, 0x5555_0000_0000_0003];
+    let table = vocab_table_hashed(&hashes).unwrap();
+    let slots = table.len() / VOCAB_REC;
+    for (id, &h) in hashes.iter().enumerate() {
+        assert_eq!(vocab_lookup(&table, slots, h), id as u32);
+        // Other low bits: not stored.
+        assert_eq!(vocab_lookup(&table, slots, h ^ 0x10), UNK);
+    }
+    // The same low 43 bits and a home slot in the same run: taken for the stored word (the
+    // 2^-43 coincidence the format accepts).
+    assert_eq!(vocab_lookup(&table, slots, hashes[1] ^ (1 << 44)), 1);
 }

@@ -30,6 +30,9 @@ pub struct TrainConfig {
     pub surface_min_count: u32,
     /// The text field of JSONL records.
     pub jsonl_field: String,
+    /// Write a contrast-only model ([`super::ContrastModel`]): no word strings, counts, best
+    /// continuations or surface forms, only what the round-trip contrast scores with.
+    pub contrast_only: bool,
 }
 
 impl Default for TrainConfig {
@@ -41,6 +44,7 @@ impl Default for TrainConfig {
             trigram_min_count: 2,
             surface_min_count: 2,
             jsonl_field: "text".into(),
+            contrast_only: false,
         }
     }
 }
@@ -425,8 +429,9 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     }
 
     // 8. Layout.
+    let contrast = cfg.contrast_only;
     let mut sections: Vec<Vec<u8>> = vec![Vec::new(); N_SECTIONS];
-    {
+    if !contrast {
         let (strings, offsets) = sections.split_at_mut(OFFSETS);
         let strings = &mut strings[STRINGS];
         let offsets = &mut offsets[0];
@@ -438,31 +443,20 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
             offsets.extend_from_slice(&end.to_le_bytes());
         }
     }
-    {
-        let slots = slots_for(v);
-        let mut table = vec![0u8; slots * VOCAB_REC];
-        for (id, w) in vocab.iter().enumerate() {
-            let h = vocab_hash(w.as_bytes());
-            let mut s = home(h, slots);
-            while u64_at(&table, s * VOCAB_REC) != 0 {
-                if u64_at(&table, s * VOCAB_REC) == h {
-                    return Err(Error::Config(format!("vocabulary hash collision at {w:?}")));
-                }
-                s = next_slot(s, slots);
-            }
-            let o = s * VOCAB_REC;
-            table[o..o + 8].copy_from_slice(&h.to_le_bytes());
-            table[o + 8..o + 12].copy_from_slice(&(id as u32).to_le_bytes());
-        }
-        sections[VOCAB_HASH] = table;
-    }
+    sections[VOCAB_HASH] = vocab_table(&vocab)?;
     {
         let u = &mut sections[UNIGRAMS];
         for id in 0..v {
+            let (logp, backoff) = (quantize(p1[id].log10()), quantize(bo1[id].log10()));
+            if contrast {
+                u.extend_from_slice(&logp.to_le_bytes());
+                u.extend_from_slice(&backoff.to_le_bytes());
+                continue;
+            }
             let count = u32::try_from(uni[id]).unwrap_or(u32::MAX);
             u.extend_from_slice(&count.to_le_bytes());
-            u.extend_from_slice(&quantize(p1[id].log10()).to_le_bytes());
-            u.extend_from_slice(&quantize(bo1[id].log10()).to_le_bytes());
+            u.extend_from_slice(&logp.to_le_bytes());
+            u.extend_from_slice(&backoff.to_le_bytes());
             u.extend_from_slice(&quantize(best1[id].0.log10()).to_le_bytes());
             // Relative frequency (the SLOR normaliser); <unk> gets its smoothed probability.
             let freq = if uni[id] > 0 && id != UNK as usize {
@@ -474,47 +468,32 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
             u.extend_from_slice(&(best1[id].1 as u32).to_le_bytes());
         }
     }
-    {
-        let slots = slots_for(kept_bi.len());
-        let mut table = vec![0u8; slots * BI_REC];
-        for &x in &kept_bi {
+    let bi_entries: Vec<BiEntry> = kept_bi
+        .iter()
+        .map(|&x| {
             let key = bigrams[x].0;
-            let bo = bo2.get(&key).copied().unwrap_or(1.0);
             let best = best2.get(&key).copied().unwrap_or((0.0, 0));
-            let mut s = home(mix64(key), slots);
-            while u64_at(&table, s * BI_REC) != 0 {
-                s = next_slot(s, slots);
+            BiEntry {
+                key,
+                has_trigrams: tri_ctx.contains(&key),
+                logp: quantize(p2[x].log10()),
+                backoff: quantize(bo2.get(&key).copied().unwrap_or(1.0).log10()),
+                best_logp: quantize(best.0.log10()),
+                best: best.1 as u32,
             }
-            let o = s * BI_REC;
-            let stored = OCCUPIED | ((best.1 & ID_MASK) << (2 * ID_BITS)) | key;
-            table[o..o + 8].copy_from_slice(&stored.to_le_bytes());
-            table[o + 8..o + 10].copy_from_slice(&quantize(p2[x].log10()).to_le_bytes());
-            table[o + 10..o + 12].copy_from_slice(&quantize(bo.log10()).to_le_bytes());
-            table[o + 12..o + 14].copy_from_slice(&quantize(best.0.log10()).to_le_bytes());
-            let flags = if tri_ctx.contains(&key) { BI_HAS_TRIGRAMS } else { 0 };
-            table[o + 14..o + 16].copy_from_slice(&flags.to_le_bytes());
-        }
-        sections[BIGRAMS] = table;
-    }
-    {
-        let slots = slots_for(kept_tri.len());
-        let mut table = vec![0u8; slots * TRI_REC];
-        for &x in &kept_tri {
-            let key = OCCUPIED | trigrams[x].0;
-            let mut s = home(mix64(key), slots);
-            while u64_at(&table, s * TRI_REC) != 0 {
-                s = next_slot(s, slots);
-            }
-            let o = s * TRI_REC;
-            table[o..o + 8].copy_from_slice(&key.to_le_bytes());
-            table[o + 8..o + 10].copy_from_slice(&quantize(p3[x].log10()).to_le_bytes());
-        }
-        sections[TRIGRAMS] = table;
-    }
-    let mut surface: Vec<(&String, &u64)> =
-        t.surface.iter().filter(|(_, c)| **c >= cfg.surface_min_count as u64).collect();
+        })
+        .collect();
+    sections[BIGRAMS] = bigram_table(&bi_entries, contrast);
+    let tri_entries: Vec<(u64, u16)> =
+        kept_tri.iter().map(|&x| (trigrams[x].0, quantize(p3[x].log10()))).collect();
+    sections[TRIGRAMS] = trigram_table(&tri_entries)?;
+    let mut surface: Vec<(&String, &u64)> = if contrast {
+        Vec::new()
+    } else {
+        t.surface.iter().filter(|(_, c)| **c >= cfg.surface_min_count as u64).collect()
+    };
     surface.sort();
-    {
+    if !contrast {
         let mut b = fst::MapBuilder::memory();
         for (k, c) in &surface {
             b.insert(k.as_bytes(), **c).map_err(|e| Error::Config(format!("surface fst: {e}")))?;
@@ -532,6 +511,29 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     };
     sections[META] = serde_json::to_vec(&meta).map_err(|e| Error::Config(e.to_string()))?;
 
+    let figures = Figures {
+        kind: if contrast { KIND_CONTRAST } else { KIND_FULL },
+        total_tokens: units,
+        vocab: v as u64,
+        bigrams: kept_bi.len() as u64,
+        trigrams: kept_tri.len() as u64,
+        surface: surface.len() as u64,
+    };
+    Ok(assemble(&figures, &sections))
+}
+
+/// The header figures of a model file.
+pub(crate) struct Figures {
+    pub kind: u32,
+    pub total_tokens: u64,
+    pub vocab: u64,
+    pub bigrams: u64,
+    pub trigrams: u64,
+    pub surface: u64,
+}
+
+/// The file: header (with the checksum) and the sections, each 8-byte aligned.
+pub(crate) fn assemble(f: &Figures, sections: &[Vec<u8>]) -> Vec<u8> {
     let mut out = vec![0u8; HEADER_LEN];
     out[..8].copy_from_slice(&MAGIC);
     let put32 = |o: &mut Vec<u8>, at: usize, x: u32| o[at..at + 4].copy_from_slice(&x.to_le_bytes());
@@ -540,11 +542,12 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     put32(&mut out, field::ORDER, 3);
     put32(&mut out, field::NORM, NORM_ID);
     put32(&mut out, field::N_SECTIONS, N_SECTIONS as u32);
-    put64(&mut out, field::TOTAL_TOKENS, units);
-    put64(&mut out, field::VOCAB, v as u64);
-    put64(&mut out, field::BIGRAMS, kept_bi.len() as u64);
-    put64(&mut out, field::TRIGRAMS, kept_tri.len() as u64);
-    put64(&mut out, field::SURFACE, surface.len() as u64);
+    put32(&mut out, field::KIND, f.kind);
+    put64(&mut out, field::TOTAL_TOKENS, f.total_tokens);
+    put64(&mut out, field::VOCAB, f.vocab);
+    put64(&mut out, field::BIGRAMS, f.bigrams);
+    put64(&mut out, field::TRIGRAMS, f.trigrams);
+    put64(&mut out, field::SURFACE, f.surface);
     for (i, s) in sections.iter().enumerate() {
         while out.len() % 8 != 0 {
             out.push(0);
@@ -556,5 +559,124 @@ fn build(t: Trainer) -> Result<Vec<u8>> {
     }
     let sum = checksum(&out[HEADER_LEN..]);
     put64(&mut out, field::CHECKSUM, sum);
-    Ok(out)
+    out
+}
+
+/// The vocabulary table of `vocab` (word `i` has id `i`), inserted in id order. Refuses a
+/// vocabulary where one word's fingerprint would be found before another's own slot (two words
+/// in one probe run with the same low 43 hash bits: odds about 2^-43 per such pair).
+fn vocab_table(vocab: &[&str]) -> Result<Vec<u8>> {
+    let hashes: Vec<u64> = vocab.iter().map(|w| vocab_hash(w.as_bytes())).collect();
+    vocab_table_hashed(&hashes).map_err(|(a, b)| {
+        Error::Config(format!(
+            "vocabulary hash fingerprint collision between {:?} and {:?}",
+            vocab[a], vocab[b]
+        ))
+    })
+}
+
+/// [`vocab_table`] of the words' hashes; `Err((a, b))` when word `b`'s look-up would find
+/// word `a`.
+pub(crate) fn vocab_table_hashed(hashes: &[u64]) -> std::result::Result<Vec<u8>, (usize, usize)> {
+    let slots = slots_for(hashes.len());
+    let mut table = vec![0u8; slots * VOCAB_REC];
+    for (id, &h) in hashes.iter().enumerate() {
+        let mut s = home(h, slots);
+        while u64_at(&table, s * VOCAB_REC) != 0 {
+            s = next_slot(s, slots);
+        }
+        table[s * VOCAB_REC..s * VOCAB_REC + 8].copy_from_slice(&vocab_slot(h, id as u32).to_le_bytes());
+    }
+    // Each word's look-up must end at its own slot (a word inserted later can also sit before
+    // an earlier one in its probe run).
+    for (id, &h) in hashes.iter().enumerate() {
+        let mut s = home(h, slots);
+        loop {
+            let k = u64_at(&table, s * VOCAB_REC);
+            if k >> ID_BITS == vocab_fp(h) {
+                let found = (k & ID_MASK) as usize;
+                if found != id {
+                    return Err((found, id));
+                }
+                break;
+            }
+            s = next_slot(s, slots);
+        }
+    }
+    Ok(table)
+}
+
+/// A bigram to store.
+pub(crate) struct BiEntry {
+    pub key: u64,
+    pub has_trigrams: bool,
+    pub logp: u16,
+    pub backoff: u16,
+    pub best_logp: u16,
+    pub best: u32,
+}
+
+/// The bigram table of `entries` (in key order), full or contrast-only slots.
+pub(crate) fn bigram_table(entries: &[BiEntry], contrast: bool) -> Vec<u8> {
+    let slots = slots_for(entries.len());
+    let rec = if contrast { BI_REC_C } else { BI_REC };
+    let mut table = vec![0xFFu8; slots * rec];
+    let empty = |t: &[u8], s: usize| t[s * rec..s * rec + 6].iter().all(|&b| b == 0xFF);
+    for e in entries {
+        let mut s = home(mix64(e.key), slots);
+        while !empty(&table, s) {
+            s = next_slot(s, slots);
+        }
+        let o = s * rec;
+        if contrast {
+            table[o..o + 6].copy_from_slice(&bi_slot_c(e.key, e.has_trigrams).to_le_bytes()[..6]);
+            table[o + 6..o + 8].copy_from_slice(&e.logp.to_le_bytes());
+            table[o + 8..o + 10].copy_from_slice(&e.backoff.to_le_bytes());
+        } else {
+            table[o..o + 8].copy_from_slice(&bi_slot(e.key, e.has_trigrams, e.best).to_le_bytes());
+            table[o + 8..o + 10].copy_from_slice(&e.logp.to_le_bytes());
+            table[o + 10..o + 12].copy_from_slice(&e.backoff.to_le_bytes());
+            table[o + 12..o + 14].copy_from_slice(&e.best_logp.to_le_bytes());
+        }
+    }
+    table
+}
+
+/// The trigram table of `entries` (packed key, quantised logp; in key order). Refuses a table
+/// where one trigram's fingerprint would be found before another's own slot.
+fn trigram_table(entries: &[(u64, u16)]) -> Result<Vec<u8>> {
+    let hashed: Vec<(u64, u16)> = entries.iter().map(|&(key, q)| (mix64(key), q)).collect();
+    trigram_table_hashed(&hashed).map_err(|(a, b)| {
+        Error::Config(format!(
+            "trigram fingerprint collision between keys {:#x} and {:#x}",
+            entries[a].0, entries[b].0
+        ))
+    })
+}
+
+/// [`trigram_table`] of the keys' hashes (`mix64(key)`, quantised logp); `Err((a, b))` when
+/// entry `b`'s look-up would find entry `a`.
+pub(crate) fn trigram_table_hashed(entries: &[(u64, u16)]) -> std::result::Result<Vec<u8>, (usize, usize)> {
+    let slots = slots_for(entries.len());
+    let mut table = vec![0u8; slots * TRI_REC];
+    let mut at = vec![0usize; slots];
+    for (x, &(h, q)) in entries.iter().enumerate() {
+        let mut s = home(h, slots);
+        while u64_at(&table, s * TRI_REC) != 0 {
+            s = next_slot(s, slots);
+        }
+        table[s * TRI_REC..s * TRI_REC + 8].copy_from_slice(&tri_slot(h, q).to_le_bytes());
+        at[s] = x;
+    }
+    let fp_mask = (1u64 << TRI_FP_BITS) - 1;
+    for (x, &(h, _)) in entries.iter().enumerate() {
+        let mut s = home(h, slots);
+        while u64_at(&table, s * TRI_REC) & fp_mask != tri_fp(h) {
+            s = next_slot(s, slots);
+        }
+        if at[s] != x {
+            return Err((at[s], x));
+        }
+    }
+    Ok(table)
 }

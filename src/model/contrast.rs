@@ -1,0 +1,278 @@
+//! A contrast model: a reference model cut down to what the round-trip contrast scores with
+//! ([`ContrastModel::word_id_hashed`] and [`ContrastModel::score_logp`]), without word strings,
+//! counts, best continuations or surface forms ([`super::format`], contrast-only kind).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::format::*;
+use super::train::{BiEntry, Figures, assemble, bigram_table};
+use super::{Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, prefetch, table_slots};
+use super::{trigram_lookup, vocab_lookup};
+
+static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
+
+/// A contrast-only model, opened from bytes.
+pub struct ContrastModel {
+    bytes: Bytes,
+    sec: [(usize, usize); N_SECTIONS],
+    order: u32,
+    vocab: usize,
+    vocab_slots: usize,
+    bi_slots: usize,
+    tri_slots: usize,
+    total_tokens: u64,
+    n_bigrams: u64,
+    n_trigrams: u64,
+    checksum: u64,
+}
+
+impl std::fmt::Debug for ContrastModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContrastModel").field("info", &self.info()).finish()
+    }
+}
+
+/// (has_trigrams, logp, backoff) of a stored bigram.
+type Bigram = (bool, f32, f32);
+
+impl ContrastModel {
+    /// The embedded round-trip model: trained like the default model, on the same text sent
+    /// through machine translation and back (models/README.md). Fluency compares each word's
+    /// probability under the two, so what the text is about cancels and what is left is how much
+    /// it reads like a round trip. Pairs with the default model only.
+    ///
+    /// # Panics
+    /// If the embedded bytes are not a valid model: a build defect, not an input error.
+    pub fn roundtrip_embedded() -> &'static ContrastModel {
+        static M: OnceLock<ContrastModel> = OnceLock::new();
+        M.get_or_init(|| {
+            ContrastModel::from_static(ROUNDTRIP_BYTES)
+                .unwrap_or_else(|e| panic!("embedded model models/roundtrip.spinlm is invalid: {e}"))
+        })
+    }
+
+    /// Opens a contrast-only model over borrowed static bytes (no copy).
+    pub fn from_static(bytes: &'static [u8]) -> Result<ContrastModel, ModelError> {
+        ContrastModel::open(Bytes::Static(bytes))
+    }
+
+    /// Opens a model file's bytes: a contrast-only model as it is, a full model cut down
+    /// ([`ContrastModel::from_model`]).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<ContrastModel, ModelError> {
+        if Header::parse(&bytes)?.kind == KIND_FULL {
+            return ContrastModel::from_model(&Model::from_bytes(bytes)?);
+        }
+        ContrastModel::open(Bytes::Owned(bytes))
+    }
+
+    /// Reads and opens a model file of either kind ([`ContrastModel::from_bytes`]).
+    pub fn open_path(path: impl AsRef<Path>) -> crate::Result<ContrastModel> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+        Ok(ContrastModel::from_bytes(bytes)?)
+    }
+
+    /// The contrast model of a full model: the same scores ([`ContrastModel::score_logp`] gives
+    /// what [`Model::score_logp`] gives), and the same bytes as `spinscore train
+    /// --contrast-only` on the full model's text but for the metadata and the checksum.
+    pub fn from_model(m: &Model) -> Result<ContrastModel, ModelError> {
+        let mut sections: Vec<Vec<u8>> = vec![Vec::new(); N_SECTIONS];
+        sections[VOCAB_HASH] = m.section(VOCAB_HASH).to_vec();
+        let uni = m.section(UNIGRAMS);
+        sections[UNIGRAMS] =
+            (0..m.vocab).flat_map(|id| uni[UNI_REC * id + 4..UNI_REC * id + 8].to_vec()).collect();
+        let bi = m.section(BIGRAMS);
+        let mut entries: Vec<BiEntry> = (0..m.bi_slots)
+            .filter_map(|i| {
+                let r = record::<BI_REC>(bi, BI_REC * i)?;
+                let k = rec_u64(r, 0);
+                (k != BI_EMPTY).then(|| BiEntry {
+                    key: k & BI_MASK,
+                    has_trigrams: k & BI_HAS_TRIGRAMS != 0,
+                    logp: rec_u16(r, 8),
+                    backoff: rec_u16(r, 10),
+                    best_logp: QNONE,
+                    best: 0,
+                })
+            })
+            .collect();
+        entries.sort_by_key(|e| e.key);
+        sections[BIGRAMS] = bigram_table(&entries, true);
+        sections[TRIGRAMS] = m.section(TRIGRAMS).to_vec();
+        sections[META] = m.section(META).to_vec();
+        let figures = Figures {
+            kind: KIND_CONTRAST,
+            total_tokens: m.total_tokens,
+            vocab: m.vocab as u64,
+            bigrams: entries.len() as u64,
+            trigrams: m.n_trigrams,
+            surface: 0,
+        };
+        ContrastModel::open(Bytes::Owned(assemble(&figures, &sections)))
+    }
+
+    fn open(bytes: Bytes) -> Result<ContrastModel, ModelError> {
+        let h = Header::parse(bytes.get())?;
+        if h.kind != KIND_CONTRAST {
+            return Err(ModelError::Corrupt("not a contrast-only model".into()));
+        }
+        let sec = h.sec;
+        let len = |i: usize| sec[i].1 - sec[i].0;
+        if len(STRINGS) != 0 || len(OFFSETS) != 0 || len(SURFACE) != 0 {
+            return Err(ModelError::Corrupt("a contrast-only model with word strings".into()));
+        }
+        if len(UNIGRAMS) != UNI_REC_C * h.vocab {
+            return Err(ModelError::Corrupt("unigram table size".into()));
+        }
+        let bi_slots = table_slots(&sec, BIGRAMS, BI_REC_C, "bigram")?;
+        Ok(ContrastModel {
+            sec,
+            order: h.order,
+            vocab: h.vocab,
+            vocab_slots: h.vocab_slots,
+            bi_slots,
+            tri_slots: h.tri_slots,
+            total_tokens: h.total_tokens,
+            n_bigrams: h.n_bigrams,
+            n_trigrams: h.n_trigrams,
+            checksum: h.checksum,
+            bytes,
+        })
+    }
+
+    /// Checks the content against the header's checksum (reads the whole file).
+    pub fn verify(&self) -> Result<(), ModelError> {
+        let got = checksum(&self.bytes.get()[HEADER_LEN..]);
+        if got != self.checksum {
+            return Err(ModelError::ChecksumMismatch { expected: self.checksum, got });
+        }
+        Ok(())
+    }
+
+    /// Header facts: version, order, counts, checksum, training metadata.
+    pub fn info(&self) -> ModelInfo {
+        ModelInfo {
+            version: VERSION,
+            order: self.order,
+            normalization: NORM_ID,
+            vocab: self.vocab as u64,
+            bigrams: self.n_bigrams,
+            trigrams: self.n_trigrams,
+            surface_forms: 0,
+            total_tokens: self.total_tokens,
+            bytes: self.bytes.get().len() as u64,
+            checksum: self.checksum,
+            meta: String::from_utf8_lossy(self.section(META)).into_owned(),
+        }
+    }
+
+    /// Vocabulary size (including the reserved ids).
+    pub fn vocab_size(&self) -> usize {
+        self.vocab
+    }
+
+    /// The model's bytes.
+    #[cfg(test)]
+    pub(super) fn raw(&self) -> &[u8] {
+        self.bytes.get()
+    }
+
+    #[inline(always)]
+    fn section(&self, i: usize) -> &[u8] {
+        let (a, b) = self.sec[i];
+        &self.bytes.get()[a..b]
+    }
+
+    /// The id of a normalised unit ([`UNK`] when unknown).
+    pub fn word_id(&self, norm: &str) -> u32 {
+        self.word_id_hashed(vocab_hash(norm.as_bytes()))
+    }
+
+    /// [`ContrastModel::word_id`] of the word whose [`vocab_hash`] is `h`.
+    #[inline]
+    pub fn word_id_hashed(&self, h: u64) -> u32 {
+        vocab_lookup(self.section(VOCAB_HASH), self.vocab_slots, h)
+    }
+
+    /// `logp` and `backoff` of a unigram (`<unk>`'s for out-of-range ids).
+    #[inline]
+    fn unigram(&self, id: u32) -> (f32, f32) {
+        let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
+        // In range: the section holds `vocab` records (checked at open); a zero record else.
+        let r = record::<UNI_REC_C>(self.section(UNIGRAMS), UNI_REC_C * id).unwrap_or(&[0; UNI_REC_C]);
+        (dequantize(rec_u16(r, 0)), dequantize(rec_u16(r, 2)))
+    }
+
+    #[inline(always)]
+    fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
+        let key = bi_key(v, w);
+        let t = self.section(BIGRAMS);
+        let mut i = home(mix64(key), self.bi_slots);
+        for _ in 0..self.bi_slots {
+            // In range: the section holds `bi_slots` slots (checked at open).
+            let r = record::<BI_REC_C>(t, BI_REC_C * i)?;
+            let k = rec_u64(r, 0) & BI_EMPTY_C;
+            if k == BI_EMPTY_C {
+                return None;
+            }
+            if k & BI_MASK == key {
+                return Some((
+                    k & BI_HAS_TRIGRAMS != 0,
+                    dequantize(rec_u16(r, 6)),
+                    dequantize(rec_u16(r, 8)),
+                ));
+            }
+            i = next_slot(i, self.bi_slots);
+        }
+        None
+    }
+
+    /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
+    /// `(u, v, w)` towards the cache (a hint: no effect on results).
+    #[inline(always)]
+    fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
+        let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
+        prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
+        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.tri_slots));
+    }
+
+    /// log10 P of each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`) given
+    /// the two before it, with the model's backoff, appended to `out`: what
+    /// [`Model::score_logp`] gives on the full model this was cut from.
+    pub fn score_logp(&self, ids: &[u32], out: &mut Vec<f32>) {
+        // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
+        let mut prev_bi: Option<(bool, f32)> = None;
+        let Some(&first) = ids.first() else { return };
+        let mut v_backoff = self.unigram(first).1;
+        out.reserve(ids.len().saturating_sub(1));
+        for j in 1..ids.len() {
+            if let Some(&wa) = ids.get(j + PREFETCH_AHEAD) {
+                self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa);
+            }
+            let v = ids[j - 1];
+            let w = ids[j];
+            let (w_logp, w_backoff) = self.unigram(w);
+            let bi = self.bigram(v, w);
+            let p2 = match bi {
+                Some((_, logp, _)) => logp,
+                None => v_backoff + w_logp,
+            };
+            let logp = match prev_bi {
+                Some((has_trigrams, backoff)) if j >= 2 => {
+                    let p3 = if has_trigrams {
+                        trigram_lookup(self.section(TRIGRAMS), self.tri_slots, tri_key(ids[j - 2], v, w))
+                    } else {
+                        None
+                    };
+                    p3.unwrap_or(backoff + p2)
+                }
+                _ => p2,
+            };
+            out.push(logp);
+            prev_bi = bi.map(|(t, _, b)| (t, b));
+            v_backoff = w_backoff;
+        }
+    }
+}
