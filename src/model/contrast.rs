@@ -74,7 +74,7 @@ impl ContrastModel {
     }
 
     /// The contrast model of a full model: the same scores ([`ContrastModel::score_logp`] gives
-    /// what [`Model::score_logp`] gives), and the same bytes as `spinscore train
+    /// the `logp` of [`Model::score_sequence`]), and the same bytes as `spinscore train
     /// --contrast-only` on the full model's text but for the metadata and the checksum.
     pub fn from_model(m: &Model) -> Result<ContrastModel, ModelError> {
         let mut sections: Vec<Vec<u8>> = vec![Vec::new(); N_SECTIONS];
@@ -240,7 +240,7 @@ impl ContrastModel {
 
     /// log10 P of each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`) given
     /// the two before it, with the model's backoff, appended to `out`: what
-    /// [`Model::score_logp`] gives on the full model this was cut from.
+    /// the `logp` of [`Model::score_sequence`] on the full model this was cut from.
     pub fn score_logp(&self, ids: &[u32], out: &mut Vec<f32>) {
         // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
         let mut prev_bi: Option<(bool, f32)> = None;

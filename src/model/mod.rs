@@ -681,47 +681,6 @@ impl Model {
             uv = uw;
         }
     }
-
-    /// `logp` and `backoff` of [`Model::unigram`] alone.
-    #[inline]
-    fn unigram_logp_backoff(&self, id: u32) -> (f32, f32) {
-        let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
-        let r = record::<UNI_REC>(self.section(UNIGRAMS), UNI_REC * id).unwrap_or(&[0; UNI_REC]);
-        (dequantize(rec_u16(r, 4)), dequantize(rec_u16(r, 6)))
-    }
-
-    /// The `logp` of each [`UnitProb`] that [`Model::score_sequence`] gives for `ids`, appended
-    /// to `out` (for callers that need nothing else, such as the round-trip contrast).
-    pub fn score_logp(&self, ids: &[u32], out: &mut Vec<f32>) {
-        // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
-        let mut prev_bi: Option<(bool, f32)> = None;
-        let Some(&first) = ids.first() else { return };
-        let mut v_backoff = self.unigram_logp_backoff(first).1;
-        out.reserve(ids.len().saturating_sub(1));
-        for j in 1..ids.len() {
-            if let Some(&wa) = ids.get(j + PREFETCH_AHEAD) {
-                self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa);
-            }
-            let v = ids[j - 1];
-            let w = ids[j];
-            let (w_logp, w_backoff) = self.unigram_logp_backoff(w);
-            let bi = self.bigram(v, w);
-            let p2 = match bi {
-                Some(b) => b.logp,
-                None => v_backoff + w_logp,
-            };
-            let logp = match prev_bi {
-                Some((has_trigrams, backoff)) if j >= 2 => {
-                    let p3 = if has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
-                    p3.unwrap_or(backoff + p2)
-                }
-                _ => p2,
-            };
-            out.push(logp);
-            prev_bi = bi.map(|b| (b.has_trigrams, b.backoff));
-            v_backoff = w_backoff;
-        }
-    }
 }
 
 /// The header of a model file of either kind, checked against the file's length.
