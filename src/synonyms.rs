@@ -25,7 +25,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::model::format::{checksum, home, next_slot, slots_for, u32_at, u64_at, vocab_hash};
+use crate::model::format::{checksum, fingerprint_table, home, next_slot, u32_at, u64_at, vocab_hash};
 use crate::model::{Bytes, ModelError};
 
 /// First eight bytes of a synonym table.
@@ -283,27 +283,10 @@ fn split_list(list: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// The slots of words given as (hash, blob offset), inserted in order; `Err((a, b))` when word
 /// `b`'s look-up would find word `a`.
 fn slot_table(keys: &[(u64, u64)]) -> Result<Vec<u8>, (usize, usize)> {
-    let slots = slots_for(keys.len());
-    let mut table = vec![0u8; SLOT * slots];
-    let mut at = vec![0usize; slots];
-    for (x, &(h, off)) in keys.iter().enumerate() {
-        let mut i = home(h, slots);
-        while u64_at(&table, SLOT * i) != 0 {
-            i = next_slot(i, slots);
-        }
-        table[SLOT * i..SLOT * i + 8].copy_from_slice(&((off << FP_BITS) | fingerprint(h)).to_le_bytes());
-        at[i] = x;
-    }
-    for (x, &(h, _)) in keys.iter().enumerate() {
-        let mut i = home(h, slots);
-        while u64_at(&table, SLOT * i) & FP_MASK != fingerprint(h) {
-            i = next_slot(i, slots);
-        }
-        if at[i] != x {
-            return Err((at[i], x));
-        }
-    }
-    Ok(table)
+    const _: () = assert!(SLOT == 8);
+    let slots: Vec<(u64, u64)> =
+        keys.iter().map(|&(h, off)| (h, (off << FP_BITS) | fingerprint(h))).collect();
+    fingerprint_table(&slots, |k| k & FP_MASK, fingerprint)
 }
 
 #[cfg(test)]

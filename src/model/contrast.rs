@@ -15,16 +15,9 @@ static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 /// A contrast-only model, opened from bytes.
 pub struct ContrastModel {
     bytes: Bytes,
-    sec: [(usize, usize); N_SECTIONS],
-    order: u32,
-    vocab: usize,
-    vocab_slots: usize,
+    /// The parsed header: sections, sizes, table slots, counts, checksum.
+    h: Header,
     bi_slots: usize,
-    tri_slots: usize,
-    total_tokens: u64,
-    n_bigrams: u64,
-    n_trigrams: u64,
-    checksum: u64,
 }
 
 impl std::fmt::Debug for ContrastModel {
@@ -81,7 +74,7 @@ impl ContrastModel {
         sections[VOCAB_HASH] = m.section(VOCAB_HASH).to_vec();
         let uni = m.section(UNIGRAMS);
         sections[UNIGRAMS] =
-            (0..m.vocab).flat_map(|id| uni[UNI_REC * id + 4..UNI_REC * id + 8].to_vec()).collect();
+            (0..m.h.vocab).flat_map(|id| uni[UNI_REC * id + 4..UNI_REC * id + 8].to_vec()).collect();
         let bi = m.section(BIGRAMS);
         let mut entries: Vec<BiEntry> = (0..m.bi_slots)
             .filter_map(|i| {
@@ -103,10 +96,10 @@ impl ContrastModel {
         sections[META] = m.section(META).to_vec();
         let figures = Figures {
             kind: KIND_CONTRAST,
-            total_tokens: m.total_tokens,
-            vocab: m.vocab as u64,
+            total_tokens: m.h.total_tokens,
+            vocab: m.h.vocab as u64,
             bigrams: entries.len() as u64,
-            trigrams: m.n_trigrams,
+            trigrams: m.h.n_trigrams,
             surface: 0,
         };
         ContrastModel::open(Bytes::Owned(assemble(&figures, &sections)))
@@ -117,7 +110,7 @@ impl ContrastModel {
         if h.kind != KIND_CONTRAST {
             return Err(ModelError::Corrupt("not a contrast-only model".into()));
         }
-        let sec = h.sec;
+        let sec = &h.sec;
         let len = |i: usize| sec[i].1 - sec[i].0;
         if len(STRINGS) != 0 || len(OFFSETS) != 0 || len(SURFACE) != 0 {
             return Err(ModelError::Corrupt("a contrast-only model with word strings".into()));
@@ -125,51 +118,23 @@ impl ContrastModel {
         if len(UNIGRAMS) != UNI_REC_C * h.vocab {
             return Err(ModelError::Corrupt("unigram table size".into()));
         }
-        let bi_slots = table_slots(&sec, BIGRAMS, BI_REC_C, "bigram")?;
-        Ok(ContrastModel {
-            sec,
-            order: h.order,
-            vocab: h.vocab,
-            vocab_slots: h.vocab_slots,
-            bi_slots,
-            tri_slots: h.tri_slots,
-            total_tokens: h.total_tokens,
-            n_bigrams: h.n_bigrams,
-            n_trigrams: h.n_trigrams,
-            checksum: h.checksum,
-            bytes,
-        })
+        let bi_slots = table_slots(sec, BIGRAMS, BI_REC_C, "bigram")?;
+        Ok(ContrastModel { h, bi_slots, bytes })
     }
 
     /// Checks the content against the header's checksum (reads the whole file).
     pub fn verify(&self) -> Result<(), ModelError> {
-        let got = checksum(&self.bytes.get()[HEADER_LEN..]);
-        if got != self.checksum {
-            return Err(ModelError::ChecksumMismatch { expected: self.checksum, got });
-        }
-        Ok(())
+        self.h.verify(self.bytes.get())
     }
 
     /// Header facts: version, order, counts, checksum, training metadata.
     pub fn info(&self) -> ModelInfo {
-        ModelInfo {
-            version: VERSION,
-            order: self.order,
-            normalization: NORM_ID,
-            vocab: self.vocab as u64,
-            bigrams: self.n_bigrams,
-            trigrams: self.n_trigrams,
-            surface_forms: 0,
-            total_tokens: self.total_tokens,
-            bytes: self.bytes.get().len() as u64,
-            checksum: self.checksum,
-            meta: String::from_utf8_lossy(self.section(META)).into_owned(),
-        }
+        self.h.info(self.bytes.get())
     }
 
     /// Vocabulary size (including the reserved ids).
     pub fn vocab_size(&self) -> usize {
-        self.vocab
+        self.h.vocab
     }
 
     /// The model's bytes.
@@ -180,7 +145,7 @@ impl ContrastModel {
 
     #[inline(always)]
     fn section(&self, i: usize) -> &[u8] {
-        let (a, b) = self.sec[i];
+        let (a, b) = self.h.sec[i];
         &self.bytes.get()[a..b]
     }
 
@@ -192,13 +157,13 @@ impl ContrastModel {
     /// [`ContrastModel::word_id`] of the word whose [`vocab_hash`] is `h`.
     #[inline]
     pub fn word_id_hashed(&self, h: u64) -> u32 {
-        vocab_lookup(self.section(VOCAB_HASH), self.vocab_slots, h)
+        vocab_lookup(self.section(VOCAB_HASH), self.h.vocab_slots, h)
     }
 
     /// `logp` and `backoff` of a unigram (`<unk>`'s for out-of-range ids).
     #[inline]
     fn unigram(&self, id: u32) -> (f32, f32) {
-        let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
+        let id = if (id as usize) < self.h.vocab { id as usize } else { UNK as usize };
         // In range: the section holds `vocab` records (checked at open); a zero record else.
         let r = record::<UNI_REC_C>(self.section(UNIGRAMS), UNI_REC_C * id).unwrap_or(&[0; UNI_REC_C]);
         (dequantize(rec_u16(r, 0)), dequantize(rec_u16(r, 2)))
@@ -232,10 +197,10 @@ impl ContrastModel {
     /// `(u, v, w)` towards the cache (a hint: no effect on results).
     #[inline(always)]
     fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
-        let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
         prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
-        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.tri_slots));
+        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
     }
 
     /// log10 P of each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`) given
@@ -262,7 +227,7 @@ impl ContrastModel {
             let logp = match prev_bi {
                 Some((has_trigrams, backoff)) if j >= 2 => {
                     let p3 = if has_trigrams {
-                        trigram_lookup(self.section(TRIGRAMS), self.tri_slots, tri_key(ids[j - 2], v, w))
+                        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(ids[j - 2], v, w))
                     } else {
                         None
                     };

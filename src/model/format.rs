@@ -324,6 +324,41 @@ pub fn slots_for(n: usize) -> usize {
     (n * 10).div_ceil(7).max(8)
 }
 
+/// A table of 8-byte slots at [`slots_for`] load: each entry `(hash, slot)` is placed by linear
+/// probing from `home(hash)`, in order, and its look-up stops at the first slot whose
+/// `slot_fp(slot)` equals `hash_fp(hash)` (0 marks an empty slot; no entry's slot word is 0).
+/// `Err((a, b))` when entry `b`'s look-up would find entry `a`'s slot first: two fingerprints
+/// that collide within one probe run.
+pub fn fingerprint_table(
+    entries: &[(u64, u64)],
+    slot_fp: impl Fn(u64) -> u64,
+    hash_fp: impl Fn(u64) -> u64,
+) -> Result<Vec<u8>, (usize, usize)> {
+    let slots = slots_for(entries.len());
+    let mut table = vec![0u8; 8 * slots];
+    let mut at = vec![0usize; slots];
+    for (x, &(h, word)) in entries.iter().enumerate() {
+        let mut i = home(h, slots);
+        while u64_at(&table, 8 * i) != 0 {
+            i = next_slot(i, slots);
+        }
+        table[8 * i..8 * i + 8].copy_from_slice(&word.to_le_bytes());
+        at[i] = x;
+    }
+    // Each look-up must end at its own slot (an entry inserted later can also sit before an
+    // earlier one in its probe run).
+    for (x, &(h, _)) in entries.iter().enumerate() {
+        let mut i = home(h, slots);
+        while slot_fp(u64_at(&table, 8 * i)) != hash_fp(h) {
+            i = next_slot(i, slots);
+        }
+        if at[i] != x {
+            return Err((at[i], x));
+        }
+    }
+    Ok(table)
+}
+
 /// The home slot of hash `h` in a table of `n` slots (multiply-shift range reduction, so `n`
 /// need not be a power of two).
 #[inline(always)]

@@ -93,17 +93,9 @@ impl Bytes {
 /// A reference language model, opened from bytes.
 pub struct Model {
     bytes: Bytes,
-    sec: [(usize, usize); N_SECTIONS],
-    order: u32,
-    vocab: usize,
-    vocab_slots: usize,
+    /// The parsed header: sections, sizes, table slots, counts, checksum.
+    h: Header,
     bi_slots: usize,
-    tri_slots: usize,
-    total_tokens: u64,
-    n_bigrams: u64,
-    n_trigrams: u64,
-    n_surface: u64,
-    checksum: u64,
     quartiles: OnceLock<[f32; 3]>,
     /// The surface fst as a hash map (about 40,000 forms, ~47 M instructions to build), built
     /// once [`SURFACE_FST_LOOKUPS`] look-ups have been answered from the fst or at the first
@@ -309,17 +301,8 @@ impl Model {
             }
         }
         let m = Model {
-            sec,
-            order: h.order,
-            vocab,
-            vocab_slots: h.vocab_slots,
+            h,
             bi_slots,
-            tri_slots: h.tri_slots,
-            total_tokens: h.total_tokens,
-            n_bigrams: h.n_bigrams,
-            n_trigrams: h.n_trigrams,
-            n_surface: h.n_surface,
-            checksum: h.checksum,
             quartiles: OnceLock::new(),
             surfaces: OnceLock::new(),
             surface_lookups: AtomicU32::new(0),
@@ -331,11 +314,7 @@ impl Model {
 
     /// Checks the content against the header's checksum (reads the whole file).
     pub fn verify(&self) -> Result<(), ModelError> {
-        let got = checksum(&self.bytes.get()[HEADER_LEN..]);
-        if got != self.checksum {
-            return Err(ModelError::ChecksumMismatch { expected: self.checksum, got });
-        }
-        Ok(())
+        self.h.verify(self.bytes.get())
     }
 
     /// One line naming the model: order, sizes and checksum.
@@ -349,24 +328,12 @@ impl Model {
 
     /// Header facts: version, order, counts, checksum, training metadata.
     pub fn info(&self) -> ModelInfo {
-        ModelInfo {
-            version: VERSION,
-            order: self.order,
-            normalization: NORM_ID,
-            vocab: self.vocab as u64,
-            bigrams: self.n_bigrams,
-            trigrams: self.n_trigrams,
-            surface_forms: self.n_surface,
-            total_tokens: self.total_tokens,
-            bytes: self.bytes.get().len() as u64,
-            checksum: self.checksum,
-            meta: String::from_utf8_lossy(self.section(META)).into_owned(),
-        }
+        self.h.info(self.bytes.get())
     }
 
     #[inline(always)]
     fn section(&self, i: usize) -> &[u8] {
-        let (a, b) = self.sec[i];
+        let (a, b) = self.h.sec[i];
         &self.bytes.get()[a..b]
     }
 
@@ -375,7 +342,7 @@ impl Model {
     /// `q[1] <= logp < q[0]` the second quarter, and so on (the QuEst frequency quartiles).
     pub fn freq_quartiles(&self) -> [f32; 3] {
         *self.quartiles.get_or_init(|| {
-            let mut v: Vec<(u32, f32)> = (SPECIALS.len() as u32..self.vocab as u32)
+            let mut v: Vec<(u32, f32)> = (SPECIALS.len() as u32..self.h.vocab as u32)
                 .map(|id| {
                     let u = self.unigram(id);
                     (u.count, u.freq)
@@ -399,7 +366,7 @@ impl Model {
 
     /// Vocabulary size (including the reserved ids).
     pub fn vocab_size(&self) -> usize {
-        self.vocab
+        self.h.vocab
     }
 
     /// The id of a normalised unit ([`UNK`] when unknown).
@@ -412,7 +379,7 @@ impl Model {
     /// results): callers that know several words ahead overlap their table misses.
     #[inline]
     pub fn prefetch_word(&self, h: u64) {
-        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.vocab_slots));
+        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.h.vocab_slots));
     }
 
     /// [`Model::word_id`] of a normalised unit given as bytes.
@@ -424,19 +391,19 @@ impl Model {
     /// True if this is the default model (the embedded one's content checksum): tables built
     /// against it, such as the synonym table's frequency order, hold exactly.
     pub fn is_default(&self) -> bool {
-        self.checksum == u64_at(EMBEDDED_BYTES, field::CHECKSUM)
+        self.h.checksum == u64_at(EMBEDDED_BYTES, field::CHECKSUM)
     }
 
     /// [`Model::word_id`] of the word whose [`vocab_hash`] is `h`.
     #[inline]
     pub fn word_id_hashed(&self, h: u64) -> u32 {
-        vocab_lookup(self.section(VOCAB_HASH), self.vocab_slots, h)
+        vocab_lookup(self.section(VOCAB_HASH), self.h.vocab_slots, h)
     }
 
     #[inline]
     fn word_bytes(&self, id: u32) -> &[u8] {
         let id = id as usize;
-        if id >= self.vocab {
+        if id >= self.h.vocab {
             return b"";
         }
         let offs = self.section(OFFSETS);
@@ -455,7 +422,7 @@ impl Model {
     /// The unigram record of an id (`<unk>`'s for out-of-range ids).
     #[inline]
     pub fn unigram(&self, id: u32) -> Unigram {
-        let id = if (id as usize) < self.vocab { id as usize } else { UNK as usize };
+        let id = if (id as usize) < self.h.vocab { id as usize } else { UNK as usize };
         // In range: the section holds `vocab` records (checked at open); a zero record else.
         let r = record::<UNI_REC>(self.section(UNIGRAMS), UNI_REC * id).unwrap_or(&[0; UNI_REC]);
         Unigram {
@@ -496,7 +463,7 @@ impl Model {
 
     #[inline]
     fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
-        trigram_lookup(self.section(TRIGRAMS), self.tri_slots, tri_key(u, v, w))
+        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w))
     }
 
     /// True if the model stores the bigram (v, w) (seen at least the training's minimum count).
@@ -627,10 +594,10 @@ impl Model {
     /// `(u, v, w)` towards the cache (a hint: no effect on results).
     #[inline(always)]
     fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
-        let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC * wi);
         prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
-        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.tri_slots));
+        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
@@ -768,6 +735,36 @@ impl Header {
     }
 }
 
+impl Header {
+    /// Checks the content of `bytes` (the file this header was parsed from) against the
+    /// header's checksum (reads the whole file).
+    pub(crate) fn verify(&self, bytes: &[u8]) -> Result<(), ModelError> {
+        let got = checksum(&bytes[HEADER_LEN..]);
+        if got != self.checksum {
+            return Err(ModelError::ChecksumMismatch { expected: self.checksum, got });
+        }
+        Ok(())
+    }
+
+    /// Header facts of the file `bytes` this header was parsed from.
+    pub(crate) fn info(&self, bytes: &[u8]) -> ModelInfo {
+        let (a, b) = self.sec[META];
+        ModelInfo {
+            version: VERSION,
+            order: self.order,
+            normalization: NORM_ID,
+            vocab: self.vocab as u64,
+            bigrams: self.n_bigrams,
+            trigrams: self.n_trigrams,
+            surface_forms: self.n_surface,
+            total_tokens: self.total_tokens,
+            bytes: bytes.len() as u64,
+            checksum: self.checksum,
+            meta: String::from_utf8_lossy(&bytes[a..b]).into_owned(),
+        }
+    }
+}
+
 /// The number of `rec`-byte slots of hash-table section `i` (a whole, non-zero number).
 pub(crate) fn table_slots(
     sec: &[(usize, usize); N_SECTIONS],
@@ -884,7 +881,7 @@ impl Lexicon for Model {
     }
 
     fn total_tokens(&self) -> u64 {
-        self.total_tokens
+        self.h.total_tokens
     }
 }
 

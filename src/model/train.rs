@@ -578,32 +578,10 @@ fn vocab_table(vocab: &[&str]) -> Result<Vec<u8>> {
 /// [`vocab_table`] of the words' hashes; `Err((a, b))` when word `b`'s look-up would find
 /// word `a`.
 pub(crate) fn vocab_table_hashed(hashes: &[u64]) -> std::result::Result<Vec<u8>, (usize, usize)> {
-    let slots = slots_for(hashes.len());
-    let mut table = vec![0u8; slots * VOCAB_REC];
-    for (id, &h) in hashes.iter().enumerate() {
-        let mut s = home(h, slots);
-        while u64_at(&table, s * VOCAB_REC) != 0 {
-            s = next_slot(s, slots);
-        }
-        table[s * VOCAB_REC..s * VOCAB_REC + 8].copy_from_slice(&vocab_slot(h, id as u32).to_le_bytes());
-    }
-    // Each word's look-up must end at its own slot (a word inserted later can also sit before
-    // an earlier one in its probe run).
-    for (id, &h) in hashes.iter().enumerate() {
-        let mut s = home(h, slots);
-        loop {
-            let k = u64_at(&table, s * VOCAB_REC);
-            if k >> ID_BITS == vocab_fp(h) {
-                let found = (k & ID_MASK) as usize;
-                if found != id {
-                    return Err((found, id));
-                }
-                break;
-            }
-            s = next_slot(s, slots);
-        }
-    }
-    Ok(table)
+    const _: () = assert!(VOCAB_REC == 8);
+    let entries: Vec<(u64, u64)> =
+        hashes.iter().enumerate().map(|(id, &h)| (h, vocab_slot(h, id as u32))).collect();
+    fingerprint_table(&entries, |k| k >> ID_BITS, vocab_fp)
 }
 
 /// A bigram to store.
@@ -657,26 +635,8 @@ fn trigram_table(entries: &[(u64, u16)]) -> Result<Vec<u8>> {
 /// [`trigram_table`] of the keys' hashes (`mix64(key)`, quantised logp); `Err((a, b))` when
 /// entry `b`'s look-up would find entry `a`.
 pub(crate) fn trigram_table_hashed(entries: &[(u64, u16)]) -> std::result::Result<Vec<u8>, (usize, usize)> {
-    let slots = slots_for(entries.len());
-    let mut table = vec![0u8; slots * TRI_REC];
-    let mut at = vec![0usize; slots];
-    for (x, &(h, q)) in entries.iter().enumerate() {
-        let mut s = home(h, slots);
-        while u64_at(&table, s * TRI_REC) != 0 {
-            s = next_slot(s, slots);
-        }
-        table[s * TRI_REC..s * TRI_REC + 8].copy_from_slice(&tri_slot(h, q).to_le_bytes());
-        at[s] = x;
-    }
+    const _: () = assert!(TRI_REC == 8);
     let fp_mask = (1u64 << TRI_FP_BITS) - 1;
-    for (x, &(h, _)) in entries.iter().enumerate() {
-        let mut s = home(h, slots);
-        while u64_at(&table, s * TRI_REC) & fp_mask != tri_fp(h) {
-            s = next_slot(s, slots);
-        }
-        if at[s] != x {
-            return Err((at[s], x));
-        }
-    }
-    Ok(table)
+    let slots: Vec<(u64, u64)> = entries.iter().map(|&(h, q)| (h, tri_slot(h, q))).collect();
+    fingerprint_table(&slots, |k| k & fp_mask, tri_fp)
 }
