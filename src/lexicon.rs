@@ -31,12 +31,19 @@ pub trait Lexicon: Sync {
     fn name_index(&self) -> Option<&NameIndex> {
         None
     }
+
+    /// Letter-trigram counts over the distinct surface forms, when the lexicon keeps them (built
+    /// at the first call). `None` (the default) turns off the entity family's implausible-
+    /// spelling test, which needs them.
+    fn letter_trigrams(&self) -> Option<&LetterTrigrams> {
+        None
+    }
 }
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use crate::features::entities::NameIndex;
+pub use crate::features::entities::{LetterTrigrams, NameIndex};
 use crate::tokenize::{normalize, tokenize};
 
 /// Levenshtein distance between `a` and `b` counted in characters, or `None` when it exceeds
@@ -99,6 +106,7 @@ pub struct CountLexicon {
     bigrams: HashMap<(String, String), u64>,
     total: u64,
     index: OnceLock<DeletionIndex>,
+    letters: OnceLock<LetterTrigrams>,
 }
 
 /// Sorted `(hash of a deletion variant, surface id)` pairs, plus the surfaces by id.
@@ -179,6 +187,7 @@ impl CountLexicon {
         *self.normalized.entry(normalize(surface).into_owned()).or_insert(0) += count;
         self.total += count;
         self.index = OnceLock::new();
+        self.letters = OnceLock::new();
     }
 
     /// Number of distinct surface forms.
@@ -267,6 +276,10 @@ impl Lexicon for CountLexicon {
 
     fn total_tokens(&self) -> u64 {
         self.total
+    }
+
+    fn letter_trigrams(&self) -> Option<&LetterTrigrams> {
+        Some(self.letters.get_or_init(|| LetterTrigrams::build(self.surfaces.keys().map(String::as_str))))
     }
 }
 

@@ -14,12 +14,14 @@ mod casing;
 mod context;
 mod names;
 mod numbers;
+mod spelling;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use context::Ctx;
 pub use names::NameIndex;
+pub use spelling::LetterTrigrams;
 
 /// Evidence kinds this family emits.
 pub mod kinds {
@@ -140,7 +142,7 @@ pub(crate) mod test_support {
     }
 
     /// Runs the family on `text`, all lines content.
-    pub fn run(lex: &CountLexicon, text: &str) -> FamilyOutput {
+    pub fn run(lex: &dyn crate::lexicon::Lexicon, text: &str) -> FamilyOutput {
         let toks = tokenize(text);
         let sents = sentences(text, &toks);
         let ls: Vec<LineInfo> = lines(text)

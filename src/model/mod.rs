@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::lexicon::{Lexicon, NameIndex};
+use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex};
 
 mod contrast;
 pub mod format;
@@ -106,6 +106,9 @@ pub struct Model {
     /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
     /// first [`Lexicon::name_index`] (a few thousand forms).
     names: OnceLock<NameIndex>,
+    /// Letter-trigram counts of the surface forms, built from `surfaces` at the first
+    /// [`Lexicon::letter_trigrams`].
+    letters: OnceLock<LetterTrigrams>,
 }
 
 impl std::fmt::Debug for Model {
@@ -307,6 +310,7 @@ impl Model {
             surfaces: OnceLock::new(),
             surface_lookups: AtomicU32::new(0),
             names: OnceLock::new(),
+            letters: OnceLock::new(),
             bytes,
         };
         Ok(m)
@@ -850,6 +854,10 @@ impl Lexicon for Model {
 
     fn name_index(&self) -> Option<&NameIndex> {
         Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter().map(|(k, &n)| (&**k, n)))))
+    }
+
+    fn letter_trigrams(&self) -> Option<&LetterTrigrams> {
+        Some(self.letters.get_or_init(|| LetterTrigrams::build(self.surface_map().keys().map(|k| &**k))))
     }
 
     fn normalized_count(&self, norm: &str) -> u64 {
