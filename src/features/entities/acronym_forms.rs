@@ -413,10 +413,31 @@ impl<'a> Forms<'a> {
                     best = Some((b, rel, c));
                 }
             }
-            let Some((b, rel, c)) = best else { continue };
-            emit(ctx, sf, &forms[b], rel, c, ev);
+            if let Some((b, rel, c)) = best {
+                emit(ctx, sf, &forms[b], rel, c, ev);
+            } else if let Some(rev) = reversed_known(ctx, sf, count(s)) {
+                let c = Counts { here: sf.at.len(), other_here: 0, known: 0, other_known: rev.1 };
+                let b = Form { surface: &rev.0, at: Vec::new(), ..*sf };
+                emit(ctx, sf, &b, Rel::Reordered, c, ev);
+            }
         }
     }
+}
+
+/// For capitals `f` of three letters or more that the reference has never seen (`known` times),
+/// the reversed acronym and its count when the reference knows it well ("OTAN" / "NATO"): a form
+/// the document does not write, but reversal is how mangling reorders letters.
+fn reversed_known(ctx: &Ctx<'_>, f: &Form<'_>, known: u64) -> Option<(String, u64)> {
+    if f.class != Class::Caps || f.len < 3 || known > 0 {
+        return None;
+    }
+    let mut rev = f.key().to_vec();
+    rev.reverse();
+    let rev = String::from_utf8(rev).ok()?;
+    let n = ctx.count(&rev);
+    // Not a palindrome, not a common word in capitals ("POTS" / "STOP").
+    (rev != f.surface && n >= ctx.frequent && ctx.count(&rev.to_ascii_lowercase()) < FREQUENT_MIN)
+        .then_some((rev, n))
 }
 
 /// Some occurrence is introduced as an acronym of its own: in brackets ("bulletin boards
@@ -475,11 +496,15 @@ fn emit(ctx: &Ctx<'_>, s: &Form<'_>, b: &Form<'_>, rel: Rel, c: Counts, ev: &mut
         Rel::Letter => (kinds::ACRONYM_NEAR_MISS, "one letter changed"),
     };
     let (shown, other) = (s.shown(), b.shown());
-    let mut note = format!(
-        "\u{201c}{shown}\u{201d} ({}\u{d7} here) is written \u{201c}{other}\u{201d} elsewhere in the document \
-         ({}\u{d7}): {what}",
-        c.here, c.other_here
-    );
+    let mut note = if c.other_here == 0 {
+        format!("\u{201c}{shown}\u{201d} ({}\u{d7} here) is \u{201c}{other}\u{201d} with {what}", c.here)
+    } else {
+        format!(
+            "\u{201c}{shown}\u{201d} ({}\u{d7} here) is written \u{201c}{other}\u{201d} elsewhere in the document \
+             ({}\u{d7}): {what}",
+            c.here, c.other_here
+        )
+    };
     if c.other_here <= c.here {
         note.push_str(&format!(
             "; the reference knows \u{201c}{other}\u{201d} ({}\u{d7}), not \u{201c}{shown}\u{201d}",
@@ -580,6 +605,21 @@ mod tests {
         // A form the reference knows is legitimate, whatever the document counts.
         let t = "The officials said that OTAN and NATO will act, and that OTAN and his allies met.";
         lex.add_text("OTAN");
+        assert!(acronym_flags(&lex, t).is_empty());
+    }
+
+    #[test]
+    fn a_reversed_acronym_the_reference_knows_is_flagged_alone() {
+        let t = "The officials said that OTAN and his allies met, and that OTAN was over.";
+        assert!(acronym_flags(&reference(), t).is_empty());
+        let mut lex = reference();
+        for _ in 0..40 {
+            lex.add_text("NATO and the allies. STOP it. stop it. ");
+        }
+        let f = acronym_flags(&lex, t);
+        assert_eq!(f, vec![(NEAR, "OTAN".to_string(), Some("NATO".to_string())); 2]);
+        // Not a common word in capitals ("POTS" / "STOP").
+        let t = "The officials said that POTS and his allies met, and that it was over.";
         assert!(acronym_flags(&lex, t).is_empty());
     }
 
