@@ -9,6 +9,7 @@
 //! candidate surface and capped per document, and name clustering compares only types that share
 //! a phonetic key, in capped groups.
 
+mod acronym_forms;
 mod acronyms;
 mod casing;
 mod context;

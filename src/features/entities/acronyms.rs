@@ -6,6 +6,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::acronym_forms::Forms;
 use super::context::{Ctx, fact, is_capitalised};
 use super::{evidence, kinds};
 use crate::features::Evidence;
@@ -73,7 +74,10 @@ fn fits(sh: Shape, w: &str, cand: &str) -> bool {
     }
 }
 
-pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
+/// Flags acronyms one letter or a look-alike digit from a frequent reference acronym, then those
+/// the document itself writes otherwise ([`Forms`]).
+pub(super) fn find<'a>(ctx: &Ctx<'a>, ev: &mut Vec<Evidence>) {
+    let mut forms = Forms::new();
     let mut cache: HashMap<&str, Option<(String, u64, u64)>> = HashMap::default();
     for i in 0..ctx.toks.len() {
         // Every shape starts with an ASCII capital, so only words with an upper-case initial.
@@ -81,7 +85,13 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             continue;
         }
         let w = ctx.tok(i);
-        let Some(sh) = shape(w) else { continue };
+        let sh = shape(w);
+        // Initials before a name ("J.S. Bach", "A.S Byatt") are not acronyms.
+        if sh == Some(Shape::Dotted) && initials(ctx, i) {
+            continue;
+        }
+        let form = forms.note(ctx, i);
+        let Some(sh) = sh else { continue };
         // Bare capitals ("WEF" ~ "WWF", "JD" ~ "AD") are too dense a space to call one letter off
         // a near miss: measured on clean BBC text they were nearly all real acronyms.
         if sh == Shape::Caps {
@@ -89,21 +99,6 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         }
         if sh != Shape::Dotted && !ctx.has(i, fact::PROSE) {
             continue;
-        }
-        // Initials before a name ("J.S. Bach", "A.S Byatt") are not acronyms.
-        if sh == Shape::Dotted {
-            let mut j = ctx.next_adjacent(i);
-            if let Some(k) = j
-                && ctx.tok(k) == "."
-            {
-                j = ctx.next_adjacent(k);
-            }
-            if let Some(k) = j
-                && is_capitalised(ctx.tok(k))
-                && ctx.namey(ctx.tok(k))
-            {
-                continue;
-            }
         }
         // An all-caps common word is emphasis or a heading ("READ", "NOT"), not an acronym.
         if sh == Shape::Caps && ctx.lex.surface_count(&w.to_lowercase()) >= super::context::FREQUENT_MIN {
@@ -122,6 +117,9 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         let Some((cand, best, own)) = hit else {
             continue;
         };
+        if let Some(k) = form {
+            forms.flagged(k);
+        }
         let t = ctx.toks[i];
         // Take the acronym's closing dot into the span when it is attached.
         let (end, shown, sugg) = match ctx.attached(i) {
@@ -140,25 +138,40 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         );
         ev.push(evidence(kind, t.start(), end, strength, note, Some(sugg)));
     }
+    forms.find(ctx, ev);
+}
+
+/// Token `i`, a dotted form, is a name's initials: a name follows ("J.S. Bach", "A.S Byatt").
+fn initials(ctx: &Ctx<'_>, i: usize) -> bool {
+    let mut j = ctx.next_adjacent(i);
+    if let Some(k) = j
+        && ctx.tok(k) == "."
+    {
+        j = ctx.next_adjacent(k);
+    }
+    j.is_some_and(|k| is_capitalised(ctx.tok(k)) && ctx.namey(ctx.tok(k)))
 }
 
 /// The digit in `w` stands where `cand` has a letter it resembles ("U8" / "US", "B0B" / "BOB").
-fn looks_alike(w: &str, cand: &str) -> bool {
-    w.chars().zip(cand.chars()).filter(|(a, b)| a != b).all(|(d, l)| {
-        matches!(
-            (d, l),
-            ('0', 'O' | 'D' | 'Q')
-                | ('1', 'I' | 'L' | 'T')
-                | ('2', 'Z')
-                | ('3', 'E' | 'B')
-                | ('4', 'A')
-                | ('5', 'S')
-                | ('6', 'G' | 'B')
-                | ('7', 'T')
-                | ('8', 'B' | 'S')
-                | ('9', 'G' | 'P')
-        )
-    })
+fn digits_look_alike(w: &str, cand: &str) -> bool {
+    w.chars().zip(cand.chars()).filter(|(a, b)| a != b).all(|(d, l)| looks_alike(d, l))
+}
+
+/// Digit `d` resembles capital `l` ("8" / "S").
+pub(super) fn looks_alike(d: char, l: char) -> bool {
+    matches!(
+        (d, l),
+        ('0', 'O' | 'D' | 'Q')
+            | ('1', 'I' | 'L' | 'T')
+            | ('2', 'Z')
+            | ('3', 'E' | 'B')
+            | ('4', 'A')
+            | ('5', 'S')
+            | ('6', 'G' | 'B')
+            | ('7', 'T')
+            | ('8', 'B' | 'S')
+            | ('9', 'G' | 'P')
+    )
 }
 
 /// Every string that [`fits`] could accept for `w`: one character replaced by a capital letter
@@ -195,7 +208,7 @@ fn lookup(ctx: &Ctx<'_>, sh: Shape, w: &str) -> Option<(String, u64, u64)> {
     }
     let mut found: Option<(String, u64)> = None;
     substitutions(sh, w, |c| {
-        if fits(sh, w, c) && (sh != Shape::LetterDigit || looks_alike(w, c)) {
+        if fits(sh, w, c) && (sh != Shape::LetterDigit || digits_look_alike(w, c)) {
             let n = ctx.lex.surface_count(c);
             if n > 0 && found.as_ref().is_none_or(|(b, bn)| n > *bn || (n == *bn && c < b.as_str())) {
                 found = Some((c.to_string(), n));

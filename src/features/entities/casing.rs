@@ -1,6 +1,7 @@
 //! Capitalisation breaks: a common lower-case word capitalised in the middle of a prose sentence
 //! ("TimeWarner Said it", "the U.S. And his allies", "act as M.S. Will if"), and a name the
-//! reference only knows capitalised written in lower case ("in america").
+//! reference only knows capitalised written in lower case ("in america"), or an acronym it only
+//! knows in capitals ("copd").
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -118,6 +119,25 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 );
                 let strength = ((cc + 1) as f64).log10() / 2.0;
                 ev.push(evidence(kinds::LOWERCASED_NAME, t.start(), t.end(), strength, note, Some(cap)));
+            } else if w.len() <= 5 {
+                // An acronym written in lower case ("copd", "nato").
+                let caps = w.to_ascii_uppercase();
+                let ac = ctx.lex.surface_count(&caps);
+                if ac >= ctx.frequent && ac.saturating_mul(10) >= all.saturating_mul(9) {
+                    let t = ctx.toks[i];
+                    let note = format!(
+                        "\u{201c}{w}\u{201d} in lower case; the reference only writes the acronym \u{201c}{caps}\u{201d} ({ac}\u{d7})"
+                    );
+                    let strength = ((ac + 1) as f64).log10() / 2.0;
+                    ev.push(evidence(
+                        kinds::ACRONYM_NEAR_MISS,
+                        t.start(),
+                        t.end(),
+                        strength,
+                        note,
+                        Some(caps),
+                    ));
+                }
             }
         }
     }
@@ -194,6 +214,13 @@ mod tests {
         let t = "The officials said that the talks in america will be over by then.";
         let out = run(&lex, t);
         assert_eq!(flags(t, &out.evidence), [(kinds::LOWERCASED_NAME, "america", Some("America"))]);
+        let mut lex = reference();
+        for _ in 0..40 {
+            lex.add_text("NATO and the allies. ");
+        }
+        let t = "The officials said that the nato talks will be over by then.";
+        let out = run(&lex, t);
+        assert_eq!(flags(t, &out.evidence), [(kinds::ACRONYM_NEAR_MISS, "nato", Some("NATO"))]);
         let t = "The officials said that the site www.america.com and @america will be over.";
         assert!(run(&lex, t).evidence.is_empty(), "{:?}", flags(t, &run(&lex, t).evidence));
     }
