@@ -109,35 +109,28 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 continue;
             }
             let all = ctx.lex.normalized_count(w);
+            // The reference writes (nearly) only this form of the word.
+            let only = |c: u64| c >= ctx.frequent && c.saturating_mul(10) >= all.saturating_mul(9);
             let mut cs = w.chars();
             let cap: String = cs.next().into_iter().flat_map(char::to_uppercase).chain(cs).collect();
             let cc = ctx.lex.surface_count(&cap);
-            if cc >= ctx.frequent && cc.saturating_mul(10) >= all.saturating_mul(9) {
-                let t = ctx.toks[i];
-                let note = format!(
-                    "\u{201c}{w}\u{201d} in lower case; the reference only writes \u{201c}{cap}\u{201d} ({cc}\u{d7})"
-                );
-                let strength = ((cc + 1) as f64).log10() / 2.0;
-                ev.push(evidence(kinds::LOWERCASED_NAME, t.start(), t.end(), strength, note, Some(cap)));
+            let hit = if only(cc) {
+                Some((cap, cc, kinds::LOWERCASED_NAME, ""))
             } else if w.len() <= 5 {
                 // An acronym written in lower case ("copd", "nato").
                 let caps = w.to_ascii_uppercase();
                 let ac = ctx.lex.surface_count(&caps);
-                if ac >= ctx.frequent && ac.saturating_mul(10) >= all.saturating_mul(9) {
-                    let t = ctx.toks[i];
-                    let note = format!(
-                        "\u{201c}{w}\u{201d} in lower case; the reference only writes the acronym \u{201c}{caps}\u{201d} ({ac}\u{d7})"
-                    );
-                    let strength = ((ac + 1) as f64).log10() / 2.0;
-                    ev.push(evidence(
-                        kinds::ACRONYM_NEAR_MISS,
-                        t.start(),
-                        t.end(),
-                        strength,
-                        note,
-                        Some(caps),
-                    ));
-                }
+                only(ac).then_some((caps, ac, kinds::ACRONYM_NEAR_MISS, "the acronym "))
+            } else {
+                None
+            };
+            if let Some((form, c, kind, what)) = hit {
+                let t = ctx.toks[i];
+                let note = format!(
+                    "\u{201c}{w}\u{201d} in lower case; the reference only writes {what}\u{201c}{form}\u{201d} ({c}\u{d7})"
+                );
+                let strength = ((c + 1) as f64).log10() / 2.0;
+                ev.push(evidence(kind, t.start(), t.end(), strength, note, Some(form)));
             }
         }
     }
