@@ -12,11 +12,6 @@ const EDGE: usize = 0;
 /// The symbol of every character outside `a`-`z` (after ASCII lower-casing).
 const OTHER: usize = SYMBOLS - 1;
 
-/// A trigram held by at most this many distinct reference forms is rare. Chosen on generated
-/// respellings and clean text (EVALUATION.md, "Implausible spellings"): at 3, no clean BBC or
-/// generated original had a flag, while 10 began to call "Davos" a "Davis".
-pub const RARE_FORMS: u32 = 3;
-
 /// Letter-trigram counts over distinct surface forms (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct LetterTrigrams {
@@ -82,6 +77,11 @@ fn trigrams_into(w: &str, out: &mut Vec<usize>) {
 }
 
 impl LetterTrigrams {
+    /// A trigram held by at most this many distinct reference forms is rare. Chosen on generated
+    /// respellings and clean text (EVALUATION.md, "Entity evidence"): at 3, no clean BBC or
+    /// generated original had a flag, while 10 began to call "Davos" a "Davis".
+    pub const RARE_FORMS: u32 = 3;
+
     /// Counts the trigrams of `forms`, each form taken once per distinct trigram (a form
     /// repeated in the iterator counts again: give each form once).
     pub fn build<'s>(forms_in: impl IntoIterator<Item = &'s str>) -> LetterTrigrams {
@@ -124,7 +124,7 @@ impl LetterTrigrams {
     }
 
     /// The rarest trigram of `form` that `other` does not hold, when it is rare
-    /// ([`RARE_FORMS`] forms or fewer), as the three characters (`^`/`$` for the edges). `None`
+    /// ([`LetterTrigrams::RARE_FORMS`] forms or fewer), as the three characters (`^`/`$` for the edges). `None`
     /// when every trigram `form` adds to `other`'s is common enough, or when the table is
     /// empty.
     pub fn rare_gain(&self, form: &str, other: &str) -> Option<String> {
@@ -135,7 +135,7 @@ impl LetterTrigrams {
         trigrams_into(form, &mut mine);
         trigrams_into(other, &mut theirs);
         let (n, id) = mine.iter().filter(|i| !theirs.contains(i)).map(|&i| (self.counts[i], i)).min()?;
-        (n <= RARE_FORMS).then(|| trigram_text(id))
+        (n <= Self::RARE_FORMS).then(|| trigram_text(id))
     }
 }
 
