@@ -9,6 +9,7 @@
 //! most one list per vocabulary word (61,114 slots, 105,855 synonym pairs for the default
 //! model), so it stays bounded whatever the input.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use crate::model::format::{UNK, vocab_hash};
@@ -45,22 +46,30 @@ impl Candidates {
     }
 }
 
-/// [`Candidates::of`], computed.
+/// [`Candidates::of`], computed. The list is gathered in a buffer kept per thread and copied
+/// out at its final size: one allocation per non-empty list (a `Vec` grown push by push and
+/// then shrunk took one to three).
 fn resolve(model: &Model, syn: &Synonyms, w: u32) -> List {
-    let fw = model.unigram(w).freq;
-    let mut out = Vec::new();
-    for cand in syn.of_hashed(vocab_hash(model.word(w).as_bytes())) {
-        let s = model.word_id_bytes(cand);
-        if s == UNK || s == w {
-            continue;
-        }
-        let us = model.unigram(s);
-        if us.freq < fw {
-            break;
-        }
-        out.push((s, us));
+    thread_local! {
+        /// The candidates of the word being resolved.
+        static SCRATCH: RefCell<Vec<(u32, Unigram)>> = const { RefCell::new(Vec::new()) };
     }
-    out.into_boxed_slice()
+    let fw = model.unigram(w).freq;
+    SCRATCH.with_borrow_mut(|out| {
+        out.clear();
+        for cand in syn.of_hashed(vocab_hash(model.word(w).as_bytes())) {
+            let s = model.word_id_bytes(cand);
+            if s == UNK || s == w {
+                continue;
+            }
+            let us = model.unigram(s);
+            if us.freq < fw {
+                break;
+            }
+            out.push((s, us));
+        }
+        List::from(out.as_slice())
+    })
 }
 
 #[cfg(test)]
