@@ -395,8 +395,9 @@ fn analyze_with(
     let mut hashes: Vec<u64> = Vec::new();
     let mut probs: Vec<UnitProb> = Vec::new();
     // Per word unit, in document order.
-    let mut ns_all: Vec<f32> = Vec::new();
-    let mut sent_means: Vec<f32> = Vec::new();
+    // Sized once (at most a value per token or per sentence), not grown push by push.
+    let mut ns_all: Vec<f32> = Vec::with_capacity(toks.len());
+    let mut sent_means: Vec<f32> = Vec::with_capacity(doc.sentences.len());
     let mut sum_lp = 0f64;
     let mut sum_ns = 0f64;
     let mut sum_pos = 0f64;
@@ -416,7 +417,7 @@ fn analyze_with(
     let mut lc_sum = 0f64;
     let mut lc_n = 0usize;
     let (mut z_sum, mut z_n) = (0f64, 0usize);
-    let mut lc_sent: Vec<f32> = Vec::new();
+    let mut lc_sent: Vec<f32> = Vec::with_capacity(doc.sentences.len());
     // Scan statistic for local damage: per sentence, the sum of band-standardised surprisal
     // over sqrt(count), maximised over sentences. A sentence of ordinary words stays near the
     // noise level whatever its length; one damaged sentence stands out in a long document.
@@ -432,7 +433,7 @@ fn analyze_with(
     let unk_freq = -(model.total_tokens().max(1) as f32).log10();
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
     // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
-    let mut mt = MtStats::default();
+    let mut mt = MtStats { sents: Vec::with_capacity(doc.sentences.len()), ..MtStats::default() };
     let mut mt_ids: Vec<u32> = Vec::new();
     let mut mt_logp: Vec<f32> = Vec::new();
     // (gain, token, synonym id, raw log10 gain)
