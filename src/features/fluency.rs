@@ -51,7 +51,7 @@ pub const MAX_EVIDENCE: usize = 8;
 pub const COMMON_ODD: f32 = 0.5;
 
 /// Names of the features, in output order.
-pub const FEATURES: [&str; 34] = [
+pub const FEATURES: [&str; 36] = [
     "fluency.surprisal_mean",
     "fluency.ns_mean",
     "fluency.ns_worst_sent10",
@@ -86,6 +86,8 @@ pub const FEATURES: [&str; 34] = [
     "fluency.mt_par_scan",
     "fluency.mt_par_share",
     "fluency.lc_oov_rate",
+    "fluency.mt_par_rel",
+    "fluency.mt_sent_rel",
 ];
 
 #[derive(Clone, Copy)]
@@ -297,6 +299,10 @@ struct MtStats {
     pars: (usize, usize),
     /// Largest per-paragraph sum over the square root of its units.
     par_scan: Option<f64>,
+    /// Every closed paragraph's (sum, units), for the document-relative scan.
+    par_list: Vec<(f64, usize)>,
+    /// The same per sentence of at least `MIN_SENT_UNITS` units.
+    sent_list: Vec<(f64, usize)>,
 }
 
 impl MtStats {
@@ -317,6 +323,7 @@ impl MtStats {
         }
         if n >= MIN_SENT_UNITS {
             self.sents.push(((s / n as f64) as f32, first, last));
+            self.sent_list.push((s, n));
             let z = s / (n as f64).sqrt();
             self.scan = Some(self.scan.map_or(z, |m| m.max(z)));
         }
@@ -333,7 +340,17 @@ impl MtStats {
             }
             let z = s / (n as f64).sqrt();
             self.par_scan = Some(self.par_scan.map_or(z, |m| m.max(z)));
+            self.par_list.push((s, n));
         }
+    }
+
+    /// `fluency.mt_par_rel` and `mt_sent_rel`: the largest excess of a paragraph's (sentence's)
+    /// contrast over the document's own median paragraph (sentence), summed over its units and
+    /// divided by their square root; missing under two paragraphs (sentences). A register the
+    /// round-trip model happens to favour moves every paragraph alike and cancels; a rewrite of
+    /// part of a page stands out against the rest of it.
+    fn relative_features(&self) -> (Option<f64>, Option<f64>) {
+        (relative_scan(&self.par_list), relative_scan(&self.sent_list))
     }
 
     /// `fluency.mt_par_scan` (largest per-paragraph sum over the square root of its units) and
@@ -364,6 +381,22 @@ impl MtStats {
         v.truncate(3);
         v
     }
+}
+
+/// The largest excess of one span's (sentence's, paragraph's) contrast over the document's own
+/// median span, given as (sum, units): the excess summed over the span's units and divided by
+/// their square root; missing under two spans. Measured against the document itself, so what
+/// moves every span alike (a register the round-trip model happens to favour) cancels, and a
+/// rewrite of part of a page stands out against the rest of it.
+fn relative_scan(items: &[(f64, usize)]) -> Option<f64> {
+    if items.len() < 2 {
+        return None;
+    }
+    let mut means: Vec<f64> = items.iter().map(|&(s, n)| s / n as f64).collect();
+    means.sort_by(f64::total_cmp);
+    let mid = means.len() / 2;
+    let med = if means.len() % 2 == 0 { (means[mid - 1] + means[mid]) / 2.0 } else { means[mid] };
+    items.iter().map(|&(s, n)| (s - med * n as f64) / (n as f64).sqrt()).reduce(f64::max)
 }
 
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
@@ -699,6 +732,9 @@ fn analyze_with(
     put(FEATURES[31], par_scan);
     put(FEATURES[32], par_share);
     put(FEATURES[33], has.then(|| lc_oov as f64 / nf));
+    let (par_rel, sent_rel) = mt.relative_features();
+    put(FEATURES[34], par_rel);
+    put(FEATURES[35], sent_rel);
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
     strongest(&mut improbable, |e| (e.0, e.1));
@@ -911,6 +947,39 @@ mod tests {
         let short = run("The shares rose.");
         assert_eq!(short.get("fluency.mt_par_scan"), None);
         assert_eq!(short.get("fluency.mt_par_share"), None);
+    }
+
+    #[test]
+    fn relative_contrast_sees_a_rewritten_paragraph_against_its_own_page() {
+        // One round-tripped paragraph among clean ones stands out against the page's median;
+        // a page round-tripped throughout has nothing to stand out against.
+        let clean = run(&[CLEAN, CLEAN, CLEAN].join("\n"));
+        let mixed = run(&[CLEAN, ROUND_TRIP, CLEAN].join("\n"));
+        let all = run(&[ROUND_TRIP, ROUND_TRIP, ROUND_TRIP].join("\n"));
+        for f in ["fluency.mt_par_rel", "fluency.mt_sent_rel"] {
+            let (c, m) = (clean.get(f).unwrap(), mixed.get(f).unwrap());
+            assert!(m > c + 0.5, "{f}: mixed {m}, clean {c}");
+        }
+        // Paragraphs of one round trip are alike (its sentences less so).
+        let (m, a) = (mixed.get("fluency.mt_par_rel").unwrap(), all.get("fluency.mt_par_rel").unwrap());
+        assert!(m > a + 0.5, "mixed {m}, all round-tripped {a}");
+        // Identical paragraphs all sit at the median.
+        assert!(clean.get("fluency.mt_par_rel").unwrap().abs() < 1e-9);
+        // Under two paragraphs there is no page to compare with.
+        assert_eq!(run(CLEAN).get("fluency.mt_par_rel"), None);
+    }
+
+    #[test]
+    fn relative_scan_measures_spans_against_the_median() {
+        assert_eq!(relative_scan(&[]), None);
+        assert_eq!(relative_scan(&[(4.0, 4)]), None);
+        // Means 1, 2, 3 (median 2): the 16-unit span at 3 exceeds it by 16 over sqrt(16).
+        let got = relative_scan(&[(4.0, 4), (18.0, 9), (48.0, 16)]).unwrap();
+        assert!((got - 4.0).abs() < 1e-9, "{got}");
+        // An even count takes the middle pair's mean (means 1, 1, 2, 2: median 1.5); a long
+        // span below it scores (100 - 150) / 10, a short one above it 0.5.
+        let got = relative_scan(&[(1.0, 1), (2.0, 1), (2.0, 1), (100.0, 100)]).unwrap();
+        assert!((got - 0.5).abs() < 1e-9, "{got}");
     }
 
     #[test]
