@@ -344,11 +344,8 @@ impl MtStats {
         }
     }
 
-    /// `fluency.mt_par_rel` and `mt_sent_rel`: the largest excess of a paragraph's (sentence's)
-    /// contrast over the document's own median paragraph (sentence), summed over its units and
-    /// divided by their square root; missing under two paragraphs (sentences). A register the
-    /// round-trip model happens to favour moves every paragraph alike and cancels; a rewrite of
-    /// part of a page stands out against the rest of it.
+    /// `fluency.mt_par_rel` and `mt_sent_rel`: [`relative_scan`] over the paragraphs and over the
+    /// sentences.
     fn relative_features(&self) -> (Option<f64>, Option<f64>) {
         (relative_scan(&self.par_list), relative_scan(&self.sent_list))
     }
@@ -1027,6 +1024,8 @@ mod tests {
             assert_eq!(out.get(f), None, "{f}");
             assert!(with.get(f).is_some(), "{f}");
         }
+        assert_eq!(out.get("fluency.mt_par_rel"), None);
+        assert_eq!(out.get("fluency.mt_sent_rel"), None);
         // The other features do not depend on the contrast model.
         assert_eq!(out.get("fluency.ns_mean"), with.get("fluency.ns_mean"));
         assert!(out.evidence.iter().all(|e| e.kind != "reads-like-round-trip"));
