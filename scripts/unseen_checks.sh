@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The checks on data neither `fit` nor the dev sets hold (measurement only), in one table:
+#   - unseen spinner: scripts/unseen_spinner.py (Aiksaurus thesaurus, not WordNet; rates 0.1, 0.3);
+#   - unseen pivot: Apertium English <-> Serbo-Croatian round trips (25% and 100% of paragraphs);
+#   - republication clusters: both of those for the same 80 originals in one group of five
+#     (original, Aiksaurus 0.1 and 0.3, hbs 0.25 and 1), as several sites' rewrites of one story;
+#   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
+#   - the cross-register check (scripts/cross_register.py: spun dev seeds against clean BBC originals).
+# Each set is scored with story clusters (the file as one batch, as evaluate.py runs it) and with
+# each document alone (--no-clusters).
+#
+#   scripts/unseen_checks.sh [GEN_DIR] [OUT_DIR]   (defaults target/gen, target/unseen)
+#   extra `spinscore score` options go in SCORE_ARGS, e.g. SCORE_ARGS="--weights my.json"
+#
+# GEN_DIR comes from scripts/build_training_set.sh. The sets are built once into OUT_DIR (about
+# 3 minutes; needs the Debian packages aiksaurus and apertium-hbs-eng) and reused after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GEN=${1:-target/gen}
+OUT=${2:-target/unseen}
+EVAL=../shared/eval
+mkdir -p "$OUT"
+for p in aiksaurus apertium-hbs-eng; do
+  dpkg -s "$p" >/dev/null 2>&1 || { echo "needs the Debian package $p" >&2; exit 1; }
+done
+if [ ! -s "$OUT/aik.jsonl" ]; then
+  python3 scripts/unseen_spinner.py "$GEN/fit_valid.jsonl" "$OUT/aik.jsonl"
+fi
+if [ ! -s "$OUT/hbs.jsonl" ]; then
+  # The same first 80 clean originals as the unseen spinner takes.
+  python3 - "$GEN/fit_valid.jsonl" 80 > "$OUT/hbs_originals.jsonl" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    if d.get("kind") == "original" and n < int(sys.argv[2]):
+        print(json.dumps({"id": d["id"], "text": d["text"]}))
+        n += 1
+PY
+  python3 "$EVAL/make_roundtrip.py" "$OUT/hbs_originals.jsonl" "$OUT/hbs.jsonl" --pivot eng-hbs:hbs-eng \
+    --fraction 0.25 --fraction 1 >&2
+fi
+if [ ! -s "$OUT/multi.jsonl" ]; then
+  python3 - "$OUT/aik.jsonl" "$OUT/hbs.jsonl" > "$OUT/multi.jsonl" <<'PY'
+import json, sys
+# Degradation: original 0, Aiksaurus 0.1 and hbs 0.25 at 1, Aiksaurus 0.3 at 2, hbs 1 at 3.
+level = {"original": 0, "aiksaurus-0.1": 1, "aiksaurus-0.3": 2, "roundtrip-hbs-0.25": 1, "roundtrip-hbs-1": 3}
+for d in map(json.loads, open(sys.argv[1], encoding="utf-8")):
+    d["degradation"] = level[d["kind"]]
+    print(json.dumps(d))
+for d in map(json.loads, open(sys.argv[2], encoding="utf-8")):
+    if d["kind"] == "roundtrip-original":
+        continue
+    d.pop("source", None)
+    d["id"] = f'{d["group"]}/{d["kind"]}'
+    d["degradation"] = level[d["kind"]]
+    print(json.dumps(d))
+PY
+fi
+cargo build --release --locked -q
+printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
+for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$GEN/fit_valid.jsonl"; do
+  row=""
+  for mode in "" "--no-clusters"; do
+    fig=$(python3 "$EVAL/evaluate.py" "$set" \
+      --cmd "target/release/spinscore score --quiet ${SCORE_ARGS:-} $mode --format jsonl {input} > {output}" |
+      awk '/^ALL/{print $4 " / " $6}')
+    row="$row$(printf '%-24s ' "$fig")"
+  done
+  printf '%-34s %s\n' "$(basename "$set")" "$row"
+done
+weights=$(sed -n 's/.*--weights[ =]\([^ ]*\).*/\1/p' <<<"${SCORE_ARGS:-}")
+python3 scripts/cross_register.py ${weights:+--weights "$weights"} | grep AUC
