@@ -124,6 +124,10 @@ const PRIOR_SENTENCES: f64 = 4.0;
 /// A spelling seen this often in the reference text is a word of its own, not a garble.
 const KNOWN_SURFACE: u64 = 3;
 
+/// A sentence leads its other versions when it reads better than each of them by more than
+/// this (disfluency per word; "clearly worse" evidence starts at 0.15 the other way).
+const LEAD_MARGIN: f64 = 0.15;
+
 /// Tuning of clustering.
 const MINHASHES: usize = 32;
 const ROWS_PER_BAND: usize = 2;
@@ -721,11 +725,15 @@ fn align_with_peers(
         }
     }
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
+    let mut leads = Vec::new();
     for (a, d) in diffs.iter_mut().enumerate() {
         if d.is_empty() {
             continue;
         }
         d.sort_by(f64::total_cmp);
+        if d[d.len() - 1] < -LEAD_MARGIN {
+            leads.push((mine[a].start, mine[a].end));
+        }
         let med = if d.len() % 2 == 1 { d[d.len() / 2] } else { (d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0 };
         let w = mine[a].words.len() as f64;
         sum += med * w;
@@ -748,8 +756,16 @@ fn align_with_peers(
     let aligned_sentences = aligned_with.iter().filter(|a| !a.is_empty()).count();
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
+    leads.sort_unstable();
     if aligned == 0 {
-        return Aligned { relative: None, worse_share: None, synonym_swaps, aligned_sentences, evidence };
+        return Aligned {
+            relative: None,
+            worse_share: None,
+            synonym_swaps,
+            aligned_sentences,
+            leads,
+            evidence,
+        };
     }
     // Shrunk towards 0 (no difference) by a prior worth a few sentences, so one loosely aligned
     // sentence cannot make a large difference alone.
@@ -758,6 +774,7 @@ fn align_with_peers(
         worse_share: Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)),
         synonym_swaps,
         aligned_sentences,
+        leads,
         evidence,
     }
 }
@@ -775,6 +792,10 @@ struct Aligned {
     synonym_swaps: usize,
     /// Sentences aligned with at least one peer's.
     aligned_sentences: usize,
+    /// Byte spans of this member's sentences that read clearly better than every other version
+    /// they were aligned with (sorted): where its wording differs from theirs, theirs is the
+    /// rewrite (a garble two versions share leaves the original alone in its wording).
+    leads: Vec<(usize, usize)>,
     evidence: Vec<Evidence>,
 }
 
@@ -822,11 +843,23 @@ fn compare(
         // Word pairs the reference model does not attest, and how many peers lack each: the rate
         // is the mean over peers of the share of pairs neither that peer nor the model has. A
         // garble shared by two versions (one MT system, two fractions) still counts against
-        // both when compared with every other version.
+        // both when compared with every other version. Pairs in this member's lead sentences
+        // (it reads clearly better there than every other version) are left out: there the
+        // others share a garble, and the original's own wording is what no peer attests.
+        let mut al = align_with_peers(lex, m, &sentences, i, peers);
+        // A token inside one of this member's lead sentences.
+        let in_lead = |ti: usize| {
+            let at = m.tokens[ti].start();
+            let k = al.leads.partition_point(|&(start, _)| start <= at);
+            k > 0 && at < al.leads[k - 1].1
+        };
         let mut lacking = vec![0usize; peers.len()];
         let mut missing_from: Vec<usize> = Vec::with_capacity(peers.len());
         for w in p.words.windows(2) {
             let key = (w[0].0.as_str(), w[1].0.as_str());
+            if in_lead(w[1].1) {
+                continue;
+            }
             // Peers first (cheap set look-ups): a pair every peer has needs no model look-up.
             missing_from.clear();
             missing_from.extend((0..peers.len()).filter(|&k| !sets[peers[k]].bigrams.contains(&key)));
@@ -895,7 +928,6 @@ fn compare(
                 suggestion: Some(suggestion),
             });
         }
-        let mut al = align_with_peers(lex, m, &sentences, i, peers);
         evidence.append(&mut al.evidence);
         rows.push(Some(Row {
             deviation,
@@ -1031,6 +1063,25 @@ mod tests {
         let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
         assert!(rel(2) > 0.0 && rel(2) > rel(0) && rel(2) > rel(1), "{} {} {}", rel(0), rel(1), rel(2));
         assert!(r[2].as_ref().unwrap().output.evidence.iter().any(|e| e.kind == "worse-than-other-versions"));
+    }
+
+    #[test]
+    fn a_garble_two_versions_share_does_not_make_the_original_odd() {
+        // One MT system at two fractions of a text: the 25% version's garbled sentence is the
+        // 100% version's word for word, so by attestation the original is the odd one out in
+        // that sentence. It reads better than both there, so its wording counts as the
+        // original's, not as unattested.
+        let orig = A;
+        let garbled = "Pifer bully the assemble in Geneva erstwhile for Ukraine and NATO.";
+        let quarter = format!("{} {garbled}", A.split(". ").next().unwrap().to_string() + ".");
+        let whole = format!(
+            "Senior U.S. and Russian officials bully meet in Geneva on January 10, assemble Steven Pifer, a erstwhile ambassador. {garbled}"
+        );
+        let r = run(&[orig, &quarter, &whole]);
+        assert!(r.iter().all(|m| m.as_ref().unwrap().cluster.as_ref().is_some_and(|c| c.size == 3)));
+        let excess = |i: usize| r[i].as_ref().unwrap().output.get("consensus.unattested_excess").unwrap();
+        assert_eq!(excess(0), 0.0, "the original has the least unattested wording");
+        assert!(excess(1) > 0.0 && excess(2) > 0.0, "{} {}", excess(1), excess(2));
     }
 
     /// Another story about the same event: the same names and numbers, none of the sentences.
