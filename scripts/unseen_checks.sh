@@ -28,15 +28,7 @@ if [ ! -s "$OUT/aik.jsonl" ]; then
 fi
 if [ ! -s "$OUT/hbs.jsonl" ]; then
   # The same first 80 clean originals as the unseen spinner takes.
-  python3 - "$GEN/fit_valid.jsonl" 80 > "$OUT/hbs_originals.jsonl" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    d = json.loads(line)
-    if d.get("kind") == "original" and n < int(sys.argv[2]):
-        print(json.dumps({"id": d["id"], "text": d["text"]}))
-        n += 1
-PY
+  python3 scripts/first_originals.py "$GEN/fit_valid.jsonl" 80 > "$OUT/hbs_originals.jsonl"
   python3 "$EVAL/make_roundtrip.py" "$OUT/hbs_originals.jsonl" "$OUT/hbs.jsonl" --pivot eng-hbs:hbs-eng \
     --fraction 0.25 --fraction 1 >&2
 fi

@@ -18,15 +18,7 @@ if ! dpkg -s apertium-hbs-eng >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 - "$GEN/fit_valid.jsonl" "$N" > "$tmp/originals.jsonl" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    d = json.loads(line)
-    if d.get("kind") == "original" and n < int(sys.argv[2]):
-        print(json.dumps({"id": d["id"], "text": d["text"]}))
-        n += 1
-PY
+python3 scripts/first_originals.py "$GEN/fit_valid.jsonl" "$N" > "$tmp/originals.jsonl"
 python3 "$EVAL/make_roundtrip.py" "$tmp/originals.jsonl" "$tmp/hbs.jsonl" --pivot eng-hbs:hbs-eng \
   --fraction 0.25 --fraction 1 >&2
 cargo build --release --locked -q
