@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::features::Feature;
-use crate::metrics::{Labelled, Metrics, metrics_by_kind};
+use crate::metrics::{Labelled, Metrics, median, metrics_by_kind};
 use crate::score::{Excess, FeatureWeight, LENGTH_FEATURE, LengthPrior, Scorer, Thresholds, Weights, Z_CLIP};
 
 /// One training document: its features and its label.
@@ -218,15 +218,6 @@ impl RegisterScreen {
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
     sorted[i.min(sorted.len() - 1)]
-}
-
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) })
 }
 
 /// The register screen. A feature whose clean level differs between sources (registers: a 1961

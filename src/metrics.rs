@@ -5,6 +5,17 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+/// The median of `values` (the mean of the middle two for an even count), sorting them in place;
+/// `None` when empty.
+pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { 0.5 * (values[n / 2 - 1] + values[n / 2]) })
+}
+
 /// One labelled, scored document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
@@ -170,6 +181,15 @@ pub fn metrics_by_kind(docs: &[Labelled]) -> BTreeMap<String, Metrics> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        let mut v = [4.0, 1.0, 3.0, 2.0];
+        assert_eq!(median(&mut v), Some(2.5));
+        assert_eq!(v, [1.0, 2.0, 3.0, 4.0], "sorted in place");
+    }
 
     fn doc(group: &str, garbled: bool, deg: f64, score: f64) -> Labelled {
         Labelled {

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::lexicon::Lexicon;
+use crate::metrics::median;
 use crate::segment::SentenceSpan;
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize, normalize_with};
@@ -727,14 +728,11 @@ fn align_with_peers(
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
     let mut leads = Vec::new();
     for (a, d) in diffs.iter_mut().enumerate() {
-        if d.is_empty() {
-            continue;
-        }
-        d.sort_by(f64::total_cmp);
+        // Sorts `d` too: its last is the largest difference.
+        let Some(med) = median(d) else { continue };
         if d[d.len() - 1] < -LEAD_MARGIN {
             leads.push((mine[a].start, mine[a].end));
         }
-        let med = if d.len() % 2 == 1 { d[d.len() / 2] } else { (d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0 };
         let w = mine[a].words.len() as f64;
         sum += med * w;
         weight += w;

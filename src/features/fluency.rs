@@ -13,6 +13,7 @@
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
+use crate::metrics::median;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
 use crate::model::{ContrastModel, Model, Unigram, UnitProb};
@@ -356,18 +357,19 @@ impl MtStats {
         }
     }
 
-    /// The paragraph that reads most unlike the rest of its page, when it does by at least
-    /// [`PAR_EVIDENCE`]: (excess, first token, last token).
-    fn unlike_page(&self) -> Option<(f64, usize, usize)> {
-        let (excess, k) = relative_scan_at(&self.par_list)?;
+    /// The paragraph that reads most unlike the rest of its page, given [`relative_scan_at`] over
+    /// the paragraphs, when it does by at least [`PAR_EVIDENCE`]: (excess, first token, last
+    /// token).
+    fn unlike_page(&self, par_rel: Option<(f64, usize)>) -> Option<(f64, usize, usize)> {
+        let (excess, k) = par_rel?;
         let (first, last) = *self.par_spans.get(k)?;
         (excess >= PAR_EVIDENCE).then_some((excess, first, last))
     }
 
-    /// `fluency.mt_par_rel` and `mt_sent_rel`: [`relative_scan`] over the paragraphs and over the
-    /// sentences.
-    fn relative_features(&self) -> (Option<f64>, Option<f64>) {
-        (relative_scan(&self.par_list), relative_scan(&self.sent_list))
+    /// `fluency.mt_par_rel` with its paragraph ([`relative_scan_at`] over the paragraphs) and
+    /// `mt_sent_rel` ([`relative_scan`] over the sentences).
+    fn relative_features(&self) -> (Option<(f64, usize)>, Option<f64>) {
+        (relative_scan_at(&self.par_list), relative_scan(&self.sent_list))
     }
 
     /// `fluency.mt_par_scan` (largest per-paragraph sum over the square root of its units) and
@@ -415,9 +417,7 @@ fn relative_scan_at(items: &[(f64, usize)]) -> Option<(f64, usize)> {
         return None;
     }
     let mut means: Vec<f64> = items.iter().map(|&(s, n)| s / n as f64).collect();
-    means.sort_by(f64::total_cmp);
-    let mid = means.len() / 2;
-    let med = if means.len() % 2 == 0 { (means[mid - 1] + means[mid]) / 2.0 } else { means[mid] };
+    let med = median(&mut means)?;
     let mut best: Option<(f64, usize)> = None;
     for (k, &(s, n)) in items.iter().enumerate() {
         let z = (s - med * n as f64) / (n as f64).sqrt();
@@ -762,7 +762,7 @@ fn analyze_with(
     put(FEATURES[32], par_share);
     put(FEATURES[33], has.then(|| lc_oov as f64 / nf));
     let (par_rel, sent_rel) = mt.relative_features();
-    put(FEATURES[34], par_rel);
+    put(FEATURES[34], par_rel.map(|(x, _)| x));
     put(FEATURES[35], sent_rel);
     // Evidence: the least probable units (adjacent ones merged) and confident-context swaps.
     let mut evidence = Vec::new();
@@ -834,7 +834,7 @@ fn analyze_with(
             suggestion: None,
         });
     }
-    if let Some((excess, a, b)) = mt.unlike_page() {
+    if let Some((excess, a, b)) = mt.unlike_page(par_rel) {
         let (start, end) = (toks[a].start(), toks[b].end());
         evidence.push(Evidence {
             family: Family::Fluency,
