@@ -9,6 +9,10 @@ Inflected forms get the synonyms inflected by the same regular rule (noun plural
 
   synonyms_tsv.py [WORDNET_DIR] > synonyms.tsv        (default /usr/share/wordnet, Debian wordnet-base)
 
+Spelling variants are left out ("organised" / "organized", "defence" / "defense", "centre" /
+"center"): WordNet lists them as synonyms, but a page that writes one for the other is written in
+another variety of English, not spun. Without this, British news read as thesaurus swaps.
+
 Deterministic: sorted output.
 """
 import os
@@ -21,6 +25,20 @@ from wordnet import WordNet  # noqa: E402
 
 WORD = re.compile(r"^[a-z]+(?:-[a-z]+)?$")
 VOWELS = set("aeiou")
+# British and American spellings of one word map to one key: digraphs ("aesthetic", "foetal"),
+# -our ("colour"), doubled l ("travelled"), -mme ("programme"), -ogue ("catalogue"), -ence
+# ("defence"), -ise/-yse ("organise", "analyse"), -re ("centre"), -t pasts ("burnt").
+SPELLING = [(re.compile(a), b) for a, b in (
+    (r"ae", "e"), (r"oe", "e"), (r"ou", "o"), (r"ll", "l"), (r"mme", "m"), (r"ogue", "og"),
+    (r"ence", "ense"), (r"([iy])s([aeiu])", r"\1z\2"), (r"tre(s?)$", r"ter\1"), (r"tred$", "tered"),
+    (r"tring$", "tering"), (r"([^e])t$", r"\1ed"))]
+
+
+def spelling_key(w):
+    """`w` with its British/American spelling differences written one way."""
+    for pattern, repl in SPELLING:
+        w = pattern.sub(repl, w)
+    return w
 
 
 def plural(w):
@@ -57,7 +75,7 @@ def main():
         return {verb_forms(w)[1]} | irregular.get(w, set())
 
     def add(a, b):
-        if a != b and WORD.match(a) and WORD.match(b):
+        if a != b and WORD.match(a) and WORD.match(b) and spelling_key(a) != spelling_key(b):
             syn[a].add(b)
 
     for p in ("n", "v", "a", "r"):

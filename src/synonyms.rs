@@ -387,4 +387,21 @@ mod tests {
         t.verify().unwrap();
         assert!(t.of("arsenic").any(|s| s == "as"));
     }
+
+    #[test]
+    fn spelling_variants_are_not_candidates() {
+        // WordNet lists British and American spellings as synonyms; the table leaves them out
+        // (scripts/synonyms_tsv.py), so British news does not read as thesaurus swaps.
+        let t = Synonyms::embedded();
+        for (word, variant) in [
+            ("organised", "organized"),
+            ("defence", "defense"),
+            ("centre", "center"),
+            ("centred", "centered"),
+        ] {
+            assert!(t.of(word).next().is_some(), "{word} has candidates");
+            assert!(!t.of(word).any(|s| s == variant), "{word} -> {variant}");
+            assert!(!t.of(variant).any(|s| s == word), "{variant} -> {word}");
+        }
+    }
 }
