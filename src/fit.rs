@@ -10,7 +10,10 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::features::Feature;
 use crate::metrics::{Labelled, Metrics, median, metrics_by_kind};
-use crate::score::{Excess, FeatureWeight, LENGTH_FEATURE, LengthPrior, Scorer, Thresholds, Weights, Z_CLIP};
+use crate::score::{
+    Excess, FeatureWeight, LENGTH_FEATURE, LengthPrior, PerLength, Scorer, Thresholds, Weights, Z_CLIP,
+    length_term,
+};
 
 /// One training document: its features and its label.
 #[derive(Debug, Clone)]
@@ -139,6 +142,69 @@ pub struct FitConfig {
     /// is the fit trading collinear features against each other (more disfluent, lower score),
     /// which unseen kinds of damage then pay for.
     pub non_negative_excess: bool,
+    /// Features corrected for document length before anything else ([`per_length`]).
+    pub per_length: Vec<String>,
+}
+
+/// Features that take a maximum over a document's sentences, paragraphs or windows: in clean
+/// text they grow with the number of those, so `fit` corrects them for length ([`per_length`]).
+/// Worst-quarter means and rates are left as they are.
+pub const PER_LENGTH_FEATURES: &[&str] = &[
+    "fluency.ns_worst_sent",
+    "fluency.ns_worst_window",
+    "fluency.z_scan_max",
+    "fluency.mt_scan_max",
+    "fluency.mt_par_scan",
+    "fluency.mt_par_rel",
+    "fluency.mt_sent_rel",
+    "entities.max_strength",
+];
+
+/// The length correction of each of `names` that the labelled clean documents of `examples`
+/// support: the least-squares slope of the feature on [`length_term`] of their
+/// [`LENGTH_FEATURE`], centred on their mean length term. Features with fewer than 10 such
+/// documents, or no spread of length, get none.
+pub fn per_length(examples: &[Example], names: &[String]) -> BTreeMap<String, PerLength> {
+    let mut out = BTreeMap::new();
+    for name in names {
+        let pts: Vec<(f64, f64)> = examples
+            .iter()
+            .filter(|e| e.label.garbled == Some(false))
+            .filter_map(|e| {
+                Some((length_term(value(&e.features, LENGTH_FEATURE)?), value(&e.features, name)?))
+            })
+            .collect();
+        if pts.len() < 10 {
+            continue;
+        }
+        let n = pts.len() as f64;
+        let (ml, mx) = (pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n);
+        let sll: f64 = pts.iter().map(|p| (p.0 - ml).powi(2)).sum();
+        if sll <= 1e-12 {
+            continue;
+        }
+        let slope = pts.iter().map(|p| (p.0 - ml) * (p.1 - mx)).sum::<f64>() / sll;
+        out.insert(name.clone(), PerLength { slope, center: ml });
+    }
+    out
+}
+
+/// `examples` with each feature of `corrections` corrected for the document's length.
+fn corrected(examples: &[Example], corrections: &BTreeMap<String, PerLength>) -> Vec<Example> {
+    examples
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(n) = value(&e.features, LENGTH_FEATURE) {
+                for f in &mut e.features {
+                    if let (Some(l), Some(x)) = (corrections.get(f.name), f.value) {
+                        f.value = Some(l.correct(x, n));
+                    }
+                }
+            }
+            e
+        })
+        .collect()
 }
 
 impl Default for FitConfig {
@@ -154,6 +220,7 @@ impl Default for FitConfig {
             register_ratio: Some(1.0),
             screen_excess: true,
             non_negative_excess: true,
+            per_length: PER_LENGTH_FEATURES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -557,6 +624,13 @@ pub fn fit(
     {
         return Err(Error::Config("training data needs both clean and garbled documents".into()));
     }
+    // Length first: the screen, the standardisation and the weights all see corrected values,
+    // as the scorer computes them (`FeatureWeight::input`).
+    let lengths = per_length(train, &cfg.per_length);
+    let train_raw = train;
+    let corrected_train = corrected(train, &lengths);
+    let train = &corrected_train[..];
+    let labelled: Vec<&Example> = train.iter().filter(|e| e.label.garbled.is_some()).collect();
     let screen = match cfg.register_ratio {
         Some(r) => register_screen(train, &cfg.exclude, r),
         None => RegisterScreen::default(),
@@ -632,6 +706,7 @@ pub fn fit(
             weight: beta[1 + j],
             missing_weight,
             excess: design.excess[j],
+            per_length: lengths.get(name).copied(),
         });
     }
     let mut weights = Weights {
@@ -649,7 +724,7 @@ pub fn fit(
             .map(|e| Labelled { score: Some(scorer.score(&e.features).score), ..e.label.clone() })
             .collect()
     };
-    let train_scored = score_all(train);
+    let train_scored = score_all(train_raw);
     let valid_scored = score_all(valid);
     let calib = if valid_scored.is_empty() { &train_scored } else { &valid_scored };
     weights.thresholds = calibrate(calib, cfg);
@@ -787,6 +862,49 @@ mod tests {
         assert!(r1.train["ALL"].auc.unwrap() > 0.99);
         let t = r1.weights.thresholds;
         assert!(t.suspect <= t.garbled);
+    }
+
+    /// Groups of a clean and a garbled version at lengths from 20 to 2,000 word units: the
+    /// maximum-type `fluency.mt_scan_max` grows with length in clean and garbled text alike
+    /// (by 2 per unit of the length term) and garbling adds 1 to it.
+    fn lengths() -> Vec<Example> {
+        let mut d = Vec::new();
+        for i in 0..60 {
+            let units = 20.0 * 100f64.powf(i as f64 / 59.0);
+            let base = 2.0 * length_term(units) + 0.3 * ((i * 7 % 11) as f64 / 10.0 - 0.5);
+            for garbled in [false, true] {
+                let mut e = ex(0.0, 0.0, garbled, &format!("g{i}"));
+                e.features = vec![
+                    Feature::new("fluency.units", units),
+                    Feature::new("fluency.mt_scan_max", base + if garbled { 1.0 } else { 0.0 }),
+                ];
+                d.push(e);
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn maxima_are_corrected_for_length() {
+        let d = lengths();
+        let cfg =
+            FitConfig { exclude: vec!["fluency.units".into()], register_ratio: None, ..FitConfig::default() };
+        let r = fit(&d, &[], &[], &cfg).unwrap();
+        let f = r.weights.features.iter().find(|f| f.name == "fluency.mt_scan_max").unwrap();
+        let l = f.per_length.expect("a length correction");
+        assert!((l.slope - 2.0).abs() < 0.1, "slope {}", l.slope);
+        // Corrected, every garbled version outranks every clean one, whatever their lengths.
+        let scorer = Scorer::new(r.weights.clone()).unwrap();
+        let score = |e: &Example| scorer.score(&e.features).score;
+        let min_garbled =
+            d.iter().filter(|e| e.label.garbled == Some(true)).map(score).fold(f64::MAX, f64::min);
+        let max_clean = d.iter().filter(|e| e.label.garbled == Some(false)).map(score).fold(0.0, f64::max);
+        assert!(min_garbled > max_clean, "{min_garbled} vs {max_clean}");
+        assert_eq!(r.train["ALL"].auc, Some(1.0));
+        // Without the correction the longest clean versions outrank the shortest garbled ones.
+        let raw = fit(&d, &[], &[], &FitConfig { per_length: Vec::new(), ..cfg }).unwrap();
+        assert!(raw.weights.features.iter().all(|f| f.per_length.is_none()));
+        assert!(raw.train["ALL"].auc.unwrap() < 0.9, "{:?}", raw.train["ALL"].auc);
     }
 
     /// Two sources with `n` groups each (a clean and a garbled version): `fluency.x` separates
@@ -989,6 +1107,7 @@ mod tests {
                 weight: 1.0,
                 missing_weight: 0.0,
                 excess: None,
+                per_length: None,
             }],
             thresholds: Thresholds { suspect: 50.0, garbled: 90.0 },
             length: None,

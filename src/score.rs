@@ -31,13 +31,45 @@ pub struct FeatureWeight {
     /// `fit::register_screen`): the value used is how far past it the feature lies, 0 short of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excess: Option<Excess>,
+    /// When set, the feature is first corrected for the document's length (see [`PerLength`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_length: Option<PerLength>,
 }
 
 impl FeatureWeight {
-    /// The value the weight applies to before standardising: `x`, or its excess.
-    pub fn input(&self, x: f64) -> f64 {
+    /// The value the weight applies to before standardising: `x` of a document of `units` word
+    /// units, corrected for its length, then its excess.
+    pub fn input(&self, x: f64, units: Option<f64>) -> f64 {
+        let x = match (self.per_length, units) {
+            (Some(l), Some(n)) => l.correct(x, n),
+            _ => x,
+        };
         self.excess.map_or(x, |e| e.of(x))
     }
+}
+
+/// How a document's length term ([`length_term`]) moves a feature in clean text: a maximum
+/// over a document's sentences, paragraphs or windows grows with their number even where no
+/// sentence is damaged, so a long clean page would read worse than a short one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PerLength {
+    /// Change of the feature per unit of the length term, in clean training documents.
+    pub slope: f64,
+    /// The length term at which the correction is zero (the clean training documents' mean).
+    pub center: f64,
+}
+
+impl PerLength {
+    /// `x` with the expected effect of `units` word units taken off.
+    pub fn correct(&self, x: f64, units: f64) -> f64 {
+        x - self.slope * (length_term(units) - self.center)
+    }
+}
+
+/// The length term of a document of `units` word units: `sqrt(ln units)`, the rate at which the
+/// expected maximum of that many independent, normally distributed values grows.
+pub fn length_term(units: f64) -> f64 {
+    units.max(2.0).ln().sqrt()
 }
 
 /// A one-sided hinge: how far a value lies past `over`, upwards (`up`) or downwards.
@@ -187,10 +219,11 @@ impl Scorer {
                 && f.std.is_finite()
                 && f.mean.is_finite()
                 && f.weight.is_finite()
-                && f.excess.is_none_or(|e| e.over.is_finite()))
+                && f.excess.is_none_or(|e| e.over.is_finite())
+                && f.per_length.is_none_or(|l| l.slope.is_finite() && l.center.is_finite()))
             {
                 return Err(Error::Weights(format!(
-                    "feature {}: mean/std/weight (and excess point) must be finite, std > 0",
+                    "feature {}: mean/std/weight (and excess point, length slope) must be finite, std > 0",
                     f.name
                 )));
             }
@@ -247,6 +280,8 @@ impl Scorer {
         &self,
         features: impl IntoIterator<Item = &'a Feature>,
     ) -> Vec<(usize, Option<f64>, f64)> {
+        let features: Vec<&Feature> = features.into_iter().collect();
+        let units = features.iter().find(|f| f.name == LENGTH_FEATURE).and_then(|f| f.value);
         let mut out = Vec::new();
         let mut seen = vec![false; self.weights.features.len()];
         for f in features {
@@ -258,7 +293,7 @@ impl Scorer {
             }
             let w = &self.weights.features[i];
             let c = match f.value {
-                Some(x) => ((w.input(x) - w.mean) / w.std).clamp(-Z_CLIP, Z_CLIP) * w.weight,
+                Some(x) => ((w.input(x, units) - w.mean) / w.std).clamp(-Z_CLIP, Z_CLIP) * w.weight,
                 None => w.missing_weight,
             };
             out.push((i, f.value, c));
@@ -353,6 +388,30 @@ mod tests {
         assert!(Scorer::new(w).is_err());
     }
 
+    #[test]
+    fn per_length_takes_off_what_length_adds_in_clean_text() {
+        let l = PerLength { slope: 1.0, center: length_term(100.0) };
+        assert_eq!(l.correct(3.0, 100.0), 3.0);
+        assert!(l.correct(3.0, 1000.0) < 3.0 && l.correct(3.0, 10.0) > 3.0);
+        // Degenerate lengths are clamped, never NaN.
+        assert!(l.correct(3.0, 0.0).is_finite() && l.correct(3.0, -5.0) == l.correct(3.0, 2.0));
+        let mut w = weights();
+        w.features[0].per_length = Some(l);
+        let s = Scorer::new(w.clone()).unwrap();
+        let at = |units: Option<f64>| {
+            let mut f = vec![Feature::new("fluency.a", 1.0), Feature::new("consensus.b", 1.0)];
+            if let Some(n) = units {
+                f.push(Feature::new(LENGTH_FEATURE, n));
+            }
+            s.contributions(&f)[0].2
+        };
+        // The same maximum counts less in a long document; without a length, uncorrected.
+        assert!(at(Some(1000.0)) < at(Some(100.0)) && at(Some(100.0)) < at(Some(10.0)));
+        assert_eq!(at(None), at(Some(100.0)));
+        w.features[0].per_length = Some(PerLength { slope: f64::INFINITY, center: 0.0 });
+        assert!(Scorer::new(w).is_err());
+    }
+
     use super::*;
 
     fn weights() -> Weights {
@@ -367,6 +426,7 @@ mod tests {
                     weight: 2.0,
                     missing_weight: 0.0,
                     excess: None,
+                    per_length: None,
                 },
                 FeatureWeight {
                     name: "consensus.b".into(),
@@ -375,6 +435,7 @@ mod tests {
                     weight: 1.0,
                     missing_weight: -0.5,
                     excess: None,
+                    per_length: None,
                 },
             ],
             thresholds: Thresholds { suspect: 40.0, garbled: 70.0 },

@@ -231,6 +231,14 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
             openings.len()
         );
     }
+    for f in &report.weights.features {
+        if let Some(l) = f.per_length {
+            println!(
+                "length correction: {:<26} {:+.3} per unit of sqrt(ln units) from {:.3} (clean training documents)",
+                f.name, -l.slope, l.center
+            );
+        }
+    }
     println!("weights written to {}", a.output.display());
     Ok(ExitCode::Ok)
 }
