@@ -13,6 +13,7 @@ use spinscore::features::boilerplate::{LineClass, RepeatIndex};
 use spinscore::features::{Evidence, Family};
 use spinscore::pipeline::{Analysis, Report, Status, snippet};
 use spinscore::report::fixed;
+use spinscore::score::Weights;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExplainFormat {
@@ -80,7 +81,9 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
         let report = engine.report(seq - 1, &doc, &analysis);
         match a.format {
             ExplainFormat::Json => write_json(&mut out, &doc, &analysis, &report)?,
-            ExplainFormat::Text => write_text(&mut out, &doc, &analysis, &report, color)?,
+            ExplainFormat::Text => {
+                write_text(&mut out, &doc, &analysis, &report, engine.scorer().weights(), color)?
+            }
         }
     }
     out.flush()?;
@@ -147,7 +150,14 @@ fn family_colour(f: Family) -> &'static str {
 
 const RESET: &str = "\x1b[0m";
 
-fn write_text(out: &mut dyn Write, doc: &Document, a: &Analysis, r: &Report, color: bool) -> Result<()> {
+fn write_text(
+    out: &mut dyn Write,
+    doc: &Document,
+    a: &Analysis,
+    r: &Report,
+    weights: &Weights,
+    color: bool,
+) -> Result<()> {
     let bold = |s: &str| {
         if color { format!("\x1b[1m{s}{RESET}") } else { s.to_string() }
     };
@@ -177,9 +187,20 @@ fn write_text(out: &mut dyn Write, doc: &Document, a: &Analysis, r: &Report, col
                 writeln!(out, "  {:<12} {:>8}   {}", fam.name(), fixed(*c, 3, true), sub)?;
             }
             writeln!(out, "feature contributions:")?;
+            let per_length =
+                |name: &str| weights.features.iter().any(|f| f.name == name && f.per_length.is_some());
+            let mut corrected = false;
             for (name, v, c) in s.feature_contributions.iter().filter(|x| x.2 != 0.0 || x.1.is_some()) {
                 let v = v.map(|v| fixed(v, 4, false)).unwrap_or_else(|| "missing".into());
-                writeln!(out, "  {:<36} {:>12}  {:>8}", name, v, fixed(*c, 3, true))?;
+                let mark = if per_length(name) { "*" } else { " " };
+                corrected |= mark == "*";
+                writeln!(out, "  {:<36}{mark}{:>12}  {:>8}", name, v, fixed(*c, 3, true))?;
+            }
+            if corrected {
+                writeln!(
+                    out,
+                    "  * a maximum over the document's sentences or paragraphs: weighed by how far it lies from what a clean document of this length reaches"
+                )?;
             }
         }
         (Status::Unscored(why), _) => writeln!(out, "not scored: {why}")?,
