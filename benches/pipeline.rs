@@ -144,7 +144,9 @@ fn members<'a, T: AsRef<str>>(
     texts
         .iter()
         .zip(per)
-        .map(|(t, (k, s))| Some(consensus::Member { text: t.as_ref(), tokens: k, sentences: s }))
+        .map(|(t, (k, s))| {
+            Some(consensus::Member { text: t.as_ref(), tokens: k, sentences: s, disfluency: None })
+        })
         .collect()
 }
 

@@ -41,7 +41,7 @@ fn main() {
     let members: Vec<Member<'_>> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| Member { text: &d.2, tokens: &toks[i], sentences: &sents[i] })
+        .map(|(i, d)| Member { text: &d.2, tokens: &toks[i], sentences: &sents[i], disfluency: None })
         .collect();
     let model = Model::embedded();
     let mut between = Vec::new();

@@ -134,6 +134,9 @@ pub struct Analysis {
     pub words: usize,
     /// The story cluster, when the batch had other versions of the story.
     pub cluster: Option<ClusterInfo>,
+    /// Per sentence, its disfluency as story clusters compare versions by it (from fluency's
+    /// scores; see `fluency::analyze_with_sentences`).
+    pub sentence_disfluency: Vec<Option<f64>>,
 }
 
 impl Analysis {
@@ -232,10 +235,12 @@ impl<'m> Engine<'m> {
             families: Vec::with_capacity(4),
             words,
             cluster: None,
+            sentence_disfluency: Vec::new(),
         };
         let view = a.view(text);
-        let flu = fluency::analyze(self.model, self.roundtrip, &view);
+        let (flu, sentence_disfluency) = fluency::analyze_with_sentences(self.model, self.roundtrip, &view);
         let ent = entities::analyze(self.model, &view);
+        a.sentence_disfluency = sentence_disfluency;
         a.families.push((Family::Fluency, flu));
         a.families.push((Family::Entities, ent));
         a.families.push((Family::Boilerplate, classified.output));
@@ -284,9 +289,12 @@ impl<'m> Engine<'m> {
                 .iter()
                 .zip(&analyses)
                 .map(|(r, a)| match (r, a) {
-                    (Ok(d), Some(a)) if self.unscorable(a).is_none() => {
-                        Some(consensus::Member { text: &d.text, tokens: &a.tokens, sentences: &a.sentences })
-                    }
+                    (Ok(d), Some(a)) if self.unscorable(a).is_none() => Some(consensus::Member {
+                        text: &d.text,
+                        tokens: &a.tokens,
+                        sentences: &a.sentences,
+                        disfluency: Some(&a.sentence_disfluency),
+                    }),
                     _ => None,
                 })
                 .collect();

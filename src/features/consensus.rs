@@ -12,8 +12,6 @@
 //! "U.S."). A fluent independent rewrite differs from the others too, but in attested English;
 //! a spun copy differs in unattested word pairs.
 
-use std::collections::{HashMap, HashSet};
-
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -34,6 +32,9 @@ pub struct Member<'a> {
     pub tokens: &'a [Token],
     /// Its sentences.
     pub sentences: &'a [SentenceSpan],
+    /// Per sentence, its disfluency when already computed (the model's
+    /// [`SentenceFluency::disfluency`] of it); `None`: computed here.
+    pub disfluency: Option<&'a [Option<f64>]>,
 }
 
 /// A document's place in a story cluster.
@@ -377,7 +378,7 @@ fn cluster_with_anchors(
         }
     }
     let roots: Vec<usize> = (0..members.len()).map(|i| find(&mut parent, i)).collect();
-    let mut size: HashMap<usize, usize> = HashMap::new();
+    let mut size: FxHashMap<usize, usize> = FxHashMap::default();
     for &r in &roots {
         *size.entry(r).or_default() += 1;
     }
@@ -448,10 +449,10 @@ fn sentence_support(a: &SentenceWords, b: &SentenceWords) -> f64 {
 
 /// Per-member word data for comparisons within a cluster.
 struct Profile<'a> {
-    /// Normalised content words, in order, with their token index.
-    words: Vec<(String, usize)>,
+    /// Normalised words (as ids of the cluster's [`Interner`]), in order, with their token index.
+    words: Vec<(u32, usize)>,
     /// Distinct entity-like surface forms (capitalised words, acronyms), with first token index.
-    surfaces: HashMap<&'a str, usize>,
+    surfaces: FxHashMap<&'a str, usize>,
 }
 
 fn is_entity_like(s: &str) -> bool {
@@ -471,16 +472,16 @@ fn is_common_word(lex: &dyn Lexicon, s: &str) -> bool {
     per_million > 100.0
 }
 
-fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>) -> Profile<'a> {
+fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Profile<'a> {
     let mut words = Vec::new();
-    let mut surfaces = HashMap::new();
+    let mut surfaces = FxHashMap::default();
     let starts = sentence_starts(m);
     for (i, t) in m.tokens.iter().enumerate() {
         if !t.is_wordlike() {
             continue;
         }
         let s = t.text(m.text);
-        words.push((normalize(s).into_owned(), i));
+        words.push((interner.intern(normalize(s)), i));
         let st = stem(s);
         if !starts[i] && is_entity_like(st) && !is_common_word(lex, st) {
             surfaces.entry(st).or_insert(i);
@@ -520,7 +521,7 @@ pub fn analyze_batch(lex: &dyn ConsensusModel, members: &[Option<Member<'_>>]) -
             })
         })
         .collect();
-    let mut by_cluster: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_cluster: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (i, c) in clusters.iter().enumerate() {
         if let Some(c) = c {
             by_cluster.entry(*c).or_default().push(i);
@@ -589,26 +590,69 @@ struct Row {
 struct Sent {
     start: usize,
     end: usize,
-    words: HashSet<String>,
+    /// Its content word types as ids of the cluster's [`Interner`], sorted (overlaps by merging,
+    /// membership by binary search).
+    ids: Vec<u32>,
     disfluency: Option<f64>,
 }
 
-fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>) -> Vec<Sent> {
+impl Sent {
+    fn has(&self, id: u32) -> bool {
+        self.ids.binary_search(&id).is_ok()
+    }
+}
+
+/// The word types of one cluster's sentences, numbered.
+#[derive(Default)]
+struct Interner {
+    ids: FxHashMap<String, u32>,
+    words: Vec<String>,
+}
+
+impl Interner {
+    fn intern(&mut self, w: std::borrow::Cow<'_, str>) -> u32 {
+        if let Some(&id) = self.ids.get(w.as_ref()) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let w = w.into_owned();
+        self.words.push(w.clone());
+        self.ids.insert(w, id);
+        id
+    }
+
+    fn get(&self, w: &str) -> Option<u32> {
+        self.ids.get(w).copied()
+    }
+
+    fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+}
+
+fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>, interner: &mut Interner) -> Vec<Sent> {
     m.sentences
         .iter()
-        .filter(|s| s.first < s.last && s.last <= m.tokens.len())
-        .map(|s| {
+        .enumerate()
+        .filter(|(_, s)| s.first < s.last && s.last <= m.tokens.len())
+        .map(|(si, s)| {
             let toks = &m.tokens[s.first..s.last];
-            let words: HashSet<String> =
-                content_words(lex as &dyn Lexicon, m.text, toks).map(|w| w.into_owned()).collect();
+            let mut ids: Vec<u32> =
+                content_words(lex as &dyn Lexicon, m.text, toks).map(|w| interner.intern(w)).collect();
+            ids.sort_unstable();
+            ids.dedup();
             // Headlines, captions and datelines are telegraphic by design: only full sentences
             // (ending in . ! ? or a closing quote) are compared for fluency.
             let full = toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));
             Sent {
                 start: toks[0].start(),
                 end: toks[toks.len() - 1].end(),
-                words,
-                disfluency: if full { lex.disfluency(m.text, toks) } else { None },
+                ids,
+                disfluency: match (full, m.disfluency) {
+                    (false, _) => None,
+                    (true, Some(known)) => known.get(si).copied().flatten(),
+                    (true, None) => lex.disfluency(m.text, toks),
+                },
             }
         })
         .collect()
@@ -621,8 +665,20 @@ fn is_function_word(lex: &dyn Lexicon, norm: &str) -> bool {
     lex.normalized_count(norm) as f64 * 1e6 / lex.total_tokens().max(1) as f64 > FUNCTION_PER_MILLION
 }
 
-fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let inter = a.iter().filter(|w| b.contains(*w)).count();
+/// Jaccard overlap of two sentences' word types (sorted ids).
+fn overlap(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let union = a.len() + b.len() - inter;
     if union == 0 { 0.0 } else { inter as f64 / union as f64 }
 }
@@ -639,6 +695,7 @@ fn align_with_peers(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
     sents: &[Vec<Sent>],
+    interner: &Interner,
     i: usize,
     peers: &[usize],
 ) -> Aligned {
@@ -650,28 +707,35 @@ fn align_with_peers(
     let mut aligned_with: Vec<Vec<(usize, usize)>> = vec![Vec::new(); mine.len()];
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str)> = FxHashMap::default();
     for &j in peers {
-        // Inverted index of the peer's sentences by word.
-        let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Inverted index of the peer's sentences by word id.
+        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (k, s) in sents[j].iter().enumerate() {
-            for w in &s.words {
-                index.entry(w.as_str()).or_default().push(k);
+            for &w in &s.ids {
+                index.entry(w).or_default().push(k);
             }
         }
+        // Per peer sentence, the last sentence of mine that listed it as a candidate (+1).
+        let mut seen = vec![0usize; sents[j].len()];
+        let mut candidates: Vec<usize> = Vec::new();
         for (a, s) in mine.iter().enumerate() {
-            if s.words.len() < 3 {
+            if s.ids.len() < 3 {
                 continue;
             }
-            let mut hits: HashMap<usize, usize> = HashMap::new();
-            for w in &s.words {
-                if let Some(ks) = index.get(w.as_str()).filter(|ks| ks.len() <= 64) {
+            // Candidates: the peer's sentences sharing a word that few of them use.
+            candidates.clear();
+            for w in &s.ids {
+                if let Some(ks) = index.get(w).filter(|ks| ks.len() <= 64) {
                     for &k in ks {
-                        *hits.entry(k).or_default() += 1;
+                        if seen[k] != a + 1 {
+                            seen[k] = a + 1;
+                            candidates.push(k);
+                        }
                     }
                 }
             }
-            let best = hits
-                .into_keys()
-                .map(|k| (overlap(&s.words, &sents[j][k].words), k))
+            let best = candidates
+                .iter()
+                .map(|&k| (overlap(&s.ids, &sents[j][k].ids), k))
                 .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
             let Some((ov, k)) = best else { continue };
             if ov < SAME_SENTENCE {
@@ -680,9 +744,11 @@ fn align_with_peers(
             let other = &sents[j][k];
             aligned_with[a].push((j, k));
             if ov < 0.999 {
-                for w in s.words.iter().filter(|w| !other.words.contains(*w)) {
-                    if let Some(sy) = syn.of(w).find(|c| other.words.contains(*c) && !s.words.contains(*c)) {
-                        let e = replaced.entry((a, w.as_str())).or_insert((0, sy));
+                for &id in s.ids.iter().filter(|&&id| !other.has(id)) {
+                    let w = interner.word(id);
+                    let in_other = |c: &str| interner.get(c).is_some_and(|c| other.has(c) && !s.has(c));
+                    if let Some(sy) = syn.of(w).find(|c| in_other(c)) {
+                        let e = replaced.entry((a, w)).or_insert((0, sy));
                         e.0 += 1;
                     }
                 }
@@ -697,7 +763,8 @@ fn align_with_peers(
     replaced.sort_unstable();
     for ((a, w), (n, sy)) in replaced {
         let al = &aligned_with[a];
-        let support = al.iter().filter(|&&(j, k)| sents[j][k].words.contains(w)).count();
+        let id = interner.get(w);
+        let support = al.iter().filter(|&&(j, k)| id.is_some_and(|id| sents[j][k].has(id))).count();
         // Most aligned versions have the synonym where this one has the word; without a
         // majority to go by (one or two versions), the spinner's pick is the rarer word.
         let majority = n > support && 2 * n >= al.len();
@@ -733,7 +800,7 @@ fn align_with_peers(
         if d[d.len() - 1] < -LEAD_MARGIN {
             leads.push((mine[a].start, mine[a].end));
         }
-        let w = mine[a].words.len() as f64;
+        let w = mine[a].ids.len() as f64;
         sum += med * w;
         weight += w;
         aligned += 1;
@@ -798,9 +865,9 @@ struct Aligned {
 }
 
 /// What one member has, as sets, for comparisons with its peers.
-struct Sets<'p> {
-    words: HashSet<&'p str>,
-    bigrams: HashSet<(&'p str, &'p str)>,
+struct Sets {
+    words: FxHashSet<u32>,
+    bigrams: FxHashSet<(u32, u32)>,
 }
 
 /// Compares the members of one cluster, each with its peers.
@@ -811,13 +878,15 @@ fn compare(
     first: usize,
 ) -> Vec<MemberResult> {
     let n = ms.len();
-    let profiles: Vec<Profile<'_>> = ms.iter().map(|m| profile(lex as &dyn Lexicon, m)).collect();
-    let sentences: Vec<Vec<Sent>> = ms.iter().map(|m| sentence_profiles(lex, m)).collect();
-    let sets: Vec<Sets<'_>> = profiles
+    let mut interner = Interner::default();
+    let profiles: Vec<Profile<'_>> =
+        ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner)).collect();
+    let sentences: Vec<Vec<Sent>> = ms.iter().map(|m| sentence_profiles(lex, m, &mut interner)).collect();
+    let sets: Vec<Sets> = profiles
         .iter()
         .map(|p| Sets {
-            words: p.words.iter().map(|(w, _)| w.as_str()).collect(),
-            bigrams: p.words.windows(2).map(|w| (w[0].0.as_str(), w[1].0.as_str())).collect(),
+            words: p.words.iter().map(|(w, _)| *w).collect(),
+            bigrams: p.words.windows(2).map(|w| (w[0].0, w[1].0)).collect(),
         })
         .collect();
     let peer_lists = peers(anchors);
@@ -835,7 +904,7 @@ fn compare(
         let unique = p
             .words
             .iter()
-            .filter(|(w, _)| minority(peers.iter().filter(|&&j| sets[j].words.contains(w.as_str())).count()))
+            .filter(|(w, _)| minority(peers.iter().filter(|&&j| sets[j].words.contains(w)).count()))
             .count();
         let deviation = unique as f64 / words;
         // Word pairs the reference model does not attest, and how many peers lack each: the rate
@@ -844,7 +913,7 @@ fn compare(
         // both when compared with every other version. Pairs in this member's lead sentences
         // (it reads clearly better there than every other version) are left out: there the
         // others share a garble, and the original's own wording is what no peer attests.
-        let mut al = align_with_peers(lex, m, &sentences, i, peers);
+        let mut al = align_with_peers(lex, m, &sentences, &interner, i, peers);
         // A token inside one of this member's lead sentences.
         let in_lead = |ti: usize| {
             let at = m.tokens[ti].start();
@@ -854,14 +923,14 @@ fn compare(
         let mut lacking = vec![0usize; peers.len()];
         let mut missing_from: Vec<usize> = Vec::with_capacity(peers.len());
         for w in p.words.windows(2) {
-            let key = (w[0].0.as_str(), w[1].0.as_str());
+            let key = (w[0].0, w[1].0);
             if in_lead(w[1].1) {
                 continue;
             }
             // Peers first (cheap set look-ups): a pair every peer has needs no model look-up.
             missing_from.clear();
             missing_from.extend((0..peers.len()).filter(|&k| !sets[peers[k]].bigrams.contains(&key)));
-            if missing_from.is_empty() || lex.bigram_count(key.0, key.1) != 0 {
+            if missing_from.is_empty() || lex.bigram_count(interner.word(key.0), interner.word(key.1)) != 0 {
                 continue;
             }
             for &k in &missing_from {
@@ -875,7 +944,7 @@ fn compare(
         // A spelling several other versions share (at least two, and a third of them) against one
         // no other version uses.
         let majority = peers.len().div_ceil(3).max(2);
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
         for &j in peers {
             for s in profiles[j].surfaces.keys() {
                 *counts.entry(s).or_default() += 1;
@@ -996,6 +1065,7 @@ mod tests {
     use super::*;
     use crate::segment::sentences;
     use crate::tokenize::tokenize;
+    use std::collections::HashSet;
 
     struct Flat;
     impl SentenceFluency for Flat {
@@ -1027,7 +1097,9 @@ mod tests {
         let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
         let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let members: Vec<Option<Member<'_>>> = (0..texts.len())
-            .map(|i| Some(Member { text: texts[i], tokens: &toks[i], sentences: &sents[i] }))
+            .map(|i| {
+                Some(Member { text: texts[i], tokens: &toks[i], sentences: &sents[i], disfluency: None })
+            })
             .collect();
         analyze_batch(&Flat, &members)
     }
@@ -1093,14 +1165,24 @@ mod tests {
         let toks: Vec<Vec<Token>> = [A, FOLLOW_UP].iter().map(|t| tokenize(t)).collect();
         let sents: Vec<Vec<SentenceSpan>> =
             [A, FOLLOW_UP].iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
-        let m = |i: usize| Member { text: [A, FOLLOW_UP][i], tokens: &toks[i], sentences: &sents[i] };
+        let m = |i: usize| Member {
+            text: [A, FOLLOW_UP][i],
+            tokens: &toks[i],
+            sentences: &sents[i],
+            disfluency: None,
+        };
         let (a, b) = (anchors(&Flat, &m(0)), anchors(&Flat, &m(1)));
         assert!(weighted_jaccard(&a, &b) >= SAME_STORY && shared(&a, &b) >= MIN_SHARED);
         let (wa, wb) = (sentence_words(&Flat, &m(0)), sentence_words(&Flat, &m(1)));
         assert!(sentence_support(&wa, &wb) < SAME_VERSION_SENTENCE);
         let wc = sentence_words(
             &Flat,
-            &Member { text: B, tokens: &tokenize(B), sentences: &sentences(B, &tokenize(B)) },
+            &Member {
+                text: B,
+                tokens: &tokenize(B),
+                sentences: &sentences(B, &tokenize(B)),
+                disfluency: None,
+            },
         );
         assert!(sentence_support(&wa, &wc) >= SAME_VERSION_SENTENCE);
     }
@@ -1119,7 +1201,7 @@ mod tests {
     fn sentence_starts_flag_the_first_token_of_each_sentence() {
         let toks = tokenize(A);
         let sents = sentences(A, &toks);
-        let m = Member { text: A, tokens: &toks, sentences: &sents };
+        let m = Member { text: A, tokens: &toks, sentences: &sents, disfluency: None };
         let set: HashSet<usize> = sents.iter().map(|s| s.first).collect();
         let flags = sentence_starts(&m);
         assert_eq!(flags.len(), toks.len());
@@ -1129,7 +1211,10 @@ mod tests {
         }
         // A span past the tokens (never looked at) is ignored.
         let odd = [SentenceSpan { first: toks.len() + 3, last: toks.len() + 4 }];
-        assert!(!sentence_starts(&Member { text: A, tokens: &toks, sentences: &odd }).contains(&true));
+        assert!(
+            !sentence_starts(&Member { text: A, tokens: &toks, sentences: &odd, disfluency: None })
+                .contains(&true)
+        );
     }
 
     #[test]

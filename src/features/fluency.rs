@@ -18,7 +18,7 @@ use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
 use crate::model::{ContrastModel, Model, Unigram, UnitProb};
 use crate::synonyms::Synonyms;
-use crate::tokenize::{TokenKind, normalize};
+use crate::tokenize::{Token, TokenKind, normalize};
 
 mod articles;
 mod candidates;
@@ -403,16 +403,29 @@ fn worst_quarter(sorted: &[f32]) -> Option<f64> {
 /// round trips of the reference text ([`ContrastModel::roundtrip_embedded`] for the default model);
 /// without it the `fluency.mt_*` features are missing.
 pub fn analyze(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'_>) -> FamilyOutput {
+    analyze_with(model, roundtrip, doc, Candidates::for_default(model)).0
+}
+
+/// [`analyze`], and per sentence of `doc.sentences` its disfluency as the consensus family
+/// compares versions by it (`SentenceFluency::disfluency` of the model, bit for bit; `None`
+/// where it has none): the scores are already at hand here, so story clusters need not score
+/// every sentence again.
+pub fn analyze_with_sentences(
+    model: &Model,
+    roundtrip: Option<&ContrastModel>,
+    doc: &DocView<'_>,
+) -> (FamilyOutput, Vec<Option<f64>>) {
     analyze_with(model, roundtrip, doc, Candidates::for_default(model))
 }
 
-/// [`analyze`], with the synonym candidates of known words taken from `cache` when given.
+/// [`analyze_with_sentences`], with the synonym candidates of known words taken from `cache`
+/// when given.
 fn analyze_with(
     model: &Model,
     roundtrip: Option<&ContrastModel>,
     doc: &DocView<'_>,
     cache: Option<&Candidates>,
-) -> FamilyOutput {
+) -> (FamilyOutput, Vec<Option<f64>>) {
     let text = doc.text;
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
@@ -464,7 +477,8 @@ fn analyze_with(
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
     let mut prev_end: Option<usize> = None;
-    for sent in doc.sentences {
+    let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
+    for (si, sent) in doc.sentences.iter().enumerate() {
         let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
         if first >= last {
             continue;
@@ -502,6 +516,7 @@ fn analyze_with(
         ids.push(EOS);
         probs.clear();
         model.score_sequence(&ids, &mut probs);
+        sentence_disfluency[si] = consensus_disfluency(text, toks, first, &units, &probs);
         if let Some(rt) = roundtrip {
             mt_ids.clear();
             mt_ids.push(BOS);
@@ -788,7 +803,34 @@ fn analyze_with(
             suggestion: Some(m.want.to_string()),
         });
     }
-    FamilyOutput { features, evidence }
+    (FamilyOutput { features, evidence }, sentence_disfluency)
+}
+
+/// A sentence's disfluency as `SentenceFluency::disfluency` computes it, from its units (which
+/// start at token `first`) and their scores: the mean band-standardised surprisal of its known
+/// word units, leaving out capitalised words after the sentence's first token.
+fn consensus_disfluency(
+    text: &str,
+    toks: &[Token],
+    first: usize,
+    units: &[Unit],
+    probs: &[UnitProb],
+) -> Option<f64> {
+    let (mut sum, mut n) = (0f64, 0usize);
+    for (u, p) in units.iter().zip(probs) {
+        let t = toks[u.tok];
+        let name = u.tok > first && t.text(text).chars().next().is_some_and(char::is_uppercase);
+        if u.id == UNK || !t.is_wordlike() || name {
+            continue;
+        }
+        let band = (-p.unigram).max(0.0) as usize;
+        if let Some(&(mu, sd)) = BAND_NS.get(band) {
+            let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
+            sum += f64::from((ns - mu) / sd);
+            n += 1;
+        }
+    }
+    (n > 0).then(|| sum / n as f64)
 }
 
 #[cfg(test)]
@@ -823,6 +865,42 @@ mod tests {
     }
 
     #[test]
+    fn sentence_disfluency_is_what_consensus_would_compute() {
+        use crate::features::consensus::SentenceFluency;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.sort();
+        texts.push(format!(
+            "\"Quoted start\" said Biden. {CLEAN}\n{ROUND_TRIP}\nI don't know. U.S. officials' talks."
+        ));
+        let model = Model::embedded();
+        let mut compared = 0;
+        for text in &texts {
+            let tokens = tokenize::tokenize(text);
+            let sentences = segment::sentences(text, &tokens);
+            let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+            let (_, dis) = analyze_with_sentences(model, None, &doc);
+            assert_eq!(dis.len(), sentences.len());
+            for (s, d) in sentences.iter().zip(&dis) {
+                if s.first < s.last && s.last <= tokens.len() {
+                    let want = model.disfluency(text, &tokens[s.first..s.last]);
+                    assert_eq!(
+                        d.map(f64::to_bits),
+                        want.map(f64::to_bits),
+                        "{:?}",
+                        &text[tokens[s.first].start()..]
+                    );
+                    compared += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(compared > 100, "{compared}");
+    }
+
+    #[test]
     fn cached_candidates_give_the_same_output() {
         // The seed documents, and each with its words rotated within every sentence-sized
         // chunk (improbable contexts, so the synonym search runs often).
@@ -852,7 +930,7 @@ mod tests {
             let sentences = segment::sentences(text, &tokens);
             let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
             let (a, b) =
-                (analyze_with(model, None, &doc, None), analyze_with(model, None, &doc, Some(cache)));
+                (analyze_with(model, None, &doc, None).0, analyze_with(model, None, &doc, Some(cache)).0);
             assert_eq!(a, b);
             for (x, y) in a.features.iter().zip(&b.features) {
                 assert_eq!(x.value.map(f64::to_bits), y.value.map(f64::to_bits));
