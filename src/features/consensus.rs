@@ -607,6 +607,8 @@ impl Sent {
 struct Interner {
     ids: FxHashMap<String, u32>,
     words: Vec<String>,
+    /// Per word: 0 not yet asked, 1 a function word ([`is_function_word`]), 2 a content word.
+    function: Vec<u8>,
 }
 
 impl Interner {
@@ -617,8 +619,18 @@ impl Interner {
         let id = self.words.len() as u32;
         let w = w.into_owned();
         self.words.push(w.clone());
+        self.function.push(0);
         self.ids.insert(w, id);
         id
+    }
+
+    /// Whether word `id` is a function word, asked of `lex` once per word.
+    fn is_function(&mut self, lex: &dyn Lexicon, id: u32) -> bool {
+        let k = id as usize;
+        if self.function[k] == 0 {
+            self.function[k] = if is_function_word(lex, &self.words[k]) { 1 } else { 2 };
+        }
+        self.function[k] == 1
     }
 
     fn get(&self, w: &str) -> Option<u32> {
@@ -630,15 +642,28 @@ impl Interner {
     }
 }
 
-fn sentence_profiles(lex: &dyn ConsensusModel, m: &Member<'_>, interner: &mut Interner) -> Vec<Sent> {
+/// The member's sentences for alignment. `words` are its profile's words (every word token's id,
+/// in token order), so each token is normalised once.
+fn sentence_profiles(
+    lex: &dyn ConsensusModel,
+    m: &Member<'_>,
+    words: &[(u32, usize)],
+    interner: &mut Interner,
+) -> Vec<Sent> {
     m.sentences
         .iter()
         .enumerate()
         .filter(|(_, s)| s.first < s.last && s.last <= m.tokens.len())
         .map(|(si, s)| {
             let toks = &m.tokens[s.first..s.last];
-            let mut ids: Vec<u32> =
-                content_words(lex as &dyn Lexicon, m.text, toks).map(|w| interner.intern(w)).collect();
+            // Its content words ([`content_words`]), from the profile.
+            let from = words.partition_point(|&(_, t)| t < s.first);
+            let mut ids: Vec<u32> = words[from..]
+                .iter()
+                .take_while(|&&(_, t)| t < s.last)
+                .map(|&(id, _)| id)
+                .filter(|&id| !interner.is_function(lex as &dyn Lexicon, id))
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             // Headlines, captions and datelines are telegraphic by design: only full sentences
@@ -881,7 +906,8 @@ fn compare(
     let mut interner = Interner::default();
     let profiles: Vec<Profile<'_>> =
         ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner)).collect();
-    let sentences: Vec<Vec<Sent>> = ms.iter().map(|m| sentence_profiles(lex, m, &mut interner)).collect();
+    let sentences: Vec<Vec<Sent>> =
+        ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect();
     let sets: Vec<Sets> = profiles
         .iter()
         .map(|p| Sets {
