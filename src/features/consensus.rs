@@ -607,8 +607,8 @@ impl Sent {
 struct Interner {
     ids: FxHashMap<String, u32>,
     words: Vec<String>,
-    /// Per word: 0 not yet asked, 1 a function word ([`is_function_word`]), 2 a content word.
-    function: Vec<u8>,
+    /// Per word, whether it is a function word ([`is_function_word`]), once asked.
+    function: Vec<Option<bool>>,
 }
 
 impl Interner {
@@ -619,7 +619,7 @@ impl Interner {
         let id = self.words.len() as u32;
         let w = w.into_owned();
         self.words.push(w.clone());
-        self.function.push(0);
+        self.function.push(None);
         self.ids.insert(w, id);
         id
     }
@@ -627,10 +627,7 @@ impl Interner {
     /// Whether word `id` is a function word, asked of `lex` once per word.
     fn is_function(&mut self, lex: &dyn Lexicon, id: u32) -> bool {
         let k = id as usize;
-        if self.function[k] == 0 {
-            self.function[k] = if is_function_word(lex, &self.words[k]) { 1 } else { 2 };
-        }
-        self.function[k] == 1
+        *self.function[k].get_or_insert_with(|| is_function_word(lex, &self.words[k]))
     }
 
     fn get(&self, w: &str) -> Option<u32> {
