@@ -630,7 +630,6 @@ pub fn fit(
     let train_raw = train;
     let corrected_train = corrected(train, &lengths);
     let train = &corrected_train[..];
-    let labelled: Vec<&Example> = train.iter().filter(|e| e.label.garbled.is_some()).collect();
     let screen = match cfg.register_ratio {
         Some(r) => register_screen(train, &cfg.exclude, r),
         None => RegisterScreen::default(),

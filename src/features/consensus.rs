@@ -85,32 +85,19 @@ pub trait SentenceFluency {
 
 impl SentenceFluency for crate::model::Model {
     fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64> {
-        use crate::model::format::{BOS, EOS, UNK};
-        // As fluency's `ns_band_z`: each known word's rarity-normalised surprisal, standardised
-        // by its frequency band; names (capitalised, not first) and rare words are left out.
-        use crate::features::fluency::BAND_NS;
+        use crate::features::fluency::{band_z_mean, disfluency_counts};
+        use crate::model::format::{BOS, EOS};
         let mut ids = vec![BOS];
-        let mut scored = Vec::new();
+        let mut counted = Vec::new();
         crate::model::units::for_each_unit(text, tokens, |u, i| {
             let id = self.word_id(u);
             ids.push(id);
-            let t = tokens[i];
-            let name = i > 0 && t.text(text).chars().next().is_some_and(char::is_uppercase);
-            scored.push(id != UNK && t.is_wordlike() && !name);
+            counted.push(disfluency_counts(text, tokens[i], i > 0, id));
         });
         ids.push(EOS);
         let mut probs = Vec::with_capacity(ids.len());
         self.score_sequence(&ids, &mut probs);
-        let (mut sum, mut n) = (0.0f64, 0usize);
-        for (p, k) in probs.iter().zip(&scored) {
-            let band = (-p.unigram).max(0.0) as usize;
-            if let (true, Some(&(mu, sd))) = (*k, BAND_NS.get(band)) {
-                let ns = (p.unigram - p.logp).clamp(-3.0, 3.0);
-                sum += f64::from((ns - mu) / sd);
-                n += 1;
-            }
-        }
-        (n > 0).then(|| sum / n as f64)
+        band_z_mean(counted.into_iter().zip(&probs))
     }
 }
 

@@ -807,8 +807,7 @@ fn analyze_with(
 }
 
 /// A sentence's disfluency as `SentenceFluency::disfluency` computes it, from its units (which
-/// start at token `first`) and their scores: the mean band-standardised surprisal of its known
-/// word units, leaving out capitalised words after the sentence's first token.
+/// start at token `first`) and their scores.
 fn consensus_disfluency(
     text: &str,
     toks: &[Token],
@@ -816,15 +815,24 @@ fn consensus_disfluency(
     units: &[Unit],
     probs: &[UnitProb],
 ) -> Option<f64> {
+    band_z_mean(units.iter().map(|u| disfluency_counts(text, toks[u.tok], u.tok > first, u.id)).zip(probs))
+}
+
+/// Whether a unit (of vocabulary id `id`, on token `t`) counts in a sentence's disfluency: a known
+/// word that is not a name (capitalised and not the sentence's first token, `after_first`).
+pub(crate) fn disfluency_counts(text: &str, t: Token, after_first: bool, id: u32) -> bool {
+    let name = after_first && t.text(text).chars().next().is_some_and(char::is_uppercase);
+    id != UNK && t.is_wordlike() && !name
+}
+
+/// A sentence's disfluency: the mean over its counted units (`true`) of their rarity-normalised
+/// surprisal standardised by frequency band (as `ns_band_z`; rare bands left out). `None` when
+/// no unit counts.
+pub(crate) fn band_z_mean<'p>(units: impl IntoIterator<Item = (bool, &'p UnitProb)>) -> Option<f64> {
     let (mut sum, mut n) = (0f64, 0usize);
-    for (u, p) in units.iter().zip(probs) {
-        let t = toks[u.tok];
-        let name = u.tok > first && t.text(text).chars().next().is_some_and(char::is_uppercase);
-        if u.id == UNK || !t.is_wordlike() || name {
-            continue;
-        }
+    for (counted, p) in units {
         let band = (-p.unigram).max(0.0) as usize;
-        if let Some(&(mu, sd)) = BAND_NS.get(band) {
+        if let (true, Some(&(mu, sd))) = (counted, BAND_NS.get(band)) {
             let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
             sum += f64::from((ns - mu) / sd);
             n += 1;
