@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod report;
 pub mod score;
 pub mod segment;
+pub mod spelling;
 pub mod synonyms;
 pub mod tokenize;
 

@@ -14,6 +14,7 @@ use super::context::{Ctx, FREQUENT_MIN, fact, is_capitalised, strip_possessive};
 use super::{evidence, kinds};
 use crate::features::Evidence;
 use crate::lexicon::levenshtein_within;
+use crate::spelling::spelling_key;
 
 /// Most distinct name types considered per document.
 const MAX_TYPES: usize = 4000;
@@ -364,9 +365,13 @@ impl Occurrences {
 }
 
 /// Two spellings that are legitimately different: an extension (inflection, transliteration
-/// with an extra final letter), a difference in the last letter only, or two known names.
+/// with an extra final letter), a difference in the last letter only, two known names, or the
+/// British and American spellings of one word ("Amphitheatre", "Amphitheater").
 fn legit_pair((x, x_known): (&str, u64), (y, y_known): (&str, u64)) -> bool {
     if x_known > 0 && y_known > 0 {
+        return true;
+    }
+    if spelling_key(x) == spelling_key(y) {
         return true;
     }
     if x.starts_with(y) || y.starts_with(x) {
@@ -749,11 +754,28 @@ mod tests {
     }
 
     #[test]
+    fn british_and_american_spellings_of_a_name_stay_quiet() {
+        // Venue names in a tour list, spelled both ways (the default model knows one form).
+        let model = crate::model::Model::embedded();
+        let t = "June 9 at Coral Sky Amphitheatre. June 23 at the Veterans United Amphitheater. \
+                 June 24 at Jiffy Lube Live. July 30 at Ruoff Music Center. August 2 at DTE Music Centre.";
+        let out = run(model, t);
+        let f = flags(t, &out.evidence);
+        assert!(f.iter().all(|x| x.0 != kinds::NAME_VARIANT), "{f:?}");
+        // A misspelling of the same kind of name is still found.
+        let t = "June 9 at Coral Sky Amphitheatre. June 23 at the Veterans United Amphithaetre.";
+        let out = run(model, t);
+        let f = flags(t, &out.evidence);
+        assert!(f.iter().any(|x| x.0 == kinds::NAME_VARIANT), "{f:?}");
+    }
+
+    #[test]
     fn legitimate_variants_stay_quiet() {
         let lex = reference();
         let t = "Zelensky met Zelenskyy officials. Obama and the Obamas, Russia and Russian aides, \
                  Stephen and Steven, Putin’s plan and Putin said. Clinton and the Clintons. \
-                 Mirco Antenucci and Marco Bellini played.";
+                 Mirco Antenucci and Marco Bellini played. The Shoreline Amphitheatre and the \
+                 Veterans Amphitheater, the Labour Party and the Labor Party.";
         let out = run(&lex, t);
         let f = flags(t, &out.evidence);
         assert!(f.iter().all(|x| x.0 != kinds::NAME_VARIANT), "{f:?}");
