@@ -4,6 +4,10 @@
 #   - unseen pivot: Apertium English <-> Serbo-Croatian round trips (25% and 100% of paragraphs);
 #   - republication clusters: both of those for the same 80 originals in one group of five
 #     (original, Aiksaurus 0.1 and 0.3, hbs 0.25 and 1), as several sites' rewrites of one story;
+#   - other sites: the 157 English article bodies of the extraction benchmark
+#     (scripts/web_originals.py), round-tripped through Galician and Esperanto (Apertium pivots
+#     neither training nor the dev sets use; 25% and 100% of paragraphs) and spun by the
+#     Aiksaurus spinner;
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - the cross-register check (scripts/cross_register.py: spun dev seeds against clean BBC originals).
 # Each set is scored with story clusters (the file as one batch, as evaluate.py runs it) and with
@@ -13,14 +17,15 @@
 #   extra `spinscore score` options go in SCORE_ARGS, e.g. SCORE_ARGS="--weights my.json"
 #
 # GEN_DIR comes from scripts/build_training_set.sh. The sets are built once into OUT_DIR (about
-# 3 minutes; needs the Debian packages aiksaurus and apertium-hbs-eng) and reused after.
+# 6 minutes; needs the Debian packages aiksaurus, apertium-hbs-eng, apertium-en-gl and
+# apertium-eo-en) and reused after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GEN=${1:-target/gen}
 OUT=${2:-target/unseen}
 EVAL=../shared/eval
 mkdir -p "$OUT"
-for p in aiksaurus apertium-hbs-eng; do
+for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "needs the Debian package $p" >&2; exit 1; }
 done
 if [ ! -s "$OUT/aik.jsonl" ]; then
@@ -50,8 +55,21 @@ for d in map(json.loads, open(sys.argv[2], encoding="utf-8")):
 PY
 fi
 cargo build --release --locked -q
+if [ ! -s "$OUT/web_orig.jsonl" ]; then
+  python3 scripts/web_originals.py target/release/spinscore "$OUT/web_orig.jsonl"
+fi
+for pivot in gl eo; do
+  if [ ! -s "$OUT/web_$pivot.jsonl" ]; then
+    python3 "$EVAL/make_roundtrip.py" "$OUT/web_orig.jsonl" "$OUT/web_$pivot.jsonl" \
+      --pivot "en-$pivot:$pivot-en" --fraction 0.25 --fraction 1 >&2
+  fi
+done
+if [ ! -s "$OUT/web_aik.jsonl" ]; then
+  python3 scripts/unseen_spinner.py "$OUT/web_orig.jsonl" "$OUT/web_aik.jsonl" --n 1000
+fi
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
-for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$GEN/fit_valid.jsonl"; do
+for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
+  "$OUT/web_aik.jsonl" "$GEN/fit_valid.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
