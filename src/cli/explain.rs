@@ -275,8 +275,13 @@ fn write_text(
             pos = me;
         }
         s.push_str(&text[pos..line.span.end]);
-        let sep = if line.class == LineClass::Blank { "" } else { " | " };
-        writeln!(out, "{:>4}{sep}{}", n + 1, s.trim_end_matches(' '))?;
+        match line.class {
+            LineClass::Blank => writeln!(out, "{:>4}{}", n + 1, s.trim_end_matches(' '))?,
+            LineClass::List => {
+                writeln!(out, "{:>4} : {}  [list: not scored]", n + 1, s.trim_end_matches(' '))?
+            }
+            _ => writeln!(out, "{:>4} | {}", n + 1, s.trim_end_matches(' '))?,
+        }
     }
     writeln!(out)?;
     Ok(())

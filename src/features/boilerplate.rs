@@ -45,6 +45,10 @@ pub enum LineClass {
     Boilerplate,
     /// Empty or whitespace only.
     Blank,
+    /// An item of a list or table in the article (tour dates, results, specifications): one of
+    /// [`LIST_MIN_RUN`] or more short lines in a row without sentence punctuation. Neither prose
+    /// nor furniture: no family reads it, and it is not counted as boilerplate.
+    List,
 }
 
 /// A classified line.
@@ -56,7 +60,8 @@ pub struct LineInfo {
     /// Its class.
     pub class: LineClass,
     /// Why: a short stable reason. Content: `content`, `heading`, `title`, `short-in-content`,
-    /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`. Boilerplate: a lexicon category (`comment-form`, `share`,
+    /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`.
+    /// List: `list`. Boilerplate: a lexicon category (`comment-form`, `share`,
     /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `copyright`,
     /// `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
     /// `non-english`, `repeated`, `link-list`, `short-edge` (short line before or after the
@@ -108,6 +113,9 @@ const LINK_TITLE_MAX_WORDS: usize = 25;
 const STORY_OVERLAP_SHARE: f64 = 0.3;
 /// Leading short lines with at least this many words and a stopword are kept as titles.
 const TITLE_MIN_WORDS: usize = 4;
+/// Short article lines in a row (blank lines aside) from which they are a list or table
+/// ([`LineClass::List`]). Fewer are headings, captions, a title and its standfirst.
+pub const LIST_MIN_RUN: usize = 3;
 
 /// Provisional class during classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,7 +379,37 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
         }
         out.push(LineInfo { span: f.span, class, reason });
     }
+    mark_lists(facts, &mut out);
     out
+}
+
+/// Runs of at least [`LIST_MIN_RUN`] short article lines (blank lines aside) become
+/// [`LineClass::List`]: a tour-date list or a results table is not prose, and its n-grams and
+/// names say nothing about a rewrite. The title before the article and a document without any
+/// article line keep their lines.
+fn mark_lists(facts: &[Facts], out: &mut [LineInfo]) {
+    let listy = |f: &Facts, l: &LineInfo| {
+        f.pre == Pre::Short
+            && l.class == LineClass::Content
+            && matches!(l.reason, "heading" | "short-in-content" | "short-tail")
+    };
+    let mut run: Vec<usize> = Vec::new();
+    for i in 0..=out.len() {
+        if i < out.len() && out[i].class == LineClass::Blank {
+            continue;
+        }
+        if i < out.len() && listy(&facts[i], &out[i]) {
+            run.push(i);
+            continue;
+        }
+        if run.len() >= LIST_MIN_RUN {
+            for &k in &run {
+                out[k].class = LineClass::List;
+                out[k].reason = "list";
+            }
+        }
+        run.clear();
+    }
 }
 
 fn features(text: &str, lines: &[LineInfo], facts: &[Facts]) -> FamilyOutput {
@@ -386,7 +424,7 @@ fn features(text: &str, lines: &[LineInfo], facts: &[Facts]) -> FamilyOutput {
         let chars = f.stats.chars;
         nonblank_chars += chars;
         nonblank_lines += 1;
-        if l.class == LineClass::Content {
+        if matches!(l.class, LineClass::Content | LineClass::List) {
             content_chars += chars;
             continue;
         }
@@ -481,6 +519,28 @@ mod tests {
         // a tail without any furniture (a team sheet) stays with the article
         let t = format!("{BODY1}\n{BODY2}\nChelsea v Birmingham\nWest Ham v Sheff Utd");
         assert_eq!(class_of(&t, "Chelsea v Birmingham"), (LineClass::Content, "short-tail"));
+    }
+
+    #[test]
+    fn lists_in_the_article_are_neither_prose_nor_furniture() {
+        let dates = "June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre\n\nJune 10 – Tampa, FL @ MIDFLORIDA \
+                     Amphitheatre\n\nJune 14 – Alpharetta, GA @ Ameris Bank Amphitheatre";
+        for t in
+            [format!("{BODY1}\n\n{dates}\n\n{BODY2}"), format!("{BODY1}\n\n{BODY2}\n\nTour Dates\n\n{dates}")]
+        {
+            let c = classify(&t, "s", &RepeatIndex::default());
+            assert_eq!(
+                class_of(&t, "June 10 – Tampa, FL @ MIDFLORIDA Amphitheatre"),
+                (LineClass::List, "list")
+            );
+            assert_eq!(class_of(&t, BODY2).0, LineClass::Content);
+            // Article material: not boilerplate.
+            assert_eq!(c.output.get("boilerplate.ratio"), Some(0.0));
+        }
+        // Two short lines are a heading and a caption, not a list.
+        let t = format!("{BODY1}\nA heading\nA subheading\n{BODY2}");
+        assert_eq!(class_of(&t, "A heading"), (LineClass::Content, "short-in-content"));
+        assert_eq!(class_of(&t, "A subheading"), (LineClass::Content, "heading"));
     }
 
     #[test]
