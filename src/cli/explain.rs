@@ -275,12 +275,11 @@ fn write_text(
             pos = me;
         }
         s.push_str(&text[pos..line.span.end]);
+        let s = s.trim_end_matches(' ');
         match line.class {
-            LineClass::Blank => writeln!(out, "{:>4}{}", n + 1, s.trim_end_matches(' '))?,
-            LineClass::List => {
-                writeln!(out, "{:>4} : {}  [list: not scored]", n + 1, s.trim_end_matches(' '))?
-            }
-            _ => writeln!(out, "{:>4} | {}", n + 1, s.trim_end_matches(' '))?,
+            LineClass::Blank => writeln!(out, "{:>4}{s}", n + 1)?,
+            LineClass::List => writeln!(out, "{:>4} : {s}  [list: not scored]", n + 1)?,
+            _ => writeln!(out, "{:>4} | {s}", n + 1)?,
         }
     }
     writeln!(out)?;

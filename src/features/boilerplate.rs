@@ -379,7 +379,7 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
         }
         out.push(LineInfo { span: f.span, class, reason });
     }
-    mark_lists(facts, &mut out);
+    mark_lists(&mut out);
     out
 }
 
@@ -387,18 +387,15 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
 /// [`LineClass::List`]: a tour-date list or a results table is not prose, and its n-grams and
 /// names say nothing about a rewrite. The title before the article and a document without any
 /// article line keep their lines.
-fn mark_lists(facts: &[Facts], out: &mut [LineInfo]) {
-    let listy = |f: &Facts, l: &LineInfo| {
-        f.pre == Pre::Short
-            && l.class == LineClass::Content
-            && matches!(l.reason, "heading" | "short-in-content" | "short-tail")
-    };
+fn mark_lists(out: &mut [LineInfo]) {
+    // These reasons are given to short article lines only (`resolve_short`).
+    let listy = |l: &LineInfo| matches!(l.reason, "heading" | "short-in-content" | "short-tail");
     let mut run: Vec<usize> = Vec::new();
     for i in 0..=out.len() {
         if i < out.len() && out[i].class == LineClass::Blank {
             continue;
         }
-        if i < out.len() && listy(&facts[i], &out[i]) {
+        if i < out.len() && listy(&out[i]) {
             run.push(i);
             continue;
         }

@@ -371,15 +371,13 @@ fn legit_pair((x, x_known): (&str, u64), (y, y_known): (&str, u64)) -> bool {
     if x_known > 0 && y_known > 0 {
         return true;
     }
-    if spelling_key(x) == spelling_key(y) {
-        return true;
-    }
     if x.starts_with(y) || y.starts_with(x) {
         return true;
     }
     let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
     let shorter = x.chars().count().min(y.chars().count());
-    common + 1 >= shorter
+    // The allocating test last: most pairs are settled above.
+    common + 1 >= shorter || spelling_key(x) == spelling_key(y)
 }
 
 fn find_root(parent: &mut [usize], mut i: usize) -> usize {
