@@ -376,12 +376,27 @@ fn cluster_with_anchors(
 /// [`MIN_SENTENCE_WORDS`] are left out.
 type SentenceWords = Vec<Vec<u64>>;
 
+/// The [`SentenceWords`] of `m`.
+///
+/// Each sentence's content words are its normalised word tokens less function words, since two
+/// sentences sharing "the", "of" and "said" are not versions of each other. Words are normalised
+/// into one reused buffer, and the function-word test (a reference look-up) is asked once per
+/// word type of the member, remembered by the word's hash.
 fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
+    let mut buf = String::new();
+    let mut function: FxHashMap<u64, bool> = FxHashMap::default();
     m.sentences
         .iter()
         .filter_map(|s| {
             let toks = m.tokens.get(s.first..s.last)?;
-            let mut v: Vec<u64> = content_words(lex, m.text, toks).map(|w| fnv1a(&w)).collect();
+            let mut v: Vec<u64> = Vec::new();
+            for t in toks.iter().filter(|t| t.is_wordlike()) {
+                let w = normalize_with(t.text(m.text), &mut buf);
+                let h = fnv1a(w);
+                if !*function.entry(h).or_insert_with(|| is_function_word(lex, w)) {
+                    v.push(h);
+                }
+            }
             v.sort_unstable();
             v.dedup();
             (v.len() >= MIN_SENTENCE_WORDS).then_some(v)
@@ -389,34 +404,64 @@ fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
         .collect()
 }
 
-/// The normalised content words of `toks`: function words are left out, since two sentences
-/// sharing "the", "of" and "said" are not versions of each other.
-fn content_words<'t>(
-    lex: &'t dyn Lexicon,
-    text: &'t str,
-    toks: &'t [Token],
-) -> impl Iterator<Item = std::borrow::Cow<'t, str>> + 't {
-    toks.iter()
-        .filter(|t| t.is_wordlike())
-        .map(move |t| normalize(t.text(text)))
-        .filter(move |w| !is_function_word(lex, w))
+/// An inverted index of sets: per key, the indices of the sets that hold it (rising), all in one
+/// array (no vector per key).
+struct Postings<K> {
+    /// Per key, its postings' start and end in `flat`.
+    spans: FxHashMap<K, (u32, u32)>,
+    flat: Vec<u32>,
+}
+
+impl<K: Copy + Eq + std::hash::Hash> Postings<K> {
+    /// The index of `sets`, each a list of distinct keys (a key repeated in one set would be
+    /// posted twice).
+    fn build<'s>(sets: impl Iterator<Item = &'s [K]> + Clone) -> Postings<K>
+    where
+        K: 's,
+    {
+        // Count each key's postings, lay the keys out end to end, then fill in set order.
+        let mut spans: FxHashMap<K, (u32, u32)> = FxHashMap::default();
+        let mut total = 0usize;
+        for set in sets.clone() {
+            for &key in set {
+                spans.entry(key).or_insert((0, 0)).1 += 1;
+                total += 1;
+            }
+        }
+        let mut at = 0u32;
+        for span in spans.values_mut() {
+            let n = span.1;
+            *span = (at, at);
+            at += n;
+        }
+        let mut flat = vec![0u32; total];
+        for (k, set) in sets.enumerate() {
+            for key in set {
+                if let Some(span) = spans.get_mut(key) {
+                    flat[span.1 as usize] = k as u32;
+                    span.1 += 1;
+                }
+            }
+        }
+        Postings { spans, flat }
+    }
+
+    /// The sets holding `key`, in order.
+    fn get(&self, key: &K) -> &[u32] {
+        self.spans.get(key).map_or(&[], |&(a, b)| &self.flat[a as usize..b as usize])
+    }
 }
 
 /// The best content-word Jaccard over all pairs of a sentence of `a` and one of `b` (0 when
 /// either has no sentence), through an index of `b`'s words: linear in the postings touched.
 fn sentence_support(a: &SentenceWords, b: &SentenceWords) -> f64 {
-    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (k, s) in b.iter().enumerate() {
-        for &h in s {
-            index.entry(h).or_default().push(k as u32);
-        }
-    }
+    let index = Postings::build(b.iter().map(Vec::as_slice));
     let mut counts = vec![0u32; b.len()];
     let mut touched: Vec<u32> = Vec::new();
     let mut best = 0f64;
     for s in a {
         for h in s {
-            for &k in index.get(h).map(Vec::as_slice).unwrap_or(&[]) {
+            for &k in index.get(h) {
                 if counts[k as usize] == 0 {
                     touched.push(k);
                 }
@@ -463,12 +508,13 @@ fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Pr
     let mut words = Vec::new();
     let mut surfaces = FxHashMap::default();
     let starts = sentence_starts(m);
+    let mut buf = String::new();
     for (i, t) in m.tokens.iter().enumerate() {
         if !t.is_wordlike() {
             continue;
         }
         let s = t.text(m.text);
-        words.push((interner.intern(normalize(s)), i));
+        words.push((interner.intern(normalize_with(s, &mut buf)), i));
         let st = stem(s);
         if !starts[i] && is_entity_like(st) && !is_common_word(lex, st) {
             surfaces.entry(st).or_insert(i);
@@ -590,39 +636,81 @@ impl Sent {
 }
 
 /// The word types of one cluster's sentences, numbered.
-#[derive(Default)]
+///
+/// The words are kept end to end in one string (`text`, `spans`), found by their 64-bit hash
+/// (`ids`) and checked against the stored text; a word whose hash another word already has (in
+/// practice never) is kept in `collided` by its text. One allocation per growth of the string,
+/// none per word.
 struct Interner {
-    ids: FxHashMap<String, u32>,
-    words: Vec<String>,
+    /// The words' hash: [`Interner::fx_hash`] (tests give a colliding one).
+    hash: fn(&str) -> u64,
+    ids: FxHashMap<u64, u32>,
+    collided: FxHashMap<Box<str>, u32>,
+    text: String,
+    spans: Vec<(u32, u32)>,
     /// Per word, whether it is a function word ([`is_function_word`]), once asked.
     function: Vec<Option<bool>>,
 }
 
-impl Interner {
-    fn intern(&mut self, w: std::borrow::Cow<'_, str>) -> u32 {
-        if let Some(&id) = self.ids.get(w.as_ref()) {
-            return id;
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner {
+            hash: Interner::fx_hash,
+            ids: FxHashMap::default(),
+            collided: FxHashMap::default(),
+            text: String::new(),
+            spans: Vec::new(),
+            function: Vec::new(),
         }
-        let id = self.words.len() as u32;
-        let w = w.into_owned();
-        self.words.push(w.clone());
+    }
+}
+
+impl Interner {
+    fn fx_hash(w: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(w)
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        let h = (self.hash)(w);
+        let id = self.spans.len() as u32;
+        match self.ids.get(&h) {
+            Some(&known) if self.word(known) == w => return known,
+            Some(_) => match self.collided.get(w) {
+                Some(&c) => return c,
+                None => {
+                    self.collided.insert(w.into(), id);
+                }
+            },
+            None => {
+                self.ids.insert(h, id);
+            }
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(w);
+        self.spans.push((start, self.text.len() as u32));
         self.function.push(None);
-        self.ids.insert(w, id);
         id
     }
 
     /// Whether word `id` is a function word, asked of `lex` once per word.
     fn is_function(&mut self, lex: &dyn Lexicon, id: u32) -> bool {
         let k = id as usize;
-        *self.function[k].get_or_insert_with(|| is_function_word(lex, &self.words[k]))
+        let (a, b) = self.spans[k];
+        *self.function[k].get_or_insert_with(|| is_function_word(lex, &self.text[a as usize..b as usize]))
     }
 
     fn get(&self, w: &str) -> Option<u32> {
-        self.ids.get(w).copied()
+        match self.ids.get(&(self.hash)(w)) {
+            Some(&known) if self.word(known) == w => Some(known),
+            Some(_) => self.collided.get(w).copied(),
+            None => None,
+        }
     }
 
     fn word(&self, id: u32) -> &str {
-        &self.words[id as usize]
+        let (a, b) = self.spans[id as usize];
+        &self.text[a as usize..b as usize]
     }
 }
 
@@ -674,7 +762,9 @@ fn is_function_word(lex: &dyn Lexicon, norm: &str) -> bool {
     lex.normalized_count(norm) as f64 * 1e6 / lex.total_tokens().max(1) as f64 > FUNCTION_PER_MILLION
 }
 
-/// Jaccard overlap of two sentences' word types (sorted ids).
+/// Jaccard overlap of two sentences' word types (sorted ids): what [`best_aligned`] computes by
+/// counting.
+#[cfg(test)]
 fn overlap(a: &[u32], b: &[u32]) -> f64 {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
@@ -688,8 +778,77 @@ fn overlap(a: &[u32], b: &[u32]) -> f64 {
             }
         }
     }
-    let union = a.len() + b.len() - inter;
+    jaccard(inter, a.len(), b.len())
+}
+
+/// Jaccard overlap of two sets of `a` and `b` elements that share `inter` (0 for two empty sets).
+fn jaccard(inter: usize, a: usize, b: usize) -> f64 {
+    let union = a + b - inter;
     if union == 0 { 0.0 } else { inter as f64 / union as f64 }
+}
+
+/// Per-peer work space of [`best_aligned`], sized to the peer's sentences.
+struct AlignScratch {
+    /// Per peer sentence, whether it is already a candidate of the sentence at hand.
+    seen: Vec<bool>,
+    candidates: Vec<usize>,
+    /// Per peer sentence, the word types it shares with the sentence at hand, and which of
+    /// these counts are non-zero.
+    shared: Vec<usize>,
+    touched: Vec<usize>,
+}
+
+impl AlignScratch {
+    fn new(sentences: usize) -> AlignScratch {
+        AlignScratch {
+            seen: vec![false; sentences],
+            candidates: Vec::new(),
+            shared: vec![0; sentences],
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// The peer sentence most like the sentence of word types `ids` (sorted, distinct) and its
+/// Jaccard overlap ([`overlap`]; ties to the earlier sentence). Candidates are the peer's
+/// sentences sharing a word that at most 64 of them use; the overlaps come from counting each
+/// shared word once through `index` (the peer's sentences by word id), in time linear in the
+/// postings touched. Leaves `scratch` clear.
+fn best_aligned(
+    ids: &[u32],
+    peer: &[Sent],
+    index: &Postings<u32>,
+    scratch: &mut AlignScratch,
+) -> Option<(f64, usize)> {
+    let AlignScratch { seen, candidates, shared, touched } = scratch;
+    for w in ids {
+        let ks = index.get(w);
+        let rare = ks.len() <= 64;
+        for &k in ks {
+            let k = k as usize;
+            if shared[k] == 0 {
+                touched.push(k);
+            }
+            shared[k] += 1;
+            if rare && !seen[k] {
+                seen[k] = true;
+                candidates.push(k);
+            }
+        }
+    }
+    let best = candidates
+        .iter()
+        .map(|&k| (jaccard(shared[k], ids.len(), peer[k].ids.len()), k))
+        .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+    for &k in candidates.iter() {
+        seen[k] = false;
+    }
+    candidates.clear();
+    for &k in touched.iter() {
+        shared[k] = 0;
+    }
+    touched.clear();
+    best
 }
 
 /// Aligns member `i`'s sentences with each peer's (best word-type overlap, at least
@@ -717,35 +876,13 @@ fn align_with_peers(
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str)> = FxHashMap::default();
     for &j in peers {
         // Inverted index of the peer's sentences by word id.
-        let mut index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-        for (k, s) in sents[j].iter().enumerate() {
-            for &w in &s.ids {
-                index.entry(w).or_default().push(k);
-            }
-        }
-        // Per peer sentence, the last sentence of mine that listed it as a candidate (+1).
-        let mut seen = vec![0usize; sents[j].len()];
-        let mut candidates: Vec<usize> = Vec::new();
+        let index = Postings::build(sents[j].iter().map(|s| s.ids.as_slice()));
+        let mut scratch = AlignScratch::new(sents[j].len());
         for (a, s) in mine.iter().enumerate() {
             if s.ids.len() < 3 {
                 continue;
             }
-            // Candidates: the peer's sentences sharing a word that few of them use.
-            candidates.clear();
-            for w in &s.ids {
-                if let Some(ks) = index.get(w).filter(|ks| ks.len() <= 64) {
-                    for &k in ks {
-                        if seen[k] != a + 1 {
-                            seen[k] = a + 1;
-                            candidates.push(k);
-                        }
-                    }
-                }
-            }
-            let best = candidates
-                .iter()
-                .map(|&k| (overlap(&s.ids, &sents[j][k].ids), k))
-                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            let best = best_aligned(&s.ids, &sents[j], &index, &mut scratch);
             let Some((ov, k)) = best else { continue };
             if ov < SAME_SENTENCE {
                 continue;
@@ -1205,6 +1342,96 @@ mod tests {
         assert!((sentence_support(&a, &b) - 0.75).abs() < 1e-12);
         assert_eq!(sentence_support(&a, &Vec::new()), 0.0);
         assert_eq!(sentence_support(&Vec::new(), &b), 0.0);
+    }
+
+    /// A small deterministic generator for the property tests below.
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        *state >> 33
+    }
+
+    /// `n` sorted sets of distinct ids below `vocab`, of 0 to 11 ids each.
+    fn random_sets(state: &mut u64, n: usize, vocab: u64) -> Vec<Vec<u32>> {
+        (0..n)
+            .map(|_| {
+                let len = lcg(state) % 12;
+                let mut v: Vec<u32> = (0..len).map(|_| (lcg(state) % vocab) as u32).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postings_list_the_sets_holding_each_key_in_order() {
+        let sets: Vec<Vec<u32>> = vec![vec![1, 2, 3], vec![], vec![2, 9], vec![3, 2, 7]];
+        let p = Postings::build(sets.iter().map(Vec::as_slice));
+        assert_eq!(p.get(&2), &[0, 2, 3]);
+        assert_eq!(p.get(&3), &[0, 3]);
+        assert_eq!(p.get(&9), &[2]);
+        assert!(p.get(&4).is_empty());
+        let empty = Postings::<u64>::build(std::iter::empty());
+        assert!(empty.get(&1).is_empty());
+        // Against a scan, on random sets.
+        let mut state = 7;
+        for _ in 0..50 {
+            let sets = random_sets(&mut state, 30, 40);
+            let p = Postings::build(sets.iter().map(Vec::as_slice));
+            for key in 0..45u32 {
+                let want: Vec<u32> =
+                    (0..sets.len() as u32).filter(|&k| sets[k as usize].contains(&key)).collect();
+                assert_eq!(p.get(&key), want.as_slice(), "key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn best_aligned_is_the_best_merge_overlap_among_rare_word_candidates() {
+        let mut state = 11;
+        for round in 0..200 {
+            // A small vocabulary makes some words common to more than 64 sentences.
+            let vocab = [8, 30, 400][round % 3];
+            let peer: Vec<Sent> = random_sets(&mut state, 150, vocab)
+                .into_iter()
+                .map(|ids| Sent { start: 0, end: 0, ids, disfluency: None })
+                .collect();
+            let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
+            let mut scratch = AlignScratch::new(peer.len());
+            for ids in random_sets(&mut state, 20, vocab) {
+                // The definition: candidates share a word at most 64 peer sentences hold; the
+                // best merge overlap wins, ties to the earlier sentence.
+                let rare = |w: &u32| peer.iter().filter(|s| s.ids.contains(w)).count() <= 64;
+                let want = (0..peer.len())
+                    .filter(|&k| ids.iter().any(|w| rare(w) && peer[k].ids.contains(w)))
+                    .map(|k| (overlap(&ids, &peer[k].ids), k))
+                    .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+                let got = best_aligned(&ids, &peer, &index, &mut scratch);
+                assert_eq!(
+                    got.map(|(o, k)| (o.to_bits(), k)),
+                    want.map(|(o, k)| (o.to_bits(), k)),
+                    "{ids:?}"
+                );
+                assert!(scratch.candidates.is_empty() && scratch.touched.is_empty());
+                assert!(scratch.shared.iter().all(|&c| c == 0) && scratch.seen.iter().all(|&b| !b));
+            }
+        }
+    }
+
+    #[test]
+    fn interner_numbers_words_and_survives_hash_collisions() {
+        let words = ["peskov", "said", "", "kremlin", "said", "\u{e9}t\u{e9}", "peskov"];
+        for hash in [Interner::fx_hash as fn(&str) -> u64, |_: &str| 42, |w: &str| w.len() as u64 % 2] {
+            let mut it = Interner { hash, ..Interner::default() };
+            let ids: Vec<u32> = words.iter().map(|w| it.intern(w)).collect();
+            assert_eq!(ids, [0, 1, 2, 3, 1, 4, 0]);
+            for (w, id) in words.iter().zip(&ids) {
+                assert_eq!(it.word(*id), *w);
+                assert_eq!(it.get(w), Some(*id));
+            }
+            assert_eq!(it.get("tass"), None);
+            assert_eq!(it.get("peskov's"), None);
+        }
     }
 
     #[test]
