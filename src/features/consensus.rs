@@ -389,7 +389,7 @@ fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
         .iter()
         .filter_map(|s| {
             let toks = m.tokens.get(s.first..s.last)?;
-            let mut v: Vec<u64> = Vec::new();
+            let mut v: Vec<u64> = Vec::with_capacity(toks.len());
             for t in toks.iter().filter(|t| t.is_wordlike()) {
                 let w = normalize_with(t.text(m.text), &mut buf);
                 let h = fnv1a(w);
@@ -505,7 +505,8 @@ fn is_common_word(lex: &dyn Lexicon, s: &str) -> bool {
 }
 
 fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Profile<'a> {
-    let mut words = Vec::new();
+    // At most one word a token: sized once, not grown push by push.
+    let mut words = Vec::with_capacity(m.tokens.len());
     let mut surfaces = FxHashMap::default();
     let starts = sentence_starts(m);
     let mut buf = String::new();
@@ -730,12 +731,11 @@ fn sentence_profiles(
             let toks = &m.tokens[s.first..s.last];
             // Its content words ([`content_words`]), from the profile.
             let from = words.partition_point(|&(_, t)| t < s.first);
-            let mut ids: Vec<u32> = words[from..]
-                .iter()
-                .take_while(|&&(_, t)| t < s.last)
-                .map(|&(id, _)| id)
-                .filter(|&id| !interner.is_function(lex as &dyn Lexicon, id))
-                .collect();
+            let in_sentence = words[from..].iter().take_while(|&&(_, t)| t < s.last);
+            let mut ids: Vec<u32> = Vec::with_capacity(in_sentence.clone().count());
+            ids.extend(
+                in_sentence.map(|&(id, _)| id).filter(|&id| !interner.is_function(lex as &dyn Lexicon, id)),
+            );
             ids.sort_unstable();
             ids.dedup();
             // Headlines, captions and datelines are telegraphic by design: only full sentences
