@@ -51,9 +51,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("entities", |b| b.iter(|| entities::analyze(model, black_box(&view))));
     g.finish();
 
-    // Consensus over the five versions of one story (clustering plus comparison).
+    // Consensus over the five versions of one story (clustering plus comparison), each
+    // sentence's disfluency handed over from fluency as the pipeline does.
     let per = tokens_and_sentences(&texts);
-    let members = members(&texts, &per);
+    let disfluency: Vec<Vec<Option<f64>>> = texts
+        .iter()
+        .zip(&per)
+        .map(|(t, (k, s))| {
+            let doc = DocView { text: t, lines: &[], tokens: k, sentences: s };
+            fluency::analyze_with_sentences(model, Some(ContrastModel::roundtrip_embedded()), &doc).1
+        })
+        .collect();
+    let members: Vec<Option<consensus::Member<'_>>> = members(&texts, &per)
+        .into_iter()
+        .zip(&disfluency)
+        .map(|(m, d)| m.map(|m| consensus::Member { disfluency: Some(d), ..m }))
+        .collect();
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("five_versions", |b| b.iter(|| consensus::analyze_batch(model, black_box(&members))));
