@@ -845,6 +845,17 @@ impl Lexicon for Model {
         self.surface_map().get(surface)
     }
 
+    fn surface_counts(&self, surfaces: &[&str], out: &mut [u64]) {
+        if self.surfaces.get().is_none() && self.surface_lookups.load(Ordering::Relaxed) < SURFACE_FST_LOOKUPS
+        {
+            for (o, s) in out.iter_mut().zip(surfaces) {
+                *o = self.surface_count(s);
+            }
+            return;
+        }
+        self.surface_map().get_many(surfaces, out);
+    }
+
     fn name_index(&self) -> Option<&NameIndex> {
         Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter())))
     }

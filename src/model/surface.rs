@@ -30,6 +30,29 @@ impl Slot {
     }
 }
 
+/// Keys [`SurfaceTable::get_many`] looks up together.
+const BATCH: usize = 16;
+
+/// What a look-up needs of a key: a short key's words and the hash.
+#[derive(Clone, Copy, Default)]
+struct Probe {
+    w0: u64,
+    w1: u64,
+    h: u64,
+}
+
+impl Probe {
+    #[inline(always)]
+    fn of(key: &[u8]) -> Probe {
+        if key.len() > INLINE {
+            Probe { w0: 0, w1: 0, h: super::format::hash_bytes(key) }
+        } else {
+            let (w0, w1) = short_words(key);
+            Probe { w0, w1, h: short_hash(w0, w1, key.len()) }
+        }
+    }
+}
+
 /// Surface forms and their counts (see the module comment).
 #[derive(Default)]
 pub(crate) struct SurfaceTable {
@@ -112,19 +135,18 @@ impl SurfaceTable {
         if self.len + 1 >= self.slots.len() {
             return;
         }
-        let (meta, h, bytes) = if key.len() <= INLINE {
-            let (w0, w1) = short_words(key);
+        let Probe { w0, w1, h } = Probe::of(key);
+        let (meta, bytes) = if key.len() <= INLINE {
             let mut b = [0u8; INLINE];
             b[..8].copy_from_slice(&w0.to_le_bytes());
             b[8..].copy_from_slice(&w1.to_le_bytes());
-            (key.len() as u64 + 1, short_hash(w0, w1, key.len()), b)
+            (key.len() as u64 + 1, b)
         } else {
-            let h = super::format::hash_bytes(key);
             let mut b = [0u8; INLINE];
             b[..8].copy_from_slice(&(self.arena.len() as u64).to_le_bytes());
             b[8..].copy_from_slice(&(key.len() as u64).to_le_bytes());
             self.arena.extend_from_slice(key);
-            (LONG | (h >> 1), h, b)
+            (LONG | (h >> 1), b)
         };
         let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize & mask;
@@ -139,16 +161,50 @@ impl SurfaceTable {
     #[inline]
     pub fn get(&self, key: &str) -> u64 {
         let key = key.as_bytes();
-        if key.len() > INLINE {
-            return self.get_long(key);
+        self.get_probed(key, &Probe::of(key))
+    }
+
+    /// The counts of `keys`, written to the same positions of `out` (pairs past the shorter
+    /// of the two are left alone). The home slots of up to [`BATCH`] keys are asked for
+    /// before the first is compared, so their cache misses overlap.
+    pub fn get_many(&self, keys: &[&str], out: &mut [u64]) {
+        let n = keys.len().min(out.len());
+        let (keys, out) = (&keys[..n], &mut out[..n]);
+        if n <= 2 {
+            // A pair (`Ctx::namey`): no batch buffer to fill.
+            self.get_batch::<2>(keys, out);
+            return;
         }
-        let (w0, w1) = short_words(key);
+        for (ks, os) in keys.chunks(BATCH).zip(out.chunks_mut(BATCH)) {
+            self.get_batch::<BATCH>(ks, os);
+        }
+    }
+
+    /// [`SurfaceTable::get_many`] of at most `N` keys (`out` as long as `keys`).
+    #[inline(always)]
+    fn get_batch<const N: usize>(&self, keys: &[&str], out: &mut [u64]) {
+        let mut ps = [Probe::default(); N];
+        for (p, k) in ps.iter_mut().zip(keys) {
+            *p = Probe::of(k.as_bytes());
+            self.prefetch(p.h);
+        }
+        for ((o, k), p) in out.iter_mut().zip(keys).zip(&ps) {
+            *o = self.get_probed(k.as_bytes(), p);
+        }
+    }
+
+    /// The count of `key`, whose [`Probe::of`] is `p`.
+    #[inline(always)]
+    fn get_probed(&self, key: &[u8], p: &Probe) -> u64 {
+        if key.len() > INLINE {
+            return self.get_long(key, p.h);
+        }
         let meta = key.len() as u64 + 1;
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = (short_hash(w0, w1, key.len()) >> self.shift) as usize & mask;
+        let mut i = (p.h >> self.shift) as usize & mask;
         for _ in 0..self.slots.len() {
             let s = &self.slots[i];
-            if s.meta == meta && s.word(0) == w0 && s.word(1) == w1 {
+            if s.meta == meta && s.word(0) == p.w0 && s.word(1) == p.w1 {
                 return s.count;
             }
             if s.meta == 0 {
@@ -159,9 +215,23 @@ impl SurfaceTable {
         0
     }
 
+    /// Brings the home slot of hash `h` towards the cache (a hint: no effect on answers).
+    #[inline(always)]
+    fn prefetch(&self, h: u64) {
+        let mask = self.slots.len().wrapping_sub(1);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(s) = self.slots.get((h >> self.shift) as usize & mask) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch is a hint that never faults or changes memory, and SSE is part
+            // of the x86-64 baseline; the pointer is to a live slot anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(s).cast::<i8>()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (h, mask);
+    }
+
     #[cold]
-    fn get_long(&self, key: &[u8]) -> u64 {
-        let h = super::format::hash_bytes(key);
+    fn get_long(&self, key: &[u8], h: u64) -> u64 {
         let meta = LONG | (h >> 1);
         let mask = self.slots.len().wrapping_sub(1);
         let mut i = (h >> self.shift) as usize & mask;
@@ -297,6 +367,44 @@ mod tests {
         let want: Vec<(String, u64)> =
             all.iter().filter_map(|(k, v)| Some((std::str::from_utf8(k).ok()?.to_string(), *v))).collect();
         assert_eq!(it, want);
+    }
+
+    #[test]
+    fn get_many_equals_get_at_every_batch_size() {
+        let m = super::super::Model::embedded();
+        let map = fst::Map::new(m.section(super::super::format::SURFACE)).unwrap();
+        let t = SurfaceTable::from_fst(&map);
+        let words: Vec<String> = t
+            .iter()
+            .step_by(97)
+            .flat_map(|(k, _)| {
+                [
+                    k.to_string(),
+                    k.to_uppercase(),
+                    format!("{k}{k}{k}"),
+                    k.chars().take(k.chars().count() / 2).collect(),
+                ]
+            })
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        assert!(words.len() > 1000);
+        for n in [0, 1, 2, 3, 15, 16, 17, 33, words.len()] {
+            for start in [0, 5, 301] {
+                let keys = &words[start.min(words.len())..(start + n).min(words.len())];
+                let mut out = vec![u64::MAX; keys.len() + 2];
+                t.get_many(keys, &mut out);
+                for (k, o) in keys.iter().zip(&out) {
+                    assert_eq!(*o, t.get(k), "{k:?}");
+                }
+                // Entries past the keys are left alone; a short `out` takes what fits.
+                assert_eq!(out[keys.len()..], [u64::MAX; 2]);
+                if !keys.is_empty() {
+                    let mut short = vec![u64::MAX; keys.len() - 1];
+                    t.get_many(keys, &mut short);
+                    assert!(short.iter().zip(keys).all(|(o, k)| *o == t.get(k)));
+                }
+            }
+        }
     }
 
     #[test]

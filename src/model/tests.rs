@@ -245,6 +245,17 @@ fn surface_counts_from_the_fst_equal_the_table() {
         assert_eq!(fresh.surface_count(w), table.get(w), "{w:?} at {i}");
     }
     assert!(fresh.surfaces.get().is_some());
+    // The batched look-up answers alike, before the table is built and after.
+    let fresh = Model::from_static(EMBEDDED_BYTES).unwrap();
+    for _ in 0..(SURFACE_FST_LOOKUPS as usize / words.len() + 2) {
+        let mut out = [u64::MAX; 10];
+        fresh.surface_counts(&words, &mut out);
+        for (w, o) in words.iter().zip(&out) {
+            assert_eq!(*o, table.get(w), "{w:?}");
+        }
+        assert_eq!(out[words.len()], u64::MAX);
+    }
+    assert!(fresh.surfaces.get().is_some());
 }
 
 #[test]
