@@ -218,10 +218,12 @@ pub(super) fn is_acronym_shape(w: &str) -> bool {
 pub(super) fn word_facts(w: &str) -> u8 {
     let mut f = fact::WORD;
     let b = w.as_bytes();
+    // One pass over most words: a rest of lower-case ASCII letters is ASCII.
+    let ascii = |first: u8, rest: &[u8], rest_lower: bool| first < 0x80 && (rest_lower || rest.is_ascii());
     if let Some((&first, rest)) = b.split_first()
-        && b.is_ascii()
+        && let rest_lower = rest.iter().all(u8::is_ascii_lowercase)
+        && ascii(first, rest, rest_lower)
     {
-        let rest_lower = rest.iter().all(u8::is_ascii_lowercase);
         if first.is_ascii_uppercase() {
             f |= fact::UPPER_INITIAL;
             if rest_lower && !rest.is_empty() {
