@@ -8,6 +8,15 @@ pub trait Lexicon: Sync {
     /// reference text; 0 when unseen.
     fn surface_count(&self, surface: &str) -> u64;
 
+    /// [`Lexicon::surface_count`] of each of `surfaces`, written to the same position of `out`
+    /// (pairs past the shorter of the two are left alone). The reference model overlaps the
+    /// look-ups' cache misses; the answers are the same.
+    fn surface_counts(&self, surfaces: &[&str], out: &mut [u64]) {
+        for (o, s) in out.iter_mut().zip(surfaces) {
+            *o = self.surface_count(s);
+        }
+    }
+
     /// How often the normalised form (see [`crate::tokenize::normalize`]) occurs.
     fn normalized_count(&self, norm: &str) -> u64;
 

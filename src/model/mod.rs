@@ -10,13 +10,14 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex};
+use surface::SurfaceTable;
 
 mod contrast;
 pub mod format;
+mod surface;
 pub mod train;
 pub mod units;
 
@@ -97,10 +98,10 @@ pub struct Model {
     h: Header,
     bi_slots: usize,
     quartiles: OnceLock<[f32; 3]>,
-    /// The surface fst as a hash map (about 40,000 forms, ~47 M instructions to build), built
-    /// once [`SURFACE_FST_LOOKUPS`] look-ups have been answered from the fst or at the first
+    /// The surface fst as a hash table (about 40,000 forms), built once
+    /// [`SURFACE_FST_LOOKUPS`] look-ups have been answered from the fst or at the first
     /// [`Lexicon::name_index`]: a hash probe instead of an fst walk per look-up.
-    surfaces: OnceLock<FxHashMap<Box<str>, u64>>,
+    surfaces: OnceLock<SurfaceTable>,
     /// [`Lexicon::surface_count`] calls answered from the fst so far.
     surface_lookups: AtomicU32,
     /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
@@ -497,7 +498,7 @@ impl Model {
     }
 
     /// The surface table ([`Model::surface_table`]), built at the first call.
-    fn surface_map(&self) -> &FxHashMap<Box<str>, u64> {
+    fn surface_map(&self) -> &SurfaceTable {
         self.surfaces.get_or_init(|| self.surface_table())
     }
 
@@ -579,19 +580,11 @@ impl Model {
 
     /// Every surface form of the fst with its count (keys that are not UTF-8 cannot be asked
     /// for by a `&str`, so they are left out).
-    fn surface_table(&self) -> FxHashMap<Box<str>, u64> {
-        use fst::Streamer;
-        let Ok(map) = fst::Map::new(self.section(SURFACE)) else {
-            return FxHashMap::default();
-        };
-        let mut out = FxHashMap::with_capacity_and_hasher(map.len(), Default::default());
-        let mut stream = map.stream();
-        while let Some((k, v)) = stream.next() {
-            if let Ok(s) = std::str::from_utf8(k) {
-                out.insert(s.into(), v);
-            }
+    fn surface_table(&self) -> SurfaceTable {
+        match fst::Map::new(self.section(SURFACE)) {
+            Ok(map) => SurfaceTable::from_fst(&map),
+            Err(_) => SurfaceTable::default(),
         }
-        out
     }
 
     /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
@@ -849,15 +842,26 @@ impl Lexicon for Model {
         {
             return self.surface_count_fst(surface);
         }
-        self.surface_map().get(surface).copied().unwrap_or(0)
+        self.surface_map().get(surface)
+    }
+
+    fn surface_counts(&self, surfaces: &[&str], out: &mut [u64]) {
+        if self.surfaces.get().is_none() && self.surface_lookups.load(Ordering::Relaxed) < SURFACE_FST_LOOKUPS
+        {
+            for (o, s) in out.iter_mut().zip(surfaces) {
+                *o = self.surface_count(s);
+            }
+            return;
+        }
+        self.surface_map().get_many(surfaces, out);
     }
 
     fn name_index(&self) -> Option<&NameIndex> {
-        Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter().map(|(k, &n)| (&**k, n)))))
+        Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter())))
     }
 
     fn letter_trigrams(&self) -> Option<&LetterTrigrams> {
-        Some(self.letters.get_or_init(|| LetterTrigrams::build(self.surface_map().keys().map(|k| &**k))))
+        Some(self.letters.get_or_init(|| LetterTrigrams::build(self.surface_map().iter().map(|(k, _)| k))))
     }
 
     fn normalized_count(&self, norm: &str) -> u64 {

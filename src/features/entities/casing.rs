@@ -47,11 +47,27 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         }
     }
 
+    // The lower-case prose words the last rule asks about (those not glued to a URL or handle),
+    // with their reference counts asked in one batch: the reference model overlaps the look-ups'
+    // cache misses.
+    let prose_word = |f: u8| f & (fact::WORD | fact::PROSE) == fact::WORD | fact::PROSE;
+    let mid_capital = |f: u8| f & (fact::CAP | fact::OPENS) == fact::CAP;
+    let (mut lower_at, mut lower_words) = (Vec::new(), Vec::new());
     for (i, &f) in facts.iter().enumerate() {
-        if f & (fact::WORD | fact::PROSE) != fact::WORD | fact::PROSE {
+        if prose_word(f) && !mid_capital(f) && f & fact::LOWER_WORD != 0 && !glued(ctx, i) {
+            lower_at.push(i);
+            lower_words.push(ctx.tok(i));
+        }
+    }
+    let mut lower_counts = vec![0; lower_words.len()];
+    ctx.lex.surface_counts(&lower_words, &mut lower_counts);
+    let mut next_lower = 0;
+
+    for (i, &f) in facts.iter().enumerate() {
+        if !prose_word(f) {
             continue;
         }
-        if f & (fact::CAP | fact::OPENS) == fact::CAP {
+        if mid_capital(f) {
             let w = ctx.tok(i);
             // Inside a capitalised run it is part of a name ("New Year", "Brookings Institution").
             // So is a capitalised word after a figure ("60 Minutes", "Pier 1 Imports").
@@ -104,8 +120,14 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
                 ev.push(evidence(kinds::CASE_BREAK, t.start(), t.end(), strength, note, Some(lower)));
             }
         } else if f & fact::LOWER_WORD != 0 {
+            // Glued words are not in `lower_at`.
+            if lower_at.get(next_lower) != Some(&i) {
+                continue;
+            }
             let w = ctx.tok(i);
-            if glued(ctx, i) || ctx.count(w) > 0 {
+            let known = lower_counts[next_lower];
+            next_lower += 1;
+            if known > 0 {
                 continue;
             }
             let all = ctx.lex.normalized_count(w);

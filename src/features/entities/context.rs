@@ -148,15 +148,20 @@ impl<'a> Ctx<'a> {
             return false;
         }
         let mut buf = [0u8; 32];
-        let own = self.count(w);
-        if w.len() <= buf.len() && w.is_ascii() {
+        let owned;
+        let lower = if w.len() <= buf.len() && w.is_ascii() {
             let b = &mut buf[..w.len()];
             b.copy_from_slice(w.as_bytes());
             b.make_ascii_lowercase();
-            self.count(std::str::from_utf8(b).unwrap_or(w)) <= own
+            std::str::from_utf8(b).unwrap_or(w)
         } else {
-            self.count(&w.to_lowercase()) <= own
-        }
+            owned = w.to_lowercase();
+            &owned
+        };
+        // Both in one call: the reference model overlaps the two look-ups' cache misses.
+        let mut n = [0; 2];
+        self.lex.surface_counts(&[w, lower], &mut n);
+        n[1] <= n[0]
     }
 
     /// The reference count of surface `w` ([`Lexicon::surface_count`]). The reference model
@@ -213,10 +218,12 @@ pub(super) fn is_acronym_shape(w: &str) -> bool {
 pub(super) fn word_facts(w: &str) -> u8 {
     let mut f = fact::WORD;
     let b = w.as_bytes();
+    // One pass over most words: a rest of lower-case ASCII letters is ASCII.
+    let ascii = |first: u8, rest: &[u8], rest_lower: bool| first < 0x80 && (rest_lower || rest.is_ascii());
     if let Some((&first, rest)) = b.split_first()
-        && b.is_ascii()
+        && let rest_lower = rest.iter().all(u8::is_ascii_lowercase)
+        && ascii(first, rest, rest_lower)
     {
-        let rest_lower = rest.iter().all(u8::is_ascii_lowercase);
         if first.is_ascii_uppercase() {
             f |= fact::UPPER_INITIAL;
             if rest_lower && !rest.is_empty() {
