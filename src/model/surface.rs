@@ -102,7 +102,10 @@ impl SurfaceTable {
     /// The table of the UTF-8 keys of `map` (other keys cannot be asked for by a `&str`).
     pub fn from_fst(map: &fst::Map<&[u8]>) -> SurfaceTable {
         use fst::Streamer;
-        let mut t = SurfaceTable::with_capacity(map.len());
+        // The count the fst records is only sized from when its bytes could hold that many
+        // keys (each key ends at a state of its own, at least a byte): a crafted file claiming
+        // more cannot make the table allocate beyond its size.
+        let mut t = SurfaceTable::with_capacity(map.len().min(map.as_fst().as_bytes().len()));
         let mut stream = map.stream();
         while let Some((k, v)) = stream.next() {
             if std::str::from_utf8(k).is_ok() {
