@@ -162,8 +162,23 @@ fn best_synonym(
     let w = ids[j];
     let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
+    // The same candidates the walk below keeps for a known word (`fw` is its frequency).
+    let cached = match cache {
+        Some(cache) if w != UNK => Some(cache.of(model, syn, w)),
+        _ => None,
+    };
     // The neighbours' records, looked up at the first candidate that gets that far.
     let mut slot = None;
+    if let Some(list) = cached
+        && !list.is_empty()
+    {
+        // Every candidate's left look-ups are asked for before the first is probed, so their
+        // cache misses overlap.
+        let slot = slot.insert(model.slot(ids, j));
+        for (s, _) in list {
+            model.prefetch_slot_left(slot, *s);
+        }
+    }
     // Scores candidate `s` (at least as frequent as the word, with unigram record `us`).
     let mut try_one = |s: u32, us: &Unigram| {
         let rarity = SYN_RARITY * (us.freq - fw);
@@ -187,14 +202,13 @@ fn best_synonym(
             best = Some((gain, s, raw));
         }
     };
-    match cache {
-        // The same candidates the walk below keeps for a known word (`fw` is its frequency).
-        Some(cache) if w != UNK => {
-            for (s, us) in cache.of(model, syn, w) {
+    match cached {
+        Some(list) => {
+            for (s, us) in list {
                 try_one(*s, us);
             }
         }
-        _ => {
+        None => {
             for cand in syn.of_hashed(word) {
                 let s = model.word_id_bytes(cand);
                 if s == UNK || s == w {
@@ -212,6 +226,17 @@ fn best_synonym(
         }
     }
     best
+}
+
+/// True when the synonym search runs for the word unit `u` scored `p` (`initial`: the
+/// sentence's first word unit): a word the context finds improbable, or does not know, and not
+/// a name.
+#[inline]
+fn wants_synonym(u: &Unit, p: &UnitProb, initial: bool) -> bool {
+    // A mid-sentence capitalised word is (nearly always) a name.
+    let name = u.cap && !initial;
+    let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
+    !name && (u.id == UNK || unlikely)
 }
 
 /// Keeps the [`MAX_EVIDENCE`] strongest entries of `v` by `key` = (strength, token), ties to
@@ -576,6 +601,7 @@ fn analyze_with(
     let spans = document_units(model, roundtrip, doc);
     let DocUnits { units: all_units, hashes: all_hashes, ids: all_ids, mt_ids: all_mt_ids, sents } = &spans;
 
+    let mut searched: Vec<u32> = Vec::new();
     let mut prev_end: Option<usize> = None;
     let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
     for (x, sp) in sents.iter().enumerate() {
@@ -604,6 +630,26 @@ fn analyze_with(
                 units.first().map_or(0, |u| u.tok),
                 units.last().map_or(0, |u| u.tok),
             );
+        }
+        // The known words the synonym search will run for, their list slots asked for now:
+        // each search then asks for the next one's list (hints only).
+        searched.clear();
+        let mut n_searched = 0usize;
+        if let Some(c) = cache {
+            let mut seen_word = false;
+            for (u, p) in units.iter().zip(&probs) {
+                if !u.word {
+                    continue;
+                }
+                if u.id != UNK && wants_synonym(u, p, !seen_word) {
+                    c.prefetch_slot(u.id);
+                    searched.push(u.id);
+                }
+                seen_word = true;
+            }
+            if let Some(&w) = searched.first() {
+                c.prefetch_list(w);
+            }
         }
         let mut s_sum = 0f32;
         let mut s_n = 0usize;
@@ -641,8 +687,16 @@ fn analyze_with(
             // how rare the name is, not the fluency.
             let name = u.cap && !initial;
             // A word the context finds improbable (or does not know), with a synonym it expects.
-            let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
-            if !name && (u.id == UNK || unlikely) {
+            if wants_synonym(u, &p, initial) {
+                if u.id != UNK
+                    && let Some(c) = cache
+                {
+                    // The next searched word's list, its slot asked for above.
+                    if let Some(&w2) = searched.get(n_searched + 1) {
+                        c.prefetch_list(w2);
+                    }
+                    n_searched += 1;
+                }
                 // A known unit's hash is that of its vocabulary word (`Model::word`): the
                 // table maps the word's hash to its id.
                 let (word, fw) = if u.id == UNK {

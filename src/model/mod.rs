@@ -218,6 +218,20 @@ pub struct UnitProb {
 /// How many units ahead [`Model::score_sequence`] prefetches table slots.
 const PREFETCH_AHEAD: usize = 4;
 
+/// A cache hint for the memory of `r` (no effect on results; nothing off x86-64).
+#[inline(always)]
+pub(crate) fn prefetch_ref<T: ?Sized>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch is a hint that never faults or changes memory, and SSE is part of
+        // the x86-64 baseline; the pointer comes from a live reference anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// The context of unit `k` of the sequence `next` for a cache hint: `(u, v, w)` with `u` missing
 /// for the second unit (scored on its bigram); `None` for the first unit (the sentence start,
 /// which is not scored) and past the end.
@@ -553,6 +567,19 @@ impl Model {
         };
         let left = if slot.left3 { self.logp3_from(slot.u, slot.v, w, slot.uv, p2) } else { p2 };
         (left, SlotWord { w, backoff: uw.backoff, vw, wn1: None })
+    }
+
+    /// Brings the table slots [`Model::slot_left`] reads for `w` in `slot` towards the cache (a
+    /// hint: no effect on results), so a caller trying several words overlaps their misses.
+    #[inline]
+    pub fn prefetch_slot_left(&self, slot: &Slot, w: u32) {
+        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(slot.v, w)), self.bi_slots));
+        if slot.left3 && slot.uv.is_some_and(|b| b.has_trigrams) {
+            prefetch(
+                self.section(TRIGRAMS),
+                TRI_REC * home(mix64(tri_key(slot.u, slot.v, w)), self.h.tri_slots),
+            );
+        }
     }
 
     /// [`Model::logp3`]`(v, w, n1)` for the word of [`Model::slot_left`] (`None` when the slot

@@ -523,3 +523,28 @@ fn the_context_ahead_in_the_next_sequence() {
     assert_eq!(ahead_in_next(&next, usize::MAX), None);
     assert_eq!(ahead_in_next(&[], 1), None);
 }
+
+#[test]
+fn slot_hints_do_not_change_slot_scores() {
+    // Hints for every candidate (known, unknown, out of range) at every position, then the
+    // slot scores equal logp3 as they do without hints.
+    let m = Model::embedded();
+    let mut ids = vec![BOS];
+    ids.extend(["the", "minister", "was", "quoted", "as", "saying"].map(|w| m.word_id(w)));
+    ids.push(EOS);
+    let cands = [m.word_id("as"), m.word_id("arsenic"), UNK, u32::MAX, m.word_id("the")];
+    for j in 1..ids.len() {
+        let slot = m.slot(&ids, j);
+        for &s in &cands {
+            m.prefetch_slot_left(&slot, s);
+        }
+        for &s in &cands {
+            let (left, mut sw) = m.slot_left(&slot, s, &m.unigram(s));
+            let want = if j >= 2 { m.logp3(ids[j - 2], ids[j - 1], s) } else { m.logp2(ids[j - 1], s) };
+            assert_eq!(left.to_bits(), want.to_bits(), "{j} {s}");
+            if let Some(mid) = m.slot_mid(&slot, &mut sw) {
+                assert_eq!(mid.to_bits(), m.logp3(ids[j - 1], s, ids[j + 1]).to_bits());
+            }
+        }
+    }
+}
