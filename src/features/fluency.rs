@@ -16,7 +16,7 @@ use crate::lexicon::Lexicon;
 use crate::metrics::median;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{ContrastModel, Model, Unigram, UnitProb};
+use crate::model::{ContrastModel, Model, Slot, SlotWord, Unigram, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
@@ -142,7 +142,7 @@ struct Thesaurus<'a> {
 /// given as its [`vocab_hash`])
 /// that best fits the trigrams around it, with its gain over the word in the text:
 /// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
-/// `ids[j + 1]` and `ids[j + 2]` (those that exist).
+/// `ids[j + 1]` and `ids[j + 2]` (those that exist); `scratch` is working space.
 ///
 /// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
 /// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
@@ -157,6 +157,7 @@ fn best_synonym(
     ids: &[u32],
     j: usize,
     here: &[UnitProb],
+    scratch: &mut Vec<Tried>,
 ) -> Option<(f32, u32, f32)> {
     let Thesaurus { model, syn, ordered, cache } = *th;
     let w = ids[j];
@@ -179,16 +180,16 @@ fn best_synonym(
             model.prefetch_slot_left(slot, *s);
         }
     }
-    // Scores candidate `s` (at least as frequent as the word, with unigram record `us`).
-    let mut try_one = |s: u32, us: &Unigram| {
+    // The left score of candidate `s` (at least as frequent as the word, with unigram record
+    // `us`): logp3(u, v, s) (logp2(v, s) second in the sentence), with its rarity correction,
+    // when it fits the left context better by more than that correction.
+    let left_of = |slot: &Slot, s: u32, us: &Unigram| -> Option<Tried> {
         let rarity = SYN_RARITY * (us.freq - fw);
-        let slot = slot.get_or_insert_with(|| model.slot(ids, j));
-        // logp3(u, v, s) (logp2(v, s) second in the sentence), then logp3(v, s, n1) and
-        // logp3(s, n1, n2) where those words exist.
-        let (left, mut sw) = model.slot_left(slot, s, us);
-        if left - here[0].logp <= rarity {
-            return;
-        }
+        let (left, sw) = model.slot_left(slot, s, us);
+        (left - here[0].logp > rarity).then_some((s, left, sw, rarity))
+    };
+    // Then logp3(v, s, n1) and logp3(s, n1, n2) where those words exist.
+    let mut finish = |slot: &Slot, (s, left, mut sw, rarity): Tried| {
         let mut total = left;
         if let Some(mid) = model.slot_mid(slot, &mut sw) {
             total += mid;
@@ -203,9 +204,20 @@ fn best_synonym(
         }
     };
     match cached {
+        // Empty lists leave the slot unset: nothing to try.
         Some(list) => {
+            let Some(slot) = &slot else { return None };
+            // Every candidate's left score first, asking for the middle look-ups of those that
+            // pass, then the rest in the same order: the same scores and the same best.
+            scratch.clear();
             for (s, us) in list {
-                try_one(*s, us);
+                if let Some(t) = left_of(slot, *s, us) {
+                    model.prefetch_slot_mid(slot, &t.2);
+                    scratch.push(t);
+                }
+            }
+            for &t in scratch.iter() {
+                finish(slot, t);
             }
         }
         None => {
@@ -221,12 +233,19 @@ fn best_synonym(
                     }
                     continue;
                 }
-                try_one(s, &us);
+                let slot = slot.get_or_insert_with(|| model.slot(ids, j));
+                if let Some(t) = left_of(slot, s, &us) {
+                    finish(slot, t);
+                }
             }
         }
     }
     best
 }
+
+/// A synonym candidate past the left test of [`best_synonym`]: its id, left score, the records
+/// the rest of its scoring shares, and its rarity correction.
+type Tried = (u32, f32, SlotWord, f32);
 
 /// True when the synonym search runs for the word unit `u` scored `p` (`initial`: the
 /// sentence's first word unit): a word the context finds improbable, or does not know, and not
@@ -602,6 +621,7 @@ fn analyze_with(
     let DocUnits { units: all_units, hashes: all_hashes, ids: all_ids, mt_ids: all_mt_ids, sents } = &spans;
 
     let mut searched: Vec<u32> = Vec::new();
+    let mut tried: Vec<Tried> = Vec::new();
     let mut prev_end: Option<usize> = None;
     let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
     for (x, sp) in sents.iter().enumerate() {
@@ -705,7 +725,7 @@ fn analyze_with(
                     (hashes[k], p.unigram)
                 };
                 let here = &probs[k..probs.len().min(k + 3)];
-                if let Some((gain, s, raw)) = best_synonym(&th, word, fw, ids, k + 1, here)
+                if let Some((gain, s, raw)) = best_synonym(&th, word, fw, ids, k + 1, here, &mut tried)
                     && gain > SYN_GAIN
                 {
                     syn_swaps += 1;
@@ -1127,6 +1147,63 @@ mod tests {
             }
         }
         assert!(checked.0 > 100 && checked.1 > 0 && checked.2 > 5, "{checked:?}");
+    }
+
+    #[test]
+    fn batched_synonym_search_equals_the_walk_at_every_position() {
+        // Every known word of every sentence (seeds, and their words rotated so contexts are
+        // improbable), searched through the cache (left scores batched first) and through the
+        // table walk (one candidate after another): the same (gain, synonym, raw) bit for bit.
+        let model = Model::embedded();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut texts: Vec<String> = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let mut words: Vec<&str> = t.split_whitespace().collect();
+            texts.push(t.clone());
+            let third = words.len() / 3;
+            words.rotate_left(third);
+            texts.push(words.join(" "));
+        }
+        texts.push("Arsenic. Quoted arsenic. The minister was quoted arsenic".into());
+        let cached = Thesaurus {
+            model,
+            syn: Synonyms::embedded(),
+            ordered: true,
+            cache: Some(Candidates::for_default(model).unwrap()),
+        };
+        let walked = Thesaurus { cache: None, ..cached };
+        let (mut scratch, mut probs) = (Vec::new(), Vec::new());
+        let (mut found, mut none) = (0usize, 0usize);
+        for text in &texts {
+            let tokens = tokenize::tokenize(text);
+            let sentences = segment::sentences(text, &tokens);
+            let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+            let d = document_units(model, None, &doc);
+            for s in &d.sents {
+                let ids = &d.ids[s.ids()];
+                probs.clear();
+                model.score_sequence(ids, &mut probs);
+                for k in 0..s.units.len() {
+                    let (h, w) = (d.hashes[s.units.start + k], ids[k + 1]);
+                    if w == UNK {
+                        continue;
+                    }
+                    let here = &probs[k..probs.len().min(k + 3)];
+                    let fw = probs[k].unigram;
+                    let a = best_synonym(&cached, h, fw, ids, k + 1, here, &mut scratch);
+                    let b = best_synonym(&walked, h, fw, ids, k + 1, here, &mut scratch);
+                    let bits = |x: Option<(f32, u32, f32)>| x.map(|(g, s, r)| (g.to_bits(), s, r.to_bits()));
+                    assert_eq!(bits(a), bits(b), "{:?} at {k}", &ids);
+                    if a.is_some() {
+                        found += 1;
+                    } else {
+                        none += 1;
+                    }
+                }
+            }
+        }
+        assert!(found > 500 && none > 500, "{found} {none}");
     }
 
     #[test]
