@@ -16,7 +16,7 @@ use crate::lexicon::Lexicon;
 use crate::metrics::median;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{ContrastModel, Model, Unigram, UnitProb};
+use crate::model::{ContrastModel, Model, Slot, SlotWord, Unigram, UnitProb};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
@@ -142,7 +142,7 @@ struct Thesaurus<'a> {
 /// given as its [`vocab_hash`])
 /// that best fits the trigrams around it, with its gain over the word in the text:
 /// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
-/// `ids[j + 1]` and `ids[j + 2]` (those that exist).
+/// `ids[j + 1]` and `ids[j + 2]` (those that exist); `scratch` is working space.
 ///
 /// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
 /// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
@@ -157,23 +157,39 @@ fn best_synonym(
     ids: &[u32],
     j: usize,
     here: &[UnitProb],
+    scratch: &mut Vec<Tried>,
 ) -> Option<(f32, u32, f32)> {
     let Thesaurus { model, syn, ordered, cache } = *th;
     let w = ids[j];
     let lp_here: f32 = here.iter().map(|q| q.logp).sum();
     let mut best: Option<(f32, u32, f32)> = None;
+    // The same candidates the walk below keeps for a known word (`fw` is its frequency).
+    let cached = match cache {
+        Some(cache) if w != UNK => Some(cache.of(model, syn, w)),
+        _ => None,
+    };
     // The neighbours' records, looked up at the first candidate that gets that far.
     let mut slot = None;
-    // Scores candidate `s` (at least as frequent as the word, with unigram record `us`).
-    let mut try_one = |s: u32, us: &Unigram| {
-        let rarity = SYN_RARITY * (us.freq - fw);
-        let slot = slot.get_or_insert_with(|| model.slot(ids, j));
-        // logp3(u, v, s) (logp2(v, s) second in the sentence), then logp3(v, s, n1) and
-        // logp3(s, n1, n2) where those words exist.
-        let (left, mut sw) = model.slot_left(slot, s, us);
-        if left - here[0].logp <= rarity {
-            return;
+    if let Some(list) = cached
+        && !list.is_empty()
+    {
+        // Every candidate's left look-ups are asked for before the first is probed, so their
+        // cache misses overlap.
+        let slot = slot.insert(model.slot(ids, j));
+        for (s, _) in list {
+            model.prefetch_slot_left(slot, *s);
         }
+    }
+    // The left score of candidate `s` (at least as frequent as the word, with unigram record
+    // `us`): logp3(u, v, s) (logp2(v, s) second in the sentence), with its rarity correction,
+    // when it fits the left context better by more than that correction.
+    let left_of = |slot: &Slot, s: u32, us: &Unigram| -> Option<Tried> {
+        let rarity = SYN_RARITY * (us.freq - fw);
+        let (left, sw) = model.slot_left(slot, s, us);
+        (left - here[0].logp > rarity).then_some((s, left, sw, rarity))
+    };
+    // Then logp3(v, s, n1) and logp3(s, n1, n2) where those words exist.
+    let mut finish = |slot: &Slot, (s, left, mut sw, rarity): Tried| {
         let mut total = left;
         if let Some(mid) = model.slot_mid(slot, &mut sw) {
             total += mid;
@@ -187,14 +203,24 @@ fn best_synonym(
             best = Some((gain, s, raw));
         }
     };
-    match cache {
-        // The same candidates the walk below keeps for a known word (`fw` is its frequency).
-        Some(cache) if w != UNK => {
-            for (s, us) in cache.of(model, syn, w) {
-                try_one(*s, us);
+    match cached {
+        // Empty lists leave the slot unset: nothing to try.
+        Some(list) => {
+            let Some(slot) = &slot else { return None };
+            // Every candidate's left score first, asking for the middle look-ups of those that
+            // pass, then the rest in the same order: the same scores and the same best.
+            scratch.clear();
+            for (s, us) in list {
+                if let Some(t) = left_of(slot, *s, us) {
+                    model.prefetch_slot_mid(slot, &t.2);
+                    scratch.push(t);
+                }
+            }
+            for &t in scratch.iter() {
+                finish(slot, t);
             }
         }
-        _ => {
+        None => {
             for cand in syn.of_hashed(word) {
                 let s = model.word_id_bytes(cand);
                 if s == UNK || s == w {
@@ -207,11 +233,29 @@ fn best_synonym(
                     }
                     continue;
                 }
-                try_one(s, &us);
+                let slot = slot.get_or_insert_with(|| model.slot(ids, j));
+                if let Some(t) = left_of(slot, s, &us) {
+                    finish(slot, t);
+                }
             }
         }
     }
     best
+}
+
+/// A synonym candidate past the left test of [`best_synonym`]: its id, left score, the records
+/// the rest of its scoring shares, and its rarity correction.
+type Tried = (u32, f32, SlotWord, f32);
+
+/// True when the synonym search runs for the word unit `u` scored `p` (`initial`: the
+/// sentence's first word unit): a word the context finds improbable, or does not know, and not
+/// a name.
+#[inline]
+fn wants_synonym(u: &Unit, p: &UnitProb, initial: bool) -> bool {
+    // A mid-sentence capitalised word is (nearly always) a name.
+    let name = u.cap && !initial;
+    let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
+    !name && (u.id == UNK || unlikely)
 }
 
 /// Keeps the [`MAX_EVIDENCE`] strongest entries of `v` by `key` = (strength, token), ties to
@@ -399,6 +443,104 @@ fn worst_quarter(sorted: &[f32]) -> Option<f64> {
     (k > 0).then(|| sorted[..k].iter().map(|&x| x as f64).sum::<f64>() / k as f64)
 }
 
+/// One sentence of [`DocUnits`]: its place in `doc.sentences` and its tokens, and where its
+/// units (and hashes) and its ids sit in the flat arrays.
+struct SentUnits {
+    sentence: usize,
+    first: usize,
+    last: usize,
+    units: std::ops::Range<usize>,
+    /// Start of `[BOS, w1, ..., wn, EOS]` in the id arrays (`n` = the units' count).
+    ids_at: usize,
+}
+
+impl SentUnits {
+    /// The range of the sentence's `[BOS, w1, ..., wn, EOS]` in the id arrays.
+    fn ids(&self) -> std::ops::Range<usize> {
+        self.ids_at..self.ids_at + self.units.len() + 2
+    }
+}
+
+/// The units of every sentence of a document with at least one token, in order, with their
+/// [`vocab_hash`]es and their ids under the reference model (`ids`) and the round-trip model
+/// (`mt_ids`, empty without one), each sentence's ids as `[BOS, w1, ..., wn, EOS]`: exactly
+/// what scoring each sentence alone resolves, with the look-ups prefetched a few units ahead
+/// across sentence ends.
+struct DocUnits {
+    units: Vec<Unit>,
+    hashes: Vec<u64>,
+    ids: Vec<u32>,
+    mt_ids: Vec<u32>,
+    sents: Vec<SentUnits>,
+}
+
+/// Appends each sentence's `[BOS, id_of(h1), ..., id_of(hn), EOS]` to `out` (setting its
+/// `ids_at`), hinting the slot of the hash [`PREFETCH_AHEAD`] units ahead, across sentence ends.
+fn resolve_ids(
+    sents: &mut [SentUnits],
+    hashes: &[u64],
+    out: &mut Vec<u32>,
+    id_of: impl Fn(u64) -> u32,
+    prefetch: impl Fn(u64),
+) {
+    for s in sents {
+        s.ids_at = out.len();
+        out.push(BOS);
+        for k in s.units.clone() {
+            if let Some(&ha) = hashes.get(k + PREFETCH_AHEAD) {
+                prefetch(ha);
+            }
+            out.push(id_of(hashes[k]));
+        }
+        out.push(EOS);
+    }
+}
+
+/// [`DocUnits`] of `doc`.
+fn document_units(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'_>) -> DocUnits {
+    let (text, toks) = (doc.text, doc.tokens);
+    let mut d = DocUnits {
+        units: Vec::with_capacity(toks.len()),
+        hashes: Vec::with_capacity(toks.len()),
+        ids: Vec::with_capacity(toks.len() + 2 * doc.sentences.len()),
+        mt_ids: Vec::new(),
+        sents: Vec::with_capacity(doc.sentences.len()),
+    };
+    for (si, sent) in doc.sentences.iter().enumerate() {
+        let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
+        if first >= last {
+            continue;
+        }
+        let at = d.units.len();
+        for_each_unit(text, &toks[first..last], |u, i| {
+            let tok = first + i;
+            d.hashes.push(vocab_hash(u.as_bytes()));
+            let t = toks[tok];
+            let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
+            let cap = text.as_bytes().get(t.start()).is_some_and(|b| b.is_ascii_uppercase())
+                || (text.as_bytes().get(t.start()).is_some_and(|&b| b >= 0x80)
+                    && text[t.start()..].chars().next().is_some_and(char::is_uppercase));
+            // The id is resolved below, with the table slots prefetched a few units ahead.
+            d.units.push(Unit { tok, id: UNK, word, cap });
+        });
+        d.sents.push(SentUnits { sentence: si, first, last, units: at..d.units.len(), ids_at: 0 });
+    }
+    let mut ids = std::mem::take(&mut d.ids);
+    resolve_ids(&mut d.sents, &d.hashes, &mut ids, |h| model.word_id_hashed(h), |h| model.prefetch_word(h));
+    if let Some(rt) = roundtrip {
+        let mut mt = Vec::with_capacity(ids.len());
+        resolve_ids(&mut d.sents, &d.hashes, &mut mt, |h| rt.word_id_hashed(h), |h| rt.prefetch_word(h));
+        d.mt_ids = mt;
+    }
+    d.ids = ids;
+    for s in &d.sents {
+        for (k, u) in s.units.clone().enumerate() {
+            d.units[u].id = d.ids[s.ids_at + 1 + k];
+        }
+    }
+    d
+}
+
 /// Fluency features and evidence for one document. `roundtrip` is the contrast model of machine
 /// round trips of the reference text ([`ContrastModel::roundtrip_embedded`] for the default model);
 /// without it the `fluency.mt_*` features are missing.
@@ -430,9 +572,6 @@ fn analyze_with(
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
 
-    let mut units: Vec<Unit> = Vec::new();
-    let mut ids: Vec<u32> = Vec::new();
-    let mut hashes: Vec<u64> = Vec::new();
     let mut probs: Vec<UnitProb> = Vec::new();
     // Per word unit, in document order.
     // Sized once (at most a value per token or per sentence), not grown push by push.
@@ -471,65 +610,66 @@ fn analyze_with(
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
     // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
     let mut mt = MtStats { sents: Vec::with_capacity(doc.sentences.len()), ..MtStats::default() };
-    let mut mt_ids: Vec<u32> = Vec::new();
     let mut mt_logp: Vec<f32> = Vec::new();
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
+    // Every sentence's units, hashes and ids first, for the whole document: the vocabulary
+    // look-ups prefetch across sentence ends, and each sentence is scored with the next one's
+    // first units prefetched (`score_sequence_then`), so no sentence starts cold.
+    let spans = document_units(model, roundtrip, doc);
+    let DocUnits { units: all_units, hashes: all_hashes, ids: all_ids, mt_ids: all_mt_ids, sents } = &spans;
+
+    let mut searched: Vec<u32> = Vec::new();
+    let mut tried: Vec<Tried> = Vec::new();
     let mut prev_end: Option<usize> = None;
     let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
-    for (si, sent) in doc.sentences.iter().enumerate() {
-        let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
-        if first >= last {
-            continue;
-        }
-        let start = toks[first].start();
+    for (x, sp) in sents.iter().enumerate() {
+        let si = sp.sentence;
+        let start = toks[sp.first].start();
         if let Some(e) = prev_end
             && text.as_bytes().get(e..start).is_some_and(|gap| gap.contains(&b'\n'))
         {
             mt.end_paragraph();
         }
-        prev_end = Some(toks[last - 1].end());
-        units.clear();
-        ids.clear();
-        ids.push(BOS);
-        hashes.clear();
-        for_each_unit(text, &toks[first..last], |u, i| {
-            let tok = first + i;
-            hashes.push(vocab_hash(u.as_bytes()));
-            let id = UNK; // resolved below, with the table slots prefetched a few units ahead
-            let t = toks[tok];
-            let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
-            let cap = text.as_bytes().get(t.start()).is_some_and(|b| b.is_ascii_uppercase())
-                || (text.as_bytes().get(t.start()).is_some_and(|&b| b >= 0x80)
-                    && text[t.start()..].chars().next().is_some_and(char::is_uppercase));
-            units.push(Unit { tok, id, word, cap });
-        });
-        for (k, &h) in hashes.iter().enumerate() {
-            if let Some(&ha) = hashes.get(k + PREFETCH_AHEAD) {
-                model.prefetch_word(ha);
-            }
-            let id = model.word_id_hashed(h);
-            units[k].id = id;
-            ids.push(id);
-        }
-        ids.push(EOS);
+        prev_end = Some(toks[sp.last - 1].end());
+        let units = &all_units[sp.units.clone()];
+        let hashes = &all_hashes[sp.units.clone()];
+        let ids = &all_ids[sp.ids()];
+        let next = sents.get(x + 1).map_or(&[][..], |n| &all_ids[n.ids()]);
         probs.clear();
-        model.score_sequence(&ids, &mut probs);
-        sentence_disfluency[si] = consensus_disfluency(text, toks, first, &units, &probs);
+        model.score_sequence_then(ids, next, &mut probs);
+        sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, &probs);
         if let Some(rt) = roundtrip {
-            mt_ids.clear();
-            mt_ids.push(BOS);
-            mt_ids.extend(hashes.iter().map(|&h| rt.word_id_hashed(h)));
-            mt_ids.push(EOS);
+            let next = sents.get(x + 1).map_or(&[][..], |n| &all_mt_ids[n.ids()]);
             mt_logp.clear();
-            rt.score_logp(&mt_ids, &mut mt_logp);
+            rt.score_logp_then(&all_mt_ids[sp.ids()], next, &mut mt_logp);
             mt.add_sentence(
                 &probs,
                 &mt_logp,
                 units.first().map_or(0, |u| u.tok),
                 units.last().map_or(0, |u| u.tok),
             );
+        }
+        // The known words the synonym search will run for, their list slots asked for now:
+        // each search then asks for the next one's list (hints only).
+        searched.clear();
+        let mut n_searched = 0usize;
+        if let Some(c) = cache {
+            let mut seen_word = false;
+            for (u, p) in units.iter().zip(&probs) {
+                if !u.word {
+                    continue;
+                }
+                if u.id != UNK && wants_synonym(u, p, !seen_word) {
+                    c.prefetch_slot(u.id);
+                    searched.push(u.id);
+                }
+                seen_word = true;
+            }
+            if let Some(&w) = searched.first() {
+                c.prefetch_list(w);
+            }
         }
         let mut s_sum = 0f32;
         let mut s_n = 0usize;
@@ -567,8 +707,16 @@ fn analyze_with(
             // how rare the name is, not the fluency.
             let name = u.cap && !initial;
             // A word the context finds improbable (or does not know), with a synonym it expects.
-            let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
-            if !name && (u.id == UNK || unlikely) {
+            if wants_synonym(u, &p, initial) {
+                if u.id != UNK
+                    && let Some(c) = cache
+                {
+                    // The next searched word's list, its slot asked for above.
+                    if let Some(&w2) = searched.get(n_searched + 1) {
+                        c.prefetch_list(w2);
+                    }
+                    n_searched += 1;
+                }
                 // A known unit's hash is that of its vocabulary word (`Model::word`): the
                 // table maps the word's hash to its id.
                 let (word, fw) = if u.id == UNK {
@@ -577,7 +725,7 @@ fn analyze_with(
                     (hashes[k], p.unigram)
                 };
                 let here = &probs[k..probs.len().min(k + 3)];
-                if let Some((gain, s, raw)) = best_synonym(&th, word, fw, &ids, k + 1, here)
+                if let Some((gain, s, raw)) = best_synonym(&th, word, fw, ids, k + 1, here, &mut tried)
                     && gain > SYN_GAIN
                 {
                     syn_swaps += 1;
@@ -906,6 +1054,156 @@ mod tests {
             }
         }
         assert!(compared > 100, "{compared}");
+    }
+
+    /// A sentence's units as (token, id, word, cap), hashes, ids and round-trip model ids.
+    type Alone = (Vec<(usize, u32, bool, bool)>, Vec<u64>, Vec<u32>, Vec<u32>);
+
+    /// The units, hashes and ids of one sentence as the per-sentence code resolved them before
+    /// [`document_units`].
+    fn sentence_units_alone(
+        model: &Model,
+        rt: &ContrastModel,
+        text: &str,
+        toks: &[Token],
+        first: usize,
+        last: usize,
+    ) -> Alone {
+        let (mut units, mut hashes) = (Vec::new(), Vec::new());
+        for_each_unit(text, &toks[first..last], |u, i| {
+            let tok = first + i;
+            let h = vocab_hash(u.as_bytes());
+            hashes.push(h);
+            let t = toks[tok];
+            let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
+            let cap = text.as_bytes().get(t.start()).is_some_and(|b| b.is_ascii_uppercase())
+                || (text.as_bytes().get(t.start()).is_some_and(|&b| b >= 0x80)
+                    && text[t.start()..].chars().next().is_some_and(char::is_uppercase));
+            units.push((tok, model.word_id(u), word, cap));
+        });
+        let mut ids = vec![BOS];
+        ids.extend(units.iter().map(|u| u.1));
+        ids.push(EOS);
+        let mut mt = vec![BOS];
+        mt.extend(hashes.iter().map(|&h| rt.word_id_hashed(h)));
+        mt.push(EOS);
+        (units, hashes, ids, mt)
+    }
+
+    #[test]
+    fn document_units_equal_each_sentence_resolved_alone() {
+        let model = Model::embedded();
+        let rt = ContrastModel::roundtrip_embedded();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.extend(
+            [
+                "",
+                "Hi.",
+                "Zorblatt quenwicks. A. The the the. \u{1F600} \u{1F600}. Ölfeld Überweisung x.",
+                "One-unit. Sentences! Here? Yes.\n\nAnd a new paragraph , with odd  spacing",
+            ]
+            .map(String::from),
+        );
+        let mut checked = (0usize, 0usize, 0usize);
+        for text in &texts {
+            let tokens = tokenize::tokenize(text);
+            let mut sentences = segment::sentences(text, &tokens);
+            // Spans past the tokens, empty and reversed ones: skipped, as before.
+            let n = tokens.len();
+            sentences.push(segment::SentenceSpan { first: n, last: n + 3 });
+            sentences.insert(0, segment::SentenceSpan { first: 2.min(n), last: 1.min(n) });
+            let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+            for with_rt in [false, true] {
+                let d = document_units(model, with_rt.then_some(rt), &doc);
+                assert_eq!(d.mt_ids.is_empty(), !with_rt || d.sents.is_empty());
+                let mut want_sents = Vec::new();
+                for (si, s) in sentences.iter().enumerate() {
+                    let (first, last) = (s.first.min(n), s.last.min(n));
+                    if first < last {
+                        want_sents.push((si, first, last));
+                    }
+                }
+                let got: Vec<_> = d.sents.iter().map(|s| (s.sentence, s.first, s.last)).collect();
+                assert_eq!(got, want_sents);
+                for s in &d.sents {
+                    let (units, hashes, ids, mt) =
+                        sentence_units_alone(model, rt, text, &tokens, s.first, s.last);
+                    let got: Vec<_> =
+                        d.units[s.units.clone()].iter().map(|u| (u.tok, u.id, u.word, u.cap)).collect();
+                    assert_eq!(got, units);
+                    assert_eq!(&d.hashes[s.units.clone()], &hashes[..]);
+                    assert_eq!(&d.ids[s.ids()], &ids[..]);
+                    if with_rt {
+                        assert_eq!(&d.mt_ids[s.ids()], &mt[..]);
+                    }
+                    checked.0 += 1;
+                    checked.1 += usize::from(units.len() <= 1);
+                    checked.2 += units.iter().filter(|u| u.1 == UNK).count();
+                }
+            }
+        }
+        assert!(checked.0 > 100 && checked.1 > 0 && checked.2 > 5, "{checked:?}");
+    }
+
+    #[test]
+    fn batched_synonym_search_equals_the_walk_at_every_position() {
+        // Every known word of every sentence (seeds, and their words rotated so contexts are
+        // improbable), searched through the cache (left scores batched first) and through the
+        // table walk (one candidate after another): the same (gain, synonym, raw) bit for bit.
+        let model = Model::embedded();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut texts: Vec<String> = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let mut words: Vec<&str> = t.split_whitespace().collect();
+            texts.push(t.clone());
+            let third = words.len() / 3;
+            words.rotate_left(third);
+            texts.push(words.join(" "));
+        }
+        texts.push("Arsenic. Quoted arsenic. The minister was quoted arsenic".into());
+        let cached = Thesaurus {
+            model,
+            syn: Synonyms::embedded(),
+            ordered: true,
+            cache: Some(Candidates::for_default(model).unwrap()),
+        };
+        let walked = Thesaurus { cache: None, ..cached };
+        let (mut scratch, mut probs) = (Vec::new(), Vec::new());
+        let (mut found, mut none) = (0usize, 0usize);
+        for text in &texts {
+            let tokens = tokenize::tokenize(text);
+            let sentences = segment::sentences(text, &tokens);
+            let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+            let d = document_units(model, None, &doc);
+            for s in &d.sents {
+                let ids = &d.ids[s.ids()];
+                probs.clear();
+                model.score_sequence(ids, &mut probs);
+                for k in 0..s.units.len() {
+                    let (h, w) = (d.hashes[s.units.start + k], ids[k + 1]);
+                    if w == UNK {
+                        continue;
+                    }
+                    let here = &probs[k..probs.len().min(k + 3)];
+                    let fw = probs[k].unigram;
+                    let a = best_synonym(&cached, h, fw, ids, k + 1, here, &mut scratch);
+                    let b = best_synonym(&walked, h, fw, ids, k + 1, here, &mut scratch);
+                    let bits = |x: Option<(f32, u32, f32)>| x.map(|(g, s, r)| (g.to_bits(), s, r.to_bits()));
+                    assert_eq!(bits(a), bits(b), "{:?} at {k}", &ids);
+                    if a.is_some() {
+                        found += 1;
+                    } else {
+                        none += 1;
+                    }
+                }
+            }
+        }
+        assert!(found > 500 && none > 500, "{found} {none}");
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::train::{BiEntry, Figures, assemble, bigram_table};
-use super::{Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, prefetch, table_slots};
+use super::{
+    Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, ahead_in_next, prefetch, table_slots,
+};
 use super::{trigram_lookup, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
@@ -195,26 +197,48 @@ impl ContrastModel {
 
     /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
     /// `(u, v, w)` towards the cache (a hint: no effect on results).
+    /// `(u, v, w)` without `u` leaves the trigram out (the second unit of a sequence).
     #[inline(always)]
-    fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
+    fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
         prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
-        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        if let Some(u) = u.into() {
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        }
+    }
+
+    /// The cache hint for the home slot of a word whose [`vocab_hash`] is `h` (no effect on
+    /// results).
+    #[inline]
+    pub fn prefetch_word(&self, h: u64) {
+        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.h.vocab_slots));
     }
 
     /// log10 P of each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`) given
     /// the two before it, with the model's backoff, appended to `out`: what
     /// the `logp` of [`Model::score_sequence`] on the full model this was cut from.
     pub fn score_logp(&self, ids: &[u32], out: &mut Vec<f32>) {
+        self.score_logp_then(ids, &[], out);
+    }
+
+    /// [`ContrastModel::score_logp`] of `ids`, exactly, that also brings the first units of
+    /// `next` (the sequence the caller scores next) towards the cache during its last units.
+    /// `next` only moves cache hints, never results.
+    pub fn score_logp_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<f32>) {
         // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
         let mut prev_bi: Option<(bool, f32)> = None;
         let Some(&first) = ids.first() else { return };
         let mut v_backoff = self.unigram(first).1;
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
-            if let Some(&wa) = ids.get(j + PREFETCH_AHEAD) {
-                self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa);
+            match ids.get(j + PREFETCH_AHEAD) {
+                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+                None => {
+                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                        self.prefetch_unit(u, v, w);
+                    }
+                }
             }
             let v = ids[j - 1];
             let w = ids[j];

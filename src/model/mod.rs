@@ -218,6 +218,30 @@ pub struct UnitProb {
 /// How many units ahead [`Model::score_sequence`] prefetches table slots.
 const PREFETCH_AHEAD: usize = 4;
 
+/// A cache hint for the memory of `r` (no effect on results; nothing off x86-64).
+#[inline(always)]
+pub(crate) fn prefetch_ref<T: ?Sized>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch is a hint that never faults or changes memory, and SSE is part of
+        // the x86-64 baseline; the pointer comes from a live reference anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((r as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
+/// The context of unit `k` of the sequence `next` for a cache hint: `(u, v, w)` with `u` missing
+/// for the second unit (scored on its bigram); `None` for the first unit (the sentence start,
+/// which is not scored) and past the end.
+#[inline(always)]
+fn ahead_in_next(next: &[u32], k: usize) -> Option<(Option<u32>, u32, u32)> {
+    let w = *next.get(k)?;
+    let v = *next.get(k.checked_sub(1)?)?;
+    Some((k.checked_sub(2).and_then(|i| next.get(i).copied()), v, w))
+}
+
 /// A cache hint for byte `o` of `s` (nothing when out of range or off x86-64).
 #[inline(always)]
 fn prefetch(s: &[u8], o: usize) {
@@ -545,6 +569,34 @@ impl Model {
         (left, SlotWord { w, backoff: uw.backoff, vw, wn1: None })
     }
 
+    /// Brings the table slots [`Model::slot_left`] reads for `w` in `slot` towards the cache (a
+    /// hint: no effect on results), so a caller trying several words overlaps their misses.
+    #[inline]
+    pub fn prefetch_slot_left(&self, slot: &Slot, w: u32) {
+        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(slot.v, w)), self.bi_slots));
+        if slot.left3 && slot.uv.is_some_and(|b| b.has_trigrams) {
+            prefetch(
+                self.section(TRIGRAMS),
+                TRI_REC * home(mix64(tri_key(slot.u, slot.v, w)), self.h.tri_slots),
+            );
+        }
+    }
+
+    /// Brings the table slots [`Model::slot_mid`] reads for the word of [`Model::slot_left`]
+    /// towards the cache (a hint: no effect on results).
+    #[inline]
+    pub fn prefetch_slot_mid(&self, slot: &Slot, sw: &SlotWord) {
+        if let Some(n1) = slot.n1 {
+            prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(sw.w, n1)), self.bi_slots));
+            if sw.vw.is_some_and(|b| b.has_trigrams) {
+                prefetch(
+                    self.section(TRIGRAMS),
+                    TRI_REC * home(mix64(tri_key(slot.v, sw.w, n1)), self.h.tri_slots),
+                );
+            }
+        }
+    }
+
     /// [`Model::logp3`]`(v, w, n1)` for the word of [`Model::slot_left`] (`None` when the slot
     /// is last).
     pub fn slot_mid(&self, slot: &Slot, sw: &mut SlotWord) -> Option<f32> {
@@ -597,9 +649,25 @@ impl Model {
         prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
     }
 
+    /// [`Model::prefetch_unit`] without the trigram: the unit second in its sequence is scored
+    /// on its bigram alone.
+    #[inline(always)]
+    fn prefetch_unit2(&self, v: u32, w: u32) {
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
+        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
+    }
+
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
     /// one [`UnitProb`] per unit to `out`.
     pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {
+        self.score_sequence_then(ids, &[], out);
+    }
+
+    /// [`Model::score_sequence`] of `ids`, exactly, that also brings the first units of `next`
+    /// (the sequence the caller scores next) towards the cache during its last units, so that
+    /// sequence does not start cold. `next` only moves cache hints, never results.
+    pub fn score_sequence_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<UnitProb>) {
         // The bigram (u, v) and the unigram v looked up for the previous unit are the context
         // of the next one.
         let mut prev_bi: Option<Bigram> = None;
@@ -609,8 +677,13 @@ impl Model {
         for j in 1..ids.len() {
             // The tables are megabytes: ask for the slots a few units ahead now, so their cache
             // misses overlap instead of coming one after another.
-            if let Some(&wa) = ids.get(j + PREFETCH_AHEAD) {
-                self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa);
+            match ids.get(j + PREFETCH_AHEAD) {
+                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+                None => match ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                    Some((Some(u), v, w)) => self.prefetch_unit(u, v, w),
+                    Some((None, v, w)) => self.prefetch_unit2(v, w),
+                    None => {}
+                },
             }
             let v = ids[j - 1];
             let w = ids[j];

@@ -442,3 +442,109 @@ fn a_stranger_is_unknown_unless_its_fingerprint_matches() {
     // 2^-43 coincidence the format accepts).
     assert_eq!(vocab_lookup(&table, slots, hashes[1] ^ (1 << 44)), 1);
 }
+
+#[test]
+fn scoring_with_the_next_sequence_ahead_gives_the_same_scores() {
+    let m = Model::embedded();
+    let c = ContrastModel::roundtrip_embedded();
+    let tiny_m = Model::from_bytes(tiny(unpruned())).unwrap();
+    let tiny_c = ContrastModel::from_model(&tiny_m).unwrap();
+    let sentence = |m: &Model, text: &str| {
+        let mut ids = vec![BOS];
+        ids.extend(text.split_whitespace().map(|w| m.word_id(w)));
+        ids.push(EOS);
+        ids
+    };
+    for (m, c) in [(m, c), (&tiny_m, &tiny_c)] {
+        let mut seqs: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![BOS],
+            vec![BOS, EOS],
+            vec![BOS, m.word_id("the"), EOS],
+            vec![BOS, UNK, u32::MAX, m.word_id("the"), UNK, EOS],
+            vec![u32::MAX, u32::MAX - 1, 7],
+            sentence(m, "the cat sat on the mat"),
+            sentence(m, "the president said on monday that the talks would continue next week"),
+            sentence(m, "glorbish zyxqv the the of of and ran quickly table"),
+        ];
+        seqs.extend(TINY.lines().map(|l| sentence(m, &l.to_lowercase())));
+        for ids in &seqs {
+            let (mut alone, mut alone_c) = (Vec::new(), Vec::new());
+            m.score_sequence(ids, &mut alone);
+            c.score_logp(ids, &mut alone_c);
+            assert_eq!(alone.len(), ids.len().saturating_sub(1));
+            for next in &seqs {
+                let (mut got, mut got_c) = (
+                    vec![UnitProb {
+                        logp: 1.0,
+                        unigram: 0.0,
+                        ctx_best_logp: 0.0,
+                        ctx_best: 0,
+                        hit: 0,
+                        count: 0,
+                    }],
+                    vec![1.0f32],
+                );
+                m.score_sequence_then(ids, next, &mut got);
+                c.score_logp_then(ids, next, &mut got_c);
+                // Appended after what `out` held, bit for bit.
+                assert_eq!(got[0].logp, 1.0);
+                assert_eq!(got_c[0], 1.0);
+                let bits = |v: &[UnitProb]| -> Vec<(u32, u32, u32, u32, u8, u32)> {
+                    v.iter()
+                        .map(|p| {
+                            (
+                                p.logp.to_bits(),
+                                p.unigram.to_bits(),
+                                p.ctx_best_logp.to_bits(),
+                                p.ctx_best,
+                                p.hit,
+                                p.count,
+                            )
+                        })
+                        .collect()
+                };
+                assert_eq!(bits(&got[1..]), bits(&alone), "{ids:?} then {next:?}");
+                let cbits = |v: &[f32]| -> Vec<u32> { v.iter().map(|x| x.to_bits()).collect() };
+                assert_eq!(cbits(&got_c[1..]), cbits(&alone_c), "{ids:?} then {next:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_context_ahead_in_the_next_sequence() {
+    let next = [BOS, 5, 6, 7];
+    assert_eq!(ahead_in_next(&next, 0), None);
+    assert_eq!(ahead_in_next(&next, 1), Some((None, BOS, 5)));
+    assert_eq!(ahead_in_next(&next, 2), Some((Some(BOS), 5, 6)));
+    assert_eq!(ahead_in_next(&next, 3), Some((Some(5), 6, 7)));
+    assert_eq!(ahead_in_next(&next, 4), None);
+    assert_eq!(ahead_in_next(&next, usize::MAX), None);
+    assert_eq!(ahead_in_next(&[], 1), None);
+}
+
+#[test]
+fn slot_hints_do_not_change_slot_scores() {
+    // Hints for every candidate (known, unknown, out of range) at every position, then the
+    // slot scores equal logp3 as they do without hints.
+    let m = Model::embedded();
+    let mut ids = vec![BOS];
+    ids.extend(["the", "minister", "was", "quoted", "as", "saying"].map(|w| m.word_id(w)));
+    ids.push(EOS);
+    let cands = [m.word_id("as"), m.word_id("arsenic"), UNK, u32::MAX, m.word_id("the")];
+    for j in 1..ids.len() {
+        let slot = m.slot(&ids, j);
+        for &s in &cands {
+            m.prefetch_slot_left(&slot, s);
+        }
+        for &s in &cands {
+            let (left, mut sw) = m.slot_left(&slot, s, &m.unigram(s));
+            let want = if j >= 2 { m.logp3(ids[j - 2], ids[j - 1], s) } else { m.logp2(ids[j - 1], s) };
+            assert_eq!(left.to_bits(), want.to_bits(), "{j} {s}");
+            if let Some(mid) = m.slot_mid(&slot, &mut sw) {
+                assert_eq!(mid.to_bits(), m.logp3(ids[j - 1], s, ids[j + 1]).to_bits());
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use crate::model::format::{UNK, vocab_hash};
-use crate::model::{Model, Unigram};
+use crate::model::{Model, Unigram, prefetch_ref};
 use crate::synonyms::Synonyms;
 
 /// A word's kept candidates: id and unigram record, in table order.
@@ -42,6 +42,27 @@ impl Candidates {
         match self.lists.get(w as usize) {
             Some(list) if w != UNK => list.get_or_init(|| resolve(model, syn, w)),
             _ => &[],
+        }
+    }
+}
+
+impl Candidates {
+    /// Brings the list slot of `w` towards the cache (a hint: no effect on results).
+    #[inline]
+    pub fn prefetch_slot(&self, w: u32) {
+        if let Some(list) = self.lists.get(w as usize) {
+            prefetch_ref(list);
+        }
+    }
+
+    /// Brings the start of `w`'s list towards the cache when it is already resolved (a hint:
+    /// no effect on results). Reads the list slot: call it after [`Candidates::prefetch_slot`].
+    #[inline]
+    pub fn prefetch_list(&self, w: u32) {
+        if let Some(list) = self.lists.get(w as usize).and_then(OnceLock::get)
+            && let Some(first) = list.first()
+        {
+            prefetch_ref(first);
         }
     }
 }
@@ -75,6 +96,30 @@ fn resolve(model: &Model, syn: &Synonyms, w: u32) -> List {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hints_neither_resolve_lists_nor_fail_on_any_id() {
+        let model = Model::embedded();
+        let syn = Synonyms::embedded();
+        let n = model.vocab_size() as u32;
+        // A cache of its own (the process's is shared with other tests): the hints leave a
+        // list unresolved, and resolving it gives what the process's cache gives.
+        let cache = Candidates { lists: (0..n).map(|_| OnceLock::new()).collect() };
+        let w = model.word_id("arsenic");
+        assert_ne!(w, UNK);
+        cache.prefetch_slot(w);
+        cache.prefetch_list(w);
+        assert!(cache.lists[w as usize].get().is_none());
+        let want: Vec<u32> = cache.of(model, syn, w).iter().map(|c| c.0).collect();
+        cache.prefetch_list(w);
+        assert!(!want.is_empty());
+        let shared = Candidates::for_default(model).expect("the embedded model is the default");
+        assert_eq!(shared.of(model, syn, w).iter().map(|c| c.0).collect::<Vec<_>>(), want);
+        for w in [UNK, n - 1, n, n + 1, u32::MAX] {
+            cache.prefetch_slot(w);
+            cache.prefetch_list(w);
+        }
+    }
 
     #[test]
     fn cached_lists_equal_a_filtered_walk_of_the_table() {
