@@ -729,7 +729,8 @@ fn sentence_profiles(
         .filter(|(_, s)| s.first < s.last && s.last <= m.tokens.len())
         .map(|(si, s)| {
             let toks = &m.tokens[s.first..s.last];
-            // Its content words ([`content_words`]), from the profile.
+            // Its content words (function words left out, as in `sentence_words`), from the
+            // profile.
             let from = words.partition_point(|&(_, t)| t < s.first);
             let in_sentence = words[from..].iter().take_while(|&&(_, t)| t < s.last);
             let mut ids: Vec<u32> = Vec::with_capacity(in_sentence.clone().count());
@@ -873,7 +874,8 @@ fn align_with_peers(
     // Per sentence of mine: the peer sentences aligned with it, and per word of mine the
     // synonym peers have in its place (how many peers, which synonym).
     let mut aligned_with: Vec<Vec<(usize, usize)>> = vec![Vec::new(); mine.len()];
-    let mut replaced: FxHashMap<WordAt<'_>, (usize, &str)> = FxHashMap::default();
+    // (how many peers, the synonym, the word's id)
+    let mut replaced: FxHashMap<WordAt<'_>, (usize, &str, u32)> = FxHashMap::default();
     for &j in peers {
         // Inverted index of the peer's sentences by word id.
         let index = Postings::build(sents[j].iter().map(|s| s.ids.as_slice()));
@@ -894,7 +896,7 @@ fn align_with_peers(
                     let w = interner.word(id);
                     let in_other = |c: &str| interner.get(c).is_some_and(|c| other.has(c) && !s.has(c));
                     if let Some(sy) = syn.of(w).find(|c| in_other(c)) {
-                        let e = replaced.entry((a, w)).or_insert((0, sy));
+                        let e = replaced.entry((a, w)).or_insert((0, sy, id));
                         e.0 += 1;
                     }
                 }
@@ -905,12 +907,12 @@ fn align_with_peers(
     }
     let mut synonym_swaps = 0usize;
     let mut evidence = Vec::new();
-    let mut replaced: Vec<(WordAt<'_>, (usize, &str))> = replaced.into_iter().collect();
+    // Keys are distinct: the order is the keys' (the ids ride along).
+    let mut replaced: Vec<(WordAt<'_>, (usize, &str, u32))> = replaced.into_iter().collect();
     replaced.sort_unstable();
-    for ((a, w), (n, sy)) in replaced {
+    for ((a, w), (n, sy, id)) in replaced {
         let al = &aligned_with[a];
-        let id = interner.get(w);
-        let support = al.iter().filter(|&&(j, k)| id.is_some_and(|id| sents[j][k].has(id))).count();
+        let support = al.iter().filter(|&&(j, k)| sents[j][k].has(id)).count();
         // Most aligned versions have the synonym where this one has the word; without a
         // majority to go by (one or two versions), the spinner's pick is the rarer word.
         let majority = n > support && 2 * n >= al.len();

@@ -1001,6 +1001,14 @@ mod tests {
         analyze(Model::embedded(), Some(ContrastModel::roundtrip_embedded()), &doc)
     }
 
+    /// The seed republications in data/seeds, in file-name order.
+    fn seed_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+        let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
     #[test]
     fn synonym_table_is_in_default_model_frequency_order() {
         // best_synonym stops at the first candidate rarer than the word: exact only while
@@ -1023,12 +1031,7 @@ mod tests {
     #[test]
     fn sentence_disfluency_is_what_consensus_would_compute() {
         use crate::features::consensus::SentenceFluency;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
-        texts.sort();
+        let mut texts = seed_texts();
         texts.push(format!(
             "\"Quoted start\" said Biden. {CLEAN}\n{ROUND_TRIP}\nI don't know. U.S. officials' talks."
         ));
@@ -1094,11 +1097,7 @@ mod tests {
     fn document_units_equal_each_sentence_resolved_alone() {
         let model = Model::embedded();
         let rt = ContrastModel::roundtrip_embedded();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let mut texts = seed_texts();
         texts.extend(
             [
                 "",
@@ -1155,10 +1154,8 @@ mod tests {
         // improbable), searched through the cache (left scores batched first) and through the
         // table walk (one candidate after another): the same (gain, synonym, raw) bit for bit.
         let model = Model::embedded();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
         let mut texts: Vec<String> = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for t in seed_texts() {
             let mut words: Vec<&str> = t.split_whitespace().collect();
             texts.push(t.clone());
             let third = words.len() / 3;
@@ -1210,10 +1207,8 @@ mod tests {
     fn cached_candidates_give_the_same_output() {
         // The seed documents, and each with its words rotated within every sentence-sized
         // chunk (improbable contexts, so the synonym search runs often).
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
         let mut texts: Vec<String> = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for t in seed_texts() {
             let words: Vec<&str> = t.split_whitespace().collect();
             let garbled: Vec<String> = words
                 .chunks(12)

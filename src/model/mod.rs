@@ -640,22 +640,16 @@ impl Model {
     }
 
     /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
-    /// `(u, v, w)` towards the cache (a hint: no effect on results).
+    /// `(u, v, w)` towards the cache (a hint: no effect on results). Without `u` the trigram is
+    /// left out (the unit second in its sequence is scored on its bigram alone).
     #[inline(always)]
-    fn prefetch_unit(&self, u: u32, v: u32, w: u32) {
+    fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC * wi);
         prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
-        prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
-    }
-
-    /// [`Model::prefetch_unit`] without the trigram: the unit second in its sequence is scored
-    /// on its bigram alone.
-    #[inline(always)]
-    fn prefetch_unit2(&self, v: u32, w: u32) {
-        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
-        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
-        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
+        if let Some(u) = u.into() {
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        }
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
@@ -679,11 +673,11 @@ impl Model {
             // misses overlap instead of coming one after another.
             match ids.get(j + PREFETCH_AHEAD) {
                 Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-                None => match ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                    Some((Some(u), v, w)) => self.prefetch_unit(u, v, w),
-                    Some((None, v, w)) => self.prefetch_unit2(v, w),
-                    None => {}
-                },
+                None => {
+                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                        self.prefetch_unit(u, v, w);
+                    }
+                }
             }
             let v = ids[j - 1];
             let w = ids[j];
