@@ -38,6 +38,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// Cuts the text to at most `max` bytes (at a character boundary), with a warning, and gives
+    /// the memory back: work and memory per document stay bounded.
+    pub fn cut_text(&mut self, max: usize) {
+        let total = self.text.len();
+        let kept = crate::input::cut_at(&self.text, max).len();
+        if kept < total {
+            self.text.truncate(kept);
+            self.text.shrink_to_fit();
+            self.warnings.push(cut_warning(kept, total));
+        }
+    }
+
     /// A document from plain text, with origin `-`.
     pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
         Document {
@@ -62,4 +74,9 @@ pub struct DocView<'a> {
     pub tokens: &'a [Token],
     /// Sentences over `tokens`.
     pub sentences: &'a [SentenceSpan],
+}
+
+/// The warning on a document whose text was cut to `kept` of `total` bytes.
+pub(crate) fn cut_warning(kept: usize, total: usize) -> String {
+    format!("scored on the first {kept} of {total} bytes")
 }

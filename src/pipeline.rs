@@ -33,9 +33,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { min_words: 15, evidence_per_family: 4, clusters: true, max_doc_bytes: 1 << 20 }
+        Options { min_words: 15, evidence_per_family: 4, clusters: true, max_doc_bytes: MAX_DOC_BYTES }
     }
 }
+
+/// Default longest text scored per document ([`Options::max_doc_bytes`], and what readers keep
+/// of a record's text, [`crate::input::InputConfig::max_text_bytes`]).
+pub const MAX_DOC_BYTES: usize = 1 << 20;
 
 /// Why a document has no score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -267,7 +271,7 @@ impl<'m> Engine<'m> {
         first_seq: u64,
     ) -> Vec<Report> {
         for d in records.iter_mut().flatten() {
-            truncate_document(d, self.opts.max_doc_bytes);
+            d.cut_text(self.opts.max_doc_bytes);
         }
         let docs: Vec<&Document> = records.iter().filter_map(|r| r.as_ref().ok()).collect();
         // The index normalises every line; classification reuses those lines.
@@ -454,20 +458,6 @@ pub fn snippet(text: &str, start: usize, end: usize) -> String {
     out
 }
 
-/// Cuts a document's text to at most `max` bytes (at a character boundary), with a warning.
-pub fn truncate_document(doc: &mut Document, max: usize) {
-    if doc.text.len() <= max {
-        return;
-    }
-    let mut cut = max;
-    while !doc.text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let total = doc.text.len();
-    doc.text.truncate(cut);
-    doc.warnings.push(format!("scored on the first {cut} of {total} bytes"));
-}
-
 /// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
 /// (tokens, lines, features) take about seven times its text, and with the reader thread one
 /// more batch is held while the current one is scored.
@@ -542,8 +532,12 @@ fn next_batch(
     let mut raws = Vec::with_capacity(batch.min(DEFAULT_BATCH));
     let mut bytes = 0;
     while docs.len() < batch.max(1) && bytes < BATCH_BYTES {
-        let Some(r) = iter.next() else { break };
-        bytes += r.doc.as_ref().map_or(0, |d| d.text.len().min(max_doc));
+        let Some(mut r) = iter.next() else { break };
+        // Cut as soon as read, so a batch of huge records holds only what will be scored.
+        if let Ok(d) = &mut r.doc {
+            d.cut_text(max_doc);
+        }
+        bytes += r.doc.as_ref().map_or(0, |d| d.text.len());
         docs.push(r.doc);
         raws.push(r.raw);
     }

@@ -112,6 +112,7 @@ impl InputArgs {
             source_field: self.source_field.clone(),
             url_field: self.url_field.clone(),
             max_record_bytes: (self.max_record_mib as usize) << 20,
+            ..InputConfig::default()
         }
     }
 

@@ -75,7 +75,7 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
             continue;
         }
         found = true;
-        spinscore::pipeline::truncate_document(&mut doc, engine.options().max_doc_bytes);
+        doc.cut_text(engine.options().max_doc_bytes);
         let repeats = RepeatIndex::build([(doc.source.as_str(), doc.text.as_str())]);
         let analysis = engine.analyze(&doc, &repeats);
         let report = engine.report(seq - 1, &doc, &analysis);

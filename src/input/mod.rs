@@ -5,11 +5,13 @@
 //! write it back unchanged.
 
 pub mod html;
+mod json_record;
 mod labels;
 mod records;
 mod walk;
 
 pub use html::extract_main_text;
+pub use json_record::cut_at;
 pub use labels::read_labels;
 pub use records::{MAX_RECORD_BYTES, RecordReader, RecordReaders};
 pub use walk::{SkippedFile, expand_paths, format_of};
@@ -52,6 +54,10 @@ pub struct InputConfig {
     /// Largest record read (a JSONL line or a whole file, default [`MAX_RECORD_BYTES`]); a longer
     /// one becomes an error row.
     pub max_record_bytes: usize,
+    /// Longest text kept of a record (default [`crate::pipeline::MAX_DOC_BYTES`], what is scored);
+    /// longer text is cut at a character boundary, with the document's warning. A JSONL record's
+    /// text is cut while it is parsed, so a huge record never exists whole as a string.
+    pub max_text_bytes: usize,
 }
 
 impl Default for InputConfig {
@@ -64,6 +70,7 @@ impl Default for InputConfig {
             source_field: "source".into(),
             url_field: "url".into(),
             max_record_bytes: MAX_RECORD_BYTES,
+            max_text_bytes: crate::pipeline::MAX_DOC_BYTES,
         }
     }
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::json_record::{self, Parsed, TextField};
 use super::walk::format_of;
 use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
-use crate::document::{Document, Origin};
+use crate::document::{Document, Origin, cut_warning};
 
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
@@ -246,6 +247,7 @@ impl RecordReader {
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
+        doc.cut_text(self.cfg.max_text_bytes);
         Record { doc: Ok(doc), raw: Raw::File }
     }
 
@@ -285,21 +287,20 @@ impl RecordReader {
     }
 
     fn parse_json(&self, n: u64, raw_bytes: Vec<u8>) -> Record {
+        let cfg = &self.cfg;
         let (line_text, lossy) = match std::str::from_utf8(&raw_bytes) {
             Ok(_) => (None, false),
             Err(_) => (Some(String::from_utf8_lossy(&raw_bytes).into_owned()), true),
         };
-        let parsed: Result<Value, _> = match &line_text {
-            Some(t) => serde_json::from_str(t),
-            None => serde_json::from_slice(&raw_bytes),
-        };
+        let json = line_text.as_ref().map_or(&raw_bytes[..], |t| t.as_bytes());
+        let parsed = json_record::parse(json, &cfg.text_field, cfg.max_text_bytes);
+        drop(line_text);
         let raw = Raw::Json(raw_bytes);
-        let obj = match parsed {
-            Ok(Value::Object(m)) => m,
-            Ok(_) => return self.error(n, None, None, "not a JSON object", raw),
+        let (obj, text_field) = match parsed {
+            Ok(Parsed::Object(m, t)) => (m, t),
+            Ok(Parsed::NotObject) => return self.error(n, None, None, "not a JSON object", raw),
             Err(e) => return self.error(n, None, None, format!("malformed JSON: {e}"), raw),
         };
-        let cfg = &self.cfg;
         let get_str = |name: &str| -> Option<String> {
             match obj.get(name)? {
                 Value::String(s) => Some(s.clone()),
@@ -312,9 +313,9 @@ impl RecordReader {
             .filter(|s| !s.is_empty())
             .or_else(|| get_str(&cfg.url_field).and_then(|u| url_host(&u).map(str::to_string)))
             .unwrap_or_else(|| self.parent.clone());
-        let text = match (obj.get(&cfg.text_field), obj.get(&cfg.html_field)) {
-            (Some(Value::String(t)), _) => t.clone(),
-            (Some(v), _) if !v.is_null() => {
+        let (text, total) = match (text_field, obj.get(&cfg.html_field)) {
+            (TextField::Text { text, total }, _) => (text, total),
+            (TextField::NotString, _) => {
                 return self.error(
                     n,
                     Some(id),
@@ -323,11 +324,11 @@ impl RecordReader {
                     raw,
                 );
             }
-            (_, Some(Value::String(h))) => match super::html::extract_main_text(h) {
-                Ok(t) => t,
+            (TextField::Missing, Some(Value::String(h))) => match super::html::extract_main_text(h) {
+                Ok(t) => (t, 0),
                 Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), raw),
             },
-            _ => {
+            (TextField::Missing, _) => {
                 return self.error(
                     n,
                     Some(id),
@@ -341,6 +342,10 @@ impl RecordReader {
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
+        if total > doc.text.len() {
+            doc.warnings.push(cut_warning(doc.text.len(), total));
+        }
+        doc.cut_text(cfg.max_text_bytes);
         Record { doc: Ok(doc), raw }
     }
 
@@ -406,6 +411,7 @@ impl RecordReader {
                 if lossy {
                     doc.warnings.push(LOSSY_WARNING.to_string());
                 }
+                doc.cut_text(self.cfg.max_text_bytes);
                 Some(Record { doc: Ok(doc), raw: Raw::Csv(rec) })
             }
         }
@@ -535,6 +541,37 @@ mod tests {
         std::fs::write(&t, "word ".repeat(40)).unwrap();
         let recs: Vec<Record> = RecordReader::new(&t, cfg).collect();
         assert!(recs[0].doc.as_ref().unwrap_err().msg.contains("file longer than 64 bytes"));
+    }
+
+    #[test]
+    fn long_texts_are_cut_as_read_in_every_format_with_the_warning() {
+        let d = tempfile::tempdir().unwrap();
+        let cfg = Arc::new(InputConfig { max_text_bytes: 10, ..InputConfig::default() });
+        let text = "caf\u{e9} au lait, s'il vous pla\u{ee}t"; // 31 bytes, "é" at 3..5
+        let files = [
+            ("a.jsonl", serde_json::json!({"id": "a", "text": text}).to_string()),
+            ("b.csv", format!("id,text\nb,\"{text}\"\n")),
+            ("c.txt", text.to_string()),
+        ];
+        for (name, content) in files {
+            let p = d.path().join(name);
+            std::fs::write(&p, content).unwrap();
+            let recs: Vec<Record> = RecordReader::new(&p, cfg.clone()).collect();
+            let doc = recs[0].doc.as_ref().unwrap();
+            assert_eq!(doc.text, "caf\u{e9} au l", "{name}");
+            assert_eq!(doc.warnings, ["scored on the first 10 of 31 bytes"], "{name}");
+        }
+        // Cut to a character boundary: 4 bytes would split "é".
+        let cfg = Arc::new(InputConfig { max_text_bytes: 4, ..InputConfig::default() });
+        let p = d.path().join("a.jsonl");
+        let recs: Vec<Record> = RecordReader::new(&p, cfg).collect();
+        assert_eq!(recs[0].doc.as_ref().unwrap().text, "caf");
+        // Raw records are written back whole (`filter`).
+        let Raw::Json(raw) = &recs[0].raw else { panic!("a JSONL record") };
+        assert_eq!(
+            std::str::from_utf8(raw).unwrap(),
+            serde_json::json!({"id": "a", "text": text}).to_string()
+        );
     }
 
     #[test]
