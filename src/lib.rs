@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batching;
 pub mod document;
 pub mod error;
 pub mod features;

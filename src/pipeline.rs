@@ -7,11 +7,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::batching;
 use crate::document::{DocView, Document, Origin};
 use crate::features::boilerplate::{self, LineClass, LineInfo, NormLines, RepeatIndex};
 use crate::features::consensus::{self, ClusterInfo};
 use crate::features::{Evidence, Family, FamilyOutput, Feature, entities, fluency};
-use crate::input::RecordError;
+use crate::input::{Locator, Record, RecordError, RecordReaders};
 use crate::model::{ContrastModel, Model};
 use crate::score::{Scored, Scorer};
 use crate::segment::{self, SentenceSpan};
@@ -265,10 +266,17 @@ impl<'m> Engine<'m> {
 
     /// Scores one batch of records (documents or read errors), in parallel, returning reports in
     /// input order. `first_seq` numbers the batch's first record.
-    pub fn score_batch(
+    pub fn score_batch(&self, records: Vec<Result<Document, RecordError>>, first_seq: u64) -> Vec<Report> {
+        let seqs: Vec<u64> = (first_seq..).take(records.len()).collect();
+        self.score_batch_numbered(records, &seqs)
+    }
+
+    /// [`Engine::score_batch`] for records numbered `seqs` (their places in the whole input,
+    /// increasing; one per record), as a planned batch ([`crate::batching`]) holds them.
+    pub fn score_batch_numbered(
         &self,
         mut records: Vec<Result<Document, RecordError>>,
-        first_seq: u64,
+        seqs: &[u64],
     ) -> Vec<Report> {
         for d in records.iter_mut().flatten() {
             d.cut_text(self.opts.max_doc_bytes);
@@ -320,7 +328,7 @@ impl<'m> Engine<'m> {
             .zip(analyses)
             .enumerate()
             .map(|(i, (r, a))| {
-                let seq = first_seq + i as u64;
+                let seq = seqs.get(i).copied().unwrap_or(i as u64);
                 match (r, a) {
                     (Ok(d), Some(a)) => self.report(seq, &d, &a),
                     (Err(e), _) => Report::from_error(seq, &e),
@@ -516,6 +524,197 @@ impl Engine<'_> {
             Ok(())
         })
     }
+}
+
+/// Records read by the first pass of [`Engine::run_planned`] before their batches are planned
+/// and scored: bounds the plan's memory (about 150 bytes a record) and how far apart two
+/// versions of a story may be to meet.
+pub const PLAN_WINDOW: usize = 1 << 17;
+
+/// A record of the plan's window: where to read it again, or the record itself when it cannot
+/// be read again (an error row).
+enum Slot {
+    At(Locator),
+    Held(Record),
+}
+
+impl Engine<'_> {
+    /// Like [`Engine::run`], for inputs that can be read twice ([`RecordReaders::rereadable`]):
+    /// a first pass gives every record story keys ([`consensus::story_bands`]), [`PLAN_WINDOW`]
+    /// records at a time, and the records are then read again and scored in planned batches
+    /// ([`batching::plan`]), so that versions of one story far apart in the input are compared.
+    /// An input that fits one batch is scored exactly as by [`Engine::run`]. `each` is called
+    /// in batch order, which is not input order when batches were planned: each report carries
+    /// its place in the input (`seq`). Raw records are not kept (use [`Engine::run`] to write
+    /// records back).
+    pub fn run_planned<E>(
+        &self,
+        readers: &mut RecordReaders,
+        batch: usize,
+        mut each: impl FnMut(Report) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let batch = batch.max(1);
+        let max_doc = self.opts.max_doc_bytes;
+        // The first batch is read as `run` reads it: an input that ends within it is scored as
+        // that one batch, with no second reading.
+        let mut head = Vec::new();
+        let mut head_bytes = 0;
+        while head.len() < batch && head_bytes < BATCH_BYTES {
+            let Some(located) = read_cut(readers, max_doc) else {
+                let docs = head.into_iter().map(|(r, _): (Record, _)| r.doc).collect();
+                for rep in self.score_batch(docs, 0) {
+                    each(rep)?;
+                }
+                return Ok(());
+            };
+            head_bytes += located.0.doc.as_ref().map_or(0, |d| d.text.len());
+            head.push(located);
+        }
+        let mut head = head.into_iter();
+        let mut first_seq = 0u64;
+        loop {
+            let (slots, entries) = self.plan_window(&mut head, readers);
+            if slots.is_empty() {
+                return Ok(());
+            }
+            let plan = batching::plan(&entries, batch, BATCH_BYTES);
+            drop(entries);
+            let n = slots.len() as u64;
+            self.score_planned(readers, slots, plan, first_seq, &mut each)?;
+            first_seq += n;
+        }
+    }
+
+    /// The first pass over one window: up to [`PLAN_WINDOW`] records (the `head` first), where
+    /// each is and its story keys. Records are read on a thread of their own while the keys of
+    /// the previous chunk are computed.
+    fn plan_window(
+        &self,
+        head: &mut (impl Iterator<Item = (Record, Option<Locator>)> + Send),
+        readers: &mut RecordReaders,
+    ) -> (Vec<Option<Slot>>, Vec<batching::Entry>) {
+        let max_doc = self.opts.max_doc_bytes;
+        let mut slots: Vec<Option<Slot>> = Vec::new();
+        let mut entries: Vec<batching::Entry> = Vec::new();
+        // Chunks of at most a default batch of documents or a batch's text.
+        let mut next_chunk = |start: usize| -> Vec<(Record, Option<Locator>)> {
+            let (mut chunk, mut bytes) = (Vec::new(), 0);
+            while start + chunk.len() < PLAN_WINDOW && chunk.len() < DEFAULT_BATCH && bytes < BATCH_BYTES {
+                let Some(located) = head.next().or_else(|| read_cut(readers, max_doc)) else { break };
+                bytes += located.0.doc.as_ref().map_or(0, |d| d.text.len());
+                chunk.push(located);
+            }
+            chunk
+        };
+        let mut take = |chunk: Vec<(Record, Option<Locator>)>| {
+            let keys: Vec<Vec<u32>> = chunk
+                .par_iter()
+                .map(|(r, _)| {
+                    r.doc.as_ref().map(|d| consensus::story_bands(self.model, &d.text)).unwrap_or_default()
+                })
+                .collect();
+            for ((rec, at), bands) in chunk.into_iter().zip(keys) {
+                let bytes = rec.doc.as_ref().map_or(0, |d| d.text.len());
+                entries.push(batching::Entry { bytes, bands });
+                slots.push(Some(match at {
+                    Some(at) => Slot::At(at),
+                    None => Slot::Held(rec),
+                }));
+            }
+        };
+        if rayon::current_num_threads() <= 1 {
+            let mut start = 0;
+            loop {
+                let chunk = next_chunk(start);
+                if chunk.is_empty() {
+                    break;
+                }
+                start += chunk.len();
+                take(chunk);
+            }
+        } else {
+            std::thread::scope(|s| {
+                // Rendezvous channel: the reader holds at most one finished chunk while it waits.
+                let (tx, rx) = std::sync::mpsc::sync_channel(0);
+                s.spawn(move || {
+                    let mut start = 0;
+                    loop {
+                        let chunk = next_chunk(start);
+                        start += chunk.len();
+                        if chunk.is_empty() || tx.send(chunk).is_err() {
+                            break;
+                        }
+                    }
+                });
+                for chunk in rx {
+                    take(chunk);
+                }
+            });
+        }
+        (slots, entries)
+    }
+
+    /// The second pass over one window: its records read again in planned batches (on a thread
+    /// of their own while the previous batch is scored) and scored.
+    fn score_planned<E>(
+        &self,
+        readers: &mut RecordReaders,
+        mut slots: Vec<Option<Slot>>,
+        plan: Vec<Vec<usize>>,
+        first_seq: u64,
+        each: &mut impl FnMut(Report) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut load = move |members: Vec<usize>| {
+            let mut docs = Vec::with_capacity(members.len());
+            let mut seqs = Vec::with_capacity(members.len());
+            for i in members {
+                let rec = match slots.get_mut(i).and_then(Option::take) {
+                    Some(Slot::At(at)) => readers.read_at(at),
+                    Some(Slot::Held(r)) => r,
+                    None => continue, // every record is in one batch only
+                };
+                docs.push(rec.doc);
+                seqs.push(first_seq + i as u64);
+            }
+            (docs, seqs)
+        };
+        let mut score = |(docs, seqs): (Vec<Result<Document, RecordError>>, Vec<u64>)| -> Result<(), E> {
+            for rep in self.score_batch_numbered(docs, &seqs) {
+                each(rep)?;
+            }
+            Ok(())
+        };
+        if rayon::current_num_threads() <= 1 {
+            for members in plan {
+                score(load(members))?;
+            }
+            return Ok(());
+        }
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(0);
+            s.spawn(move || {
+                for members in plan {
+                    if tx.send(load(members)).is_err() {
+                        break; // the consumer stopped
+                    }
+                }
+            });
+            for b in rx {
+                score(b)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The next record, its text cut to `max_doc` bytes, and where it is.
+fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<(Record, Option<Locator>)> {
+    readers.next_located().map(|(mut rec, at)| {
+        if let Ok(d) = &mut rec.doc {
+            d.cut_text(max_doc);
+        }
+        (rec, at)
+    })
 }
 
 /// One batch of records and their raw forms.

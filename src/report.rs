@@ -569,6 +569,8 @@ pub struct RankKey {
     class: u8,
     inverted_score: u64,
     seq: u64,
+    /// The row gets a rank number (compared last: never decides an order, `seq` is unique).
+    scored: bool,
 }
 
 impl RankKey {
@@ -581,11 +583,18 @@ impl RankKey {
         };
         // Scores are in [0, 100]: for non-negative floats the bit pattern orders like the value.
         let s = r.score().unwrap_or(0.0).clamp(0.0, f64::MAX);
-        RankKey { class, inverted_score: u64::MAX - s.to_bits(), seq: r.seq }
+        RankKey { class, inverted_score: u64::MAX - s.to_bits(), seq: r.seq, scored: class == 0 }
+    }
+
+    /// A key that orders rows by their place in the input only (`score --unranked` when
+    /// batches were planned: reports come in batch order); scored rows are numbered as
+    /// [`ReportWriter::write`] numbers them.
+    pub fn input_order(r: &Report) -> RankKey {
+        RankKey { class: 0, inverted_score: 0, seq: r.seq, scored: r.scored.is_some() }
     }
 
     fn scored(&self) -> bool {
-        self.class == 0
+        self.scored
     }
 }
 
@@ -618,7 +627,7 @@ impl Ranker {
         self.rows.sort_by_key(|r| r.0);
         let mut f = io::BufWriter::new(tempfile::tempfile()?);
         for (k, row) in self.rows.drain(..) {
-            f.write_all(&[k.class])?;
+            f.write_all(&[k.class, u8::from(k.scored)])?;
             f.write_all(&k.inverted_score.to_le_bytes())?;
             f.write_all(&k.seq.to_le_bytes())?;
             f.write_all(&(row.len() as u64).to_le_bytes())?;
@@ -667,7 +676,7 @@ impl Ranker {
 }
 
 fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>> {
-    let mut class = [0u8; 1];
+    let mut class = [0u8; 2];
     match r.read_exact(&mut class) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
@@ -681,7 +690,7 @@ fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>
     r.read_exact(&mut b8)?;
     let mut row = vec![0u8; u64::from_le_bytes(b8) as usize];
     r.read_exact(&mut row)?;
-    Ok(Some((RankKey { class: class[0], inverted_score, seq }, row)))
+    Ok(Some((RankKey { class: class[0], inverted_score, seq, scored: class[1] != 0 }, row)))
 }
 
 #[cfg(test)]

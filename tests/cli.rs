@@ -656,3 +656,97 @@ fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     assert_eq!(row(&rows, "a")["status"], "scored");
     assert_eq!(row(&rows, "c")["status"], "scored");
 }
+
+/// An unrelated short news item about an invented place (`k` picks its names and figures).
+fn filler(k: usize) -> String {
+    const NAMES: [&str; 25] = [
+        "Aldermoor",
+        "Briggsby",
+        "Caldenwick",
+        "Dunmarrow",
+        "Elsworthy",
+        "Fenhallow",
+        "Garroway",
+        "Hollinsby",
+        "Ivesdale",
+        "Jorrington",
+        "Kestleford",
+        "Lamberhurst",
+        "Marrowby",
+        "Northcombe",
+        "Ottersley",
+        "Pellingham",
+        "Quarrendon",
+        "Rushmere",
+        "Stavenhoe",
+        "Thornaby",
+        "Ulverscot",
+        "Varnholt",
+        "Wendlebury",
+        "Yarrowfield",
+        "Zennorby",
+    ];
+    let (name, town) = (NAMES[k % 25], NAMES[(k * 7 + 3) % 25]);
+    format!(
+        "{name} Hall reopens\n\nThe {name} Hall in {town} reopened on Saturday after a renovation that \
+         took {} months, the {name} Trust said. Visitors queued outside the hall in {town} before the doors \
+         opened, and the trust said more than {} people had booked tickets for the first week. The \
+         building, which dates from {}, had been closed since a storm damaged its roof.",
+        k % 11 + 3,
+        1200 + 37 * k,
+        1850 + k
+    )
+}
+
+#[test]
+fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("spread.jsonl");
+    let mut seeds: Vec<PathBuf> =
+        std::fs::read_dir(root().join("data/seeds")).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    // The five versions of the seed story at records 0, 7, 14, 21 and 28 among 25 unrelated ones.
+    let mut out = String::new();
+    let (mut s, mut f) = (0, 0);
+    for i in 0..30 {
+        let row = if i % 7 == 0 && s < seeds.len() {
+            s += 1;
+            let text = std::fs::read_to_string(&seeds[s - 1]).unwrap();
+            serde_json::json!({"id": format!("seed{}", s - 1), "source": "seeds", "text": text})
+        } else {
+            f += 1;
+            serde_json::json!({"id": format!("filler{f}"), "source": "local", "text": filler(f)})
+        };
+        out.push_str(&row.to_string());
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+    let file = p.to_str().unwrap();
+    let whole = jsonl(&run(&["score", "-f", "jsonl", file]));
+    let small = run(&["score", "-f", "jsonl", "--batch-size", "6", "--threads", "1", file]);
+    assert!(small.status.success(), "{}", stderr(&small));
+    let small_rows = jsonl(&small);
+    for k in 0..5 {
+        let id = format!("seed{k}");
+        let (a, b) = (row(&whole, &id), row(&small_rows, &id));
+        assert_eq!(b["cluster"]["size"], 5, "{b}");
+        assert_eq!(a["score"], b["score"], "{id}");
+    }
+    let two = run(&["score", "-f", "jsonl", "--batch-size", "6", "--threads", "2", file]);
+    assert_eq!(stdout(&small), stdout(&two));
+    // Unranked rows come back in input order, scored rows numbered in that order.
+    let unranked = jsonl(&run(&["score", "-f", "jsonl", "--unranked", "--batch-size", "6", file]));
+    let ids: Vec<&str> = unranked.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(&ids[..3], ["seed0", "filler1", "filler2"]);
+    assert_eq!(ids[7], "seed1");
+    let ranks: Vec<u64> = unranked.iter().filter_map(|r| r["rank"].as_u64()).collect();
+    assert_eq!(ranks, (1..=ranks.len() as u64).collect::<Vec<_>>());
+    // From standard input the batches are read in order: the versions are cut apart.
+    let piped =
+        run_with_stdin(&["score", "-f", "jsonl", "--batch-size", "6", "-"], std::fs::read(&p).unwrap());
+    assert!(
+        jsonl(&piped)
+            .iter()
+            .any(|r| r["cluster"]["size"] != 5 && r["id"].as_str().unwrap().starts_with("seed"))
+    );
+}

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use spinscore::input::{InputConfig, InputFormat, RecordReaders, expand_paths};
 use spinscore::model::{ContrastModel, Model};
-use spinscore::pipeline::{DEFAULT_BATCH, Engine, Options};
+use spinscore::pipeline::{DEFAULT_BATCH, Engine, Options, Report};
 use spinscore::report::OutputFormat;
 use spinscore::score::Scorer;
 
@@ -198,6 +198,29 @@ impl EngineArgs {
             }
         })
     }
+}
+
+/// True when [`score_all`] plans its batches: story clusters are on and every input can be
+/// read twice (files, not standard input; not CSV). Reports then come in batch order.
+pub fn plans_batches(engine: &Engine<'_>, readers: &RecordReaders) -> bool {
+    engine.options().clusters && readers.rereadable()
+}
+
+/// Scores every record of `readers`, calling `each` with its report: in planned batches, so
+/// that versions of a story anywhere in the input are compared, when [`plans_batches`]; else
+/// in batches read in order. Raw records are not kept.
+pub fn score_all(
+    engine: &Engine<'_>,
+    mut readers: RecordReaders,
+    batch: usize,
+    mut each: impl FnMut(Report) -> Result<()>,
+) -> Result<()> {
+    if plans_batches(engine, &readers) {
+        return engine.run_planned(&mut readers, batch, each);
+    }
+    // The raw records are not written back: drop them as they are read (half a batch's memory).
+    let records = readers.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
+    engine.run(records, batch, |rep, _raw| each(rep))
 }
 
 /// A progress counter on stderr when stderr is a terminal (and not `--quiet`).

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, progress};
-use spinscore::input::{InputConfig, RecordReader, read_labels};
+use super::common::{EngineArgs, ExitCode, progress, score_all};
+use spinscore::input::{InputConfig, RecordReaders, read_labels};
 use spinscore::metrics::{Labelled, Metrics, metrics_by_kind};
 use spinscore::pipeline::{Engine, Report, Status};
 
@@ -35,14 +35,12 @@ pub fn score_labelled(
     quiet: bool,
 ) -> Result<Vec<(Report, Labelled)>> {
     let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
-    let cfg = std::sync::Arc::new(InputConfig {
-        format: spinscore::input::InputFormat::Jsonl,
-        ..InputConfig::default()
-    });
+    let cfg = InputConfig { format: spinscore::input::InputFormat::Jsonl, ..InputConfig::default() };
     let pb = progress(quiet);
     let mut out = Vec::new();
     let mut errors = 0;
-    engine.run(RecordReader::new(path, cfg), batch, |rep, _| -> Result<()> {
+    let readers = RecordReaders::new(vec![path.to_path_buf()], cfg);
+    score_all(engine, readers, batch, |rep| -> Result<()> {
         pb.inc(1);
         if let Status::Error(m) = &rep.status {
             errors += 1;
@@ -59,6 +57,8 @@ pub fn score_labelled(
         Ok(())
     })?;
     pb.finish_and_clear();
+    // Planned batches come in batch order: back to input order.
+    out.sort_by_key(|(r, _)| r.seq);
     if errors > 0 && !quiet {
         eprintln!("spinscore: {errors} records could not be read");
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress};
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, plans_batches, progress, score_all};
 use spinscore::pipeline::{Report, Status};
 use spinscore::report::{RankKey, Ranker, ReportWriter};
 
@@ -58,14 +58,15 @@ const RANK_MEMORY: usize = 32 << 20;
 
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    // The raw records are not written back: drop them as they are read (half a batch's memory).
-    let records = a.input.open()?.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
+    let readers = a.input.open()?;
     let mut writer = ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
     let pb = progress(a.input.quiet);
     let mut counts = Counts::default();
     let mut ranker = Ranker::new(RANK_MEMORY);
     let mut errors_shown = 0;
-    engine.run(records, a.engine.batch_size, |rep, _raw| -> Result<()> {
+    // Planned batches come in batch order: unranked rows are put back in input order.
+    let planned = plans_batches(&engine, &readers);
+    score_all(&engine, readers, a.engine.batch_size, |rep| -> Result<()> {
         counts.add(&rep);
         pb.inc(1);
         if let Status::Error(msg) = &rep.status
@@ -76,16 +77,17 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
                 pb.suspend(|| eprintln!("spinscore: {}: {msg}", rep.origin));
             }
         }
-        if a.unranked {
+        if a.unranked && !planned {
             writer.write(&rep).context("writing report")?;
         } else {
             let row = writer.render(&rep).context("rendering report")?;
-            ranker.push(RankKey::of(&rep), row).context("ranking (temporary files)")?;
+            let key = if a.unranked { RankKey::input_order(&rep) } else { RankKey::of(&rep) };
+            ranker.push(key, row).context("ranking (temporary files)")?;
         }
         Ok(())
     })?;
     pb.finish_and_clear();
-    if !a.unranked {
+    if !a.unranked || planned {
         ranker.finish(&mut writer).context("writing report")?;
     }
     writer.finish().context("writing report")?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress};
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress, score_all};
 use super::score::Counts;
 use spinscore::report::{SourceRollup, write_sources};
 
@@ -25,12 +25,11 @@ pub struct SourcesArgs {
 
 pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    // The raw records are not written back: drop them as they are read (half a batch's memory).
-    let records = a.input.open()?.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
+    let readers = a.input.open()?;
     let pb = progress(a.input.quiet);
     let mut rollup = SourceRollup::default();
     let mut counts = Counts::default();
-    engine.run(records, a.engine.batch_size, |rep, _| -> Result<()> {
+    score_all(&engine, readers, a.engine.batch_size, |rep| -> Result<()> {
         pb.inc(1);
         counts.add(&rep);
         rollup.add(&rep);

@@ -301,6 +301,26 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
         .collect()
 }
 
+/// A document's story keys for [`crate::batching::plan`]: the bands of its anchors' MinHash
+/// signature, as [`cluster`] buckets them (truncated to 32 bits), computed on the whole text.
+/// Documents sharing a key are candidate versions of one story. Empty when the document has
+/// too few anchors to tell its story.
+pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
+    let tokens = crate::tokenize::tokenize(text);
+    let sentences = crate::segment::sentences(text, &tokens);
+    let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None };
+    let set = anchors(lex, &m);
+    if set.len() < 5 {
+        return Vec::new();
+    }
+    signature(&set).chunks(ROWS_PER_BAND).map(|rows| band_key(rows) as u32).collect()
+}
+
+/// The bucket key of one band of a signature.
+fn band_key(rows: &[u64]) -> u64 {
+    rows.iter().fold(0u64, |acc, r| mix(acc ^ r))
+}
+
 /// Groups the members into story clusters; returns, per member, the index of its cluster's
 /// first member (`None` when it has no other version in the batch).
 pub fn cluster(lex: &dyn Lexicon, members: &[Option<Member<'_>>]) -> Vec<Option<usize>> {
@@ -324,7 +344,7 @@ fn cluster_with_anchors(
     for (i, sig) in sigs.iter().enumerate() {
         let Some(sig) = sig else { continue };
         for (band, rows) in sig.chunks(ROWS_PER_BAND).enumerate() {
-            let key = rows.iter().fold(0u64, |acc, r| mix(acc ^ r));
+            let key = band_key(rows);
             buckets.entry((band, key)).or_default().push(i);
         }
     }

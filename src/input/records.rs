@@ -1,7 +1,7 @@
 //! Streaming readers that turn one input file into [`Record`]s.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,6 +61,8 @@ enum State {
         reader: Box<dyn BufRead + Send>,
         line: u64,
         buf: Vec<u8>,
+        /// Bytes of the input consumed so far.
+        pos: u64,
     },
     Csv {
         reader: csv::Reader<Box<dyn Read + Send>>,
@@ -68,6 +70,18 @@ enum State {
         width: usize,
     },
     Done,
+}
+
+/// What one JSONL line gives.
+enum Line {
+    /// The end of the input.
+    End,
+    /// A blank line (skipped).
+    Blank,
+    /// A record (or an error row for it).
+    Record(Record),
+    /// The input cannot be read further.
+    Failed(Record),
 }
 
 struct CsvColumns {
@@ -85,6 +99,10 @@ pub struct RecordReader {
     parent: String,
     cfg: Arc<InputConfig>,
     state: State,
+    /// Where the last record returned starts (byte offset), when it can be read again.
+    last_at: Option<u64>,
+    /// The file opened for [`RecordReader::record_at`].
+    random: Option<BufReader<File>>,
 }
 
 impl RecordReader {
@@ -99,7 +117,15 @@ impl RecordReader {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| ".".to_string())
         };
-        RecordReader { path: path.to_path_buf(), file, parent, cfg, state: State::Pending }
+        RecordReader {
+            path: path.to_path_buf(),
+            file,
+            parent,
+            cfg,
+            state: State::Pending,
+            last_at: None,
+            random: None,
+        }
     }
 
     fn origin(&self, line: u64) -> Origin {
@@ -150,7 +176,7 @@ impl RecordReader {
         }
         match format {
             InputFormat::Jsonl => {
-                self.state = State::Jsonl { reader, line: 0, buf: Vec::new() };
+                self.state = State::Jsonl { reader, line: 0, buf: Vec::new(), pos: 0 };
                 None
             }
             InputFormat::Csv => {
@@ -193,6 +219,8 @@ impl RecordReader {
             }
             InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
                 self.state = State::Done;
+                // A whole file is read again from its start (not standard input).
+                self.last_at = (!stdin).then_some(0);
                 let mut bytes = Vec::new();
                 let cap = self.cfg.max_record_bytes;
                 if let Err(e) = reader.by_ref().take(cap as u64 + 1).read_to_end(&mut bytes) {
@@ -253,36 +281,101 @@ impl RecordReader {
 
     fn next_jsonl(&mut self) -> Option<Record> {
         loop {
-            let State::Jsonl { reader, line, buf } = &mut self.state else {
+            let State::Jsonl { reader, line, buf, pos } = &mut self.state else {
                 return None;
             };
             buf.clear();
             *line += 1;
             let n = *line;
-            match read_line_capped(reader.as_mut(), buf, self.cfg.max_record_bytes) {
-                Ok((0, _)) => {
+            let start = *pos;
+            let read = read_line_capped(reader.as_mut(), buf, self.cfg.max_record_bytes);
+            if let Ok((consumed, _)) = read {
+                *pos += consumed as u64;
+            }
+            let mut buf = std::mem::take(buf);
+            match self.line_record(n, read, &mut buf) {
+                Line::End => {
                     self.state = State::Done;
                     return None;
                 }
-                Ok((_, false)) => {}
-                Ok((_, true)) => {
-                    buf.clear();
-                    let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
-                    return Some(self.error(n, None, None, msg, Raw::File));
-                }
-                Err(e) => {
+                Line::Failed(r) => {
                     self.state = State::Done;
-                    return Some(self.error(n, None, None, format!("cannot read: {e}"), Raw::File));
+                    self.last_at = None;
+                    return Some(r);
+                }
+                Line::Blank => {
+                    if let State::Jsonl { buf: b, .. } = &mut self.state {
+                        *b = buf; // keep the buffer's capacity for the next line
+                    }
+                }
+                Line::Record(r) => {
+                    self.last_at = Some(start);
+                    return Some(r);
                 }
             }
-            while matches!(buf.last(), Some(b'\n' | b'\r')) {
-                buf.pop();
+        }
+    }
+
+    /// What one line read by [`read_line_capped`] into `buf` gives.
+    fn line_record(&self, n: u64, read: std::io::Result<(usize, bool)>, buf: &mut Vec<u8>) -> Line {
+        match read {
+            Ok((0, _)) => return Line::End,
+            Ok((_, false)) => {}
+            Ok((_, true)) => {
+                buf.clear();
+                let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
+                return Line::Record(self.error(n, None, None, msg, Raw::File));
             }
-            if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                continue;
+            Err(e) => return Line::Failed(self.error(n, None, None, format!("cannot read: {e}"), Raw::File)),
+        }
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            return Line::Blank;
+        }
+        Line::Record(self.parse_json(n, std::mem::take(buf)))
+    }
+
+    /// Where the record last returned by `next` starts, when [`RecordReader::record_at`] can
+    /// read it again: a JSONL line of a file (its byte offset) or a whole file (0). `None` for
+    /// standard input, CSV records and read failures.
+    pub fn last_offset(&self) -> Option<u64> {
+        self.last_at
+    }
+
+    /// Reads again the record that starts at byte `offset` on line `line` (as given by
+    /// [`RecordReader::last_offset`] and the record's origin): the same record `next` gave.
+    pub fn record_at(&mut self, offset: u64, line: u64) -> Record {
+        let format = match self.cfg.format {
+            InputFormat::Auto => format_of(&self.path).unwrap_or(InputFormat::Text),
+            f => f,
+        };
+        if format != InputFormat::Jsonl {
+            let mut again = RecordReader::new(&self.path, self.cfg.clone());
+            return again
+                .next()
+                .unwrap_or_else(|| self.error(line, None, None, "record not found", Raw::File));
+        }
+        if self.random.is_none() {
+            match File::open(&self.path) {
+                Ok(f) => self.random = Some(BufReader::with_capacity(1 << 16, f)),
+                Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
             }
-            let raw_bytes = std::mem::take(buf);
-            return Some(self.parse_json(n, raw_bytes));
+        }
+        let Some(f) = self.random.as_mut() else {
+            return self.error(line, None, None, "cannot read", Raw::File);
+        };
+        let mut buf = Vec::new();
+        let read = match f.seek(std::io::SeekFrom::Start(offset)) {
+            Ok(_) => read_line_capped(f, &mut buf, self.cfg.max_record_bytes),
+            Err(e) => Err(e),
+        };
+        match self.line_record(line, read, &mut buf) {
+            Line::Record(r) | Line::Failed(r) => r,
+            Line::End | Line::Blank => {
+                self.error(line, None, None, "record not found (input changed?)", Raw::File)
+            }
         }
     }
 
@@ -465,15 +558,73 @@ impl Iterator for RecordReader {
 
 /// Records of several inputs, one after another.
 pub struct RecordReaders {
-    files: std::vec::IntoIter<PathBuf>,
+    files: Vec<PathBuf>,
+    next_file: usize,
     cfg: Arc<InputConfig>,
     current: Option<RecordReader>,
+    /// The reader [`RecordReaders::read_at`] last used, and its file's index.
+    random: Option<(u32, RecordReader)>,
+}
+
+/// Where a record is, to read it again ([`RecordReaders::read_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Locator {
+    /// Index of the input file.
+    pub file: u32,
+    /// Byte offset of the record in it (0 for a whole file).
+    pub offset: u64,
+    /// The record's line (its origin's).
+    pub line: u64,
 }
 
 impl RecordReaders {
     /// Reads `files` in order with the given settings.
     pub fn new(files: Vec<PathBuf>, cfg: InputConfig) -> Self {
-        RecordReaders { files: files.into_iter(), cfg: Arc::new(cfg), current: None }
+        RecordReaders { files, next_file: 0, cfg: Arc::new(cfg), current: None, random: None }
+    }
+
+    /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
+    /// a file (not standard input) read as JSONL, text or HTML (not CSV).
+    pub fn rereadable(&self) -> bool {
+        self.files.len() <= u32::MAX as usize
+            && self.files.iter().all(|p| {
+                let format = match self.cfg.format {
+                    InputFormat::Auto => format_of(p).unwrap_or(InputFormat::Text),
+                    f => f,
+                };
+                p.as_os_str() != "-" && format != InputFormat::Csv
+            })
+    }
+
+    /// The next record and, when it can be read again, where it is.
+    pub fn next_located(&mut self) -> Option<(Record, Option<Locator>)> {
+        loop {
+            if let Some(r) = self.current.as_mut() {
+                if let Some(rec) = r.next() {
+                    let file = (self.next_file - 1) as u32;
+                    let line = match &rec.doc {
+                        Ok(d) => d.origin.line,
+                        Err(e) => e.origin.line,
+                    };
+                    let at = r.last_offset().map(|offset| Locator { file, offset, line });
+                    return Some((rec, at));
+                }
+            }
+            let path = self.files.get(self.next_file)?;
+            self.current = Some(RecordReader::new(path, self.cfg.clone()));
+            self.next_file += 1;
+        }
+    }
+
+    /// Reads again the record at `at` (from [`RecordReaders::next_located`]).
+    pub fn read_at(&mut self, at: Locator) -> Record {
+        if self.random.as_ref().is_some_and(|(f, _)| *f != at.file) {
+            self.random = None;
+        }
+        let path = self.files.get(at.file as usize).cloned().unwrap_or_default();
+        let cfg = self.cfg.clone();
+        let (_, r) = self.random.get_or_insert_with(|| (at.file, RecordReader::new(&path, cfg)));
+        r.record_at(at.offset, at.line)
     }
 }
 
@@ -481,13 +632,7 @@ impl Iterator for RecordReaders {
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
-        loop {
-            if let Some(r) = self.current.as_mut().and_then(Iterator::next) {
-                return Some(r);
-            }
-            let path = self.files.next()?;
-            self.current = Some(RecordReader::new(&path, self.cfg.clone()));
-        }
+        self.next_located().map(|(r, _)| r)
     }
 }
 
@@ -572,6 +717,52 @@ mod tests {
             std::str::from_utf8(raw).unwrap(),
             serde_json::json!({"id": "a", "text": text}).to_string()
         );
+    }
+
+    #[test]
+    fn located_records_read_again_are_the_same_records() {
+        let d = tempfile::tempdir().unwrap();
+        let cfg = InputConfig { max_record_bytes: 80, ..InputConfig::default() };
+        let long = format!("{{\"id\":\"long\",\"text\":\"{}\"}}", "word ".repeat(30));
+        let jsonl = d.path().join("a.jsonl");
+        std::fs::write(
+            &jsonl,
+            format!("{{\"id\":\"a\",\"text\":\"one\"}}\r\n\n  \nnot json\n{long}\n{{\"id\":\"b\",\"text\":\"two\"}}"),
+        )
+        .unwrap();
+        let txt = d.path().join("b.txt");
+        std::fs::write(&txt, "A whole file.").unwrap();
+        let csv = d.path().join("c.csv");
+        std::fs::write(&csv, "id,text\nc,three\n").unwrap();
+        let files = vec![jsonl.clone(), txt.clone(), csv.clone()];
+        let mut readers = RecordReaders::new(files.clone(), cfg.clone());
+        assert!(!readers.rereadable(), "CSV records are not read again");
+        let mut first = Vec::new();
+        while let Some(x) = readers.next_located() {
+            first.push(x);
+        }
+        let located: Vec<Option<Locator>> = first.iter().map(|(_, at)| *at).collect();
+        assert_eq!(
+            located,
+            [
+                Some(Locator { file: 0, offset: 0, line: 1 }),
+                // 23 bytes and CRLF, then an empty and a blank line.
+                Some(Locator { file: 0, offset: 29, line: 4 }),
+                Some(Locator { file: 0, offset: 38, line: 5 }),
+                Some(Locator { file: 0, offset: 38 + long.len() as u64 + 1, line: 6 }),
+                Some(Locator { file: 1, offset: 0, line: 0 }),
+                None,
+            ]
+        );
+        // Read again in another order, from a reader that read nothing in order.
+        let mut again = RecordReaders::new(files[..2].to_vec(), cfg);
+        assert!(again.rereadable());
+        for k in [4, 3, 0, 2, 1] {
+            let (rec, at) = &first[k];
+            let r = again.read_at(at.unwrap());
+            assert_eq!(r.doc, rec.doc, "record {k}");
+            assert_eq!(r.raw, rec.raw, "record {k}");
+        }
     }
 
     #[test]
