@@ -707,12 +707,14 @@ impl Engine<'_> {
     }
 }
 
-/// The next record, its text cut to `max_doc` bytes, and where it is.
+/// The next record, its text cut to `max_doc` bytes and its raw form dropped (a JSONL line can
+/// be tens of MB), and where it is.
 fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<(Record, Option<Locator>)> {
     readers.next_located().map(|(mut rec, at)| {
         if let Ok(d) = &mut rec.doc {
             d.cut_text(max_doc);
         }
+        rec.raw = crate::input::Raw::File;
         (rec, at)
     })
 }
