@@ -750,3 +750,32 @@ fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
             .any(|r| r["cluster"]["size"] != 5 && r["id"].as_str().unwrap().starts_with("seed"))
     );
 }
+
+#[test]
+fn planned_batches_report_every_record_once_with_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("mixed.jsonl");
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        lines.push(match i % 4 {
+            1 => "{not json".to_string(),
+            2 => serde_json::json!({"id": format!("r{i}"), "body": "no text field"}).to_string(),
+            _ => serde_json::json!({"id": format!("r{i}"), "text": filler(i)}).to_string(),
+        });
+        if i == 5 {
+            lines.push(String::new()); // a blank line is skipped, not a record
+        }
+    }
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let o = run(&["score", "-f", "jsonl", "--unranked", "--batch-size", "3", p.to_str().unwrap()]);
+    let rows = jsonl(&o);
+    let got: Vec<(u64, String)> = rows
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let want_lines: Vec<u64> = (1..=13).filter(|&l| l != 7).collect();
+    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), want_lines, "{rows:?}");
+    let errors = rows.iter().filter(|r| r["status"] == "error").count();
+    assert_eq!(errors, 6, "{rows:?}");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
