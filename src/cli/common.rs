@@ -201,7 +201,7 @@ impl EngineArgs {
 }
 
 /// True when [`score_all`] plans its batches: story clusters are on and every input can be
-/// read twice (files, not standard input; not CSV). Reports then come in batch order.
+/// read twice (files, not standard input). Reports then come in batch order.
 pub fn plans_batches(engine: &Engine<'_>, readers: &RecordReaders) -> bool {
     engine.options().clusters && readers.rereadable()
 }

@@ -21,9 +21,9 @@ pub struct ScoreArgs {
     /// Write the report here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write rows in input order, without ranking: as they are scored from standard input or
-    /// CSV (constant memory for feeds of any size); from files, whose batches are planned, put
-    /// back in input order through temporary files (bounded memory).
+    /// Write rows in input order, without ranking: as they are scored from standard input
+    /// (constant memory for feeds of any size); from files, whose batches are planned, put back
+    /// in input order through temporary files (bounded memory).
     #[arg(long)]
     pub unranked: bool,
 }

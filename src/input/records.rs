@@ -103,6 +103,8 @@ pub struct RecordReader {
     last_at: Option<u64>,
     /// The file opened for [`RecordReader::record_at`].
     random: Option<BufReader<File>>,
+    /// A CSV file's columns and width, for [`RecordReader::record_at`].
+    random_csv: Option<(CsvColumns, usize)>,
 }
 
 impl RecordReader {
@@ -125,6 +127,7 @@ impl RecordReader {
             state: State::Pending,
             last_at: None,
             random: None,
+            random_csv: None,
         }
     }
 
@@ -197,19 +200,7 @@ impl RecordReader {
                         ));
                     }
                 };
-                let find = |name: &str| {
-                    headers.iter().position(|h| {
-                        let h = String::from_utf8_lossy(h);
-                        h.trim_start_matches('\u{feff}').trim() == name
-                    })
-                };
-                let cols = CsvColumns {
-                    id: find(&self.cfg.id_field),
-                    text: find(&self.cfg.text_field),
-                    html: find(&self.cfg.html_field),
-                    source: find(&self.cfg.source_field),
-                    url: find(&self.cfg.url_field),
-                };
+                let cols = self.csv_columns(&headers);
                 if headers.is_empty() {
                     self.state = State::Done;
                     return Some(self.error(0, None, None, "empty file", Raw::File));
@@ -351,24 +342,24 @@ impl RecordReader {
             InputFormat::Auto => format_of(&self.path).unwrap_or(InputFormat::Text),
             f => f,
         };
-        if format != InputFormat::Jsonl {
-            let mut again = RecordReader::new(&self.path, self.cfg.clone());
-            return again
-                .next()
-                .unwrap_or_else(|| self.error(line, None, None, "record not found", Raw::File));
-        }
-        if self.random.is_none() {
-            match File::open(&self.path) {
-                Ok(f) => self.random = Some(BufReader::with_capacity(1 << 16, f)),
-                Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+        match format {
+            InputFormat::Jsonl => {}
+            InputFormat::Csv => return self.csv_record_at(offset, line),
+            _ => {
+                let mut again = RecordReader::new(&self.path, self.cfg.clone());
+                return again
+                    .next()
+                    .unwrap_or_else(|| self.error(line, None, None, "record not found", Raw::File));
             }
         }
-        let Some(f) = self.random.as_mut() else {
-            return self.error(line, None, None, "cannot read", Raw::File);
+        let cap = self.cfg.max_record_bytes;
+        let f = match self.random_file() {
+            Ok(f) => f,
+            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
         };
         let mut buf = Vec::new();
         let read = match f.seek(std::io::SeekFrom::Start(offset)) {
-            Ok(_) => read_line_capped(f, &mut buf, self.cfg.max_record_bytes),
+            Ok(_) => read_line_capped(f, &mut buf, cap),
             Err(e) => Err(e),
         };
         match self.line_record(line, read, &mut buf) {
@@ -443,7 +434,7 @@ impl RecordReader {
     }
 
     fn next_csv(&mut self) -> Option<Record> {
-        let State::Csv { reader, cols, width } = &mut self.state else {
+        let State::Csv { reader, .. } = &mut self.state else {
             return None;
         };
         let mut rec = csv::ByteRecord::new();
@@ -455,59 +446,114 @@ impl RecordReader {
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 self.state = State::Done;
+                self.last_at = None;
                 Some(self.error(line, None, None, format!("CSV: {e}"), Raw::File))
             }
             Ok(true) => {
-                let n = rec.position().map_or(0, |p| p.line());
-                let width = *width;
-                let field = |i: Option<usize>| -> Option<(String, bool)> {
-                    let b = rec.get(i?)?;
-                    Some(decode_lossy(b.to_vec()))
+                let (n, at) = rec.position().map_or((0, None), |p| (p.line(), Some(p.byte())));
+                self.last_at = if self.file == "-" { None } else { at };
+                let State::Csv { cols, width, .. } = &self.state else {
+                    return None;
                 };
-                let (id, source) = (field(cols.id), field(cols.source));
-                let url = field(cols.url);
-                let text = field(cols.text);
-                let html = field(cols.html);
-                let id = id
-                    .map(|x| x.0)
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("{}:{}", self.file, n));
-                let source = source
-                    .map(|x| x.0)
-                    .filter(|s| !s.is_empty())
-                    .or_else(|| url.and_then(|(u, _)| url_host(&u).map(str::to_string)))
-                    .unwrap_or_else(|| self.parent.clone());
-                if rec.len() != width {
-                    let msg = format!("ragged row: {} fields, header has {}", rec.len(), width);
-                    return Some(self.error(n, Some(id), Some(source), msg, Raw::Csv(rec)));
-                }
-                let (text, lossy) = match (text, html) {
-                    (Some(t), _) if cols.text.is_some() => t,
-                    (_, Some((h, lossy))) => match super::html::extract_main_text(&h) {
-                        Ok(t) => (t, lossy),
-                        Err(e) => {
-                            return Some(self.error(
-                                n,
-                                Some(id),
-                                Some(source),
-                                format!("HTML: {e}"),
-                                Raw::Csv(rec),
-                            ));
-                        }
-                    },
-                    _ => {
-                        let msg = format!("missing text field '{}'", self.cfg.text_field);
-                        return Some(self.error(n, Some(id), Some(source), msg, Raw::Csv(rec)));
-                    }
-                };
-                let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
-                if lossy {
-                    doc.warnings.push(LOSSY_WARNING.to_string());
-                }
-                doc.cut_text(self.cfg.max_text_bytes);
-                Some(Record { doc: Ok(doc), raw: Raw::Csv(rec) })
+                Some(self.csv_record(n, rec, cols, *width))
             }
         }
+    }
+
+    /// The columns of the fields this reader looks for, by the CSV header.
+    fn csv_columns(&self, headers: &csv::ByteRecord) -> CsvColumns {
+        let find = |name: &str| {
+            headers.iter().position(|h| {
+                let h = String::from_utf8_lossy(h);
+                h.trim_start_matches('\u{feff}').trim() == name
+            })
+        };
+        CsvColumns {
+            id: find(&self.cfg.id_field),
+            text: find(&self.cfg.text_field),
+            html: find(&self.cfg.html_field),
+            source: find(&self.cfg.source_field),
+            url: find(&self.cfg.url_field),
+        }
+    }
+
+    /// The record (or error row) of CSV row `rec` on line `n`.
+    fn csv_record(&self, n: u64, rec: csv::ByteRecord, cols: &CsvColumns, width: usize) -> Record {
+        let field = |i: Option<usize>| -> Option<(String, bool)> {
+            let b = rec.get(i?)?;
+            Some(decode_lossy(b.to_vec()))
+        };
+        let (id, source) = (field(cols.id), field(cols.source));
+        let url = field(cols.url);
+        let text = field(cols.text);
+        let html = field(cols.html);
+        let id = id.map(|x| x.0).filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{}:{}", self.file, n));
+        let source = source
+            .map(|x| x.0)
+            .filter(|s| !s.is_empty())
+            .or_else(|| url.and_then(|(u, _)| url_host(&u).map(str::to_string)))
+            .unwrap_or_else(|| self.parent.clone());
+        if rec.len() != width {
+            let msg = format!("ragged row: {} fields, header has {}", rec.len(), width);
+            return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
+        }
+        let (text, lossy) = match (text, html) {
+            (Some(t), _) if cols.text.is_some() => t,
+            (_, Some((h, lossy))) => match super::html::extract_main_text(&h) {
+                Ok(t) => (t, lossy),
+                Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), Raw::Csv(rec)),
+            },
+            _ => {
+                let msg = format!("missing text field '{}'", self.cfg.text_field);
+                return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
+            }
+        };
+        let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
+        if lossy {
+            doc.warnings.push(LOSSY_WARNING.to_string());
+        }
+        doc.cut_text(self.cfg.max_text_bytes);
+        Record { doc: Ok(doc), raw: Raw::Csv(rec) }
+    }
+
+    /// [`RecordReader::record_at`] for a CSV file: the header is read once, then each row from
+    /// its offset.
+    fn csv_record_at(&mut self, offset: u64, line: u64) -> Record {
+        if self.random_csv.is_none() {
+            let headers = File::open(&self.path).and_then(|f| {
+                let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
+                rdr.byte_headers().cloned().map_err(std::io::Error::other)
+            });
+            match headers {
+                Ok(h) => self.random_csv = Some((self.csv_columns(&h), h.len())),
+                Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+            }
+        }
+        let f = match self.random_file() {
+            Ok(f) => f,
+            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+        };
+        let mut rec = csv::ByteRecord::new();
+        let read = f.seek(std::io::SeekFrom::Start(offset)).map_err(csv::Error::from).and_then(|_| {
+            csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(f)
+                .read_byte_record(&mut rec)
+        });
+        match (read, &self.random_csv) {
+            (Ok(true), Some((cols, width))) => self.csv_record(line, rec, cols, *width),
+            (Err(e), _) => self.error(line, None, None, format!("CSV: {e}"), Raw::File),
+            _ => self.error(line, None, None, "record not found (input changed?)", Raw::File),
+        }
+    }
+
+    /// The file opened for reading records again, opened on first use.
+    fn random_file(&mut self) -> std::io::Result<&mut BufReader<File>> {
+        if self.random.is_none() {
+            self.random = Some(BufReader::with_capacity(1 << 16, File::open(&self.path)?));
+        }
+        self.random.as_mut().ok_or_else(|| std::io::Error::other("not open"))
     }
 
     /// The CSV header of this input, once the first record has been read (CSV only).
@@ -584,16 +630,9 @@ impl RecordReaders {
     }
 
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
-    /// a file (not standard input) read as JSONL, text or HTML (not CSV).
+    /// a file, not standard input.
     pub fn rereadable(&self) -> bool {
-        self.files.len() <= u32::MAX as usize
-            && self.files.iter().all(|p| {
-                let format = match self.cfg.format {
-                    InputFormat::Auto => format_of(p).unwrap_or(InputFormat::Text),
-                    f => f,
-                };
-                p.as_os_str() != "-" && format != InputFormat::Csv
-            })
+        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| p.as_os_str() != "-")
     }
 
     /// The next record and, when it can be read again, where it is.
@@ -733,10 +772,11 @@ mod tests {
         let txt = d.path().join("b.txt");
         std::fs::write(&txt, "A whole file.").unwrap();
         let csv = d.path().join("c.csv");
-        std::fs::write(&csv, "id,text\nc,three\n").unwrap();
+        std::fs::write(&csv, "id,text\nc,three\nd,\"four,\nlines\"\ne\n").unwrap();
         let files = vec![jsonl.clone(), txt.clone(), csv.clone()];
         let mut readers = RecordReaders::new(files.clone(), cfg.clone());
-        assert!(!readers.rereadable(), "CSV records are not read again");
+        assert!(readers.rereadable());
+        assert!(!RecordReaders::new(vec![PathBuf::from("-")], cfg.clone()).rereadable());
         let mut first = Vec::new();
         while let Some(x) = readers.next_located() {
             first.push(x);
@@ -751,13 +791,16 @@ mod tests {
                 Some(Locator { file: 0, offset: 38, line: 5 }),
                 Some(Locator { file: 0, offset: 38 + long.len() as u64 + 1, line: 6 }),
                 Some(Locator { file: 1, offset: 0, line: 0 }),
-                None,
+                // CSV rows after the header; a quoted field over two lines; a ragged row.
+                Some(Locator { file: 2, offset: 8, line: 2 }),
+                Some(Locator { file: 2, offset: 16, line: 3 }),
+                Some(Locator { file: 2, offset: 32, line: 5 }),
             ]
         );
+        assert!(first[7].0.doc.as_ref().unwrap_err().msg.contains("ragged row"));
         // Read again in another order, from a reader that read nothing in order.
-        let mut again = RecordReaders::new(files[..2].to_vec(), cfg);
-        assert!(again.rereadable());
-        for k in [4, 3, 0, 2, 1] {
+        let mut again = RecordReaders::new(files, cfg);
+        for k in [4, 6, 3, 0, 7, 2, 5, 1] {
             let (rec, at) = &first[k];
             let r = again.read_at(at.unwrap());
             assert_eq!(r.doc, rec.doc, "record {k}");
