@@ -161,6 +161,10 @@ pub struct EngineArgs {
     /// Do not compare versions of the same story within a batch.
     #[arg(long)]
     pub no_clusters: bool,
+    /// Batches of consecutive records even from files: no first pass to bring versions of a
+    /// story together (faster on large inputs; versions must then be close to each other).
+    #[arg(long)]
+    pub in_order_batches: bool,
 }
 
 impl EngineArgs {
@@ -200,22 +204,26 @@ impl EngineArgs {
     }
 }
 
-/// True when [`score_all`] plans its batches: story clusters are on and every input can be
-/// read twice (files, not standard input). Reports then come in batch order.
-pub fn plans_batches(engine: &Engine<'_>, readers: &RecordReaders) -> bool {
-    engine.options().clusters && readers.rereadable()
+impl EngineArgs {
+    /// True when [`score_all`] should plan its batches: story clusters are on, not
+    /// `--in-order-batches`, and every input can be read twice (files, not standard input).
+    /// Reports then come in batch order.
+    pub fn plans_batches(&self, readers: &RecordReaders) -> bool {
+        !self.no_clusters && !self.in_order_batches && readers.rereadable()
+    }
 }
 
 /// Scores every record of `readers`, calling `each` with its report: in planned batches, so
-/// that versions of a story anywhere in the input are compared, when [`plans_batches`]; else
-/// in batches read in order. Raw records are not kept.
+/// that versions of a story anywhere in the input are compared, when `planned`
+/// ([`EngineArgs::plans_batches`]); else in batches read in order. Raw records are not kept.
 pub fn score_all(
     engine: &Engine<'_>,
     mut readers: RecordReaders,
     batch: usize,
+    planned: bool,
     mut each: impl FnMut(Report) -> Result<()>,
 ) -> Result<()> {
-    if plans_batches(engine, &readers) {
+    if planned && engine.options().clusters {
         return engine.run_planned(&mut readers, batch, each);
     }
     // The raw records are not written back: drop them as they are read (half a batch's memory).

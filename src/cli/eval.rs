@@ -27,11 +27,13 @@ pub struct EvalArgs {
     pub quiet: bool,
 }
 
-/// Scores a labelled dataset; returns each scored record's report with its label.
+/// Scores a labelled dataset (in planned batches when `planned` and clusters are on); returns
+/// each scored record's report with its label, in input order.
 pub fn score_labelled(
     engine: &Engine<'_>,
     path: &std::path::Path,
     batch: usize,
+    planned: bool,
     quiet: bool,
 ) -> Result<Vec<(Report, Labelled)>> {
     let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
@@ -40,7 +42,7 @@ pub fn score_labelled(
     let mut out = Vec::new();
     let mut errors = 0;
     let readers = RecordReaders::new(vec![path.to_path_buf()], cfg);
-    score_all(engine, readers, batch, |rep| -> Result<()> {
+    score_all(engine, readers, batch, planned, |rep| -> Result<()> {
         pb.inc(1);
         if let Status::Error(m) = &rep.status {
             errors += 1;
@@ -91,7 +93,8 @@ pub fn print_metrics(m: &BTreeMap<String, Metrics>) {
 
 pub fn run(a: &EvalArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    let scored = score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), a.quiet)?;
+    let planned = !a.engine.in_order_batches;
+    let scored = score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet)?;
     let labelled: Vec<Labelled> = scored.iter().map(|(_, l)| l.clone()).collect();
     let m = metrics_by_kind(&labelled);
     // Confusion table: label x verdict.

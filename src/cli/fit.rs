@@ -69,9 +69,10 @@ fn examples(
     no_cluster: &Engine<'_>,
     path: &std::path::Path,
     batch: usize,
+    planned: bool,
     quiet: bool,
 ) -> Result<Vec<Example>> {
-    let mut out: Vec<Example> = score_labelled(engine, path, batch, quiet)?
+    let mut out: Vec<Example> = score_labelled(engine, path, batch, planned, quiet)?
         .into_iter()
         .filter(|(r, _)| r.scored.is_some())
         .map(|(r, mut l)| {
@@ -80,7 +81,7 @@ fn examples(
         })
         .collect();
     if engine.options().clusters {
-        let alone = score_labelled(no_cluster, path, batch, quiet)?;
+        let alone = score_labelled(no_cluster, path, batch, false, quiet)?;
         out.extend(alone.into_iter().filter(|(r, _)| r.scored.is_some()).map(|(r, mut l)| {
             l.score = None;
             l.group = l.group.map(|g| format!("{g}#alone"));
@@ -142,9 +143,10 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     .with_roundtrip(engine.roundtrip());
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
-    let train = examples(&engine, &alone, &a.train, batch, a.quiet)?;
+    let planned = !a.engine.in_order_batches;
+    let train = examples(&engine, &alone, &a.train, batch, planned, a.quiet)?;
     let valid = match &a.valid {
-        Some(v) => examples(&engine, &alone, v, batch, a.quiet)?,
+        Some(v) => examples(&engine, &alone, v, batch, planned, a.quiet)?,
         None => Vec::new(),
     };
     if train.is_empty() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, plans_batches, progress, score_all};
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress, score_all};
 use spinscore::pipeline::{Report, Status};
 use spinscore::report::{RankKey, Ranker, ReportWriter};
 
@@ -66,8 +66,8 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let mut ranker = Ranker::new(RANK_MEMORY);
     let mut errors_shown = 0;
     // Planned batches come in batch order: unranked rows are put back in input order.
-    let planned = plans_batches(&engine, &readers);
-    score_all(&engine, readers, a.engine.batch_size, |rep| -> Result<()> {
+    let planned = a.engine.plans_batches(&readers);
+    score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         counts.add(&rep);
         pb.inc(1);
         if let Status::Error(msg) = &rep.status

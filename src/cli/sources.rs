@@ -29,7 +29,8 @@ pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     let pb = progress(a.input.quiet);
     let mut rollup = SourceRollup::default();
     let mut counts = Counts::default();
-    score_all(&engine, readers, a.engine.batch_size, |rep| -> Result<()> {
+    let planned = a.engine.plans_batches(&readers);
+    score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
         counts.add(&rep);
         rollup.add(&rep);
