@@ -16,7 +16,7 @@ use crate::lexicon::Lexicon;
 use crate::metrics::median;
 use crate::model::format::{BOS, EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{ContrastModel, Model, Slot, SlotWord, Unigram, UnitProb};
+use crate::model::{ContrastModel, Model, Slot, SlotWord, Unigram, UnitProb, score_pair_then};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
@@ -638,12 +638,25 @@ fn analyze_with(
         let ids = &all_ids[sp.ids()];
         let next = sents.get(x + 1).map_or(&[][..], |n| &all_ids[n.ids()]);
         probs.clear();
-        model.score_sequence_then(ids, next, &mut probs);
+        mt_logp.clear();
+        // With a round-trip model both models score the sentence in one loop, their look-ups
+        // for each unit issued together.
+        match roundtrip {
+            Some(rt) => {
+                let next_mt = sents.get(x + 1).map_or(&[][..], |n| &all_mt_ids[n.ids()]);
+                score_pair_then(
+                    model,
+                    rt,
+                    (ids, next),
+                    (&all_mt_ids[sp.ids()], next_mt),
+                    &mut probs,
+                    &mut mt_logp,
+                );
+            }
+            None => model.score_sequence_then(ids, next, &mut probs),
+        }
         sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, &probs);
-        if let Some(rt) = roundtrip {
-            let next = sents.get(x + 1).map_or(&[][..], |n| &all_mt_ids[n.ids()]);
-            mt_logp.clear();
-            rt.score_logp_then(&all_mt_ids[sp.ids()], next, &mut mt_logp);
+        if roundtrip.is_some() {
             mt.add_sentence(
                 &probs,
                 &mt_logp,

@@ -226,42 +226,70 @@ impl ContrastModel {
     /// `next` (the sequence the caller scores next) towards the cache during its last units.
     /// `next` only moves cache hints, never results.
     pub fn score_logp_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<f32>) {
-        // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
-        let mut prev_bi: Option<(bool, f32)> = None;
         let Some(&first) = ids.first() else { return };
-        let mut v_backoff = self.unigram(first).1;
+        let mut st = self.seq_start(first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
-            match ids.get(j + PREFETCH_AHEAD) {
-                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-                None => {
-                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                        self.prefetch_unit(u, v, w);
-                    }
-                }
-            }
-            let v = ids[j - 1];
-            let w = ids[j];
-            let (w_logp, w_backoff) = self.unigram(w);
-            let bi = self.bigram(v, w);
-            let p2 = match bi {
-                Some((_, logp, _)) => logp,
-                None => v_backoff + w_logp,
-            };
-            let logp = match prev_bi {
-                Some((has_trigrams, backoff)) if j >= 2 => {
-                    let p3 = if has_trigrams {
-                        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(ids[j - 2], v, w))
-                    } else {
-                        None
-                    };
-                    p3.unwrap_or(backoff + p2)
-                }
-                _ => p2,
-            };
-            out.push(logp);
-            prev_bi = bi.map(|(t, _, b)| (t, b));
-            v_backoff = w_backoff;
+            self.prefetch_ahead(ids, next, j);
+            out.push(self.seq_step(&mut st, ids, j));
         }
     }
+
+    /// The cache hints [`ContrastModel::score_logp_then`] gives before scoring unit `j` of
+    /// `ids`: the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    #[inline(always)]
+    pub(super) fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
+        match ids.get(j + PREFETCH_AHEAD) {
+            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+            None => {
+                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                    self.prefetch_unit(u, v, w);
+                }
+            }
+        }
+    }
+
+    /// The scoring state at the start of a sequence whose first unit is `first`.
+    #[inline(always)]
+    pub(super) fn seq_start(&self, first: u32) -> LogpState {
+        LogpState { prev_bi: None, v_backoff: self.unigram(first).1 }
+    }
+
+    /// log10 P of unit `j >= 1` of `ids`, given the state after units `..j` (updated to include
+    /// `j`): one step of [`ContrastModel::score_logp`].
+    #[inline(always)]
+    pub(super) fn seq_step(&self, st: &mut LogpState, ids: &[u32], j: usize) -> f32 {
+        let v = ids[j - 1];
+        let w = ids[j];
+        let (w_logp, w_backoff) = self.unigram(w);
+        let bi = self.bigram(v, w);
+        let p2 = match bi {
+            Some((_, logp, _)) => logp,
+            None => st.v_backoff + w_logp,
+        };
+        let logp = match st.prev_bi {
+            Some((has_trigrams, backoff)) if j >= 2 => {
+                let p3 = if has_trigrams {
+                    trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(ids[j - 2], v, w))
+                } else {
+                    None
+                };
+                p3.unwrap_or(backoff + p2)
+            }
+            _ => p2,
+        };
+        // (has_trigrams, backoff) of this unit's bigram, and its backoff as a unigram: the
+        // context of the next unit.
+        st.prev_bi = bi.map(|(t, _, b)| (t, b));
+        st.v_backoff = w_backoff;
+        logp
+    }
+}
+
+/// [`ContrastModel::score_logp`]'s state between units: `(has_trigrams, backoff)` of the bigram
+/// of the last two units scored, and the last unit's unigram backoff.
+#[derive(Clone, Copy)]
+pub(super) struct LogpState {
+    prev_bi: Option<(bool, f32)>,
+    v_backoff: f32,
 }

@@ -662,55 +662,108 @@ impl Model {
     /// (the sequence the caller scores next) towards the cache during its last units, so that
     /// sequence does not start cold. `next` only moves cache hints, never results.
     pub fn score_sequence_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<UnitProb>) {
-        // The bigram (u, v) and the unigram v looked up for the previous unit are the context
-        // of the next one.
-        let mut prev_bi: Option<Bigram> = None;
         let Some(&first) = ids.first() else { return };
-        let mut uv = self.unigram(first);
+        let mut st = self.seq_start(first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
             // The tables are megabytes: ask for the slots a few units ahead now, so their cache
             // misses overlap instead of coming one after another.
-            match ids.get(j + PREFETCH_AHEAD) {
-                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-                None => {
-                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                        self.prefetch_unit(u, v, w);
-                    }
+            self.prefetch_ahead(ids, next, j);
+            out.push(self.seq_step(&mut st, ids, j));
+        }
+    }
+
+    /// The cache hints [`Model::score_sequence_then`] gives before scoring unit `j` of `ids`:
+    /// the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    #[inline(always)]
+    fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
+        match ids.get(j + PREFETCH_AHEAD) {
+            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+            None => {
+                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                    self.prefetch_unit(u, v, w);
                 }
             }
-            let v = ids[j - 1];
-            let w = ids[j];
-            let uw = self.unigram(w);
-            let bi = self.bigram(v, w);
-            let (p2, hit2) = match bi {
-                Some(b) => (b.logp, 2),
-                None => (uv.backoff + uw.logp, 1),
-            };
-            let (logp, hit, best_logp, best) = match prev_bi {
-                Some(ctx) if j >= 2 => {
-                    let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
-                    match p3 {
-                        Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
-                        None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
-                    }
-                }
-                _ => (p2, hit2, uv.best_logp, uv.best),
-            };
-            // A context with no stored continuation falls back to the shorter context's best.
-            let (best_logp, best) =
-                if best_logp.is_finite() { (best_logp, best) } else { (uv.best_logp, uv.best) };
-            out.push(UnitProb {
-                logp,
-                unigram: uw.freq,
-                count: uw.count,
-                ctx_best_logp: best_logp,
-                ctx_best: best,
-                hit,
-            });
-            prev_bi = bi;
-            uv = uw;
         }
+    }
+
+    /// The scoring state at the start of a sequence whose first unit is `first`.
+    #[inline(always)]
+    fn seq_start(&self, first: u32) -> SeqState {
+        SeqState { prev_bi: None, uv: self.unigram(first) }
+    }
+
+    /// The score of unit `j >= 1` of `ids`, given the state after units `..j` (updated to
+    /// include `j`): one step of [`Model::score_sequence`].
+    #[inline(always)]
+    fn seq_step(&self, st: &mut SeqState, ids: &[u32], j: usize) -> UnitProb {
+        let v = ids[j - 1];
+        let w = ids[j];
+        let uv = st.uv;
+        let uw = self.unigram(w);
+        let bi = self.bigram(v, w);
+        let (p2, hit2) = match bi {
+            Some(b) => (b.logp, 2),
+            None => (uv.backoff + uw.logp, 1),
+        };
+        let (logp, hit, best_logp, best) = match st.prev_bi {
+            Some(ctx) if j >= 2 => {
+                let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
+                match p3 {
+                    Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
+                    None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
+                }
+            }
+            _ => (p2, hit2, uv.best_logp, uv.best),
+        };
+        // A context with no stored continuation falls back to the shorter context's best.
+        let (best_logp, best) =
+            if best_logp.is_finite() { (best_logp, best) } else { (uv.best_logp, uv.best) };
+        // The bigram (u, v) and the unigram v looked up for this unit are the context of the
+        // next one.
+        st.prev_bi = bi;
+        st.uv = uw;
+        UnitProb { logp, unigram: uw.freq, count: uw.count, ctx_best_logp: best_logp, ctx_best: best, hit }
+    }
+}
+
+/// [`Model::score_sequence`]'s state between units: the bigram record of the last two units
+/// scored and the unigram record of the last.
+#[derive(Clone, Copy)]
+struct SeqState {
+    prev_bi: Option<Bigram>,
+    uv: Unigram,
+}
+
+/// Scores `ids` under `model` and `mt_ids` under `rt` in one loop: exactly
+/// [`Model::score_sequence_then`]`(ids, next, out)` and
+/// [`ContrastModel::score_logp_then`]`(mt_ids, next_mt, out_mt)`, with the two models' table
+/// look-ups for each unit issued together, so their cache misses overlap. The two sequences are
+/// normally one sentence's ids under each model (the same length); otherwise the two scorers run
+/// one after the other.
+pub fn score_pair_then(
+    model: &Model,
+    rt: &ContrastModel,
+    (ids, next): (&[u32], &[u32]),
+    (mt_ids, next_mt): (&[u32], &[u32]),
+    out: &mut Vec<UnitProb>,
+    out_mt: &mut Vec<f32>,
+) {
+    if ids.len() != mt_ids.len() {
+        model.score_sequence_then(ids, next, out);
+        rt.score_logp_then(mt_ids, next_mt, out_mt);
+        return;
+    }
+    let (Some(&first), Some(&first_mt)) = (ids.first(), mt_ids.first()) else { return };
+    let mut st = model.seq_start(first);
+    let mut st_mt = rt.seq_start(first_mt);
+    out.reserve(ids.len() - 1);
+    out_mt.reserve(ids.len() - 1);
+    for j in 1..ids.len() {
+        model.prefetch_ahead(ids, next, j);
+        rt.prefetch_ahead(mt_ids, next_mt, j);
+        out.push(model.seq_step(&mut st, ids, j));
+        out_mt.push(rt.seq_step(&mut st_mt, mt_ids, j));
     }
 }
 

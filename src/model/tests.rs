@@ -512,6 +512,74 @@ fn scoring_with_the_next_sequence_ahead_gives_the_same_scores() {
     }
 }
 
+/// Bit patterns of [`UnitProb`]s, for exact comparisons.
+fn prob_bits(v: &[UnitProb]) -> Vec<(u32, u32, u32, u32, u8, u32)> {
+    v.iter()
+        .map(|p| {
+            (p.logp.to_bits(), p.unigram.to_bits(), p.ctx_best_logp.to_bits(), p.ctx_best, p.hit, p.count)
+        })
+        .collect()
+}
+
+#[test]
+fn scoring_both_models_in_one_loop_equals_scoring_each_alone() {
+    let m = Model::embedded();
+    let c = ContrastModel::roundtrip_embedded();
+    let tiny_m = Model::from_bytes(tiny(unpruned())).unwrap();
+    let tiny_c = ContrastModel::from_model(&tiny_m).unwrap();
+    // A sentence's units as the scorer sees them, under a model's ids.
+    let sentence = |text: &str, id: &dyn Fn(&str) -> u32| {
+        let toks = crate::tokenize::tokenize(text);
+        let mut ids = vec![BOS];
+        units::for_each_unit(text, &toks, |u, _| ids.push(id(u)));
+        ids.push(EOS);
+        ids
+    };
+    let mut texts: Vec<String> = vec![
+        "the cat sat on the mat".into(),
+        "the president said on monday that the talks would continue next week".into(),
+        "glorbish zyxqv the the of of and ran quickly table".into(),
+    ];
+    texts.extend(TINY.lines().map(str::to_string));
+    // The seed republications, cut at full stops.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for p in paths {
+        let t = std::fs::read_to_string(p).unwrap();
+        texts.extend(t.split(". ").map(str::to_string));
+    }
+    for (m, c) in [(m, c), (&tiny_m, &tiny_c)] {
+        // Each sequence under both models' ids, plus odd ones (the same ids for both).
+        let mut pairs: Vec<(Vec<u32>, Vec<u32>)> =
+            texts.iter().map(|t| (sentence(t, &|w| m.word_id(w)), sentence(t, &|w| c.word_id(w)))).collect();
+        for odd in [
+            vec![],
+            vec![BOS],
+            vec![BOS, EOS],
+            vec![BOS, UNK, u32::MAX, m.word_id("the"), UNK, EOS],
+            vec![u32::MAX, u32::MAX - 1, 7],
+        ] {
+            pairs.push((odd.clone(), odd));
+        }
+        // Sequences of different lengths (the scorers run one after the other).
+        pairs.push((vec![BOS, m.word_id("the"), EOS], vec![BOS, EOS]));
+        pairs.push((vec![], vec![BOS, c.word_id("the"), EOS]));
+        for (ids, mt) in &pairs {
+            let (mut alone, mut alone_c) = (Vec::new(), Vec::new());
+            m.score_sequence(ids, &mut alone);
+            c.score_logp(mt, &mut alone_c);
+            for (next, next_mt) in pairs.iter().take(12) {
+                let (mut got, mut got_c) = (Vec::new(), Vec::new());
+                score_pair_then(m, c, (ids, next), (mt, next_mt), &mut got, &mut got_c);
+                assert_eq!(prob_bits(&got), prob_bits(&alone), "{ids:?} then {next:?}");
+                let cbits = |v: &[f32]| -> Vec<u32> { v.iter().map(|x| x.to_bits()).collect() };
+                assert_eq!(cbits(&got_c), cbits(&alone_c), "{mt:?} then {next_mt:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_context_ahead_in_the_next_sequence() {
     let next = [BOS, 5, 6, 7];
