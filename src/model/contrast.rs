@@ -199,7 +199,7 @@ impl ContrastModel {
     /// `(u, v, w)` towards the cache (a hint: no effect on results).
     /// `(u, v, w)` without `u` leaves the trigram out (the second unit of a sequence).
     #[inline(always)]
-    fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
+    pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
         prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));

@@ -17,11 +17,13 @@ use surface::SurfaceTable;
 
 mod contrast;
 pub mod format;
+mod sequences;
 mod surface;
 pub mod train;
 pub mod units;
 
 pub use contrast::ContrastModel;
+pub use sequences::{NOT_SCORED, Scored, resolve_and_score};
 
 use format::*;
 
@@ -733,38 +735,6 @@ impl Model {
 struct SeqState {
     prev_bi: Option<Bigram>,
     uv: Unigram,
-}
-
-/// Scores `ids` under `model` and `mt_ids` under `rt` in one loop: exactly
-/// [`Model::score_sequence_then`]`(ids, next, out)` and
-/// [`ContrastModel::score_logp_then`]`(mt_ids, next_mt, out_mt)`, with the two models' table
-/// look-ups for each unit issued together, so their cache misses overlap. The two sequences are
-/// normally one sentence's ids under each model (the same length); otherwise the two scorers run
-/// one after the other.
-pub fn score_pair_then(
-    model: &Model,
-    rt: &ContrastModel,
-    (ids, next): (&[u32], &[u32]),
-    (mt_ids, next_mt): (&[u32], &[u32]),
-    out: &mut Vec<UnitProb>,
-    out_mt: &mut Vec<f32>,
-) {
-    if ids.len() != mt_ids.len() {
-        model.score_sequence_then(ids, next, out);
-        rt.score_logp_then(mt_ids, next_mt, out_mt);
-        return;
-    }
-    let (Some(&first), Some(&first_mt)) = (ids.first(), mt_ids.first()) else { return };
-    let mut st = model.seq_start(first);
-    let mut st_mt = rt.seq_start(first_mt);
-    out.reserve(ids.len() - 1);
-    out_mt.reserve(ids.len() - 1);
-    for j in 1..ids.len() {
-        model.prefetch_ahead(ids, next, j);
-        rt.prefetch_ahead(mt_ids, next_mt, j);
-        out.push(model.seq_step(&mut st, ids, j));
-        out_mt.push(rt.seq_step(&mut st_mt, mt_ids, j));
-    }
 }
 
 /// The header of a model file of either kind, checked against the file's length.
