@@ -10,7 +10,7 @@ use super::train::{BiEntry, Figures, assemble, bigram_table};
 use super::{
     Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, ahead_in_next, prefetch, table_slots,
 };
-use super::{trigram_lookup, vocab_lookup};
+use super::{trigram_lookup_filtered, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
@@ -20,6 +20,8 @@ pub struct ContrastModel {
     /// The parsed header: sections, sizes, table slots, counts, checksum.
     h: Header,
     bi_slots: usize,
+    /// The bigram and trigram tables' key filters, built once enough units were scored.
+    pub(super) filters: super::filter::LazyFilters,
 }
 
 impl std::fmt::Debug for ContrastModel {
@@ -121,7 +123,7 @@ impl ContrastModel {
             return Err(ModelError::Corrupt("unigram table size".into()));
         }
         let bi_slots = table_slots(sec, BIGRAMS, BI_REC_C, "bigram")?;
-        Ok(ContrastModel { h, bi_slots, bytes })
+        Ok(ContrastModel { h, bi_slots, filters: super::filter::LazyFilters::default(), bytes })
     }
 
     /// Checks the content against the header's checksum (reads the whole file).
@@ -137,6 +139,20 @@ impl ContrastModel {
     /// Vocabulary size (including the reserved ids).
     pub fn vocab_size(&self) -> usize {
         self.h.vocab
+    }
+
+    /// A new instance of the embedded round-trip model (its filters not built).
+    #[cfg(test)]
+    pub(super) fn roundtrip_fresh() -> ContrastModel {
+        ContrastModel::from_static(ROUNDTRIP_BYTES).unwrap()
+    }
+
+    /// log10 P(w | u v) as [`ContrastModel::score_logp`] gives it for `w` after `u v`.
+    #[cfg(test)]
+    pub(super) fn logp3(&self, u: u32, v: u32, w: u32) -> f32 {
+        let mut out = Vec::new();
+        self.score_logp(&[u, v, w], &mut out);
+        out[1]
     }
 
     /// The model's bytes.
@@ -174,8 +190,14 @@ impl ContrastModel {
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
         let key = bi_key(v, w);
+        let h = mix64(key);
+        if let Some(f) = self.filters.get()
+            && !f.bi.may_hold(h)
+        {
+            return None;
+        }
         let t = self.section(BIGRAMS);
-        let mut i = home(mix64(key), self.bi_slots);
+        let mut i = home(h, self.bi_slots);
         for _ in 0..self.bi_slots {
             // In range: the section holds `bi_slots` slots (checked at open).
             let r = record::<BI_REC_C>(t, BI_REC_C * i)?;
@@ -202,10 +224,27 @@ impl ContrastModel {
     pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
-        prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
+        // The probe of a key can run into the next line of the table: asked for too.
+        let o = BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots);
+        prefetch(self.section(BIGRAMS), o);
+        prefetch(self.section(BIGRAMS), o + 63);
         if let Some(u) = u.into() {
             prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
         }
+    }
+
+    /// Builds the bigram and trigram filters once `units` more units scored make
+    /// [`super::filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without
+    /// them).
+    pub(crate) fn count_scored(&self, units: u64) {
+        self.filters.after(units, || {
+            super::filter::Filters::build::<BI_REC_C>(
+                self.section(BIGRAMS),
+                BI_EMPTY_C,
+                BI_EMPTY_C,
+                self.section(TRIGRAMS),
+            )
+        });
     }
 
     /// The cache hint for the home slot of a word whose [`vocab_hash`] is `h` (no effect on
@@ -270,7 +309,13 @@ impl ContrastModel {
         let logp = match st.prev_bi {
             Some((has_trigrams, backoff)) if j >= 2 => {
                 let p3 = if has_trigrams {
-                    trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(ids[j - 2], v, w))
+                    let f = self.filters.get().map(|f| &f.tri);
+                    trigram_lookup_filtered(
+                        self.section(TRIGRAMS),
+                        self.h.tri_slots,
+                        tri_key(ids[j - 2], v, w),
+                        f,
+                    )
                 } else {
                     None
                 };

@@ -16,6 +16,7 @@ use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex};
 use surface::SurfaceTable;
 
 mod contrast;
+mod filter;
 pub mod format;
 mod sequences;
 mod surface;
@@ -112,6 +113,8 @@ pub struct Model {
     /// Letter-trigram counts of the surface forms, built from `surfaces` at the first
     /// [`Lexicon::letter_trigrams`].
     letters: OnceLock<LetterTrigrams>,
+    /// The bigram and trigram tables' key filters, built once enough units were scored.
+    filters: filter::LazyFilters,
 }
 
 impl std::fmt::Debug for Model {
@@ -338,6 +341,7 @@ impl Model {
             surface_lookups: AtomicU32::new(0),
             names: OnceLock::new(),
             letters: OnceLock::new(),
+            filters: filter::LazyFilters::default(),
             bytes,
         };
         Ok(m)
@@ -469,8 +473,14 @@ impl Model {
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
         let key = bi_key(v, w);
+        let h = mix64(key);
+        if let Some(f) = self.filters.get()
+            && !f.bi.may_hold(h)
+        {
+            return None;
+        }
         let t = self.section(BIGRAMS);
-        let mut i = home(mix64(key), self.bi_slots);
+        let mut i = home(h, self.bi_slots);
         for _ in 0..self.bi_slots {
             // In range: the section holds `bi_slots` slots (checked at open).
             let r = record::<BI_REC>(t, BI_REC * i)?;
@@ -494,7 +504,21 @@ impl Model {
 
     #[inline]
     fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
-        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w))
+        let f = self.filters.get().map(|f| &f.tri);
+        trigram_lookup_filtered(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w), f)
+    }
+
+    /// Builds the bigram and trigram filters once `units` more units scored make
+    /// [`filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without them).
+    pub(crate) fn count_scored(&self, units: u64) {
+        self.filters.after(units, || {
+            filter::Filters::build::<BI_REC>(
+                self.section(BIGRAMS),
+                u64::MAX,
+                BI_EMPTY,
+                self.section(TRIGRAMS),
+            )
+        });
     }
 
     /// True if the model stores the bigram (v, w) (seen at least the training's minimum count).
@@ -648,7 +672,10 @@ impl Model {
     fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC * wi);
-        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
+        // The probe of a key can run into the next line of the table: asked for too.
+        let o = BI_REC * home(mix64(bi_key(v, w)), self.bi_slots);
+        prefetch(self.section(BIGRAMS), o);
+        prefetch(self.section(BIGRAMS), o + 63);
         if let Some(u) = u.into() {
             prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
         }
@@ -890,12 +917,21 @@ pub(crate) fn vocab_lookup(table: &[u8], slots: usize, h: u64) -> u32 {
 }
 
 /// The quantised-then-dequantised logp of trigram `key` in trigram table `table` (of `slots`
-/// slots), if stored.
+/// slots), if stored; answered `None` without probing when `filter` (the table's
+/// [`filter::Filters::tri`]) holds no key of this fingerprint.
 #[inline]
-pub(crate) fn trigram_lookup(table: &[u8], slots: usize, key: u64) -> Option<f32> {
+pub(crate) fn trigram_lookup_filtered(
+    table: &[u8],
+    slots: usize,
+    key: u64,
+    filter: Option<&filter::KeyFilter>,
+) -> Option<f32> {
     const FP_MASK: u64 = (1 << TRI_FP_BITS) - 1;
     let h = mix64(key);
     let want = tri_fp(h);
+    if filter.is_some_and(|f| !f.may_hold(want)) {
+        return None;
+    }
     let mut i = home(h, slots);
     for _ in 0..slots {
         // In range: the section holds `slots` slots (checked at open).

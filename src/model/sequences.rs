@@ -89,6 +89,10 @@ pub fn resolve_and_score(
     out: &mut Scored,
 ) {
     let total: usize = seqs.iter().map(|r| r.len() + 2).sum();
+    model.count_scored(total as u64);
+    if let Some(rt) = rt {
+        rt.count_scored(total as u64);
+    }
     let Scored { ids, mt_ids, probs, mt_logp } = out;
     ids.clear();
     mt_ids.clear();
