@@ -224,10 +224,7 @@ impl ContrastModel {
     pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
-        // The probe of a key can run into the next line of the table: asked for too.
-        let o = BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots);
-        prefetch(self.section(BIGRAMS), o);
-        prefetch(self.section(BIGRAMS), o + 63);
+        prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
         if let Some(u) = u.into() {
             prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
         }
