@@ -230,6 +230,29 @@ impl ContrastModel {
         }
     }
 
+    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
+    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
+    /// context has no trigrams, so the look-up never comes), and the filter word of `(v, w)` is
+    /// asked for, for the next unit's call and the look-up. Returns the hash of `(v, w)`, the
+    /// next unit's `h_uv`. A hint only: no effect on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+        let f = self.filters.get();
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
+        let hb = mix64(bi_key(v, w));
+        prefetch(self.section(BIGRAMS), BI_REC_C * home(hb, self.bi_slots));
+        if let Some(f) = f {
+            f.bi.prefetch(hb);
+        }
+        if let Some((u, h_uv)) = u
+            && f.is_none_or(|f| f.bi.may_hold(h_uv))
+        {
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        }
+        hb
+    }
+
     /// Builds the bigram and trigram filters once `units` more units scored make
     /// [`super::filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without
     /// them).

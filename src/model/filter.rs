@@ -48,6 +48,14 @@ impl KeyFilter {
         let i = h & self.mask;
         self.words.get((i >> 6) as usize).is_none_or(|w| (w >> (i & 63)) & 1 != 0)
     }
+
+    /// Brings the word holding `h`'s bit towards the cache (a hint: no effect on results).
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, h: u64) {
+        if let Some(w) = self.words.get(((h & self.mask) >> 6) as usize) {
+            super::prefetch_ref(w);
+        }
+    }
 }
 
 /// The filters of a model's bigram table (by `mix64` of the key) and trigram table (by the

@@ -678,6 +678,29 @@ impl Model {
         }
     }
 
+    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
+    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
+    /// context has no trigrams, so the look-up never comes), and the filter word of `(v, w)` is
+    /// asked for, for the next unit's call and the look-up. Returns the hash of `(v, w)`, the
+    /// next unit's `h_uv`. A hint only: no effect on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+        let f = self.filters.get();
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
+        let hb = mix64(bi_key(v, w));
+        prefetch(self.section(BIGRAMS), BI_REC * home(hb, self.bi_slots));
+        if let Some(f) = f {
+            f.bi.prefetch(hb);
+        }
+        if let Some((u, h_uv)) = u
+            && f.is_none_or(|f| f.bi.may_hold(h_uv))
+        {
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        }
+        hb
+    }
+
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
     /// one [`UnitProb`] per unit to `out`.
     pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {

@@ -119,7 +119,9 @@ pub fn resolve_and_score(
         }
         c.advance(seqs);
     };
-    let resolve_step = |c: &mut Cursor, ids: &mut Vec<u32>, mt_ids: &mut Vec<u32>| {
+    // The bigram hashes of the last unit resolved (under each model): the next unit's context.
+    let mut ctx_hash = (0u64, 0u64);
+    let mut resolve_step = |c: &mut Cursor, ids: &mut Vec<u32>, mt_ids: &mut Vec<u32>| {
         let (id, mt) = match c.at(seqs) {
             At::End => return,
             At::Bos => (BOS, BOS),
@@ -136,11 +138,11 @@ pub fn resolve_and_score(
         // The n-gram slots this unit will be scored on (none for a sequence start).
         let n = ids.len();
         if c.j >= 1 {
-            let u = (c.j >= 2).then(|| ids[n - 3]);
-            model.prefetch_unit(u, ids[n - 2], id);
+            let u = (c.j >= 2).then(|| (ids[n - 3], ctx_hash.0));
+            ctx_hash.0 = model.prefetch_unit_filtered(u, ids[n - 2], id);
             if let Some(rt) = rt {
-                let u = (c.j >= 2).then(|| mt_ids[n - 3]);
-                rt.prefetch_unit(u, mt_ids[n - 2], mt);
+                let u = (c.j >= 2).then(|| (mt_ids[n - 3], ctx_hash.1));
+                ctx_hash.1 = rt.prefetch_unit_filtered(u, mt_ids[n - 2], mt);
             }
         }
         c.advance(seqs);
