@@ -680,9 +680,10 @@ impl Model {
 
     /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
     /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
-    /// context has no trigrams, so the look-up never comes), and the filter word of `(v, w)` is
-    /// asked for, for the next unit's call and the look-up. Returns the hash of `(v, w)`, the
-    /// next unit's `h_uv`. A hint only: no effect on results.
+    /// context has no trigrams, so the look-up never comes), and the filter words of `(v, w)`
+    /// (for the next unit's call and the look-up) and of the trigram (for its look-up) are
+    /// asked for. Returns the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect
+    /// on results.
     #[inline(always)]
     pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
         let f = self.filters.get();
@@ -696,7 +697,11 @@ impl Model {
         if let Some((u, h_uv)) = u
             && f.is_none_or(|f| f.bi.may_hold(h_uv))
         {
-            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+            let ht = mix64(tri_key(u, v, w));
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(ht, self.h.tri_slots));
+            if let Some(f) = f {
+                f.tri.prefetch(tri_fp(ht));
+            }
         }
         hb
     }
