@@ -14,9 +14,9 @@ use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use crate::metrics::median;
-use crate::model::format::{BOS, EOS, UNK, vocab_hash};
+use crate::model::format::{EOS, UNK, vocab_hash};
 use crate::model::units::for_each_unit;
-use crate::model::{ContrastModel, Model, Slot, SlotWord, Unigram, UnitProb};
+use crate::model::{ContrastModel, Model, Scored, Slot, SlotWord, Unigram, UnitProb, resolve_and_score};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
@@ -24,9 +24,6 @@ mod articles;
 mod candidates;
 
 use candidates::Candidates;
-
-/// Units ahead whose vocabulary slot is prefetched.
-const PREFETCH_AHEAD: usize = 4;
 
 /// Word units per window for `fluency.ns_worst_window`.
 pub const WINDOW: usize = 8;
@@ -462,83 +459,62 @@ impl SentUnits {
 }
 
 /// The units of every sentence of a document with at least one token, in order, with their
-/// [`vocab_hash`]es and their ids under the reference model (`ids`) and the round-trip model
-/// (`mt_ids`, empty without one), each sentence's ids as `[BOS, w1, ..., wn, EOS]`: exactly
-/// what scoring each sentence alone resolves, with the look-ups prefetched a few units ahead
-/// across sentence ends.
+/// [`vocab_hash`]es, their ids under the reference model (`ids`) and the round-trip model
+/// (`mt_ids`, empty without one), each sentence's ids as `[BOS, w1, ..., wn, EOS]`, and their
+/// scores under both (`probs`, `mt_logp`: at the index of the unit's id, a placeholder at each
+/// `BOS`): exactly what resolving and scoring each sentence alone gives, with the look-ups
+/// prefetched ahead across sentence ends ([`resolve_and_score`]).
 struct DocUnits {
     units: Vec<Unit>,
     hashes: Vec<u64>,
     ids: Vec<u32>,
+    /// Read by the tests only: the round-trip model's ids matter to its scores, not to the
+    /// features.
+    #[cfg_attr(not(test), allow(dead_code))]
     mt_ids: Vec<u32>,
+    probs: Vec<UnitProb>,
+    mt_logp: Vec<f32>,
     sents: Vec<SentUnits>,
-}
-
-/// Appends each sentence's `[BOS, id_of(h1), ..., id_of(hn), EOS]` to `out` (setting its
-/// `ids_at`), hinting the slot of the hash [`PREFETCH_AHEAD`] units ahead, across sentence ends.
-fn resolve_ids(
-    sents: &mut [SentUnits],
-    hashes: &[u64],
-    out: &mut Vec<u32>,
-    id_of: impl Fn(u64) -> u32,
-    prefetch: impl Fn(u64),
-) {
-    for s in sents {
-        s.ids_at = out.len();
-        out.push(BOS);
-        for k in s.units.clone() {
-            if let Some(&ha) = hashes.get(k + PREFETCH_AHEAD) {
-                prefetch(ha);
-            }
-            out.push(id_of(hashes[k]));
-        }
-        out.push(EOS);
-    }
 }
 
 /// [`DocUnits`] of `doc`.
 fn document_units(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'_>) -> DocUnits {
     let (text, toks) = (doc.text, doc.tokens);
-    let mut d = DocUnits {
-        units: Vec::with_capacity(toks.len()),
-        hashes: Vec::with_capacity(toks.len()),
-        ids: Vec::with_capacity(toks.len() + 2 * doc.sentences.len()),
-        mt_ids: Vec::new(),
-        sents: Vec::with_capacity(doc.sentences.len()),
-    };
+    let mut units = Vec::with_capacity(toks.len());
+    let mut hashes = Vec::with_capacity(toks.len());
+    let mut sents = Vec::with_capacity(doc.sentences.len());
+    let mut ids_at = 0;
     for (si, sent) in doc.sentences.iter().enumerate() {
         let (first, last) = (sent.first.min(toks.len()), sent.last.min(toks.len()));
         if first >= last {
             continue;
         }
-        let at = d.units.len();
+        let at = units.len();
         for_each_unit(text, &toks[first..last], |u, i| {
             let tok = first + i;
-            d.hashes.push(vocab_hash(u.as_bytes()));
+            hashes.push(vocab_hash(u.as_bytes()));
             let t = toks[tok];
             let word = matches!(t.kind, TokenKind::Word | TokenKind::Number);
             let cap = text.as_bytes().get(t.start()).is_some_and(|b| b.is_ascii_uppercase())
                 || (text.as_bytes().get(t.start()).is_some_and(|&b| b >= 0x80)
                     && text[t.start()..].chars().next().is_some_and(char::is_uppercase));
             // The id is resolved below, with the table slots prefetched a few units ahead.
-            d.units.push(Unit { tok, id: UNK, word, cap });
+            units.push(Unit { tok, id: UNK, word, cap });
         });
-        d.sents.push(SentUnits { sentence: si, first, last, units: at..d.units.len(), ids_at: 0 });
+        let s = SentUnits { sentence: si, first, last, units: at..units.len(), ids_at };
+        ids_at = s.ids().end;
+        sents.push(s);
     }
-    let mut ids = std::mem::take(&mut d.ids);
-    resolve_ids(&mut d.sents, &d.hashes, &mut ids, |h| model.word_id_hashed(h), |h| model.prefetch_word(h));
-    if let Some(rt) = roundtrip {
-        let mut mt = Vec::with_capacity(ids.len());
-        resolve_ids(&mut d.sents, &d.hashes, &mut mt, |h| rt.word_id_hashed(h), |h| rt.prefetch_word(h));
-        d.mt_ids = mt;
-    }
-    d.ids = ids;
-    for s in &d.sents {
+    let ranges: Vec<std::ops::Range<usize>> = sents.iter().map(|s| s.units.clone()).collect();
+    let mut scored = Scored::default();
+    resolve_and_score(model, roundtrip, &hashes, &ranges, &mut scored);
+    let Scored { ids, mt_ids, probs, mt_logp } = scored;
+    for s in &sents {
         for (k, u) in s.units.clone().enumerate() {
-            d.units[u].id = d.ids[s.ids_at + 1 + k];
+            units[u].id = ids[s.ids_at + 1 + k];
         }
     }
-    d
+    DocUnits { units, hashes, ids, mt_ids, probs, mt_logp, sents }
 }
 
 /// Fluency features and evidence for one document. `roundtrip` is the contrast model of machine
@@ -572,7 +548,6 @@ fn analyze_with(
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
 
-    let mut probs: Vec<UnitProb> = Vec::new();
     // Per word unit, in document order.
     // Sized once (at most a value per token or per sentence), not grown push by push.
     let mut ns_all: Vec<f32> = Vec::with_capacity(toks.len());
@@ -610,21 +585,28 @@ fn analyze_with(
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
     // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
     let mut mt = MtStats { sents: Vec::with_capacity(doc.sentences.len()), ..MtStats::default() };
-    let mut mt_logp: Vec<f32> = Vec::new();
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
-    // Every sentence's units, hashes and ids first, for the whole document: the vocabulary
-    // look-ups prefetch across sentence ends, and each sentence is scored with the next one's
-    // first units prefetched (`score_sequence_then`), so no sentence starts cold.
+    // Every sentence's units, hashes, ids and scores first, for the whole document in one pass:
+    // the vocabulary and n-gram look-ups prefetch ahead across sentence ends, and both models'
+    // look-ups for a unit are issued together.
     let spans = document_units(model, roundtrip, doc);
-    let DocUnits { units: all_units, hashes: all_hashes, ids: all_ids, mt_ids: all_mt_ids, sents } = &spans;
+    let DocUnits {
+        units: all_units,
+        hashes: all_hashes,
+        ids: all_ids,
+        probs: all_probs,
+        mt_logp: all_mt,
+        sents,
+        ..
+    } = &spans;
 
     let mut searched: Vec<u32> = Vec::new();
     let mut tried: Vec<Tried> = Vec::new();
     let mut prev_end: Option<usize> = None;
     let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
-    for (x, sp) in sents.iter().enumerate() {
+    for sp in sents {
         let si = sp.sentence;
         let start = toks[sp.first].start();
         if let Some(e) = prev_end
@@ -636,17 +618,14 @@ fn analyze_with(
         let units = &all_units[sp.units.clone()];
         let hashes = &all_hashes[sp.units.clone()];
         let ids = &all_ids[sp.ids()];
-        let next = sents.get(x + 1).map_or(&[][..], |n| &all_ids[n.ids()]);
-        probs.clear();
-        model.score_sequence_then(ids, next, &mut probs);
-        sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, &probs);
-        if let Some(rt) = roundtrip {
-            let next = sents.get(x + 1).map_or(&[][..], |n| &all_mt_ids[n.ids()]);
-            mt_logp.clear();
-            rt.score_logp_then(&all_mt_ids[sp.ids()], next, &mut mt_logp);
+        // The scores of `[w1, ..., wn, EOS]` (the `BOS` is not scored).
+        let scored = sp.ids_at + 1..sp.ids().end;
+        let probs = &all_probs[scored.clone()];
+        sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, probs);
+        if roundtrip.is_some() {
             mt.add_sentence(
-                &probs,
-                &mt_logp,
+                probs,
+                &all_mt[scored],
                 units.first().map_or(0, |u| u.tok),
                 units.last().map_or(0, |u| u.tok),
             );
@@ -657,7 +636,7 @@ fn analyze_with(
         let mut n_searched = 0usize;
         if let Some(c) = cache {
             let mut seen_word = false;
-            for (u, p) in units.iter().zip(&probs) {
+            for (u, p) in units.iter().zip(probs) {
                 if !u.word {
                     continue;
                 }
@@ -992,6 +971,7 @@ pub(crate) fn band_z_mean<'p>(units: impl IntoIterator<Item = (bool, &'p UnitPro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::format::BOS;
     use crate::{segment, tokenize};
 
     fn run(text: &str) -> FamilyOutput {
@@ -1094,7 +1074,7 @@ mod tests {
     }
 
     #[test]
-    fn document_units_equal_each_sentence_resolved_alone() {
+    fn document_units_equal_each_sentence_resolved_and_scored_alone() {
         let model = Model::embedded();
         let rt = ContrastModel::roundtrip_embedded();
         let mut texts = seed_texts();
@@ -1136,8 +1116,30 @@ mod tests {
                     assert_eq!(got, units);
                     assert_eq!(&d.hashes[s.units.clone()], &hashes[..]);
                     assert_eq!(&d.ids[s.ids()], &ids[..]);
+                    // Scored as the sentence alone, bit for bit; a placeholder at its BOS.
+                    let mut alone = Vec::new();
+                    model.score_sequence(&ids, &mut alone);
+                    let bits = |v: &[UnitProb]| -> Vec<_> {
+                        v.iter()
+                            .map(|p| {
+                                let f = (p.logp.to_bits(), p.unigram.to_bits(), p.ctx_best_logp.to_bits());
+                                (f, p.ctx_best, p.hit, p.count)
+                            })
+                            .collect()
+                    };
+                    assert_eq!(bits(&d.probs[s.ids_at + 1..s.ids().end]), bits(&alone));
+                    assert_eq!(d.probs[s.ids_at], crate::model::NOT_SCORED);
+                    assert_eq!(d.probs.len(), d.ids.len());
                     if with_rt {
                         assert_eq!(&d.mt_ids[s.ids()], &mt[..]);
+                        let mut alone_mt = Vec::new();
+                        rt.score_logp(&mt, &mut alone_mt);
+                        let got: Vec<u32> =
+                            d.mt_logp[s.ids_at + 1..s.ids().end].iter().map(|x| x.to_bits()).collect();
+                        assert_eq!(got, alone_mt.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+                        assert_eq!(d.mt_logp.len(), d.ids.len());
+                    } else {
+                        assert!(d.mt_logp.is_empty());
                     }
                     checked.0 += 1;
                     checked.1 += usize::from(units.len() <= 1);

@@ -10,7 +10,7 @@ use super::train::{BiEntry, Figures, assemble, bigram_table};
 use super::{
     Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, ahead_in_next, prefetch, table_slots,
 };
-use super::{trigram_lookup, vocab_lookup};
+use super::{trigram_lookup_filtered, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
@@ -20,6 +20,8 @@ pub struct ContrastModel {
     /// The parsed header: sections, sizes, table slots, counts, checksum.
     h: Header,
     bi_slots: usize,
+    /// The bigram and trigram tables' key filters, built once enough units were scored.
+    pub(super) filters: super::filter::LazyFilters,
 }
 
 impl std::fmt::Debug for ContrastModel {
@@ -121,7 +123,7 @@ impl ContrastModel {
             return Err(ModelError::Corrupt("unigram table size".into()));
         }
         let bi_slots = table_slots(sec, BIGRAMS, BI_REC_C, "bigram")?;
-        Ok(ContrastModel { h, bi_slots, bytes })
+        Ok(ContrastModel { h, bi_slots, filters: super::filter::LazyFilters::default(), bytes })
     }
 
     /// Checks the content against the header's checksum (reads the whole file).
@@ -137,6 +139,20 @@ impl ContrastModel {
     /// Vocabulary size (including the reserved ids).
     pub fn vocab_size(&self) -> usize {
         self.h.vocab
+    }
+
+    /// A new instance of the embedded round-trip model (its filters not built).
+    #[cfg(test)]
+    pub(super) fn roundtrip_fresh() -> ContrastModel {
+        ContrastModel::from_static(ROUNDTRIP_BYTES).unwrap()
+    }
+
+    /// log10 P(w | u v) as [`ContrastModel::score_logp`] gives it for `w` after `u v`.
+    #[cfg(test)]
+    pub(super) fn logp3(&self, u: u32, v: u32, w: u32) -> f32 {
+        let mut out = Vec::new();
+        self.score_logp(&[u, v, w], &mut out);
+        out[1]
     }
 
     /// The model's bytes.
@@ -174,8 +190,14 @@ impl ContrastModel {
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
         let key = bi_key(v, w);
+        let h = mix64(key);
+        if let Some(f) = self.filters.get()
+            && !f.bi.may_hold(h)
+        {
+            return None;
+        }
         let t = self.section(BIGRAMS);
-        let mut i = home(mix64(key), self.bi_slots);
+        let mut i = home(h, self.bi_slots);
         for _ in 0..self.bi_slots {
             // In range: the section holds `bi_slots` slots (checked at open).
             let r = record::<BI_REC_C>(t, BI_REC_C * i)?;
@@ -199,13 +221,55 @@ impl ContrastModel {
     /// `(u, v, w)` towards the cache (a hint: no effect on results).
     /// `(u, v, w)` without `u` leaves the trigram out (the second unit of a sequence).
     #[inline(always)]
-    fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
+    pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
         let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
         prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
         prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
         if let Some(u) = u.into() {
             prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
         }
+    }
+
+    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
+    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
+    /// context has no trigrams, so the look-up never comes), and the filter words of `(v, w)`
+    /// (for the next unit's call and the look-up) and of the trigram (for its look-up) are
+    /// asked for. Returns the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect
+    /// on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+        let f = self.filters.get();
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
+        let hb = mix64(bi_key(v, w));
+        prefetch(self.section(BIGRAMS), BI_REC_C * home(hb, self.bi_slots));
+        if let Some(f) = f {
+            f.bi.prefetch(hb);
+        }
+        if let Some((u, h_uv)) = u
+            && f.is_none_or(|f| f.bi.may_hold(h_uv))
+        {
+            let ht = mix64(tri_key(u, v, w));
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(ht, self.h.tri_slots));
+            if let Some(f) = f {
+                f.tri.prefetch(tri_fp(ht));
+            }
+        }
+        hb
+    }
+
+    /// Builds the bigram and trigram filters once `units` more units scored make
+    /// [`super::filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without
+    /// them).
+    pub(crate) fn count_scored(&self, units: u64) {
+        self.filters.after(units, || {
+            super::filter::Filters::build::<BI_REC_C>(
+                self.section(BIGRAMS),
+                BI_EMPTY_C,
+                BI_EMPTY_C,
+                self.section(TRIGRAMS),
+            )
+        });
     }
 
     /// The cache hint for the home slot of a word whose [`vocab_hash`] is `h` (no effect on
@@ -226,42 +290,76 @@ impl ContrastModel {
     /// `next` (the sequence the caller scores next) towards the cache during its last units.
     /// `next` only moves cache hints, never results.
     pub fn score_logp_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<f32>) {
-        // (has_trigrams, backoff) of the previous unit's bigram, the context of the next one.
-        let mut prev_bi: Option<(bool, f32)> = None;
         let Some(&first) = ids.first() else { return };
-        let mut v_backoff = self.unigram(first).1;
+        let mut st = self.seq_start(first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
-            match ids.get(j + PREFETCH_AHEAD) {
-                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-                None => {
-                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                        self.prefetch_unit(u, v, w);
-                    }
-                }
-            }
-            let v = ids[j - 1];
-            let w = ids[j];
-            let (w_logp, w_backoff) = self.unigram(w);
-            let bi = self.bigram(v, w);
-            let p2 = match bi {
-                Some((_, logp, _)) => logp,
-                None => v_backoff + w_logp,
-            };
-            let logp = match prev_bi {
-                Some((has_trigrams, backoff)) if j >= 2 => {
-                    let p3 = if has_trigrams {
-                        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(ids[j - 2], v, w))
-                    } else {
-                        None
-                    };
-                    p3.unwrap_or(backoff + p2)
-                }
-                _ => p2,
-            };
-            out.push(logp);
-            prev_bi = bi.map(|(t, _, b)| (t, b));
-            v_backoff = w_backoff;
+            self.prefetch_ahead(ids, next, j);
+            out.push(self.seq_step(&mut st, ids, j));
         }
     }
+
+    /// The cache hints [`ContrastModel::score_logp_then`] gives before scoring unit `j` of
+    /// `ids`: the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    #[inline(always)]
+    pub(super) fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
+        match ids.get(j + PREFETCH_AHEAD) {
+            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+            None => {
+                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                    self.prefetch_unit(u, v, w);
+                }
+            }
+        }
+    }
+
+    /// The scoring state at the start of a sequence whose first unit is `first`.
+    #[inline(always)]
+    pub(super) fn seq_start(&self, first: u32) -> LogpState {
+        LogpState { prev_bi: None, v_backoff: self.unigram(first).1 }
+    }
+
+    /// log10 P of unit `j >= 1` of `ids`, given the state after units `..j` (updated to include
+    /// `j`): one step of [`ContrastModel::score_logp`].
+    #[inline(always)]
+    pub(super) fn seq_step(&self, st: &mut LogpState, ids: &[u32], j: usize) -> f32 {
+        let v = ids[j - 1];
+        let w = ids[j];
+        let (w_logp, w_backoff) = self.unigram(w);
+        let bi = self.bigram(v, w);
+        let p2 = match bi {
+            Some((_, logp, _)) => logp,
+            None => st.v_backoff + w_logp,
+        };
+        let logp = match st.prev_bi {
+            Some((has_trigrams, backoff)) if j >= 2 => {
+                let p3 = if has_trigrams {
+                    let f = self.filters.get().map(|f| &f.tri);
+                    trigram_lookup_filtered(
+                        self.section(TRIGRAMS),
+                        self.h.tri_slots,
+                        tri_key(ids[j - 2], v, w),
+                        f,
+                    )
+                } else {
+                    None
+                };
+                p3.unwrap_or(backoff + p2)
+            }
+            _ => p2,
+        };
+        // (has_trigrams, backoff) of this unit's bigram, and its backoff as a unigram: the
+        // context of the next unit.
+        st.prev_bi = bi.map(|(t, _, b)| (t, b));
+        st.v_backoff = w_backoff;
+        logp
+    }
+}
+
+/// [`ContrastModel::score_logp`]'s state between units: `(has_trigrams, backoff)` of the bigram
+/// of the last two units scored, and the last unit's unigram backoff.
+#[derive(Clone, Copy)]
+pub(super) struct LogpState {
+    prev_bi: Option<(bool, f32)>,
+    v_backoff: f32,
 }

@@ -16,12 +16,15 @@ use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex};
 use surface::SurfaceTable;
 
 mod contrast;
+mod filter;
 pub mod format;
+mod sequences;
 mod surface;
 pub mod train;
 pub mod units;
 
 pub use contrast::ContrastModel;
+pub use sequences::{NOT_SCORED, Scored, resolve_and_score};
 
 use format::*;
 
@@ -110,6 +113,8 @@ pub struct Model {
     /// Letter-trigram counts of the surface forms, built from `surfaces` at the first
     /// [`Lexicon::letter_trigrams`].
     letters: OnceLock<LetterTrigrams>,
+    /// The bigram and trigram tables' key filters, built once enough units were scored.
+    filters: filter::LazyFilters,
 }
 
 impl std::fmt::Debug for Model {
@@ -336,6 +341,7 @@ impl Model {
             surface_lookups: AtomicU32::new(0),
             names: OnceLock::new(),
             letters: OnceLock::new(),
+            filters: filter::LazyFilters::default(),
             bytes,
         };
         Ok(m)
@@ -467,8 +473,14 @@ impl Model {
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
         let key = bi_key(v, w);
+        let h = mix64(key);
+        if let Some(f) = self.filters.get()
+            && !f.bi.may_hold(h)
+        {
+            return None;
+        }
         let t = self.section(BIGRAMS);
-        let mut i = home(mix64(key), self.bi_slots);
+        let mut i = home(h, self.bi_slots);
         for _ in 0..self.bi_slots {
             // In range: the section holds `bi_slots` slots (checked at open).
             let r = record::<BI_REC>(t, BI_REC * i)?;
@@ -492,7 +504,21 @@ impl Model {
 
     #[inline]
     fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
-        trigram_lookup(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w))
+        let f = self.filters.get().map(|f| &f.tri);
+        trigram_lookup_filtered(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w), f)
+    }
+
+    /// Builds the bigram and trigram filters once `units` more units scored make
+    /// [`filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without them).
+    pub(crate) fn count_scored(&self, units: u64) {
+        self.filters.after(units, || {
+            filter::Filters::build::<BI_REC>(
+                self.section(BIGRAMS),
+                u64::MAX,
+                BI_EMPTY,
+                self.section(TRIGRAMS),
+            )
+        });
     }
 
     /// True if the model stores the bigram (v, w) (seen at least the training's minimum count).
@@ -652,6 +678,34 @@ impl Model {
         }
     }
 
+    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
+    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
+    /// context has no trigrams, so the look-up never comes), and the filter words of `(v, w)`
+    /// (for the next unit's call and the look-up) and of the trigram (for its look-up) are
+    /// asked for. Returns the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect
+    /// on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+        let f = self.filters.get();
+        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
+        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
+        let hb = mix64(bi_key(v, w));
+        prefetch(self.section(BIGRAMS), BI_REC * home(hb, self.bi_slots));
+        if let Some(f) = f {
+            f.bi.prefetch(hb);
+        }
+        if let Some((u, h_uv)) = u
+            && f.is_none_or(|f| f.bi.may_hold(h_uv))
+        {
+            let ht = mix64(tri_key(u, v, w));
+            prefetch(self.section(TRIGRAMS), TRI_REC * home(ht, self.h.tri_slots));
+            if let Some(f) = f {
+                f.tri.prefetch(tri_fp(ht));
+            }
+        }
+        hb
+    }
+
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
     /// one [`UnitProb`] per unit to `out`.
     pub fn score_sequence(&self, ids: &[u32], out: &mut Vec<UnitProb>) {
@@ -662,56 +716,77 @@ impl Model {
     /// (the sequence the caller scores next) towards the cache during its last units, so that
     /// sequence does not start cold. `next` only moves cache hints, never results.
     pub fn score_sequence_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<UnitProb>) {
-        // The bigram (u, v) and the unigram v looked up for the previous unit are the context
-        // of the next one.
-        let mut prev_bi: Option<Bigram> = None;
         let Some(&first) = ids.first() else { return };
-        let mut uv = self.unigram(first);
+        let mut st = self.seq_start(first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
             // The tables are megabytes: ask for the slots a few units ahead now, so their cache
             // misses overlap instead of coming one after another.
-            match ids.get(j + PREFETCH_AHEAD) {
-                Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-                None => {
-                    if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                        self.prefetch_unit(u, v, w);
-                    }
-                }
-            }
-            let v = ids[j - 1];
-            let w = ids[j];
-            let uw = self.unigram(w);
-            let bi = self.bigram(v, w);
-            let (p2, hit2) = match bi {
-                Some(b) => (b.logp, 2),
-                None => (uv.backoff + uw.logp, 1),
-            };
-            let (logp, hit, best_logp, best) = match prev_bi {
-                Some(ctx) if j >= 2 => {
-                    let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
-                    match p3 {
-                        Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
-                        None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
-                    }
-                }
-                _ => (p2, hit2, uv.best_logp, uv.best),
-            };
-            // A context with no stored continuation falls back to the shorter context's best.
-            let (best_logp, best) =
-                if best_logp.is_finite() { (best_logp, best) } else { (uv.best_logp, uv.best) };
-            out.push(UnitProb {
-                logp,
-                unigram: uw.freq,
-                count: uw.count,
-                ctx_best_logp: best_logp,
-                ctx_best: best,
-                hit,
-            });
-            prev_bi = bi;
-            uv = uw;
+            self.prefetch_ahead(ids, next, j);
+            out.push(self.seq_step(&mut st, ids, j));
         }
     }
+
+    /// The cache hints [`Model::score_sequence_then`] gives before scoring unit `j` of `ids`:
+    /// the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    #[inline(always)]
+    fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
+        match ids.get(j + PREFETCH_AHEAD) {
+            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
+            None => {
+                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                    self.prefetch_unit(u, v, w);
+                }
+            }
+        }
+    }
+
+    /// The scoring state at the start of a sequence whose first unit is `first`.
+    #[inline(always)]
+    fn seq_start(&self, first: u32) -> SeqState {
+        SeqState { prev_bi: None, uv: self.unigram(first) }
+    }
+
+    /// The score of unit `j >= 1` of `ids`, given the state after units `..j` (updated to
+    /// include `j`): one step of [`Model::score_sequence`].
+    #[inline(always)]
+    fn seq_step(&self, st: &mut SeqState, ids: &[u32], j: usize) -> UnitProb {
+        let v = ids[j - 1];
+        let w = ids[j];
+        let uv = st.uv;
+        let uw = self.unigram(w);
+        let bi = self.bigram(v, w);
+        let (p2, hit2) = match bi {
+            Some(b) => (b.logp, 2),
+            None => (uv.backoff + uw.logp, 1),
+        };
+        let (logp, hit, best_logp, best) = match st.prev_bi {
+            Some(ctx) if j >= 2 => {
+                let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
+                match p3 {
+                    Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
+                    None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
+                }
+            }
+            _ => (p2, hit2, uv.best_logp, uv.best),
+        };
+        // A context with no stored continuation falls back to the shorter context's best.
+        let (best_logp, best) =
+            if best_logp.is_finite() { (best_logp, best) } else { (uv.best_logp, uv.best) };
+        // The bigram (u, v) and the unigram v looked up for this unit are the context of the
+        // next one.
+        st.prev_bi = bi;
+        st.uv = uw;
+        UnitProb { logp, unigram: uw.freq, count: uw.count, ctx_best_logp: best_logp, ctx_best: best, hit }
+    }
+}
+
+/// [`Model::score_sequence`]'s state between units: the bigram record of the last two units
+/// scored and the unigram record of the last.
+#[derive(Clone, Copy)]
+struct SeqState {
+    prev_bi: Option<Bigram>,
+    uv: Unigram,
 }
 
 /// The header of a model file of either kind, checked against the file's length.
@@ -867,12 +942,21 @@ pub(crate) fn vocab_lookup(table: &[u8], slots: usize, h: u64) -> u32 {
 }
 
 /// The quantised-then-dequantised logp of trigram `key` in trigram table `table` (of `slots`
-/// slots), if stored.
+/// slots), if stored; answered `None` without probing when `filter` (the table's
+/// [`filter::Filters::tri`]) holds no key of this fingerprint.
 #[inline]
-pub(crate) fn trigram_lookup(table: &[u8], slots: usize, key: u64) -> Option<f32> {
+pub(crate) fn trigram_lookup_filtered(
+    table: &[u8],
+    slots: usize,
+    key: u64,
+    filter: Option<&filter::KeyFilter>,
+) -> Option<f32> {
     const FP_MASK: u64 = (1 << TRI_FP_BITS) - 1;
     let h = mix64(key);
     let want = tri_fp(h);
+    if filter.is_some_and(|f| !f.may_hold(want)) {
+        return None;
+    }
     let mut i = home(h, slots);
     for _ in 0..slots {
         // In range: the section holds `slots` slots (checked at open).

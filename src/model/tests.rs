@@ -548,3 +548,78 @@ fn slot_hints_do_not_change_slot_scores() {
         }
     }
 }
+
+#[test]
+fn filtered_look_ups_equal_the_tables_alone() {
+    // Fresh instances (the shared ones may have built their filters in other tests): one with
+    // the filters built, one without; every answer the same, bit for bit.
+    let tiny_bytes = tiny(unpruned());
+    let models = [
+        (Model::from_static(EMBEDDED_BYTES).unwrap(), Model::from_static(EMBEDDED_BYTES).unwrap()),
+        (Model::from_bytes(tiny_bytes.clone()).unwrap(), Model::from_bytes(tiny_bytes).unwrap()),
+    ];
+    let rts = [ContrastModel::roundtrip_fresh(), ContrastModel::roundtrip_fresh()];
+    let start = std::time::Instant::now();
+    models[0].1.count_scored(filter::FILTER_AFTER_UNITS);
+    models[1].1.count_scored(filter::FILTER_AFTER_UNITS);
+    rts[1].count_scored(filter::FILTER_AFTER_UNITS);
+    eprintln!("filters built in {:?}", start.elapsed());
+    assert!(models[0].0.filters.get().is_none() && rts[0].filters.get().is_none());
+    assert!(models[0].1.filters.get().is_some() && rts[1].filters.get().is_some());
+    // Below the threshold nothing is built.
+    models[0].0.count_scored(filter::FILTER_AFTER_UNITS - 1);
+    assert!(models[0].0.filters.get().is_none());
+    for (plain, filtered) in &models {
+        let n = plain.vocab_size() as u32;
+        let frequent: Vec<u32> =
+            ["the", "of", "and", "to", "a", "in", "said", "cat", "sat", "on", "mat", "'s"]
+                .iter()
+                .map(|w| plain.word_id(w))
+                .collect();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |k: u32| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (x >> 33) as u32;
+            if r % 3 == 0 { frequent[(r / 3) as usize % frequent.len()] } else { r % k }
+        };
+        let (mut absent, mut told_absent) = (0usize, 0usize);
+        for _ in 0..200_000 {
+            let (u, v, w) = (next(n + 2), next(n + 2), next(n + 2));
+            assert_eq!(plain.logp2(v, w).to_bits(), filtered.logp2(v, w).to_bits());
+            assert_eq!(plain.logp3(u, v, w).to_bits(), filtered.logp3(u, v, w).to_bits());
+            let (a, b) = (plain.bigram(v, w), filtered.bigram(v, w));
+            assert_eq!(a.map(|b| (b.logp.to_bits(), b.best)), b.map(|b| (b.logp.to_bits(), b.best)));
+            if a.is_none() {
+                absent += 1;
+                told_absent +=
+                    usize::from(filtered.filters.get().is_some_and(|f| !f.bi.may_hold(mix64(bi_key(v, w)))));
+            }
+        }
+        // The filter answers most absent keys itself.
+        assert!(told_absent * 10 > absent * 8, "{told_absent} of {absent}");
+    }
+    // The hints accept any ids, with and without filters, and give the next unit's context hash.
+    for m in [&models[0].0, &models[0].1] {
+        for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK), (1 << 21, 1 << 22, 7)] {
+            assert_eq!(m.prefetch_unit_filtered(Some((u, 12345)), v, w), mix64(bi_key(v, w)));
+            assert_eq!(m.prefetch_unit_filtered(None, v, w), mix64(bi_key(v, w)));
+        }
+    }
+    for c in &rts {
+        for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK)] {
+            assert_eq!(c.prefetch_unit_filtered(Some((u, u64::MAX)), v, w), mix64(bi_key(v, w)));
+        }
+    }
+    // The round-trip model, on triples of its own ids.
+    let n = rts[0].vocab_size() as u32;
+    let mut x = 1u64;
+    for _ in 0..200_000 {
+        let mut id = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (x >> 33) as u32;
+            if r % 2 == 0 { r % 200 } else { r % (n + 2) }
+        };
+        let (u, v, w) = (id(), id(), id());
+        assert_eq!(rts[0].logp3(u, v, w).to_bits(), rts[1].logp3(u, v, w).to_bits(), "{u} {v} {w}");
+    }
+}
