@@ -230,32 +230,20 @@ impl ContrastModel {
         }
     }
 
-    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
-    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
-    /// context has no trigrams, so the look-up never comes), and the filter words of `(v, w)`
-    /// (for the next unit's call and the look-up) and of the trigram (for its look-up) are
-    /// asked for. Returns the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect
-    /// on results.
+    /// [`Self::prefetch_unit`] with the key filters (when built); see
+    /// [`UnitTables::prefetch_unit`](super::UnitTables::prefetch_unit). Returns the hash of
+    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
     #[inline(always)]
     pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        let f = self.filters.get();
-        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
-        prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
-        let hb = mix64(bi_key(v, w));
-        prefetch(self.section(BIGRAMS), BI_REC_C * home(hb, self.bi_slots));
-        if let Some(f) = f {
-            f.bi.prefetch(hb);
-        }
-        if let Some((u, h_uv)) = u
-            && f.is_none_or(|f| f.bi.may_hold(h_uv))
-        {
-            let ht = mix64(tri_key(u, v, w));
-            prefetch(self.section(TRIGRAMS), TRI_REC * home(ht, self.h.tri_slots));
-            if let Some(f) = f {
-                f.tri.prefetch(tri_fp(ht));
-            }
-        }
-        hb
+        let tables = super::UnitTables {
+            uni: self.section(UNIGRAMS),
+            bi: self.section(BIGRAMS),
+            tri: self.section(TRIGRAMS),
+            vocab: self.h.vocab,
+            bi_slots: self.bi_slots,
+            tri_slots: self.h.tri_slots,
+        };
+        tables.prefetch_unit::<UNI_REC_C, BI_REC_C>(self.filters.get(), u, v, w)
     }
 
     /// Builds the bigram and trigram filters once `units` more units scored make

@@ -261,6 +261,52 @@ fn prefetch(s: &[u8], o: usize) {
     let _ = (s, o);
 }
 
+/// A model's unigram, bigram and trigram tables, for the unit hints both models give
+/// ([`Model`] and [`ContrastModel`] differ in their records' sizes only).
+pub(super) struct UnitTables<'a> {
+    pub(super) uni: &'a [u8],
+    pub(super) bi: &'a [u8],
+    pub(super) tri: &'a [u8],
+    pub(super) vocab: usize,
+    pub(super) bi_slots: usize,
+    pub(super) tri_slots: usize,
+}
+
+impl UnitTables<'_> {
+    /// The unit hint with the key filters `f` (when built), for unigram and bigram records of
+    /// `UNI` and `BI` bytes: the trigram slot is left out when the filter holds no bigram of
+    /// hash `h_uv` (the context `(u, v)`: an unstored context has no trigrams, so the look-up
+    /// never comes), and the filter words of `(v, w)` (for the next unit's call and the
+    /// look-up) and of the trigram (for its look-up) are asked for. Returns the hash of
+    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit<const UNI: usize, const BI: usize>(
+        &self,
+        f: Option<&filter::Filters>,
+        u: Option<(u32, u64)>,
+        v: u32,
+        w: u32,
+    ) -> u64 {
+        let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
+        prefetch(self.uni, UNI * wi);
+        let hb = mix64(bi_key(v, w));
+        prefetch(self.bi, BI * home(hb, self.bi_slots));
+        if let Some(f) = f {
+            f.bi.prefetch(hb);
+        }
+        if let Some((u, h_uv)) = u
+            && f.is_none_or(|f| f.bi.may_hold(h_uv))
+        {
+            let ht = mix64(tri_key(u, v, w));
+            prefetch(self.tri, TRI_REC * home(ht, self.tri_slots));
+            if let Some(f) = f {
+                f.tri.prefetch(tri_fp(ht));
+            }
+        }
+        hb
+    }
+}
+
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
 
 impl Model {
@@ -678,32 +724,20 @@ impl Model {
         }
     }
 
-    /// [`Self::prefetch_unit`] with the key filters (when built): the trigram slot is left out
-    /// when the filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored
-    /// context has no trigrams, so the look-up never comes), and the filter words of `(v, w)`
-    /// (for the next unit's call and the look-up) and of the trigram (for its look-up) are
-    /// asked for. Returns the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect
-    /// on results.
+    /// [`Self::prefetch_unit`] with the key filters (when built); see
+    /// [`UnitTables::prefetch_unit`](super::UnitTables::prefetch_unit). Returns the hash of
+    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
     #[inline(always)]
     pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        let f = self.filters.get();
-        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
-        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
-        let hb = mix64(bi_key(v, w));
-        prefetch(self.section(BIGRAMS), BI_REC * home(hb, self.bi_slots));
-        if let Some(f) = f {
-            f.bi.prefetch(hb);
-        }
-        if let Some((u, h_uv)) = u
-            && f.is_none_or(|f| f.bi.may_hold(h_uv))
-        {
-            let ht = mix64(tri_key(u, v, w));
-            prefetch(self.section(TRIGRAMS), TRI_REC * home(ht, self.h.tri_slots));
-            if let Some(f) = f {
-                f.tri.prefetch(tri_fp(ht));
-            }
-        }
-        hb
+        let tables = UnitTables {
+            uni: self.section(UNIGRAMS),
+            bi: self.section(BIGRAMS),
+            tri: self.section(TRIGRAMS),
+            vocab: self.h.vocab,
+            bi_slots: self.bi_slots,
+            tri_slots: self.h.tri_slots,
+        };
+        tables.prefetch_unit::<UNI_REC, BI_REC>(self.filters.get(), u, v, w)
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
