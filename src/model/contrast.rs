@@ -7,9 +7,7 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::train::{BiEntry, Figures, assemble, bigram_table};
-use super::{
-    Bytes, Header, Model, ModelError, ModelInfo, PREFETCH_AHEAD, ahead_in_next, prefetch, table_slots,
-};
+use super::{Bytes, Header, Model, ModelError, ModelInfo, prefetch, table_slots};
 use super::{trigram_lookup_filtered, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
@@ -222,11 +220,20 @@ impl ContrastModel {
     /// `(u, v, w)` without `u` leaves the trigram out (the second unit of a sequence).
     #[inline(always)]
     pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
-        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
-        prefetch(self.section(UNIGRAMS), UNI_REC_C * wi);
-        prefetch(self.section(BIGRAMS), BI_REC_C * home(mix64(bi_key(v, w)), self.bi_slots));
-        if let Some(u) = u.into() {
-            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        // Without filters the context's hash is never asked for.
+        self.unit_tables().prefetch_unit::<UNI_REC_C, BI_REC_C>(None, u.into().map(|u| (u, 0)), v, w);
+    }
+
+    /// This model's tables, for the unit hints.
+    #[inline(always)]
+    fn unit_tables(&self) -> super::UnitTables<'_> {
+        super::UnitTables {
+            uni: self.section(UNIGRAMS),
+            bi: self.section(BIGRAMS),
+            tri: self.section(TRIGRAMS),
+            vocab: self.h.vocab,
+            bi_slots: self.bi_slots,
+            tri_slots: self.h.tri_slots,
         }
     }
 
@@ -235,15 +242,7 @@ impl ContrastModel {
     /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
     #[inline(always)]
     pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        let tables = super::UnitTables {
-            uni: self.section(UNIGRAMS),
-            bi: self.section(BIGRAMS),
-            tri: self.section(TRIGRAMS),
-            vocab: self.h.vocab,
-            bi_slots: self.bi_slots,
-            tri_slots: self.h.tri_slots,
-        };
-        tables.prefetch_unit::<UNI_REC_C, BI_REC_C>(self.filters.get(), u, v, w)
+        self.unit_tables().prefetch_unit::<UNI_REC_C, BI_REC_C>(self.filters.get(), u, v, w)
     }
 
     /// Builds the bigram and trigram filters once `units` more units scored make
@@ -288,17 +287,10 @@ impl ContrastModel {
     }
 
     /// The cache hints [`ContrastModel::score_logp_then`] gives before scoring unit `j` of
-    /// `ids`: the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    /// `ids`: the slots of the unit [`PREFETCH_AHEAD`](super::PREFETCH_AHEAD) further on, in `ids` or else in `next`.
     #[inline(always)]
     pub(super) fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
-        match ids.get(j + PREFETCH_AHEAD) {
-            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-            None => {
-                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                    self.prefetch_unit(u, v, w);
-                }
-            }
-        }
+        super::unit_ahead(ids, next, j, |u, v, w| self.prefetch_unit(u, v, w));
     }
 
     /// The scoring state at the start of a sequence whose first unit is `first`.

@@ -247,6 +247,20 @@ fn ahead_in_next(next: &[u32], k: usize) -> Option<(Option<u32>, u32, u32)> {
     Some((k.checked_sub(2).and_then(|i| next.get(i).copied()), v, w))
 }
 
+/// Gives `hint` the unit [`PREFETCH_AHEAD`] after unit `j` of `ids` as `(u, v, w)`: in `ids`,
+/// or else in `next`, the sequence scored next ([`ahead_in_next`]).
+#[inline(always)]
+pub(super) fn unit_ahead(ids: &[u32], next: &[u32], j: usize, hint: impl FnOnce(Option<u32>, u32, u32)) {
+    match ids.get(j + PREFETCH_AHEAD) {
+        Some(&wa) => hint(Some(ids[j + PREFETCH_AHEAD - 2]), ids[j + PREFETCH_AHEAD - 1], wa),
+        None => {
+            if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
+                hint(u, v, w);
+            }
+        }
+    }
+}
+
 /// A cache hint for byte `o` of `s` (nothing when out of range or off x86-64).
 #[inline(always)]
 fn prefetch(s: &[u8], o: usize) {
@@ -716,11 +730,20 @@ impl Model {
     /// left out (the unit second in its sequence is scored on its bigram alone).
     #[inline(always)]
     fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
-        let wi = if (w as usize) < self.h.vocab { w as usize } else { UNK as usize };
-        prefetch(self.section(UNIGRAMS), UNI_REC * wi);
-        prefetch(self.section(BIGRAMS), BI_REC * home(mix64(bi_key(v, w)), self.bi_slots));
-        if let Some(u) = u.into() {
-            prefetch(self.section(TRIGRAMS), TRI_REC * home(mix64(tri_key(u, v, w)), self.h.tri_slots));
+        // Without filters the context's hash is never asked for.
+        self.unit_tables().prefetch_unit::<UNI_REC, BI_REC>(None, u.into().map(|u| (u, 0)), v, w);
+    }
+
+    /// This model's tables, for the unit hints.
+    #[inline(always)]
+    fn unit_tables(&self) -> UnitTables<'_> {
+        UnitTables {
+            uni: self.section(UNIGRAMS),
+            bi: self.section(BIGRAMS),
+            tri: self.section(TRIGRAMS),
+            vocab: self.h.vocab,
+            bi_slots: self.bi_slots,
+            tri_slots: self.h.tri_slots,
         }
     }
 
@@ -729,15 +752,7 @@ impl Model {
     /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
     #[inline(always)]
     pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        let tables = UnitTables {
-            uni: self.section(UNIGRAMS),
-            bi: self.section(BIGRAMS),
-            tri: self.section(TRIGRAMS),
-            vocab: self.h.vocab,
-            bi_slots: self.bi_slots,
-            tri_slots: self.h.tri_slots,
-        };
-        tables.prefetch_unit::<UNI_REC, BI_REC>(self.filters.get(), u, v, w)
+        self.unit_tables().prefetch_unit::<UNI_REC, BI_REC>(self.filters.get(), u, v, w)
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
@@ -765,14 +780,7 @@ impl Model {
     /// the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
     #[inline(always)]
     fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
-        match ids.get(j + PREFETCH_AHEAD) {
-            Some(&wa) => self.prefetch_unit(ids[j + PREFETCH_AHEAD - 2], ids[j + PREFETCH_AHEAD - 1], wa),
-            None => {
-                if let Some((u, v, w)) = ahead_in_next(next, j + PREFETCH_AHEAD - ids.len()) {
-                    self.prefetch_unit(u, v, w);
-                }
-            }
-        }
+        unit_ahead(ids, next, j, |u, v, w| self.prefetch_unit(u, v, w));
     }
 
     /// The scoring state at the start of a sequence whose first unit is `first`.
