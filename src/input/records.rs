@@ -660,9 +660,12 @@ impl RecordReaders {
         if self.random.as_ref().is_some_and(|(f, _)| *f != at.file) {
             self.random = None;
         }
-        let path = self.files.get(at.file as usize).cloned().unwrap_or_default();
-        let cfg = self.cfg.clone();
-        let (_, r) = self.random.get_or_insert_with(|| (at.file, RecordReader::new(&path, cfg)));
+        // The reader (its open file) is kept while records of the same file follow.
+        let (files, cfg) = (&self.files, &self.cfg);
+        let (_, r) = self.random.get_or_insert_with(|| {
+            let path = files.get(at.file as usize).map_or(Path::new(""), PathBuf::as_path);
+            (at.file, RecordReader::new(path, cfg.clone()))
+        });
         r.record_at(at.offset, at.line)
     }
 }
