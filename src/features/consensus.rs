@@ -544,20 +544,32 @@ fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Pr
     Profile { words, surfaces }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+/// The edit distance (Levenshtein, in characters) of `a` and `b` if it is at most `max`. Stops
+/// at the first row of the table whose every entry exceeds `max` (entries never fall from row to
+/// row along a path). `rows` is work space.
+fn edit_distance_within(a: &[char], b: &[char], max: usize, rows: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    rows.clear();
+    rows.extend(0..w);
+    rows.resize(2 * w, 0);
+    let (mut prev, mut cur) = rows.split_at_mut(w);
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut low = cur[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+            low = low.min(cur[j + 1]);
+        }
+        if low > max {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= max)
 }
 
 /// Clusters the batch and computes consensus features per member (`None` in, `None` out).
@@ -729,6 +741,11 @@ impl Interner {
         }
     }
 
+    /// How many words it holds (ids are below).
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
     fn word(&self, id: u32) -> &str {
         let (a, b) = self.spans[id as usize];
         &self.text[a as usize..b as usize]
@@ -808,7 +825,7 @@ fn jaccard(inter: usize, a: usize, b: usize) -> f64 {
     if union == 0 { 0.0 } else { inter as f64 / union as f64 }
 }
 
-/// Per-peer work space of [`best_aligned`], sized to the peer's sentences.
+/// Work space of [`best_aligned`], sized to the most sentences a member of the cluster has.
 struct AlignScratch {
     /// Per peer sentence, whether it is already a candidate of the sentence at hand.
     seen: Vec<bool>,
@@ -883,11 +900,12 @@ fn best_aligned(
 fn align_with_peers(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
-    sents: &[Vec<Sent>],
+    cluster: &mut ClusterSentences,
     interner: &Interner,
     i: usize,
     peers: &[usize],
 ) -> Aligned {
+    let ClusterSentences { sents, indexes, scratch } = cluster;
     let mine = &sents[i];
     let syn = Synonyms::embedded();
     let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
@@ -897,14 +915,11 @@ fn align_with_peers(
     // (how many peers, the synonym, the word's id)
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str, u32)> = FxHashMap::default();
     for &j in peers {
-        // Inverted index of the peer's sentences by word id.
-        let index = Postings::build(sents[j].iter().map(|s| s.ids.as_slice()));
-        let mut scratch = AlignScratch::new(sents[j].len());
         for (a, s) in mine.iter().enumerate() {
             if s.ids.len() < 3 {
                 continue;
             }
-            let best = best_aligned(&s.ids, &sents[j], &index, &mut scratch);
+            let best = best_aligned(&s.ids, &sents[j], &indexes[j], scratch);
             let Some((ov, k)) = best else { continue };
             if ov < SAME_SENTENCE {
                 continue;
@@ -1012,6 +1027,23 @@ fn align_with_peers(
     }
 }
 
+/// The sentences of a cluster's members, for alignment: per member its sentences and their
+/// inverted index by word id (built once, used with every member it is a peer of), and the
+/// work space of [`best_aligned`].
+struct ClusterSentences {
+    sents: Vec<Vec<Sent>>,
+    indexes: Vec<Postings<u32>>,
+    scratch: AlignScratch,
+}
+
+impl ClusterSentences {
+    fn new(sents: Vec<Vec<Sent>>) -> ClusterSentences {
+        let indexes = sents.iter().map(|ss| Postings::build(ss.iter().map(|s| s.ids.as_slice()))).collect();
+        let scratch = AlignScratch::new(sents.iter().map(Vec::len).max().unwrap_or(0));
+        ClusterSentences { sents, indexes, scratch }
+    }
+}
+
 /// A content word of one of a member's sentences: (sentence index, normalised word).
 type WordAt<'a> = (usize, &'a str);
 
@@ -1032,10 +1064,64 @@ struct Aligned {
     evidence: Vec<Evidence>,
 }
 
-/// What one member has, as sets, for comparisons with its peers.
+/// What one member has, for comparisons with its peers: its distinct words (interner ids), and
+/// its word pairs as ids of the cluster's numbering of pairs, in order and distinct (sorted).
 struct Sets {
-    words: FxHashSet<u32>,
-    bigrams: FxHashSet<(u32, u32)>,
+    words: Vec<u32>,
+    pairs: Vec<u32>,
+    distinct_pairs: Vec<u32>,
+}
+
+impl Sets {
+    fn new(p: &Profile<'_>, pair_ids: &mut FxHashMap<(u32, u32), u32>) -> Sets {
+        let mut words: Vec<u32> = p.words.iter().map(|w| w.0).collect();
+        words.sort_unstable();
+        words.dedup();
+        let pairs: Vec<u32> = p
+            .words
+            .windows(2)
+            .map(|w| {
+                let next = pair_ids.len() as u32;
+                *pair_ids.entry((w[0].0, w[1].0)).or_insert(next)
+            })
+            .collect();
+        let mut distinct_pairs = pairs.clone();
+        distinct_pairs.sort_unstable();
+        distinct_pairs.dedup();
+        Sets { words, pairs, distinct_pairs }
+    }
+}
+
+/// How many of a member's peers have each word and each word pair: counts in arrays indexed by
+/// the cluster's ids, filled from the peers' distinct words and pairs and cleared the same way
+/// (time linear in the peers' sizes; no hashing per look-up).
+struct Support {
+    words: Vec<u32>,
+    pairs: Vec<u32>,
+}
+
+impl Support {
+    fn count(&mut self, peers: &[usize], sets: &[Sets]) {
+        for &j in peers {
+            for &w in &sets[j].words {
+                self.words[w as usize] += 1;
+            }
+            for &b in &sets[j].distinct_pairs {
+                self.pairs[b as usize] += 1;
+            }
+        }
+    }
+
+    fn clear(&mut self, peers: &[usize], sets: &[Sets]) {
+        for &j in peers {
+            for &w in &sets[j].words {
+                self.words[w as usize] = 0;
+            }
+            for &b in &sets[j].distinct_pairs {
+                self.pairs[b as usize] = 0;
+            }
+        }
+    }
 }
 
 /// Compares the members of one cluster, each with its peers.
@@ -1049,15 +1135,14 @@ fn compare(
     let mut interner = Interner::default();
     let profiles: Vec<Profile<'_>> =
         ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner)).collect();
-    let sentences: Vec<Vec<Sent>> =
-        ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect();
-    let sets: Vec<Sets> = profiles
-        .iter()
-        .map(|p| Sets {
-            words: p.words.iter().map(|(w, _)| *w).collect(),
-            bigrams: p.words.windows(2).map(|w| (w[0].0, w[1].0)).collect(),
-        })
-        .collect();
+    let mut sentences = ClusterSentences::new(
+        ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect(),
+    );
+    let mut pair_ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let sets: Vec<Sets> = profiles.iter().map(|p| Sets::new(p, &mut pair_ids)).collect();
+    let mut support = Support { words: vec![0; interner.len()], pairs: vec![0; pair_ids.len()] };
+    // Per word pair: whether the reference model attests it, asked once per cluster.
+    let mut attested: Vec<Option<bool>> = vec![None; pair_ids.len()];
     let peer_lists = peers(anchors);
 
     let mut rows: Vec<Option<Row>> = Vec::with_capacity(n);
@@ -1068,13 +1153,10 @@ fn compare(
             continue;
         }
         let words = p.words.len().max(1) as f64;
+        support.count(peers, &sets);
         // A word or word pair is in the minority when fewer than half of the peers have it.
         let minority = |support: usize| 2 * support < peers.len();
-        let unique = p
-            .words
-            .iter()
-            .filter(|(w, _)| minority(peers.iter().filter(|&&j| sets[j].words.contains(w)).count()))
-            .count();
+        let unique = p.words.iter().filter(|(w, _)| minority(support.words[*w as usize] as usize)).count();
         let deviation = unique as f64 / words;
         // Word pairs the reference model does not attest, and how many peers lack each: the rate
         // is the mean over peers of the share of pairs neither that peer nor the model has. A
@@ -1082,32 +1164,33 @@ fn compare(
         // both when compared with every other version. Pairs in this member's lead sentences
         // (it reads clearly better there than every other version) are left out: there the
         // others share a garble, and the original's own wording is what no peer attests.
-        let mut al = align_with_peers(lex, m, &sentences, &interner, i, peers);
+        let mut al = align_with_peers(lex, m, &mut sentences, &interner, i, peers);
         // A token inside one of this member's lead sentences.
         let in_lead = |ti: usize| {
             let at = m.tokens[ti].start();
             let k = al.leads.partition_point(|&(start, _)| start <= at);
             k > 0 && at < al.leads[k - 1].1
         };
-        let mut lacking = vec![0usize; peers.len()];
-        let mut missing_from: Vec<usize> = Vec::with_capacity(peers.len());
-        for w in p.words.windows(2) {
-            let key = (w[0].0, w[1].0);
+        // Summed over peers: the pairs each peer lacks that the model does not attest.
+        let mut lacking = 0usize;
+        for (w, &b) in p.words.windows(2).zip(&sets[i].pairs) {
             if in_lead(w[1].1) {
                 continue;
             }
-            // Peers first (cheap set look-ups): a pair every peer has needs no model look-up.
-            missing_from.clear();
-            missing_from.extend((0..peers.len()).filter(|&k| !sets[peers[k]].bigrams.contains(&key)));
-            if missing_from.is_empty() || lex.bigram_count(interner.word(key.0), interner.word(key.1)) != 0 {
+            // Peers first: a pair every peer has needs no model look-up.
+            let have = support.pairs[b as usize] as usize;
+            if have == peers.len()
+                || *attested[b as usize].get_or_insert_with(|| {
+                    lex.bigram_count(interner.word(w[0].0), interner.word(w[1].0)) != 0
+                })
+            {
                 continue;
             }
-            for &k in &missing_from {
-                lacking[k] += 1;
-            }
+            lacking += peers.len() - have;
         }
+        support.clear(peers, &sets);
         let pairs = p.words.len().saturating_sub(1).max(1) as f64;
-        let rate = 100.0 * lacking.iter().sum::<usize>() as f64 / (lacking.len() as f64 * pairs);
+        let rate = 100.0 * lacking as f64 / (peers.len() as f64 * pairs);
         // Spellings most of this member's versions agree on.
         let group = peers.len() + 1;
         // A spelling several other versions share (at least two, and a third of them) against one
@@ -1122,6 +1205,10 @@ fn compare(
         let mut majority_forms: Vec<(&str, usize)> =
             counts.into_iter().filter(|(_, c)| *c >= majority).collect();
         majority_forms.sort();
+        // The forms' characters, once a surface needs them.
+        let mut form_chars: Vec<Vec<char>> = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
+        let mut table: Vec<usize> = Vec::new();
         let mut disagreements = 0usize;
         let mut evidence = Vec::new();
         let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
@@ -1134,13 +1221,19 @@ fn compare(
             if lex.surface_count(s) >= KNOWN_SURFACE {
                 continue;
             }
-            let len = s.chars().count();
-            let max_edits = if len <= 4 { 1 } else { 2 };
+            chars.clear();
+            chars.extend(s.chars());
+            let max_edits = if chars.len() <= 4 { 1 } else { 2 };
+            if form_chars.is_empty() {
+                form_chars = majority_forms.iter().map(|(f, _)| f.chars().collect()).collect();
+            }
             let best = majority_forms
                 .iter()
-                .filter(|(f, _)| f.chars().count().abs_diff(len) <= max_edits)
-                .map(|(f, c)| (edit_distance(s, f), *c, *f))
-                .filter(|(d, _, _)| *d >= 1 && *d <= max_edits)
+                .zip(&form_chars)
+                .filter_map(|((f, c), fc)| {
+                    let d = edit_distance_within(&chars, fc, max_edits, &mut table)?;
+                    (d >= 1).then_some((d, *c, *f))
+                })
                 .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
             let Some((_, count, form)) = best else { continue };
             if s.to_lowercase() == form.to_lowercase() {
@@ -1478,8 +1571,52 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_chars() {
-        assert_eq!(edit_distance("Pifer", "Piffer"), 1);
-        assert_eq!(edit_distance("A.S", "U.S"), 1);
-        assert_eq!(edit_distance("é", "e"), 1);
+        let d = |a: &str, b: &str, max| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            edit_distance_within(&a, &b, max, &mut Vec::new())
+        };
+        assert_eq!(d("Pifer", "Piffer", 2), Some(1));
+        assert_eq!(d("A.S", "U.S", 1), Some(1));
+        assert_eq!(d("é", "e", 1), Some(1));
+        assert_eq!(d("Peifer", "Peifer", 2), Some(0));
+        assert_eq!(d("", "abc", 3), Some(3));
+        assert_eq!(d("Karmanov", "Karmazin", 2), None);
+        // Over the bound by length alone, and by the rows on the way.
+        assert_eq!(d("Pifer", "Pifferino", 2), None);
+        assert_eq!(d("Stephen", "Steven", 1), None);
+        assert_eq!(d("Stephen", "Steven", 2), Some(2));
+    }
+
+    #[test]
+    fn bounded_edit_distance_agrees_with_the_full_table() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != cb));
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let words = [
+            "", "a", "U.S", "A.S.", "U8", "Pifer", "Piffer", "Peifer", "Steven", "Stephen", "Kármán",
+            "Karman",
+        ];
+        let mut rows = Vec::new();
+        for a in words {
+            for b in words {
+                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let d = full(&a, &b);
+                for max in 0..4 {
+                    assert_eq!(
+                        edit_distance_within(&a, &b, max, &mut rows),
+                        (d <= max).then_some(d),
+                        "{a:?} {b:?} {max}"
+                    );
+                }
+            }
+        }
     }
 }
