@@ -494,42 +494,69 @@ impl Engine<'_> {
         let mut iter = records.into_iter();
         let max_doc = self.opts.max_doc_bytes;
         let mut seq = 0u64;
-        let mut score = |(docs, raws): Batch| -> Result<(), E> {
-            let n = docs.len() as u64;
-            for (rep, raw) in self.score_batch(docs, seq).into_iter().zip(raws) {
-                each(rep, raw)?;
-            }
-            seq += n;
-            Ok(())
+        let load = move || {
+            let (docs, raws) = next_batch(&mut iter, batch, max_doc)?;
+            let first = seq;
+            seq += docs.len() as u64;
+            Some((docs, raws, first))
         };
-        if rayon::current_num_threads() <= 1 {
-            while let Some(b) = next_batch(&mut iter, batch, max_doc) {
-                score(b)?;
-            }
-            return Ok(());
-        }
-        std::thread::scope(|s| {
-            // Rendezvous channel: the reader holds at most one finished batch while it waits.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(0);
-            s.spawn(move || {
-                while let Some(b) = next_batch(&mut iter, batch, max_doc) {
-                    if tx.send(b).is_err() {
-                        break; // the consumer stopped
-                    }
-                }
-            });
-            for b in rx {
-                score(b)?;
-            }
-            Ok(())
-        })
+        let score = |(docs, raws, first): (Vec<_>, Vec<_>, u64)| -> Vec<(Report, crate::input::Raw)> {
+            self.score_batch(docs, first).into_iter().zip(raws).collect()
+        };
+        pipelined(load, score, |(rep, raw)| each(rep, raw))
     }
+}
+
+/// Batches read by `load`, scored by `score` and handed one by one to `emit`, as a pipeline:
+/// with more than one thread, while one batch's results are handed over (here), the next batch
+/// is scored (on a thread of its own, which gives the work to rayon's pool) and the one after
+/// is read (on another). Serial work between batches (writing reports) then no longer leaves
+/// the pool idle. With one thread, each batch is read, scored and handed over in turn. Results
+/// come in batch order either way. An error from `emit` stops the pipeline.
+fn pipelined<B: Send, R: Send, E>(
+    mut load: impl FnMut() -> Option<B> + Send,
+    score: impl Fn(B) -> Vec<R> + Sync,
+    mut emit: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    if rayon::current_num_threads() <= 1 {
+        while let Some(b) = load() {
+            score(b).into_iter().try_for_each(&mut emit)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        // Rendezvous channels: each stage holds at most one finished batch while it waits.
+        let (loaded_tx, loaded) = std::sync::mpsc::sync_channel::<B>(0);
+        let (scored_tx, scored) = std::sync::mpsc::sync_channel::<Vec<R>>(0);
+        s.spawn(move || {
+            while let Some(b) = load() {
+                if loaded_tx.send(b).is_err() {
+                    break; // the consumer stopped
+                }
+            }
+        });
+        let score = &score;
+        s.spawn(move || {
+            for b in loaded {
+                if scored_tx.send(score(b)).is_err() {
+                    break;
+                }
+            }
+        });
+        for results in scored {
+            results.into_iter().try_for_each(&mut emit)?;
+        }
+        Ok(())
+    })
 }
 
 /// Records read by the first pass of [`Engine::run_planned`] before their batches are planned
 /// and scored: bounds the plan's memory (about 150 bytes a record) and how far apart two
 /// versions of a story may be to meet.
 pub const PLAN_WINDOW: usize = 1 << 17;
+
+/// A record read in the first pass, and where to read it again (`None`: it cannot be).
+type Located = (Record, Option<Locator>);
 
 /// A record of the plan's window: where to read it again, or the record itself when it cannot
 /// be read again (an error row).
@@ -586,18 +613,18 @@ impl Engine<'_> {
     }
 
     /// The first pass over one window: up to [`PLAN_WINDOW`] records (the `head` first), where
-    /// each is and its story keys. Records are read on a thread of their own while the keys of
-    /// the previous chunk are computed.
+    /// each is and its story keys, computed a chunk at a time while the next chunk is read
+    /// ([`pipelined`]).
     fn plan_window(
         &self,
-        head: &mut (impl Iterator<Item = (Record, Option<Locator>)> + Send),
+        head: &mut (impl Iterator<Item = Located> + Send),
         readers: &mut RecordReaders,
     ) -> (Vec<Option<Slot>>, Vec<batching::Entry>) {
         let max_doc = self.opts.max_doc_bytes;
         let mut slots: Vec<Option<Slot>> = Vec::new();
         let mut entries: Vec<batching::Entry> = Vec::new();
         // Chunks of at most a default batch of documents or a batch's text.
-        let mut next_chunk = |start: usize| -> Vec<(Record, Option<Locator>)> {
+        let mut next_chunk = |start: usize| -> Vec<Located> {
             let (mut chunk, mut bytes) = (Vec::new(), 0);
             while start + chunk.len() < PLAN_WINDOW && chunk.len() < DEFAULT_BATCH && bytes < BATCH_BYTES {
                 let Some(located) = head.next().or_else(|| read_cut(readers, max_doc)) else { break };
@@ -606,56 +633,37 @@ impl Engine<'_> {
             }
             chunk
         };
-        let mut take = |chunk: Vec<(Record, Option<Locator>)>| {
+        let mut start = 0;
+        let load = move || {
+            let chunk = next_chunk(start);
+            start += chunk.len();
+            (!chunk.is_empty()).then_some(chunk)
+        };
+        let keys = |chunk: Vec<Located>| -> Vec<(Located, Vec<u32>)> {
             let keys: Vec<Vec<u32>> = chunk
                 .par_iter()
                 .map(|(r, _)| {
                     r.doc.as_ref().map(|d| consensus::story_bands(self.model, &d.text)).unwrap_or_default()
                 })
                 .collect();
-            for ((rec, at), bands) in chunk.into_iter().zip(keys) {
-                let bytes = rec.doc.as_ref().map_or(0, |d| d.text.len());
-                entries.push(batching::Entry { bytes, bands });
-                slots.push(Some(match at {
-                    Some(at) => Slot::At(at),
-                    None => Slot::Held(rec),
-                }));
-            }
+            chunk.into_iter().zip(keys).collect()
         };
-        if rayon::current_num_threads() <= 1 {
-            let mut start = 0;
-            loop {
-                let chunk = next_chunk(start);
-                if chunk.is_empty() {
-                    break;
-                }
-                start += chunk.len();
-                take(chunk);
-            }
-        } else {
-            std::thread::scope(|s| {
-                // Rendezvous channel: the reader holds at most one finished chunk while it waits.
-                let (tx, rx) = std::sync::mpsc::sync_channel(0);
-                s.spawn(move || {
-                    let mut start = 0;
-                    loop {
-                        let chunk = next_chunk(start);
-                        start += chunk.len();
-                        if chunk.is_empty() || tx.send(chunk).is_err() {
-                            break;
-                        }
-                    }
-                });
-                for chunk in rx {
-                    take(chunk);
-                }
-            });
-        }
+        let take = |((rec, at), bands): (Located, Vec<u32>)| {
+            let bytes = rec.doc.as_ref().map_or(0, |d| d.text.len());
+            entries.push(batching::Entry { bytes, bands });
+            slots.push(Some(match at {
+                Some(at) => Slot::At(at),
+                None => Slot::Held(rec),
+            }));
+            Ok::<(), std::convert::Infallible>(())
+        };
+        // Nothing in `take` fails.
+        let Ok(()) = pipelined(load, keys, take);
         (slots, entries)
     }
 
-    /// The second pass over one window: its records read again in planned batches (on a thread
-    /// of their own while the previous batch is scored) and scored.
+    /// The second pass over one window: its records read again in planned batches and scored
+    /// ([`pipelined`]).
     fn score_planned<E>(
         &self,
         readers: &mut RecordReaders,
@@ -678,38 +686,20 @@ impl Engine<'_> {
             }
             (docs, seqs)
         };
-        let mut score = |(docs, seqs): (Vec<Result<Document, RecordError>>, Vec<u64>)| -> Result<(), E> {
-            for rep in self.score_batch_numbered(docs, &seqs) {
-                each(rep)?;
-            }
-            Ok(())
-        };
-        if rayon::current_num_threads() <= 1 {
-            for members in plan {
-                score(load(members))?;
-            }
-            return Ok(());
-        }
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel(0);
-            s.spawn(move || {
-                for members in plan {
-                    if tx.send(load(members)).is_err() {
-                        break; // the consumer stopped
-                    }
-                }
-            });
-            for b in rx {
-                score(b)?;
-            }
-            Ok(())
-        })
+        let mut plan = plan.into_iter();
+        pipelined(
+            move || plan.next().map(&mut load),
+            |(docs, seqs): (Vec<Result<Document, RecordError>>, Vec<u64>)| {
+                self.score_batch_numbered(docs, &seqs)
+            },
+            each,
+        )
     }
 }
 
 /// The next record, its text cut to `max_doc` bytes and its raw form dropped (a JSONL line can
 /// be tens of MB), and where it is.
-fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<(Record, Option<Locator>)> {
+fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<Located> {
     readers.next_located().map(|(mut rec, at)| {
         if let Ok(d) = &mut rec.doc {
             d.cut_text(max_doc);
@@ -758,6 +748,45 @@ mod tests {
             strength,
             note: String::new(),
             suggestion: None,
+        }
+    }
+
+    #[test]
+    fn pipelined_hands_results_over_in_batch_order_and_stops_at_an_error() {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                let mut next = 0u32;
+                let load = move || (next < 50).then(|| (next..next + 3, next += 3).0);
+                // Later batches scored faster: order must come from the pipeline, not timing.
+                let score = |b: std::ops::Range<u32>| -> Vec<u32> {
+                    std::thread::sleep(std::time::Duration::from_micros(u64::from(60 - b.start)));
+                    b.map(|x| x * 2).collect()
+                };
+                let mut got = Vec::new();
+                let r: Result<(), ()> = pipelined(load, score, |x| {
+                    got.push(x);
+                    Ok(())
+                });
+                assert!(r.is_ok());
+                assert_eq!(got, (0..51).map(|x| x * 2).collect::<Vec<_>>(), "{threads} threads");
+
+                // An error stops reading and scoring; nothing after it is handed over.
+                let mut read = 0u32;
+                let load = || (read < 1_000_000).then(|| (read..read + 1, read += 1).0);
+                let mut seen = 0;
+                let r = pipelined(
+                    load,
+                    |b| b.collect::<Vec<u32>>(),
+                    |x| {
+                        seen += 1;
+                        if x == 5 { Err(x) } else { Ok(()) }
+                    },
+                );
+                assert_eq!(r, Err(5));
+                assert_eq!(seen, 6);
+                assert!(read < 10, "{threads} threads: read on to {read} after the error");
+            });
         }
     }
 

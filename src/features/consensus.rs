@@ -286,6 +286,16 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// [`find`] over a union-find forest kept as a map (absent = its own root), halving paths.
+fn find_in(parent: &mut FxHashMap<usize, usize>, mut x: usize) -> usize {
+    while let Some(&p) = parent.get(&x) {
+        let Some(&g) = parent.get(&p) else { return p };
+        parent.insert(x, g);
+        x = g;
+    }
+    x
+}
+
 /// A document's anchor set: (hash, weight), sorted by hash.
 type Anchors = Vec<(u64, f64)>;
 
@@ -361,9 +371,12 @@ fn cluster_with_anchors(
     }
     candidates.sort_unstable();
     candidates.dedup();
-    candidates.retain(|&(a, b)| {
-        weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY && shared(&sets[a], &sets[b]) >= MIN_SHARED
-    });
+    let candidates: Vec<(usize, usize)> = candidates
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY && shared(&sets[a], &sets[b]) >= MIN_SHARED
+        })
+        .collect();
     // Sentence content words of the documents that still have a candidate (usually few).
     let mut involved: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     involved.sort_unstable();
@@ -376,13 +389,40 @@ fn cluster_with_anchors(
     for (&i, w) in involved.iter().zip(computed) {
         words[i] = w;
     }
+    // Clusters are the connected parts of the graph of candidate pairs that share a sentence
+    // version. A pair whose documents are already joined needs no check (the edge would change
+    // nothing): the pairs are checked in order within each connected part of the candidate
+    // graph, the parts in parallel; the result does not depend on the order.
     let mut parent: Vec<usize> = (0..members.len()).collect();
-    for (a, b) in candidates {
+    for &(a, b) in &candidates {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        // Documents already joined need no check (the edge would change nothing).
-        if ra != rb && sentence_support(&words[a], &words[b]) >= SAME_VERSION_SENTENCE {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+    let mut parts: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
+    for &(a, b) in &candidates {
+        parts.entry(find(&mut parent, a)).or_default().push((a, b));
+    }
+    let mut parts: Vec<Vec<(usize, usize)>> = parts.into_values().collect();
+    parts.sort_unstable();
+    let joined: Vec<Vec<(usize, usize)>> = parts
+        .into_par_iter()
+        .map(|edges| {
+            let mut local: FxHashMap<usize, usize> = FxHashMap::default();
+            let mut kept = Vec::new();
+            for (a, b) in edges {
+                let (ra, rb) = (find_in(&mut local, a), find_in(&mut local, b));
+                if ra != rb && sentence_support(&words[a], &words[b]) >= SAME_VERSION_SENTENCE {
+                    local.insert(ra.max(rb), ra.min(rb));
+                    kept.push((a, b));
+                }
+            }
+            kept
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..members.len()).collect();
+    for (a, b) in joined.into_iter().flatten() {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        parent[ra.max(rb)] = ra.min(rb);
     }
     let roots: Vec<usize> = (0..members.len()).map(|i| find(&mut parent, i)).collect();
     let mut size: FxHashMap<usize, usize> = FxHashMap::default();
@@ -900,12 +940,13 @@ fn best_aligned(
 fn align_with_peers(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
-    cluster: &mut ClusterSentences,
+    cluster: &ClusterSentences,
+    scratch: &mut AlignScratch,
     interner: &Interner,
     i: usize,
     peers: &[usize],
 ) -> Aligned {
-    let ClusterSentences { sents, indexes, scratch } = cluster;
+    let ClusterSentences { sents, indexes } = cluster;
     let mine = &sents[i];
     let syn = Synonyms::embedded();
     let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
@@ -1028,19 +1069,16 @@ fn align_with_peers(
 }
 
 /// The sentences of a cluster's members, for alignment: per member its sentences and their
-/// inverted index by word id (built once, used with every member it is a peer of), and the
-/// work space of [`best_aligned`].
+/// inverted index by word id (built once, used with every member it is a peer of).
 struct ClusterSentences {
     sents: Vec<Vec<Sent>>,
     indexes: Vec<Postings<u32>>,
-    scratch: AlignScratch,
 }
 
 impl ClusterSentences {
     fn new(sents: Vec<Vec<Sent>>) -> ClusterSentences {
         let indexes = sents.iter().map(|ss| Postings::build(ss.iter().map(|s| s.ids.as_slice()))).collect();
-        let scratch = AlignScratch::new(sents.iter().map(Vec::len).max().unwrap_or(0));
-        ClusterSentences { sents, indexes, scratch }
+        ClusterSentences { sents, indexes }
     }
 }
 
@@ -1124,7 +1162,8 @@ impl Support {
     }
 }
 
-/// Compares the members of one cluster, each with its peers.
+/// Compares the members of one cluster, each with its peers (in parallel over members: one
+/// large cluster must not hold up a batch on one thread).
 fn compare(
     lex: &dyn ConsensusModel,
     ms: &[Member<'_>],
@@ -1135,139 +1174,28 @@ fn compare(
     let mut interner = Interner::default();
     let profiles: Vec<Profile<'_>> =
         ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner)).collect();
-    let mut sentences = ClusterSentences::new(
+    let sentences = ClusterSentences::new(
         ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect(),
     );
     let mut pair_ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let sets: Vec<Sets> = profiles.iter().map(|p| Sets::new(p, &mut pair_ids)).collect();
-    let mut support = Support { words: vec![0; interner.len()], pairs: vec![0; pair_ids.len()] };
-    // Per word pair: whether the reference model attests it, asked once per cluster.
-    let mut attested: Vec<Option<bool>> = vec![None; pair_ids.len()];
-    let peer_lists = peers(anchors);
-
-    let mut rows: Vec<Option<Row>> = Vec::with_capacity(n);
-    for i in 0..n {
-        let (m, p, peers) = (&ms[i], &profiles[i], &peer_lists[i]);
-        if peers.is_empty() {
-            rows.push(None);
-            continue;
-        }
-        let words = p.words.len().max(1) as f64;
-        support.count(peers, &sets);
-        // A word or word pair is in the minority when fewer than half of the peers have it.
-        let minority = |support: usize| 2 * support < peers.len();
-        let unique = p.words.iter().filter(|(w, _)| minority(support.words[*w as usize] as usize)).count();
-        let deviation = unique as f64 / words;
-        // Word pairs the reference model does not attest, and how many peers lack each: the rate
-        // is the mean over peers of the share of pairs neither that peer nor the model has. A
-        // garble shared by two versions (one MT system, two fractions) still counts against
-        // both when compared with every other version. Pairs in this member's lead sentences
-        // (it reads clearly better there than every other version) are left out: there the
-        // others share a garble, and the original's own wording is what no peer attests.
-        let mut al = align_with_peers(lex, m, &mut sentences, &interner, i, peers);
-        // A token inside one of this member's lead sentences.
-        let in_lead = |ti: usize| {
-            let at = m.tokens[ti].start();
-            let k = al.leads.partition_point(|&(start, _)| start <= at);
-            k > 0 && at < al.leads[k - 1].1
-        };
-        // Summed over peers: the pairs each peer lacks that the model does not attest.
-        let mut lacking = 0usize;
-        for (w, &b) in p.words.windows(2).zip(&sets[i].pairs) {
-            if in_lead(w[1].1) {
-                continue;
-            }
-            // Peers first: a pair every peer has needs no model look-up.
-            let have = support.pairs[b as usize] as usize;
-            if have == peers.len()
-                || *attested[b as usize].get_or_insert_with(|| {
-                    lex.bigram_count(interner.word(w[0].0), interner.word(w[1].0)) != 0
-                })
-            {
-                continue;
-            }
-            lacking += peers.len() - have;
-        }
-        support.clear(peers, &sets);
-        let pairs = p.words.len().saturating_sub(1).max(1) as f64;
-        let rate = 100.0 * lacking as f64 / (peers.len() as f64 * pairs);
-        // Spellings most of this member's versions agree on.
-        let group = peers.len() + 1;
-        // A spelling several other versions share (at least two, and a third of them) against one
-        // no other version uses.
-        let majority = peers.len().div_ceil(3).max(2);
-        let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-        for &j in peers {
-            for s in profiles[j].surfaces.keys() {
-                *counts.entry(s).or_default() += 1;
-            }
-        }
-        let mut majority_forms: Vec<(&str, usize)> =
-            counts.into_iter().filter(|(_, c)| *c >= majority).collect();
-        majority_forms.sort();
-        // The forms' characters, once a surface needs them.
-        let mut form_chars: Vec<Vec<char>> = Vec::new();
-        let mut chars: Vec<char> = Vec::new();
-        let mut table: Vec<usize> = Vec::new();
-        let mut disagreements = 0usize;
-        let mut evidence = Vec::new();
-        let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
-        odd.sort_by_key(|x| x.1);
-        for (s, ti) in odd {
-            if majority_forms.is_empty() || peers.iter().any(|&j| profiles[j].surfaces.contains_key(s)) {
-                continue;
-            }
-            // A word clean text uses ("Tuesday", "Ukrainians") is another word, not a misspelling.
-            if lex.surface_count(s) >= KNOWN_SURFACE {
-                continue;
-            }
-            chars.clear();
-            chars.extend(s.chars());
-            let max_edits = if chars.len() <= 4 { 1 } else { 2 };
-            if form_chars.is_empty() {
-                form_chars = majority_forms.iter().map(|(f, _)| f.chars().collect()).collect();
-            }
-            let best = majority_forms
-                .iter()
-                .zip(&form_chars)
-                .filter_map(|((f, c), fc)| {
-                    let d = edit_distance_within(&chars, fc, max_edits, &mut table)?;
-                    (d >= 1).then_some((d, *c, *f))
-                })
-                .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-            let Some((_, count, form)) = best else { continue };
-            if s.to_lowercase() == form.to_lowercase() {
-                continue;
-            }
-            disagreements += 1;
-            let t = m.tokens[ti];
-            let mut end = t.start() + s.len();
-            let mut suggestion = form.to_string();
-            if m.text[end..].starts_with('.') && s.contains('.') {
-                end += 1;
-                suggestion.push('.');
-            }
-            evidence.push(Evidence {
-                family: Family::Consensus,
-                kind: "spelling-differs-from-cluster",
-                start: t.start(),
-                end,
-                strength: count as f64 / group as f64,
-                note: format!("{count} of the {group} closest versions of this story write {form:?}"),
-                suggestion: Some(suggestion),
-            });
-        }
-        evidence.append(&mut al.evidence);
-        rows.push(Some(Row {
-            deviation,
-            rate,
-            disagreements,
-            evidence,
-            relative: al.relative,
-            worse_share: al.worse_share,
-            synonym_swaps: (al.aligned_sentences > 0).then_some(al.synonym_swaps),
-        }));
-    }
+    let cx = ClusterData {
+        lex,
+        ms,
+        profiles,
+        sentences,
+        sets,
+        pair_count: pair_ids.len(),
+        interner,
+        peers: peers(anchors),
+    };
+    let rows: Vec<Option<Row>> = (0..n)
+        .into_par_iter()
+        .with_min_len(4)
+        .map_init(|| MemberScratch::new(&cx), |scratch, i| compare_member(&cx, i, scratch))
+        .collect();
+    let peer_lists = cx.peers;
+    let profiles = cx.profiles;
     let rates: Vec<Option<f64>> = rows.iter().map(|r| r.as_ref().map(|r| r.rate)).collect();
     let mut out = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
@@ -1320,6 +1248,162 @@ fn compare(
         });
     }
     out
+}
+
+/// What a cluster's members share for their comparisons, built once per cluster.
+struct ClusterData<'c, 'a> {
+    lex: &'c dyn ConsensusModel,
+    ms: &'c [Member<'a>],
+    profiles: Vec<Profile<'a>>,
+    sentences: ClusterSentences,
+    sets: Vec<Sets>,
+    /// How many word pairs the cluster's numbering holds.
+    pair_count: usize,
+    interner: Interner,
+    /// Per member, its peers ([`peers`]).
+    peers: Vec<Vec<usize>>,
+}
+
+/// One thread's work space for member comparisons: peer support counts, the model's answers
+/// about word pairs (a cache: every thread gets the same answers), sentence alignment.
+struct MemberScratch {
+    support: Support,
+    attested: Vec<Option<bool>>,
+    align: AlignScratch,
+}
+
+impl MemberScratch {
+    fn new(cx: &ClusterData<'_, '_>) -> MemberScratch {
+        MemberScratch {
+            support: Support { words: vec![0; cx.interner.len()], pairs: vec![0; cx.pair_count] },
+            attested: vec![None; cx.pair_count],
+            align: AlignScratch::new(cx.sentences.sents.iter().map(Vec::len).max().unwrap_or(0)),
+        }
+    }
+}
+
+/// Member `i`'s comparison with its peers (`None` without peers).
+fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratch) -> Option<Row> {
+    let ClusterData { lex, ms, profiles, sentences, sets, interner, peers, .. } = cx;
+    let lex = *lex;
+    let MemberScratch { support, attested, align } = scratch;
+    let (m, p, peers) = (&ms[i], &profiles[i], &peers[i]);
+    if peers.is_empty() {
+        return None;
+    }
+    let words = p.words.len().max(1) as f64;
+    support.count(peers, sets);
+    // A word or word pair is in the minority when fewer than half of the peers have it.
+    let minority = |support: usize| 2 * support < peers.len();
+    let unique = p.words.iter().filter(|(w, _)| minority(support.words[*w as usize] as usize)).count();
+    let deviation = unique as f64 / words;
+    // Word pairs the reference model does not attest, and how many peers lack each: the rate
+    // is the mean over peers of the share of pairs neither that peer nor the model has. A
+    // garble shared by two versions (one MT system, two fractions) still counts against
+    // both when compared with every other version. Pairs in this member's lead sentences
+    // (it reads clearly better there than every other version) are left out: there the
+    // others share a garble, and the original's own wording is what no peer attests.
+    let mut al = align_with_peers(lex, m, sentences, align, interner, i, peers);
+    // A token inside one of this member's lead sentences.
+    let in_lead = |ti: usize| {
+        let at = m.tokens[ti].start();
+        let k = al.leads.partition_point(|&(start, _)| start <= at);
+        k > 0 && at < al.leads[k - 1].1
+    };
+    // Summed over peers: the pairs each peer lacks that the model does not attest.
+    let mut lacking = 0usize;
+    for (w, &b) in p.words.windows(2).zip(&sets[i].pairs) {
+        if in_lead(w[1].1) {
+            continue;
+        }
+        // Peers first: a pair every peer has needs no model look-up.
+        let have = support.pairs[b as usize] as usize;
+        if have == peers.len()
+            || *attested[b as usize]
+                .get_or_insert_with(|| lex.bigram_count(interner.word(w[0].0), interner.word(w[1].0)) != 0)
+        {
+            continue;
+        }
+        lacking += peers.len() - have;
+    }
+    support.clear(peers, sets);
+    let pairs = p.words.len().saturating_sub(1).max(1) as f64;
+    let rate = 100.0 * lacking as f64 / (peers.len() as f64 * pairs);
+    // Spellings most of this member's versions agree on.
+    let group = peers.len() + 1;
+    // A spelling several other versions share (at least two, and a third of them) against one
+    // no other version uses.
+    let majority = peers.len().div_ceil(3).max(2);
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for &j in peers {
+        for s in profiles[j].surfaces.keys() {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    let mut majority_forms: Vec<(&str, usize)> = counts.into_iter().filter(|(_, c)| *c >= majority).collect();
+    majority_forms.sort();
+    // The forms' characters, once a surface needs them.
+    let mut form_chars: Vec<Vec<char>> = Vec::new();
+    let mut chars: Vec<char> = Vec::new();
+    let mut table: Vec<usize> = Vec::new();
+    let mut disagreements = 0usize;
+    let mut evidence = Vec::new();
+    let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
+    odd.sort_by_key(|x| x.1);
+    for (s, ti) in odd {
+        if majority_forms.is_empty() || peers.iter().any(|&j| profiles[j].surfaces.contains_key(s)) {
+            continue;
+        }
+        // A word clean text uses ("Tuesday", "Ukrainians") is another word, not a misspelling.
+        if lex.surface_count(s) >= KNOWN_SURFACE {
+            continue;
+        }
+        chars.clear();
+        chars.extend(s.chars());
+        let max_edits = if chars.len() <= 4 { 1 } else { 2 };
+        if form_chars.is_empty() {
+            form_chars = majority_forms.iter().map(|(f, _)| f.chars().collect()).collect();
+        }
+        let best = majority_forms
+            .iter()
+            .zip(&form_chars)
+            .filter_map(|((f, c), fc)| {
+                let d = edit_distance_within(&chars, fc, max_edits, &mut table)?;
+                (d >= 1).then_some((d, *c, *f))
+            })
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        let Some((_, count, form)) = best else { continue };
+        if s.to_lowercase() == form.to_lowercase() {
+            continue;
+        }
+        disagreements += 1;
+        let t = m.tokens[ti];
+        let mut end = t.start() + s.len();
+        let mut suggestion = form.to_string();
+        if m.text[end..].starts_with('.') && s.contains('.') {
+            end += 1;
+            suggestion.push('.');
+        }
+        evidence.push(Evidence {
+            family: Family::Consensus,
+            kind: "spelling-differs-from-cluster",
+            start: t.start(),
+            end,
+            strength: count as f64 / group as f64,
+            note: format!("{count} of the {group} closest versions of this story write {form:?}"),
+            suggestion: Some(suggestion),
+        });
+    }
+    evidence.append(&mut al.evidence);
+    Some(Row {
+        deviation,
+        rate,
+        disagreements,
+        evidence,
+        relative: al.relative,
+        worse_share: al.worse_share,
+        synonym_swaps: (al.aligned_sentences > 0).then_some(al.synonym_swaps),
+    })
 }
 
 #[cfg(test)]
@@ -1567,6 +1651,17 @@ mod tests {
             !sentence_starts(&Member { text: A, tokens: &toks, sentences: &odd, disfluency: None })
                 .contains(&true)
         );
+    }
+
+    #[test]
+    fn map_forest_finds_roots_and_halves_paths() {
+        let mut parent: FxHashMap<usize, usize> = [(9, 7), (7, 4), (4, 2), (2, 0)].into_iter().collect();
+        assert_eq!(find_in(&mut parent, 9), 0);
+        assert_eq!(find_in(&mut parent, 3), 3);
+        assert_eq!(find_in(&mut parent, 0), 0);
+        // 9 now points at least two steps further up.
+        assert!(matches!(parent.get(&9), Some(&4) | Some(&2) | Some(&0)));
+        assert_eq!(find_in(&mut parent, 7), 0);
     }
 
     #[test]
