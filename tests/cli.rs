@@ -501,6 +501,28 @@ fn fit_writes_weights_that_score_and_is_deterministic() {
 }
 
 #[test]
+fn fit_learns_from_one_pair_per_group_unless_told_not_to() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let w = d.path().join("w.json");
+    let examples = |extra: &[&str]| -> (serde_json::Value, serde_json::Value) {
+        let mut args =
+            vec!["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--l2", "10"];
+        args.extend(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
+        (v["provenance"]["train_examples"].clone(), v["provenance"]["pairs"].clone())
+    };
+    // Five seeds in one group (one clean): each in its cluster and alone, plus the clean
+    // original and one version scored as a pair.
+    assert_eq!(examples(&[]), (12.into(), true.into()));
+    assert_eq!(examples(&["--no-pairs"]), (10.into(), false.into()));
+    // Without clusters there are no consensus features to learn from pairs either.
+    assert_eq!(examples(&["--no-clusters"]).0, 5);
+}
+
+#[test]
 fn fit_suspect_rule_is_recorded_and_checked() {
     let d = tempfile::tempdir().unwrap();
     let data = labelled_seeds(d.path());

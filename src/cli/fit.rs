@@ -55,6 +55,12 @@ pub struct FitArgs {
     /// or above).
     #[arg(long)]
     pub unconstrained: bool,
+    /// Do not learn from pairs. By default each group also gives one story with a single
+    /// republication: one of its versions (chosen by a hash of its id) scored in a cluster of
+    /// two with the group's original (its first clean document), so the consensus features are
+    /// learnt as a pair gives them too, not only as clusters of five to ten versions do.
+    #[arg(long)]
+    pub no_pairs: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// No progress bar.
@@ -70,6 +76,7 @@ fn examples(
     path: &std::path::Path,
     batch: usize,
     planned: bool,
+    pairs: bool,
     quiet: bool,
 ) -> Result<Vec<Example>> {
     let mut out: Vec<Example> = score_labelled(engine, path, batch, planned, quiet)?
@@ -87,8 +94,70 @@ fn examples(
             l.group = l.group.map(|g| format!("{g}#alone"));
             Example { features: r.features, label: l, source: r.source }
         }));
+        if pairs {
+            out.extend(pair_examples(engine, path)?);
+        }
     }
     Ok(out)
+}
+
+/// The pair examples ([`FitArgs::no_pairs`]): per group, one labelled version other than the
+/// original (the group's first clean document) scored with the original as a batch of two.
+/// Both reports are examples, in a group of their own (`GROUP#pair`), so the ranking objective
+/// orders the pair. Groups without a clean document or another version give none.
+fn pair_examples(engine: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Example>> {
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+    use std::hash::BuildHasher;
+    let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
+    let cfg = InputConfig { format: InputFormat::Jsonl, ..InputConfig::default() };
+    let reader = spinscore::input::RecordReaders::new(vec![path.to_path_buf()], cfg);
+    // Per group (in the order groups first appear), its labelled documents in input order.
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: BTreeMap<String, Vec<(Document, spinscore::metrics::Labelled)>> = BTreeMap::new();
+    for rec in reader {
+        let Ok(doc) = rec.doc else { continue };
+        let Some(l) = labels.get(&doc.origin.line) else { continue };
+        let (Some(g), Some(_)) = (&l.group, l.garbled) else { continue };
+        if !groups.contains_key(g) {
+            order.push(g.clone());
+        }
+        groups.entry(g.clone()).or_default().push((doc, l.clone()));
+    }
+    let mut batches = Vec::new();
+    for g in &order {
+        let members = &groups[g];
+        let Some(o) = members.iter().position(|(_, l)| l.garbled == Some(false)) else { continue };
+        // The version with the smallest hash of its id (rustc-hash's Fx hash: fixed for the
+        // locked crate version, unlike std's).
+        let version = (0..members.len())
+            .filter(|&k| k != o)
+            .min_by_key(|&k| (rustc_hash::FxBuildHasher.hash_one(&members[k].0.id), k));
+        let Some(k) = version else { continue };
+        let group = Some(format!("{g}#pair"));
+        let ((original, lo), (doc, l)) = (&members[o], &members[k]);
+        batches.push([
+            (original.clone(), spinscore::metrics::Labelled { group: group.clone(), ..lo.clone() }),
+            (doc.clone(), spinscore::metrics::Labelled { group, ..l.clone() }),
+        ]);
+    }
+    let scored: Vec<Vec<Example>> = batches
+        .into_par_iter()
+        .map(|pair| {
+            let (docs, labels): (Vec<_>, Vec<_>) = pair.into_iter().map(|(d, l)| (Ok(d), l)).unzip();
+            engine
+                .score_batch(docs, 0)
+                .into_iter()
+                .zip(labels)
+                .filter(|(r, _)| r.scored.is_some())
+                .map(|(r, mut l)| {
+                    l.score = None;
+                    Example { features: r.features, label: l, source: r.source }
+                })
+                .collect()
+        })
+        .collect();
+    Ok(scored.into_iter().flatten().collect())
 }
 
 /// Lengths (words) of the openings of clean training documents the length prior is chosen on.
@@ -144,9 +213,9 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
     let planned = !a.engine.in_order_batches;
-    let train = examples(&engine, &alone, &a.train, batch, planned, a.quiet)?;
+    let train = examples(&engine, &alone, &a.train, batch, planned, !a.no_pairs, a.quiet)?;
     let valid = match &a.valid {
-        Some(v) => examples(&engine, &alone, v, batch, planned, a.quiet)?,
+        Some(v) => examples(&engine, &alone, v, batch, planned, !a.no_pairs, a.quiet)?,
         None => Vec::new(),
     };
     if train.is_empty() {
@@ -178,6 +247,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     prov.insert("length_pairs".into(), openings.len().into());
     prov.insert("l2".into(), a.l2.into());
     prov.insert("pair_weight".into(), a.pair_weight.into());
+    prov.insert("pairs".into(), (!a.no_pairs).into());
     prov.insert(
         "suspect_rule".into(),
         a.suspect.0.map_or("youden".to_string(), |r| format!("recall {r}")).into(),
