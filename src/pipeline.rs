@@ -289,11 +289,18 @@ impl<'m> Engine<'m> {
         let mut next_norms = norms.iter();
         let doc_norms: Vec<Option<&NormLines>> =
             records.iter().map(|r| r.as_ref().ok().and_then(|_| next_norms.next())).collect();
-        let mut analyses: Vec<Option<Analysis>> = records
+        // Longest documents first, so that the pass does not end on one long document while the
+        // other threads wait; the analyses are put back in input order.
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(records[i].as_ref().map_or(0, |d| d.text.len())));
+        let computed: Vec<Option<Analysis>> = order
             .par_iter()
-            .zip(doc_norms.par_iter())
-            .map(|(r, n)| r.as_ref().ok().map(|d| self.analyze_normalised(d, &repeats, *n)))
+            .map(|&i| records[i].as_ref().ok().map(|d| self.analyze_normalised(d, &repeats, doc_norms[i])))
             .collect();
+        let mut analyses: Vec<Option<Analysis>> = (0..records.len()).map(|_| None).collect();
+        for (i, a) in order.into_iter().zip(computed) {
+            analyses[i] = a;
+        }
         drop(doc_norms);
         drop(norms);
         if self.opts.clusters {
