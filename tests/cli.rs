@@ -501,7 +501,7 @@ fn fit_writes_weights_that_score_and_is_deterministic() {
 }
 
 #[test]
-fn fit_learns_from_one_pair_per_group_unless_told_not_to() {
+fn fit_learns_from_small_clusters_unless_told_not_to() {
     let d = tempfile::tempdir().unwrap();
     let data = labelled_seeds(d.path());
     let w = d.path().join("w.json");
@@ -512,12 +512,12 @@ fn fit_learns_from_one_pair_per_group_unless_told_not_to() {
         let o = run(&args);
         assert!(o.status.success(), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
-        (v["provenance"]["train_examples"].clone(), v["provenance"]["pairs"].clone())
+        (v["provenance"]["train_examples"].clone(), v["provenance"]["small_clusters"].clone())
     };
-    // Five seeds in one group (one clean): each in its cluster and alone, plus the clean
-    // original and one version scored as a pair.
-    assert_eq!(examples(&[]), (12.into(), true.into()));
-    assert_eq!(examples(&["--no-pairs"]), (10.into(), false.into()));
+    // Five seeds in one group (one clean, four garbled): each in its cluster and alone, plus the
+    // clean original with one version as a pair, and three garbled versions without it.
+    assert_eq!(examples(&[]), (15.into(), true.into()));
+    assert_eq!(examples(&["--no-small-clusters"]), (10.into(), false.into()));
     // Without clusters there are no consensus features to learn from pairs either.
     assert_eq!(examples(&["--no-clusters"]).0, 5);
 }

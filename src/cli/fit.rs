@@ -55,12 +55,13 @@ pub struct FitArgs {
     /// or above).
     #[arg(long)]
     pub unconstrained: bool,
-    /// Do not learn from pairs. By default each group also gives one story with a single
-    /// republication: one of its versions (chosen by a hash of its id) scored in a cluster of
-    /// two with the group's original (its first clean document), so the consensus features are
-    /// learnt as a pair gives them too, not only as clusters of five to ten versions do.
+    /// Do not learn from small clusters. By default each group also gives two small stories,
+    /// so the consensus features are learnt as they come in small clusters too: its original
+    /// (first clean document) with one version (a story republished once), and up to three of
+    /// its garbled versions without the original (copies whose original is not in the input).
+    /// Versions are chosen by a hash of their id.
     #[arg(long)]
-    pub no_pairs: bool,
+    pub no_small_clusters: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// No progress bar.
@@ -76,7 +77,7 @@ fn examples(
     path: &std::path::Path,
     batch: usize,
     planned: bool,
-    pairs: bool,
+    small_clusters: bool,
     quiet: bool,
 ) -> Result<Vec<Example>> {
     let mut out: Vec<Example> = score_labelled(engine, path, batch, planned, quiet)?
@@ -94,18 +95,23 @@ fn examples(
             l.group = l.group.map(|g| format!("{g}#alone"));
             Example { features: r.features, label: l, source: r.source }
         }));
-        if pairs {
-            out.extend(pair_examples(engine, path)?);
+        if small_clusters {
+            out.extend(small_cluster_examples(engine, path)?);
         }
     }
     Ok(out)
 }
 
-/// The pair examples ([`FitArgs::no_pairs`]): per group, one labelled version other than the
-/// original (the group's first clean document) scored with the original as a batch of two.
-/// Both reports are examples, in a group of their own (`GROUP#pair`), so the ranking objective
-/// orders the pair. Groups without a clean document or another version give none.
-fn pair_examples(engine: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Example>> {
+/// Garbled versions of a group scored together without their original ([`FitArgs::no_small_clusters`]).
+const ORPHAN_VERSIONS: usize = 3;
+
+/// The small-cluster examples ([`FitArgs::no_small_clusters`]), per group with a clean document
+/// (its first is the original): the original and one other labelled version scored as a batch
+/// of two (group `GROUP#pair`), and up to [`ORPHAN_VERSIONS`] garbled versions, when there are
+/// two or more, scored as a batch without it (group `GROUP#orphans`). Each report is an
+/// example; the groups are the ranking objective's own. Versions are those with the smallest Fx
+/// hashes of their ids (rustc-hash: fixed for the locked crate version, unlike std's hasher).
+fn small_cluster_examples(engine: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Example>> {
     use rayon::prelude::*;
     use std::collections::BTreeMap;
     use std::hash::BuildHasher;
@@ -124,27 +130,39 @@ fn pair_examples(engine: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Exam
         }
         groups.entry(g.clone()).or_default().push((doc, l.clone()));
     }
-    let mut batches = Vec::new();
+    let mut batches: Vec<Vec<(Document, spinscore::metrics::Labelled)>> = Vec::new();
+    let hash = |d: &Document| rustc_hash::FxBuildHasher.hash_one(&d.id);
     for g in &order {
         let members = &groups[g];
         let Some(o) = members.iter().position(|(_, l)| l.garbled == Some(false)) else { continue };
-        // The version with the smallest hash of its id (rustc-hash's Fx hash: fixed for the
-        // locked crate version, unlike std's).
-        let version = (0..members.len())
-            .filter(|&k| k != o)
-            .min_by_key(|&k| (rustc_hash::FxBuildHasher.hash_one(&members[k].0.id), k));
+        let version = (0..members.len()).filter(|&k| k != o).min_by_key(|&k| (hash(&members[k].0), k));
         let Some(k) = version else { continue };
         let group = Some(format!("{g}#pair"));
         let ((original, lo), (doc, l)) = (&members[o], &members[k]);
-        batches.push([
+        batches.push(vec![
             (original.clone(), spinscore::metrics::Labelled { group: group.clone(), ..lo.clone() }),
             (doc.clone(), spinscore::metrics::Labelled { group, ..l.clone() }),
         ]);
+        let mut ks: Vec<usize> = (0..members.len()).filter(|&k| members[k].1.garbled == Some(true)).collect();
+        ks.sort_by_key(|&k| (hash(&members[k].0), k));
+        ks.truncate(ORPHAN_VERSIONS);
+        ks.sort_unstable();
+        if ks.len() >= 2 {
+            let group = Some(format!("{g}#orphans"));
+            batches.push(
+                ks.iter()
+                    .map(|&k| {
+                        let (doc, l) = &members[k];
+                        (doc.clone(), spinscore::metrics::Labelled { group: group.clone(), ..l.clone() })
+                    })
+                    .collect(),
+            );
+        }
     }
     let scored: Vec<Vec<Example>> = batches
         .into_par_iter()
-        .map(|pair| {
-            let (docs, labels): (Vec<_>, Vec<_>) = pair.into_iter().map(|(d, l)| (Ok(d), l)).unzip();
+        .map(|batch| {
+            let (docs, labels): (Vec<_>, Vec<_>) = batch.into_iter().map(|(d, l)| (Ok(d), l)).unzip();
             engine
                 .score_batch(docs, 0)
                 .into_iter()
@@ -213,9 +231,9 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
     let planned = !a.engine.in_order_batches;
-    let train = examples(&engine, &alone, &a.train, batch, planned, !a.no_pairs, a.quiet)?;
+    let train = examples(&engine, &alone, &a.train, batch, planned, !a.no_small_clusters, a.quiet)?;
     let valid = match &a.valid {
-        Some(v) => examples(&engine, &alone, v, batch, planned, !a.no_pairs, a.quiet)?,
+        Some(v) => examples(&engine, &alone, v, batch, planned, !a.no_small_clusters, a.quiet)?,
         None => Vec::new(),
     };
     if train.is_empty() {
@@ -247,7 +265,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     prov.insert("length_pairs".into(), openings.len().into());
     prov.insert("l2".into(), a.l2.into());
     prov.insert("pair_weight".into(), a.pair_weight.into());
-    prov.insert("pairs".into(), (!a.no_pairs).into());
+    prov.insert("small_clusters".into(), (!a.no_small_clusters).into());
     prov.insert(
         "suspect_rule".into(),
         a.suspect.0.map_or("youden".to_string(), |r| format!("recall {r}")).into(),
