@@ -60,14 +60,22 @@ use crate::tokenize::{normalize, tokenize};
 pub fn levenshtein_within(a: &str, b: &str, max: u32) -> Option<u32> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let max = max as usize;
+    levenshtein_within_chars(&a, &b, max as usize, &mut Vec::new()).map(|d| d as u32)
+}
+
+/// [`levenshtein_within`] on characters already split, with `rows` as work space (nothing is
+/// allocated once it has grown): for callers comparing one form with many.
+pub fn levenshtein_within_chars(a: &[char], b: &[char], max: usize, rows: &mut Vec<usize>) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     // Full DP row by row, but only the band |i - j| <= max is computed; cells outside hold max+1.
     let big = max + 1;
-    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(big)).collect();
-    let mut cur = vec![big; b.len() + 1];
+    let w = b.len() + 1;
+    rows.clear();
+    rows.extend((0..w).map(|j| j.min(big)));
+    rows.resize(2 * w, big);
+    let (mut prev, mut cur) = rows.split_at_mut(w);
     for i in 1..=a.len() {
         let lo = i.saturating_sub(max).max(1);
         let hi = (i + max).min(b.len());
@@ -86,7 +94,7 @@ pub fn levenshtein_within(a: &str, b: &str, max: u32) -> Option<u32> {
         std::mem::swap(&mut prev, &mut cur);
     }
     let d = prev[b.len()];
-    (d <= max).then_some(d as u32)
+    (d <= max).then_some(d)
 }
 
 /// Largest edit distance the deletion index of [`CountLexicon`] answers; larger requests fall
@@ -295,6 +303,37 @@ impl Lexicon for CountLexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_levenshtein_agrees_with_the_full_table() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != cb));
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let words = [
+            "", "a", "U.S", "A.S.", "U8", "Pifer", "Piffer", "Peifer", "Steven", "Stephen", "Kármán",
+            "Karman",
+        ];
+        let mut rows = Vec::new();
+        for a in words {
+            for b in words {
+                let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let d = full(&ac, &bc);
+                for max in 0..4 {
+                    let want = (d <= max).then_some(d);
+                    assert_eq!(levenshtein_within_chars(&ac, &bc, max, &mut rows), want, "{a:?} {b:?} {max}");
+                    assert_eq!(levenshtein_within(a, b, max as u32), want.map(|d| d as u32));
+                }
+            }
+        }
+    }
 
     #[test]
     fn levenshtein_bounds() {

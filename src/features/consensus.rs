@@ -584,34 +584,6 @@ fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Pr
     Profile { words, surfaces }
 }
 
-/// The edit distance (Levenshtein, in characters) of `a` and `b` if it is at most `max`. Stops
-/// at the first row of the table whose every entry exceeds `max` (entries never fall from row to
-/// row along a path). `rows` is work space.
-fn edit_distance_within(a: &[char], b: &[char], max: usize, rows: &mut Vec<usize>) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    let w = b.len() + 1;
-    rows.clear();
-    rows.extend(0..w);
-    rows.resize(2 * w, 0);
-    let (mut prev, mut cur) = rows.split_at_mut(w);
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        let mut low = cur[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
-            low = low.min(cur[j + 1]);
-        }
-        if low > max {
-            return None;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    Some(prev[b.len()]).filter(|&d| d <= max)
-}
-
 /// Clusters the batch and computes consensus features per member (`None` in, `None` out).
 pub fn analyze_batch(lex: &dyn ConsensusModel, members: &[Option<Member<'_>>]) -> Vec<Option<MemberResult>> {
     let (clusters, sets) = cluster_with_anchors(lex as &dyn Lexicon, members);
@@ -1368,7 +1340,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
             .iter()
             .zip(&form_chars)
             .filter_map(|((f, c), fc)| {
-                let d = edit_distance_within(&chars, fc, max_edits, &mut table)?;
+                let d = crate::lexicon::levenshtein_within_chars(&chars, fc, max_edits, &mut table)?;
                 (d >= 1).then_some((d, *c, *f))
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
@@ -1662,56 +1634,5 @@ mod tests {
         // 9 now points at least two steps further up.
         assert!(matches!(parent.get(&9), Some(&4) | Some(&2) | Some(&0)));
         assert_eq!(find_in(&mut parent, 7), 0);
-    }
-
-    #[test]
-    fn edit_distance_counts_chars() {
-        let d = |a: &str, b: &str, max| {
-            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-            edit_distance_within(&a, &b, max, &mut Vec::new())
-        };
-        assert_eq!(d("Pifer", "Piffer", 2), Some(1));
-        assert_eq!(d("A.S", "U.S", 1), Some(1));
-        assert_eq!(d("é", "e", 1), Some(1));
-        assert_eq!(d("Peifer", "Peifer", 2), Some(0));
-        assert_eq!(d("", "abc", 3), Some(3));
-        assert_eq!(d("Karmanov", "Karmazin", 2), None);
-        // Over the bound by length alone, and by the rows on the way.
-        assert_eq!(d("Pifer", "Pifferino", 2), None);
-        assert_eq!(d("Stephen", "Steven", 1), None);
-        assert_eq!(d("Stephen", "Steven", 2), Some(2));
-    }
-
-    #[test]
-    fn bounded_edit_distance_agrees_with_the_full_table() {
-        fn full(a: &[char], b: &[char]) -> usize {
-            let mut prev: Vec<usize> = (0..=b.len()).collect();
-            for (i, ca) in a.iter().enumerate() {
-                let mut cur = vec![i + 1; b.len() + 1];
-                for (j, cb) in b.iter().enumerate() {
-                    cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != cb));
-                }
-                prev = cur;
-            }
-            prev[b.len()]
-        }
-        let words = [
-            "", "a", "U.S", "A.S.", "U8", "Pifer", "Piffer", "Peifer", "Steven", "Stephen", "Kármán",
-            "Karman",
-        ];
-        let mut rows = Vec::new();
-        for a in words {
-            for b in words {
-                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-                let d = full(&a, &b);
-                for max in 0..4 {
-                    assert_eq!(
-                        edit_distance_within(&a, &b, max, &mut rows),
-                        (d <= max).then_some(d),
-                        "{a:?} {b:?} {max}"
-                    );
-                }
-            }
-        }
     }
 }
