@@ -968,14 +968,18 @@ fn align_with_peers(
         if !(majority && (al.len() >= 3 || rarer)) {
             continue;
         }
-        synonym_swaps += 1;
         let s = &mine[a];
         // Tokens are in text order: start at the sentence's first.
         let from = m.tokens.partition_point(|t| t.start() < s.start);
-        let at = m.tokens[from..]
-            .iter()
-            .take_while(|t| t.end() <= s.end)
-            .find(|t| t.is_wordlike() && normalize(t.text(m.text)) == w);
+        let mut words = m.tokens[from..].iter().take_while(|t| t.end() <= s.end).filter(|t| t.is_wordlike());
+        let at = words.clone().find(|t| normalize(t.text(m.text)) == w);
+        // A capitalised word inside the sentence is a name ("Antony" against "Anthony" Blinken):
+        // which spelling is right is the spelling check's question, not a synonym swap.
+        let opening = words.next().map(|t| t.start());
+        if at.is_some_and(|t| Some(t.start()) != opening && t.text(m.text).starts_with(char::is_uppercase)) {
+            continue;
+        }
+        synonym_swaps += 1;
         if let Some(t) = at {
             evidence.push(Evidence {
                 family: Family::Consensus,
