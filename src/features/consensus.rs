@@ -1630,6 +1630,28 @@ mod tests {
     }
 
     #[test]
+    fn a_name_spelt_otherwise_is_no_synonym_swap() {
+        let syn = Synonyms::embedded();
+        assert!(syn.of("antony").any(|c| c == "anthony"), "the table holds the names as synonyms");
+        assert!(syn.of("determination").any(|c| c == "decision"));
+        let v = "Officials in Geneva said Secretary of State Anthony Blinken made a decision on January 10 with Ukraine and NATO. Blinken met Dmitry Peskov in Geneva on Tuesday.";
+        let x = v.replace("Anthony", "Antony").replace("decision", "determination");
+        let r = run(&[v, v, v, &x]);
+        assert!(r.iter().all(|m| m.as_ref().unwrap().cluster.as_ref().is_some_and(|c| c.size == 4)));
+        let out = &r[3].as_ref().unwrap().output;
+        let swaps: Vec<&str> = out
+            .evidence
+            .iter()
+            .filter(|e| e.kind == "synonym-differs-from-cluster")
+            .map(|e| &x[e.start..e.end])
+            .collect();
+        assert_eq!(swaps, ["determination"]);
+        let words = x.split_whitespace().count() as f64;
+        let rate = out.get("consensus.synonym_swaps").unwrap();
+        assert!((rate - 100.0 / words).abs() < 0.5 * 100.0 / words, "one swap counted: {rate}");
+    }
+
+    #[test]
     fn map_forest_finds_roots_and_halves_paths() {
         let mut parent: FxHashMap<usize, usize> = [(9, 7), (7, 4), (4, 2), (2, 0)].into_iter().collect();
         assert_eq!(find_in(&mut parent, 9), 0);
