@@ -720,14 +720,13 @@ fn filler(k: usize) -> String {
     )
 }
 
-#[test]
-fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("spread.jsonl");
+/// The five versions of the seed story at records 0, 7, 14, 21 and 28 of a JSONL file, among 25
+/// unrelated ones.
+fn spread_seeds(dir: &Path) -> PathBuf {
+    let p = dir.join("spread.jsonl");
     let mut seeds: Vec<PathBuf> =
         std::fs::read_dir(root().join("data/seeds")).unwrap().map(|e| e.unwrap().path()).collect();
     seeds.sort();
-    // The five versions of the seed story at records 0, 7, 14, 21 and 28 among 25 unrelated ones.
     let mut out = String::new();
     let (mut s, mut f) = (0, 0);
     for i in 0..30 {
@@ -743,6 +742,13 @@ fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
         out.push('\n');
     }
     std::fs::write(&p, out).unwrap();
+    p
+}
+
+#[test]
+fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
+    let d = tempfile::tempdir().unwrap();
+    let p = spread_seeds(d.path());
     let file = p.to_str().unwrap();
     let whole = jsonl(&run(&["score", "-f", "jsonl", file]));
     let small = run(&["score", "-f", "jsonl", "--batch-size", "6", "--threads", "1", file]);
@@ -771,6 +777,39 @@ fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
             .iter()
             .any(|r| r["cluster"]["size"] != 5 && r["id"].as_str().unwrap().starts_with("seed"))
     );
+}
+
+#[test]
+fn filter_scores_as_score_does_with_versions_far_apart() {
+    let d = tempfile::tempdir().unwrap();
+    let p = spread_seeds(d.path());
+    let file = p.to_str().unwrap();
+    let scored = jsonl(&run(&["score", "-f", "jsonl", "--batch-size", "6", file]));
+    let kept = run(&["filter", "--max-score", "100", "--add-score", "--batch-size", "6", file]);
+    assert!(kept.status.success(), "{}", stderr(&kept));
+    let rows = jsonl(&kept);
+    // Every record kept, in input order, with the score `score` gives it.
+    let input: Vec<serde_json::Value> =
+        std::fs::read_to_string(&p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        rows.iter().map(|r| &r["id"]).collect::<Vec<_>>(),
+        input.iter().map(|r| &r["id"]).collect::<Vec<_>>()
+    );
+    for r in &rows {
+        let want = row(&scored, r["id"].as_str().unwrap())["score"].as_f64().map(|s| format!("{s:.2}"));
+        assert_eq!(r["spinscore_score"].as_str().map(String::from), want, "{}", r["id"]);
+    }
+    // The versions were compared: the spun copies score as in one batch, above the cleanest.
+    let seed = |k: usize| {
+        row(&rows, &format!("seed{k}"))["spinscore_score"].as_str().unwrap().parse::<f64>().unwrap()
+    };
+    assert!(seed(4) > seed(2) && seed(0) > seed(2), "{rows:?}");
+    // Standard input is spooled, so it is planned alike.
+    let piped = run_with_stdin(
+        &["filter", "--max-score", "100", "--add-score", "--batch-size", "6", "-"],
+        std::fs::read(&p).unwrap(),
+    );
+    assert_eq!(stdout(&piped), stdout(&kept));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `spinscore filter`: keep the records of a JSONL or CSV feed that score low enough.
 //!
-//! Two passes over the feed: the first scores every record (and rolls scores up per source),
-//! the second writes each record, unchanged, to the kept output or the rejects file. Standard
+//! Two passes over the feed: the first scores every record as `score` does (in planned batches,
+//! so the scores are the ones `score` reports) and rolls scores up per source, the second writes each record, unchanged, to the kept output or the rejects file. Standard
 //! input is spooled to a temporary file first. Kept + rejected + errored = input, always.
 
 use std::collections::HashMap;
@@ -12,8 +12,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, output, progress};
-use spinscore::input::{InputFormat, Raw, RecordReader, format_of};
+use super::common::{EngineArgs, ExitCode, InputArgs, output, progress, score_all};
+use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of};
 use spinscore::pipeline::Status;
 
 #[derive(Args, Debug)]
@@ -106,8 +106,13 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let mut sources: HashMap<String, u32> = HashMap::new();
     let mut source_names: Vec<String> = Vec::new();
     let mut sums: Vec<(f64, u64)> = Vec::new();
-    let mut verdicts: Vec<Verdict> = Vec::new();
-    engine.run(RecordReader::new(&path, cfg.clone()), a.engine.batch_size, |rep, _| -> Result<()> {
+    // Scored as `score` scores the same file: in planned batches unless --in-order-batches, so
+    // versions of one story anywhere in the feed are compared and the scores filtered on are
+    // the scores `score` reports. Reports then come in batch order: each is kept at its place.
+    let readers = RecordReaders::new(vec![path.clone()], (*cfg).clone());
+    let planned = a.engine.plans_batches(&readers);
+    let mut verdicts: Vec<Option<Verdict>> = Vec::new();
+    score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
         let next = source_names.len() as u32;
         let sid = *sources.entry(rep.source.clone()).or_insert_with(|| {
@@ -124,7 +129,11 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             Status::Unscored(r) => Outcome::Unscored(r.clone()),
             Status::Error(m) => Outcome::Error(format!("{}:{}: {m}", display, rep.origin.line)),
         };
-        verdicts.push(Verdict {
+        let at = usize::try_from(rep.seq).context("record number out of range")?;
+        if verdicts.len() <= at {
+            verdicts.resize_with(at + 1, || None);
+        }
+        verdicts[at] = Some(Verdict {
             score: rep.score(),
             boilerplate: rep.boilerplate_ratio,
             verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
@@ -146,7 +155,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let (mut kept, mut rejected, mut errored) = (0u64, 0u64, 0u64);
     let mut i = 0usize;
     while let Some(rec) = reader.next() {
-        let Some(v) = verdicts.get(i) else {
+        let Some(Some(v)) = verdicts.get(i) else {
             bail!("{display}: the feed changed between the two passes");
         };
         i += 1;
