@@ -678,15 +678,15 @@ const UNRELATED_SENTENCE: f64 = 0.2;
 fn copy_groups(cs: &ClusterSentences) -> Vec<usize> {
     let n = cs.sents.len();
     let keys: Vec<FxHashSet<u64>> = cs.sents.iter().map(|ss| ss.iter().map(|s| s.key).collect()).collect();
+    let totals: Vec<usize> = cs.sents.iter().map(|ss| ss.iter().map(|s| s.ids.len()).sum()).collect();
     let mut scratch = AlignScratch::new(cs.sents.iter().map(Vec::len).max().unwrap_or(0));
     // Whether all of `a`'s sentences that `b` lacks word for word lack a version in `b`, and the
     // ones it has hold most of `a`'s content words.
     let mut covered = |a: usize, b: usize| {
-        let total: usize = cs.sents[a].iter().map(|s| s.ids.len()).sum();
         let shared: usize =
             cs.sents[a].iter().filter(|s| keys[b].contains(&s.key)).map(|s| s.ids.len()).sum();
-        total > 0
-            && shared as f64 >= COPY_SHARE * total as f64
+        totals[a] > 0
+            && shared as f64 >= COPY_SHARE * totals[a] as f64
             && cs.sents[a].iter().filter(|s| !s.ids.is_empty() && !keys[b].contains(&s.key)).all(|s| {
                 best_aligned(&s.ids, &cs.sents[b], &cs.indexes[b], &mut scratch)
                     .is_none_or(|(ov, _)| ov < UNRELATED_SENTENCE)
