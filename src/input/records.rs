@@ -20,12 +20,42 @@ const BINARY_SNIFF: usize = 8192;
 /// giant record cannot exhaust memory.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
+/// Lines of a file longer than this are measured before they are read on, so that their buffer
+/// is allocated once at its size: grown by doubling, a 60 MB line held its old and new buffers
+/// (96 MB) at the last step.
+const MEASURE_LINES_FROM: usize = 1 << 20;
+
+/// Bytes from offset `from` of the file at `path` through the next `\n` (or to the end of the
+/// file); `None` when it cannot be read.
+fn line_rest(path: &Path, from: u64) -> Option<u64> {
+    let mut f = File::open(path).ok()?;
+    f.seek(std::io::SeekFrom::Start(from)).ok()?;
+    let mut chunk = vec![0u8; 1 << 18];
+    let mut n = 0u64;
+    loop {
+        let k = match f.read(&mut chunk) {
+            Ok(0) => return Some(n),
+            Ok(k) => k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        if let Some(i) = memchr::memchr(b'\n', &chunk[..k]) {
+            return Some(n + i as u64 + 1);
+        }
+        n += k as u64;
+    }
+}
+
 /// Reads one line (through `\n`) into `buf`, keeping at most `cap` bytes of it; the rest of an
 /// overlong line is consumed and dropped. Returns the bytes consumed and whether it was cut.
+/// `file`: the file `reader` reads and the offset where the line starts, when it can be read
+/// on its own too: a line longer than [`MEASURE_LINES_FROM`] is then measured there first and
+/// `buf` reserved at its size (what is read is the same either way).
 fn read_line_capped(
     reader: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     cap: usize,
+    mut file: Option<(&Path, u64)>,
 ) -> std::io::Result<(usize, bool)> {
     let (mut consumed, mut cut) = (0, false);
     loop {
@@ -44,6 +74,14 @@ fn read_line_capped(
         let room = cap.saturating_sub(buf.len());
         if take > room {
             cut = true;
+        }
+        if !done && buf.len() + take > MEASURE_LINES_FROM {
+            if let Some(rest) = file.take().and_then(|(path, start)| line_rest(path, start + consumed as u64))
+            {
+                // The line's kept length, never more than the cap whatever the file now says.
+                let whole = usize::try_from(consumed as u64 + rest).unwrap_or(usize::MAX).min(cap);
+                buf.reserve_exact(whole.saturating_sub(buf.len()));
+            }
         }
         buf.extend_from_slice(&available[..take.min(room)]);
         reader.consume(take);
@@ -279,7 +317,8 @@ impl RecordReader {
             *line += 1;
             let n = *line;
             let start = *pos;
-            let read = read_line_capped(reader.as_mut(), buf, self.cfg.max_record_bytes);
+            let file = (self.file != "-").then_some((self.path.as_path(), start));
+            let read = read_line_capped(reader.as_mut(), buf, self.cfg.max_record_bytes, file);
             if let Ok((consumed, _)) = read {
                 *pos += consumed as u64;
             }
@@ -353,13 +392,14 @@ impl RecordReader {
             }
         }
         let cap = self.cfg.max_record_bytes;
+        let path = self.path.clone();
         let f = match self.random_file() {
             Ok(f) => f,
             Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
         };
         let mut buf = Vec::new();
         let read = match f.seek(std::io::SeekFrom::Start(offset)) {
-            Ok(_) => read_line_capped(f, &mut buf, cap),
+            Ok(_) => read_line_capped(f, &mut buf, cap, Some((path.as_path(), offset))),
             Err(e) => Err(e),
         };
         match self.line_record(line, read, &mut buf) {
@@ -693,16 +733,49 @@ mod tests {
     fn capped_lines_keep_at_most_the_cap_and_consume_the_rest() {
         let mut r = std::io::BufReader::with_capacity(4, &b"abcdefghij\nxy\nlast"[..]);
         let mut buf = Vec::new();
-        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (11, true));
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5, None).unwrap(), (11, true));
         assert_eq!(buf, b"abcde");
         buf.clear();
-        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (3, false));
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5, None).unwrap(), (3, false));
         assert_eq!(buf, b"xy\n");
         buf.clear();
-        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (4, false));
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5, None).unwrap(), (4, false));
         assert_eq!(buf, b"last");
         buf.clear();
-        assert_eq!(read_line_capped(&mut r, &mut buf, 5).unwrap(), (0, false));
+        assert_eq!(read_line_capped(&mut r, &mut buf, 5, None).unwrap(), (0, false));
+    }
+
+    #[test]
+    fn long_lines_of_files_are_measured_and_read_into_a_buffer_of_their_size() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("long.jsonl");
+        let long = 3 * MEASURE_LINES_FROM + 7;
+        let mut content = b"short\n".to_vec();
+        content.extend((0..long).map(|i| b'a' + (i % 26) as u8));
+        content.extend_from_slice(b"\ntail");
+        std::fs::write(&p, &content).unwrap();
+        for cap in [usize::MAX, 2 * MEASURE_LINES_FROM] {
+            let mut measured = std::io::BufReader::with_capacity(1 << 16, File::open(&p).unwrap());
+            let mut plain = std::io::BufReader::with_capacity(1 << 16, &content[..]);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut at = 0u64;
+            for _ in 0..3 {
+                a.clear();
+                b.clear();
+                let got = read_line_capped(&mut measured, &mut a, cap, Some((p.as_path(), at))).unwrap();
+                assert_eq!(got, read_line_capped(&mut plain, &mut b, cap, None).unwrap());
+                assert_eq!(a, b);
+                at += got.0 as u64;
+            }
+        }
+        // One allocation of the line's size (doubling would leave 4 MiB of capacity).
+        let mut r = std::io::BufReader::with_capacity(1 << 16, File::open(&p).unwrap());
+        let mut buf = Vec::new();
+        read_line_capped(&mut r, &mut buf, usize::MAX, Some((p.as_path(), 0))).unwrap();
+        buf = Vec::new();
+        let (n, cut) = read_line_capped(&mut r, &mut buf, usize::MAX, Some((p.as_path(), 6))).unwrap();
+        assert_eq!((n, cut, buf.len()), (long + 1, false, long + 1));
+        assert!(buf.capacity() < long + (1 << 16), "capacity {}", buf.capacity());
     }
 
     #[test]
