@@ -1,8 +1,9 @@
 //! `spinscore filter`: keep the records of a JSONL or CSV feed that score low enough.
 //!
 //! Two passes over the feed: the first scores every record as `score` does (in planned batches,
-//! so the scores are the ones `score` reports) and rolls scores up per source, the second writes each record, unchanged, to the kept output or the rejects file. Standard
-//! input is spooled to a temporary file first. Kept + rejected + errored = input, always.
+//! so the scores are the ones `score` reports) and rolls scores up per source; the second writes
+//! each record, unchanged, to the kept output or the rejects file. Standard input is spooled to a
+//! temporary file first. Kept + rejected + errored = input, always.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
