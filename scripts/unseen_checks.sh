@@ -9,6 +9,8 @@
 #     neither training nor the dev sets use; 25% and 100% of paragraphs) and spun by the
 #     Aiksaurus spinner;
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
+#   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
+#     version republished four times with other site furniture (scripts/make_syndicated.py);
 #   - the cross-register check (scripts/cross_register.py: spun dev seeds against clean BBC originals).
 # Each set is scored with story clusters (the file as one batch, as evaluate.py runs it) and with
 # each document alone (--no-clusters).
@@ -67,9 +69,14 @@ done
 if [ ! -s "$OUT/web_aik.jsonl" ]; then
   python3 scripts/unseen_spinner.py "$OUT/web_orig.jsonl" "$OUT/web_aik.jsonl" --n 1000
 fi
+for set in aik web_aik; do
+  if [ ! -s "$OUT/synd_$set.jsonl" ]; then
+    python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
+  fi
+done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
-  "$OUT/web_aik.jsonl" "$GEN/fit_valid.jsonl"; do
+  "$OUT/web_aik.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
