@@ -81,7 +81,8 @@ pub struct Report {
     pub scored: Option<Scored>,
     /// Every feature of every family.
     pub features: Vec<Feature>,
-    /// Top evidence per family, strongest first.
+    /// Top evidence per family, strongest first; the families that raise the score most come
+    /// first, boilerplate (page furniture, no degradation) last.
     pub evidence: Vec<EvidenceRow>,
     /// Words in content lines.
     pub words: usize,
@@ -367,12 +368,15 @@ impl<'m> Engine<'m> {
             None => (Status::Scored, Some(self.scorer.score(a.features()))),
         };
         let mut evidence = Vec::new();
+        // Evidence of the families that raise the score most first; boilerplate (page furniture,
+        // which does not make a document degraded) after all of them, so that the first rows a
+        // table or CSV shows are the evidence behind the score.
         let mut order: Vec<Family> = a.families.iter().map(|(f, _)| *f).collect();
         if let Some(s) = &scored {
             order.sort_by(|x, y| {
                 let cx = s.contributions.get(x).copied().unwrap_or(0.0);
                 let cy = s.contributions.get(y).copied().unwrap_or(0.0);
-                cy.total_cmp(&cx)
+                (*x == Family::Boilerplate).cmp(&(*y == Family::Boilerplate)).then(cy.total_cmp(&cx))
             });
         }
         for fam in order {

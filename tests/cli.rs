@@ -780,6 +780,23 @@ fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
 }
 
 #[test]
+fn boilerplate_evidence_comes_after_the_evidence_behind_the_score() {
+    let o = run(&["score", "-f", "jsonl", root().join("data/seeds").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    let mut both = 0;
+    for r in &rows {
+        let fams: Vec<&str> =
+            r["evidence"].as_array().unwrap().iter().map(|e| e["family"].as_str().unwrap()).collect();
+        let first_bp = fams.iter().position(|f| *f == "boilerplate").unwrap_or(fams.len());
+        assert!(fams[first_bp..].iter().all(|f| *f == "boilerplate"), "{}: {fams:?}", r["id"]);
+        both += usize::from(first_bp > 0 && first_bp < fams.len());
+    }
+    // Every seed page has furniture and other evidence both.
+    assert_eq!(both, rows.len());
+}
+
+#[test]
 fn filter_scores_as_score_does_with_versions_far_apart() {
     let d = tempfile::tempdir().unwrap();
     let p = spread_seeds(d.path());
