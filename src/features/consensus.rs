@@ -286,6 +286,12 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
+/// Joins the sets of `a` and `b` in a union-find forest; the lower-numbered root stays the root.
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    parent[ra.max(rb)] = ra.min(rb);
+}
+
 /// [`find`] over a union-find forest kept as a map (absent = its own root), halving paths.
 fn find_in(parent: &mut FxHashMap<usize, usize>, mut x: usize) -> usize {
     while let Some(&p) = parent.get(&x) {
@@ -395,8 +401,7 @@ fn cluster_with_anchors(
     // graph, the parts in parallel; the result does not depend on the order.
     let mut parent: Vec<usize> = (0..members.len()).collect();
     for &(a, b) in &candidates {
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        parent[ra.max(rb)] = ra.min(rb);
+        union(&mut parent, a, b);
     }
     let mut parts: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
     for &(a, b) in &candidates {
@@ -421,8 +426,7 @@ fn cluster_with_anchors(
         .collect();
     let mut parent: Vec<usize> = (0..members.len()).collect();
     for (a, b) in joined.into_iter().flatten() {
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        parent[ra.max(rb)] = ra.min(rb);
+        union(&mut parent, a, b);
     }
     let roots: Vec<usize> = (0..members.len()).map(|i| find(&mut parent, i)).collect();
     let mut size: FxHashMap<usize, usize> = FxHashMap::default();
@@ -696,9 +700,7 @@ fn copy_groups(cs: &ClusterSentences) -> Vec<usize> {
     for a in 0..n {
         for b in a + 1..n {
             if find(&mut parent, a) != find(&mut parent, b) && covered(a, b) && covered(b, a) {
-                // The lower-numbered root stays the root.
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                parent[ra.max(rb)] = ra.min(rb);
+                union(&mut parent, a, b);
             }
         }
     }
