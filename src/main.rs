@@ -13,17 +13,32 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// renumbered enum cannot go unnoticed.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system at once instead of after a delay: with the default,
-/// a few records of tens of megabytes held their freed buffers while the next ones were read
-/// (peak 488 MB on three 60 MB records at two threads, 303 MB with this, 301 MB with glibc),
-/// for no measurable speed on the bench corpus.
-fn release_freed_memory_promptly() {
+/// How long freed memory may wait before it goes back to the system, in milliseconds.
+/// mimalloc's default, 1000 ms, held the freed buffers of records of tens of megabytes while the
+/// next ones were read (peak 488 MB on three 60 MB records at two threads). With 0, every page
+/// emptied within a document was returned and faulted in again by the next: at two threads a
+/// tenth of the run went to the kernel (madvise, and page faults, with the other core's TLB to
+/// flush each time). 3 ms keeps pages for the next documents (the same system time as 10 ms,
+/// a third of 0 ms's); [`return_freed_memory`] after each batch keeps the peak near where 0 ms
+/// kept it (docs/performance.md, session 30).
+const PURGE_DELAY_MS: std::ffi::c_long = 3;
+
+fn set_purge_delay() {
     // SAFETY: sets an integer option of the allocator; mimalloc allows it at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+}
+
+/// Hands the calling thread's freed memory back to the system now, expired or not. Run on every
+/// worker thread after each batch ([`spinscore::pipeline::Options::between_batches`]): a worker
+/// that goes idle at a batch end would otherwise keep what it freed until it next allocates,
+/// which with a purge delay pushed the peak at two threads from 256 to 294-314 MB in some runs.
+pub fn return_freed_memory() {
+    // SAFETY: collects the calling thread's allocator state; safe at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 fn main() {
-    release_freed_memory_promptly();
+    set_purge_delay();
     std::process::exit(cli::main());
 }
 
@@ -40,8 +55,8 @@ mod tests {
                 1000,
                 "mimalloc's option enum changed"
             );
-            release_freed_memory_promptly();
-            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), 0);
+            set_purge_delay();
+            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), PURGE_DELAY_MS);
         }
     }
 }

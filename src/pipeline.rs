@@ -30,11 +30,22 @@ pub struct Options {
     /// Documents longer than this many bytes are scored on their first this-many bytes (a
     /// warning says so): work and memory per document stay bounded.
     pub max_doc_bytes: usize,
+    /// Queued to run once on every thread of rayon's pool after each batch is scored (by
+    /// [`Engine::run`] and [`Engine::run_planned`]; not waited for). The binary hands the
+    /// allocator's freed memory back to the system there, so that freeing within a batch can be
+    /// lazy and the memory bound still holds.
+    pub between_batches: Option<fn()>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { min_words: 15, evidence_per_family: 4, clusters: true, max_doc_bytes: MAX_DOC_BYTES }
+        Options {
+            min_words: 15,
+            evidence_per_family: 4,
+            clusters: true,
+            max_doc_bytes: MAX_DOC_BYTES,
+            between_batches: None,
+        }
     }
 }
 
@@ -514,7 +525,7 @@ impl Engine<'_> {
         let score = |(docs, raws, first): (Vec<_>, Vec<_>, u64)| -> Vec<(Report, crate::input::Raw)> {
             self.score_batch(docs, first).into_iter().zip(raws).collect()
         };
-        pipelined(load, score, |(rep, raw)| each(rep, raw))
+        pipelined(load, score, self.opts.between_batches, |(rep, raw)| each(rep, raw))
     }
 }
 
@@ -527,8 +538,17 @@ impl Engine<'_> {
 fn pipelined<B: Send, R: Send, E>(
     mut load: impl FnMut() -> Option<B> + Send,
     score: impl Fn(B) -> Vec<R> + Sync,
+    between: Option<fn()>,
     mut emit: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
+    let score = |b| {
+        let results = score(b);
+        if let Some(f) = between {
+            // Queued, not waited for: a worker blocked outside rayon cannot stall the pipeline.
+            rayon::spawn_broadcast(move |_| f());
+        }
+        results
+    };
     if rayon::current_num_threads() <= 1 {
         while let Some(b) = load() {
             score(b).into_iter().try_for_each(&mut emit)?;
@@ -669,7 +689,7 @@ impl Engine<'_> {
             Ok::<(), std::convert::Infallible>(())
         };
         // Nothing in `take` fails.
-        let Ok(()) = pipelined(load, keys, take);
+        let Ok(()) = pipelined(load, keys, self.opts.between_batches, take);
         (slots, entries)
     }
 
@@ -703,6 +723,7 @@ impl Engine<'_> {
             |(docs, seqs): (Vec<Result<Document, RecordError>>, Vec<u64>)| {
                 self.score_batch_numbered(docs, &seqs)
             },
+            self.opts.between_batches,
             each,
         )
     }
@@ -763,6 +784,39 @@ mod tests {
     }
 
     #[test]
+    fn pipelined_runs_the_between_batches_hook_on_every_pool_thread_after_each_batch() {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        fn count() {
+            CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        // The global pool: with more than one thread the scoring stage (a thread of its own)
+        // gives its work to it.
+        let mut next = 0u32;
+        let load = move || (next < 7).then(|| (next..next + 1, next += 1).0);
+        let mut got = Vec::new();
+        let r: Result<(), ()> = pipelined(
+            load,
+            |b| b.collect::<Vec<u32>>(),
+            Some(count),
+            |x| {
+                got.push(x);
+                Ok(())
+            },
+        );
+        assert!(r.is_ok());
+        assert_eq!(got, (0..7).collect::<Vec<_>>());
+        // Queued on every thread of the pool after each batch: they all run, soon.
+        let expected = 7 * rayon::current_num_threads();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while CALLS.load(std::sync::atomic::Ordering::SeqCst) < expected
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert_eq!(CALLS.load(std::sync::atomic::Ordering::SeqCst), expected);
+    }
+
+    #[test]
     fn pipelined_hands_results_over_in_batch_order_and_stops_at_an_error() {
         for threads in [1, 2] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
@@ -775,7 +829,7 @@ mod tests {
                     b.map(|x| x * 2).collect()
                 };
                 let mut got = Vec::new();
-                let r: Result<(), ()> = pipelined(load, score, |x| {
+                let r: Result<(), ()> = pipelined(load, score, None, |x| {
                     got.push(x);
                     Ok(())
                 });
@@ -789,6 +843,7 @@ mod tests {
                 let r = pipelined(
                     load,
                     |b| b.collect::<Vec<u32>>(),
+                    None,
                     |x| {
                         seen += 1;
                         if x == 5 { Err(x) } else { Ok(()) }

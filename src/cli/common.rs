@@ -191,7 +191,12 @@ impl EngineArgs {
                 Scorer::from_json(&json).with_context(|| format!("weights {}", p.display()))?
             }
         };
-        let opts = Options { min_words: self.min_words, clusters: !self.no_clusters, ..Options::default() };
+        let opts = Options {
+            min_words: self.min_words,
+            clusters: !self.no_clusters,
+            between_batches: Some(crate::return_freed_memory),
+            ..Options::default()
+        };
         let engine = Engine::new(model, scorer, opts);
         Ok(match &self.roundtrip_model {
             None => engine,
