@@ -503,6 +503,9 @@ impl Engine<'_> {
     ///
     /// With more than one rayon thread, the next batch is read (and parsed) on a reader thread
     /// while the current one is scored: at most one batch waits, so memory stays bounded.
+    /// Batches are then scored from a thread of their own, on rayon's global pool (set its size
+    /// with `ThreadPoolBuilder::build_global`; a pool installed around this call is not used).
+    /// Output does not depend on the pool's size.
     pub fn run<I, E>(
         &self,
         records: I,
