@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 /// Peak resident size in MB of `spinscore score` on `input` at `threads` threads; panics unless
 /// it exits 0.
+#[allow(clippy::zombie_processes, reason = "the child is reaped by wait4, which gives its usage")]
 fn score_peak_mb(input: &Path, threads: usize) -> f64 {
     let child = Command::new(env!("CARGO_BIN_EXE_spinscore"))
         .args(["score", "--quiet", "--format", "jsonl", "--threads", &threads.to_string()])
