@@ -32,7 +32,7 @@ fn set_purge_delay() {
 /// worker thread after each batch ([`spinscore::pipeline::Options::between_batches`]): a worker
 /// that goes idle at a batch end would otherwise keep what it freed until it next allocates,
 /// which with a purge delay pushed the peak at two threads from 256 to 294-314 MB in some runs.
-pub fn return_freed_memory() {
+fn return_freed_memory() {
     // SAFETY: collects the calling thread's allocator state; safe at any time.
     unsafe { libmimalloc_sys::mi_collect(true) };
 }
