@@ -179,6 +179,7 @@ pub struct Engine<'m> {
     roundtrip: Option<&'m ContrastModel>,
     scorer: Scorer,
     opts: Options,
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 impl<'m> Engine<'m> {
@@ -187,7 +188,14 @@ impl<'m> Engine<'m> {
     /// none until [`Engine::with_roundtrip`] gives one.
     pub fn new(model: &'m Model, scorer: Scorer, opts: Options) -> Self {
         let roundtrip = model.is_default().then(ContrastModel::roundtrip_embedded);
-        Engine { model, roundtrip, scorer, opts }
+        Engine { model, roundtrip, scorer, opts, pool: None }
+    }
+
+    /// The same engine scoring on `pool` in [`Engine::run`] and [`Engine::run_planned`]
+    /// (without one: rayon's global pool). Output does not depend on the pool's size.
+    pub fn with_pool(mut self, pool: std::sync::Arc<rayon::ThreadPool>) -> Self {
+        self.pool = Some(pool);
+        self
     }
 
     /// The same engine with `roundtrip` as the round-trip contrast model (`None`: no
@@ -501,11 +509,11 @@ impl Engine<'_> {
     /// Streams `records` through the engine in batches of `batch` records, calling `each` with
     /// every report and its raw record, in input order. Stops at the first error `each` returns.
     ///
-    /// With more than one rayon thread, the next batch is read (and parsed) on a reader thread
-    /// while the current one is scored: at most one batch waits, so memory stays bounded.
-    /// Batches are then scored from a thread of their own, on rayon's global pool (set its size
-    /// with `ThreadPoolBuilder::build_global`; a pool installed around this call is not used).
-    /// Output does not depend on the pool's size.
+    /// Batches are scored on the engine's pool ([`Engine::with_pool`]), or else on rayon's
+    /// global pool (a pool installed around this call is not used: give it to the engine).
+    /// With more than one thread, the next batch is read (and parsed) on a reader thread while
+    /// the current one is scored: at most one batch waits, so memory stays bounded. Output does
+    /// not depend on the pool's size.
     pub fn run<I, E>(
         &self,
         records: I,
@@ -528,7 +536,7 @@ impl Engine<'_> {
         let score = |(docs, raws, first): (Vec<_>, Vec<_>, u64)| -> Vec<(Report, crate::input::Raw)> {
             self.score_batch(docs, first).into_iter().zip(raws).collect()
         };
-        pipelined(load, score, self.opts.between_batches, |(rep, raw)| each(rep, raw))
+        pipelined(self.pool.as_deref(), load, score, self.opts.between_batches, |(rep, raw)| each(rep, raw))
     }
 }
 
@@ -537,22 +545,31 @@ impl Engine<'_> {
 /// is scored (on a thread of its own, which gives the work to rayon's pool) and the one after
 /// is read (on another). Serial work between batches (writing reports) then no longer leaves
 /// the pool idle. With one thread, each batch is read, scored and handed over in turn. Results
-/// come in batch order either way. An error from `emit` stops the pipeline.
+/// come in batch order either way. An error from `emit` stops the pipeline. Scoring runs on
+/// `pool`, or without one on rayon's global pool.
 fn pipelined<B: Send, R: Send, E>(
+    pool: Option<&rayon::ThreadPool>,
     mut load: impl FnMut() -> Option<B> + Send,
     score: impl Fn(B) -> Vec<R> + Sync,
     between: Option<fn()>,
     mut emit: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E> {
     let score = |b| {
-        let results = score(b);
+        let results = match pool {
+            Some(pool) => pool.install(|| score(b)),
+            None => score(b),
+        };
         if let Some(f) = between {
             // Queued, not waited for: a worker blocked outside rayon cannot stall the pipeline.
-            rayon::spawn_broadcast(move |_| f());
+            match pool {
+                Some(pool) => pool.spawn_broadcast(move |_| f()),
+                None => rayon::spawn_broadcast(move |_| f()),
+            }
         }
         results
     };
-    if rayon::current_num_threads() <= 1 {
+    let threads = pool.map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
+    if threads <= 1 {
         while let Some(b) = load() {
             score(b).into_iter().try_for_each(&mut emit)?;
         }
@@ -623,7 +640,11 @@ impl Engine<'_> {
         while head.len() < batch && head_bytes < BATCH_BYTES {
             let Some(located) = read_cut(readers, max_doc) else {
                 let docs = head.into_iter().map(|(r, _): (Record, _)| r.doc).collect();
-                for rep in self.score_batch(docs, 0) {
+                let reports = match self.pool.as_deref() {
+                    Some(pool) => pool.install(|| self.score_batch(docs, 0)),
+                    None => self.score_batch(docs, 0),
+                };
+                for rep in reports {
                     each(rep)?;
                 }
                 return Ok(());
@@ -692,7 +713,7 @@ impl Engine<'_> {
             Ok::<(), std::convert::Infallible>(())
         };
         // Nothing in `take` fails.
-        let Ok(()) = pipelined(load, keys, self.opts.between_batches, take);
+        let Ok(()) = pipelined(self.pool.as_deref(), load, keys, self.opts.between_batches, take);
         (slots, entries)
     }
 
@@ -722,6 +743,7 @@ impl Engine<'_> {
         };
         let mut plan = plan.into_iter();
         pipelined(
+            self.pool.as_deref(),
             move || plan.next().map(&mut load),
             |(docs, seqs): (Vec<Result<Document, RecordError>>, Vec<u64>)| {
                 self.score_batch_numbered(docs, &seqs)
@@ -798,6 +820,7 @@ mod tests {
         let load = move || (next < 7).then(|| (next..next + 1, next += 1).0);
         let mut got = Vec::new();
         let r: Result<(), ()> = pipelined(
+            None,
             load,
             |b| b.collect::<Vec<u32>>(),
             Some(count),
@@ -820,6 +843,60 @@ mod tests {
     }
 
     #[test]
+    fn an_engine_given_a_pool_scores_there_and_as_on_the_global_pool() {
+        static THREADS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        fn note_thread() {
+            let name = std::thread::current().name().unwrap_or("").to_string();
+            THREADS.lock().unwrap().push(name);
+        }
+        let texts: Vec<String> = (0..9)
+            .map(|i| {
+                format!(
+                    "Record {i}: the minister said on Tuesday that the talks in Geneva would go on. \
+                     Officials from both sides met for {} hours and agreed to meet again next week.",
+                    i + 2
+                )
+            })
+            .collect();
+        let records = || {
+            texts.iter().enumerate().map(|(i, t)| Record {
+                doc: Ok(Document::new(format!("d{i}"), "test", t.clone())),
+                raw: crate::input::Raw::File,
+            })
+        };
+        let scores = |engine: &Engine| {
+            let mut got = Vec::new();
+            let r: Result<(), ()> = engine.run(records(), 2, |rep, _| {
+                got.push((rep.id.clone(), rep.score()));
+                Ok(())
+            });
+            assert!(r.is_ok());
+            got
+        };
+        let global = scores(&Engine::new(Model::embedded(), Scorer::embedded(), Options::default()));
+        assert_eq!(global.len(), texts.len());
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("engine-pool-{i}"))
+                .build()
+                .unwrap();
+            let opts = Options { between_batches: Some(note_thread), ..Options::default() };
+            let engine =
+                Engine::new(Model::embedded(), Scorer::embedded(), opts).with_pool(std::sync::Arc::new(pool));
+            assert_eq!(scores(&engine), global, "{threads} threads");
+            // Five batches, each followed by the hook on every thread of the engine's pool.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while THREADS.lock().unwrap().len() < 5 * threads && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            let seen = std::mem::take(&mut *THREADS.lock().unwrap());
+            assert_eq!(seen.len(), 5 * threads, "{threads} threads");
+            assert!(seen.iter().all(|n| n.starts_with("engine-pool-")), "{seen:?}");
+        }
+    }
+
+    #[test]
     fn pipelined_hands_results_over_in_batch_order_and_stops_at_an_error() {
         for threads in [1, 2] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
@@ -832,7 +909,7 @@ mod tests {
                     b.map(|x| x * 2).collect()
                 };
                 let mut got = Vec::new();
-                let r: Result<(), ()> = pipelined(load, score, None, |x| {
+                let r: Result<(), ()> = pipelined(None, load, score, None, |x| {
                     got.push(x);
                     Ok(())
                 });
@@ -844,6 +921,7 @@ mod tests {
                 let load = || (read < 1_000_000).then(|| (read..read + 1, read += 1).0);
                 let mut seen = 0;
                 let r = pipelined(
+                    None,
                     load,
                     |b| b.collect::<Vec<u32>>(),
                     None,
