@@ -857,3 +857,32 @@ fn planned_batches_report_every_record_once_with_its_line() {
     assert_eq!(errors, 6, "{rows:?}");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+#[test]
+fn obfuscated_copy_scores_above_its_original_with_the_evidence() {
+    let clean = "The government said on Tuesday that the talks in Geneva would go on for another week. \
+                 Officials from both sides met for five hours and agreed to meet again in the city. \
+                 The prime minister told reporters that progress had been made on several points.";
+    let hidden = clean.replace("government", "g\u{43e}vernment").replace("minister", "mini\u{200b}ster");
+    let input = [("clean", clean), ("hidden", hidden.as_str())]
+        .iter()
+        .map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n")
+        .collect::<String>();
+    let o = run_with_stdin(
+        &["score", "--no-clusters", "-f", "jsonl", "--input-format", "jsonl", "-"],
+        input.into(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    let (c, h) = (row(&rows, "clean"), row(&rows, "hidden"));
+    assert!(h["score"].as_f64().unwrap() > c["score"].as_f64().unwrap() + 10.0, "{h}\n{c}");
+    let kinds: Vec<(&str, &str)> = h["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "obfuscated")
+        .map(|e| (e["text"].as_str().unwrap(), e["suggestion"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("g\u{43e}vernment", "government"), ("mini\u{200b}ster", "minister")]);
+    assert_eq!(c["features"]["entities.obfuscation_rate"], 0.0);
+}

@@ -1,7 +1,8 @@
 //! Entity mangling signals: corrupted acronyms ("A.S." for "U.S."), one name spelled several
 //! ways ("Peifer" ... "Piffer"), names that sit one edit from a frequent known entity,
-//! capitalisation breaks ("TimeWarner Said", a lower-cased "america") and changed number
-//! magnitudes ("$1.13bn" ... "1.13 trillion").
+//! capitalisation breaks ("TimeWarner Said", a lower-cased "america"), changed number
+//! magnitudes ("$1.13bn" ... "1.13 trillion") and words obfuscated with look-alike or invisible
+//! characters ("gоvernment" with a Cyrillic "о").
 //!
 //! Everything works on the case- and punctuation-preserving tokens of the content lines and on
 //! the reference vocabulary behind [`Lexicon`]. Work is linear in the document: each token costs
@@ -15,6 +16,7 @@ mod casing;
 mod context;
 mod names;
 mod numbers;
+mod obfuscation;
 mod spelling;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
@@ -42,6 +44,8 @@ pub mod kinds {
     pub const LOWERCASED_NAME: &str = "lowercased-name";
     /// One figure given with different magnitudes or currencies in the document.
     pub const NUMBER_GARBLE: &str = "number-garble";
+    /// A word written with Cyrillic or Greek look-alike letters or invisible characters.
+    pub const OBFUSCATED: &str = "obfuscated";
 }
 
 /// Feature names, in output order.
@@ -60,6 +64,8 @@ pub mod names_of_features {
     pub const CASE_RATE: &str = "entities.case_rate";
     /// Number garbles per 100 content words.
     pub const NUMBER_RATE: &str = "entities.number_rate";
+    /// Obfuscated words per 100 content words.
+    pub const OBFUSCATION_RATE: &str = "entities.obfuscation_rate";
     /// Largest evidence strength (0 when nothing was flagged).
     pub const MAX_STRENGTH: &str = "entities.max_strength";
     /// Sum of evidence strengths per 100 content words.
@@ -79,6 +85,7 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
     names::find(&ctx, &mut ev);
     casing::find(&ctx, &mut ev);
     numbers::find(&ctx, &mut ev);
+    obfuscation::find(&ctx, &mut ev);
     ev.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
     ev.dedup_by(|a, b| a.start == b.start && a.end == b.end);
 
@@ -98,6 +105,7 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
         rate(n::NAME_RATE, count(&[kinds::NAME_VARIANT, kinds::ENTITY_NEAR_MISS])),
         rate(n::CASE_RATE, count(&[kinds::CASE_BREAK, kinds::LOWERCASED_NAME])),
         rate(n::NUMBER_RATE, count(&[kinds::NUMBER_GARBLE])),
+        rate(n::OBFUSCATION_RATE, count(&[kinds::OBFUSCATED])),
         Feature::new(n::MAX_STRENGTH, max_strength),
         rate(n::STRENGTH_RATE, strength_sum),
     ];
