@@ -8,6 +8,8 @@
 #     (scripts/web_originals.py), round-tripped through Galician and Esperanto (Apertium pivots
 #     neither training nor the dev sets use; 25% and 100% of paragraphs) and spun by the
 #     Aiksaurus spinner;
+#   - obfuscated copies: the same other sites' originals with 2% and 5% of their words written
+#     with Cyrillic/Greek look-alike letters or invisible characters (scripts/make_obfuscated.py);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -69,6 +71,9 @@ done
 if [ ! -s "$OUT/web_aik.jsonl" ]; then
   python3 scripts/unseen_spinner.py "$OUT/web_orig.jsonl" "$OUT/web_aik.jsonl" --n 1000
 fi
+if [ ! -s "$OUT/web_obf.jsonl" ]; then
+  python3 scripts/make_obfuscated.py "$OUT/web_orig.jsonl" "$OUT/web_obf.jsonl"
+fi
 for set in aik web_aik; do
   if [ ! -s "$OUT/synd_$set.jsonl" ]; then
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
@@ -76,7 +81,7 @@ for set in aik web_aik; do
 done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
-  "$OUT/web_aik.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
