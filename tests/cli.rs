@@ -859,12 +859,13 @@ fn planned_batches_report_every_record_once_with_its_line() {
 }
 
 #[test]
-fn obfuscated_copy_scores_above_its_original_with_the_evidence() {
+fn obfuscated_and_templated_copies_score_above_their_original_with_the_evidence() {
     let clean = "The government said on Tuesday that the talks in Geneva would go on for another week. \
                  Officials from both sides met for five hours and agreed to meet again in the city. \
                  The prime minister told reporters that progress had been made on several points.";
     let hidden = clean.replace("government", "g\u{43e}vernment").replace("minister", "mini\u{200b}ster");
-    let input = [("clean", clean), ("hidden", hidden.as_str())]
+    let template = clean.replace("told", "{told|informed|said to}");
+    let input = [("clean", clean), ("hidden", hidden.as_str()), ("template", template.as_str())]
         .iter()
         .map(|(id, t)| serde_json::json!({"id": id, "text": t}).to_string() + "\n")
         .collect::<String>();
@@ -885,4 +886,15 @@ fn obfuscated_copy_scores_above_its_original_with_the_evidence() {
         .collect();
     assert_eq!(kinds, [("g\u{43e}vernment", "government"), ("mini\u{200b}ster", "minister")]);
     assert_eq!(c["features"]["entities.obfuscation_rate"], 0.0);
+    let t = row(&rows, "template");
+    assert!(t["score"].as_f64().unwrap() > c["score"].as_f64().unwrap() + 10.0, "{t}\n{c}");
+    assert!(
+        t["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "spin-template" && e["text"] == "{told|informed|said to}"),
+        "{t}"
+    );
+    assert_eq!(c["features"]["entities.template_rate"], 0.0);
 }

@@ -1,8 +1,9 @@
 //! Entity mangling signals: corrupted acronyms ("A.S." for "U.S."), one name spelled several
 //! ways ("Peifer" ... "Piffer"), names that sit one edit from a frequent known entity,
 //! capitalisation breaks ("TimeWarner Said", a lower-cased "america"), changed number
-//! magnitudes ("$1.13bn" ... "1.13 trillion") and words obfuscated with look-alike or invisible
-//! characters ("gоvernment" with a Cyrillic "о").
+//! magnitudes ("$1.13bn" ... "1.13 trillion"), words obfuscated with look-alike or invisible
+//! characters ("gоvernment" with a Cyrillic "о") and spinner templates left in the text
+//! ("{said|stated}").
 //!
 //! Everything works on the case- and punctuation-preserving tokens of the content lines and on
 //! the reference vocabulary behind [`Lexicon`]. Work is linear in the document: each token costs
@@ -18,6 +19,7 @@ mod names;
 mod numbers;
 mod obfuscation;
 mod spelling;
+mod templates;
 
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
@@ -46,6 +48,8 @@ pub mod kinds {
     pub const NUMBER_GARBLE: &str = "number-garble";
     /// A word written with Cyrillic or Greek look-alike letters or invisible characters.
     pub const OBFUSCATED: &str = "obfuscated";
+    /// A spinner's template left unpicked in the text ("{said|stated}").
+    pub const SPIN_TEMPLATE: &str = "spin-template";
 }
 
 /// Feature names, in output order.
@@ -66,6 +70,8 @@ pub mod names_of_features {
     pub const NUMBER_RATE: &str = "entities.number_rate";
     /// Obfuscated words per 100 content words.
     pub const OBFUSCATION_RATE: &str = "entities.obfuscation_rate";
+    /// Spinner templates left in the text per 100 content words.
+    pub const TEMPLATE_RATE: &str = "entities.template_rate";
     /// Largest evidence strength (0 when nothing was flagged).
     pub const MAX_STRENGTH: &str = "entities.max_strength";
     /// Sum of evidence strengths per 100 content words.
@@ -86,6 +92,7 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
     casing::find(&ctx, &mut ev);
     numbers::find(&ctx, &mut ev);
     obfuscation::find(&ctx, &mut ev);
+    templates::find(&ctx, &mut ev);
     ev.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
     ev.dedup_by(|a, b| a.start == b.start && a.end == b.end);
 
@@ -106,6 +113,7 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
         rate(n::CASE_RATE, count(&[kinds::CASE_BREAK, kinds::LOWERCASED_NAME])),
         rate(n::NUMBER_RATE, count(&[kinds::NUMBER_GARBLE])),
         rate(n::OBFUSCATION_RATE, count(&[kinds::OBFUSCATED])),
+        rate(n::TEMPLATE_RATE, count(&[kinds::SPIN_TEMPLATE])),
         Feature::new(n::MAX_STRENGTH, max_strength),
         rate(n::STRENGTH_RATE, strength_sum),
     ];
