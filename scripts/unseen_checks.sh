@@ -10,6 +10,8 @@
 #     Aiksaurus spinner;
 #   - obfuscated copies: the same other sites' originals with 2% and 5% of their words written
 #     with Cyrillic/Greek look-alike letters or invisible characters (scripts/make_obfuscated.py);
+#   - spinner templates left in the text: the same originals with one to three words written as
+#     unpicked spin groups, "{word|synonym}" (scripts/make_spin_templates.py);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -74,6 +76,9 @@ fi
 if [ ! -s "$OUT/web_obf.jsonl" ]; then
   python3 scripts/make_obfuscated.py "$OUT/web_orig.jsonl" "$OUT/web_obf.jsonl"
 fi
+if [ ! -s "$OUT/web_template.jsonl" ]; then
+  python3 scripts/make_spin_templates.py "$OUT/web_orig.jsonl" "$OUT/web_template.jsonl"
+fi
 for set in aik web_aik; do
   if [ ! -s "$OUT/synd_$set.jsonl" ]; then
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
@@ -81,7 +86,7 @@ for set in aik web_aik; do
 done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
