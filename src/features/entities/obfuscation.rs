@@ -125,8 +125,15 @@ pub(super) fn revealed(word: &str) -> Option<String> {
 /// Flags every obfuscated word of the content: word tokens [`revealed`] finds, and two words
 /// joined by a run of zero-width spaces (which splits a word into two tokens).
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
-    let toks = ctx.toks;
+    // Look-alikes and invisible characters are all non-ASCII.
+    if ctx.text.is_ascii() {
+        return;
+    }
+    let (toks, bytes) = (ctx.toks, ctx.text.as_bytes());
     for (i, t) in toks.iter().enumerate() {
+        if bytes[t.start()..t.end()].is_ascii() {
+            continue;
+        }
         match t.kind {
             TokenKind::Word => {
                 let w = ctx.tok(i);

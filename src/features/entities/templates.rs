@@ -58,8 +58,17 @@ fn group_end(ctx: &Ctx<'_>, i: usize) -> Option<usize> {
 
 /// Flags every spin group left in the content.
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
+    let bytes = ctx.text.as_bytes();
+    if memchr::memchr(b'{', bytes).is_none() {
+        return;
+    }
     let mut i = 0;
     while i < ctx.toks.len() {
+        let t = ctx.toks[i];
+        if t.kind != TokenKind::Punct || bytes.get(t.start()) != Some(&b'{') {
+            i += 1;
+            continue;
+        }
         if let Some(end) = group_end(ctx, i) {
             let (start, stop) = (ctx.toks[i].start(), ctx.toks[end].end());
             let shown = &ctx.text[start..stop];
