@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::common::{EngineArgs, ExitCode, InputArgs, output};
 use spinscore::Document;
 use spinscore::features::boilerplate::{LineClass, RepeatIndex};
+use spinscore::features::entities::kinds::OBFUSCATED;
 use spinscore::features::{Evidence, Family};
 use spinscore::pipeline::{Analysis, Report, Status, snippet};
 use spinscore::report::fixed;
@@ -139,6 +140,24 @@ fn write_json(out: &mut dyn Write, doc: &Document, a: &Analysis, report: &Report
     Ok(())
 }
 
+/// A flagged span as shown: characters that print as nothing (zero-width spaces and joiners,
+/// the byte-order mark, soft hyphens), and with `letters` every letter past Latin (the Cyrillic
+/// and Greek look-alikes of an obfuscated word), written as their code points, so an obfuscated
+/// word does not look like its suggestion.
+fn visible(span: &str, letters: bool) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+            || (letters && c > '\u{24f}' && c.is_alphabetic())
+    };
+    if !span.contains(hidden) {
+        return span.into();
+    }
+    span.chars()
+        .map(|c| if hidden(c) { format!("\u{27e8}U+{:04X}\u{27e9}", c as u32) } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
 fn family_colour(f: Family) -> &'static str {
     match f {
         Family::Fluency => "\x1b[1;31m",
@@ -266,11 +285,15 @@ fn write_text(
                 s.push_str(&format!(
                     "{}\x1b[4m{}{RESET}{}⟨{label}⟩{RESET}",
                     family_colour(m.family),
-                    &text[ms..me],
+                    visible(&text[ms..me], m.kind == OBFUSCATED),
                     "\x1b[2m"
                 ));
             } else {
-                s.push_str(&format!("[[{}]]{{{}:{label}}}", &text[ms..me], m.family.name()));
+                s.push_str(&format!(
+                    "[[{}]]{{{}:{label}}}",
+                    visible(&text[ms..me], m.kind == OBFUSCATED),
+                    m.family.name()
+                ));
             }
             pos = me;
         }
@@ -284,4 +307,21 @@ fn write_text(
     }
     writeln!(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn invisible_characters_in_a_flagged_span_are_shown() {
+        assert_eq!(visible("mini\u{200b}ster", true), "mini\u{27e8}U+200B\u{27e9}ster");
+        assert_eq!(
+            visible("co\u{200d}op\u{feff}", false),
+            "co\u{27e8}U+200D\u{27e9}op\u{27e8}U+FEFF\u{27e9}"
+        );
+        assert_eq!(visible("g\u{43e}vernment", true), "g\u{27e8}U+043E\u{27e9}vernment");
+        assert!(matches!(visible("g\u{43e}vernment", false), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(visible("Zürich", true), std::borrow::Cow::Borrowed(_)));
+    }
 }
