@@ -857,3 +857,21 @@ fn planned_batches_report_every_record_once_with_its_line() {
     assert_eq!(errors, 6, "{rows:?}");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+#[test]
+fn fatal_errors_name_their_cause_once() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("missing.txt");
+    let o = run(&["score", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("missing.txt"), "{e}");
+    assert_eq!(e.matches("No such file or directory").count(), 1, "{e}");
+    let model = d.path().join("model.bin");
+    std::fs::write(&model, "not a model").unwrap();
+    let o = run(&["score", "--model", model.to_str().unwrap(), fixture("feed.jsonl").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("model.bin"), "{e}");
+    assert_eq!(e.matches("bad magic").count(), 1, "{e}");
+}
