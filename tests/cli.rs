@@ -875,3 +875,27 @@ fn fatal_errors_name_their_cause_once() {
     assert!(e.contains("model.bin"), "{e}");
     assert_eq!(e.matches("bad magic").count(), 1, "{e}");
 }
+
+#[cfg(unix)]
+#[test]
+fn unreadable_subdirectory_is_an_error_row_and_the_run_continues() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("data/seeds/002_9b250bf8fdcec7e7.txt"), d.path().join("good.txt")).unwrap();
+    let locked = d.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("inside.txt"), "some text").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_ok() {
+        return; // running as root: permissions do not apply
+    }
+    let o = run(&["score", "-f", "jsonl", d.path().to_str().unwrap()]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().any(|r| r["score"].is_number()), "{rows:?}");
+    let err = rows.iter().find(|r| r["status"] == "error").unwrap();
+    assert!(err["file"].as_str().unwrap().ends_with("locked"), "{err}");
+    assert!(err["error"].as_str().unwrap().contains("cannot read"), "{err}");
+}
