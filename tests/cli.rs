@@ -899,3 +899,55 @@ fn unreadable_subdirectory_is_an_error_row_and_the_run_continues() {
     assert!(err["file"].as_str().unwrap().ends_with("locked"), "{err}");
     assert!(err["error"].as_str().unwrap().contains("cannot read"), "{err}");
 }
+
+/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
+/// finish within a minute (it was killed).
+#[cfg(unix)]
+fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
+    use std::ffi::CString;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join(name);
+    let c = CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut child =
+        bin().args(args).arg(&fifo).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let writer = fifo.clone();
+    std::thread::spawn(move || std::fs::write(writer, content));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_given_as_paths_are_read_once() {
+    let path = fixture("feed.jsonl");
+    let feed = std::fs::read(&path).unwrap();
+    // More records than a batch: a file would be read twice (planned batches).
+    let want = run(&["score", "-f", "jsonl", "--batch-size", "2", path.to_str().unwrap()]);
+    let o = run_on_fifo(&["score", "-f", "jsonl", "--batch-size", "2"], "feed.jsonl", feed.clone())
+        .expect("score on a pipe finishes");
+    assert!(!stderr(&o).contains("seek"), "{}", stderr(&o));
+    let statuses = |o: &Output| {
+        let mut v: Vec<String> = jsonl(o).iter().map(|r| format!("{} {}", r["line"], r["status"])).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(statuses(&o), statuses(&want), "{}", stderr(&o));
+    // filter reads its feed twice: a pipe is spooled as standard input is.
+    let want = run(&["filter", "--max-score", "100", path.to_str().unwrap()]);
+    let o = run_on_fifo(&["filter", "--max-score", "100", "--batch-size", "2"], "feed.jsonl", feed.clone())
+        .expect("filter on a pipe finishes");
+    assert_eq!(stdout(&o), stdout(&want), "{}", stderr(&o));
+    // eval reads its dataset more than once: a pipe is refused, not read as empty.
+    let o = run_on_fifo(&["eval"], "labelled.jsonl", feed).expect("eval on a pipe finishes");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("labelled.jsonl"), "{}", stderr(&o));
+}

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, output, progress, score_all};
-use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of};
+use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
 use spinscore::pipeline::Status;
 
 #[derive(Args, Debug)]
@@ -81,9 +81,18 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let given = &a.input.paths[0];
     let mut cfg = a.input.config();
+    // The feed is read twice: standard input and pipes are spooled to a temporary file first.
     let (_spool, path): (Option<tempfile::NamedTempFile>, PathBuf) = if given.as_os_str() == "-" {
         let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
         std::io::copy(&mut std::io::stdin().lock(), &mut tmp).context("spooling standard input")?;
+        tmp.flush()?;
+        let p = tmp.path().to_path_buf();
+        (Some(tmp), p)
+    } else if !readable_twice(given) {
+        let what = || format!("spooling {}", given.display());
+        let mut tmp = tempfile::NamedTempFile::new().with_context(what)?;
+        let mut from = std::fs::File::open(given).with_context(what)?;
+        std::io::copy(&mut from, &mut tmp).with_context(what)?;
         tmp.flush()?;
         let p = tmp.path().to_path_buf();
         (Some(tmp), p)
@@ -92,7 +101,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     };
     let format = match cfg.format {
         InputFormat::Auto if given.as_os_str() == "-" => sniff(&path)?,
-        InputFormat::Auto => format_of(&path).unwrap_or(InputFormat::Text),
+        InputFormat::Auto => format_of(given).unwrap_or(InputFormat::Text),
         f => f,
     };
     if !matches!(format, InputFormat::Jsonl | InputFormat::Csv) {

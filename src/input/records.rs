@@ -642,6 +642,13 @@ impl Iterator for RecordReader {
     }
 }
 
+/// False for inputs that give their content once: standard input (`-`) and paths that are not
+/// regular files (a named pipe, `<(command)`, a device). A path that cannot be looked up counts
+/// as a file: reading it gives its error row.
+pub fn readable_twice(path: &Path) -> bool {
+    path.as_os_str() != "-" && std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
 /// Records of several inputs, one after another.
 pub struct RecordReaders {
     files: Vec<PathBuf>,
@@ -670,9 +677,9 @@ impl RecordReaders {
     }
 
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
-    /// a file, not standard input.
+    /// a file ([`readable_twice`]), not standard input or a pipe.
     pub fn rereadable(&self) -> bool {
-        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| p.as_os_str() != "-")
+        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| readable_twice(p))
     }
 
     /// The next record and, when it can be read again, where it is.
