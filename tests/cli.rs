@@ -951,3 +951,24 @@ fn pipes_given_as_paths_are_read_once() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("labelled.jsonl"), "{}", stderr(&o));
 }
+
+#[test]
+fn byte_order_marks_do_not_hide_the_first_record() {
+    let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
+    let plain = run_with_stdin(&["score", "-f", "jsonl", "--unranked", "-"], feed.clone());
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(&feed);
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bom.jsonl");
+    std::fs::write(&p, &bom).unwrap();
+    let from_file = run(&["score", "-f", "jsonl", "--unranked", p.to_str().unwrap()]);
+    let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "--unranked", "-"], bom.clone());
+    let ids =
+        |o: &Output| jsonl(o).iter().map(|r| (r["line"].clone(), r["status"].clone())).collect::<Vec<_>>();
+    assert_eq!(ids(&from_file), ids(&plain), "{}", stderr(&from_file));
+    assert_eq!(ids(&from_stdin), ids(&plain), "{}", stderr(&from_stdin));
+    // filter writes the first record back without the mark.
+    let o = run(&["filter", "--max-score", "100", p.to_str().unwrap()]);
+    assert!(!stdout(&o).starts_with('\u{feff}'), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with('{'), "{}", stdout(&o));
+}

@@ -237,7 +237,8 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
 fn sniff(path: &Path) -> Result<InputFormat> {
     let mut buf = [0u8; 4096];
     let n = std::fs::File::open(path)?.read(&mut buf)?;
-    Ok(match buf[..n].iter().find(|b| !b.is_ascii_whitespace()) {
+    let start = if buf[..n].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    Ok(match buf[start..n].iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => InputFormat::Jsonl,
         Some(_) => InputFormat::Csv,
     })
