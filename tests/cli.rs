@@ -972,3 +972,25 @@ fn byte_order_marks_do_not_hide_the_first_record() {
     assert!(!stdout(&o).starts_with('\u{feff}'), "{}", stdout(&o));
     assert!(stdout(&o).starts_with('{'), "{}", stdout(&o));
 }
+
+#[test]
+fn an_output_that_is_an_input_is_refused_before_it_is_overwritten() {
+    let d = tempfile::tempdir().unwrap();
+    let feed = d.path().join("feed.jsonl");
+    let original = std::fs::read(fixture("feed.jsonl")).unwrap();
+    std::fs::write(&feed, &original).unwrap();
+    let f = feed.to_str().unwrap();
+    let in_dir = d.path().to_str().unwrap();
+    for args in [
+        vec!["score", f, "-o", f],
+        vec!["score", in_dir, "-o", f],
+        vec!["sources", f, "-o", f],
+        vec!["filter", "--max-score", "50", f, "-o", f],
+        vec!["filter", "--max-score", "50", f, "--rejects", f],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("feed.jsonl"), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&feed).unwrap(), original, "{args:?} overwrote its input");
+    }
+}

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, output, progress, score_all};
+use super::common::{EngineArgs, ExitCode, InputArgs, not_an_input, output, progress, score_all};
 use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
 use spinscore::pipeline::Status;
 
@@ -78,8 +78,10 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     if a.input.paths.len() != 1 {
         bail!("filter reads one feed (a JSONL or CSV file, or - for standard input)");
     }
-    let engine = a.engine.engine()?;
     let given = &a.input.paths[0];
+    not_an_input(a.output.as_ref(), std::slice::from_ref(given))?;
+    not_an_input(a.rejects.as_ref(), std::slice::from_ref(given))?;
+    let engine = a.engine.engine()?;
     let mut cfg = a.input.config();
     // The feed is read twice: standard input and pipes are spooled to a temporary file first.
     let (_spool, path): (Option<tempfile::NamedTempFile>, PathBuf) = if given.as_os_str() == "-" {

@@ -685,6 +685,11 @@ impl RecordReaders {
         RecordReaders { files, next_file: 0, cfg: Arc::new(cfg), current: None, random: None }
     }
 
+    /// The input files, in the order they are read.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
     /// a file ([`readable_twice`]), not standard input or a pipe.
     pub fn rereadable(&self) -> bool {
