@@ -273,11 +273,14 @@ impl<W: Write> ReportWriter<W> {
     }
 }
 
+/// A table cell: `s` on one line (control characters, newlines among them, become spaces: a
+/// record's id or source can hold any) and at most `max` characters.
 fn truncate(s: &str, max: usize) -> String {
+    let chars = s.chars().map(|c| if c.is_control() { ' ' } else { c });
     if s.chars().count() <= max {
-        return s.to_string();
+        return chars.collect();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    let mut out: String = chars.take(max.saturating_sub(1)).collect();
     out.push('…');
     out
 }
@@ -553,6 +556,13 @@ mod tests {
         assert_eq!(fixed(-0.0002, 3, true), "+0.000");
         assert_eq!(fixed(-0.0006, 3, true), "-0.001");
         assert_eq!(fixed(0.25, 2, true), "+0.25");
+    }
+
+    #[test]
+    fn table_cells_stay_on_one_line_and_send_no_control_codes() {
+        // An id or source from a record can hold any character.
+        assert_eq!(truncate("ctl\n\t\u{0}x\r\u{1b}[31m", 32), "ctl   x  [31m");
+        assert_eq!(truncate("a\nbcdef", 4), "a b…");
     }
 
     #[test]

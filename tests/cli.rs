@@ -898,3 +898,140 @@ fn obfuscated_and_templated_copies_score_above_their_original_with_the_evidence(
     );
     assert_eq!(c["features"]["entities.template_rate"], 0.0);
 }
+
+#[test]
+fn fatal_errors_name_their_cause_once() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("missing.txt");
+    let o = run(&["score", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("missing.txt"), "{e}");
+    assert_eq!(e.matches("No such file or directory").count(), 1, "{e}");
+    let model = d.path().join("model.bin");
+    std::fs::write(&model, "not a model").unwrap();
+    let o = run(&["score", "--model", model.to_str().unwrap(), fixture("feed.jsonl").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("model.bin"), "{e}");
+    assert_eq!(e.matches("bad magic").count(), 1, "{e}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_subdirectory_is_an_error_row_and_the_run_continues() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("data/seeds/002_9b250bf8fdcec7e7.txt"), d.path().join("good.txt")).unwrap();
+    let locked = d.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("inside.txt"), "some text").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_ok() {
+        return; // running as root: permissions do not apply
+    }
+    let o = run(&["score", "-f", "jsonl", d.path().to_str().unwrap()]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().any(|r| r["score"].is_number()), "{rows:?}");
+    let err = rows.iter().find(|r| r["status"] == "error").unwrap();
+    assert!(err["file"].as_str().unwrap().ends_with("locked"), "{err}");
+    assert!(err["error"].as_str().unwrap().contains("cannot read"), "{err}");
+}
+
+/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
+/// finish within a minute (it was killed).
+#[cfg(unix)]
+fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
+    use std::ffi::CString;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join(name);
+    let c = CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut child =
+        bin().args(args).arg(&fifo).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let writer = fifo.clone();
+    std::thread::spawn(move || std::fs::write(writer, content));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_given_as_paths_are_read_once() {
+    let path = fixture("feed.jsonl");
+    let feed = std::fs::read(&path).unwrap();
+    // More records than a batch: a file would be read twice (planned batches).
+    let want = run(&["score", "-f", "jsonl", "--batch-size", "2", path.to_str().unwrap()]);
+    let o = run_on_fifo(&["score", "-f", "jsonl", "--batch-size", "2"], "feed.jsonl", feed.clone())
+        .expect("score on a pipe finishes");
+    assert!(!stderr(&o).contains("seek"), "{}", stderr(&o));
+    let statuses = |o: &Output| {
+        let mut v: Vec<String> = jsonl(o).iter().map(|r| format!("{} {}", r["line"], r["status"])).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(statuses(&o), statuses(&want), "{}", stderr(&o));
+    // filter reads its feed twice: a pipe is spooled as standard input is.
+    let want = run(&["filter", "--max-score", "100", path.to_str().unwrap()]);
+    let o = run_on_fifo(&["filter", "--max-score", "100", "--batch-size", "2"], "feed.jsonl", feed.clone())
+        .expect("filter on a pipe finishes");
+    assert_eq!(stdout(&o), stdout(&want), "{}", stderr(&o));
+    // eval reads its dataset more than once: a pipe is refused, not read as empty.
+    let o = run_on_fifo(&["eval"], "labelled.jsonl", feed).expect("eval on a pipe finishes");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("labelled.jsonl"), "{}", stderr(&o));
+}
+
+#[test]
+fn byte_order_marks_do_not_hide_the_first_record() {
+    let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
+    let plain = run_with_stdin(&["score", "-f", "jsonl", "--unranked", "-"], feed.clone());
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(&feed);
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bom.jsonl");
+    std::fs::write(&p, &bom).unwrap();
+    let from_file = run(&["score", "-f", "jsonl", "--unranked", p.to_str().unwrap()]);
+    let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "--unranked", "-"], bom.clone());
+    let ids =
+        |o: &Output| jsonl(o).iter().map(|r| (r["line"].clone(), r["status"].clone())).collect::<Vec<_>>();
+    assert_eq!(ids(&from_file), ids(&plain), "{}", stderr(&from_file));
+    assert_eq!(ids(&from_stdin), ids(&plain), "{}", stderr(&from_stdin));
+    // filter writes the first record back without the mark.
+    let o = run(&["filter", "--max-score", "100", p.to_str().unwrap()]);
+    assert!(!stdout(&o).starts_with('\u{feff}'), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with('{'), "{}", stdout(&o));
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_before_it_is_overwritten() {
+    let d = tempfile::tempdir().unwrap();
+    let feed = d.path().join("feed.jsonl");
+    let original = std::fs::read(fixture("feed.jsonl")).unwrap();
+    std::fs::write(&feed, &original).unwrap();
+    let f = feed.to_str().unwrap();
+    let in_dir = d.path().to_str().unwrap();
+    for args in [
+        vec!["score", f, "-o", f],
+        vec!["score", in_dir, "-o", f],
+        vec!["sources", f, "-o", f],
+        vec!["filter", "--max-score", "50", f, "-o", f],
+        vec!["filter", "--max-score", "50", f, "--rejects", f],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("feed.jsonl"), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&feed).unwrap(), original, "{args:?} overwrote its input");
+    }
+}

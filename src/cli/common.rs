@@ -250,6 +250,16 @@ pub fn progress(quiet: bool) -> ProgressBar {
     pb
 }
 
+/// Fails when `out` is one of the `inputs`: creating it would empty the input before it is read
+/// (or between the two readings of a feed).
+pub fn not_an_input(out: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<()> {
+    let Some(out) = out.and_then(|o| std::fs::canonicalize(o).ok()) else { return Ok(()) };
+    match inputs.iter().find(|p| std::fs::canonicalize(p).is_ok_and(|c| c == out)) {
+        Some(p) => anyhow::bail!("{}: the output would overwrite this input", p.display()),
+        None => Ok(()),
+    }
+}
+
 /// Opens the output: a file, or buffered stdout.
 pub fn output(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
     Ok(match path {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, progress, score_all};
-use spinscore::input::{InputConfig, RecordReaders, read_labels};
+use spinscore::input::{InputConfig, RecordReaders, read_labels, readable_twice};
 use spinscore::metrics::{Labelled, Metrics, metrics_by_kind};
 use spinscore::pipeline::{Engine, Report, Status};
 
@@ -36,6 +36,9 @@ pub fn score_labelled(
     planned: bool,
     quiet: bool,
 ) -> Result<Vec<(Report, Labelled)>> {
+    if !readable_twice(path) {
+        anyhow::bail!("{}: labelled data is read more than once: give a file, not a pipe", path.display());
+    }
     let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
     let cfg = InputConfig { format: spinscore::input::InputFormat::Jsonl, ..InputConfig::default() };
     let pb = progress(quiet);

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, output, progress, score_all};
-use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of};
+use super::common::{EngineArgs, ExitCode, InputArgs, not_an_input, output, progress, score_all};
+use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
 use spinscore::pipeline::Status;
 
 #[derive(Args, Debug)]
@@ -78,12 +78,23 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     if a.input.paths.len() != 1 {
         bail!("filter reads one feed (a JSONL or CSV file, or - for standard input)");
     }
-    let engine = a.engine.engine()?;
     let given = &a.input.paths[0];
+    not_an_input(a.output.as_ref(), std::slice::from_ref(given))?;
+    not_an_input(a.rejects.as_ref(), std::slice::from_ref(given))?;
+    let engine = a.engine.engine()?;
     let mut cfg = a.input.config();
+    // The feed is read twice: standard input and pipes are spooled to a temporary file first.
     let (_spool, path): (Option<tempfile::NamedTempFile>, PathBuf) = if given.as_os_str() == "-" {
         let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
         std::io::copy(&mut std::io::stdin().lock(), &mut tmp).context("spooling standard input")?;
+        tmp.flush()?;
+        let p = tmp.path().to_path_buf();
+        (Some(tmp), p)
+    } else if !readable_twice(given) {
+        let what = || format!("spooling {}", given.display());
+        let mut tmp = tempfile::NamedTempFile::new().with_context(what)?;
+        let mut from = std::fs::File::open(given).with_context(what)?;
+        std::io::copy(&mut from, &mut tmp).with_context(what)?;
         tmp.flush()?;
         let p = tmp.path().to_path_buf();
         (Some(tmp), p)
@@ -92,7 +103,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     };
     let format = match cfg.format {
         InputFormat::Auto if given.as_os_str() == "-" => sniff(&path)?,
-        InputFormat::Auto => format_of(&path).unwrap_or(InputFormat::Text),
+        InputFormat::Auto => format_of(given).unwrap_or(InputFormat::Text),
         f => f,
     };
     if !matches!(format, InputFormat::Jsonl | InputFormat::Csv) {
@@ -228,7 +239,8 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
 fn sniff(path: &Path) -> Result<InputFormat> {
     let mut buf = [0u8; 4096];
     let n = std::fs::File::open(path)?.read(&mut buf)?;
-    Ok(match buf[..n].iter().find(|b| !b.is_ascii_whitespace()) {
+    let start = if buf[..n].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    Ok(match buf[start..n].iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => InputFormat::Jsonl,
         Some(_) => InputFormat::Csv,
     })

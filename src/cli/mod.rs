@@ -57,8 +57,24 @@ pub fn main() -> i32 {
             if common::is_broken_pipe(&e) {
                 return ExitCode::Ok as i32;
             }
-            eprintln!("spinscore: {e:#}");
+            eprintln!("spinscore: {}", message(&e));
             ExitCode::Fatal as i32
         }
     }
+}
+
+/// The error and its causes, `: `-separated as `{:#}` writes them, leaving out a cause whose
+/// text the message already ends with (the library's I/O and model errors name their cause).
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.is_empty() {
+            msg = text;
+        } else if !msg.ends_with(&text) {
+            msg.push_str(": ");
+            msg.push_str(&text);
+        }
+    }
+    msg
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress, score_all};
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, not_an_input, output, progress, score_all};
 use spinscore::pipeline::{Report, Status};
 use spinscore::report::{RankKey, Ranker, ReportWriter};
 
@@ -60,6 +60,7 @@ const RANK_MEMORY: usize = 32 << 20;
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let readers = a.input.open()?;
+    not_an_input(a.output.as_ref(), readers.files())?;
     let mut writer = ReportWriter::new(output(a.output.as_ref())?, a.format.into(), engine.scorer());
     let pb = progress(a.input.quiet);
     let mut counts = Counts::default();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, output, progress, score_all};
+use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, not_an_input, output, progress, score_all};
 use super::score::Counts;
 use spinscore::report::{SourceRollup, write_sources};
 
@@ -26,6 +26,7 @@ pub struct SourcesArgs {
 pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let readers = a.input.open()?;
+    not_an_input(a.output.as_ref(), readers.files())?;
     let pb = progress(a.input.quiet);
     let mut rollup = SourceRollup::default();
     let mut counts = Counts::default();

@@ -15,6 +15,9 @@ pub enum HtmlError {
     /// The page has more elements than the extractor accepts.
     #[error("HTML page too large to extract ({0} elements)")]
     TooLarge(usize),
+    /// The page nests elements deeper than the extractor can handle in bounded time and stack.
+    #[error("HTML page nested too deeply to extract ({0} levels)")]
+    TooDeep(usize),
     /// No main content was found.
     #[error("no main content found in the HTML page")]
     NoContent,
@@ -23,15 +26,53 @@ pub enum HtmlError {
 /// Pages with more elements than this are refused (a guard against pathological inputs).
 pub const MAX_ELEMENTS: usize = 200_000;
 
+/// Pages nesting nodes deeper than this are refused: the extractor recurses per level (a page of
+/// 50,000 nested tags overflowed a reader thread's stack) and its work grows with the square of
+/// the depth (20,000 nested divs took over a minute). Browsers stop nesting at 512 too.
+pub const MAX_DEPTH: usize = 512;
+
 /// Extracts the main text (the article) of an HTML page: one paragraph per line, blank lines
 /// between blocks, whitespace inside lines collapsed.
 pub fn extract_main_text(html: &str) -> Result<String, HtmlError> {
     let cfg =
         Config { text_mode: TextMode::Formatted, max_elements_to_parse: MAX_ELEMENTS, ..Default::default() };
     let mut reader = Readability::new(html, None, Some(cfg)).map_err(map_err)?;
+    let depth = depth(&reader);
+    if depth > MAX_DEPTH {
+        return Err(HtmlError::TooDeep(depth));
+    }
     let article = reader.parse().map_err(map_err)?;
     let text = tidy(&article.text_content);
     if text.is_empty() { Err(HtmlError::NoContent) } else { Ok(text) }
+}
+
+/// The deepest nesting of nodes in the parsed page, walked without recursion.
+fn depth(reader: &Readability) -> usize {
+    let mut node = reader.doc.root();
+    let (mut depth, mut deepest) = (0, 0);
+    loop {
+        if let Some(child) = node.first_child() {
+            node = child;
+            depth += 1;
+            deepest = deepest.max(depth);
+            continue;
+        }
+        // Up to the nearest ancestor-or-self with a next sibling; done back at the root.
+        loop {
+            if depth == 0 {
+                return deepest;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => return deepest,
+            }
+            depth -= 1;
+        }
+    }
 }
 
 fn map_err(e: dom_smoothie::ReadabilityError) -> HtmlError {
@@ -92,6 +133,37 @@ mod tests {
         for html in ["", "<", "<html>", "not html at all", "<p>\u{0}</p>", "<<<>>>"] {
             let _ = extract_main_text(html);
         }
+    }
+
+    #[test]
+    fn deeply_nested_pages_are_refused_quickly_on_a_small_stack() {
+        let para = "The council voted on Tuesday to approve a new budget for the public library.";
+        // Nested containers made the extractor quadratic (20,000 divs took over a minute) and
+        // nested inline tags overflowed its recursion (50,000 <b> on a 2 MiB reader thread).
+        let pages = [
+            format!(
+                "<html><body>{}<p>{para}</p>{}</body></html>",
+                "<div>".repeat(20_000),
+                "</div>".repeat(20_000)
+            ),
+            format!("<html><body>{}{para}</body></html>", "<b>".repeat(150_000)),
+            format!("<html><body>{}{para}</body></html>", "<ul><li>".repeat(10_000)),
+        ];
+        for html in pages {
+            let t = std::time::Instant::now();
+            let got = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || extract_main_text(&html))
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(matches!(got, Err(HtmlError::TooDeep(_))), "{got:?}");
+            assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+        }
+        // Ordinary nesting is read as before.
+        let html =
+            format!("<html><body>{}<p>{para}</p>{}</body></html>", "<div>".repeat(100), "</div>".repeat(100));
+        assert_eq!(extract_main_text(&html).unwrap(), para);
     }
 
     #[test]

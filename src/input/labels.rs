@@ -16,7 +16,9 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
     let mut out = HashMap::new();
     for (i, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
-        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&line) else {
+        // A byte order mark starts the file, not the first record (as the record reader reads it).
+        let line = if i == 0 { line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&line) } else { &line };
+        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
             continue;
         };
         let garbled = match m.get("label").and_then(Value::as_str) {
@@ -41,4 +43,22 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
         out.insert(i as u64 + 1, Labelled { group, garbled, degradation, kind, score: None });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_label() {
+        // The record reader drops it, so the first record is scored and must find its label.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("labelled.jsonl");
+        std::fs::write(&p, b"\xef\xbb\xbf{\"label\":\"clean\",\"group\":\"g\"}\r\n{\"label\":\"garbled\"}\n")
+            .unwrap();
+        let labels = read_labels(&p).unwrap();
+        assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(false));
+        assert_eq!(labels.get(&1).and_then(|l| l.group.as_deref()), Some("g"));
+        assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
+    }
 }

@@ -12,6 +12,9 @@ use super::walk::format_of;
 use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
 
@@ -361,6 +364,10 @@ impl RecordReader {
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
+        // A byte order mark starts the input, not the first record (CSV and text drop it too).
+        if n == 1 && buf.starts_with(BOM) {
+            buf.drain(..BOM.len());
+        }
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             return Line::Blank;
         }
@@ -611,8 +618,10 @@ fn sniff_first_byte(r: &mut Box<dyn BufRead + Send>) -> std::io::Result<Option<u
         if buf.is_empty() {
             return Ok(None);
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => return Ok(Some(buf[i])),
+        // A byte order mark is looked past (and left for the reader of the format to drop).
+        let skip = if buf.starts_with(BOM) { BOM.len() } else { 0 };
+        match buf[skip..].iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => return Ok(Some(buf[skip + i])),
             None => {
                 // Whitespace only so far: it is not content, but keep it out of a JSONL parse
                 // only if the format turns out to be JSONL; text keeps it (harmless).
@@ -642,6 +651,13 @@ impl Iterator for RecordReader {
     }
 }
 
+/// False for inputs that give their content once: standard input (`-`) and paths that are not
+/// regular files (a named pipe, `<(command)`, a device). A path that cannot be looked up counts
+/// as a file: reading it gives its error row.
+pub fn readable_twice(path: &Path) -> bool {
+    path.as_os_str() != "-" && std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
 /// Records of several inputs, one after another.
 pub struct RecordReaders {
     files: Vec<PathBuf>,
@@ -669,10 +685,15 @@ impl RecordReaders {
         RecordReaders { files, next_file: 0, cfg: Arc::new(cfg), current: None, random: None }
     }
 
+    /// The input files, in the order they are read.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
-    /// a file, not standard input.
+    /// a file ([`readable_twice`]), not standard input or a pipe.
     pub fn rereadable(&self) -> bool {
-        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| p.as_os_str() != "-")
+        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| readable_twice(p))
     }
 
     /// The next record and, when it can be read again, where it is.
@@ -909,6 +930,25 @@ mod tests {
             recs[0].raw,
             Raw::Json(b"{\"id\":\"a\",\"text\":\"hello\",\"url\":\"https://x.org/1\"}".to_vec())
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_jsonl_record_is_not_part_of_it() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("bom.jsonl");
+        std::fs::write(&p, b"\xef\xbb\xbf{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\"}\n")
+            .unwrap();
+        let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+        let (first, at) = readers.next_located().unwrap();
+        assert_eq!(first.doc.as_ref().unwrap().id, "a");
+        assert_eq!(first.raw, Raw::Json(b"{\"id\":\"a\",\"text\":\"x\"}".to_vec()));
+        let again = readers.read_at(at.unwrap());
+        assert_eq!((again.doc, again.raw), (first.doc, first.raw));
+        assert_eq!(readers.next().unwrap().doc.unwrap().id, "b");
+        // Only at the start of the input: elsewhere it is the line's content.
+        let recs =
+            read("mid.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n\xef\xbb\xbf{\"id\":\"b\",\"text\":\"y\"}\n");
+        assert!(recs[1].doc.as_ref().unwrap_err().msg.contains("malformed JSON"));
     }
 
     #[test]

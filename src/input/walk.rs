@@ -37,7 +37,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>
         }
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
         if meta.is_dir() {
-            walk(p, &mut files, &mut skipped)?;
+            let entries = read_sorted(p).map_err(|e| Error::io(p, e))?;
+            walk(p, entries, &mut Vec::new(), &mut files, &mut skipped);
         } else {
             files.push(p.clone());
         }
@@ -45,27 +46,53 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>
     Ok((files, skipped))
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) -> Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
+/// The entries of `dir`, sorted.
+fn read_sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
+    Ok(entries)
+}
+
+/// Walks the `entries` of `dir`. `above`: the directories being walked around it (resolved), so
+/// that a symbolic link back to one of them is not followed (it would list the same files
+/// again, up to the system's limit on links in a path, and two such links in one directory
+/// doubled the walk at every level). A subdirectory that cannot be listed is kept as an input
+/// so that reading it reports the error, as an unreadable file is.
+fn walk(
+    dir: &Path,
+    entries: Vec<PathBuf>,
+    above: &mut Vec<PathBuf>,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<SkippedFile>,
+) {
+    let here = std::fs::canonicalize(dir).ok();
+    if let Some(h) = &here {
+        above.push(h.clone());
+    }
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') {
             continue;
         }
         match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, files, skipped)?,
+            Ok(m) if m.is_dir() => {
+                if std::fs::canonicalize(&path).is_ok_and(|c| above.contains(&c)) {
+                    continue;
+                }
+                match read_sorted(&path) {
+                    Ok(inner) => walk(&path, inner, above, files, skipped),
+                    Err(_) => files.push(path),
+                }
+            }
             Ok(_) if format_of(&path).is_some() => files.push(path),
             // Unreadable entries are kept so that reading them reports the error.
             Err(_) => files.push(path),
             Ok(_) => skipped.push(SkippedFile { path }),
         }
     }
-    Ok(())
+    if here.is_some() {
+        above.pop();
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +112,20 @@ mod tests {
         let names: Vec<_> = files.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_owned()).collect();
         assert_eq!(names, [PathBuf::from("a.md"), "b.txt".into(), "sub/c.jsonl".into()]);
         assert_eq!(skipped.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_directories_that_loop_are_walked_once() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::fs::write(d.path().join("a.txt"), "x").unwrap();
+        std::fs::write(d.path().join("sub/b.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("..", d.path().join("sub/up")).unwrap();
+        std::os::unix::fs::symlink(".", d.path().join("sub/here")).unwrap();
+        let (files, _) = expand_paths(&[d.path().to_path_buf()]).unwrap();
+        let names: Vec<_> = files.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_owned()).collect();
+        assert_eq!(names, [PathBuf::from("a.txt"), "sub/b.txt".into()]);
     }
 
     #[test]
