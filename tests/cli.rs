@@ -467,6 +467,31 @@ fn eval_prints_metrics_and_confusion() {
 }
 
 #[test]
+fn eval_and_fit_exit_as_score_does_when_records_could_not_be_read() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let mut bytes = std::fs::read(&data).unwrap();
+    bytes.extend_from_slice(b"{not json\n");
+    std::fs::write(&data, bytes).unwrap();
+    let o = run(&["score", data.to_str().unwrap()]);
+    let code = o.status.code();
+    assert_eq!(code, Some(1), "{}", stderr(&o));
+    // eval still prints its figures, names the bad line, and exits as score does.
+    let o = run(&["eval", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), code, "{}", stderr(&o));
+    assert!(stdout(&o).contains("pairacc"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("labelled.jsonl:6"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 records could not be read"), "{}", stderr(&o));
+    // fit still writes its weights from the records it could read.
+    let w = d.path().join("w.json");
+    let o = run(&["fit", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--l2", "10"]);
+    assert_eq!(o.status.code(), code, "{}", stderr(&o));
+    assert!(stderr(&o).contains("labelled.jsonl:6"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
+    assert_eq!(v["provenance"]["train_examples"], 15);
+}
+
+#[test]
 fn fit_writes_weights_that_score_and_is_deterministic() {
     let d = tempfile::tempdir().unwrap();
     let data = labelled_seeds(d.path());
