@@ -492,6 +492,41 @@ fn eval_and_fit_exit_as_score_does_when_records_could_not_be_read() {
 }
 
 #[test]
+fn a_label_of_the_wrong_type_stops_eval_and_fit_as_a_wrong_label_does() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let good = std::fs::read_to_string(&data).unwrap();
+    let w = d.path().join("w.json");
+    for (field, value) in [
+        ("label", serde_json::json!("CLEAN")),
+        ("label", serde_json::json!(0)),
+        ("degradation", serde_json::json!("none")),
+        ("group", serde_json::json!({"id": "g"})),
+    ] {
+        // The third record (the clean seed) gets the bad field.
+        let lines: Vec<String> = good
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if i == 2 {
+                    v[field] = value.clone();
+                }
+                v.to_string() + "\n"
+            })
+            .collect();
+        std::fs::write(&data, lines.concat()).unwrap();
+        for args in [vec!["eval"], vec!["fit", "-o", w.to_str().unwrap()]] {
+            let o = run(&[args.as_slice(), &[data.to_str().unwrap()]].concat());
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {field} {value}: {e}");
+            assert!(e.contains(&format!("labelled.jsonl:3: {field} must be")), "{args:?} {value}: {e}");
+            assert!(!w.exists(), "{field} {value}: weights written");
+        }
+    }
+}
+
+#[test]
 fn fit_writes_weights_that_score_and_is_deterministic() {
     let d = tempfile::tempdir().unwrap();
     let data = labelled_seeds(d.path());
