@@ -631,6 +631,28 @@ fn fit_register_screen_is_reported_recorded_and_checked() {
 }
 
 #[test]
+fn train_on_no_text_fails_naming_the_input_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("m.spinlm");
+    let (empty, blank, dir) =
+        (d.path().join("empty.txt"), d.path().join("blank.txt"), d.path().join("nothing"));
+    std::fs::write(&empty, "").unwrap();
+    std::fs::write(&blank, " \n\t\r\n  \n").unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    for input in [&empty, &blank, &dir] {
+        let o = run(&["train", "-o", m.to_str().unwrap(), input.to_str().unwrap()]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{input:?}: {e}");
+        assert!(e.contains(input.to_str().unwrap()) && e.contains("no text"), "{e}");
+        assert!(!m.exists(), "{input:?}: a model was written");
+    }
+    let o = run(&["train", "-o", m.to_str().unwrap(), empty.to_str().unwrap(), blank.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("empty.txt, ") && stderr(&o).contains("blank.txt"), "{}", stderr(&o));
+    assert!(!m.exists());
+}
+
+#[test]
 fn train_builds_a_model_that_scores() {
     let d = tempfile::tempdir().unwrap();
     let corpus = d.path().join("corpus");
