@@ -364,6 +364,42 @@ fn explain_text_and_json() {
 }
 
 #[test]
+fn explain_text_shows_control_characters_as_code_points_and_json_keeps_them() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("f.jsonl");
+    let seed = std::fs::read_to_string(root().join("data/seeds/004_dbb5cbce777983ee.txt")).unwrap();
+    let text = format!("Red \x1b[31malert\x1b[0m\x07 and\tDEL\x7f C1\u{9b}2J done\r.\n{seed}");
+    let rec = serde_json::json!({"id": "id\x1b]0;title\x07", "source": "s\x1b[2J", "text": text});
+    std::fs::write(&p, rec.to_string() + "\n").unwrap();
+    for color in ["never", "always"] {
+        let o = run(&["explain", "--color", color, p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        // Only explain's own colour sequences are escapes.
+        let without_colour =
+            ["\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;35m"]
+                .iter()
+                .fold(out.clone(), |s, c| s.replace(c, ""));
+        assert!(
+            !without_colour.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{color}: {out:?}"
+        );
+        for shown in [
+            "Red \u{27e8}U+001B\u{27e9}[31malert\u{27e8}U+001B\u{27e9}[0m\u{27e8}U+0007\u{27e9} and\tDEL\u{27e8}U+007F\u{27e9}",
+            "C1\u{27e8}U+009B\u{27e9}2J done\u{27e8}U+000D\u{27e9}.",
+            "id\u{27e8}U+001B\u{27e9}]0;title\u{27e8}U+0007\u{27e9}",
+            "s\u{27e8}U+001B\u{27e9}[2J",
+        ] {
+            assert!(without_colour.contains(shown), "{color}: {shown:?} not in {out:?}");
+        }
+    }
+    let o = run(&["explain", "-f", "json", p.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["lines"][0]["text"], text.lines().next().unwrap(), "JSON keeps the text as it is");
+    assert_eq!(v["id"], "id\x1b]0;title\x07");
+}
+
+#[test]
 fn explain_selects_a_record_by_id() {
     let o = run(&["explain", "--id", "s004", fixture("feed.jsonl").to_str().unwrap()]);
     assert!(stdout(&o).starts_with("== s004"), "{}", stdout(&o));
