@@ -563,6 +563,17 @@ fn a_label_of_the_wrong_type_stops_eval_and_fit_as_a_wrong_label_does() {
 }
 
 #[test]
+fn fit_needs_an_output_and_writes_no_default_file() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    std::fs::create_dir(d.path().join("models")).unwrap();
+    let o = bin().current_dir(d.path()).args(["fit", "--quiet", data.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--output"), "{}", stderr(&o));
+    assert!(!d.path().join("models/scorer.json").exists(), "fit wrote the default weights file");
+}
+
+#[test]
 fn fit_writes_weights_that_score_and_is_deterministic() {
     let d = tempfile::tempdir().unwrap();
     let data = labelled_seeds(d.path());

@@ -23,8 +23,9 @@ pub struct FitArgs {
     /// Held-back labelled JSONL to report on and calibrate verdicts with.
     #[arg(long, value_name = "FILE")]
     pub valid: Option<PathBuf>,
-    /// Where to write the weights (JSON).
-    #[arg(long, short = 'o', default_value = "models/scorer.json")]
+    /// Where to write the weights (JSON). Required: no default file, so that the embedded
+    /// weights' source (models/scorer.json) is only overwritten when it is named.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
     pub output: PathBuf,
     /// L2 penalty.
     #[arg(long, default_value_t = FitConfig::default().l2)]
