@@ -364,6 +364,42 @@ fn explain_text_and_json() {
 }
 
 #[test]
+fn explain_text_shows_control_characters_as_code_points_and_json_keeps_them() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("f.jsonl");
+    let seed = std::fs::read_to_string(root().join("data/seeds/004_dbb5cbce777983ee.txt")).unwrap();
+    let text = format!("Red \x1b[31malert\x1b[0m\x07 and\tDEL\x7f C1\u{9b}2J done\r.\n{seed}");
+    let rec = serde_json::json!({"id": "id\x1b]0;title\x07", "source": "s\x1b[2J", "text": text});
+    std::fs::write(&p, rec.to_string() + "\n").unwrap();
+    for color in ["never", "always"] {
+        let o = run(&["explain", "--color", color, p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        // Only explain's own colour sequences are escapes.
+        let without_colour =
+            ["\x1b[0m", "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;35m"]
+                .iter()
+                .fold(out.clone(), |s, c| s.replace(c, ""));
+        assert!(
+            !without_colour.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{color}: {out:?}"
+        );
+        for shown in [
+            "Red \u{27e8}U+001B\u{27e9}[31malert\u{27e8}U+001B\u{27e9}[0m\u{27e8}U+0007\u{27e9} and\tDEL\u{27e8}U+007F\u{27e9}",
+            "C1\u{27e8}U+009B\u{27e9}2J done\u{27e8}U+000D\u{27e9}.",
+            "id\u{27e8}U+001B\u{27e9}]0;title\u{27e8}U+0007\u{27e9}",
+            "s\u{27e8}U+001B\u{27e9}[2J",
+        ] {
+            assert!(without_colour.contains(shown), "{color}: {shown:?} not in {out:?}");
+        }
+    }
+    let o = run(&["explain", "-f", "json", p.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["lines"][0]["text"], text.lines().next().unwrap(), "JSON keeps the text as it is");
+    assert_eq!(v["id"], "id\x1b]0;title\x07");
+}
+
+#[test]
 fn explain_selects_a_record_by_id() {
     let o = run(&["explain", "--id", "s004", fixture("feed.jsonl").to_str().unwrap()]);
     assert!(stdout(&o).starts_with("== s004"), "{}", stdout(&o));
@@ -464,6 +500,77 @@ fn eval_prints_metrics_and_confusion() {
     assert_eq!(v["kinds"]["ALL"]["docs"], 5);
     assert_eq!(v["kinds"]["ALL"]["pairs"], 8);
     assert!(v["kinds"]["ALL"]["auc"].as_f64().is_some());
+}
+
+#[test]
+fn eval_and_fit_exit_as_score_does_when_records_could_not_be_read() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let mut bytes = std::fs::read(&data).unwrap();
+    bytes.extend_from_slice(b"{not json\n");
+    std::fs::write(&data, bytes).unwrap();
+    let o = run(&["score", data.to_str().unwrap()]);
+    let code = o.status.code();
+    assert_eq!(code, Some(1), "{}", stderr(&o));
+    // eval still prints its figures, names the bad line, and exits as score does.
+    let o = run(&["eval", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), code, "{}", stderr(&o));
+    assert!(stdout(&o).contains("pairacc"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("labelled.jsonl:6"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 records could not be read"), "{}", stderr(&o));
+    // fit still writes its weights from the records it could read.
+    let w = d.path().join("w.json");
+    let o = run(&["fit", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--l2", "10"]);
+    assert_eq!(o.status.code(), code, "{}", stderr(&o));
+    assert!(stderr(&o).contains("labelled.jsonl:6"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
+    assert_eq!(v["provenance"]["train_examples"], 15);
+}
+
+#[test]
+fn a_label_of_the_wrong_type_stops_eval_and_fit_as_a_wrong_label_does() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    let good = std::fs::read_to_string(&data).unwrap();
+    let w = d.path().join("w.json");
+    for (field, value) in [
+        ("label", serde_json::json!("CLEAN")),
+        ("label", serde_json::json!(0)),
+        ("degradation", serde_json::json!("none")),
+        ("group", serde_json::json!({"id": "g"})),
+    ] {
+        // The third record (the clean seed) gets the bad field.
+        let lines: Vec<String> = good
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if i == 2 {
+                    v[field] = value.clone();
+                }
+                v.to_string() + "\n"
+            })
+            .collect();
+        std::fs::write(&data, lines.concat()).unwrap();
+        for args in [vec!["eval"], vec!["fit", "-o", w.to_str().unwrap()]] {
+            let o = run(&[args.as_slice(), &[data.to_str().unwrap()]].concat());
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?} {field} {value}: {e}");
+            assert!(e.contains(&format!("labelled.jsonl:3: {field} must be")), "{args:?} {value}: {e}");
+            assert!(!w.exists(), "{field} {value}: weights written");
+        }
+    }
+}
+
+#[test]
+fn fit_needs_an_output_and_writes_no_default_file() {
+    let d = tempfile::tempdir().unwrap();
+    let data = labelled_seeds(d.path());
+    std::fs::create_dir(d.path().join("models")).unwrap();
+    let o = bin().current_dir(d.path()).args(["fit", "--quiet", data.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--output"), "{}", stderr(&o));
+    assert!(!d.path().join("models/scorer.json").exists(), "fit wrote the default weights file");
 }
 
 #[test]
@@ -568,6 +675,28 @@ fn fit_register_screen_is_reported_recorded_and_checked() {
         run(&["fit", "--quiet", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--register-screen=-1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("ratio"), "{}", stderr(&o));
+}
+
+#[test]
+fn train_on_no_text_fails_naming_the_input_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("m.spinlm");
+    let (empty, blank, dir) =
+        (d.path().join("empty.txt"), d.path().join("blank.txt"), d.path().join("nothing"));
+    std::fs::write(&empty, "").unwrap();
+    std::fs::write(&blank, " \n\t\r\n  \n").unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    for input in [&empty, &blank, &dir] {
+        let o = run(&["train", "-o", m.to_str().unwrap(), input.to_str().unwrap()]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{input:?}: {e}");
+        assert!(e.contains(input.to_str().unwrap()) && e.contains("no text"), "{e}");
+        assert!(!m.exists(), "{input:?}: a model was written");
+    }
+    let o = run(&["train", "-o", m.to_str().unwrap(), empty.to_str().unwrap(), blank.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("empty.txt, ") && stderr(&o).contains("blank.txt"), "{}", stderr(&o));
+    assert!(!m.exists());
 }
 
 #[test]

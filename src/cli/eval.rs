@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, progress, score_all};
+use super::score::Counts;
 use spinscore::input::{InputConfig, RecordReaders, read_labels, readable_twice};
 use spinscore::metrics::{Labelled, Metrics, metrics_by_kind};
 use spinscore::pipeline::{Engine, Report, Status};
@@ -28,14 +29,15 @@ pub struct EvalArgs {
 }
 
 /// Scores a labelled dataset (in planned batches when `planned` and clusters are on); returns
-/// each scored record's report with its label, in input order.
+/// each scored record's report with its label, in input order, and the counts of every record
+/// read (their [`Counts::exit_code`] is the run's, as for `score`).
 pub fn score_labelled(
     engine: &Engine<'_>,
     path: &std::path::Path,
     batch: usize,
     planned: bool,
     quiet: bool,
-) -> Result<Vec<(Report, Labelled)>> {
+) -> Result<(Vec<(Report, Labelled)>, Counts)> {
     if !readable_twice(path) {
         anyhow::bail!("{}: labelled data is read more than once: give a file, not a pipe", path.display());
     }
@@ -43,12 +45,12 @@ pub fn score_labelled(
     let cfg = InputConfig { format: spinscore::input::InputFormat::Jsonl, ..InputConfig::default() };
     let pb = progress(quiet);
     let mut out = Vec::new();
-    let mut errors = 0;
+    let mut counts = Counts::default();
     let readers = RecordReaders::new(vec![path.to_path_buf()], cfg);
     score_all(engine, readers, batch, planned, |rep| -> Result<()> {
         pb.inc(1);
+        counts.add(&rep);
         if let Status::Error(m) = &rep.status {
-            errors += 1;
             if !quiet {
                 pb.suspend(|| eprintln!("spinscore: {}: {m}", rep.origin));
             }
@@ -64,10 +66,10 @@ pub fn score_labelled(
     pb.finish_and_clear();
     // Planned batches come in batch order: back to input order.
     out.sort_by_key(|(r, _)| r.seq);
-    if errors > 0 && !quiet {
-        eprintln!("spinscore: {errors} records could not be read");
+    if counts.errors > 0 && !quiet {
+        eprintln!("spinscore: {} records could not be read", counts.errors);
     }
-    Ok(out)
+    Ok((out, counts))
 }
 
 fn fmt(x: Option<f64>) -> String {
@@ -97,7 +99,7 @@ pub fn print_metrics(m: &BTreeMap<String, Metrics>) {
 pub fn run(a: &EvalArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let planned = !a.engine.in_order_batches;
-    let scored = score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet)?;
+    let (scored, counts) = score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet)?;
     let labelled: Vec<Labelled> = scored.iter().map(|(_, l)| l.clone()).collect();
     let m = metrics_by_kind(&labelled);
     // Confusion table: label x verdict.
@@ -134,5 +136,5 @@ pub fn run(a: &EvalArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::Ok)
+    Ok(counts.exit_code())
 }

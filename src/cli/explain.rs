@@ -140,14 +140,27 @@ fn write_json(out: &mut dyn Write, doc: &Document, a: &Analysis, report: &Report
     Ok(())
 }
 
-/// A flagged span as shown: characters that print as nothing (zero-width spaces and joiners,
-/// the byte-order mark, soft hyphens), and with `letters` every letter past Latin (the Cyrillic
-/// and Greek look-alikes of an obfuscated word), written as their code points, so an obfuscated
-/// word does not look like its suggestion.
-fn visible(span: &str, letters: bool) -> std::borrow::Cow<'_, str> {
+/// What [`visible`] writes as code points; each level shows what the one before does too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Show {
+    /// Control characters other than tab (C0, DEL, C1): from the input, they would act on the
+    /// terminal (escape sequences) instead of being read.
+    Controls,
+    /// And characters that print as nothing (zero-width spaces and joiners, the byte-order mark,
+    /// soft hyphens): a flagged span.
+    Invisible,
+    /// And every letter past Latin (the Cyrillic and Greek look-alikes of an obfuscated word), so
+    /// an obfuscated word does not look like its suggestion.
+    Letters,
+}
+
+/// Text from the input as explain writes it: the characters of `show` as `⟨U+XXXX⟩`.
+fn visible(span: &str, show: Show) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
-        matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
-            || (letters && c > '\u{24f}' && c.is_alphabetic())
+        (c.is_control() && c != '\t')
+            || (show >= Show::Invisible
+                && matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+            || (show >= Show::Letters && c > '\u{24f}' && c.is_alphabetic())
     };
     if !span.contains(hidden) {
         return span.into();
@@ -156,6 +169,11 @@ fn visible(span: &str, letters: bool) -> std::borrow::Cow<'_, str> {
         .map(|c| if hidden(c) { format!("\u{27e8}U+{:04X}\u{27e9}", c as u32) } else { c.to_string() })
         .collect::<String>()
         .into()
+}
+
+/// How a flagged span of this kind is shown.
+fn span_show(kind: &str) -> Show {
+    if kind == OBFUSCATED { Show::Letters } else { Show::Invisible }
 }
 
 fn family_colour(f: Family) -> &'static str {
@@ -180,7 +198,8 @@ fn write_text(
     let bold = |s: &str| {
         if color { format!("\x1b[1m{s}{RESET}") } else { s.to_string() }
     };
-    writeln!(out, "{}", bold(&format!("== {}  (source {})", doc.id, doc.source)))?;
+    let (id, source) = (visible(&doc.id, Show::Controls), visible(&doc.source, Show::Controls));
+    writeln!(out, "{}", bold(&format!("== {id}  (source {source})")))?;
     match (&r.status, &r.scored) {
         (Status::Scored, Some(s)) => {
             writeln!(out, "score {:.1}  verdict {}  words {}", s.score, s.verdict.name(), r.words)?;
@@ -222,8 +241,8 @@ fn write_text(
                 )?;
             }
         }
-        (Status::Unscored(why), _) => writeln!(out, "not scored: {why}")?,
-        (Status::Error(m), _) => writeln!(out, "error: {m}")?,
+        (Status::Unscored(why), _) => writeln!(out, "not scored: {}", visible(why, Show::Controls))?,
+        (Status::Error(m), _) => writeln!(out, "error: {}", visible(m, Show::Controls))?,
         _ => {}
     }
     if let Some(c) = &r.cluster {
@@ -248,7 +267,7 @@ fn write_text(
     let text = doc.text.as_str();
     let mut mi = 0;
     for (n, line) in a.lines.iter().enumerate() {
-        let lt = &text[line.span.start..line.span.end];
+        let lt = visible(&text[line.span.start..line.span.end], Show::Controls);
         if line.class == LineClass::Boilerplate {
             if color {
                 writeln!(
@@ -276,28 +295,28 @@ fn write_text(
             if ms >= me || !text.is_char_boundary(ms) || !text.is_char_boundary(me) {
                 continue;
             }
-            s.push_str(&text[pos..ms]);
+            s.push_str(&visible(&text[pos..ms], Show::Controls));
             let label = match &m.suggestion {
-                Some(sug) => format!("{} -> {sug}", m.kind),
+                Some(sug) => format!("{} -> {}", m.kind, visible(sug, Show::Controls)),
                 None => m.kind.to_string(),
             };
             if color {
                 s.push_str(&format!(
                     "{}\x1b[4m{}{RESET}{}⟨{label}⟩{RESET}",
                     family_colour(m.family),
-                    visible(&text[ms..me], m.kind == OBFUSCATED),
+                    visible(&text[ms..me], span_show(m.kind)),
                     "\x1b[2m"
                 ));
             } else {
                 s.push_str(&format!(
                     "[[{}]]{{{}:{label}}}",
-                    visible(&text[ms..me], m.kind == OBFUSCATED),
+                    visible(&text[ms..me], span_show(m.kind)),
                     m.family.name()
                 ));
             }
             pos = me;
         }
-        s.push_str(&text[pos..line.span.end]);
+        s.push_str(&visible(&text[pos..line.span.end], Show::Controls));
         let s = s.trim_end_matches(' ');
         match line.class {
             LineClass::Blank => writeln!(out, "{:>4}{s}", n + 1)?,
@@ -311,17 +330,33 @@ fn write_text(
 
 #[cfg(test)]
 mod tests {
-    use super::visible;
+    use super::{Show, visible};
 
     #[test]
     fn invisible_characters_in_a_flagged_span_are_shown() {
-        assert_eq!(visible("mini\u{200b}ster", true), "mini\u{27e8}U+200B\u{27e9}ster");
+        assert_eq!(visible("mini\u{200b}ster", Show::Letters), "mini\u{27e8}U+200B\u{27e9}ster");
         assert_eq!(
-            visible("co\u{200d}op\u{feff}", false),
+            visible("co\u{200d}op\u{feff}", Show::Invisible),
             "co\u{27e8}U+200D\u{27e9}op\u{27e8}U+FEFF\u{27e9}"
         );
-        assert_eq!(visible("g\u{43e}vernment", true), "g\u{27e8}U+043E\u{27e9}vernment");
-        assert!(matches!(visible("g\u{43e}vernment", false), std::borrow::Cow::Borrowed(_)));
-        assert!(matches!(visible("Zürich", true), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(visible("g\u{43e}vernment", Show::Letters), "g\u{27e8}U+043E\u{27e9}vernment");
+        assert!(matches!(visible("g\u{43e}vernment", Show::Invisible), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(visible("Zürich", Show::Letters), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn control_characters_but_tab_are_shown_at_every_level() {
+        for show in [Show::Controls, Show::Invisible, Show::Letters] {
+            assert_eq!(
+                visible("a\x1b[2J\tb\x00\x7f\u{85}\u{9f}\r", show),
+                "a\u{27e8}U+001B\u{27e9}[2J\tb\u{27e8}U+0000\u{27e9}\u{27e8}U+007F\u{27e9}\
+                 \u{27e8}U+0085\u{27e9}\u{27e8}U+009F\u{27e9}\u{27e8}U+000D\u{27e9}"
+            );
+        }
+        // Only controls in ordinary text: zero-width and non-Latin characters are left as they are.
+        assert!(matches!(
+            visible("co\u{200d}op \u{43e} \u{a0}é\u{2028}", Show::Controls),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

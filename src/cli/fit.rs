@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::common::{EngineArgs, ExitCode};
 use super::eval::{print_metrics, score_labelled};
+use super::score::Counts;
 use spinscore::Document;
 use spinscore::fit::{
     Example, FitConfig, LengthPair, RegisterScreen, SCREEN_MIN_CLEAN, ScreenRow, fit, opening,
@@ -22,8 +23,9 @@ pub struct FitArgs {
     /// Held-back labelled JSONL to report on and calibrate verdicts with.
     #[arg(long, value_name = "FILE")]
     pub valid: Option<PathBuf>,
-    /// Where to write the weights (JSON).
-    #[arg(long, short = 'o', default_value = "models/scorer.json")]
+    /// Where to write the weights (JSON). Required: no default file, so that the embedded
+    /// weights' source (models/scorer.json) is only overwritten when it is named.
+    #[arg(long, short = 'o', value_name = "FILE", required = true)]
     pub output: PathBuf,
     /// L2 penalty.
     #[arg(long, default_value_t = FitConfig::default().l2)]
@@ -69,8 +71,9 @@ pub struct FitArgs {
     pub quiet: bool,
 }
 
-/// Features of every scored record. With clusters on, each document is also taken a second time
-/// without its consensus features, so the scorer learns to rank documents that have no cluster.
+/// Features of every scored record, and the counts of the records read (the other passes read the
+/// same records). With clusters on, each document is also taken a second time without its
+/// consensus features, so the scorer learns to rank documents that have no cluster.
 fn examples(
     engine: &Engine<'_>,
     no_cluster: &Engine<'_>,
@@ -79,8 +82,9 @@ fn examples(
     planned: bool,
     small_clusters: bool,
     quiet: bool,
-) -> Result<Vec<Example>> {
-    let mut out: Vec<Example> = score_labelled(engine, path, batch, planned, quiet)?
+) -> Result<(Vec<Example>, Counts)> {
+    let (scored, counts) = score_labelled(engine, path, batch, planned, quiet)?;
+    let mut out: Vec<Example> = scored
         .into_iter()
         .filter(|(r, _)| r.scored.is_some())
         .map(|(r, mut l)| {
@@ -89,7 +93,7 @@ fn examples(
         })
         .collect();
     if engine.options().clusters {
-        let alone = score_labelled(no_cluster, path, batch, false, quiet)?;
+        let (alone, _) = score_labelled(no_cluster, path, batch, false, quiet)?;
         out.extend(alone.into_iter().filter(|(r, _)| r.scored.is_some()).map(|(r, mut l)| {
             l.score = None;
             l.group = l.group.map(|g| format!("{g}#alone"));
@@ -99,7 +103,7 @@ fn examples(
             out.extend(small_cluster_examples(engine, path)?);
         }
     }
-    Ok(out)
+    Ok((out, counts))
 }
 
 /// Garbled versions of a group scored together without their original ([`FitArgs::no_small_clusters`]).
@@ -231,10 +235,11 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
     let planned = !a.engine.in_order_batches;
-    let train = examples(&engine, &alone, &a.train, batch, planned, !a.no_small_clusters, a.quiet)?;
-    let valid = match &a.valid {
+    let (train, train_counts) =
+        examples(&engine, &alone, &a.train, batch, planned, !a.no_small_clusters, a.quiet)?;
+    let (valid, valid_counts) = match &a.valid {
         Some(v) => examples(&engine, &alone, v, batch, planned, !a.no_small_clusters, a.quiet)?,
-        None => Vec::new(),
+        None => (Vec::new(), Counts::default()),
     };
     if train.is_empty() {
         bail!("{}: no scorable labelled records", a.train.display());
@@ -330,7 +335,9 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         }
     }
     println!("weights written to {}", a.output.display());
-    Ok(ExitCode::Ok)
+    // As `score`: records that could not be read (reported above) make the run's exit code.
+    let counts = Counts { errors: train_counts.errors + valid_counts.errors, ..train_counts };
+    Ok(counts.exit_code())
 }
 
 fn print_screen(screen: &RegisterScreen, ratio: Option<f64>, keep_excess: bool) {

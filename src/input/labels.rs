@@ -10,7 +10,11 @@ use crate::error::{Error, Result};
 use crate::metrics::Labelled;
 
 /// Reads `label`, `degradation`, `group` and `kind` of every JSONL line, keyed by 1-based line
-/// number. Lines that are not JSON objects are left out (the record reader reports them).
+/// number. Lines that are not JSON objects are left out (the record reader reports them); a
+/// field that is null is absent. A label field that cannot be read (a label other than
+/// `clean`/`garbled`, or a field of the wrong JSON type) is an [`Error::Record`] naming the file,
+/// the line and the field: labels are what the figures and weights are made of, so none is
+/// dropped.
 pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut out = HashMap::new();
@@ -21,28 +25,48 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
         let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
             continue;
         };
-        let garbled = match m.get("label").and_then(Value::as_str) {
-            Some("garbled") => Some(true),
-            Some("clean") => Some(false),
+        let bad = |msg: String| Error::Record { file: path.display().to_string(), line: i as u64 + 1, msg };
+        let field = |name: &str| m.get(name).filter(|v| !v.is_null());
+        let garbled = match field("label") {
+            Some(Value::String(s)) if s == "garbled" => Some(true),
+            Some(Value::String(s)) if s == "clean" => Some(false),
             Some(other) => {
-                return Err(Error::Record {
-                    file: path.display().to_string(),
-                    line: i as u64 + 1,
-                    msg: format!("label must be \"clean\" or \"garbled\", not {other:?}"),
-                });
+                return Err(bad(format!("label must be \"clean\" or \"garbled\", not {}", shown(other))));
             }
             None => None,
         };
-        let degradation = m.get("degradation").and_then(Value::as_f64);
-        let group = match m.get("group") {
+        let degradation = match field("degradation") {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(other) => return Err(bad(format!("degradation must be a number, not {}", shown(other)))),
+            None => None,
+        };
+        let group = match field("group") {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
+            Some(other) => {
+                return Err(bad(format!("group must be a string or a number, not {}", shown(other))));
+            }
+            None => None,
         };
-        let kind = m.get("kind").and_then(Value::as_str).unwrap_or("all").to_string();
+        let kind = match field("kind") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => return Err(bad(format!("kind must be a string, not {}", shown(other)))),
+            None => "all".to_string(),
+        };
         out.insert(i as u64 + 1, Labelled { group, garbled, degradation, kind, score: None });
     }
     Ok(out)
+}
+
+/// A field's value for a message: a string quoted, another scalar as written, an object or an
+/// array by its type (it may be long).
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -60,5 +84,45 @@ mod tests {
         assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(false));
         assert_eq!(labels.get(&1).and_then(|l| l.group.as_deref()), Some("g"));
         assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
+    }
+
+    fn labels_of(lines: &str) -> Result<HashMap<u64, Labelled>> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("labelled.jsonl");
+        std::fs::write(&p, lines).unwrap();
+        read_labels(&p)
+    }
+
+    #[test]
+    fn a_label_field_of_the_wrong_type_is_an_error_naming_file_line_and_field() {
+        for (field, value) in [
+            ("label", "1"),
+            ("label", "true"),
+            ("degradation", "\"high\""),
+            ("degradation", "[1]"),
+            ("group", "{\"id\": 1}"),
+            ("group", "false"),
+            ("kind", "3"),
+        ] {
+            let lines = format!("{{\"label\":\"clean\"}}\n{{\"id\":\"b\",\"{field}\":{value}}}\n");
+            match labels_of(&lines) {
+                Err(Error::Record { file, line, msg }) => {
+                    assert!(file.ends_with("labelled.jsonl"), "{file}");
+                    assert_eq!(line, 2, "{field}: {msg}");
+                    assert!(msg.starts_with(field), "{field}: {msg}");
+                }
+                other => panic!("{field}: {value} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn null_label_fields_are_absent_and_numbers_are_groups() {
+        let l = labels_of("{\"label\":null,\"degradation\":null,\"group\":null,\"kind\":null}\n{\"group\":7,\"degradation\":2}\n")
+            .unwrap();
+        let first = &l[&1];
+        assert_eq!((first.garbled, first.degradation, first.group.as_deref()), (None, None, None));
+        assert_eq!(first.kind, "all");
+        assert_eq!((l[&2].group.as_deref(), l[&2].degradation), (Some("7"), Some(2.0)));
     }
 }

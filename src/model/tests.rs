@@ -1,5 +1,5 @@
 use super::format::*;
-use super::train::{TrainConfig, Trainer, trigram_table_hashed, vocab_table_hashed};
+use super::train::{TrainConfig, Trainer, train_paths, trigram_table_hashed, vocab_table_hashed};
 use super::*;
 
 const TINY: &str = "The cat sat on the mat.\nThe dog sat on the log.\nThe cat saw the dog.\n\
@@ -622,4 +622,19 @@ fn filtered_look_ups_equal_the_tables_alone() {
         let (u, v, w) = (id(), id(), id());
         assert_eq!(rts[0].logp3(u, v, w).to_bits(), rts[1].logp3(u, v, w).to_bits(), "{u} {v} {w}");
     }
+}
+
+#[test]
+fn no_text_is_an_error_naming_the_input_not_an_empty_model() {
+    let mut t = Trainer::new(TrainConfig::default());
+    t.add_text(" \n\t\r\n");
+    assert!(matches!(t.finish(), Err(crate::Error::Config(m)) if m.contains("no text")));
+    let d = tempfile::tempdir().unwrap();
+    let blank = d.path().join("blank.txt");
+    std::fs::write(&blank, "  \n\n").unwrap();
+    let e = train_paths(&[blank.clone(), d.path().join("blank.txt")], &TrainConfig::default()).unwrap_err();
+    assert!(e.to_string().starts_with(&format!("{}, ", blank.display())), "{e}");
+    assert!(e.to_string().contains("no text to train on"), "{e}");
+    std::fs::write(&blank, "Some text.\n").unwrap();
+    assert!(train_paths(&[blank], &TrainConfig::default()).is_ok());
 }

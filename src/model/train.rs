@@ -161,17 +161,33 @@ impl Trainer {
         Ok(())
     }
 
-    /// Builds the model bytes.
+    /// Builds the model bytes; fails when no text was added (a model of nothing scores nothing).
     pub fn finish(self) -> Result<Vec<u8>> {
+        if self.seq.is_empty() {
+            return Err(no_text(&self.sources));
+        }
         build(self)
     }
 }
 
-/// Trains on `paths` (files or directories) and returns the model bytes.
+/// The error for training on no text (no input, empty ones, or only whitespace), naming `inputs`.
+fn no_text(inputs: &[impl std::fmt::Display]) -> Error {
+    if inputs.is_empty() {
+        return Error::Config("no text to train on".into());
+    }
+    let names: Vec<String> = inputs.iter().map(|p| p.to_string()).collect();
+    Error::Config(format!("{}: no text to train on (empty, or only whitespace)", names.join(", ")))
+}
+
+/// Trains on `paths` (files or directories) and returns the model bytes; fails, naming them,
+/// when they hold no text.
 pub fn train_paths(paths: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
     let mut t = Trainer::new(cfg.clone());
     for p in paths {
         t.add_path(p)?;
+    }
+    if t.seq.is_empty() {
+        return Err(no_text(&paths.iter().map(|p| p.display()).collect::<Vec<_>>()));
     }
     t.finish()
 }
