@@ -1163,4 +1163,15 @@ fn an_output_that_is_an_input_is_refused_before_it_is_overwritten() {
         assert!(stderr(&o).contains("feed.jsonl"), "{args:?}: {}", stderr(&o));
         assert_eq!(std::fs::read(&feed).unwrap(), original, "{args:?} overwrote its input");
     }
+    // fit on labelled data it can learn from: refused before it reads, as training or as
+    // held-back data.
+    let data = labelled_seeds(d.path());
+    let labelled = std::fs::read(&data).unwrap();
+    let l = data.to_str().unwrap();
+    for args in [vec!["fit", "--quiet", l, "-o", l], vec!["fit", "--quiet", l, "--valid", l, "-o", l]] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("overwrite this input"), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&data).unwrap(), labelled, "{args:?} overwrote its input");
+    }
 }

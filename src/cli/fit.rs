@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use super::common::{EngineArgs, ExitCode};
+use super::common::{EngineArgs, ExitCode, not_an_input};
 use super::eval::{print_metrics, score_labelled};
 use super::score::Counts;
 use spinscore::Document;
@@ -225,6 +225,8 @@ fn length_pairs(alone: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Length
 }
 
 pub fn run(a: &FitArgs) -> Result<ExitCode> {
+    let inputs: Vec<PathBuf> = std::iter::once(a.train.clone()).chain(a.valid.clone()).collect();
+    not_an_input(Some(&a.output), &inputs)?;
     let engine = a.engine.engine()?;
     let alone = Engine::new(
         engine.model(),
