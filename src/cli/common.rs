@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use spinscore::input::{InputConfig, InputFormat, RecordReaders, expand_paths};
+use spinscore::input::{InputConfig, InputFormat, RecordReaders, Skip, SkippedFile, expand_paths};
 use spinscore::model::{ContrastModel, Model};
 use spinscore::pipeline::{DEFAULT_BATCH, Engine, Options, Report};
 use spinscore::report::OutputFormat;
@@ -119,15 +119,21 @@ impl InputArgs {
     /// Expands directories and opens a reader over every input.
     pub fn open(&self) -> Result<RecordReaders> {
         let (files, skipped) = expand_paths(&self.paths).context("reading inputs")?;
-        if !skipped.is_empty() && !self.quiet {
-            eprintln!(
-                "spinscore: skipped {} file(s) that are not documents{}",
-                skipped.len(),
-                if self.verbose { ":" } else { " (--verbose lists them)" }
-            );
-            if self.verbose {
-                for s in &skipped {
-                    eprintln!("  {}", s.path.display());
+        if !self.quiet {
+            for (why, what) in [
+                (Skip::NotADocument, "that are not documents"),
+                (Skip::SameFile, "already read through another path (a symbolic link)"),
+            ] {
+                let these: Vec<&SkippedFile> = skipped.iter().filter(|s| s.why == why).collect();
+                if these.is_empty() {
+                    continue;
+                }
+                let more = if self.verbose { ":" } else { " (--verbose lists them)" };
+                eprintln!("spinscore: skipped {} file(s) {what}{more}", these.len());
+                if self.verbose {
+                    for s in these {
+                        eprintln!("  {}", s.path.display());
+                    }
                 }
             }
         }

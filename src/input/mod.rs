@@ -14,7 +14,7 @@ pub use html::extract_main_text;
 pub use json_record::cut_at;
 pub use labels::read_labels;
 pub use records::{Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, readable_twice};
-pub use walk::{SkippedFile, expand_paths, format_of};
+pub use walk::{Skip, SkippedFile, expand_paths, format_of};
 
 use crate::document::{Document, Origin};
 

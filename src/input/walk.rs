@@ -1,15 +1,28 @@
 //! Expanding command-line paths into input files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::InputFormat;
 use crate::error::{Error, Result};
 
-/// A file found under a directory that is not a document and was skipped.
+/// A file found under a directory and skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedFile {
     /// The file.
     pub path: PathBuf,
+    /// Why.
+    pub why: Skip,
+}
+
+/// Why a file found under a directory was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// Its extension is not one of a document or a record file.
+    NotADocument,
+    /// It is a file already among the inputs, reached again through a symbolic link (a
+    /// `current -> 2024-05` link beside `2024-05`): read once.
+    SameFile,
 }
 
 /// The format a file is read as, from its extension; `None` when it is not an input.
@@ -25,11 +38,14 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
 }
 
 /// Expands paths: files are kept as given (whatever their extension, they were asked for),
-/// directories are walked recursively in sorted order keeping files with a known extension.
-/// Returns the inputs and the skipped files. `-` stands for standard input.
+/// directories are walked recursively in sorted order keeping files with a known extension,
+/// each file once: one a walk reaches again through a symbolic link (as an earlier input,
+/// resolved) is skipped. Returns the inputs and the skipped files. `-` stands for standard
+/// input.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     for p in paths {
         if p.as_os_str() == "-" {
             files.push(p.clone());
@@ -38,8 +54,20 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
         if meta.is_dir() {
             let entries = read_sorted(p).map_err(|e| Error::io(p, e))?;
-            walk(p, entries, &mut Vec::new(), &mut files, &mut skipped);
+            let mut found = Vec::new();
+            walk(p, entries, &mut Vec::new(), &mut found, &mut skipped);
+            for f in found {
+                let again = std::fs::canonicalize(&f).is_ok_and(|c| !seen.insert(c));
+                if again {
+                    skipped.push(SkippedFile { path: f, why: Skip::SameFile });
+                } else {
+                    files.push(f);
+                }
+            }
         } else {
+            if let Ok(c) = std::fs::canonicalize(p) {
+                seen.insert(c);
+            }
             files.push(p.clone());
         }
     }
@@ -87,7 +115,7 @@ fn walk(
             Ok(_) if format_of(&path).is_some() => files.push(path),
             // Unreadable entries are kept so that reading them reports the error.
             Err(_) => files.push(path),
-            Ok(_) => skipped.push(SkippedFile { path }),
+            Ok(_) => skipped.push(SkippedFile { path, why: Skip::NotADocument }),
         }
     }
     if here.is_some() {
@@ -112,6 +140,25 @@ mod tests {
         let names: Vec<_> = files.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_owned()).collect();
         assert_eq!(names, [PathBuf::from("a.md"), "b.txt".into(), "sub/c.jsonl".into()]);
         assert_eq!(skipped.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_again_through_a_directory_link_is_read_once() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("2024-05")).unwrap();
+        std::fs::write(d.path().join("2024-05/a.jsonl"), "{}").unwrap();
+        std::fs::write(d.path().join("notes.bin"), "x").unwrap();
+        std::os::unix::fs::symlink("2024-05", d.path().join("current")).unwrap();
+        let (files, skipped) = expand_paths(&[d.path().to_path_buf()]).unwrap();
+        assert_eq!(files, [d.path().join("2024-05/a.jsonl")]);
+        let why: Vec<(PathBuf, Skip)> = skipped.into_iter().map(|s| (s.path, s.why)).collect();
+        assert!(why.contains(&(d.path().join("current/a.jsonl"), Skip::SameFile)), "{why:?}");
+        assert!(why.contains(&(d.path().join("notes.bin"), Skip::NotADocument)), "{why:?}");
+        // A file given by name stays as given, and a walk does not read it again.
+        let given = d.path().join("2024-05/a.jsonl");
+        let (files, _) = expand_paths(&[given.clone(), d.path().to_path_buf(), given.clone()]).unwrap();
+        assert_eq!(files, [given.clone(), given]);
     }
 
     #[cfg(unix)]
