@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, not_an_input, output, progress, score_all};
-use spinscore::input::{InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
+use spinscore::input::{BOM, InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
 use spinscore::pipeline::Status;
 
 #[derive(Args, Debug)]
@@ -84,23 +84,15 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let mut cfg = a.input.config();
     // The feed is read twice: standard input and pipes are spooled to a temporary file first.
-    let (_spool, path): (Option<tempfile::NamedTempFile>, PathBuf) = if given.as_os_str() == "-" {
-        let mut tmp = tempfile::NamedTempFile::new().context("spooling standard input")?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut tmp).context("spooling standard input")?;
-        tmp.flush()?;
-        let p = tmp.path().to_path_buf();
-        (Some(tmp), p)
+    let spool = if given.as_os_str() == "-" {
+        Some(spooled(&mut std::io::stdin().lock()).context("spooling standard input")?)
     } else if !readable_twice(given) {
         let what = || format!("spooling {}", given.display());
-        let mut tmp = tempfile::NamedTempFile::new().with_context(what)?;
-        let mut from = std::fs::File::open(given).with_context(what)?;
-        std::io::copy(&mut from, &mut tmp).with_context(what)?;
-        tmp.flush()?;
-        let p = tmp.path().to_path_buf();
-        (Some(tmp), p)
+        Some(spooled(&mut std::fs::File::open(given).with_context(what)?).with_context(what)?)
     } else {
-        (None, given.clone())
+        None
     };
+    let path: PathBuf = spool.as_ref().map_or_else(|| given.clone(), |t| t.path().to_path_buf());
     let format = match cfg.format {
         InputFormat::Auto if given.as_os_str() == "-" => sniff(&path)?,
         InputFormat::Auto => format_of(given).unwrap_or(InputFormat::Text),
@@ -236,10 +228,18 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
 }
 
 /// Guesses the format of spooled standard input: JSONL when it starts with `{`, else CSV.
+/// A temporary file holding everything `from` gives (removed when dropped).
+fn spooled(from: &mut dyn Read) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::NamedTempFile::new()?;
+    std::io::copy(from, &mut tmp)?;
+    tmp.flush()?;
+    Ok(tmp)
+}
+
 fn sniff(path: &Path) -> Result<InputFormat> {
     let mut buf = [0u8; 4096];
     let n = std::fs::File::open(path)?.read(&mut buf)?;
-    let start = if buf[..n].starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let start = if buf[..n].starts_with(BOM) { BOM.len() } else { 0 };
     Ok(match buf[start..n].iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => InputFormat::Jsonl,
         Some(_) => InputFormat::Csv,

@@ -21,7 +21,7 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
     for (i, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         // A byte order mark starts the file, not the first record (as the record reader reads it).
-        let line = if i == 0 { line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&line) } else { &line };
+        let line = if i == 0 { line.strip_prefix(super::BOM).unwrap_or(&line) } else { &line };
         let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
             continue;
         };

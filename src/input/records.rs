@@ -12,8 +12,8 @@ use super::walk::format_of;
 use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xef\xbb\xbf";
+/// The UTF-8 byte order mark: it starts an input, not its first record.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
