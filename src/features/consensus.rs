@@ -691,10 +691,10 @@ fn copy_groups(cs: &ClusterSentences) -> Vec<usize> {
             cs.sents[a].iter().filter(|s| keys[b].contains(&s.key)).map(|s| s.ids.len()).sum();
         totals[a] > 0
             && shared as f64 >= COPY_SHARE * totals[a] as f64
-            && cs.sents[a].iter().filter(|s| !s.ids.is_empty() && !keys[b].contains(&s.key)).all(|s| {
-                best_aligned(&s.ids, &cs.sents[b], &cs.indexes[b], &mut scratch)
-                    .is_none_or(|(ov, _)| ov < UNRELATED_SENTENCE)
-            })
+            && cs.sents[a]
+                .iter()
+                .filter(|s| !s.ids.is_empty() && !keys[b].contains(&s.key))
+                .all(|s| cs.aligned(&s.ids, b, &mut scratch).is_none_or(|(ov, _)| ov < UNRELATED_SENTENCE))
     };
     let mut parent: Vec<usize> = (0..n).collect();
     for a in 0..n {
@@ -919,6 +919,9 @@ impl AlignScratch {
     }
 }
 
+/// A word in more of a peer's sentences than this makes none of them an alignment candidate.
+const MAX_CANDIDATE_POSTINGS: usize = 64;
+
 /// The peer sentence most like the sentence of word types `ids` (sorted, distinct) and its
 /// Jaccard overlap ([`overlap`]; ties to the earlier sentence). Candidates are the peer's
 /// sentences sharing a word that at most 64 of them use; the overlaps come from counting each
@@ -933,7 +936,7 @@ fn best_aligned(
     let AlignScratch { seen, candidates, shared, touched } = scratch;
     for w in ids {
         let ks = index.get(w);
-        let rare = ks.len() <= 64;
+        let rare = ks.len() <= MAX_CANDIDATE_POSTINGS;
         for &k in ks {
             let k = k as usize;
             if shared[k] == 0 {
@@ -978,7 +981,7 @@ fn align_with_peers(
     i: usize,
     peers: &[usize],
 ) -> Aligned {
-    let ClusterSentences { sents, indexes } = cluster;
+    let sents = &cluster.sents;
     let mine = &sents[i];
     let syn = Synonyms::embedded();
     let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
@@ -992,7 +995,7 @@ fn align_with_peers(
             if s.ids.len() < 3 {
                 continue;
             }
-            let best = best_aligned(&s.ids, &sents[j], &indexes[j], scratch);
+            let best = cluster.aligned(&s.ids, j, scratch);
             let Some((ov, k)) = best else { continue };
             if ov < SAME_SENTENCE {
                 continue;
@@ -1109,13 +1112,47 @@ fn align_with_peers(
 struct ClusterSentences {
     sents: Vec<Vec<Sent>>,
     indexes: Vec<Postings<u32>>,
+    /// Per member, its first sentence of each content-word set ([`ids_hash`] -> index).
+    exact: Vec<FxHashMap<u64, u32>>,
 }
 
 impl ClusterSentences {
     fn new(sents: Vec<Vec<Sent>>) -> ClusterSentences {
         let indexes = sents.iter().map(|ss| Postings::build(ss.iter().map(|s| s.ids.as_slice()))).collect();
-        ClusterSentences { sents, indexes }
+        let exact = sents
+            .iter()
+            .map(|ss| {
+                let mut first = FxHashMap::default();
+                for (k, s) in ss.iter().enumerate().filter(|(_, s)| !s.ids.is_empty()) {
+                    first.entry(ids_hash(&s.ids)).or_insert(k as u32);
+                }
+                first
+            })
+            .collect();
+        ClusterSentences { sents, indexes, exact }
     }
+
+    /// [`best_aligned`] of `ids` in member `j`'s sentences, exactly, without counting postings
+    /// when `j` has a sentence of the same content words (copies and light rewrites share most
+    /// sentences): that sentence's overlap is 1, the best there is, and the first such sentence
+    /// is the one the tie rule picks, provided one of the words is rare enough to make it a
+    /// candidate.
+    fn aligned(&self, ids: &[u32], j: usize, scratch: &mut AlignScratch) -> Option<(f64, usize)> {
+        let (peer, index) = (&self.sents[j], &self.indexes[j]);
+        if !ids.is_empty()
+            && let Some(&k) = self.exact[j].get(&ids_hash(ids))
+            && peer[k as usize].ids == ids
+            && ids.iter().any(|w| index.get(w).len() <= MAX_CANDIDATE_POSTINGS)
+        {
+            return Some((1.0, k as usize));
+        }
+        best_aligned(ids, peer, index, scratch)
+    }
+}
+
+/// A hash of a sentence's content-word set (sorted ids).
+fn ids_hash(ids: &[u32]) -> u64 {
+    ids.iter().fold(0u64, |h, &id| mix(h ^ u64::from(id)))
 }
 
 /// A content word of one of a member's sentences: (sentence index, normalised word).
@@ -1147,10 +1184,9 @@ struct Sets {
 }
 
 impl Sets {
-    fn new(p: &Profile<'_>, pair_ids: &mut FxHashMap<(u32, u32), u32>) -> Sets {
-        let mut words: Vec<u32> = p.words.iter().map(|w| w.0).collect();
-        words.sort_unstable();
-        words.dedup();
+    /// `seen` is work space, all false (left so).
+    fn new(p: &Profile<'_>, pair_ids: &mut FxHashMap<(u32, u32), u32>, seen: &mut Vec<bool>) -> Sets {
+        let words = distinct(p.words.iter().map(|w| w.0), seen);
         let pairs: Vec<u32> = p
             .words
             .windows(2)
@@ -1159,11 +1195,29 @@ impl Sets {
                 *pair_ids.entry((w[0].0, w[1].0)).or_insert(next)
             })
             .collect();
-        let mut distinct_pairs = pairs.clone();
-        distinct_pairs.sort_unstable();
-        distinct_pairs.dedup();
+        let distinct_pairs = distinct(pairs.iter().copied(), seen);
         Sets { words, pairs, distinct_pairs }
     }
+}
+
+/// The distinct ids of `ids`, in order of first occurrence (what the counts of [`Support`]
+/// need: no sort). `seen` is work space, all false, left so.
+fn distinct(ids: impl Iterator<Item = u32>, seen: &mut Vec<bool>) -> Vec<u32> {
+    let mut out = Vec::new();
+    for id in ids {
+        let k = id as usize;
+        if k >= seen.len() {
+            seen.resize(k + 1, false);
+        }
+        if !seen[k] {
+            seen[k] = true;
+            out.push(id);
+        }
+    }
+    for &id in &out {
+        seen[id as usize] = false;
+    }
+    out
 }
 
 /// How many of a member's peers have each word and each word pair: counts in arrays indexed by
@@ -1214,7 +1268,8 @@ fn compare(
         ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect(),
     );
     let mut pair_ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let sets: Vec<Sets> = profiles.iter().map(|p| Sets::new(p, &mut pair_ids)).collect();
+    let mut seen = Vec::new();
+    let sets: Vec<Sets> = profiles.iter().map(|p| Sets::new(p, &mut pair_ids, &mut seen)).collect();
     let copies = copy_groups(&sentences);
     let cx = ClusterData {
         lex,
@@ -1696,6 +1751,46 @@ mod tests {
                 assert!(scratch.shared.iter().all(|&c| c == 0) && scratch.seen.iter().all(|&b| !b));
             }
         }
+    }
+
+    #[test]
+    fn aligned_with_its_shortcut_equals_best_aligned() {
+        let mut state = 5;
+        for round in 0..200 {
+            let vocab = [6, 30, 400][round % 3];
+            let mut sets = random_sets(&mut state, 120, vocab);
+            // Repeated sentences: the shortcut must pick the first.
+            let copies: Vec<Vec<u32>> = sets.iter().step_by(7).cloned().collect();
+            sets.extend(copies);
+            let peer: Vec<Sent> = sets
+                .iter()
+                .map(|ids| Sent { start: 0, end: 0, ids: ids.clone(), key: 0, disfluency: None })
+                .collect();
+            let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
+            let cs = ClusterSentences::new(vec![peer]);
+            let mut scratch = AlignScratch::new(cs.sents[0].len());
+            // Queries: the peer's own sentences (exact matches), then unrelated ones.
+            let mut queries = sets.clone();
+            queries.extend(random_sets(&mut state, 20, vocab));
+            queries.push(Vec::new());
+            for ids in queries {
+                let want = best_aligned(&ids, &cs.sents[0], &index, &mut scratch);
+                let got = cs.aligned(&ids, 0, &mut scratch);
+                assert_eq!(
+                    got.map(|(o, k)| (o.to_bits(), k)),
+                    want.map(|(o, k)| (o.to_bits(), k)),
+                    "{ids:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn distinct_keeps_first_occurrences_and_clears_its_work_space() {
+        let mut seen = vec![false; 3];
+        assert_eq!(distinct([4, 1, 4, 0, 1, 9].into_iter(), &mut seen), [4, 1, 0, 9]);
+        assert!(seen.len() >= 10 && seen.iter().all(|&b| !b));
+        assert!(distinct(std::iter::empty(), &mut seen).is_empty());
     }
 
     #[test]
