@@ -325,7 +325,14 @@ fn normalize_from(word: &str, p: usize, out: &mut String) {
     out.push_str(&word[..p]);
     let rest = &word[p..];
     if rest.is_ascii() {
-        // ASCII: byte by byte, without decoding.
+        if !rest.bytes().any(|b| b.is_ascii_digit()) {
+            // ASCII letters and marks: copied whole and lower-cased in place.
+            let from = out.len();
+            out.push_str(rest);
+            out[from..].make_ascii_lowercase();
+            return;
+        }
+        // ASCII with digits: byte by byte, without decoding.
         out.extend(
             rest.bytes().map(|b| if b.is_ascii_digit() { '0' } else { char::from(b.to_ascii_lowercase()) }),
         );
