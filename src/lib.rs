@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod batching;
+pub mod dictionary;
 pub mod document;
 pub mod error;
 pub mod features;
