@@ -12,6 +12,8 @@
 #     with Cyrillic/Greek look-alike letters or invisible characters (scripts/make_obfuscated.py);
 #   - spinner templates left in the text: the same originals with one to three words written as
 #     unpicked spin groups, "{word|synonym}" (scripts/make_spin_templates.py);
+#   - typing slips: the same originals with 1% and 3% of their words misspelled (two letters
+#     swapped, one dropped or doubled; scripts/make_typos.py);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -79,6 +81,9 @@ fi
 if [ ! -s "$OUT/web_template.jsonl" ]; then
   python3 scripts/make_spin_templates.py "$OUT/web_orig.jsonl" "$OUT/web_template.jsonl"
 fi
+if [ ! -s "$OUT/web_typo.jsonl" ]; then
+  python3 scripts/make_typos.py "$OUT/web_orig.jsonl" "$OUT/web_typo.jsonl"
+fi
 for set in aik web_aik; do
   if [ ! -s "$OUT/synd_$set.jsonl" ]; then
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
@@ -86,7 +91,7 @@ for set in aik web_aik; do
 done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \

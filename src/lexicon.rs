@@ -41,6 +41,14 @@ pub trait Lexicon: Sync {
         None
     }
 
+    /// The lower-case words counted at least [`SlipIndex::MIN_COUNT`] times, indexed for the
+    /// misspelling check's one-slip search, when the lexicon keeps such an index (the reference
+    /// model builds one at the first call). `None` (the default) makes the check ask
+    /// [`Lexicon::near_misses`] instead, with the same result.
+    fn slip_index(&self) -> Option<&SlipIndex> {
+        None
+    }
+
     /// Letter-trigram counts over the distinct surface forms, when the lexicon keeps them (built
     /// at the first call). `None` (the default) turns off the entity family's implausible-
     /// spelling test, which needs them.
@@ -52,7 +60,7 @@ pub trait Lexicon: Sync {
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use crate::features::entities::{LetterTrigrams, NameIndex};
+pub use crate::features::entities::{LetterTrigrams, NameIndex, SlipIndex};
 use crate::tokenize::{normalize, tokenize};
 
 /// Levenshtein distance between `a` and `b` counted in characters, or `None` when it exceeds

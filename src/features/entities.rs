@@ -2,8 +2,8 @@
 //! ways ("Peifer" ... "Piffer"), names that sit one edit from a frequent known entity,
 //! capitalisation breaks ("TimeWarner Said", a lower-cased "america"), changed number
 //! magnitudes ("$1.13bn" ... "1.13 trillion"), words obfuscated with look-alike or invisible
-//! characters ("gоvernment" with a Cyrillic "о") and spinner templates left in the text
-//! ("{said|stated}").
+//! characters ("gоvernment" with a Cyrillic "о"), spinner templates left in the text
+//! ("{said|stated}") and common words misspelled by a typing slip ("goverment").
 //!
 //! Everything works on the case- and punctuation-preserving tokens of the content lines and on
 //! the reference vocabulary behind [`Lexicon`]. Work is linear in the document: each token costs
@@ -15,6 +15,7 @@ mod acronym_forms;
 mod acronyms;
 mod casing;
 mod context;
+mod misspellings;
 mod names;
 mod numbers;
 mod obfuscation;
@@ -25,6 +26,7 @@ use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use context::Ctx;
+pub use misspellings::SlipIndex;
 pub use names::NameIndex;
 pub use spelling::LetterTrigrams;
 
@@ -50,6 +52,9 @@ pub mod kinds {
     pub const OBFUSCATED: &str = "obfuscated";
     /// A spinner's template left unpicked in the text ("{said|stated}").
     pub const SPIN_TEMPLATE: &str = "spin-template";
+    /// A lower-case word unknown to the reference, one typing slip from a frequent word that
+    /// fits its neighbours ("goverment" ~ "government").
+    pub const MISSPELLED: &str = "misspelled";
 }
 
 /// Feature names, in output order.
@@ -72,6 +77,8 @@ pub mod names_of_features {
     pub const OBFUSCATION_RATE: &str = "entities.obfuscation_rate";
     /// Spinner templates left in the text per 100 content words.
     pub const TEMPLATE_RATE: &str = "entities.template_rate";
+    /// Misspelled common words per 100 content words.
+    pub const MISSPELLING_RATE: &str = "entities.misspelling_rate";
     /// Largest evidence strength (0 when nothing was flagged).
     pub const MAX_STRENGTH: &str = "entities.max_strength";
     /// Sum of evidence strengths per 100 content words.
@@ -89,10 +96,11 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
     let mut ev: Vec<Evidence> = Vec::new();
     acronyms::find(&ctx, &mut ev);
     names::find(&ctx, &mut ev);
-    casing::find(&ctx, &mut ev);
+    let unknown_lower = casing::find(&ctx, &mut ev);
     numbers::find(&ctx, &mut ev);
     obfuscation::find(&ctx, &mut ev);
     templates::find(&ctx, &mut ev);
+    misspellings::find(&ctx, &unknown_lower, &mut ev);
     ev.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)).then(a.kind.cmp(b.kind)));
     ev.dedup_by(|a, b| a.start == b.start && a.end == b.end);
 
@@ -114,6 +122,7 @@ pub fn analyze(lex: &dyn Lexicon, doc: &DocView<'_>) -> FamilyOutput {
         rate(n::NUMBER_RATE, count(&[kinds::NUMBER_GARBLE])),
         rate(n::OBFUSCATION_RATE, count(&[kinds::OBFUSCATED])),
         rate(n::TEMPLATE_RATE, count(&[kinds::SPIN_TEMPLATE])),
+        rate(n::MISSPELLING_RATE, count(&[kinds::MISSPELLED])),
         Feature::new(n::MAX_STRENGTH, max_strength),
         rate(n::STRENGTH_RATE, strength_sum),
     ];

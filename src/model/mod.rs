@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::Serialize;
 
-use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex};
+use crate::lexicon::{LetterTrigrams, Lexicon, NameIndex, SlipIndex};
 use surface::SurfaceTable;
 
 mod contrast;
@@ -110,6 +110,7 @@ pub struct Model {
     /// The frequent capitalised surface forms by phonetic key, built from `surfaces` at the
     /// first [`Lexicon::name_index`] (a few thousand forms).
     names: OnceLock<NameIndex>,
+    slips: OnceLock<SlipIndex>,
     /// Letter-trigram counts of the surface forms, built from `surfaces` at the first
     /// [`Lexicon::letter_trigrams`].
     letters: OnceLock<LetterTrigrams>,
@@ -400,6 +401,7 @@ impl Model {
             surfaces: OnceLock::new(),
             surface_lookups: AtomicU32::new(0),
             names: OnceLock::new(),
+            slips: OnceLock::new(),
             letters: OnceLock::new(),
             filters: filter::LazyFilters::default(),
             bytes,
@@ -1051,6 +1053,10 @@ impl Lexicon for Model {
 
     fn name_index(&self) -> Option<&NameIndex> {
         Some(self.names.get_or_init(|| NameIndex::build(self.surface_map().iter())))
+    }
+
+    fn slip_index(&self) -> Option<&SlipIndex> {
+        Some(self.slips.get_or_init(|| SlipIndex::build(self.surface_map().iter())))
     }
 
     fn letter_trigrams(&self) -> Option<&LetterTrigrams> {

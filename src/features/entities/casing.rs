@@ -22,7 +22,10 @@ const HONORIFICS: &[&str] = &[
     "Lt", "Mt", "Saint", "Father", "Sister", "Brother",
 ];
 
-pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
+/// Flags the capitalisation breaks of `ctx`; returns the lower-case prose words (token indices,
+/// in order) whose form the reference never writes, which the misspelling check examines.
+pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) -> Vec<usize> {
+    let mut unknown = Vec::new();
     let n = ctx.toks.len();
     let facts = &ctx.facts[..];
     let is_word = |i: usize| facts[i] & fact::WORD != 0;
@@ -130,6 +133,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             if known > 0 {
                 continue;
             }
+            unknown.push(i);
             let all = ctx.lex.normalized_count(w);
             // The reference writes (nearly) only this form of the word.
             let only = |c: u64| c >= ctx.frequent && c.saturating_mul(10) >= all.saturating_mul(9);
@@ -156,6 +160,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             }
         }
     }
+    unknown
 }
 
 /// Preceded by an honorific, with or without its dot ("Mr Said", "Dr. Will").
