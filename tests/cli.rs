@@ -1177,3 +1177,34 @@ fn an_output_that_is_an_input_is_refused_before_it_is_overwritten() {
         assert_eq!(std::fs::read(&data).unwrap(), labelled, "{args:?} overwrote its input");
     }
 }
+
+#[test]
+fn an_empty_input_is_one_error_row_whatever_its_format_and_from_standard_input() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, content) in
+        [("empty.txt", ""), ("empty.csv", ""), ("empty.jsonl", ""), ("blank.jsonl", "\n \n")]
+    {
+        let p = d.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = run(&["score", "-f", "jsonl", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        let rows = jsonl(&o);
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        assert_eq!(rows[0]["status"], "error", "{name}");
+        assert!(rows[0]["error"].as_str().unwrap().ends_with(&format!("{name}: empty file")), "{}", rows[0]);
+    }
+    // Standard input with nothing on it, whatever format it is read as.
+    for forced in [&[][..], &["--input-format", "jsonl"], &["--input-format", "text"]] {
+        let args: Vec<&str> = ["score", "-f", "jsonl"].iter().chain(forced).chain(&["-"]).copied().collect();
+        let o = run_with_stdin(&args, Vec::new());
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let rows = jsonl(&o);
+        assert_eq!(rows.len(), 1, "{args:?}: {rows:?}");
+        assert_eq!(rows[0]["error"], "-: empty file", "{args:?}");
+    }
+    // filter counts it as an errored record, as score does.
+    let o = run_with_stdin(&["filter", "--max-score", "50", "-"], Vec::new());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("1 records: 0 kept, 0 rejected, 1 errored"), "{}", stderr(&o));
+}

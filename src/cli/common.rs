@@ -18,7 +18,8 @@ use spinscore::score::Scorer;
 pub enum ExitCode {
     /// Every record was read (scored, or not scored for a stated reason such as too short).
     Ok = 0,
-    /// The run finished but some records could not be read; they are listed as error rows.
+    /// The run finished but some records could not be read (or an input was empty); they are
+    /// listed as error rows.
     RecordErrors = 1,
     /// Nothing useful could be done: bad arguments, unreadable model or output.
     Fatal = 2,
