@@ -1139,6 +1139,12 @@ fn byte_order_marks_do_not_hide_the_first_record() {
         |o: &Output| jsonl(o).iter().map(|r| (r["line"].clone(), r["status"].clone())).collect::<Vec<_>>();
     assert_eq!(ids(&from_file), ids(&plain), "{}", stderr(&from_file));
     assert_eq!(ids(&from_stdin), ids(&plain), "{}", stderr(&from_stdin));
+    // Two such files joined with `cat`: the second one's first record is read as well.
+    let joined = d.path().join("joined.jsonl");
+    std::fs::write(&joined, [&bom[..], &bom[..]].concat()).unwrap();
+    let o = run(&["score", "-f", "jsonl", "--unranked", joined.to_str().unwrap()]);
+    let statuses = |o: &Output| jsonl(o).iter().map(|r| r["status"].clone()).collect::<Vec<_>>();
+    assert_eq!(statuses(&o), [statuses(&plain), statuses(&plain)].concat(), "{}", stderr(&o));
     // filter writes the first record back without the mark.
     let o = run(&["filter", "--max-score", "100", p.to_str().unwrap()]);
     assert!(!stdout(&o).starts_with('\u{feff}'), "{}", stdout(&o));

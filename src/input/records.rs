@@ -12,7 +12,8 @@ use super::walk::format_of;
 use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
-/// The UTF-8 byte order mark: it starts an input, not its first record.
+/// The UTF-8 byte order mark: it starts an input (or a JSONL line: a file joined on with `cat`),
+/// not its first record.
 pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Bytes sniffed for NUL to call a text file binary.
@@ -378,8 +379,9 @@ impl RecordReader {
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
-        // A byte order mark starts the input, not the first record (CSV and text drop it too).
-        if n == 1 && buf.starts_with(BOM) {
+        // A byte order mark starts the input, not the first record (CSV and text drop it too);
+        // one that starts a later line starts a file joined on (`cat a.jsonl b.jsonl`).
+        if buf.starts_with(BOM) {
             buf.drain(..BOM.len());
         }
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
@@ -959,10 +961,30 @@ mod tests {
         let again = readers.read_at(at.unwrap());
         assert_eq!((again.doc, again.raw), (first.doc, first.raw));
         assert_eq!(readers.next().unwrap().doc.unwrap().id, "b");
-        // Only at the start of the input: elsewhere it is the line's content.
-        let recs =
-            read("mid.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n\xef\xbb\xbf{\"id\":\"b\",\"text\":\"y\"}\n");
-        assert!(recs[1].doc.as_ref().unwrap_err().msg.contains("malformed JSON"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_starting_any_jsonl_line_is_dropped() {
+        // Two files joined with `cat`, the second starting with a mark.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("joined.jsonl");
+        std::fs::write(
+            &p,
+            b"{\"id\":\"a\",\"text\":\"x\"}\n\xef\xbb\xbf{\"id\":\"b\",\"text\":\"y\"}\r\n\xef\xbb\xbf\n{\"id\":\"c\",\"text\":\"z\"}\n",
+        )
+        .unwrap();
+        let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+        let mut got = Vec::new();
+        while let Some(x) = readers.next_located() {
+            got.push(x);
+        }
+        let ids: Vec<&str> = got.iter().map(|(r, _)| r.doc.as_ref().unwrap().id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(got[1].0.raw, Raw::Json(b"{\"id\":\"b\",\"text\":\"y\"}".to_vec()));
+        assert_eq!(got[2].0.doc.as_ref().unwrap().origin.line, 4, "a line of only a mark is blank");
+        // Read again from its offset (the mark's), the record is the same.
+        let again = readers.read_at(got[1].1.unwrap());
+        assert_eq!((again.doc, again.raw), (got[1].0.doc.clone(), got[1].0.raw.clone()));
     }
 
     #[test]

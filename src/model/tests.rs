@@ -638,3 +638,20 @@ fn no_text_is_an_error_naming_the_input_not_an_empty_model() {
     std::fs::write(&blank, "Some text.\n").unwrap();
     assert!(train_paths(&[blank], &TrainConfig::default()).is_ok());
 }
+
+#[test]
+fn training_jsonl_drops_a_byte_order_mark_starting_any_line() {
+    // As the record reader reads it: a file's mark, and that of a file joined on with `cat`.
+    let d = tempfile::tempdir().unwrap();
+    let (plain, marked) = (d.path().join("plain.jsonl"), d.path().join("marked.jsonl"));
+    let lines = ["{\"text\":\"The cat sat on the mat.\"}", "{\"text\":\"The dog sat on the rug.\"}"];
+    std::fs::write(&plain, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(format!("{}\n\u{feff}{}\n", lines[0], lines[1]).as_bytes());
+    std::fs::write(&marked, bytes).unwrap();
+    let model = |p: &std::path::Path| {
+        let m = Model::from_bytes(train_paths(&[p.to_path_buf()], &TrainConfig::default()).unwrap()).unwrap();
+        (m.info().vocab, m.info().bigrams, m.info().total_tokens)
+    };
+    assert_eq!(model(&marked), model(&plain));
+}

@@ -141,7 +141,8 @@ impl Trainer {
             let field = self.cfg.jsonl_field.clone();
             for (n, line) in r.split(b'\n').enumerate() {
                 let line = line.map_err(|e| Error::io(path, e))?;
-                let line = String::from_utf8_lossy(&line);
+                // A byte order mark starts the file (or one joined on with `cat`), not a record.
+                let line = String::from_utf8_lossy(line.strip_prefix(crate::input::BOM).unwrap_or(&line));
                 if line.trim().is_empty() {
                     continue;
                 }
