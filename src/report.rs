@@ -37,12 +37,25 @@ pub fn rank(reports: &mut [Report]) {
     });
 }
 
-/// Cells that a spreadsheet would run as a formula get a leading apostrophe.
+/// Cells that a spreadsheet would run as a formula get a leading apostrophe: those starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, except a sign alone (standard input's
+/// id and source are `-`) or before a plain number (`-3.5`), which a spreadsheet reads as text
+/// or a number and which must stay as they are.
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+    match s.as_bytes() {
+        [b'+' | b'-', rest @ ..] if rest.is_empty() || is_plain_number(rest) => s.into(),
+        [b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => format!("'{s}").into(),
         _ => s.into(),
     }
+}
+
+/// ASCII digits with at most one decimal point (`3`, `3.5`, `.5`, `3.`).
+fn is_plain_number(b: &[u8]) -> bool {
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &[][..]),
+    };
+    !(int.is_empty() && frac.is_empty()) && int.iter().chain(frac).all(u8::is_ascii_digit)
 }
 
 /// `x` with `digits` decimals (and a sign either way when `plus`); a value that rounds to zero
@@ -545,6 +558,30 @@ mod tests {
         assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
         assert_eq!(spreadsheet_safe("- Advertisement -"), "'- Advertisement -");
         assert_eq!(spreadsheet_safe("plain"), "plain");
+        for formula in [
+            "-1+1",
+            "+A1",
+            "-A1",
+            "-3.5)",
+            "--",
+            "- ",
+            "-.",
+            "+-1",
+            "-1 ",
+            "@SUM(A1)",
+            "\t-1",
+            "-cmd|' /C calc'!A0",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"), "{formula:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_sign_and_plain_numbers_are_not_formulas() {
+        // Standard input's id and source are `-`; a numeric id or source stays a number.
+        for cell in ["-", "+", "-3.5", "+2", "-0.50", "-.5", "-7.", "-12", "3.5"] {
+            assert_eq!(spreadsheet_safe(cell), cell, "{cell:?}");
+        }
     }
 
     #[test]

@@ -1214,3 +1214,22 @@ fn an_empty_input_is_one_error_row_whatever_its_format_and_from_standard_input()
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
     assert!(stderr(&o).contains("1 records: 0 kept, 0 rejected, 1 errored"), "{}", stderr(&o));
 }
+
+#[test]
+fn csv_cells_of_standard_input_and_negative_numbers_are_not_escaped_as_formulas() {
+    let text = std::fs::read(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let o = run_with_stdin(&["score", "-"], text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let row = rdr.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[headers.iter().position(|h| h == name).unwrap()].to_string();
+    // Standard input's id and source are `-`: a lone sign, not a formula.
+    assert_eq!((cell("id"), cell("source")), ("-".to_string(), "-".to_string()));
+    // Features (some negative) stay numbers.
+    let values: Vec<String> = headers.iter().filter(|h| h.contains('.')).map(cell).collect();
+    assert!(values.iter().any(|v| v.starts_with('-')), "{values:?}");
+    for v in values.iter().filter(|v| !v.is_empty()) {
+        assert!(v.parse::<f64>().is_ok(), "{v:?} is not a number: {values:?}");
+    }
+}
