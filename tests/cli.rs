@@ -1233,3 +1233,29 @@ fn csv_cells_of_standard_input_and_negative_numbers_are_not_escaped_as_formulas(
         assert!(v.parse::<f64>().is_ok(), "{v:?} is not a number: {values:?}");
     }
 }
+
+#[test]
+fn train_reads_a_directory_as_score_does_and_lists_what_it_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for e in std::fs::read_dir(root().join("data/seeds")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let (clean, with_junk) = (d.path().join("clean.spinlm"), d.path().join("junk.spinlm"));
+    let o = run(&["train", "-o", clean.to_str().unwrap(), corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(corpus.join(".DS_Store"), b"\0\0\0\x01Bud1\0\0\x10\0 Icnv lsvo junk").unwrap();
+    std::fs::write(corpus.join("picture.png"), b"\x89PNG\r\n\x1a\n IHDR sRGB junk").unwrap();
+    let o = run(&["train", "--verbose", "-o", with_junk.to_str().unwrap(), corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(&with_junk).unwrap(),
+        std::fs::read(&clean).unwrap(),
+        "only the documents are read"
+    );
+    let e = stderr(&o);
+    assert!(e.contains("skipped 1 file(s) that are not documents:") && e.contains("picture.png"), "{e}");
+    assert!(!e.contains(".DS_Store"), "hidden files are passed over silently, as by score: {e}");
+}

@@ -655,3 +655,21 @@ fn training_jsonl_drops_a_byte_order_mark_starting_any_line() {
     };
     assert_eq!(model(&marked), model(&plain));
 }
+
+#[test]
+fn training_walks_directories_as_score_does() {
+    // Only files of a document or record extension, no hidden files, each file once.
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    std::fs::write(corpus.join("a.txt"), "The cat sat on the mat. The dog sat on the rug.\n").unwrap();
+    std::fs::write(corpus.join("sub/b.jsonl"), "{\"text\":\"A bird sat on the fence.\"}\n").unwrap();
+    let clean = train_paths(std::slice::from_ref(&corpus), &TrainConfig::default()).unwrap();
+    std::fs::write(corpus.join(".DS_Store"), b"\0\0\0\x01Bud1\0\0\x10\0 Icnv junk words here").unwrap();
+    std::fs::write(corpus.join("sub/picture.png"), b"\x89PNG\r\n\x1a\n IHDR more junk words").unwrap();
+    std::fs::write(corpus.join("notes.bin"), b"binary junk words").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", corpus.join("sub/up")).unwrap();
+    let bytes = train_paths(&[corpus], &TrainConfig::default()).unwrap();
+    assert_eq!(bytes, clean, "the same model: nothing but the documents read");
+}
