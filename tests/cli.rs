@@ -1072,29 +1072,69 @@ fn unreadable_subdirectory_is_an_error_row_and_the_run_continues() {
     assert!(err["error"].as_str().unwrap().contains("cannot read"), "{err}");
 }
 
-/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
-/// finish within a minute (it was killed).
+/// Runs spinscore with `args`; `None` if it did not finish within a minute (it was killed), so
+/// that a run that would wait forever fails its test instead of hanging it.
 #[cfg(unix)]
-fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
-    use std::ffi::CString;
-    let d = tempfile::tempdir().unwrap();
-    let fifo = d.path().join(name);
-    let c = CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    let mut child =
-        bin().args(args).arg(&fifo).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let writer = fifo.clone();
-    std::thread::spawn(move || std::fs::write(writer, content));
+fn run_within_a_minute(args: &[std::ffi::OsString]) -> Option<Output> {
+    use std::io::Read;
+    let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Read as it comes, so that a full pipe never stops the child.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).map(|_| v).unwrap()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if std::time::Instant::now() > deadline {
             child.kill().unwrap();
             child.wait().unwrap();
             return None;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    Some(child.wait_with_output().unwrap())
+    };
+    Some(Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() })
+}
+
+/// Makes a named pipe.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
+/// finish within a minute (it was killed).
+#[cfg(unix)]
+fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join(name);
+    mkfifo(&fifo);
+    let writer = fifo.clone();
+    std::thread::spawn(move || std::fs::write(writer, content));
+    let args: Vec<std::ffi::OsString> =
+        args.iter().map(|a| a.into()).chain([fifo.into_os_string()]).collect();
+    run_within_a_minute(&args)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_inside_a_directory_is_skipped_not_waited_on() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("data/seeds/002_9b250bf8fdcec7e7.txt"), d.path().join("good.txt")).unwrap();
+    mkfifo(&d.path().join("feed.jsonl")); // no writer will come
+    let args = ["score", "-f", "jsonl", "--verbose", d.path().to_str().unwrap()].map(Into::into);
+    let o = run_within_a_minute(&args).expect("score on a directory holding a named pipe finishes");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(jsonl(&o).len(), 1, "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("skipped 1 file(s) that are not regular files") && e.contains("feed.jsonl"), "{e}");
 }
 
 #[cfg(unix)]

@@ -131,6 +131,7 @@ impl InputArgs {
 pub fn report_skipped(skipped: &[SkippedFile], verbose: bool) {
     for (why, what) in [
         (Skip::NotADocument, "that are not documents"),
+        (Skip::NotAFile, "that are not regular files (named pipes, sockets, devices)"),
         (Skip::SameFile, "already read through another path (a symbolic link)"),
     ] {
         let these: Vec<&SkippedFile> = skipped.iter().filter(|s| s.why == why).collect();
