@@ -149,12 +149,14 @@ impl<W: Write> ReportWriter<W> {
         h
     }
 
-    /// Every cell but the rank.
+    /// Every CSV cell but the rank; the cells of text that comes from the input (ids, sources,
+    /// evidence, errors) are [`spreadsheet_safe`].
     fn cells(&self, r: &Report) -> Vec<String> {
+        let safe = |s: &str| spreadsheet_safe(s).into_owned();
         let s = r.scored.as_ref();
         let mut c = vec![
-            r.id.clone(),
-            r.source.clone(),
+            safe(&r.id),
+            safe(&r.source),
             fmt_num(s.map(|s| s.score), 2),
             s.map(|s| s.verdict.name().to_string()).unwrap_or_default(),
         ];
@@ -166,14 +168,15 @@ impl<W: Write> ReportWriter<W> {
             c.push(fmt_num(v, 4));
         }
         let cl = r.cluster.as_ref();
-        c.push(cl.map(|c| c.id.clone()).unwrap_or_default());
+        // The id of the cluster's first member: a record id.
+        c.push(cl.map(|c| safe(&c.id)).unwrap_or_default());
         c.push(cl.map(|c| c.size.to_string()).unwrap_or_default());
         c.push(fmt_num(cl.map(|c| c.deviation), 4));
         c.push(cl.map(|c| c.likely_original.to_string()).unwrap_or_default());
         c.push(r.words.to_string());
         c.push(r.language.unwrap_or("").to_string());
-        c.push(evidence_summary(r, 3));
-        c.push(status_text(r));
+        c.push(safe(&evidence_summary(r, 3)));
+        c.push(safe(&status_text(r)));
         c
     }
 
@@ -182,14 +185,9 @@ impl<W: Write> ReportWriter<W> {
     pub fn render(&self, r: &Report) -> io::Result<Vec<u8>> {
         match self.format {
             OutputFormat::Csv => {
-                let cells = self.cells(r);
-                let n = cells.len();
                 let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
-                for (i, cell) in cells.iter().enumerate() {
-                    // id, source and the free-text columns must not run as spreadsheet formulas.
-                    let safe =
-                        if i >= n - 2 || i < 2 { spreadsheet_safe(cell) } else { cell.as_str().into() };
-                    buf.write_field(safe.as_ref())?;
+                for cell in self.cells(r) {
+                    buf.write_field(cell)?;
                 }
                 buf.write_record(None::<&[u8]>)?;
                 buf.into_inner().map_err(|e| e.into_error())

@@ -1299,3 +1299,31 @@ fn train_reads_a_directory_as_score_does_and_lists_what_it_skipped() {
     assert!(e.contains("skipped 1 file(s) that are not documents:") && e.contains("picture.png"), "{e}");
     assert!(!e.contains(".DS_Store"), "hidden files are passed over silently, as by score: {e}");
 }
+
+#[test]
+fn a_cluster_id_is_a_record_id_and_escaped_in_csv_as_the_id_is() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("feed.jsonl");
+    let mut out = String::new();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(root().join("data/seeds")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (k, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        out.push_str(&serde_json::json!({"id": format!("=HYPERLINK(\"x\",{k})"), "text": text}).to_string());
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+    let o = run(&["score", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(rows.iter().all(|r| !r[col("cluster_id")].is_empty()), "the seeds are one cluster");
+    for r in &rows {
+        for name in ["id", "cluster_id"] {
+            assert!(r[col(name)].starts_with("'="), "{name}: {:?}", &r[col(name)]);
+        }
+    }
+}
