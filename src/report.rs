@@ -37,12 +37,25 @@ pub fn rank(reports: &mut [Report]) {
     });
 }
 
-/// Cells that a spreadsheet would run as a formula get a leading apostrophe.
+/// Cells that a spreadsheet would run as a formula get a leading apostrophe: those starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, except a sign alone (standard input's
+/// id and source are `-`) or before a plain number (`-3.5`), which a spreadsheet reads as text
+/// or a number and which must stay as they are.
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+    match s.as_bytes() {
+        [b'+' | b'-', rest @ ..] if rest.is_empty() || is_plain_number(rest) => s.into(),
+        [b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => format!("'{s}").into(),
         _ => s.into(),
     }
+}
+
+/// ASCII digits with at most one decimal point (`3`, `3.5`, `.5`, `3.`).
+fn is_plain_number(b: &[u8]) -> bool {
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &[][..]),
+    };
+    !(int.is_empty() && frac.is_empty()) && int.iter().chain(frac).all(u8::is_ascii_digit)
 }
 
 /// `x` with `digits` decimals (and a sign either way when `plus`); a value that rounds to zero
@@ -136,12 +149,14 @@ impl<W: Write> ReportWriter<W> {
         h
     }
 
-    /// Every cell but the rank.
+    /// Every CSV cell but the rank; the cells of text that comes from the input (ids, sources,
+    /// evidence, errors) are [`spreadsheet_safe`].
     fn cells(&self, r: &Report) -> Vec<String> {
+        let safe = |s: &str| spreadsheet_safe(s).into_owned();
         let s = r.scored.as_ref();
         let mut c = vec![
-            r.id.clone(),
-            r.source.clone(),
+            safe(&r.id),
+            safe(&r.source),
             fmt_num(s.map(|s| s.score), 2),
             s.map(|s| s.verdict.name().to_string()).unwrap_or_default(),
         ];
@@ -153,14 +168,15 @@ impl<W: Write> ReportWriter<W> {
             c.push(fmt_num(v, 4));
         }
         let cl = r.cluster.as_ref();
-        c.push(cl.map(|c| c.id.clone()).unwrap_or_default());
+        // The id of the cluster's first member: a record id.
+        c.push(cl.map(|c| safe(&c.id)).unwrap_or_default());
         c.push(cl.map(|c| c.size.to_string()).unwrap_or_default());
         c.push(fmt_num(cl.map(|c| c.deviation), 4));
         c.push(cl.map(|c| c.likely_original.to_string()).unwrap_or_default());
         c.push(r.words.to_string());
         c.push(r.language.unwrap_or("").to_string());
-        c.push(evidence_summary(r, 3));
-        c.push(status_text(r));
+        c.push(safe(&evidence_summary(r, 3)));
+        c.push(safe(&status_text(r)));
         c
     }
 
@@ -169,14 +185,9 @@ impl<W: Write> ReportWriter<W> {
     pub fn render(&self, r: &Report) -> io::Result<Vec<u8>> {
         match self.format {
             OutputFormat::Csv => {
-                let cells = self.cells(r);
-                let n = cells.len();
                 let mut buf = csv::Writer::from_writer(Vec::with_capacity(512));
-                for (i, cell) in cells.iter().enumerate() {
-                    // id, source and the free-text columns must not run as spreadsheet formulas.
-                    let safe =
-                        if i >= n - 2 || i < 2 { spreadsheet_safe(cell) } else { cell.as_str().into() };
-                    buf.write_field(safe.as_ref())?;
+                for cell in self.cells(r) {
+                    buf.write_field(cell)?;
                 }
                 buf.write_record(None::<&[u8]>)?;
                 buf.into_inner().map_err(|e| e.into_error())
@@ -545,6 +556,30 @@ mod tests {
         assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
         assert_eq!(spreadsheet_safe("- Advertisement -"), "'- Advertisement -");
         assert_eq!(spreadsheet_safe("plain"), "plain");
+        for formula in [
+            "-1+1",
+            "+A1",
+            "-A1",
+            "-3.5)",
+            "--",
+            "- ",
+            "-.",
+            "+-1",
+            "-1 ",
+            "@SUM(A1)",
+            "\t-1",
+            "-cmd|' /C calc'!A0",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"), "{formula:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_sign_and_plain_numbers_are_not_formulas() {
+        // Standard input's id and source are `-`; a numeric id or source stays a number.
+        for cell in ["-", "+", "-3.5", "+2", "-0.50", "-.5", "-7.", "-12", "3.5"] {
+            assert_eq!(spreadsheet_safe(cell), cell, "{cell:?}");
+        }
     }
 
     #[test]

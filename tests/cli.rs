@@ -522,7 +522,9 @@ fn eval_and_fit_exit_as_score_does_when_records_could_not_be_read() {
     let w = d.path().join("w.json");
     let o = run(&["fit", data.to_str().unwrap(), "-o", w.to_str().unwrap(), "--l2", "10"]);
     assert_eq!(o.status.code(), code, "{}", stderr(&o));
-    assert!(stderr(&o).contains("labelled.jsonl:6"), "{}", stderr(&o));
+    // Once, though fit reads the records more than once (with and without clusters).
+    assert_eq!(stderr(&o).matches("labelled.jsonl:6").count(), 1, "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("1 records could not be read").count(), 1, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&w).unwrap()).unwrap();
     assert_eq!(v["provenance"]["train_examples"], 15);
 }
@@ -1070,29 +1072,69 @@ fn unreadable_subdirectory_is_an_error_row_and_the_run_continues() {
     assert!(err["error"].as_str().unwrap().contains("cannot read"), "{err}");
 }
 
-/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
-/// finish within a minute (it was killed).
+/// Runs spinscore with `args`; `None` if it did not finish within a minute (it was killed), so
+/// that a run that would wait forever fails its test instead of hanging it.
 #[cfg(unix)]
-fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
-    use std::ffi::CString;
-    let d = tempfile::tempdir().unwrap();
-    let fifo = d.path().join(name);
-    let c = CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    let mut child =
-        bin().args(args).arg(&fifo).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let writer = fifo.clone();
-    std::thread::spawn(move || std::fs::write(writer, content));
+fn run_within_a_minute(args: &[std::ffi::OsString]) -> Option<Output> {
+    use std::io::Read;
+    let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Read as it comes, so that a full pipe never stops the child.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).map(|_| v).unwrap()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if std::time::Instant::now() > deadline {
             child.kill().unwrap();
             child.wait().unwrap();
             return None;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    Some(child.wait_with_output().unwrap())
+    };
+    Some(Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() })
+}
+
+/// Makes a named pipe.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Runs spinscore on a named pipe that `content` is written to once; `None` if it did not
+/// finish within a minute (it was killed).
+#[cfg(unix)]
+fn run_on_fifo(args: &[&str], name: &str, content: Vec<u8>) -> Option<Output> {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join(name);
+    mkfifo(&fifo);
+    let writer = fifo.clone();
+    std::thread::spawn(move || std::fs::write(writer, content));
+    let args: Vec<std::ffi::OsString> =
+        args.iter().map(|a| a.into()).chain([fifo.into_os_string()]).collect();
+    run_within_a_minute(&args)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_inside_a_directory_is_skipped_not_waited_on() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("data/seeds/002_9b250bf8fdcec7e7.txt"), d.path().join("good.txt")).unwrap();
+    mkfifo(&d.path().join("feed.jsonl")); // no writer will come
+    let args = ["score", "-f", "jsonl", "--verbose", d.path().to_str().unwrap()].map(Into::into);
+    let o = run_within_a_minute(&args).expect("score on a directory holding a named pipe finishes");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(jsonl(&o).len(), 1, "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("skipped 1 file(s) that are not regular files") && e.contains("feed.jsonl"), "{e}");
 }
 
 #[cfg(unix)]
@@ -1137,6 +1179,12 @@ fn byte_order_marks_do_not_hide_the_first_record() {
         |o: &Output| jsonl(o).iter().map(|r| (r["line"].clone(), r["status"].clone())).collect::<Vec<_>>();
     assert_eq!(ids(&from_file), ids(&plain), "{}", stderr(&from_file));
     assert_eq!(ids(&from_stdin), ids(&plain), "{}", stderr(&from_stdin));
+    // Two such files joined with `cat`: the second one's first record is read as well.
+    let joined = d.path().join("joined.jsonl");
+    std::fs::write(&joined, [&bom[..], &bom[..]].concat()).unwrap();
+    let o = run(&["score", "-f", "jsonl", "--unranked", joined.to_str().unwrap()]);
+    let statuses = |o: &Output| jsonl(o).iter().map(|r| r["status"].clone()).collect::<Vec<_>>();
+    assert_eq!(statuses(&o), [statuses(&plain), statuses(&plain)].concat(), "{}", stderr(&o));
     // filter writes the first record back without the mark.
     let o = run(&["filter", "--max-score", "100", p.to_str().unwrap()]);
     assert!(!stdout(&o).starts_with('\u{feff}'), "{}", stdout(&o));
@@ -1173,5 +1221,109 @@ fn an_output_that_is_an_input_is_refused_before_it_is_overwritten() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("overwrite this input"), "{args:?}: {}", stderr(&o));
         assert_eq!(std::fs::read(&data).unwrap(), labelled, "{args:?} overwrote its input");
+    }
+}
+
+#[test]
+fn an_empty_input_is_one_error_row_whatever_its_format_and_from_standard_input() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, content) in
+        [("empty.txt", ""), ("empty.csv", ""), ("empty.jsonl", ""), ("blank.jsonl", "\n \n")]
+    {
+        let p = d.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = run(&["score", "-f", "jsonl", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        let rows = jsonl(&o);
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        assert_eq!(rows[0]["status"], "error", "{name}");
+        assert!(rows[0]["error"].as_str().unwrap().ends_with(&format!("{name}: empty file")), "{}", rows[0]);
+    }
+    // Standard input with nothing on it, whatever format it is read as.
+    for forced in [&[][..], &["--input-format", "jsonl"], &["--input-format", "text"]] {
+        let args: Vec<&str> = ["score", "-f", "jsonl"].iter().chain(forced).chain(&["-"]).copied().collect();
+        let o = run_with_stdin(&args, Vec::new());
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        let rows = jsonl(&o);
+        assert_eq!(rows.len(), 1, "{args:?}: {rows:?}");
+        assert_eq!(rows[0]["error"], "-: empty file", "{args:?}");
+    }
+    // filter counts it as an errored record, as score does.
+    let o = run_with_stdin(&["filter", "--max-score", "50", "-"], Vec::new());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("1 records: 0 kept, 0 rejected, 1 errored"), "{}", stderr(&o));
+}
+
+#[test]
+fn csv_cells_of_standard_input_and_negative_numbers_are_not_escaped_as_formulas() {
+    let text = std::fs::read(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let o = run_with_stdin(&["score", "-"], text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let row = rdr.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[headers.iter().position(|h| h == name).unwrap()].to_string();
+    // Standard input's id and source are `-`: a lone sign, not a formula.
+    assert_eq!((cell("id"), cell("source")), ("-".to_string(), "-".to_string()));
+    // Features (some negative) stay numbers.
+    let values: Vec<String> = headers.iter().filter(|h| h.contains('.')).map(cell).collect();
+    assert!(values.iter().any(|v| v.starts_with('-')), "{values:?}");
+    for v in values.iter().filter(|v| !v.is_empty()) {
+        assert!(v.parse::<f64>().is_ok(), "{v:?} is not a number: {values:?}");
+    }
+}
+
+#[test]
+fn train_reads_a_directory_as_score_does_and_lists_what_it_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for e in std::fs::read_dir(root().join("data/seeds")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let (clean, with_junk) = (d.path().join("clean.spinlm"), d.path().join("junk.spinlm"));
+    let o = run(&["train", "-o", clean.to_str().unwrap(), corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(corpus.join(".DS_Store"), b"\0\0\0\x01Bud1\0\0\x10\0 Icnv lsvo junk").unwrap();
+    std::fs::write(corpus.join("picture.png"), b"\x89PNG\r\n\x1a\n IHDR sRGB junk").unwrap();
+    let o = run(&["train", "--verbose", "-o", with_junk.to_str().unwrap(), corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(&with_junk).unwrap(),
+        std::fs::read(&clean).unwrap(),
+        "only the documents are read"
+    );
+    let e = stderr(&o);
+    assert!(e.contains("skipped 1 file(s) that are not documents:") && e.contains("picture.png"), "{e}");
+    assert!(!e.contains(".DS_Store"), "hidden files are passed over silently, as by score: {e}");
+}
+
+#[test]
+fn a_cluster_id_is_a_record_id_and_escaped_in_csv_as_the_id_is() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("feed.jsonl");
+    let mut out = String::new();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(root().join("data/seeds")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (k, f) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        out.push_str(&serde_json::json!({"id": format!("=HYPERLINK(\"x\",{k})"), "text": text}).to_string());
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+    let o = run(&["score", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(rows.iter().all(|r| !r[col("cluster_id")].is_empty()), "the seeds are one cluster");
+    for r in &rows {
+        for name in ["id", "cluster_id"] {
+            assert!(r[col(name)].starts_with("'="), "{name}: {:?}", &r[col(name)]);
+        }
     }
 }

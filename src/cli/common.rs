@@ -18,7 +18,8 @@ use spinscore::score::Scorer;
 pub enum ExitCode {
     /// Every record was read (scored, or not scored for a stated reason such as too short).
     Ok = 0,
-    /// The run finished but some records could not be read; they are listed as error rows.
+    /// The run finished but some records could not be read (or an input was empty); they are
+    /// listed as error rows.
     RecordErrors = 1,
     /// Nothing useful could be done: bad arguments, unreadable model or output.
     Fatal = 2,
@@ -120,24 +121,30 @@ impl InputArgs {
     pub fn open(&self) -> Result<RecordReaders> {
         let (files, skipped) = expand_paths(&self.paths).context("reading inputs")?;
         if !self.quiet {
-            for (why, what) in [
-                (Skip::NotADocument, "that are not documents"),
-                (Skip::SameFile, "already read through another path (a symbolic link)"),
-            ] {
-                let these: Vec<&SkippedFile> = skipped.iter().filter(|s| s.why == why).collect();
-                if these.is_empty() {
-                    continue;
-                }
-                let more = if self.verbose { ":" } else { " (--verbose lists them)" };
-                eprintln!("spinscore: skipped {} file(s) {what}{more}", these.len());
-                if self.verbose {
-                    for s in these {
-                        eprintln!("  {}", s.path.display());
-                    }
-                }
-            }
+            report_skipped(&skipped, self.verbose);
         }
         Ok(RecordReaders::new(files, self.config()))
+    }
+}
+
+/// Says on stderr how many files a directory walk skipped, and why; lists them when `verbose`.
+pub fn report_skipped(skipped: &[SkippedFile], verbose: bool) {
+    for (why, what) in [
+        (Skip::NotADocument, "that are not documents"),
+        (Skip::NotAFile, "that are not regular files (named pipes, sockets, devices)"),
+        (Skip::SameFile, "already read through another path (a symbolic link)"),
+    ] {
+        let these: Vec<&SkippedFile> = skipped.iter().filter(|s| s.why == why).collect();
+        if these.is_empty() {
+            continue;
+        }
+        let more = if verbose { ":" } else { " (--verbose lists them)" };
+        eprintln!("spinscore: skipped {} file(s) {what}{more}", these.len());
+        if verbose {
+            for s in these {
+                eprintln!("  {}", s.path.display());
+            }
+        }
     }
 }
 

@@ -30,14 +30,18 @@ pub struct EvalArgs {
 
 /// Scores a labelled dataset (in planned batches when `planned` and clusters are on); returns
 /// each scored record's report with its label, in input order, and the counts of every record
-/// read (their [`Counts::exit_code`] is the run's, as for `score`).
+/// read (their [`Counts::exit_code`] is the run's, as for `score`). Records that could not be
+/// read are listed on stderr (unless `quiet`) when `report_errors`: false for a second reading
+/// of records whose errors a first one reported.
 pub fn score_labelled(
     engine: &Engine<'_>,
     path: &std::path::Path,
     batch: usize,
     planned: bool,
     quiet: bool,
+    report_errors: bool,
 ) -> Result<(Vec<(Report, Labelled)>, Counts)> {
+    let report_errors = report_errors && !quiet;
     if !readable_twice(path) {
         anyhow::bail!("{}: labelled data is read more than once: give a file, not a pipe", path.display());
     }
@@ -51,7 +55,7 @@ pub fn score_labelled(
         pb.inc(1);
         counts.add(&rep);
         if let Status::Error(m) = &rep.status {
-            if !quiet {
+            if report_errors {
                 pb.suspend(|| eprintln!("spinscore: {}: {m}", rep.origin));
             }
             return Ok(());
@@ -66,7 +70,7 @@ pub fn score_labelled(
     pb.finish_and_clear();
     // Planned batches come in batch order: back to input order.
     out.sort_by_key(|(r, _)| r.seq);
-    if counts.errors > 0 && !quiet {
+    if counts.errors > 0 && report_errors {
         eprintln!("spinscore: {} records could not be read", counts.errors);
     }
     Ok((out, counts))
@@ -99,7 +103,8 @@ pub fn print_metrics(m: &BTreeMap<String, Metrics>) {
 pub fn run(a: &EvalArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
     let planned = !a.engine.in_order_batches;
-    let (scored, counts) = score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet)?;
+    let (scored, counts) =
+        score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet, true)?;
     let labelled: Vec<Labelled> = scored.iter().map(|(_, l)| l.clone()).collect();
     let m = metrics_by_kind(&labelled);
     // Confusion table: label x verdict.

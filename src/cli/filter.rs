@@ -227,7 +227,6 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     Ok(if errored > 0 { ExitCode::RecordErrors } else { ExitCode::Ok })
 }
 
-/// Guesses the format of spooled standard input: JSONL when it starts with `{`, else CSV.
 /// A temporary file holding everything `from` gives (removed when dropped).
 fn spooled(from: &mut dyn Read) -> std::io::Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::NamedTempFile::new()?;
@@ -236,6 +235,9 @@ fn spooled(from: &mut dyn Read) -> std::io::Result<tempfile::NamedTempFile> {
     Ok(tmp)
 }
 
+/// Guesses the format of spooled standard input: JSONL when it starts with `{` (after a byte
+/// order mark and whitespace) or is empty (read as JSONL, an empty input is its one error row),
+/// else CSV.
 fn sniff(path: &Path) -> Result<InputFormat> {
     let mut buf = [0u8; 4096];
     let n = std::fs::File::open(path)?.read(&mut buf)?;

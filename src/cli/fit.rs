@@ -83,7 +83,7 @@ fn examples(
     small_clusters: bool,
     quiet: bool,
 ) -> Result<(Vec<Example>, Counts)> {
-    let (scored, counts) = score_labelled(engine, path, batch, planned, quiet)?;
+    let (scored, counts) = score_labelled(engine, path, batch, planned, quiet, true)?;
     let mut out: Vec<Example> = scored
         .into_iter()
         .filter(|(r, _)| r.scored.is_some())
@@ -93,7 +93,8 @@ fn examples(
         })
         .collect();
     if engine.options().clusters {
-        let (alone, _) = score_labelled(no_cluster, path, batch, false, quiet)?;
+        // The same records again: their errors were reported above.
+        let (alone, _) = score_labelled(no_cluster, path, batch, false, quiet, false)?;
         out.extend(alone.into_iter().filter(|(r, _)| r.scored.is_some()).map(|(r, mut l)| {
             l.score = None;
             l.group = l.group.map(|g| format!("{g}#alone"));

@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use spinscore::model::train::{TrainConfig, train_paths};
+use spinscore::input::expand_paths;
+use spinscore::model::train::{TrainConfig, train_files};
 use spinscore::model::{ContrastModel, Model};
+
+use super::common::report_skipped;
 
 /// Build a reference language model from clean running text (files, directories, JSONL).
 #[derive(Debug, clap::Args)]
@@ -12,7 +15,8 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Training text: plain-text files, directories (read recursively), or .jsonl files.
+    /// Training text: plain-text files, directories (read recursively, as `score` reads them:
+    /// document and record files, no hidden files), or .jsonl files.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Text field of JSONL records.
@@ -37,6 +41,9 @@ pub struct TrainArgs {
     /// continuations or surface forms (a smaller file that only the round-trip contrast reads).
     #[arg(long)]
     pub contrast_only: bool,
+    /// List the files a directory walk skipped on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Runs `spinscore train`.
@@ -50,7 +57,9 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         jsonl_field: args.field.clone(),
         contrast_only: args.contrast_only,
     };
-    let bytes = train_paths(&args.inputs, &cfg).context("training failed")?;
+    let (files, skipped) = expand_paths(&args.inputs).context("reading inputs")?;
+    report_skipped(&skipped, args.verbose);
+    let bytes = train_files(&args.inputs, &files, &cfg).context("training failed")?;
     let info = if args.contrast_only {
         ContrastModel::from_bytes(bytes.clone()).map(|m| m.info())
     } else {

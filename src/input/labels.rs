@@ -20,8 +20,9 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
     let mut out = HashMap::new();
     for (i, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
-        // A byte order mark starts the file, not the first record (as the record reader reads it).
-        let line = if i == 0 { line.strip_prefix(super::BOM).unwrap_or(&line) } else { &line };
+        // A byte order mark starts the file (or one joined on with `cat`), not a record: the
+        // record reader drops it at the start of any line.
+        let line = line.strip_prefix(super::BOM).unwrap_or(&line);
         let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
             continue;
         };
@@ -84,6 +85,12 @@ mod tests {
         assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(false));
         assert_eq!(labels.get(&1).and_then(|l| l.group.as_deref()), Some("g"));
         assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
+        // Nor the first label of a file joined on with `cat` (the record reader drops it there too).
+        std::fs::write(&p, b"{\"label\":\"clean\"}\n\xef\xbb\xbf{\"label\":\"garbled\",\"group\":\"h\"}\n")
+            .unwrap();
+        let labels = read_labels(&p).unwrap();
+        assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
+        assert_eq!(labels.get(&2).and_then(|l| l.group.as_deref()), Some("h"));
     }
 
     fn labels_of(lines: &str) -> Result<HashMap<u64, Labelled>> {

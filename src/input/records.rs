@@ -12,7 +12,8 @@ use super::walk::format_of;
 use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
-/// The UTF-8 byte order mark: it starts an input, not its first record.
+/// The UTF-8 byte order mark: it starts an input (or a JSONL line: a file joined on with `cat`),
+/// not its first record.
 pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Bytes sniffed for NUL to call a text file binary.
@@ -104,6 +105,8 @@ enum State {
         buf: Vec<u8>,
         /// Bytes of the input consumed so far.
         pos: u64,
+        /// Whether a line other than a blank one was read: an input without one is empty.
+        any: bool,
     },
     Csv {
         reader: csv::Reader<Box<dyn Read + Send>>,
@@ -220,7 +223,7 @@ impl RecordReader {
         }
         match format {
             InputFormat::Jsonl => {
-                self.state = State::Jsonl { reader, line: 0, buf: Vec::new(), pos: 0 };
+                self.state = State::Jsonl { reader, line: 0, buf: Vec::new(), pos: 0, any: false };
                 None
             }
             InputFormat::Csv => {
@@ -244,7 +247,7 @@ impl RecordReader {
                 let cols = self.csv_columns(&headers);
                 if headers.is_empty() {
                     self.state = State::Done;
-                    return Some(self.error(0, None, None, "empty file", Raw::File));
+                    return Some(self.empty_file());
                 }
                 self.state = State::Csv { reader: rdr, cols, width: headers.len() };
                 None
@@ -273,10 +276,18 @@ impl RecordReader {
         }
     }
 
+    /// The error row of an input with nothing in it but whitespace (blank lines, a byte order
+    /// mark), whatever its format: a text file, a record file or standard input. Its one row
+    /// (line 0, the file as id) is how a run shows that an input gave nothing, as an unreadable
+    /// one does; a record file with a CSV header and no rows is not empty.
+    fn empty_file(&self) -> Record {
+        self.error(0, Some(self.file.clone()), Some(self.parent.clone()), "empty file", Raw::File)
+    }
+
     fn whole_file(&self, bytes: Vec<u8>, html: bool) -> Record {
         let id = self.file.clone();
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return self.error(0, Some(id), Some(self.parent.clone()), "empty file", Raw::File);
+            return self.empty_file();
         }
         if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
             return self.error(
@@ -313,7 +324,7 @@ impl RecordReader {
 
     fn next_jsonl(&mut self) -> Option<Record> {
         loop {
-            let State::Jsonl { reader, line, buf, pos } = &mut self.state else {
+            let State::Jsonl { reader, line, buf, pos, .. } = &mut self.state else {
                 return None;
             };
             buf.clear();
@@ -328,8 +339,9 @@ impl RecordReader {
             let mut buf = std::mem::take(buf);
             match self.line_record(n, read, &mut buf) {
                 Line::End => {
+                    let empty = matches!(self.state, State::Jsonl { any: false, .. });
                     self.state = State::Done;
-                    return None;
+                    return empty.then(|| self.empty_file());
                 }
                 Line::Failed(r) => {
                     self.state = State::Done;
@@ -342,6 +354,9 @@ impl RecordReader {
                     }
                 }
                 Line::Record(r) => {
+                    if let State::Jsonl { any, .. } = &mut self.state {
+                        *any = true;
+                    }
                     self.last_at = Some(start);
                     return Some(r);
                 }
@@ -364,8 +379,9 @@ impl RecordReader {
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
-        // A byte order mark starts the input, not the first record (CSV and text drop it too).
-        if n == 1 && buf.starts_with(BOM) {
+        // A byte order mark starts the input, not the first record (CSV and text drop it too);
+        // one that starts a later line starts a file joined on (`cat a.jsonl b.jsonl`).
+        if buf.starts_with(BOM) {
             buf.drain(..BOM.len());
         }
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
@@ -945,10 +961,30 @@ mod tests {
         let again = readers.read_at(at.unwrap());
         assert_eq!((again.doc, again.raw), (first.doc, first.raw));
         assert_eq!(readers.next().unwrap().doc.unwrap().id, "b");
-        // Only at the start of the input: elsewhere it is the line's content.
-        let recs =
-            read("mid.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n\xef\xbb\xbf{\"id\":\"b\",\"text\":\"y\"}\n");
-        assert!(recs[1].doc.as_ref().unwrap_err().msg.contains("malformed JSON"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_starting_any_jsonl_line_is_dropped() {
+        // Two files joined with `cat`, the second starting with a mark.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("joined.jsonl");
+        std::fs::write(
+            &p,
+            b"{\"id\":\"a\",\"text\":\"x\"}\n\xef\xbb\xbf{\"id\":\"b\",\"text\":\"y\"}\r\n\xef\xbb\xbf\n{\"id\":\"c\",\"text\":\"z\"}\n",
+        )
+        .unwrap();
+        let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+        let mut got = Vec::new();
+        while let Some(x) = readers.next_located() {
+            got.push(x);
+        }
+        let ids: Vec<&str> = got.iter().map(|(r, _)| r.doc.as_ref().unwrap().id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(got[1].0.raw, Raw::Json(b"{\"id\":\"b\",\"text\":\"y\"}".to_vec()));
+        assert_eq!(got[2].0.doc.as_ref().unwrap().origin.line, 4, "a line of only a mark is blank");
+        // Read again from its offset (the mark's), the record is the same.
+        let again = readers.read_at(got[1].1.unwrap());
+        assert_eq!((again.doc, again.raw), (got[1].0.doc.clone(), got[1].0.raw.clone()));
     }
 
     #[test]
@@ -971,6 +1007,30 @@ mod tests {
         let d = r[0].doc.as_ref().unwrap();
         assert_eq!(d.warnings, [LOSSY_WARNING]);
         assert_eq!(d.origin.line, 0);
+    }
+
+    #[test]
+    fn an_empty_input_is_one_error_row_whatever_its_format() {
+        let cases: [(&str, &[u8]); 7] = [
+            ("e.txt", b""),
+            ("e.html", b" \n"),
+            ("e.csv", b""),
+            ("e.jsonl", b""),
+            ("blank.jsonl", b"\n  \r\n\t\n"),
+            ("bom.jsonl", b"\xef\xbb\xbf\n"),
+            ("e.ndjson", b""),
+        ];
+        for (name, content) in cases {
+            let recs = read(name, content);
+            assert_eq!(recs.len(), 1, "{name}");
+            let e = recs[0].doc.as_ref().unwrap_err();
+            assert_eq!(e.msg, "empty file", "{name}");
+            assert_eq!(e.origin.line, 0, "{name}");
+            assert!(e.id.as_deref().is_some_and(|id| id.ends_with(name)), "{name}: {:?}", e.id);
+        }
+        // Records, or a header with no rows, are not empty.
+        assert!(read("h.csv", b"id,text\n").is_empty());
+        assert_eq!(read("one.jsonl", b"\n{\"text\":\"x\"}\n").len(), 1);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct SkippedFile {
 pub enum Skip {
     /// Its extension is not one of a document or a record file.
     NotADocument,
+    /// It is not a regular file: a named pipe (opening one waits for a writer, maybe forever),
+    /// a socket or a device (or a symbolic link to one). Given by name, one is read.
+    NotAFile,
     /// It is a file already among the inputs, reached again through a symbolic link (a
     /// `current -> 2024-05` link beside `2024-05`): read once.
     SameFile,
@@ -37,11 +40,11 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
     }
 }
 
-/// Expands paths: files are kept as given (whatever their extension, they were asked for),
-/// directories are walked recursively in sorted order keeping files with a known extension,
-/// each file once: one a walk reaches again through a symbolic link (as an earlier input,
-/// resolved) is skipped. Returns the inputs and the skipped files. `-` stands for standard
-/// input.
+/// Expands paths: files are kept as given (whatever their extension or kind, they were asked
+/// for), directories are walked recursively in sorted order keeping regular files with a known
+/// extension, each file once: one a walk reaches again through a symbolic link (as an earlier
+/// input, resolved) is skipped, and so are named pipes, sockets and devices. Returns the inputs
+/// and the skipped files. `-` stands for standard input.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<SkippedFile>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -112,6 +115,8 @@ fn walk(
                     Err(_) => files.push(path),
                 }
             }
+            // Never opened: a named pipe would wait for a writer.
+            Ok(m) if !m.is_file() => skipped.push(SkippedFile { path, why: Skip::NotAFile }),
             Ok(_) if format_of(&path).is_some() => files.push(path),
             // Unreadable entries are kept so that reading them reports the error.
             Err(_) => files.push(path),
@@ -173,6 +178,30 @@ mod tests {
         let (files, _) = expand_paths(&[d.path().to_path_buf()]).unwrap();
         let names: Vec<_> = files.iter().map(|p| p.strip_prefix(d.path()).unwrap().to_owned()).collect();
         assert_eq!(names, [PathBuf::from("a.txt"), "sub/b.txt".into()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_sockets_and_devices_in_a_directory_are_skipped_not_inputs() {
+        // Opening a named pipe waits for a writer: a walk that kept one never finished.
+        use std::ffi::CString;
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.txt"), "x").unwrap();
+        for name in ["feed.jsonl", "pipe"] {
+            let c = CString::new(d.path().join(name).to_str().unwrap()).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        }
+        let _socket = std::os::unix::net::UnixListener::bind(d.path().join("socket.txt")).unwrap();
+        std::os::unix::fs::symlink("/dev/null", d.path().join("null.txt")).unwrap();
+        let (files, skipped) = expand_paths(&[d.path().to_path_buf()]).unwrap();
+        assert_eq!(files, [d.path().join("a.txt")]);
+        let mut why: Vec<(PathBuf, Skip)> = skipped.into_iter().map(|s| (s.path, s.why)).collect();
+        why.sort_by(|a, b| a.0.cmp(&b.0));
+        let names = ["feed.jsonl", "null.txt", "pipe", "socket.txt"];
+        assert_eq!(why, names.map(|n| (d.path().join(n), Skip::NotAFile)));
+        // Given by name, a pipe is an input (`<(command)`, a FIFO a writer is waiting on).
+        let fifo = d.path().join("feed.jsonl");
+        assert_eq!(expand_paths(std::slice::from_ref(&fifo)).unwrap().0, [fifo]);
     }
 
     #[test]

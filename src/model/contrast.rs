@@ -227,14 +227,7 @@ impl ContrastModel {
     /// This model's tables, for the unit hints.
     #[inline(always)]
     fn unit_tables(&self) -> super::UnitTables<'_> {
-        super::UnitTables {
-            uni: self.section(UNIGRAMS),
-            bi: self.section(BIGRAMS),
-            tri: self.section(TRIGRAMS),
-            vocab: self.h.vocab,
-            bi_slots: self.bi_slots,
-            tri_slots: self.h.tri_slots,
-        }
+        super::UnitTables::of(self.bytes.get(), &self.h, self.bi_slots)
     }
 
     /// [`Self::prefetch_unit`] with the key filters (when built); see

@@ -287,7 +287,25 @@ pub(super) struct UnitTables<'a> {
     pub(super) tri_slots: usize,
 }
 
-impl UnitTables<'_> {
+impl<'a> UnitTables<'a> {
+    /// The tables of a model of either kind: its `bytes`, their header `h` and its bigram
+    /// table's slots (the fields both models have).
+    #[inline(always)]
+    pub(super) fn of(bytes: &'a [u8], h: &Header, bi_slots: usize) -> Self {
+        let section = |i: usize| {
+            let (a, b) = h.sec[i];
+            &bytes[a..b]
+        };
+        UnitTables {
+            uni: section(UNIGRAMS),
+            bi: section(BIGRAMS),
+            tri: section(TRIGRAMS),
+            vocab: h.vocab,
+            bi_slots,
+            tri_slots: h.tri_slots,
+        }
+    }
+
     /// The unit hint with the key filters `f` (when built), for unigram and bigram records of
     /// `UNI` and `BI` bytes: the trigram slot is left out when the filter holds no bigram of
     /// hash `h_uv` (the context `(u, v)`: an unstored context has no trigrams, so the look-up
@@ -739,14 +757,7 @@ impl Model {
     /// This model's tables, for the unit hints.
     #[inline(always)]
     fn unit_tables(&self) -> UnitTables<'_> {
-        UnitTables {
-            uni: self.section(UNIGRAMS),
-            bi: self.section(BIGRAMS),
-            tri: self.section(TRIGRAMS),
-            vocab: self.h.vocab,
-            bi_slots: self.bi_slots,
-            tri_slots: self.h.tri_slots,
-        }
+        UnitTables::of(self.bytes.get(), &self.h, self.bi_slots)
     }
 
     /// [`Self::prefetch_unit`] with the key filters (when built); see

@@ -638,3 +638,38 @@ fn no_text_is_an_error_naming_the_input_not_an_empty_model() {
     std::fs::write(&blank, "Some text.\n").unwrap();
     assert!(train_paths(&[blank], &TrainConfig::default()).is_ok());
 }
+
+#[test]
+fn training_jsonl_drops_a_byte_order_mark_starting_any_line() {
+    // As the record reader reads it: a file's mark, and that of a file joined on with `cat`.
+    let d = tempfile::tempdir().unwrap();
+    let (plain, marked) = (d.path().join("plain.jsonl"), d.path().join("marked.jsonl"));
+    let lines = ["{\"text\":\"The cat sat on the mat.\"}", "{\"text\":\"The dog sat on the rug.\"}"];
+    std::fs::write(&plain, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(format!("{}\n\u{feff}{}\n", lines[0], lines[1]).as_bytes());
+    std::fs::write(&marked, bytes).unwrap();
+    let model = |p: &std::path::Path| {
+        let m = Model::from_bytes(train_paths(&[p.to_path_buf()], &TrainConfig::default()).unwrap()).unwrap();
+        (m.info().vocab, m.info().bigrams, m.info().total_tokens)
+    };
+    assert_eq!(model(&marked), model(&plain));
+}
+
+#[test]
+fn training_walks_directories_as_score_does() {
+    // Only files of a document or record extension, no hidden files, each file once.
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    std::fs::write(corpus.join("a.txt"), "The cat sat on the mat. The dog sat on the rug.\n").unwrap();
+    std::fs::write(corpus.join("sub/b.jsonl"), "{\"text\":\"A bird sat on the fence.\"}\n").unwrap();
+    let clean = train_paths(std::slice::from_ref(&corpus), &TrainConfig::default()).unwrap();
+    std::fs::write(corpus.join(".DS_Store"), b"\0\0\0\x01Bud1\0\0\x10\0 Icnv junk words here").unwrap();
+    std::fs::write(corpus.join("sub/picture.png"), b"\x89PNG\r\n\x1a\n IHDR more junk words").unwrap();
+    std::fs::write(corpus.join("notes.bin"), b"binary junk words").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", corpus.join("sub/up")).unwrap();
+    let bytes = train_paths(&[corpus], &TrainConfig::default()).unwrap();
+    assert_eq!(bytes, clean, "the same model: nothing but the documents read");
+}

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::format::*;
 use super::units::for_each_unit;
+use crate::input::expand_paths;
 use crate::segment;
 use crate::tokenize::{Token, TokenKind, tokenize_into};
 use crate::{Error, Result};
@@ -124,9 +125,12 @@ impl Trainer {
     }
 
     /// Adds a file (`.jsonl`/`.ndjson`: the configured text field of each record; otherwise
-    /// plain text) or a directory (its files recursively, in sorted order).
+    /// plain text) or a directory, walked as `score` walks one ([`expand_paths`]: its files of a
+    /// document or record extension recursively, in sorted order, each once, hidden files and
+    /// other files left out).
     pub fn add_path(&mut self, path: &Path) -> Result<()> {
-        for file in expand(path)? {
+        let (files, _) = expand_paths(&[path.to_path_buf()])?;
+        for file in files {
             self.add_file(&file)?;
         }
         Ok(())
@@ -141,7 +145,8 @@ impl Trainer {
             let field = self.cfg.jsonl_field.clone();
             for (n, line) in r.split(b'\n').enumerate() {
                 let line = line.map_err(|e| Error::io(path, e))?;
-                let line = String::from_utf8_lossy(&line);
+                // A byte order mark starts the file (or one joined on with `cat`), not a record.
+                let line = String::from_utf8_lossy(line.strip_prefix(crate::input::BOM).unwrap_or(&line));
                 if line.trim().is_empty() {
                     continue;
                 }
@@ -179,34 +184,25 @@ fn no_text(inputs: &[impl std::fmt::Display]) -> Error {
     Error::Config(format!("{}: no text to train on (empty, or only whitespace)", names.join(", ")))
 }
 
-/// Trains on `paths` (files or directories) and returns the model bytes; fails, naming them,
-/// when they hold no text.
+/// Trains on `paths` (files, or directories walked as `score` walks them: [`expand_paths`]) and
+/// returns the model bytes; fails, naming them, when they hold no text.
 pub fn train_paths(paths: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
-    let mut t = Trainer::new(cfg.clone());
-    for p in paths {
-        t.add_path(p)?;
-    }
-    if t.seq.is_empty() {
-        return Err(no_text(&paths.iter().map(|p| p.display()).collect::<Vec<_>>()));
-    }
-    t.finish()
+    let (files, _) = expand_paths(paths)?;
+    train_files(paths, &files, cfg)
 }
 
-fn expand(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+/// Trains on `files`, the files [`expand_paths`] found for `inputs` (so that a caller can list
+/// the ones it skipped first), and returns the model bytes; fails, naming `inputs`, when the
+/// files hold no text.
+pub fn train_files(inputs: &[PathBuf], files: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
+    let mut t = Trainer::new(cfg.clone());
+    for f in files {
+        t.add_file(f)?;
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| Error::io(path, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(path, e)))
-        .collect::<Result<_>>()?;
-    entries.sort();
-    let mut out = Vec::new();
-    for e in entries {
-        out.extend(expand(&e)?);
+    if t.seq.is_empty() {
+        return Err(no_text(&inputs.iter().map(|p| p.display()).collect::<Vec<_>>()));
     }
-    Ok(out)
+    t.finish()
 }
 
 /// Modified Kneser-Ney discounts D1, D2, D3+ from counts-of-counts.
