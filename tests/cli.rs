@@ -701,15 +701,21 @@ fn train_on_no_text_fails_naming_the_input_and_writes_nothing() {
     assert!(!m.exists());
 }
 
-#[test]
-fn train_builds_a_model_that_scores() {
-    let d = tempfile::tempdir().unwrap();
-    let corpus = d.path().join("corpus");
+/// A directory `corpus` under `dir` holding a copy of the seed pages.
+fn seed_corpus(dir: &std::path::Path) -> std::path::PathBuf {
+    let corpus = dir.join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     for e in std::fs::read_dir(root().join("data/seeds")).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
     }
+    corpus
+}
+
+#[test]
+fn train_builds_a_model_that_scores() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = seed_corpus(d.path());
     let (m1, m2) = (d.path().join("a.spinlm"), d.path().join("b.spinlm"));
     for m in [&m1, &m2] {
         let o = run(&["train", "-o", m.to_str().unwrap(), corpus.to_str().unwrap()]);
@@ -1277,12 +1283,7 @@ fn csv_cells_of_standard_input_and_negative_numbers_are_not_escaped_as_formulas(
 #[test]
 fn train_reads_a_directory_as_score_does_and_lists_what_it_skipped() {
     let d = tempfile::tempdir().unwrap();
-    let corpus = d.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for e in std::fs::read_dir(root().join("data/seeds")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
-    }
+    let corpus = seed_corpus(d.path());
     let (clean, with_junk) = (d.path().join("clean.spinlm"), d.path().join("junk.spinlm"));
     let o = run(&["train", "-o", clean.to_str().unwrap(), corpus.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
