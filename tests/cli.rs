@@ -311,6 +311,9 @@ fn filter_csv_by_source_mean() {
     let (o, rejects) = filter_with_rejects("feed.csv", &["--max-source-score", "0"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("4 records: 0 kept, 3 rejected, 1 errored"), "{}", stderr(&o));
+    // Nothing kept is still a CSV feed: its header and no rows (an empty file would be an
+    // "empty file" error row for the next stage).
+    assert_eq!(stdout(&o), "id,source,text\n");
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(rejects.as_bytes());
     assert_eq!(rdr.headers().unwrap().iter().next_back(), Some("spinscore_score"));
     let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();

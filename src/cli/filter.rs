@@ -158,6 +158,8 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let mut reader = RecordReader::new(&path, cfg.clone());
     let (mut kept, mut rejected, mut errored) = (0u64, 0u64, 0u64);
     let mut i = 0usize;
+    // The CSV feed's header, for the sinks' header even when they get no row.
+    let mut last_headers: Option<csv::ByteRecord> = None;
     while let Some(rec) = reader.next() {
         let Some(Some(v)) = verdicts.get(i) else {
             bail!("{display}: the feed changed between the two passes");
@@ -185,6 +187,9 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
         };
         let score = v.score.map(|s| format!("{s:.2}")).unwrap_or_default();
         let headers = reader.csv_headers();
+        if headers.is_some() {
+            last_headers.clone_from(&headers);
+        }
         match reason {
             None => {
                 kept += 1;
@@ -214,9 +219,14 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     if i != verdicts.len() {
         bail!("{display}: the feed changed between the two passes");
     }
-    kept_sink.finish().context("writing kept records")?;
+    if last_headers.is_none() {
+        last_headers = reader.csv_headers();
+    }
+    let kept_extra: &[&str] = if a.add_score { &["spinscore_score", "spinscore_verdict"] } else { &[] };
+    kept_sink.finish(last_headers.as_ref(), kept_extra).context("writing kept records")?;
     if let Some(s) = rej_sink {
-        s.finish().context("writing rejects")?;
+        s.finish(last_headers.as_ref(), &["spinscore_reason", "spinscore_score"])
+            .context("writing rejects")?;
     }
     if !a.input.quiet {
         eprintln!(
@@ -302,11 +312,7 @@ impl Sink {
             (Sink::Csv { w, header }, Raw::Csv(fields)) => {
                 if !*header {
                     *header = true;
-                    let mut h = headers.cloned().unwrap_or_default();
-                    for (k, _) in extra {
-                        h.push_field(k.as_bytes());
-                    }
-                    w.write_byte_record(&h)?;
+                    write_header(w, headers, extra.iter().map(|(k, _)| *k))?;
                 }
                 let mut row = fields.clone();
                 for (_, v) in extra {
@@ -330,13 +336,35 @@ impl Sink {
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
+    /// Flushes the records written. A CSV sink that got no row still gets the feed's header
+    /// (`headers`, with the `extra` column names), so that nothing kept is an empty feed, not an
+    /// empty file.
+    fn finish(self, headers: Option<&csv::ByteRecord>, extra: &[&str]) -> Result<()> {
         match self {
             Sink::Json(mut w) => w.flush()?,
-            Sink::Csv { w, .. } => (*w).into_inner().map_err(|e| e.into_error())?.flush()?,
+            Sink::Csv { mut w, header } => {
+                if !header && headers.is_some() {
+                    write_header(&mut w, headers, extra.iter().copied())?;
+                }
+                (*w).into_inner().map_err(|e| e.into_error())?.flush()?
+            }
         }
         Ok(())
     }
+}
+
+/// Writes the feed's header with the `extra` column names after it.
+fn write_header<'k>(
+    w: &mut csv::Writer<Box<dyn Write>>,
+    headers: Option<&csv::ByteRecord>,
+    extra: impl Iterator<Item = &'k str>,
+) -> Result<()> {
+    let mut h = headers.cloned().unwrap_or_default();
+    for k in extra {
+        h.push_field(k.as_bytes());
+    }
+    w.write_byte_record(&h)?;
+    Ok(())
 }
 
 #[cfg(test)]
