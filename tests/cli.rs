@@ -314,6 +314,12 @@ fn filter_csv_by_source_mean() {
     // Nothing kept is still a CSV feed: its header and no rows (an empty file would be an
     // "empty file" error row for the next stage).
     assert_eq!(stdout(&o), "id,source,text\n");
+    // The same for a feed of a header and no record.
+    let d = tempfile::tempdir().unwrap();
+    let header_only = d.path().join("header.csv");
+    std::fs::write(&header_only, "id,source,text\n").unwrap();
+    let o = run(&["filter", header_only.to_str().unwrap(), "--max-score", "50"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), "id,source,text\n"), "{}", stderr(&o));
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(rejects.as_bytes());
     assert_eq!(rdr.headers().unwrap().iter().next_back(), Some("spinscore_score"));
     let recs: Vec<_> = rdr.records().map(|r| r.unwrap()).collect();

@@ -149,6 +149,8 @@ pub struct RecordReader {
     random: Option<BufReader<File>>,
     /// A CSV file's columns and width, for [`RecordReader::record_at`].
     random_csv: Option<(CsvColumns, usize)>,
+    /// A CSV file's header, once read (kept after the last record).
+    csv_header: Option<csv::ByteRecord>,
 }
 
 impl RecordReader {
@@ -172,6 +174,7 @@ impl RecordReader {
             last_at: None,
             random: None,
             random_csv: None,
+            csv_header: None,
         }
     }
 
@@ -250,6 +253,7 @@ impl RecordReader {
                     return Some(self.empty_file());
                 }
                 self.state = State::Csv { reader: rdr, cols, width: headers.len() };
+                self.csv_header = Some(headers);
                 None
             }
             InputFormat::Text | InputFormat::Html | InputFormat::Auto => {
@@ -619,12 +623,10 @@ impl RecordReader {
         self.random.as_mut().ok_or_else(|| std::io::Error::other("not open"))
     }
 
-    /// The CSV header of this input, once the first record has been read (CSV only).
+    /// The CSV header of this input, once the first record has been asked for (CSV only; still
+    /// there after the last record).
     pub fn csv_headers(&mut self) -> Option<csv::ByteRecord> {
-        match &mut self.state {
-            State::Csv { reader, .. } => reader.byte_headers().ok().cloned(),
-            _ => None,
-        }
+        self.csv_header.clone()
     }
 }
 
