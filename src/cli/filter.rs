@@ -158,8 +158,6 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let mut reader = RecordReader::new(&path, cfg.clone());
     let (mut kept, mut rejected, mut errored) = (0u64, 0u64, 0u64);
     let mut i = 0usize;
-    // The CSV feed's header, for the sinks' header even when they get no row.
-    let mut last_headers: Option<csv::ByteRecord> = None;
     while let Some(rec) = reader.next() {
         let Some(Some(v)) = verdicts.get(i) else {
             bail!("{display}: the feed changed between the two passes");
@@ -187,9 +185,6 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
         };
         let score = v.score.map(|s| format!("{s:.2}")).unwrap_or_default();
         let headers = reader.csv_headers();
-        if headers.is_some() {
-            last_headers.clone_from(&headers);
-        }
         match reason {
             None => {
                 kept += 1;
@@ -219,14 +214,12 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     if i != verdicts.len() {
         bail!("{display}: the feed changed between the two passes");
     }
-    if last_headers.is_none() {
-        last_headers = reader.csv_headers();
-    }
+    // The feed's header, for a CSV sink that got no row.
+    let header = reader.csv_headers();
     let kept_extra: &[&str] = if a.add_score { &["spinscore_score", "spinscore_verdict"] } else { &[] };
-    kept_sink.finish(last_headers.as_ref(), kept_extra).context("writing kept records")?;
+    kept_sink.finish(header.as_ref(), kept_extra).context("writing kept records")?;
     if let Some(s) = rej_sink {
-        s.finish(last_headers.as_ref(), &["spinscore_reason", "spinscore_score"])
-            .context("writing rejects")?;
+        s.finish(header.as_ref(), &["spinscore_reason", "spinscore_score"]).context("writing rejects")?;
     }
     if !a.input.quiet {
         eprintln!(
