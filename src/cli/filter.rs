@@ -193,7 +193,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 } else {
                     &[]
                 };
-                kept_sink.write(&rec.raw, headers.as_ref(), extra)?;
+                kept_sink.write(&rec.raw, headers, extra)?;
             }
             Some(reason) => {
                 if matches!(v.outcome, Outcome::Error(_)) {
@@ -204,7 +204,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 if let Some(sink) = rej_sink.as_mut() {
                     sink.write(
                         &rec.raw,
-                        headers.as_ref(),
+                        headers,
                         &[("spinscore_reason", &reason), ("spinscore_score", &score)],
                     )?;
                 }
@@ -217,9 +217,9 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     // The feed's header, for a CSV sink that got no row.
     let header = reader.csv_headers();
     let kept_extra: &[&str] = if a.add_score { &["spinscore_score", "spinscore_verdict"] } else { &[] };
-    kept_sink.finish(header.as_ref(), kept_extra).context("writing kept records")?;
+    kept_sink.finish(header, kept_extra).context("writing kept records")?;
     if let Some(s) = rej_sink {
-        s.finish(header.as_ref(), &["spinscore_reason", "spinscore_score"]).context("writing rejects")?;
+        s.finish(header, &["spinscore_reason", "spinscore_score"]).context("writing rejects")?;
     }
     if !a.input.quiet {
         eprintln!(

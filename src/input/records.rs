@@ -625,8 +625,8 @@ impl RecordReader {
 
     /// The CSV header of this input, once the first record has been asked for (CSV only; still
     /// there after the last record).
-    pub fn csv_headers(&mut self) -> Option<csv::ByteRecord> {
-        self.csv_header.clone()
+    pub fn csv_headers(&self) -> Option<&csv::ByteRecord> {
+        self.csv_header.as_ref()
     }
 }
 

@@ -41,6 +41,9 @@ pub(super) fn find(ctx: &Ctx<'_>, unknown: &[usize], ev: &mut Vec<Evidence>) {
         if w.len() < MIN_CHARS || !w.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
+        if let Some(None) = decided.get(w) {
+            continue; // known, or no slip of a frequent word
+        }
         let (prev, next) = (neighbour(ctx, i, false), neighbour(ctx, i, true));
         let hit = match decided.get(w) {
             Some(known) => known.clone(),
