@@ -100,6 +100,22 @@ pub const UNWEIGHTED_FEATURES: &[&str] = &[
     "consensus.deviation",
 ];
 
+/// The entity family's per-kind rates, reported but never weighed: the scorer weighs every
+/// kind of flag alike, through `entities.flag_rate` and `entities.max_strength`. Training data
+/// holds the kinds its generators make (mangled names, acronyms, case) and not the others
+/// (obfuscated letters, spinner templates, typing slips): per-kind weights would learn to ignore
+/// the kinds they never saw.
+pub const ENTITY_KIND_RATES: &[&str] = &[
+    "entities.acronym_rate",
+    "entities.name_rate",
+    "entities.case_rate",
+    "entities.number_rate",
+    "entities.obfuscation_rate",
+    "entities.template_rate",
+    "entities.misspelling_rate",
+    "entities.strength_rate",
+];
+
 /// Families whose every feature measures damage: their weights are held at zero or above, so
 /// that, say, page boilerplate never makes a document look cleaner. Without the constraint the
 /// fit learns whatever the training data's label proportions happen to reward (a generator that
@@ -142,9 +158,20 @@ pub struct FitConfig {
     /// is the fit trading collinear features against each other (more disfluent, lower score),
     /// which unseen kinds of damage then pay for.
     pub non_negative_excess: bool,
-    /// Features corrected for document length before anything else ([`per_length`]).
+    /// Features corrected for document length ([`per_length`]).
     pub per_length: Vec<String>,
+    /// Features whose name ends with one of these are taken as their square root before
+    /// anything else (see [`SQRT_SUFFIXES`]).
+    pub sqrt: Vec<String>,
 }
+
+/// Rates of rare events per 100 words (flags, swaps, unknown words): `fit` weighs their square
+/// root. Their spread grows with their level, as counts' does, so on the rates themselves a linear
+/// weight must choose between the first few flags of a lightly damaged page (tiny against the
+/// spread that heavily damaged pages set) and heavily damaged pages outweighing everything; the
+/// square root evens the spread out (the variance-stabilising transform of a count). Shares of
+/// sentences or paragraphs stay linear.
+pub const SQRT_SUFFIXES: &[&str] = &["_rate"];
 
 /// Features that take a maximum over a document's sentences, paragraphs or windows: in clean
 /// text they grow with the number of those, so `fit` corrects them for length ([`per_length`]).
@@ -189,6 +216,28 @@ pub fn per_length(examples: &[Example], names: &[String]) -> BTreeMap<String, Pe
     out
 }
 
+/// Whether `fit` with `suffixes` ([`FitConfig::sqrt`]) weighs the square root of `name`.
+fn takes_sqrt(name: &str, suffixes: &[String]) -> bool {
+    suffixes.iter().any(|s| name.ends_with(s.as_str()))
+}
+
+/// `examples` with each feature named by `suffixes` taken as its square root, as
+/// [`FeatureWeight::input`] takes it.
+fn square_rooted(examples: &[Example], suffixes: &[String]) -> Vec<Example> {
+    examples
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            for f in &mut e.features {
+                if takes_sqrt(f.name, suffixes) {
+                    f.value = f.value.map(|x| x.max(0.0).sqrt());
+                }
+            }
+            e
+        })
+        .collect()
+}
+
 /// `examples` with each feature of `corrections` corrected for the document's length.
 fn corrected(examples: &[Example], corrections: &BTreeMap<String, PerLength>) -> Vec<Example> {
     examples
@@ -215,12 +264,13 @@ impl Default for FitConfig {
             max_iter: 50,
             suspect_recall: Some(0.9),
             garbled_precision: 0.95,
-            exclude: UNWEIGHTED_FEATURES.iter().map(|s| s.to_string()).collect(),
+            exclude: UNWEIGHTED_FEATURES.iter().chain(ENTITY_KIND_RATES).map(|s| s.to_string()).collect(),
             non_negative: NON_NEGATIVE_FEATURES.iter().map(|s| s.to_string()).collect(),
             register_ratio: Some(1.0),
             screen_excess: true,
             non_negative_excess: true,
             per_length: PER_LENGTH_FEATURES.iter().map(|s| s.to_string()).collect(),
+            sqrt: SQRT_SUFFIXES.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -624,11 +674,12 @@ pub fn fit(
     {
         return Err(Error::Config("training data needs both clean and garbled documents".into()));
     }
-    // Length first: the screen, the standardisation and the weights all see corrected values,
-    // as the scorer computes them (`FeatureWeight::input`).
-    let lengths = per_length(train, &cfg.per_length);
+    // Square roots, then length: the screen, the standardisation and the weights all see the
+    // values the scorer computes (`FeatureWeight::input`).
     let train_raw = train;
-    let corrected_train = corrected(train, &lengths);
+    let rooted = square_rooted(train, &cfg.sqrt);
+    let lengths = per_length(&rooted, &cfg.per_length);
+    let corrected_train = corrected(&rooted, &lengths);
     let train = &corrected_train[..];
     let screen = match cfg.register_ratio {
         Some(r) => register_screen(train, &cfg.exclude, r),
@@ -706,6 +757,7 @@ pub fn fit(
             missing_weight,
             excess: design.excess[j],
             per_length: lengths.get(name).copied(),
+            sqrt: takes_sqrt(name, &cfg.sqrt),
         });
     }
     let mut weights = Weights {
@@ -1078,6 +1130,41 @@ mod tests {
     }
 
     #[test]
+    fn rates_are_weighed_by_their_square_root() {
+        // Damage shows as a rate of rare flags: 0-0.04 per 100 words in clean documents, 0.05-1
+        // in garbled ones; the per-kind entity rates are reported but not weighed.
+        let d: Vec<Example> = data()
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                let rate = if e.label.garbled == Some(true) { 0.05 + 0.016 * (i / 2) as f64 } else { 0.04 };
+                e.features.push(Feature::new("fluency.odd_rate", rate));
+                e.features.push(Feature::new("entities.name_rate", rate));
+                e
+            })
+            .collect();
+        let r = fit(&d, &[], &[], &FitConfig::default()).unwrap();
+        let odd = r.weights.features.iter().find(|f| f.name == "fluency.odd_rate").unwrap();
+        assert!(odd.sqrt);
+        let roots: Vec<f64> =
+            d.iter().map(|e| value(&e.features, "fluency.odd_rate").unwrap().sqrt()).collect();
+        let mean = roots.iter().sum::<f64>() / roots.len() as f64;
+        assert!((odd.mean - mean).abs() < 1e-12, "{} != {mean}", odd.mean);
+        assert!(!r.weights.features.iter().any(|f| f.name == "entities.name_rate"));
+        assert!(r.weights.features.iter().filter(|f| f.name != "fluency.odd_rate").all(|f| !f.sqrt));
+        // The scorer takes the same root: the report's figures are the scorer's.
+        let s = Scorer::new(r.weights.clone()).unwrap();
+        let scored: Vec<Labelled> = d
+            .iter()
+            .map(|e| Labelled { score: Some(s.score(&e.features).score), ..e.label.clone() })
+            .collect();
+        assert_eq!(metrics_by_kind(&scored)["ALL"].auc, r.train["ALL"].auc);
+        let linear = fit(&d, &[], &[], &FitConfig { sqrt: Vec::new(), ..FitConfig::default() }).unwrap();
+        let odd = linear.weights.features.iter().find(|f| f.name == "fluency.odd_rate").unwrap();
+        assert!(!odd.sqrt);
+    }
+
+    #[test]
     fn needs_both_labels() {
         let d: Vec<Example> = data().into_iter().filter(|e| e.label.garbled == Some(true)).collect();
         assert!(fit(&d, &[], &[], &FitConfig::default()).is_err());
@@ -1107,6 +1194,7 @@ mod tests {
                 missing_weight: 0.0,
                 excess: None,
                 per_length: None,
+                sqrt: false,
             }],
             thresholds: Thresholds { suspect: 50.0, garbled: 90.0 },
             length: None,

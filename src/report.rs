@@ -119,11 +119,18 @@ pub struct ReportWriter<W: Write> {
 }
 
 impl<W: Write> ReportWriter<W> {
-    /// A writer; the main feature columns are the features the scorer weighs.
+    /// A writer; the main feature columns are the features the scorer weighs and the entity
+    /// family's per-kind rates (weighed together, as `entities.flag_rate`).
     pub fn new(out: W, format: OutputFormat, scorer: &Scorer) -> Self {
-        let mut feature_names: Vec<String> =
-            scorer.weights().features.iter().map(|f| f.name.clone()).collect();
+        let mut feature_names: Vec<String> = scorer
+            .weights()
+            .features
+            .iter()
+            .map(|f| f.name.clone())
+            .chain(crate::fit::ENTITY_KIND_RATES.iter().map(|s| s.to_string()))
+            .collect();
         feature_names.sort();
+        feature_names.dedup();
         ReportWriter { out, format, feature_names, rank: 0, header_done: false }
     }
 

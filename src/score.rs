@@ -34,12 +34,18 @@ pub struct FeatureWeight {
     /// When set, the feature is first corrected for the document's length (see [`PerLength`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_length: Option<PerLength>,
+    /// When set, the feature is taken as its square root before anything else (a rate of rare
+    /// events per word: see `fit::FitConfig::sqrt`). Negative values count as 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sqrt: bool,
 }
 
 impl FeatureWeight {
     /// The value the weight applies to before standardising: `x` of a document of `units` word
-    /// units, corrected for its length, then its excess.
+    /// units, as its square root when [`FeatureWeight::sqrt`], corrected for its length, then
+    /// its excess.
     pub fn input(&self, x: f64, units: Option<f64>) -> f64 {
+        let x = if self.sqrt { x.max(0.0).sqrt() } else { x };
         let x = match (self.per_length, units) {
             (Some(l), Some(n)) => l.correct(x, n),
             _ => x,
@@ -389,6 +395,24 @@ mod tests {
     }
 
     #[test]
+    fn sqrt_is_taken_before_the_excess() {
+        let mut w = weights();
+        w.features[0].sqrt = true;
+        assert_eq!(w.features[0].input(0.25, None), 0.5);
+        assert_eq!(w.features[0].input(-1.0, None), 0.0);
+        w.features[0].excess = Some(Excess { over: 0.5, up: true });
+        assert_eq!(w.features[0].input(0.25, None), 0.0);
+        assert_eq!(w.features[0].input(1.0, None), 0.5);
+        // Written only when set, read as unset when absent (weights files of earlier versions).
+        let json = serde_json::to_string(&weights()).unwrap();
+        assert!(!json.contains("sqrt"));
+        assert_eq!(serde_json::from_str::<Weights>(&json).unwrap(), weights());
+        let s = Scorer::new(w).unwrap();
+        let at = |a: f64| s.score(&[Feature::new("fluency.a", a), Feature::new("consensus.b", 1.0)]).score;
+        assert!(at(0.16) < at(2.25) && at(2.25) < at(4.0));
+    }
+
+    #[test]
     fn per_length_takes_off_what_length_adds_in_clean_text() {
         let l = PerLength { slope: 1.0, center: length_term(100.0) };
         assert_eq!(l.correct(3.0, 100.0), 3.0);
@@ -427,6 +451,7 @@ mod tests {
                     missing_weight: 0.0,
                     excess: None,
                     per_length: None,
+                    sqrt: false,
                 },
                 FeatureWeight {
                     name: "consensus.b".into(),
@@ -436,6 +461,7 @@ mod tests {
                     missing_weight: -0.5,
                     excess: None,
                     per_length: None,
+                    sqrt: false,
                 },
             ],
             thresholds: Thresholds { suspect: 40.0, garbled: 70.0 },

@@ -39,7 +39,7 @@ pub struct FitArgs {
     #[arg(long, value_name = "SHARE|youden", default_value = "0.9", value_parser = suspect_rule)]
     pub suspect: SuspectRule,
     /// Leave out features whose name starts with this (repeatable; raw sizes and counts such as
-    /// `fluency.units` are always left out).
+    /// `fluency.units`, and the entity family's per-kind rates, are always left out).
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
     /// The register screen: features whose median over clean documents differs between the
@@ -57,6 +57,10 @@ pub struct FitArgs {
     /// or above).
     #[arg(long)]
     pub unconstrained: bool,
+    /// Weigh rates per word as they are (by default the square root of each `*_rate` feature is
+    /// weighed: their spread grows with their level, as counts' does).
+    #[arg(long)]
+    pub linear_rates: bool,
     /// Do not learn from small clusters. By default each group also gives two small stories,
     /// so the consensus features are learnt as they come in small clusters too: its original
     /// (first clean document) with one version (a story republished once), and up to three of
@@ -260,6 +264,9 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
         cfg.non_negative.clear();
         cfg.non_negative_excess = false;
     }
+    if a.linear_rates {
+        cfg.sqrt.clear();
+    }
     let openings = length_pairs(&alone, &a.train)?;
     let mut report = fit(&train, &valid, &openings, &cfg).context("fitting")?;
     let prov = &mut report.weights.provenance;
@@ -280,6 +287,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     );
     prov.insert("non_negative".into(), cfg.non_negative.clone().into());
     prov.insert("exclude".into(), cfg.exclude.clone().into());
+    prov.insert("sqrt_suffixes".into(), cfg.sqrt.clone().into());
     prov.insert(
         "register_screen".into(),
         match cfg.register_ratio {

@@ -27,8 +27,11 @@ use crate::spelling::spelling_key;
 pub(super) const MAX_QUERIES: usize = 200;
 /// Shortest word examined: a slip in a shorter one usually makes another word.
 const MIN_CHARS: usize = 5;
-/// Strength of a misspelled word: clear but less certain than an obfuscated word.
-pub(super) const STRENGTH: f64 = 1.5;
+/// Strength of a misspelled word: that of a name variant, less than an obfuscated word. A slip
+/// is also what a hurried writer makes, and clean pages hold a few: stronger, one slip would
+/// outweigh a page's other evidence (and raise the point past which `entities.max_strength`
+/// counts, which spinner templates and obfuscated words rely on).
+pub(super) const STRENGTH: f64 = 1.0;
 
 /// Flags the misspelled common words of `ctx` among `unknown`: the lower-case prose words
 /// (token indices) whose form the reference never writes, as the casing check finds them.
