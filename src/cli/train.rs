@@ -15,11 +15,12 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Training text: plain-text files, directories (read recursively, as `score` reads them:
-    /// document and record files, no hidden files), or .jsonl files.
+    /// Training text: files, read as `score` reads them (JSONL and CSV records' text field, HTML
+    /// pages' main text, anything else as plain text; `-` for standard input), or directories
+    /// (read recursively: document and record files, no hidden files).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Text field of JSONL records.
+    /// Text field of JSONL records (and column of CSV files).
     #[arg(long, default_value = "text")]
     pub field: String,
     /// Units seen fewer times become <unk>.

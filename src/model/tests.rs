@@ -1,6 +1,7 @@
 use super::format::*;
 use super::train::{TrainConfig, Trainer, train_paths, trigram_table_hashed, vocab_table_hashed};
 use super::*;
+use serde_json::json;
 
 const TINY: &str = "The cat sat on the mat.\nThe dog sat on the log.\nThe cat saw the dog.\n\
 A cat and a dog sat on the mat.\nThe U.S. economy grew. The U.S. economy shrank.\n";
@@ -672,4 +673,51 @@ fn training_walks_directories_as_score_does() {
     std::os::unix::fs::symlink("..", corpus.join("sub/up")).unwrap();
     let bytes = train_paths(&[corpus], &TrainConfig::default()).unwrap();
     assert_eq!(bytes, clean, "the same model: nothing but the documents read");
+}
+
+#[test]
+fn training_reads_csv_html_and_json_as_score_does() {
+    // The same two sentences as JSONL, as a CSV's text column, as a .json file of records and as
+    // the article of an HTML page give the same model: no markup, no other column.
+    let d = tempfile::tempdir().unwrap();
+    let p = |name: &str| d.path().join(name);
+    let (a, b) = ("The cat sat on the mat today.", "A dog sat on the rug, \"quietly\".");
+    std::fs::write(p("r.jsonl"), format!("{}\n{}\n", json!({ "text": a }), json!({ "text": b }))).unwrap();
+    std::fs::write(p("r.json"), format!("{}\n{}\n", json!({ "id": 1, "text": a }), json!({ "text": b })))
+        .unwrap();
+    std::fs::write(
+        p("r.csv"),
+        format!("\u{feff}id,text,url\n1,{a},https://x.example/1\n2,\"{}\",u\n", b.replace('"', "\"\"")),
+    )
+    .unwrap();
+    let page = format!(
+        "<html><head><title>Zebra menu</title><style>.nav{{color:red}}</style></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/z\">Zebras</a></nav><article><h1>Pets</h1>\
+         <p>{a} {a} It purred for a long while and then it went to sleep in the sun by the door.</p>\
+         <p>{b} It barked once at the mail carrier and then lay down again near the back door.</p>\
+         </article><footer>Copyright zebra</footer></body></html>"
+    );
+    std::fs::write(p("page.html"), &page).unwrap();
+    let model = |f: &str| {
+        let m = Model::from_bytes(train_paths(&[p(f)], &TrainConfig::default()).unwrap()).unwrap();
+        (m.info().vocab, m.info().bigrams, m.info().total_tokens)
+    };
+    let jsonl = model("r.jsonl");
+    assert_eq!(model("r.json"), jsonl);
+    assert_eq!(model("r.csv"), jsonl);
+    let html = Model::from_bytes(train_paths(&[p("page.html")], &TrainConfig::default()).unwrap()).unwrap();
+    assert_ne!(html.word_id("purred"), UNK);
+    for markup in ["html", "nav", "href", "color", "zebra", "zebras"] {
+        assert_eq!(html.word_id(markup), UNK, "{markup}");
+    }
+    // Text without the field is an error naming the file and line, not silently left out.
+    std::fs::write(p("bad.csv"), "id,body\n1,The cat.\n").unwrap();
+    let e = train_paths(&[p("bad.csv")], &TrainConfig::default()).unwrap_err().to_string();
+    assert!(e.contains("bad.csv") && e.contains("no column \"text\""), "{e}");
+    std::fs::write(p("bad.json"), format!("{}\n{}\n", json!({ "text": a }), json!({ "body": b }))).unwrap();
+    let e = train_paths(&[p("bad.json")], &TrainConfig::default()).unwrap_err().to_string();
+    assert!(e.contains("bad.json:2") && e.contains("no string field"), "{e}");
+    // Plain text by any other name.
+    std::fs::write(p("notes.log"), format!("{a}\n{b}\n")).unwrap();
+    assert_eq!(model("notes.log"), model("r.jsonl"));
 }

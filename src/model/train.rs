@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::format::*;
 use super::units::for_each_unit;
-use crate::input::expand_paths;
+use crate::input::{InputFormat, expand_paths, extract_main_text, format_of};
 use crate::segment;
 use crate::tokenize::{Token, TokenKind, tokenize_into};
 use crate::{Error, Result};
@@ -29,7 +29,7 @@ pub struct TrainConfig {
     pub trigram_min_count: u32,
     /// Surface forms (case kept) seen fewer times are left out of the surface vocabulary.
     pub surface_min_count: u32,
-    /// The text field of JSONL records.
+    /// The text field of JSONL records and the text column of CSV files.
     pub jsonl_field: String,
     /// Write a contrast-only model ([`super::ContrastModel`]): no word strings, counts, best
     /// continuations or surface forms, only what the round-trip contrast scores with.
@@ -124,8 +124,7 @@ impl Trainer {
         self.tokens = toks;
     }
 
-    /// Adds a file (`.jsonl`/`.ndjson`: the configured text field of each record; otherwise
-    /// plain text) or a directory, walked as `score` walks one ([`expand_paths`]: its files of a
+    /// Adds a file (read as `score` reads it: see `add_file`) or a directory, walked as `score` walks one ([`expand_paths`]: its files of a
     /// document or record extension recursively, in sorted order, each once, hidden files and
     /// other files left out).
     pub fn add_path(&mut self, path: &Path) -> Result<()> {
@@ -136,32 +135,79 @@ impl Trainer {
         Ok(())
     }
 
+    /// Adds one file, read as `score` reads it ([`format_of`]): JSONL (`.jsonl`, `.ndjson`,
+    /// `.json`) and CSV (`.csv`, with a header row) give the configured text field of each
+    /// record, HTML pages (`.html`, `.htm`, `.xhtml`) their main text, anything else (and `-`,
+    /// standard input) is plain text. A record without the field, or a page with no main
+    /// content, is an error naming the file and line: training text goes missing loudly.
     fn add_file(&mut self, path: &Path) -> Result<()> {
         self.sources.push(path.display().to_string());
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ext == "jsonl" || ext == "ndjson" {
-            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let r = std::io::BufReader::new(f);
-            let field = self.cfg.jsonl_field.clone();
-            for (n, line) in r.split(b'\n').enumerate() {
-                let line = line.map_err(|e| Error::io(path, e))?;
-                // A byte order mark starts the file (or one joined on with `cat`), not a record.
-                let line = String::from_utf8_lossy(line.strip_prefix(crate::input::BOM).unwrap_or(&line));
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let rec =
-                    |msg: String| Error::Record { file: path.display().to_string(), line: n as u64 + 1, msg };
-                let v: serde_json::Value =
-                    serde_json::from_str(&line).map_err(|e| rec(format!("not JSON: {e}")))?;
-                match v.get(&field).and_then(|t| t.as_str()) {
-                    Some(t) => self.add_text(t),
-                    None => return Err(rec(format!("no string field {field:?}"))),
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            self.add_text(&String::from_utf8_lossy(&bytes));
+            return Ok(());
+        }
+        let rec = |line: u64, msg: String| Error::Record { file: path.display().to_string(), line, msg };
+        match format_of(path) {
+            Some(InputFormat::Jsonl) => {
+                let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let field = self.cfg.jsonl_field.clone();
+                for (n, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
+                    let line = line.map_err(|e| Error::io(path, e))?;
+                    // A byte order mark starts the file (or one joined on with `cat`), not a record.
+                    let line = String::from_utf8_lossy(line.strip_prefix(crate::input::BOM).unwrap_or(&line));
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let v: serde_json::Value = serde_json::from_str(&line)
+                        .map_err(|e| rec(n as u64 + 1, format!("not JSON: {e}")))?;
+                    match v.get(&field).and_then(|t| t.as_str()) {
+                        Some(t) => self.add_text(t),
+                        None => return Err(rec(n as u64 + 1, format!("no string field {field:?}"))),
+                    }
                 }
             }
-        } else {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            self.add_text(&String::from_utf8_lossy(&bytes));
+            Some(InputFormat::Csv) => {
+                let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
+                let header =
+                    rdr.byte_headers().map_err(|e| rec(1, format!("cannot read CSV header: {e}")))?;
+                let field = self.cfg.jsonl_field.as_bytes();
+                let strip = |h: &[u8]| h.strip_prefix(crate::input::BOM).unwrap_or(h).to_vec();
+                let col = header.iter().position(|h| strip(h) == field).ok_or_else(|| {
+                    rec(1, format!("no column {:?} in the CSV header", self.cfg.jsonl_field))
+                })?;
+                let mut row = csv::ByteRecord::new();
+                loop {
+                    match rdr.read_byte_record(&mut row) {
+                        Ok(false) => break,
+                        Ok(true) => {}
+                        Err(e) => {
+                            let line = e.position().map_or(0, |p| p.line());
+                            return Err(rec(line, format!("bad CSV record: {e}")));
+                        }
+                    }
+                    match row.get(col) {
+                        Some(t) => self.add_text(&String::from_utf8_lossy(t)),
+                        None => {
+                            let line = row.position().map_or(0, |p| p.line());
+                            return Err(rec(line, format!("no {:?} cell", self.cfg.jsonl_field)));
+                        }
+                    }
+                }
+            }
+            Some(InputFormat::Html) => {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let text =
+                    extract_main_text(&String::from_utf8_lossy(&bytes)).map_err(|e| rec(0, e.to_string()))?;
+                self.add_text(&text);
+            }
+            _ => {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                self.add_text(&String::from_utf8_lossy(&bytes));
+            }
         }
         Ok(())
     }
