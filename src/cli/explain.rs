@@ -225,19 +225,29 @@ fn write_text(
                 writeln!(out, "  {:<12} {:>8}   {}", fam.name(), fixed(*c, 3, true), sub)?;
             }
             writeln!(out, "feature contributions:")?;
-            let per_length =
-                |name: &str| weights.features.iter().any(|f| f.name == name && f.per_length.is_some());
-            let mut corrected = false;
+            let weight = |name: &str| weights.features.iter().find(|f| f.name == name);
+            let (mut corrected, mut rooted) = (false, false);
             for (name, v, c) in s.feature_contributions.iter().filter(|x| x.2 != 0.0 || x.1.is_some()) {
                 let v = v.map(|v| fixed(v, 4, false)).unwrap_or_else(|| "missing".into());
-                let mark = if per_length(name) { "*" } else { " " };
+                let mark = match weight(name) {
+                    Some(f) if f.per_length.is_some() => "*",
+                    Some(f) if f.sqrt => "\u{221a}",
+                    _ => " ",
+                };
                 corrected |= mark == "*";
+                rooted |= mark == "\u{221a}";
                 writeln!(out, "  {:<36}{mark}{:>12}  {:>8}", name, v, fixed(*c, 3, true))?;
             }
             if corrected {
                 writeln!(
                     out,
                     "  * a maximum over the document's sentences or paragraphs: weighed by how far it lies from what a clean document of this length reaches"
+                )?;
+            }
+            if rooted {
+                writeln!(
+                    out,
+                    "  \u{221a} a rate per word: its square root is weighed, so the first few flags count for more than later ones"
                 )?;
             }
         }
