@@ -167,12 +167,12 @@ pub struct FitConfig {
     pub sqrt: Vec<String>,
 }
 
-/// Rates of rare events per 100 words (flags, swaps, unknown words): `fit` weighs their square
-/// root. Their spread grows with their level, as counts' does, so on the rates themselves a linear
-/// weight must choose between the first few flags of a lightly damaged page (tiny against the
-/// spread that heavily damaged pages set) and heavily damaged pages outweighing everything; the
-/// square root evens the spread out (the variance-stabilising transform of a count). Shares of
-/// sentences or paragraphs stay linear.
+/// Rates of rare events per word or per 100 words (flags, swaps, unknown words): `fit` weighs
+/// their square root. Their spread grows with their level, as counts' does, so on the rates
+/// themselves a linear weight must choose between the first few flags of a lightly damaged page
+/// (tiny against the spread that heavily damaged pages set) and heavily damaged pages outweighing
+/// everything; the square root evens the spread out (the variance-stabilising transform of a
+/// count). Shares of sentences or paragraphs stay linear.
 pub const SQRT_SUFFIXES: &[&str] = &["_rate"];
 
 /// Features that take a maximum over a document's sentences, paragraphs or windows: in clean
