@@ -710,6 +710,24 @@ fn train_on_no_text_fails_naming_the_input_and_writes_nothing() {
     assert!(!m.exists());
 }
 
+#[test]
+fn train_skips_records_without_text_lists_them_and_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("m.spinlm");
+    let feed = d.path().join("feed.jsonl");
+    let page = d.path().join("empty.html");
+    std::fs::write(&feed, "{\"text\":\"The cat sat on the mat.\"}\n{\"body\":\"x\"}\nnot json\n").unwrap();
+    std::fs::write(&page, "<html><body></body></html>").unwrap();
+    let o = run(&["train", "-o", m.to_str().unwrap(), feed.to_str().unwrap(), page.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("feed.jsonl:2: no string field \"text\""), "{e}");
+    assert!(e.contains("feed.jsonl:3: not JSON"), "{e}");
+    assert!(e.contains("empty.html:0: "), "{e}");
+    assert!(e.contains("3 records gave no text"), "{e}");
+    assert!(m.exists(), "the model of the readable records is written");
+}
+
 /// A directory `corpus` under `dir` holding a copy of the seed pages.
 fn seed_corpus(dir: &std::path::Path) -> std::path::PathBuf {
     let corpus = dir.join("corpus");

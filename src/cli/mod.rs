@@ -47,7 +47,7 @@ pub fn main() -> i32 {
         Command::Sources(a) => sources::run(a),
         Command::Filter(a) => filter::run(a),
         Command::Explain(a) => explain::run(a),
-        Command::Train(a) => train::run(a).map(|()| ExitCode::Ok),
+        Command::Train(a) => train::run(a),
         Command::Fit(a) => fit::run(a),
         Command::Eval(a) => eval::run(a),
     };

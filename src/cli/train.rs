@@ -7,7 +7,7 @@ use spinscore::input::expand_paths;
 use spinscore::model::train::{TrainConfig, train_files};
 use spinscore::model::{ContrastModel, Model};
 
-use super::common::report_skipped;
+use super::common::{ExitCode, report_skipped};
 
 /// Build a reference language model from clean running text (files, directories, JSONL).
 #[derive(Debug, clap::Args)]
@@ -47,8 +47,9 @@ pub struct TrainArgs {
     pub verbose: bool,
 }
 
-/// Runs `spinscore train`.
-pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+/// Runs `spinscore train`: exit code 1 when some records gave no text (each is listed on
+/// stderr), as `score` does for records it cannot read.
+pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let cfg = TrainConfig {
         vocab_min_count: args.vocab_min_count,
         vocab_limit: args.vocab_limit,
@@ -60,7 +61,11 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     };
     let (files, skipped) = expand_paths(&args.inputs).context("reading inputs")?;
     report_skipped(&skipped, args.verbose);
-    let bytes = train_files(&args.inputs, &files, &cfg).context("training failed")?;
+    let trained = train_files(&args.inputs, &files, &cfg).context("training failed")?;
+    for e in &trained.skipped {
+        eprintln!("spinscore: skipped {e}");
+    }
+    let bytes = trained.bytes;
     let info = if args.contrast_only {
         ContrastModel::from_bytes(bytes.clone()).map(|m| m.info())
     } else {
@@ -78,5 +83,9 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         info.surface_forms,
         info.total_tokens
     );
-    Ok(())
+    if !trained.skipped.is_empty() {
+        eprintln!("spinscore: {} records gave no text (listed above)", trained.skipped.len());
+        return Ok(ExitCode::RecordErrors);
+    }
+    Ok(ExitCode::Ok)
 }

@@ -651,7 +651,8 @@ fn training_jsonl_drops_a_byte_order_mark_starting_any_line() {
     bytes.extend_from_slice(format!("{}\n\u{feff}{}\n", lines[0], lines[1]).as_bytes());
     std::fs::write(&marked, bytes).unwrap();
     let model = |p: &std::path::Path| {
-        let m = Model::from_bytes(train_paths(&[p.to_path_buf()], &TrainConfig::default()).unwrap()).unwrap();
+        let m = Model::from_bytes(train_paths(&[p.to_path_buf()], &TrainConfig::default()).unwrap().bytes)
+            .unwrap();
         (m.info().vocab, m.info().bigrams, m.info().total_tokens)
     };
     assert_eq!(model(&marked), model(&plain));
@@ -665,13 +666,13 @@ fn training_walks_directories_as_score_does() {
     std::fs::create_dir_all(corpus.join("sub")).unwrap();
     std::fs::write(corpus.join("a.txt"), "The cat sat on the mat. The dog sat on the rug.\n").unwrap();
     std::fs::write(corpus.join("sub/b.jsonl"), "{\"text\":\"A bird sat on the fence.\"}\n").unwrap();
-    let clean = train_paths(std::slice::from_ref(&corpus), &TrainConfig::default()).unwrap();
+    let clean = train_paths(std::slice::from_ref(&corpus), &TrainConfig::default()).unwrap().bytes;
     std::fs::write(corpus.join(".DS_Store"), b"\0\0\0\x01Bud1\0\0\x10\0 Icnv junk words here").unwrap();
     std::fs::write(corpus.join("sub/picture.png"), b"\x89PNG\r\n\x1a\n IHDR more junk words").unwrap();
     std::fs::write(corpus.join("notes.bin"), b"binary junk words").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("..", corpus.join("sub/up")).unwrap();
-    let bytes = train_paths(&[corpus], &TrainConfig::default()).unwrap();
+    let bytes = train_paths(&[corpus], &TrainConfig::default()).unwrap().bytes;
     assert_eq!(bytes, clean, "the same model: nothing but the documents read");
 }
 
@@ -699,24 +700,34 @@ fn training_reads_csv_html_and_json_as_score_does() {
     );
     std::fs::write(p("page.html"), &page).unwrap();
     let model = |f: &str| {
-        let m = Model::from_bytes(train_paths(&[p(f)], &TrainConfig::default()).unwrap()).unwrap();
+        let m = Model::from_bytes(train_paths(&[p(f)], &TrainConfig::default()).unwrap().bytes).unwrap();
         (m.info().vocab, m.info().bigrams, m.info().total_tokens)
     };
     let jsonl = model("r.jsonl");
     assert_eq!(model("r.json"), jsonl);
     assert_eq!(model("r.csv"), jsonl);
-    let html = Model::from_bytes(train_paths(&[p("page.html")], &TrainConfig::default()).unwrap()).unwrap();
+    let html =
+        Model::from_bytes(train_paths(&[p("page.html")], &TrainConfig::default()).unwrap().bytes).unwrap();
     assert_ne!(html.word_id("purred"), UNK);
     for markup in ["html", "nav", "href", "color", "zebra", "zebras"] {
         assert_eq!(html.word_id(markup), UNK, "{markup}");
     }
-    // Text without the field is an error naming the file and line, not silently left out.
+    // A record or file without the field is skipped and listed, naming the file and line; the
+    // rest is read.
     std::fs::write(p("bad.csv"), "id,body\n1,The cat.\n").unwrap();
-    let e = train_paths(&[p("bad.csv")], &TrainConfig::default()).unwrap_err().to_string();
-    assert!(e.contains("bad.csv") && e.contains("no column \"text\""), "{e}");
-    std::fs::write(p("bad.json"), format!("{}\n{}\n", json!({ "text": a }), json!({ "body": b }))).unwrap();
-    let e = train_paths(&[p("bad.json")], &TrainConfig::default()).unwrap_err().to_string();
-    assert!(e.contains("bad.json:2") && e.contains("no string field"), "{e}");
+    std::fs::write(p("bad.json"), format!("{}\n{}\nnot json\n", json!({ "text": a }), json!({ "body": b })))
+        .unwrap();
+    let t = train_paths(&[p("bad.csv"), p("bad.json"), p("r.csv")], &TrainConfig::default()).unwrap();
+    let skipped: Vec<String> = t.skipped.iter().map(|e| e.to_string()).collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(skipped[0].contains("bad.csv:1") && skipped[0].contains("no column \"text\""), "{skipped:?}");
+    assert!(skipped[1].contains("bad.json:2") && skipped[1].contains("no string field"), "{skipped:?}");
+    assert!(skipped[2].contains("bad.json:3") && skipped[2].contains("not JSON"), "{skipped:?}");
+    let m = Model::from_bytes(t.bytes).unwrap();
+    assert_ne!(m.word_id("rug"), UNK);
+    assert!(train_paths(&[p("r.csv")], &TrainConfig::default()).unwrap().skipped.is_empty());
+    // Nothing but skipped records: no text to train on.
+    assert!(train_paths(&[p("bad.csv")], &TrainConfig::default()).is_err());
     // Plain text by any other name.
     std::fs::write(p("notes.log"), format!("{a}\n{b}\n")).unwrap();
     assert_eq!(model("notes.log"), model("r.jsonl"));

@@ -62,6 +62,8 @@ pub struct Trainer {
     surface: HashMap<String, u64>,
     sources: Vec<String>,
     tokens: Vec<Token>,
+    /// Records (or whole files) that gave no text, each naming its file and line.
+    skipped: Vec<Error>,
 }
 
 impl Trainer {
@@ -76,6 +78,7 @@ impl Trainer {
             surface: HashMap::new(),
             sources: Vec::new(),
             tokens: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -138,8 +141,10 @@ impl Trainer {
     /// Adds one file, read as `score` reads it ([`format_of`]): JSONL (`.jsonl`, `.ndjson`,
     /// `.json`) and CSV (`.csv`, with a header row) give the configured text field of each
     /// record, HTML pages (`.html`, `.htm`, `.xhtml`) their main text, anything else (and `-`,
-    /// standard input) is plain text. A record without the field, or a page with no main
-    /// content, is an error naming the file and line: training text goes missing loudly.
+    /// standard input) is plain text. A record without the field, a line that is not JSON, a CSV
+    /// file without the column or a page with no main content is skipped and kept as an error
+    /// naming the file and line ([`Trainer::skipped`]): training text goes missing loudly, and the
+    /// rest is still read. A file that cannot be read is an error.
     fn add_file(&mut self, path: &Path) -> Result<()> {
         self.sources.push(path.display().to_string());
         if path.as_os_str() == "-" {
@@ -161,48 +166,65 @@ impl Trainer {
                     if line.trim().is_empty() {
                         continue;
                     }
-                    let v: serde_json::Value = serde_json::from_str(&line)
-                        .map_err(|e| rec(n as u64 + 1, format!("not JSON: {e}")))?;
+                    let v: serde_json::Value = match serde_json::from_str(&line) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.skipped.push(rec(n as u64 + 1, format!("not JSON: {e}")));
+                            continue;
+                        }
+                    };
                     match v.get(&field).and_then(|t| t.as_str()) {
                         Some(t) => self.add_text(t),
-                        None => return Err(rec(n as u64 + 1, format!("no string field {field:?}"))),
+                        None => self.skipped.push(rec(n as u64 + 1, format!("no string field {field:?}"))),
                     }
                 }
             }
             Some(InputFormat::Csv) => {
                 let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
                 let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
-                let header =
-                    rdr.byte_headers().map_err(|e| rec(1, format!("cannot read CSV header: {e}")))?;
+                let header = match rdr.byte_headers() {
+                    Ok(h) => h,
+                    Err(e) => {
+                        self.skipped.push(rec(1, format!("cannot read CSV header: {e}")));
+                        return Ok(());
+                    }
+                };
                 let field = self.cfg.jsonl_field.as_bytes();
                 let strip = |h: &[u8]| h.strip_prefix(crate::input::BOM).unwrap_or(h).to_vec();
-                let col = header.iter().position(|h| strip(h) == field).ok_or_else(|| {
-                    rec(1, format!("no column {:?} in the CSV header", self.cfg.jsonl_field))
-                })?;
+                let Some(col) = header.iter().position(|h| strip(h) == field) else {
+                    let msg = format!("no column {:?} in the CSV header: file skipped", self.cfg.jsonl_field);
+                    self.skipped.push(rec(1, msg));
+                    return Ok(());
+                };
                 let mut row = csv::ByteRecord::new();
                 loop {
                     match rdr.read_byte_record(&mut row) {
                         Ok(false) => break,
                         Ok(true) => {}
                         Err(e) => {
+                            // The reader cannot resynchronise after a malformed record: the rest
+                            // of the file is left out, and said so.
                             let line = e.position().map_or(0, |p| p.line());
-                            return Err(rec(line, format!("bad CSV record: {e}")));
+                            self.skipped
+                                .push(rec(line, format!("bad CSV record, rest of the file skipped: {e}")));
+                            break;
                         }
                     }
                     match row.get(col) {
                         Some(t) => self.add_text(&String::from_utf8_lossy(t)),
                         None => {
                             let line = row.position().map_or(0, |p| p.line());
-                            return Err(rec(line, format!("no {:?} cell", self.cfg.jsonl_field)));
+                            self.skipped.push(rec(line, format!("no {:?} cell", self.cfg.jsonl_field)));
                         }
                     }
                 }
             }
             Some(InputFormat::Html) => {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                let text =
-                    extract_main_text(&String::from_utf8_lossy(&bytes)).map_err(|e| rec(0, e.to_string()))?;
-                self.add_text(&text);
+                match extract_main_text(&String::from_utf8_lossy(&bytes)) {
+                    Ok(text) => self.add_text(&text),
+                    Err(e) => self.skipped.push(rec(0, e.to_string())),
+                }
             }
             _ => {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -210,6 +232,12 @@ impl Trainer {
             }
         }
         Ok(())
+    }
+
+    /// The records (or whole files) read so far that gave no text, each an error naming its file
+    /// and line.
+    pub fn skipped(&self) -> &[Error] {
+        &self.skipped
     }
 
     /// Builds the model bytes; fails when no text was added (a model of nothing scores nothing).
@@ -230,17 +258,26 @@ fn no_text(inputs: &[impl std::fmt::Display]) -> Error {
     Error::Config(format!("{}: no text to train on (empty, or only whitespace)", names.join(", ")))
 }
 
-/// Trains on `paths` (files, or directories walked as `score` walks them: [`expand_paths`]) and
-/// returns the model bytes; fails, naming them, when they hold no text.
-pub fn train_paths(paths: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
+/// A trained model and what its inputs could not give.
+#[derive(Debug)]
+pub struct Trained {
+    /// The model file's bytes.
+    pub bytes: Vec<u8>,
+    /// Records (or whole files) skipped, each an error naming its file and line.
+    pub skipped: Vec<Error>,
+}
+
+/// Trains on `paths` (files, or directories walked as `score` walks them: [`expand_paths`]);
+/// fails, naming them, when they hold no text.
+pub fn train_paths(paths: &[PathBuf], cfg: &TrainConfig) -> Result<Trained> {
     let (files, _) = expand_paths(paths)?;
     train_files(paths, &files, cfg)
 }
 
 /// Trains on `files`, the files [`expand_paths`] found for `inputs` (so that a caller can list
-/// the ones it skipped first), and returns the model bytes; fails, naming `inputs`, when the
-/// files hold no text.
-pub fn train_files(inputs: &[PathBuf], files: &[PathBuf], cfg: &TrainConfig) -> Result<Vec<u8>> {
+/// the ones it skipped first); fails, naming `inputs`, when the files hold no text, and on a
+/// file that cannot be read. Records that give no text are skipped and listed.
+pub fn train_files(inputs: &[PathBuf], files: &[PathBuf], cfg: &TrainConfig) -> Result<Trained> {
     let mut t = Trainer::new(cfg.clone());
     for f in files {
         t.add_file(f)?;
@@ -248,7 +285,8 @@ pub fn train_files(inputs: &[PathBuf], files: &[PathBuf], cfg: &TrainConfig) -> 
     if t.seq.is_empty() {
         return Err(no_text(&inputs.iter().map(|p| p.display()).collect::<Vec<_>>()));
     }
-    t.finish()
+    let skipped = std::mem::take(&mut t.skipped);
+    Ok(Trained { bytes: t.finish()?, skipped })
 }
 
 /// Modified Kneser-Ney discounts D1, D2, D3+ from counts-of-counts.
