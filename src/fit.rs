@@ -240,22 +240,17 @@ fn square_rooted(examples: &[Example], suffixes: &[String]) -> Vec<Example> {
         .collect()
 }
 
-/// `examples` with each feature of `corrections` corrected for the document's length.
-fn corrected(examples: &[Example], corrections: &BTreeMap<String, PerLength>) -> Vec<Example> {
-    examples
-        .iter()
-        .map(|e| {
-            let mut e = e.clone();
-            if let Some(n) = value(&e.features, LENGTH_FEATURE) {
-                for f in &mut e.features {
-                    if let (Some(l), Some(x)) = (corrections.get(f.name), f.value) {
-                        f.value = Some(l.correct(x, n));
-                    }
+/// Corrects each feature of `corrections` in `examples` for the document's length, in place.
+fn correct_lengths(examples: &mut [Example], corrections: &BTreeMap<String, PerLength>) {
+    for e in examples {
+        if let Some(n) = value(&e.features, LENGTH_FEATURE) {
+            for f in &mut e.features {
+                if let (Some(l), Some(x)) = (corrections.get(f.name), f.value) {
+                    f.value = Some(l.correct(x, n));
                 }
             }
-            e
-        })
-        .collect()
+        }
+    }
 }
 
 impl Default for FitConfig {
@@ -679,10 +674,10 @@ pub fn fit(
     // Square roots, then length: the screen, the standardisation and the weights all see the
     // values the scorer computes (`FeatureWeight::input`).
     let train_raw = train;
-    let rooted = square_rooted(train, &cfg.sqrt);
-    let lengths = per_length(&rooted, &cfg.per_length);
-    let corrected_train = corrected(&rooted, &lengths);
-    let train = &corrected_train[..];
+    let mut prepared = square_rooted(train, &cfg.sqrt);
+    let lengths = per_length(&prepared, &cfg.per_length);
+    correct_lengths(&mut prepared, &lengths);
+    let train = &prepared[..];
     let screen = match cfg.register_ratio {
         Some(r) => register_screen(train, &cfg.exclude, r),
         None => RegisterScreen::default(),

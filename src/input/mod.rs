@@ -13,7 +13,7 @@ mod walk;
 pub use html::extract_main_text;
 pub use json_record::cut_at;
 pub use labels::read_labels;
-pub use records::{BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, readable_twice};
+pub use records::{BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, csv_column, readable_twice};
 pub use walk::{Skip, SkippedFile, expand_paths, format_of};
 
 use crate::document::{Document, Origin};

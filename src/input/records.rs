@@ -153,6 +153,15 @@ pub struct RecordReader {
     csv_header: Option<csv::ByteRecord>,
 }
 
+/// The column of a CSV header named `name` (a byte order mark and surrounding white space
+/// ignored), as `score` and `train` look a field up.
+pub fn csv_column(headers: &csv::ByteRecord, name: &str) -> Option<usize> {
+    headers.iter().position(|h| {
+        let h = String::from_utf8_lossy(h);
+        h.trim_start_matches('\u{feff}').trim() == name
+    })
+}
+
 impl RecordReader {
     /// A reader for `path`; nothing is opened until the first record is asked for.
     pub fn new(path: &Path, cfg: Arc<InputConfig>) -> Self {
@@ -529,12 +538,7 @@ impl RecordReader {
 
     /// The columns of the fields this reader looks for, by the CSV header.
     fn csv_columns(&self, headers: &csv::ByteRecord) -> CsvColumns {
-        let find = |name: &str| {
-            headers.iter().position(|h| {
-                let h = String::from_utf8_lossy(h);
-                h.trim_start_matches('\u{feff}').trim() == name
-            })
-        };
+        let find = |name: &str| csv_column(headers, name);
         CsvColumns {
             id: find(&self.cfg.id_field),
             text: find(&self.cfg.text_field),

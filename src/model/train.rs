@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::format::*;
 use super::units::for_each_unit;
-use crate::input::{InputFormat, expand_paths, extract_main_text, format_of};
+use crate::input::{InputFormat, csv_column, expand_paths, extract_main_text, format_of};
 use crate::segment;
 use crate::tokenize::{Token, TokenKind, tokenize_into};
 use crate::{Error, Result};
@@ -127,9 +127,9 @@ impl Trainer {
         self.tokens = toks;
     }
 
-    /// Adds a file (read as `score` reads it: see `add_file`) or a directory, walked as `score` walks one ([`expand_paths`]: its files of a
-    /// document or record extension recursively, in sorted order, each once, hidden files and
-    /// other files left out).
+    /// Adds a file (read as `score` reads it: see `add_file`) or a directory, walked as `score`
+    /// walks one ([`expand_paths`]: its files of a document or record extension recursively, in
+    /// sorted order, each once, hidden files and other files left out).
     pub fn add_path(&mut self, path: &Path) -> Result<()> {
         let (files, _) = expand_paths(&[path.to_path_buf()])?;
         for file in files {
@@ -189,9 +189,7 @@ impl Trainer {
                         return Ok(());
                     }
                 };
-                let field = self.cfg.jsonl_field.as_bytes();
-                let strip = |h: &[u8]| h.strip_prefix(crate::input::BOM).unwrap_or(h).to_vec();
-                let Some(col) = header.iter().position(|h| strip(h) == field) else {
+                let Some(col) = csv_column(header, &self.cfg.jsonl_field) else {
                     let msg = format!("no column {:?} in the CSV header: file skipped", self.cfg.jsonl_field);
                     self.skipped.push(rec(1, msg));
                     return Ok(());
