@@ -52,9 +52,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     // Consensus over the five versions of one story (clustering plus comparison), each
-    // sentence's disfluency handed over from fluency as the pipeline does.
+    // sentence's scores handed over from fluency as the pipeline does.
     let per = tokens_and_sentences(&texts);
-    let disfluency: Vec<Vec<Option<f64>>> = texts
+    let scores: Vec<fluency::SentenceScores> = texts
         .iter()
         .zip(&per)
         .map(|(t, (k, s))| {
@@ -64,8 +64,14 @@ fn bench(c: &mut Criterion) {
         .collect();
     let members: Vec<Option<consensus::Member<'_>>> = members(&texts, &per)
         .into_iter()
-        .zip(&disfluency)
-        .map(|(m, d)| m.map(|m| consensus::Member { disfluency: Some(d), ..m }))
+        .zip(&scores)
+        .map(|(m, d)| {
+            m.map(|m| consensus::Member {
+                disfluency: Some(&d.disfluency),
+                roundtrip: Some(&d.roundtrip),
+                ..m
+            })
+        })
         .collect();
     let mut g = c.benchmark_group("consensus");
     g.throughput(Throughput::Bytes(bytes));
@@ -158,7 +164,13 @@ fn members<'a, T: AsRef<str>>(
         .iter()
         .zip(per)
         .map(|(t, (k, s))| {
-            Some(consensus::Member { text: t.as_ref(), tokens: k, sentences: s, disfluency: None })
+            Some(consensus::Member {
+                text: t.as_ref(),
+                tokens: k,
+                sentences: s,
+                disfluency: None,
+                roundtrip: None,
+            })
         })
         .collect()
 }

@@ -41,7 +41,13 @@ fn main() {
     let members: Vec<Member<'_>> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| Member { text: &d.2, tokens: &toks[i], sentences: &sents[i], disfluency: None })
+        .map(|(i, d)| Member {
+            text: &d.2,
+            tokens: &toks[i],
+            sentences: &sents[i],
+            disfluency: None,
+            roundtrip: None,
+        })
         .collect();
     let model = Model::embedded();
     let mut between = Vec::new();

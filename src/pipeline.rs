@@ -151,9 +151,9 @@ pub struct Analysis {
     pub words: usize,
     /// The story cluster, when the batch had other versions of the story.
     pub cluster: Option<ClusterInfo>,
-    /// Per sentence, its disfluency as story clusters compare versions by it (from fluency's
-    /// scores; see `fluency::analyze_with_sentences`).
-    pub sentence_disfluency: Vec<Option<f64>>,
+    /// Per sentence, what story clusters compare versions by (from fluency's scores; see
+    /// `fluency::analyze_with_sentences`).
+    pub sentence_scores: fluency::SentenceScores,
 }
 
 impl Analysis {
@@ -260,12 +260,12 @@ impl<'m> Engine<'m> {
             families: Vec::with_capacity(4),
             words,
             cluster: None,
-            sentence_disfluency: Vec::new(),
+            sentence_scores: fluency::SentenceScores::default(),
         };
         let view = a.view(text);
-        let (flu, sentence_disfluency) = fluency::analyze_with_sentences(self.model, self.roundtrip, &view);
+        let (flu, sentence_scores) = fluency::analyze_with_sentences(self.model, self.roundtrip, &view);
         let ent = entities::analyze(self.model, &view);
-        a.sentence_disfluency = sentence_disfluency;
+        a.sentence_scores = sentence_scores;
         a.families.push((Family::Fluency, flu));
         a.families.push((Family::Entities, ent));
         a.families.push((Family::Boilerplate, classified.output));
@@ -332,7 +332,8 @@ impl<'m> Engine<'m> {
                         text: &d.text,
                         tokens: &a.tokens,
                         sentences: &a.sentences,
-                        disfluency: Some(&a.sentence_disfluency),
+                        disfluency: Some(&a.sentence_scores.disfluency),
+                        roundtrip: Some(&a.sentence_scores.roundtrip),
                     }),
                     _ => None,
                 })

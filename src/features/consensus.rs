@@ -35,6 +35,10 @@ pub struct Member<'a> {
     /// Per sentence, its disfluency when already computed (the model's
     /// [`SentenceFluency::disfluency`] of it); `None`: computed here.
     pub disfluency: Option<&'a [Option<f64>]>,
+    /// Per sentence, how much it reads like a machine round trip (fluency's
+    /// [`SentenceScores::roundtrip`](crate::features::fluency::SentenceScores)); `None`: versions
+    /// are compared by disfluency alone.
+    pub roundtrip: Option<&'a [Option<f64>]>,
 }
 
 /// A document's place in a story cluster.
@@ -116,6 +120,12 @@ const KNOWN_SURFACE: u64 = 3;
 /// A sentence leads its other versions when it reads better than each of them by more than
 /// this (disfluency per word; "clearly worse" evidence starts at 0.15 the other way).
 const LEAD_MARGIN: f64 = 0.15;
+
+/// How much the difference in round-trip contrast (log10 ratio per unit) counts next to the
+/// difference in disfluency when two versions of a sentence are compared (relative disfluency,
+/// "worse than other versions", lead sentences). Chosen among 0.5, 1, 1.5 and 2 by refitting
+/// on the generated data (EVALUATION.md, "Versions compared by round-trip likeness too").
+const ROUNDTRIP_WEIGHT: f64 = 1.0;
 
 /// Tuning of clustering.
 const MINHASHES: usize = 32;
@@ -324,7 +334,7 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
 pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
     let tokens = crate::tokenize::tokenize(text);
     let sentences = crate::segment::sentences(text, &tokens);
-    let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None };
+    let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None, roundtrip: None };
     let set = anchors(lex, &m);
     if set.len() < 5 {
         return Vec::new();
@@ -729,6 +739,8 @@ struct Sent {
     /// copied word for word.
     key: u64,
     disfluency: Option<f64>,
+    /// How much it reads like a machine round trip ([`Member::roundtrip`]).
+    roundtrip: Option<f64>,
 }
 
 impl Sent {
@@ -860,6 +872,7 @@ fn sentence_profiles(
                     (true, Some(known)) => known.get(si).copied().flatten(),
                     (true, None) => lex.disfluency(m.text, toks),
                 },
+                roundtrip: if full { m.roundtrip.and_then(|r| r.get(si).copied().flatten()) } else { None },
             }
         })
         .collect()
@@ -966,8 +979,9 @@ fn best_aligned(
 
 /// Aligns member `i`'s sentences with each peer's (best word-type overlap, at least
 /// [`SAME_SENTENCE`]; an identical sentence counts as a difference of 0) and compares fluency.
-/// Each sentence gets the median over peers of this version's disfluency minus the peer's
-/// (positive = reads worse than the other versions of the same sentence); the features are the
+/// Each sentence gets the median over peers of this version's disfluency minus the peer's, plus
+/// how much more it reads like a round trip ([`roundtrip_difference`]; positive = reads worse
+/// than the other versions of the same sentence); the features are the
 /// length-weighted mean of those medians and the share of sentences clearly worse. Comparing one
 /// content in two wordings cancels topic and vocabulary; the median keeps a garble that two
 /// versions share (one MT system at two fractions) from hiding behind the one peer that has it.
@@ -1013,7 +1027,7 @@ fn align_with_peers(
                 }
             }
             let (Some(da), Some(db)) = (s.disfluency, other.disfluency) else { continue };
-            diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db });
+            diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db + roundtrip_difference(s, other) });
         }
     }
     let mut synonym_swaps = 0usize;
@@ -1085,6 +1099,7 @@ fn align_with_peers(
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
+    leads.dedup();
     if aligned == 0 {
         return Aligned {
             relative: None,
@@ -1104,6 +1119,17 @@ fn align_with_peers(
         aligned_sentences,
         leads,
         evidence,
+    }
+}
+
+/// How much more `mine` reads like a machine round trip than `other`, another version of it
+/// ([`ROUNDTRIP_WEIGHT`] times the difference of their [`Sent::roundtrip`]; 0 when either has
+/// none). Added to their disfluency difference: a sentence shared by two versions that one MT
+/// system garbled reads little worse to the reference model alone, but reads like a round trip.
+fn roundtrip_difference(mine: &Sent, other: &Sent) -> f64 {
+    match (mine.roundtrip, other.roundtrip) {
+        (Some(a), Some(b)) => ROUNDTRIP_WEIGHT * (a - b),
+        _ => 0.0,
     }
 }
 
@@ -1536,7 +1562,13 @@ mod tests {
         let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let members: Vec<Option<Member<'_>>> = (0..texts.len())
             .map(|i| {
-                Some(Member { text: texts[i], tokens: &toks[i], sentences: &sents[i], disfluency: None })
+                Some(Member {
+                    text: texts[i],
+                    tokens: &toks[i],
+                    sentences: &sents[i],
+                    disfluency: None,
+                    roundtrip: None,
+                })
             })
             .collect();
         analyze_batch(&Flat, &members)
@@ -1574,6 +1606,36 @@ mod tests {
     }
 
     #[test]
+    fn versions_are_compared_by_round_trip_likeness_too() {
+        // The second sentence reworded: the reference model (here `Flat`) finds both wordings
+        // equally fluent, but the rewrite reads like a machine round trip.
+        let rewrite = "Senior U.S. and Russian officials will meet in Geneva on January 10, said Steven Pifer, a former ambassador. Pifer said the conversations in Geneva were important for Ukraine and NATO.";
+        let texts = [A, rewrite];
+        let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
+        let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
+        let contrast = [vec![Some(-0.05), Some(-0.05)], vec![Some(-0.05), Some(0.35)]];
+        let relative = |with_contrast: bool| {
+            let members: Vec<Option<Member<'_>>> = (0..2)
+                .map(|i| {
+                    Some(Member {
+                        text: texts[i],
+                        tokens: &toks[i],
+                        sentences: &sents[i],
+                        disfluency: None,
+                        roundtrip: with_contrast.then_some(contrast[i].as_slice()),
+                    })
+                })
+                .collect();
+            let r = analyze_batch(&Flat, &members);
+            let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
+            (rel(0), rel(1))
+        };
+        assert_eq!(relative(false), (0.0, 0.0));
+        let (orig, rt) = relative(true);
+        assert!(orig < 0.0 && rt > 0.0, "{orig} {rt}");
+    }
+
+    #[test]
     fn a_garble_two_versions_share_does_not_make_the_original_odd() {
         // One MT system at two fractions of a text: the 25% version's garbled sentence is the
         // 100% version's word for word, so by attestation the original is the odd one out in
@@ -1597,7 +1659,13 @@ mod tests {
         let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
         let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let ms: Vec<Member<'_>> = (0..texts.len())
-            .map(|i| Member { text: texts[i], tokens: &toks[i], sentences: &sents[i], disfluency: None })
+            .map(|i| Member {
+                text: texts[i],
+                tokens: &toks[i],
+                sentences: &sents[i],
+                disfluency: None,
+                roundtrip: None,
+            })
             .collect();
         let mut interner = Interner::default();
         let profiles: Vec<Profile<'_>> = ms.iter().map(|m| profile(&Flat, m, &mut interner)).collect();
@@ -1652,6 +1720,7 @@ mod tests {
             tokens: &toks[i],
             sentences: &sents[i],
             disfluency: None,
+            roundtrip: None,
         };
         let (a, b) = (anchors(&Flat, &m(0)), anchors(&Flat, &m(1)));
         assert!(weighted_jaccard(&a, &b) >= SAME_STORY && shared(&a, &b) >= MIN_SHARED);
@@ -1664,6 +1733,7 @@ mod tests {
                 tokens: &tokenize(B),
                 sentences: &sentences(B, &tokenize(B)),
                 disfluency: None,
+                roundtrip: None,
             },
         );
         assert!(sentence_support(&wa, &wc) >= SAME_VERSION_SENTENCE);
@@ -1729,7 +1799,7 @@ mod tests {
             let vocab = [8, 30, 400][round % 3];
             let peer: Vec<Sent> = random_sets(&mut state, 150, vocab)
                 .into_iter()
-                .map(|ids| Sent { start: 0, end: 0, ids, key: 0, disfluency: None })
+                .map(|ids| Sent { start: 0, end: 0, ids, key: 0, disfluency: None, roundtrip: None })
                 .collect();
             let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
             let mut scratch = AlignScratch::new(peer.len());
@@ -1764,7 +1834,14 @@ mod tests {
             sets.extend(copies);
             let peer: Vec<Sent> = sets
                 .iter()
-                .map(|ids| Sent { start: 0, end: 0, ids: ids.clone(), key: 0, disfluency: None })
+                .map(|ids| Sent {
+                    start: 0,
+                    end: 0,
+                    ids: ids.clone(),
+                    key: 0,
+                    disfluency: None,
+                    roundtrip: None,
+                })
                 .collect();
             let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
             let cs = ClusterSentences::new(vec![peer]);
@@ -1813,7 +1890,7 @@ mod tests {
     fn sentence_starts_flag_the_first_token_of_each_sentence() {
         let toks = tokenize(A);
         let sents = sentences(A, &toks);
-        let m = Member { text: A, tokens: &toks, sentences: &sents, disfluency: None };
+        let m = Member { text: A, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
         let set: HashSet<usize> = sents.iter().map(|s| s.first).collect();
         let flags = sentence_starts(&m);
         assert_eq!(flags.len(), toks.len());
@@ -1824,8 +1901,14 @@ mod tests {
         // A span past the tokens (never looked at) is ignored.
         let odd = [SentenceSpan { first: toks.len() + 3, last: toks.len() + 4 }];
         assert!(
-            !sentence_starts(&Member { text: A, tokens: &toks, sentences: &odd, disfluency: None })
-                .contains(&true)
+            !sentence_starts(&Member {
+                text: A,
+                tokens: &toks,
+                sentences: &odd,
+                disfluency: None,
+                roundtrip: None
+            })
+            .contains(&true)
         );
     }
 

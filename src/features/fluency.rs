@@ -324,7 +324,14 @@ struct MtStats {
 impl MtStats {
     /// Adds one sentence's unit probabilities under the reference model and log10 probabilities
     /// under the round-trip model (same units, in order; the sentence end included).
-    fn add_sentence(&mut self, reference: &[UnitProb], roundtrip: &[f32], first: usize, last: usize) {
+    /// Returns the sentence's mean ratio per unit when it has at least `MIN_SENT_UNITS` units.
+    fn add_sentence(
+        &mut self,
+        reference: &[UnitProb],
+        roundtrip: &[f32],
+        first: usize,
+        last: usize,
+    ) -> Option<f64> {
         let (mut s, mut n) = (0f64, 0usize);
         for (p, &q) in reference.iter().zip(roundtrip) {
             s += f64::from((q - p.logp).clamp(-MT_CLIP, MT_CLIP));
@@ -343,7 +350,9 @@ impl MtStats {
             self.sent_list.push((s, n));
             let z = s / (n as f64).sqrt();
             self.scan = Some(self.scan.map_or(z, |m| m.max(z)));
+            return Some(s / n as f64);
         }
+        None
     }
 
     /// Closes the open paragraph (a line break came before the next sentence, or it reached
@@ -524,15 +533,25 @@ pub fn analyze(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'
     analyze_with(model, roundtrip, doc, Candidates::for_default(model)).0
 }
 
-/// [`analyze`], and per sentence of `doc.sentences` its disfluency as the consensus family
-/// compares versions by it (`SentenceFluency::disfluency` of the model, bit for bit; `None`
-/// where it has none): the scores are already at hand here, so story clusters need not score
-/// every sentence again.
+/// Per sentence of a document, what story clusters compare its versions by; the scores are
+/// already at hand in fluency, so clusters need not score every sentence again.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceScores {
+    /// Its disfluency (`SentenceFluency::disfluency` of the model, bit for bit; `None` where it
+    /// has none).
+    pub disfluency: Vec<Option<f64>>,
+    /// How much it reads like a machine round trip: the mean per unit of log10 P(round-trip
+    /// model) - log10 P(reference model); `None` without a round-trip model or under
+    /// [`MIN_SENT_UNITS`] units.
+    pub roundtrip: Vec<Option<f64>>,
+}
+
+/// [`analyze`], and per sentence of `doc.sentences` its [`SentenceScores`].
 pub fn analyze_with_sentences(
     model: &Model,
     roundtrip: Option<&ContrastModel>,
     doc: &DocView<'_>,
-) -> (FamilyOutput, Vec<Option<f64>>) {
+) -> (FamilyOutput, SentenceScores) {
     analyze_with(model, roundtrip, doc, Candidates::for_default(model))
 }
 
@@ -543,7 +562,7 @@ fn analyze_with(
     roundtrip: Option<&ContrastModel>,
     doc: &DocView<'_>,
     cache: Option<&Candidates>,
-) -> (FamilyOutput, Vec<Option<f64>>) {
+) -> (FamilyOutput, SentenceScores) {
     let text = doc.text;
     let toks = doc.tokens;
     let quart = model.freq_quartiles();
@@ -606,6 +625,7 @@ fn analyze_with(
     let mut tried: Vec<Tried> = Vec::new();
     let mut prev_end: Option<usize> = None;
     let mut sentence_disfluency: Vec<Option<f64>> = vec![None; doc.sentences.len()];
+    let mut sentence_roundtrip: Vec<Option<f64>> = vec![None; doc.sentences.len()];
     for sp in sents {
         let si = sp.sentence;
         let start = toks[sp.first].start();
@@ -623,7 +643,7 @@ fn analyze_with(
         let probs = &all_probs[scored.clone()];
         sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, probs);
         if roundtrip.is_some() {
-            mt.add_sentence(
+            sentence_roundtrip[si] = mt.add_sentence(
                 probs,
                 &all_mt[scored],
                 units.first().map_or(0, |u| u.tok),
@@ -930,7 +950,10 @@ fn analyze_with(
             suggestion: Some(m.want.to_string()),
         });
     }
-    (FamilyOutput { features, evidence }, sentence_disfluency)
+    (
+        FamilyOutput { features, evidence },
+        SentenceScores { disfluency: sentence_disfluency, roundtrip: sentence_roundtrip },
+    )
 }
 
 /// A sentence's disfluency as `SentenceFluency::disfluency` computes it, from its units (which
@@ -1021,8 +1044,10 @@ mod tests {
             let tokens = tokenize::tokenize(text);
             let sentences = segment::sentences(text, &tokens);
             let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
-            let (_, dis) = analyze_with_sentences(model, None, &doc);
+            let (_, scores) = analyze_with_sentences(model, None, &doc);
+            let dis = scores.disfluency;
             assert_eq!(dis.len(), sentences.len());
+            assert!(scores.roundtrip.iter().all(Option::is_none), "no round-trip model, no contrast");
             for (s, d) in sentences.iter().zip(&dis) {
                 if s.first < s.last && s.last <= tokens.len() {
                     let want = model.disfluency(text, &tokens[s.first..s.last]);
