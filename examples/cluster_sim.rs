@@ -55,7 +55,7 @@ fn main() {
     for i in 0..docs.len() {
         for j in i + 1..docs.len() {
             let s = if std::env::var_os("OVERLAP").is_some() {
-                weighted_overlap(&anchors(model, &members[i]), &anchors(model, &members[j]))
+                weighted_overlap(&anchors(model, &members[i]).names, &anchors(model, &members[j]).names)
             } else {
                 similarity(model, &members[i], &members[j])
             };

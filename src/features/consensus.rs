@@ -137,8 +137,13 @@ pub const SAME_STORY: f64 = 0.3;
 /// Two versions of a story share at least this many anchors: short unrelated documents with a
 /// handful of anchors can pass [`SAME_STORY`] on two or three rare words ("switched", "lights").
 const MIN_SHARED: usize = 4;
-/// Words rarer than this many per million tokens of reference text count as anchors.
+/// Names rarer than this many per million tokens of reference text count as anchors.
 const ANCHOR_PER_MILLION: f64 = 100.0;
+/// Lower-case words rarer than this many per million tokens count as word anchors
+/// ([`Anchors::words`]).
+const WORD_ANCHOR_PER_MILLION: f64 = 10.0;
+/// Documents with fewer names and numbers than this get word anchors too.
+const WORD_ANCHORS_BELOW: usize = 16;
 /// Two versions of a story have at least one pair of sentences whose content words overlap
 /// this much (Jaccard). Different stories about one event or topic share names ("Clarke",
 /// "Belmarsh"; "Jesus", "Bible"), not sentences: on the dev BBC originals their best sentence
@@ -164,16 +169,57 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A document's anchors: (hash, weight), sorted by hash, at most `MAX_ANCHORS`. Anchors are what
-/// a spinner keeps: names (capitalised words that are not sentence-initial and not common words)
-/// and numbers as written, weighted by their rarity in the reference text.
-pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
+/// A document's anchors, two ways: each a set of (hash, weight), sorted by hash, at most
+/// [`MAX_ANCHORS`] (the rarest), weighted by rarity in the reference text.
+#[derive(Debug, Clone, Default)]
+pub struct Anchors {
+    /// What a spinner keeps: names (capitalised words that are not sentence-initial and not
+    /// common words) and numbers as written.
+    pub names: Vec<(u64, f64)>,
+    /// The names and numbers with the document's rare lower-case words
+    /// ([`WORD_ANCHOR_PER_MILLION`]): what a light edit or a round trip keeps of a text with few
+    /// names (fiction, essays), where the names alone cannot tell its versions. The names alone
+    /// in a document with [`WORD_ANCHORS_BELOW`] of them or more.
+    pub words: Vec<(u64, f64)>,
+}
+
+impl Anchors {
+    /// How alike two documents' anchors are: the larger of the two sets' rarity-weighted
+    /// Jaccard similarities.
+    pub fn similarity(&self, other: &Anchors) -> f64 {
+        weighted_jaccard(&self.names, &other.names).max(weighted_jaccard(&self.words, &other.words))
+    }
+
+    /// Whether two documents may tell one story: either set at least [`SAME_STORY`] alike, with
+    /// at least [`MIN_SHARED`] anchors in common.
+    fn same_story(&self, other: &Anchors) -> bool {
+        let close = |a: &[(u64, f64)], b: &[(u64, f64)]| {
+            weighted_jaccard(a, b) >= SAME_STORY && shared(a, b) >= MIN_SHARED
+        };
+        close(&self.names, &other.names) || close(&self.words, &other.words)
+    }
+}
+
+/// A document's [`Anchors`]. Word anchors are looked for only in a document with fewer than
+/// [`WORD_ANCHORS_BELOW`] names and numbers: its versions share more than enough names to be
+/// found by them.
+pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Anchors {
     let total = lex.total_tokens().max(1) as f64;
     let starts = sentence_starts(m);
     let mut seen: FxHashMap<u64, f64> = FxHashMap::default();
     let mut common: FxHashSet<u64> = FxHashSet::default();
     // Normalised forms are written here (a capitalised word always changes: no allocation).
     let mut buf = String::new();
+    // The weight of a word type rarer than `per_million`, or `None` (remembered in `common`):
+    // a type is looked up once, its weight depending on the type alone.
+    let rare = |n: &str, key: u64, per_million: f64, common: &mut FxHashSet<u64>| {
+        let c = lex.normalized_count(n) as f64;
+        if c * 1e6 / total > per_million {
+            common.insert(key);
+            return None;
+        }
+        Some((total / (c + 1.0)).ln().max(1.0))
+    };
     for (i, t) in m.tokens.iter().enumerate() {
         let s = t.text(m.text);
         let (key, weight) = match t.kind {
@@ -193,30 +239,47 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Vec<(u64, f64)> {
             {
                 let n = normalize_with(stem(s), &mut buf);
                 let key = fnv1a(n);
-                // A word type is looked up once: its weight depends on the type alone, and a
-                // frequent type is remembered as such.
                 if seen.contains_key(&key) || common.contains(&key) {
                     continue;
                 }
-                let c = lex.normalized_count(n) as f64;
-                if c * 1e6 / total > ANCHOR_PER_MILLION {
-                    common.insert(key);
-                    continue;
-                }
-                (key, (total / (c + 1.0)).ln().max(1.0))
+                let Some(w) = rare(n, key, ANCHOR_PER_MILLION, &mut common) else { continue };
+                (key, w)
             }
             _ => continue,
         };
         seen.insert(key, weight);
     }
-    let mut v: Vec<(u64, f64)> = seen.into_iter().collect();
-    if v.len() > MAX_ANCHORS {
-        // keep the rarest; ties by hash for determinism
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(MAX_ANCHORS);
+    let rarest = |mut v: Vec<(u64, f64)>| {
+        if v.len() > MAX_ANCHORS {
+            // keep the rarest; ties by hash for determinism
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(MAX_ANCHORS);
+        }
+        v.sort_by_key(|a| a.0);
+        v
+    };
+    let names = rarest(seen.iter().map(|(&k, &w)| (k, w)).collect());
+    if names.len() >= WORD_ANCHORS_BELOW {
+        return Anchors { words: names.clone(), names };
     }
-    v.sort_by_key(|a| a.0);
-    v
+    // Lower-case words of five letters or more that the reference text rarely has (a word
+    // also written as a name counts once, as the name).
+    let mut common_words: FxHashSet<u64> = FxHashSet::default();
+    for t in m.tokens {
+        let s = t.text(m.text);
+        if t.kind != TokenKind::Word || s.len() < 5 || !s.chars().next().is_some_and(char::is_lowercase) {
+            continue;
+        }
+        let n = normalize_with(stem(s), &mut buf);
+        let key = fnv1a(n);
+        if seen.contains_key(&key) || common_words.contains(&key) {
+            continue;
+        }
+        if let Some(w) = rare(n, key, WORD_ANCHOR_PER_MILLION, &mut common_words) {
+            seen.insert(key, w);
+        }
+    }
+    Anchors { names, words: rarest(seen.into_iter().collect()) }
 }
 
 /// Per token of `m`: it opens a sentence (a flag per token instead of a hash set of indices,
@@ -231,9 +294,9 @@ fn sentence_starts(m: &Member<'_>) -> Vec<bool> {
     starts
 }
 
-/// Rarity-weighted Jaccard similarity of two documents' anchors (what clustering thresholds).
+/// How alike two documents' anchors are ([`Anchors::similarity`], what clustering thresholds).
 pub fn similarity(lex: &dyn Lexicon, a: &Member<'_>, b: &Member<'_>) -> f64 {
-    weighted_jaccard(&anchors(lex, a), &anchors(lex, b))
+    anchors(lex, a).similarity(&anchors(lex, b))
 }
 
 /// Rarity-weighted overlap coefficient: shared anchor weight over the smaller set's weight.
@@ -313,8 +376,6 @@ fn find_in(parent: &mut FxHashMap<usize, usize>, mut x: usize) -> usize {
 }
 
 /// A document's anchor set: (hash, weight), sorted by hash.
-type Anchors = Vec<(u64, f64)>;
-
 /// The MinHash signature of an anchor set.
 fn signature(set: &[(u64, f64)]) -> Vec<u64> {
     (0..MINHASHES)
@@ -335,11 +396,30 @@ pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
     let tokens = crate::tokenize::tokenize(text);
     let sentences = crate::segment::sentences(text, &tokens);
     let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None, roundtrip: None };
-    let set = anchors(lex, &m);
-    if set.len() < 5 {
-        return Vec::new();
+    signatures(&anchors(lex, &m))
+        .iter()
+        .flat_map(|(kind, sig)| band_keys(*kind, sig))
+        .map(|k| k as u32)
+        .collect()
+}
+
+/// The MinHash signatures of a document's anchor sets that have enough anchors to tell a
+/// story (five), each with its kind (0 names, 1 words); the words' only when they add to the
+/// names.
+fn signatures(a: &Anchors) -> Vec<(u64, Vec<u64>)> {
+    let mut out = Vec::with_capacity(2);
+    if a.names.len() >= 5 {
+        out.push((0, signature(&a.names)));
     }
-    signature(&set).chunks(ROWS_PER_BAND).map(|rows| band_key(rows) as u32).collect()
+    if a.words.len() >= 5 && a.words.len() > a.names.len() {
+        out.push((1, signature(&a.words)));
+    }
+    out
+}
+
+/// The bucket keys of a signature's bands, distinct per kind of anchor set.
+fn band_keys(kind: u64, sig: &[u64]) -> impl Iterator<Item = u64> + '_ {
+    sig.chunks(ROWS_PER_BAND).map(move |rows| mix(band_key(rows) ^ kind))
 }
 
 /// The bucket key of one band of a signature.
@@ -358,20 +438,20 @@ fn cluster_with_anchors(
     members: &[Option<Member<'_>>],
 ) -> (Vec<Option<usize>>, Vec<Anchors>) {
     // Anchors and signatures are per document: computed in parallel, used in input order.
-    let (sets, sigs): (Vec<Anchors>, Vec<Option<Vec<u64>>>) = members
+    let (sets, sigs): (Vec<Anchors>, Vec<Vec<(u64, Vec<u64>)>>) = members
         .par_iter()
         .map(|m| {
             let set = m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default();
-            let sig = (set.len() >= 5).then(|| signature(&set));
-            (set, sig)
+            let sigs = signatures(&set);
+            (set, sigs)
         })
         .unzip();
     let mut buckets: FxHashMap<(usize, u64), Vec<usize>> = FxHashMap::default();
-    for (i, sig) in sigs.iter().enumerate() {
-        let Some(sig) = sig else { continue };
-        for (band, rows) in sig.chunks(ROWS_PER_BAND).enumerate() {
-            let key = band_key(rows);
-            buckets.entry((band, key)).or_default().push(i);
+    for (i, sigs) in sigs.iter().enumerate() {
+        for (kind, sig) in sigs {
+            for (band, key) in band_keys(*kind, sig).enumerate() {
+                buckets.entry((band, key)).or_default().push(i);
+            }
         }
     }
     let mut candidates: Vec<(usize, usize)> = Vec::new();
@@ -387,12 +467,8 @@ fn cluster_with_anchors(
     }
     candidates.sort_unstable();
     candidates.dedup();
-    let candidates: Vec<(usize, usize)> = candidates
-        .into_par_iter()
-        .filter(|&(a, b)| {
-            weighted_jaccard(&sets[a], &sets[b]) >= SAME_STORY && shared(&sets[a], &sets[b]) >= MIN_SHARED
-        })
-        .collect();
+    let candidates: Vec<(usize, usize)> =
+        candidates.into_par_iter().filter(|&(a, b)| sets[a].same_story(&sets[b])).collect();
     // Sentence content words of the documents that still have a candidate (usually few).
     let mut involved: Vec<usize> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     involved.sort_unstable();
@@ -655,7 +731,7 @@ fn peers(anchors: &[&Anchors], copies: &[usize]) -> Vec<Vec<usize>> {
     let mut sims = vec![vec![0.0; n]; n];
     for i in 0..n {
         for j in i + 1..n {
-            let s = weighted_jaccard(anchors[i], anchors[j]);
+            let s = anchors[i].similarity(anchors[j]);
             sims[i][j] = s;
             sims[j][i] = s;
         }
@@ -1707,6 +1783,39 @@ mod tests {
     /// Another story about the same event: the same names and numbers, none of the sentences.
     const FOLLOW_UP: &str = "Steven Pifer spent the weekend with students at Stanford discussing arms control. Ukraine was his theme. NATO members, he argued, should listen more. Russian diplomats arriving in Geneva face a long January. Senior staff expect U.S. envoys by the 10th.";
 
+    const NAMELESS: &str = "He walked slowly through the silent meadow toward the crumbling stone wall. The pockets of his jacket bulged with heavy grenades. A sudden decisiveness seized him near the ancient chestnut tree. He stumbled twice before reaching the narrow wooden bridge.";
+    const NAMELESS_EDITED: &str = "He walked slowly through the silent meadow toward the crumbling stone wall. The pockets of his coat bulged with weighty grenades. A sudden decisiveness seized him near the ancient chestnut tree. He stumbled twice before reaching the narrow wooden bridge.";
+    const NAMELESS_OTHER: &str = "Fresh bread rises best in a warm kitchen corner overnight. Bakers prefer coarse flour and patient kneading. Butter should soften before folding into layers. Ovens need steady heat.";
+
+    #[test]
+    fn versions_of_a_text_without_names_cluster_by_their_rare_words() {
+        let r = run(&[NAMELESS, NAMELESS_OTHER, NAMELESS_EDITED]);
+        let c: Vec<_> =
+            r.iter().map(|x| x.as_ref().unwrap().cluster.as_ref().map(|c| (c.first, c.size))).collect();
+        assert_eq!(c, [Some((0, 2)), None, Some((0, 2))]);
+        let toks = tokenize(NAMELESS);
+        let sents = sentences(NAMELESS, &toks);
+        let m =
+            Member { text: NAMELESS, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
+        let a = anchors(&Flat, &m);
+        assert!(a.names.is_empty() && a.words.len() >= 10, "{a:?}");
+    }
+
+    #[test]
+    fn a_document_with_many_names_gets_no_word_anchors() {
+        let text = format!(
+            "They met Alderton, Birchley, Cedarwick, Dunmore, Elsworth, Fairbank, Glenrothes, Hartwell, \
+             Ingleby, Jarrow, Kesteven, Lydford, Marlow, Netherby, Oakham, Pershore, Quarley, Rushden, \
+             Selby and Thirsk. {NAMELESS}"
+        );
+        let toks = tokenize(&text);
+        let sents = sentences(&text, &toks);
+        let m = Member { text: &text, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
+        let a = anchors(&Flat, &m);
+        assert!(a.names.len() >= WORD_ANCHORS_BELOW);
+        assert_eq!(a.words, a.names);
+    }
+
     #[test]
     fn same_names_without_a_shared_sentence_are_different_stories() {
         let r = run(&[A, FOLLOW_UP]);
@@ -1723,7 +1832,7 @@ mod tests {
             roundtrip: None,
         };
         let (a, b) = (anchors(&Flat, &m(0)), anchors(&Flat, &m(1)));
-        assert!(weighted_jaccard(&a, &b) >= SAME_STORY && shared(&a, &b) >= MIN_SHARED);
+        assert!(a.same_story(&b));
         let (wa, wb) = (sentence_words(&Flat, &m(0)), sentence_words(&Flat, &m(1)));
         assert!(sentence_support(&wa, &wb) < SAME_VERSION_SENTENCE);
         let wc = sentence_words(
