@@ -403,10 +403,13 @@ pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
         .collect()
 }
 
+/// A MinHash signature with the kind of anchor set it is of (0 names, 1 words).
+type Signature = (u64, Vec<u64>);
+
 /// The MinHash signatures of a document's anchor sets that have enough anchors to tell a
 /// story (five), each with its kind (0 names, 1 words); the words' only when they add to the
 /// names.
-fn signatures(a: &Anchors) -> Vec<(u64, Vec<u64>)> {
+fn signatures(a: &Anchors) -> Vec<Signature> {
     let mut out = Vec::with_capacity(2);
     if a.names.len() >= 5 {
         out.push((0, signature(&a.names)));
@@ -438,7 +441,7 @@ fn cluster_with_anchors(
     members: &[Option<Member<'_>>],
 ) -> (Vec<Option<usize>>, Vec<Anchors>) {
     // Anchors and signatures are per document: computed in parallel, used in input order.
-    let (sets, sigs): (Vec<Anchors>, Vec<Vec<(u64, Vec<u64>)>>) = members
+    let (sets, sigs): (Vec<Anchors>, Vec<Vec<Signature>>) = members
         .par_iter()
         .map(|m| {
             let set = m.as_ref().map(|m| anchors(lex, m)).unwrap_or_default();
