@@ -1637,6 +1637,11 @@ mod tests {
     }
 
     fn run(texts: &[&str]) -> Vec<Option<MemberResult>> {
+        run_with(texts, &[])
+    }
+
+    /// [`run`], with each member's per-sentence round-trip contrast when `contrast` has one.
+    fn run_with(texts: &[&str], contrast: &[Vec<Option<f64>>]) -> Vec<Option<MemberResult>> {
         let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
         let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let members: Vec<Option<Member<'_>>> = (0..texts.len())
@@ -1646,7 +1651,7 @@ mod tests {
                     tokens: &toks[i],
                     sentences: &sents[i],
                     disfluency: None,
-                    roundtrip: None,
+                    roundtrip: contrast.get(i).map(Vec::as_slice),
                 })
             })
             .collect();
@@ -1689,28 +1694,14 @@ mod tests {
         // The second sentence reworded: the reference model (here `Flat`) finds both wordings
         // equally fluent, but the rewrite reads like a machine round trip.
         let rewrite = "Senior U.S. and Russian officials will meet in Geneva on January 10, said Steven Pifer, a former ambassador. Pifer said the conversations in Geneva were important for Ukraine and NATO.";
-        let texts = [A, rewrite];
-        let toks: Vec<Vec<Token>> = texts.iter().map(|t| tokenize(t)).collect();
-        let sents: Vec<Vec<SentenceSpan>> = texts.iter().zip(&toks).map(|(t, k)| sentences(t, k)).collect();
         let contrast = [vec![Some(-0.05), Some(-0.05)], vec![Some(-0.05), Some(0.35)]];
-        let relative = |with_contrast: bool| {
-            let members: Vec<Option<Member<'_>>> = (0..2)
-                .map(|i| {
-                    Some(Member {
-                        text: texts[i],
-                        tokens: &toks[i],
-                        sentences: &sents[i],
-                        disfluency: None,
-                        roundtrip: with_contrast.then_some(contrast[i].as_slice()),
-                    })
-                })
-                .collect();
-            let r = analyze_batch(&Flat, &members);
+        let relative = |contrast: &[Vec<Option<f64>>]| {
+            let r = run_with(&[A, rewrite], contrast);
             let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
             (rel(0), rel(1))
         };
-        assert_eq!(relative(false), (0.0, 0.0));
-        let (orig, rt) = relative(true);
+        assert_eq!(relative(&[]), (0.0, 0.0));
+        let (orig, rt) = relative(&contrast);
         assert!(orig < 0.0 && rt > 0.0, "{orig} {rt}");
     }
 
