@@ -1032,6 +1032,27 @@ mod tests {
     }
 
     #[test]
+    fn each_sentence_gets_its_round_trip_contrast() {
+        let text = "The minister said on Tuesday that the new rules would take effect next year. \
+                    The measure of the government was approved by the majority of the deputies in the session of yesterday.";
+        let tokens = tokenize::tokenize(text);
+        let sentences = segment::sentences(text, &tokens);
+        let doc = DocView { text, lines: &[], tokens: &tokens, sentences: &sentences };
+        let (out, scores) =
+            analyze_with_sentences(Model::embedded(), Some(ContrastModel::roundtrip_embedded()), &doc);
+        assert_eq!(sentences.len(), 2);
+        let (a, b) = (scores.roundtrip[0].unwrap(), scores.roundtrip[1].unwrap());
+        // The round-trip-like sentence reads more like a round trip than the English one.
+        assert!(b > a, "{a} {b}");
+        // The document's mean per unit lies between its sentences' means.
+        let mean = out.get("fluency.mt_llr").unwrap();
+        assert!(mean > a && mean < b, "{mean} {a} {b}");
+        // Without a round-trip model there is no contrast.
+        let (_, none) = analyze_with_sentences(Model::embedded(), None, &doc);
+        assert_eq!(none.roundtrip, vec![None, None]);
+    }
+
+    #[test]
     fn sentence_disfluency_is_what_consensus_would_compute() {
         use crate::features::consensus::SentenceFluency;
         let mut texts = seed_texts();
