@@ -169,17 +169,17 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A document's anchors, two ways: each a set of (hash, weight), sorted by hash, at most
-/// [`MAX_ANCHORS`] (the rarest), weighted by rarity in the reference text.
+/// A document's anchors, two ways: each a set of (hash, weight), sorted by hash, at most 256
+/// (the rarest), weighted by rarity in the reference text.
 #[derive(Debug, Clone, Default)]
 pub struct Anchors {
     /// What a spinner keeps: names (capitalised words that are not sentence-initial and not
     /// common words) and numbers as written.
     pub names: Vec<(u64, f64)>,
-    /// The names and numbers with the document's rare lower-case words
-    /// ([`WORD_ANCHOR_PER_MILLION`]): what a light edit or a round trip keeps of a text with few
-    /// names (fiction, essays), where the names alone cannot tell its versions. The names alone
-    /// in a document with [`WORD_ANCHORS_BELOW`] of them or more.
+    /// The names and numbers with the document's rare lower-case words (five letters or more,
+    /// under 10 per million words of reference text): what a light edit or a round trip keeps
+    /// of a text with few names (fiction, essays), where the names alone cannot tell its
+    /// versions. The names alone in a document with 16 of them or more.
     pub words: Vec<(u64, f64)>,
 }
 
@@ -200,9 +200,8 @@ impl Anchors {
     }
 }
 
-/// A document's [`Anchors`]. Word anchors are looked for only in a document with fewer than
-/// [`WORD_ANCHORS_BELOW`] names and numbers: its versions share more than enough names to be
-/// found by them.
+/// A document's [`Anchors`]. Word anchors are looked for only in a document with fewer than 16
+/// names and numbers: the versions of one with more share enough names to be found by them.
 pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Anchors {
     let total = lex.total_tokens().max(1) as f64;
     let starts = sentence_starts(m);
