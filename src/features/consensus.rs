@@ -1591,6 +1591,11 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         });
     }
     evidence.append(&mut al.evidence);
+    // A version none of whose full sentences aligns with a peer's (a paraphrase of the whole
+    // story, an independent report, captions) differs from its peers' words throughout, not
+    // where it was garbled: the comparison says nothing about it, and it is scored as if it had
+    // no other version (its cluster is still reported).
+    al.relative?;
     Some(Row {
         deviation,
         rate,
@@ -1686,6 +1691,19 @@ mod tests {
         let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
         assert!(rel(2) > 0.0 && rel(2) > rel(0) && rel(2) > rel(1), "{} {} {}", rel(0), rel(1), rel(2));
         assert!(r[2].as_ref().unwrap().output.evidence.iter().any(|e| e.kind == "worse-than-other-versions"));
+    }
+
+    #[test]
+    fn a_version_with_no_full_sentence_to_compare_gets_no_comparison() {
+        // The story as lines without sentence ends (captions, a list): a version of it, but no
+        // full sentence of it can be compared with another version's.
+        let lines = "Senior U.S. and Russian officials meet in Geneva on January 10, Steven Pifer, a former ambassador, says\n\
+                     Pifer adds the talks in Geneva matter for Ukraine and NATO";
+        let r = run(&[A, B, lines]);
+        let c = r[2].as_ref().unwrap();
+        assert_eq!(c.cluster.as_ref().map(|c| c.size), Some(3), "still a version of the story");
+        assert!(c.output.features.iter().all(|f| f.value.is_none()), "{:?}", c.output.features);
+        assert!(r[0].as_ref().unwrap().output.get("consensus.relative_disfluency").is_some());
     }
 
     #[test]
