@@ -3,7 +3,8 @@
 //! Story clusters are found within a batch. Read in input order, a large input is cut into
 //! consecutive batches, and versions of one story far apart in it (a shuffled data set, a feed
 //! of several sites) never meet. When the input can be read twice, a first pass gives each
-//! record a few story keys (bands of a MinHash signature of its rare names and numbers,
+//! record a few story keys (bands of MinHash signatures of its rare names and numbers, and of
+//! its rare words when it has few names,
 //! [`crate::features::consensus::story_bands`]) and [`plan`] packs records sharing a key into
 //! the same batch; batches keep input order inside, and an input that fits one batch is one
 //! batch, as before.
@@ -13,7 +14,7 @@
 pub struct Entry {
     /// Bytes of text it will be scored on (0 for a record without a document).
     pub bytes: usize,
-    /// Its story keys, one per band (empty: too few names to tell its story).
+    /// Its story keys, one per band (empty: too few anchors to tell its story).
     pub bands: Vec<u32>,
 }
 

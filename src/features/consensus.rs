@@ -130,6 +130,8 @@ const ROUNDTRIP_WEIGHT: f64 = 1.0;
 /// Tuning of clustering.
 const MINHASHES: usize = 32;
 const ROWS_PER_BAND: usize = 2;
+/// Bands of a signature.
+const BANDS: usize = MINHASHES / ROWS_PER_BAND;
 const MAX_ANCHORS: usize = 256;
 const MAX_BUCKET: usize = 64;
 /// Weighted Jaccard of anchor sets at or above which two documents tell the same story.
@@ -387,19 +389,27 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
         .collect()
 }
 
-/// A document's story keys for [`crate::batching::plan`]: the bands of its anchors' MinHash
-/// signature, as [`cluster`] buckets them (truncated to 32 bits), computed on the whole text.
-/// Documents sharing a key are candidate versions of one story. Empty when the document has
-/// too few anchors to tell its story.
+/// A document's story keys for [`crate::batching::plan`]: the bands of its anchor sets' MinHash
+/// signatures, as [`cluster`] buckets them (truncated to 32 bits), computed on the whole text.
+/// Documents sharing a key are candidate versions of one story. The names' bands come first and
+/// the words' after them ([`Anchors`]), each at a fixed place, since `plan` matches keys band by
+/// band; a document with words but too few names holds keys of its own text in the names'
+/// places (equal only for a copy of it). Empty when the document has too few anchors to tell
+/// its story.
 pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
     let tokens = crate::tokenize::tokenize(text);
     let sentences = crate::segment::sentences(text, &tokens);
     let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None, roundtrip: None };
-    signatures(&anchors(lex, &m))
-        .iter()
-        .flat_map(|(kind, sig)| band_keys(*kind, sig))
-        .map(|k| k as u32)
-        .collect()
+    let sigs = signatures(&anchors(lex, &m));
+    let mut out: Vec<u32> = Vec::with_capacity(2 * BANDS);
+    for (kind, sig) in &sigs {
+        if *kind == 1 && out.is_empty() {
+            let own = fnv1a(text);
+            out.extend((0..BANDS as u64).map(|b| mix(own ^ b) as u32));
+        }
+        out.extend(band_keys(*kind, sig).map(|k| k as u32));
+    }
+    out
 }
 
 /// A MinHash signature with the kind of anchor set it is of (0 names, 1 words).
@@ -1810,6 +1820,18 @@ mod tests {
             Member { text: NAMELESS, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
         let a = anchors(&Flat, &m);
         assert!(a.names.is_empty() && a.words.len() >= 10, "{a:?}");
+    }
+
+    #[test]
+    fn story_keys_of_word_anchors_sit_at_the_same_places_with_or_without_names() {
+        // The same text with five names added: names' keys only in the second, words' keys in
+        // both, where `plan` can match them.
+        let named = format!("{NAMELESS} They met Alderton, Birchley, Cedarwick, Dunmore and Elsworth there.");
+        let (a, b) = (story_bands(&Flat, NAMELESS), story_bands(&Flat, &named));
+        assert_eq!((a.len(), b.len()), (2 * BANDS, 2 * BANDS));
+        assert!((0..BANDS).all(|i| a[i] != b[i]));
+        assert!((BANDS..2 * BANDS).any(|i| a[i] == b[i]), "{a:?} {b:?}");
+        assert!(story_bands(&Flat, "Too short.").is_empty());
     }
 
     #[test]
