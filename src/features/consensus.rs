@@ -178,18 +178,24 @@ pub struct Anchors {
     /// What a spinner keeps: names (capitalised words that are not sentence-initial and not
     /// common words) and numbers as written.
     pub names: Vec<(u64, f64)>,
+    /// The names and numbers with the document's rare lower-case words ([`Anchors::words`]);
+    /// empty when they would be the names alone.
+    with_words: Vec<(u64, f64)>,
+}
+
+impl Anchors {
     /// The names and numbers with the document's rare lower-case words (five letters or more,
     /// under 10 per million words of reference text): what a light edit or a round trip keeps
     /// of a text with few names (fiction, essays), where the names alone cannot tell its
     /// versions. The names alone in a document with 16 of them or more.
-    pub words: Vec<(u64, f64)>,
-}
+    pub fn words(&self) -> &[(u64, f64)] {
+        if self.with_words.is_empty() { &self.names } else { &self.with_words }
+    }
 
-impl Anchors {
     /// How alike two documents' anchors are: the larger of the two sets' rarity-weighted
     /// Jaccard similarities.
     pub fn similarity(&self, other: &Anchors) -> f64 {
-        weighted_jaccard(&self.names, &other.names).max(weighted_jaccard(&self.words, &other.words))
+        weighted_jaccard(&self.names, &other.names).max(weighted_jaccard(self.words(), other.words()))
     }
 
     /// Whether two documents may tell one story: either set at least [`SAME_STORY`] alike, with
@@ -198,7 +204,7 @@ impl Anchors {
         let close = |a: &[(u64, f64)], b: &[(u64, f64)]| {
             weighted_jaccard(a, b) >= SAME_STORY && shared(a, b) >= MIN_SHARED
         };
-        close(&self.names, &other.names) || close(&self.words, &other.words)
+        close(&self.names, &other.names) || close(self.words(), other.words())
     }
 }
 
@@ -261,7 +267,7 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Anchors {
     };
     let names = rarest(seen.iter().map(|(&k, &w)| (k, w)).collect());
     if names.len() >= WORD_ANCHORS_BELOW {
-        return Anchors { words: names.clone(), names };
+        return Anchors { names, with_words: Vec::new() };
     }
     // Lower-case words of five letters or more that the reference text rarely has (a word
     // also written as a name counts once, as the name).
@@ -280,7 +286,7 @@ pub fn anchors(lex: &dyn Lexicon, m: &Member<'_>) -> Anchors {
             seen.insert(key, w);
         }
     }
-    Anchors { names, words: rarest(seen.into_iter().collect()) }
+    Anchors { names, with_words: rarest(seen.into_iter().collect()) }
 }
 
 /// Per token of `m`: it opens a sentence (a flag per token instead of a hash set of indices,
@@ -376,7 +382,6 @@ fn find_in(parent: &mut FxHashMap<usize, usize>, mut x: usize) -> usize {
     x
 }
 
-/// A document's anchor set: (hash, weight), sorted by hash.
 /// The MinHash signature of an anchor set.
 fn signature(set: &[(u64, f64)]) -> Vec<u64> {
     (0..MINHASHES)
@@ -423,8 +428,8 @@ fn signatures(a: &Anchors) -> Vec<Signature> {
     if a.names.len() >= 5 {
         out.push((0, signature(&a.names)));
     }
-    if a.words.len() >= 5 && a.words.len() > a.names.len() {
-        out.push((1, signature(&a.words)));
+    if a.words().len() >= 5 && a.words().len() > a.names.len() {
+        out.push((1, signature(a.words())));
     }
     out
 }
@@ -1187,7 +1192,6 @@ fn align_with_peers(
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
-    leads.dedup();
     if aligned == 0 {
         return Aligned {
             relative: None,
@@ -1819,7 +1823,7 @@ mod tests {
         let m =
             Member { text: NAMELESS, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
         let a = anchors(&Flat, &m);
-        assert!(a.names.is_empty() && a.words.len() >= 10, "{a:?}");
+        assert!(a.names.is_empty() && a.words().len() >= 10, "{a:?}");
     }
 
     #[test]
@@ -1846,7 +1850,7 @@ mod tests {
         let m = Member { text: &text, tokens: &toks, sentences: &sents, disfluency: None, roundtrip: None };
         let a = anchors(&Flat, &m);
         assert!(a.names.len() >= WORD_ANCHORS_BELOW);
-        assert_eq!(a.words, a.names);
+        assert_eq!(a.words(), a.names);
     }
 
     #[test]
