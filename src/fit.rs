@@ -592,9 +592,30 @@ fn loss_grad_hess(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> (
     (grad, hess)
 }
 
-/// Newton's method with the columns in `fixed` held at zero, from `beta`.
+/// The penalised log-loss at `beta` (the objective whose gradient and Hessian
+/// [`loss_grad_hess`] gives).
+fn penalised_loss(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> f64 {
+    let mut loss = 0.0;
+    for (x, y, w) in rows {
+        let z: f64 = x.iter().zip(beta).map(|(a, b)| a * b).sum();
+        // log(1 + e^z) - y z, computed without overflow.
+        let softplus = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+        loss += w * (softplus - y * z);
+    }
+    let ridge: f64 = beta.iter().skip(1).map(|b| b * b).sum();
+    loss + 0.5 * lambda * ridge + 0.5e-6 * beta[0] * beta[0]
+}
+
+/// Step halvings Newton's method tries before it gives up on a step that does not lower the loss.
+const MAX_HALVINGS: usize = 40;
+
+/// Newton's method with the columns in `fixed` held at zero, from `beta`. A step that would
+/// raise the loss is halved until it lowers it (a full Newton step overshoots where the loss is
+/// far from quadratic, and then diverges). An error when it does not converge in
+/// [`FitConfig::max_iter`] steps, rather than weights that do not minimise anything.
 fn newton(rows: &[(Vec<f64>, f64, f64)], fixed: &[bool], beta: &mut [f64], cfg: &FitConfig) -> Result<()> {
     let p = beta.len();
+    let mut loss = penalised_loss(rows, beta, cfg.l2);
     for _ in 0..cfg.max_iter {
         let (mut grad, mut hess) = loss_grad_hess(rows, beta, cfg.l2);
         for c in (0..p).filter(|&c| fixed[c]) {
@@ -608,16 +629,30 @@ fn newton(rows: &[(Vec<f64>, f64, f64)], fixed: &[bool], beta: &mut [f64], cfg: 
         let Some(step) = solve_spd(&hess, &grad) else {
             return Err(Error::Config("fit did not converge (singular Hessian)".into()));
         };
-        let mut max_step: f64 = 0.0;
-        for i in 0..p {
-            beta[i] -= step[i];
-            max_step = max_step.max(step[i].abs());
+        let mut scale = 1.0;
+        let mut next: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - s).collect();
+        let mut next_loss = penalised_loss(rows, &next, cfg.l2);
+        for _ in 0..MAX_HALVINGS {
+            if next_loss <= loss || !next_loss.is_finite() && !loss.is_finite() {
+                break;
+            }
+            scale *= 0.5;
+            next = beta.iter().zip(&step).map(|(b, s)| b - scale * s).collect();
+            next_loss = penalised_loss(rows, &next, cfg.l2);
         }
+        if next_loss > loss {
+            // No step along the Newton direction lowers the loss: at its minimum within
+            // rounding.
+            return Ok(());
+        }
+        let max_step = step.iter().fold(0.0f64, |m, s| m.max((scale * s).abs()));
+        beta.copy_from_slice(&next);
+        loss = next_loss;
         if max_step < 1e-8 {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
+    Err(Error::Config(format!("fit did not converge in {} Newton steps", cfg.max_iter)))
 }
 
 /// Weights minimising the penalised log-loss with `constrained` columns at zero or above: an
@@ -655,8 +690,6 @@ fn fit_constrained(rows: &[(Vec<f64>, f64, f64)], constrained: &[bool], cfg: &Fi
     Ok(beta)
 }
 
-/// Fits weights on `train`, reports on `valid` (which may be empty) and calibrates verdicts on
-/// `valid` (or `train` when `valid` is empty).
 /// Fits weights on `train`, the length prior on `length_pairs` (none when empty), and calibrates
 /// the verdicts on `valid` (on `train` when empty).
 pub fn fit(
@@ -1212,6 +1245,28 @@ mod tests {
             [-2.0, 2.0].iter().map(|&x| LengthPair { part: doc(x, 20.0), whole: doc(x, 500.0) }).collect();
         assert_eq!(length_prior(&scorer, &same).unwrap().units, 0.0);
         assert!(length_prior(&scorer, &[]).is_none());
+    }
+
+    #[test]
+    fn newton_halves_steps_that_overshoot() {
+        // Two opposite labels on one column: the minimum is at 0. From 20 the loss is nearly
+        // flat, so a full Newton step lands around -2.5e8 (and the undamped method never came
+        // back); halved steps reach the minimum.
+        let rows = vec![(vec![1.0], 1.0, 1.0), (vec![1.0], 0.0, 1.0)];
+        let cfg = FitConfig { l2: 0.0, ..FitConfig::default() };
+        let mut beta = vec![20.0];
+        newton(&rows, &[false], &mut beta, &cfg).unwrap();
+        assert!(beta[0].abs() < 1e-6, "{beta:?}");
+        let at_zero = penalised_loss(&rows, &[0.0], 0.0);
+        assert!((penalised_loss(&rows, &beta, 0.0) - at_zero).abs() < 1e-9);
+    }
+
+    #[test]
+    fn newton_reports_what_does_not_converge() {
+        let rows = vec![(vec![1.0, 0.3], 1.0, 1.0), (vec![1.0, -0.2], 0.0, 1.0), (vec![1.0, 0.1], 0.0, 1.0)];
+        let cfg = FitConfig { max_iter: 1, ..FitConfig::default() };
+        let err = newton(&rows, &[false, false], &mut [0.0, 0.0], &cfg).unwrap_err();
+        assert!(err.to_string().contains("did not converge in 1 Newton steps"), "{err}");
     }
 
     #[test]
