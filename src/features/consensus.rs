@@ -75,6 +75,7 @@ pub const FEATURES: &[&str] = &[
     "consensus.unattested_excess",
     "consensus.entity_disagreements",
     "consensus.relative_disfluency",
+    "consensus.differing_disfluency",
     "consensus.worse_share",
     "consensus.synonym_swaps",
 ];
@@ -114,6 +115,8 @@ const SAME_SENTENCE: f64 = 0.45;
 /// Prior weight (content words) and count (sentences) of "no difference" in relative fluency.
 const PRIOR_WORDS: f64 = 60.0;
 const PRIOR_SENTENCES: f64 = 4.0;
+/// Prior weight (content words) of "no difference" in the disfluency of differing sentences.
+const DIFFERING_PRIOR_WORDS: f64 = 20.0;
 /// A spelling seen this often in the reference text is a word of its own, not a garble.
 const KNOWN_SURFACE: u64 = 3;
 
@@ -817,6 +820,7 @@ struct Row {
     disagreements: usize,
     evidence: Vec<Evidence>,
     relative: Option<f64>,
+    differing: Option<f64>,
     worse_share: Option<f64>,
     synonym_swaps: Option<usize>,
 }
@@ -1163,6 +1167,7 @@ fn align_with_peers(
         }
     }
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
+    let (mut dsum, mut dweight) = (0.0, 0.0);
     let mut leads = Vec::new();
     for (a, d) in diffs.iter_mut().enumerate() {
         // Sorts `d` too: its last is the largest difference.
@@ -1173,6 +1178,10 @@ fn align_with_peers(
         let w = mine[a].ids.len() as f64;
         sum += med * w;
         weight += w;
+        if med != 0.0 {
+            dsum += med * w;
+            dweight += w;
+        }
         aligned += 1;
         if med > 0.15 {
             worse += 1;
@@ -1196,6 +1205,7 @@ fn align_with_peers(
         return Aligned {
             relative: None,
             worse_share: None,
+            differing: None,
             synonym_swaps,
             aligned_sentences,
             leads,
@@ -1207,6 +1217,7 @@ fn align_with_peers(
     Aligned {
         relative: Some(sum / (weight + PRIOR_WORDS)),
         worse_share: Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)),
+        differing: Some(dsum / (dweight + DIFFERING_PRIOR_WORDS)),
         synonym_swaps,
         aligned_sentences,
         leads,
@@ -1282,6 +1293,9 @@ struct Aligned {
     relative: Option<f64>,
     /// Share of aligned sentences clearly worse than their other versions.
     worse_share: Option<f64>,
+    /// Length-weighted mean disfluency difference over the sentences worded otherwise than
+    /// their median other version (None: nothing aligned).
+    differing: Option<f64>,
     /// Words most aligned versions replace with a synonym of theirs.
     synonym_swaps: usize,
     /// Sentences aligned with at least one peer's.
@@ -1409,8 +1423,16 @@ fn compare(
     let rates: Vec<Option<f64>> = rows.iter().map(|r| r.as_ref().map(|r| r.rate)).collect();
     let mut out = Vec::with_capacity(n);
     for (i, row) in rows.into_iter().enumerate() {
-        let Some(Row { deviation, rate, disagreements: dis, evidence, relative, worse_share, synonym_swaps }) =
-            row
+        let Some(Row {
+            deviation,
+            rate,
+            disagreements: dis,
+            evidence,
+            relative,
+            differing,
+            worse_share,
+            synonym_swaps,
+        }) = row
         else {
             out.push(MemberResult {
                 output: FamilyOutput {
@@ -1438,6 +1460,9 @@ fn compare(
                     Feature::new("consensus.entity_disagreements", 100.0 * dis as f64 / words),
                     relative.map_or(Feature::missing("consensus.relative_disfluency"), |x| {
                         Feature::new("consensus.relative_disfluency", x)
+                    }),
+                    differing.map_or(Feature::missing("consensus.differing_disfluency"), |x| {
+                        Feature::new("consensus.differing_disfluency", x)
                     }),
                     worse_share.map_or(Feature::missing("consensus.worse_share"), |x| {
                         Feature::new("consensus.worse_share", x)
@@ -1616,6 +1641,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         disagreements,
         evidence,
         relative: al.relative,
+        differing: al.differing,
         worse_share: al.worse_share,
         synonym_swaps: (al.aligned_sentences > 0).then_some(al.synonym_swaps),
     })
@@ -1705,6 +1731,26 @@ mod tests {
         let rel = |i: usize| r[i].as_ref().unwrap().output.get("consensus.relative_disfluency").unwrap();
         assert!(rel(2) > 0.0 && rel(2) > rel(0) && rel(2) > rel(1), "{} {} {}", rel(0), rel(1), rel(2));
         assert!(r[2].as_ref().unwrap().output.evidence.iter().any(|e| e.kind == "worse-than-other-versions"));
+    }
+
+    #[test]
+    fn one_damaged_sentence_counts_undiluted_by_the_shared_ones() {
+        // Four sentences in common, one of them damaged in the copy: relative disfluency
+        // averages the difference over every aligned sentence, the differing one over the
+        // damaged sentence alone (both shrunk by their priors).
+        let story = "Senior U.S. and Russian officials will meet in Geneva on January 10, said Steven Pifer, a former ambassador. \
+                     Pifer said the talks in Geneva mattered for Ukraine and NATO. \
+                     The White House said the president would speak with European leaders before the meeting. \
+                     Officials in Moscow said they expected written answers to their proposals.";
+        let damaged = story.replace(
+            "Pifer said the talks in Geneva mattered for Ukraine and NATO.",
+            "Pifer said the negotiations in Geneva bully mattered for the Ukraine and NATO erstwhile.",
+        );
+        let r = run(&[story, &damaged]);
+        let get = |i: usize, f: &str| r[i].as_ref().unwrap().output.get(f).unwrap();
+        let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
+        assert!(diff > rel && rel > 0.0, "{rel} {diff}");
+        assert!(get(0, "consensus.differing_disfluency") < 0.0);
     }
 
     #[test]
