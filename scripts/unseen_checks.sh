@@ -8,12 +8,19 @@
 #     (scripts/web_originals.py), round-tripped through Galician and Esperanto (Apertium pivots
 #     neither training nor the dev sets use; 25% and 100% of paragraphs) and spun by the
 #     Aiksaurus spinner;
+#   - sparse round trips: the same originals with 10% of their paragraphs (at least one)
+#     round-tripped through Galician or Esperanto, one copy per pivot (light MT damage without a
+#     second version sharing it);
 #   - obfuscated copies: the same other sites' originals with 2% and 5% of their words written
 #     with Cyrillic/Greek look-alike letters or invisible characters (scripts/make_obfuscated.py);
 #   - spinner templates left in the text: the same originals with one to three words written as
 #     unpicked spin groups, "{word|synonym}" (scripts/make_spin_templates.py);
 #   - typing slips: the same originals with 1% and 3% of their words misspelled (two letters
 #     swapped, one dropped or doubled; scripts/make_typos.py);
+#   - the training set's own kinds of damage on other sites: the same originals, each with a copy
+#     per garbler of scripts/gen/simulate.py at a fixed intensity (WordNet spin at 10% of words
+#     by frequent or by any sense, entity mangling, grammar errors in 20% of sentences, one to
+#     three heavily damaged sentences; scripts/make_web_damage.py);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -25,7 +32,7 @@
 #   extra `spinscore score` options go in SCORE_ARGS, e.g. SCORE_ARGS="--weights my.json"
 #
 # GEN_DIR comes from scripts/build_training_set.sh. The sets are built once into OUT_DIR (about
-# 6 minutes; needs the Debian packages aiksaurus, apertium-hbs-eng, apertium-en-gl and
+# 6 minutes; needs the Debian packages aiksaurus, apertium-hbs-eng, apertium-en-gl, wordnet and
 # apertium-eo-en) and reused after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +40,7 @@ GEN=${1:-target/gen}
 OUT=${2:-target/unseen}
 EVAL=../shared/eval
 mkdir -p "$OUT"
-for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en; do
+for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en wordnet; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "needs the Debian package $p" >&2; exit 1; }
 done
 if [ ! -s "$OUT/aik.jsonl" ]; then
@@ -72,6 +79,10 @@ for pivot in gl eo; do
       --pivot "en-$pivot:$pivot-en" --fraction 0.25 --fraction 1 >&2
   fi
 done
+if [ ! -s "$OUT/web_sparse.jsonl" ]; then
+  python3 "$EVAL/make_roundtrip.py" "$OUT/web_orig.jsonl" "$OUT/web_sparse.jsonl" \
+    --pivot en-gl:gl-en --pivot en-eo:eo-en --fraction 0.1 >&2
+fi
 if [ ! -s "$OUT/web_aik.jsonl" ]; then
   python3 scripts/unseen_spinner.py "$OUT/web_orig.jsonl" "$OUT/web_aik.jsonl" --n 1000
 fi
@@ -84,14 +95,17 @@ fi
 if [ ! -s "$OUT/web_typo.jsonl" ]; then
   python3 scripts/make_typos.py "$OUT/web_orig.jsonl" "$OUT/web_typo.jsonl"
 fi
+if [ ! -s "$OUT/web_damage.jsonl" ]; then
+  python3 scripts/make_web_damage.py "$OUT/web_orig.jsonl" "$OUT/web_damage.jsonl"
+fi
 for set in aik web_aik; do
   if [ ! -s "$OUT/synd_$set.jsonl" ]; then
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
   fi
 done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
-for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" "$OUT/web_sparse.jsonl" \
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
