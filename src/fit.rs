@@ -633,16 +633,16 @@ fn newton(rows: &[(Vec<f64>, f64, f64)], fixed: &[bool], beta: &mut [f64], cfg: 
         let mut next: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - s).collect();
         let mut next_loss = penalised_loss(rows, &next, cfg.l2);
         for _ in 0..MAX_HALVINGS {
-            if next_loss <= loss || !next_loss.is_finite() && !loss.is_finite() {
+            if next_loss <= loss {
                 break;
             }
             scale *= 0.5;
             next = beta.iter().zip(&step).map(|(b, s)| b - scale * s).collect();
             next_loss = penalised_loss(rows, &next, cfg.l2);
         }
-        if next_loss > loss {
-            // No step along the Newton direction lowers the loss: at its minimum within
-            // rounding.
+        if next_loss.is_nan() || next_loss > loss {
+            // No step along the Newton direction lowers the loss (or the loss is not a
+            // number there): at its minimum within rounding.
             return Ok(());
         }
         let max_step = step.iter().fold(0.0f64, |m, s| m.max((scale * s).abs()));
