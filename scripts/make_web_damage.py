@@ -14,7 +14,7 @@ copies, all in the original's group, made by the same garblers as the training s
   light            one to three sentences damaged heavily, the rest untouched
 
 A copy the garbler left unchanged is not written. Deterministic (seeded by each original's id).
-Needs Debian's wordnet package (/usr/share/wordnet), as scripts/build_training_set.sh does.
+Needs Debian's wordnet-base package (/usr/share/wordnet), as scripts/build_training_set.sh does.
 
   make_web_damage.py ORIGINALS.jsonl OUT.jsonl
 """

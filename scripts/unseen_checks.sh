@@ -32,7 +32,7 @@
 #   extra `spinscore score` options go in SCORE_ARGS, e.g. SCORE_ARGS="--weights my.json"
 #
 # GEN_DIR comes from scripts/build_training_set.sh. The sets are built once into OUT_DIR (about
-# 6 minutes; needs the Debian packages aiksaurus, apertium-hbs-eng, apertium-en-gl, wordnet and
+# 6 minutes; needs the Debian packages aiksaurus, apertium-hbs-eng, apertium-en-gl, wordnet-base and
 # apertium-eo-en) and reused after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,7 @@ GEN=${1:-target/gen}
 OUT=${2:-target/unseen}
 EVAL=../shared/eval
 mkdir -p "$OUT"
-for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en wordnet; do
+for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en wordnet-base; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "needs the Debian package $p" >&2; exit 1; }
 done
 if [ ! -s "$OUT/aik.jsonl" ]; then
