@@ -1384,6 +1384,79 @@ impl Support {
     }
 }
 
+/// Lower-case words of `m` (profile `p`) that no peer has and the reference never writes, each one
+/// typing slip (a letter added, dropped, changed, or two neighbours swapped) from a word most
+/// peers have: `(token index, that word, how many peers have it)`, in text order.
+/// `support` counts the peers having each word.
+fn slipped_words<'i>(
+    lex: &dyn ConsensusModel,
+    m: &Member<'_>,
+    p: &Profile<'_>,
+    peers: &[usize],
+    sets: &[Sets],
+    interner: &'i Interner,
+    support: &[u32],
+) -> Vec<(usize, &'i str, usize)> {
+    let majority = peers.len().div_ceil(2).max(2);
+    let mut out = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut forms: Option<Vec<(&str, Vec<char>)>> = None;
+    let (mut chars, mut table) = (Vec::new(), Vec::new());
+    for &(w, ti) in &p.words {
+        if support[w as usize] != 0 || seen.contains(&w) {
+            continue;
+        }
+        seen.push(w);
+        let text = m.tokens[ti].text(m.text);
+        // A word of the language (in the reference or the word list) is another word, not a slip
+        // ("loops" against two round trips' "loop").
+        if text.len() < 5
+            || !text.bytes().all(|b| b.is_ascii_lowercase())
+            || lex.normalized_count(text) != 0
+            || crate::dictionary::Dictionary::embedded().contains(text)
+        {
+            continue;
+        }
+        // Words most peers have and this member lacks, once a word needs them.
+        let forms = forms.get_or_insert_with(|| {
+            let mut ids: Vec<u32> = peers
+                .iter()
+                .flat_map(|&j| sets[j].words.iter().copied())
+                .filter(|&v| support[v as usize] as usize >= majority)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.into_iter()
+                .map(|v| interner.word(v))
+                .filter(|f| f.len() >= 4 && f.bytes().all(|b| b.is_ascii_lowercase()))
+                .map(|f| (f, f.chars().collect()))
+                .collect()
+        });
+        chars.clear();
+        chars.extend(text.chars());
+        let found = forms.iter().find(|(_, fc)| {
+            fc.len().abs_diff(chars.len()) <= 1
+                && (crate::lexicon::levenshtein_within_chars(&chars, fc, 1, &mut table)
+                    .is_some_and(|d| d == 1)
+                    || swapped_neighbours(&chars, fc))
+        });
+        if let Some((f, _)) = found {
+            let count = support[interner.get(f).unwrap_or(w) as usize] as usize;
+            out.push((ti, *f, count));
+        }
+    }
+    out
+}
+
+/// Whether `a` is `b` with two neighbouring characters swapped.
+fn swapped_neighbours(a: &[char], b: &[char]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&k| a[k] != b[k]).collect();
+    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+}
+
 /// Compares the members of one cluster, each with its peers (in parallel over members: one
 /// large cluster must not hold up a batch on one thread).
 fn compare(
@@ -1561,6 +1634,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         }
         lacking += peers.len() - have;
     }
+    let slips = slipped_words(lex, m, p, peers, sets, interner, &support.words);
     support.clear(peers, sets);
     let pairs = p.words.len().saturating_sub(1).max(1) as f64;
     let rate = 100.0 * lacking as f64 / (peers.len() as f64 * pairs);
@@ -1581,8 +1655,22 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     let mut form_chars: Vec<Vec<char>> = Vec::new();
     let mut chars: Vec<char> = Vec::new();
     let mut table: Vec<usize> = Vec::new();
-    let mut disagreements = 0usize;
-    let mut evidence = Vec::new();
+    let mut disagreements = slips.len();
+    let mut evidence: Vec<Evidence> = slips
+        .into_iter()
+        .map(|(ti, form, count)| {
+            let t = m.tokens[ti];
+            Evidence {
+                family: Family::Consensus,
+                kind: "spelling-differs-from-cluster",
+                start: t.start(),
+                end: t.end(),
+                strength: count as f64 / group as f64,
+                note: format!("{count} of the {group} closest versions of this story write {form:?}"),
+                suggestion: Some(form.to_string()),
+            }
+        })
+        .collect();
     let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
     odd.sort_by_key(|x| x.1);
     for (s, ti) in odd {
@@ -1667,7 +1755,12 @@ mod tests {
             0
         }
         fn normalized_count(&self, w: &str) -> u64 {
-            if matches!(w, "the" | "a" | "and" | "of" | "to" | "in" | "said" | "was") { 50_000 } else { 1 }
+            match w {
+                "the" | "a" | "and" | "of" | "to" | "in" | "said" | "was" => 50_000,
+                // Words the tests' reference never writes: a slip, and a word of the language.
+                "matetred" | "matters" => 0,
+                _ => 1,
+            }
         }
         fn near_misses(&self, _: &str, _: u32) -> Vec<(String, u64)> {
             Vec::new()
@@ -1751,6 +1844,25 @@ mod tests {
         let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
         assert!(diff > rel && rel > 0.0, "{rel} {diff}");
         assert!(get(0, "consensus.differing_disfluency") < 0.0);
+    }
+
+    #[test]
+    fn a_typing_slip_the_other_versions_do_not_make_is_a_disagreement() {
+        // Two versions write "mattered"; the third slipped.
+        let second = A.replace("former", "onetime");
+        let slipped = A.replace("mattered", "matetred");
+        let r = run(&[A, &second, &slipped]);
+        let c = r[2].as_ref().unwrap();
+        let ev: Vec<_> =
+            c.output.evidence.iter().map(|e| (&slipped[e.start..e.end], e.suggestion.as_deref())).collect();
+        assert!(ev.contains(&("matetred", Some("mattered"))), "{ev:?}");
+        assert!(c.output.get("consensus.entity_disagreements").unwrap() > 0.0);
+        // A word of the language written otherwise by the others ("matters") is no slip.
+        let other_word = A.replace("mattered", "matters");
+        let r = run(&[A, &second, &other_word]);
+        assert_eq!(r[2].as_ref().unwrap().output.get("consensus.entity_disagreements"), Some(0.0));
+        assert!(swapped_neighbours(&['a', 'b', 'c'], &['a', 'c', 'b']));
+        assert!(!swapped_neighbours(&['a', 'b', 'c'], &['c', 'b', 'a']));
     }
 
     #[test]
