@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use super::entities::one_slip;
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::lexicon::Lexicon;
 use crate::metrics::median;
@@ -1385,8 +1386,8 @@ impl Support {
 }
 
 /// Lower-case words of `m` (profile `p`) that no peer has and the reference never writes, each one
-/// typing slip (a letter added, dropped, changed, or two neighbours swapped) from a word most
-/// peers have: `(token index, that word, how many peers have it)`, in text order.
+/// typing slip ([`one_slip`]: a letter added, dropped or changed, or two neighbours swapped) from
+/// a word most peers have: `(token index, that word, how many peers have it)`, in text order.
 /// `support` counts the peers having each word.
 fn slipped_words<'i>(
     lex: &dyn ConsensusModel,
@@ -1399,14 +1400,13 @@ fn slipped_words<'i>(
 ) -> Vec<(usize, &'i str, usize)> {
     let majority = peers.len().div_ceil(2).max(2);
     let mut out = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
-    let mut forms: Option<Vec<(&str, Vec<char>)>> = None;
-    let (mut chars, mut table) = (Vec::new(), Vec::new());
+    let mut seen: FxHashSet<u32> = FxHashSet::default();
+    // Words most peers have (id, text), once a word needs them.
+    let mut forms: Option<Vec<(u32, &str)>> = None;
     for &(w, ti) in &p.words {
-        if support[w as usize] != 0 || seen.contains(&w) {
+        if support[w as usize] != 0 || !seen.insert(w) {
             continue;
         }
-        seen.push(w);
         let text = m.tokens[ti].text(m.text);
         // A word of the language (in the reference or the word list) is another word, not a slip
         // ("loops" against two round trips' "loop").
@@ -1417,7 +1417,6 @@ fn slipped_words<'i>(
         {
             continue;
         }
-        // Words most peers have and this member lacks, once a word needs them.
         let forms = forms.get_or_insert_with(|| {
             let mut ids: Vec<u32> = peers
                 .iter()
@@ -1427,34 +1426,36 @@ fn slipped_words<'i>(
             ids.sort_unstable();
             ids.dedup();
             ids.into_iter()
-                .map(|v| interner.word(v))
-                .filter(|f| f.len() >= 4 && f.bytes().all(|b| b.is_ascii_lowercase()))
-                .map(|f| (f, f.chars().collect()))
+                .map(|v| (v, interner.word(v)))
+                .filter(|(_, f)| f.len() >= 4 && f.bytes().all(|b| b.is_ascii_lowercase()))
                 .collect()
         });
-        chars.clear();
-        chars.extend(text.chars());
-        let found = forms.iter().find(|(_, fc)| {
-            fc.len().abs_diff(chars.len()) <= 1
-                && (crate::lexicon::levenshtein_within_chars(&chars, fc, 1, &mut table)
-                    .is_some_and(|d| d == 1)
-                    || swapped_neighbours(&chars, fc))
-        });
-        if let Some((f, _)) = found {
-            let count = support[interner.get(f).unwrap_or(w) as usize] as usize;
-            out.push((ti, *f, count));
+        if let Some(&(v, f)) = forms.iter().find(|(_, f)| one_slip(text.as_bytes(), f.as_bytes())) {
+            out.push((ti, f, support[v as usize] as usize));
         }
     }
     out
 }
 
-/// Whether `a` is `b` with two neighbouring characters swapped.
-fn swapped_neighbours(a: &[char], b: &[char]) -> bool {
-    if a.len() != b.len() {
-        return false;
+/// "Spelling differs from the cluster" evidence over `start..end`: `count` of the `group`
+/// closest versions write `form` (suggested as `suggestion`).
+fn spelling_evidence(
+    start: usize,
+    end: usize,
+    form: &str,
+    suggestion: String,
+    count: usize,
+    group: usize,
+) -> Evidence {
+    Evidence {
+        family: Family::Consensus,
+        kind: "spelling-differs-from-cluster",
+        start,
+        end,
+        strength: count as f64 / group as f64,
+        note: format!("{count} of the {group} closest versions of this story write {form:?}"),
+        suggestion: Some(suggestion),
     }
-    let diff: Vec<usize> = (0..a.len()).filter(|&k| a[k] != b[k]).collect();
-    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
 }
 
 /// Compares the members of one cluster, each with its peers (in parallel over members: one
@@ -1660,15 +1661,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         .into_iter()
         .map(|(ti, form, count)| {
             let t = m.tokens[ti];
-            Evidence {
-                family: Family::Consensus,
-                kind: "spelling-differs-from-cluster",
-                start: t.start(),
-                end: t.end(),
-                strength: count as f64 / group as f64,
-                note: format!("{count} of the {group} closest versions of this story write {form:?}"),
-                suggestion: Some(form.to_string()),
-            }
+            spelling_evidence(t.start(), t.end(), form, form.to_string(), count, group)
         })
         .collect();
     let mut odd: Vec<(&str, usize)> = p.surfaces.iter().map(|(s, i)| (*s, *i)).collect();
@@ -1707,15 +1700,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
             end += 1;
             suggestion.push('.');
         }
-        evidence.push(Evidence {
-            family: Family::Consensus,
-            kind: "spelling-differs-from-cluster",
-            start: t.start(),
-            end,
-            strength: count as f64 / group as f64,
-            note: format!("{count} of the {group} closest versions of this story write {form:?}"),
-            suggestion: Some(suggestion),
-        });
+        evidence.push(spelling_evidence(t.start(), end, form, suggestion, count, group));
     }
     evidence.append(&mut al.evidence);
     // A version none of whose full sentences aligns with a peer's (a paraphrase of the whole
@@ -1861,8 +1846,6 @@ mod tests {
         let other_word = A.replace("mattered", "matters");
         let r = run(&[A, &second, &other_word]);
         assert_eq!(r[2].as_ref().unwrap().output.get("consensus.entity_disagreements"), Some(0.0));
-        assert!(swapped_neighbours(&['a', 'b', 'c'], &['a', 'c', 'b']));
-        assert!(!swapped_neighbours(&['a', 'b', 'c'], &['c', 'b', 'a']));
     }
 
     #[test]

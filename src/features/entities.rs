@@ -27,6 +27,7 @@ use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use context::Ctx;
 pub use misspellings::SlipIndex;
+pub(crate) use misspellings::one_slip;
 pub use names::NameIndex;
 pub use spelling::LetterTrigrams;
 

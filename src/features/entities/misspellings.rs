@@ -159,7 +159,7 @@ fn each_deletion(w: &str, mut f: impl FnMut(u64)) {
 
 /// Whether `a` and `b` differ by exactly one slip: one byte dropped, added or changed, or two
 /// neighbouring bytes swapped.
-fn one_slip(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn one_slip(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     match long.len() - short.len() {
         0 => {
