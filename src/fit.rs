@@ -558,6 +558,10 @@ fn solve_spd(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
     Some(x)
 }
 
+/// The intercept's own tiny penalty (keeps the Hessian positive definite when a column is
+/// constant).
+const INTERCEPT_RIDGE: f64 = 1e-6;
+
 /// Penalised log-loss, its gradient and its Hessian (lower triangle mirrored) at `beta`.
 fn loss_grad_hess(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> (Vec<f64>, Vec<Vec<f64>>) {
     let p = beta.len();
@@ -588,7 +592,7 @@ fn loss_grad_hess(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> (
         grad[i] += lambda * beta[i];
         hess[i][i] += lambda;
     }
-    hess[0][0] += 1e-6;
+    hess[0][0] += INTERCEPT_RIDGE;
     (grad, hess)
 }
 
@@ -603,7 +607,7 @@ fn penalised_loss(rows: &[(Vec<f64>, f64, f64)], beta: &[f64], lambda: f64) -> f
         loss += w * (softplus - y * z);
     }
     let ridge: f64 = beta.iter().skip(1).map(|b| b * b).sum();
-    loss + 0.5 * lambda * ridge + 0.5e-6 * beta[0] * beta[0]
+    loss + 0.5 * lambda * ridge + 0.5 * INTERCEPT_RIDGE * beta[0] * beta[0]
 }
 
 /// Step halvings Newton's method tries before it gives up on a step that does not lower the loss.
