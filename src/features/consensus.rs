@@ -120,6 +120,17 @@ const PRIOR_SENTENCES: f64 = 4.0;
 const DIFFERING_PRIOR_WORDS: f64 = 20.0;
 /// A spelling seen this often in the reference text is a word of its own, not a garble.
 const KNOWN_SURFACE: u64 = 3;
+/// A peer speaks for a member's wording from this many sentences before the first of the
+/// member's sentences it has a version of to this many after the last ([`Aligned::spans`]).
+const SPAN_SLACK: usize = 1;
+/// A peer's span is only trusted when it aligns at least this many of the member's sentences
+/// ([`peer_span`])...
+const MIN_SPAN_SENTENCES: usize = 3;
+/// ... this share of those from its first to its last ...
+const SPAN_DENSITY: f64 = 0.8;
+/// ... and has under this share of the content words of the member's sentences outside it in
+/// its own unaligned sentences: otherwise it speaks for the whole member.
+const OUTSIDE_SHARED: f64 = 0.2;
 
 /// A sentence leads its other versions when it reads better than each of them by more than
 /// this (disfluency per word; "clearly worse" evidence starts at 0.15 the other way).
@@ -1199,6 +1210,7 @@ fn align_with_peers(
         }
     }
     let aligned_sentences = aligned_with.iter().filter(|a| !a.is_empty()).count();
+    let spans = peers.iter().map(|&j| peer_span(cluster, i, j, &aligned_with)).collect();
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
@@ -1209,6 +1221,7 @@ fn align_with_peers(
             differing: None,
             synonym_swaps,
             aligned_sentences,
+            spans,
             leads,
             evidence,
         };
@@ -1221,9 +1234,56 @@ fn align_with_peers(
         differing: Some(dsum / (dweight + DIFFERING_PRIOR_WORDS)),
         synonym_swaps,
         aligned_sentences,
+        spans,
         leads,
         evidence,
     }
+}
+
+/// The byte span of member `i` that peer `j` speaks for ([`Aligned::spans`]), given the peer
+/// sentences aligned with each of `i`'s. The whole text, unless `j` is a copy of part of it:
+/// `j` has a version of at least [`MIN_SPAN_SENTENCES`] of `i`'s sentences, at least
+/// [`SPAN_DENSITY`] of those from the first to the last, and of the content words of `i`'s
+/// sentences outside that span (widened by [`SPAN_SLACK`]), under [`OUTSIDE_SHARED`] occur in the
+/// sentences of `j` that have no version in `i`. A version garbled past alignment in its last
+/// paragraphs still has most of their words in its own unaligned sentences; a page that took the
+/// first half of this story, or stitched it to another, has few of the second half's.
+fn peer_span(
+    cluster: &ClusterSentences,
+    i: usize,
+    j: usize,
+    aligned_with: &[Vec<(usize, usize)>],
+) -> (usize, usize) {
+    const WHOLE: (usize, usize) = (0, usize::MAX);
+    let mine = &cluster.sents[i];
+    let has = |a: &usize| aligned_with[*a].iter().any(|&(p, _)| p == j);
+    let Some(first) = (0..mine.len()).find(has) else { return WHOLE };
+    let last = (0..mine.len()).rev().find(has).unwrap_or(first);
+    let dense = (first..=last).filter(has).count();
+    if dense < MIN_SPAN_SENTENCES || (dense as f64) < SPAN_DENSITY * (last + 1 - first) as f64 {
+        return WHOLE;
+    }
+    let start = first.saturating_sub(SPAN_SLACK);
+    let end = (last + SPAN_SLACK + 1).min(mine.len());
+    // The peer's sentences that have a version in this member: the rest is what it has beyond.
+    let mut matched = vec![false; cluster.sents[j].len()];
+    for &(p, k) in aligned_with.iter().flatten() {
+        if p == j {
+            matched[k] = true;
+        }
+    }
+    let beyond = |id: &u32| cluster.indexes[j].get(id).iter().any(|&k| !matched[k as usize]);
+    let (mut words, mut shared) = (0usize, 0usize);
+    for s in mine[..start].iter().chain(&mine[end..]) {
+        words += s.ids.len();
+        shared += s.ids.iter().filter(|id| beyond(id)).count();
+    }
+    if words == 0 || shared as f64 >= OUTSIDE_SHARED * words as f64 {
+        return WHOLE;
+    }
+    let from = if start == 0 { 0 } else { mine[start].start };
+    let to = if end == mine.len() { usize::MAX } else { mine[end - 1].end };
+    (from, to)
 }
 
 /// How much more `mine` reads like a machine round trip than `other`, another version of it
@@ -1301,6 +1361,13 @@ struct Aligned {
     synonym_swaps: usize,
     /// Sentences aligned with at least one peer's.
     aligned_sentences: usize,
+    /// Per peer (in the order of `peers`), the byte span of this member the peer has a version
+    /// of: from the first to the last of this member's sentences aligned with one of the peer's,
+    /// widened by [`SPAN_SLACK`] sentences (to the text's ends when they are that close), when
+    /// the peer is a copy of part of it ([`peer_span`]); else the whole text. A peer that copied
+    /// the first half of this member, or stitched it to another story, says nothing about the
+    /// half it does not have.
+    spans: Vec<(usize, usize)>,
     /// Byte spans of this member's sentences that read clearly better than every other version
     /// they were aligned with (sorted): where its wording differs from theirs, theirs is the
     /// rewrite (a garble two versions share leaves the original alone in its wording).
@@ -1619,10 +1686,18 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         let k = al.leads.partition_point(|&(start, _)| start <= at);
         k > 0 && at < al.leads[k - 1].1
     };
-    // Summed over peers: the pairs each peer lacks that the model does not attest.
-    let mut lacking = 0usize;
+    // Whether peer `k` (of `peers`) has a version of the passage at byte `at`.
+    let covers = |k: usize, at: usize| al.spans.get(k).is_some_and(|&(s, e)| s <= at && at < e);
+    // Summed over peers: the pairs each peer lacks that the model does not attest, and the
+    // pairs each peer speaks for (those in its span).
+    let (mut lacking, mut counted) = (0usize, 0usize);
+    // The distinct pairs of peers that lack part of this member, built when first asked.
+    let mut peer_pairs: Vec<Option<FxHashSet<u32>>> = vec![None; peers.len()];
     for (w, &b) in p.words.windows(2).zip(&sets[i].pairs) {
-        if in_lead(w[1].1) {
+        let at = m.tokens[w[1].1].start();
+        let covering = (0..peers.len()).filter(|&k| covers(k, at)).count();
+        counted += covering;
+        if covering == 0 || in_lead(w[1].1) {
             continue;
         }
         // Peers first: a pair every peer has needs no model look-up.
@@ -1633,12 +1708,23 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         {
             continue;
         }
-        lacking += peers.len() - have;
+        if covering == peers.len() {
+            lacking += peers.len() - have;
+            continue;
+        }
+        for (k, &j) in peers.iter().enumerate() {
+            if covers(k, at)
+                && !peer_pairs[k]
+                    .get_or_insert_with(|| sets[j].distinct_pairs.iter().copied().collect())
+                    .contains(&b)
+            {
+                lacking += 1;
+            }
+        }
     }
     let slips = slipped_words(lex, m, p, peers, sets, interner, &support.words);
     support.clear(peers, sets);
-    let pairs = p.words.len().saturating_sub(1).max(1) as f64;
-    let rate = 100.0 * lacking as f64 / (peers.len() as f64 * pairs);
+    let rate = 100.0 * lacking as f64 / counted.max(1) as f64;
     // Spellings most of this member's versions agree on.
     let group = peers.len() + 1;
     // A spelling several other versions share (at least two, and a third of them) against one
@@ -1829,6 +1915,54 @@ mod tests {
         let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
         assert!(diff > rel && rel > 0.0, "{rel} {diff}");
         assert!(get(0, "consensus.differing_disfluency") < 0.0);
+    }
+
+    /// Eight sentences of one story and eight of another, for partial copies.
+    const FLOOD: [&str; 8] = [
+        "Heavy rain flooded Riverton on Monday, said Mayor Alma Quist.",
+        "Quist said the Ellery bridge closed after water covered its deck.",
+        "Volunteers from Northgate filled sandbags outside the Riverton library.",
+        "The Hallam weather office expects more rain across the valley on Wednesday.",
+        "Farmers near Ostby moved cattle to higher fields before dawn.",
+        "The Ellery school opened its gym as a shelter for forty families.",
+        "Power cuts left Northgate and Ostby dark for six hours overnight.",
+        "Quist thanked crews from Hallam who cleared fallen trees from roads.",
+    ];
+    const MATCH: [&str; 8] = [
+        "Dunmore Rovers beat Castlebay United three goals to one on Saturday.",
+        "Striker Pavel Okonjo scored twice before the break at Fenwick Park.",
+        "Castlebay coach Ilse Brandt blamed a tired defence for the early goals.",
+        "Okonjo has now scored nine league goals for Dunmore this season.",
+        "A late header from Teodor Vasko gave Castlebay brief hope of a comeback.",
+        "Brandt said her squad would rest before the cup tie in Wexley.",
+        "Dunmore climbed to second place behind Wexley Athletic after the win.",
+        "Fenwick Park sold out for the first time since the stadium reopened.",
+    ];
+
+    #[test]
+    fn a_page_with_half_of_a_story_does_not_count_the_other_half_against_it() {
+        let flood = FLOOD.join(" ");
+        let matchday = MATCH.join(" ");
+        let stitched = [&FLOOD[..4], &MATCH[4..]].concat().join(" ");
+        let excerpt = FLOOD[..4].join(" ");
+        let rate = |r: &[Option<MemberResult>], i: usize| {
+            r[i].as_ref().unwrap().output.get("consensus.unattested_rate").unwrap()
+        };
+        // The stitched page has a version of the flood story's first half only: the second half
+        // is not "a wording no other version has". Nor is the excerpt's missing half.
+        let r = run(&[&flood, &stitched, &matchday]);
+        assert!(rate(&r, 0) < 30.0, "{}", rate(&r, 0));
+        assert!(rate(&r, 2) < 30.0, "{}", rate(&r, 2));
+        let r = run(&[&flood, &excerpt]);
+        assert!(rate(&r, 0) < 30.0, "{}", rate(&r, 0));
+        // A version whose last sentences were rewritten past alignment still has most of their
+        // words: it speaks for the whole story, and the rewording counts.
+        let mut reworded = FLOOD;
+        reworded[5] = "A shelter for forty families was opened in the gym of the Ellery school.";
+        reworded[6] = "For six hours overnight Northgate and Ostby stayed dark after power cuts.";
+        reworded[7] = "Crews from Hallam, whom Quist thanked, cleared roads of fallen trees.";
+        let r = run(&[&flood, &reworded.join(" ")]);
+        assert!(rate(&r, 1) > 20.0, "{}", rate(&r, 1));
     }
 
     #[test]
