@@ -131,6 +131,10 @@ const SPAN_DENSITY: f64 = 0.8;
 /// ... and has under this share of the content words of the member's sentences outside it in
 /// its own unaligned sentences: otherwise it speaks for the whole member.
 const OUTSIDE_SHARED: f64 = 0.2;
+/// A peer in which under this share of a member's sentences have a loose counterpart (content
+/// words overlapping by [`UNRELATED_SENTENCE`]) tells the story otherwise (another site's report
+/// of the same event sharing a quote or two) and speaks for none of the member's wording.
+const LOOSE_SHARE: f64 = 0.25;
 
 /// A sentence leads its other versions when it reads better than each of them by more than
 /// this (disfluency per word; "clearly worse" evidence starts at 0.15 the other way).
@@ -1113,13 +1117,19 @@ fn align_with_peers(
     let mut aligned_with: Vec<Vec<(usize, usize)>> = vec![Vec::new(); mine.len()];
     // (how many peers, the synonym, the word's id)
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str, u32)> = FxHashMap::default();
-    for &j in peers {
+    // Per peer: this member's sentences compared, and those with a loose counterpart there.
+    let mut loose = vec![(0usize, 0usize); peers.len()];
+    for (&j, loose) in peers.iter().zip(&mut loose) {
         for (a, s) in mine.iter().enumerate() {
             if s.ids.len() < 3 {
                 continue;
             }
+            loose.0 += 1;
             let best = cluster.aligned(&s.ids, j, scratch);
             let Some((ov, k)) = best else { continue };
+            if ov >= UNRELATED_SENTENCE {
+                loose.1 += 1;
+            }
             if ov < SAME_SENTENCE {
                 continue;
             }
@@ -1210,7 +1220,8 @@ fn align_with_peers(
         }
     }
     let aligned_sentences = aligned_with.iter().filter(|a| !a.is_empty()).count();
-    let spans = peers.iter().map(|&j| peer_span(cluster, i, j, &aligned_with)).collect();
+    let spans =
+        peers.iter().zip(&loose).map(|(&j, &loose)| peer_span(cluster, i, j, &aligned_with, loose)).collect();
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
@@ -1241,7 +1252,9 @@ fn align_with_peers(
 }
 
 /// The byte span of member `i` that peer `j` speaks for ([`Aligned::spans`]), given the peer
-/// sentences aligned with each of `i`'s. The whole text, unless `j` is a copy of part of it:
+/// sentences aligned with each of `i`'s and how many of `i`'s sentences were compared with `j`'s
+/// and had a loose counterpart there. Nothing (`(0, 0)`) when under [`LOOSE_SHARE`] of them had
+/// one: `j` tells the story otherwise. The whole text, unless `j` is a copy of part of it:
 /// `j` has a version of at least [`MIN_SPAN_SENTENCES`] of `i`'s sentences, at least
 /// [`SPAN_DENSITY`] of those from the first to the last, and of the content words of `i`'s
 /// sentences outside that span (widened by [`SPAN_SLACK`]), under [`OUTSIDE_SHARED`] occur in the
@@ -1253,8 +1266,12 @@ fn peer_span(
     i: usize,
     j: usize,
     aligned_with: &[Vec<(usize, usize)>],
+    (compared, loose): (usize, usize),
 ) -> (usize, usize) {
     const WHOLE: (usize, usize) = (0, usize::MAX);
+    if (loose as f64) < LOOSE_SHARE * compared as f64 {
+        return (0, 0);
+    }
     let mine = &cluster.sents[i];
     let has = |a: &usize| aligned_with[*a].iter().any(|&(p, _)| p == j);
     let Some(first) = (0..mine.len()).find(has) else { return WHOLE };
@@ -1364,9 +1381,9 @@ struct Aligned {
     /// Per peer (in the order of `peers`), the byte span of this member the peer has a version
     /// of: from the first to the last of this member's sentences aligned with one of the peer's,
     /// widened by [`SPAN_SLACK`] sentences (to the text's ends when they are that close), when
-    /// the peer is a copy of part of it ([`peer_span`]); else the whole text. A peer that copied
-    /// the first half of this member, or stitched it to another story, says nothing about the
-    /// half it does not have.
+    /// the peer is a copy of part of it ([`peer_span`]); nothing when the peer tells the story
+    /// otherwise; else the whole text. A peer that copied the first half of this member, or
+    /// stitched it to another story, says nothing about the half it does not have.
     spans: Vec<(usize, usize)>,
     /// Byte spans of this member's sentences that read clearly better than every other version
     /// they were aligned with (sorted): where its wording differs from theirs, theirs is the
@@ -1724,6 +1741,10 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     }
     let slips = slipped_words(lex, m, p, peers, sets, interner, &support.words);
     support.clear(peers, sets);
+    // Every peer tells the story otherwise: as with no full sentence aligned, below.
+    if counted == 0 {
+        return None;
+    }
     let rate = 100.0 * lacking as f64 / counted.max(1) as f64;
     // Spellings most of this member's versions agree on.
     let group = peers.len() + 1;
@@ -1963,6 +1984,34 @@ mod tests {
         reworded[7] = "Crews from Hallam, whom Quist thanked, cleared roads of fallen trees.";
         let r = run(&[&flood, &reworded.join(" ")]);
         assert!(rate(&r, 1) > 20.0, "{}", rate(&r, 1));
+    }
+
+    #[test]
+    fn another_report_of_the_event_sharing_a_quote_says_nothing_of_the_wording() {
+        // Another site's report: the same people and places, one sentence in common, the rest
+        // its own. Neither wording is a rewrite of the other.
+        let report = [
+            "Riverton residents spent the day bailing out basements and muddy cellars with buckets.",
+            "Quist said the Ellery bridge closed after water covered its deck.",
+            "Insurance adjusters in Northgate expect claims to climb through coming weeks.",
+            "Shop owners along Ostby high street swept brown sludge from their doorways.",
+            "Emergency managers from Hallam asked motorists to avoid rural lanes until further notice.",
+            "Alma Quist urged neighbours to check on elderly relatives living alone.",
+        ]
+        .join(" ");
+        let r = run(&[&FLOOD.join(" "), &report]);
+        for m in &r {
+            let m = m.as_ref().unwrap();
+            assert_eq!(m.cluster.as_ref().map(|c| c.size), Some(2), "the reports tell one story");
+            assert!(m.output.features.iter().all(|f| f.value.is_none()), "{:?}", m.output.features);
+        }
+        // A rewrite of the story sentence by sentence is compared.
+        let mut spun = FLOOD;
+        spun[0] = "Heavy rain inundated Riverton on Monday, said Mayor Alma Quist.";
+        spun[2] = "Volunteers from Northgate packed sandbags outside the Riverton library.";
+        spun[4] = "Farmers close to Ostby shifted cattle to higher pastures before sunrise.";
+        let r = run(&[&FLOOD.join(" "), &spun.join(" ")]);
+        assert!(r[1].as_ref().unwrap().output.get("consensus.unattested_rate").is_some());
     }
 
     #[test]
