@@ -120,16 +120,9 @@ const PRIOR_SENTENCES: f64 = 4.0;
 const DIFFERING_PRIOR_WORDS: f64 = 20.0;
 /// A spelling seen this often in the reference text is a word of its own, not a garble.
 const KNOWN_SURFACE: u64 = 3;
-/// A peer speaks for a member's wording from this many sentences before the first of the
-/// member's sentences it has a version of to this many after the last ([`Aligned::spans`]).
-const SPAN_SLACK: usize = 1;
-/// A peer's span is only trusted when it aligns at least this many of the member's sentences
-/// ([`peer_span`])...
-const MIN_SPAN_SENTENCES: usize = 3;
-/// ... this share of those from its first to its last ...
-const SPAN_DENSITY: f64 = 0.8;
-/// ... and has under this share of the content words of the member's sentences outside it in
-/// its own unaligned sentences: otherwise it speaks for the whole member.
+/// A peer speaks for a run of a member's sentences that align with none of its own when its
+/// unaligned sentences in the same place have at least this share of the run's content words
+/// ([`speakers`]): a rewording of the run, not a passage it lacks.
 const OUTSIDE_SHARED: f64 = 0.2;
 /// A peer in which under this share of a member's sentences have a loose counterpart (content
 /// words overlapping by [`UNRELATED_SENTENCE`]) tells the story otherwise (another site's report
@@ -1220,8 +1213,7 @@ fn align_with_peers(
         }
     }
     let aligned_sentences = aligned_with.iter().filter(|a| !a.is_empty()).count();
-    let spans =
-        peers.iter().zip(&loose).map(|(&j, &loose)| peer_span(cluster, i, j, &aligned_with, loose)).collect();
+    let speakers = speakers(cluster, i, peers, &aligned_with, &loose);
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
@@ -1232,7 +1224,7 @@ fn align_with_peers(
             differing: None,
             synonym_swaps,
             aligned_sentences,
-            spans,
+            speakers,
             leads,
             evidence,
         };
@@ -1245,62 +1237,84 @@ fn align_with_peers(
         differing: Some(dsum / (dweight + DIFFERING_PRIOR_WORDS)),
         synonym_swaps,
         aligned_sentences,
-        spans,
+        speakers,
         leads,
         evidence,
     }
 }
 
-/// The byte span of member `i` that peer `j` speaks for ([`Aligned::spans`]), given the peer
-/// sentences aligned with each of `i`'s and how many of `i`'s sentences were compared with `j`'s
-/// and had a loose counterpart there. Nothing (`(0, 0)`) when under [`LOOSE_SHARE`] of them had
-/// one: `j` tells the story otherwise. The whole text, unless `j` is a copy of part of it:
-/// `j` has a version of at least [`MIN_SPAN_SENTENCES`] of `i`'s sentences, at least
-/// [`SPAN_DENSITY`] of those from the first to the last, and of the content words of `i`'s
-/// sentences outside that span (widened by [`SPAN_SLACK`]), under [`OUTSIDE_SHARED`] occur in the
-/// sentences of `j` that have no version in `i`. A version garbled past alignment in its last
-/// paragraphs still has most of their words in its own unaligned sentences; a page that took the
-/// first half of this story, or stitched it to another, has few of the second half's.
-fn peer_span(
+/// Which of member `i`'s sentences each peer speaks for ([`Aligned::speakers`]): bit `k` of a
+/// sentence's byte is set when `peers[k]` does. `aligned_with` holds, per sentence of `i`, the
+/// peer sentences aligned with it; `loose`, per peer, how many of `i`'s sentences were compared
+/// with its sentences and how many had a loose counterpart there.
+///
+/// A peer in which under [`LOOSE_SHARE`] of the sentences have a loose counterpart tells the
+/// story otherwise and speaks for none. Otherwise it speaks for the sentences aligned with its
+/// own, and for each run of sentences between them (or before the first, or after the last)
+/// when its own sentences in the same place, aligned with none of `i`'s, have at least
+/// [`OUTSIDE_SHARED`] of the run's content words: there it has a rewording of the run. When it
+/// has nothing there, or other material (the other story of a stitched page), the run is a
+/// passage the peer lacks: a paragraph a republisher cut or an update added, the half of the
+/// story an excerpt leaves out.
+fn speakers(
     cluster: &ClusterSentences,
     i: usize,
-    j: usize,
+    peers: &[usize],
     aligned_with: &[Vec<(usize, usize)>],
-    (compared, loose): (usize, usize),
-) -> (usize, usize) {
-    const WHOLE: (usize, usize) = (0, usize::MAX);
-    if (loose as f64) < LOOSE_SHARE * compared as f64 {
-        return (0, 0);
-    }
+    loose: &[(usize, usize)],
+) -> Vec<u8> {
     let mine = &cluster.sents[i];
-    let has = |a: &usize| aligned_with[*a].iter().any(|&(p, _)| p == j);
-    let Some(first) = (0..mine.len()).find(has) else { return WHOLE };
-    let last = (0..mine.len()).rev().find(has).unwrap_or(first);
-    let dense = (first..=last).filter(has).count();
-    if dense < MIN_SPAN_SENTENCES || (dense as f64) < SPAN_DENSITY * (last + 1 - first) as f64 {
-        return WHOLE;
-    }
-    let start = first.saturating_sub(SPAN_SLACK);
-    let end = (last + SPAN_SLACK + 1).min(mine.len());
-    // The peer's sentences that have a version in this member: the rest is what it has beyond.
-    let mut matched = vec![false; cluster.sents[j].len()];
-    for &(p, k) in aligned_with.iter().flatten() {
-        if p == j {
+    let mut out = vec![0u8; mine.len()];
+    for (pk, (&j, &(compared, matched_loosely))) in peers.iter().zip(loose).enumerate() {
+        if (matched_loosely as f64) < LOOSE_SHARE * compared as f64 {
+            continue;
+        }
+        let bit = 1u8 << pk;
+        let theirs = cluster.sents[j].len();
+        // Per sentence of mine, the peer sentence aligned with it.
+        let anchor = |a: usize| aligned_with[a].iter().find(|&&(p, _)| p == j).map(|&(_, k)| k);
+        let mut matched = vec![false; theirs];
+        for k in (0..mine.len()).filter_map(anchor) {
             matched[k] = true;
         }
+        let mut a = 0;
+        let mut prev: Option<usize> = None;
+        while a < mine.len() {
+            if let Some(k) = anchor(a) {
+                out[a] |= bit;
+                prev = Some(k);
+                a += 1;
+                continue;
+            }
+            let run = a..(a..mine.len()).find(|&b| anchor(b).is_some()).unwrap_or(mine.len());
+            a = run.end;
+            // The peer's sentences in the same place: between the anchors around the run.
+            let next = mine.get(run.end).and_then(|_| anchor(run.end));
+            let (lo, hi) = match (prev, next) {
+                (Some(p), Some(n)) => (p.min(n) + 1, p.max(n)),
+                (Some(p), None) => (p + 1, theirs),
+                (None, Some(n)) => (0, n),
+                (None, None) => (0, theirs),
+            };
+            let gap = |k: &u32| (*k as usize) >= lo && (*k as usize) < hi && !matched[*k as usize];
+            let (mut words, mut shared) = (0usize, 0usize);
+            for s in &mine[run.clone()] {
+                words += s.ids.len();
+                shared += s.ids.iter().filter(|id| cluster.indexes[j].get(id).iter().any(gap)).count();
+            }
+            let speaks = if words == 0 {
+                (lo..hi).any(|k| !matched[k])
+            } else {
+                shared as f64 >= OUTSIDE_SHARED * words as f64
+            };
+            if speaks {
+                for x in &mut out[run] {
+                    *x |= bit;
+                }
+            }
+        }
     }
-    let beyond = |id: &u32| cluster.indexes[j].get(id).iter().any(|&k| !matched[k as usize]);
-    let (mut words, mut shared) = (0usize, 0usize);
-    for s in mine[..start].iter().chain(&mine[end..]) {
-        words += s.ids.len();
-        shared += s.ids.iter().filter(|id| beyond(id)).count();
-    }
-    if words == 0 || shared as f64 >= OUTSIDE_SHARED * words as f64 {
-        return WHOLE;
-    }
-    let from = if start == 0 { 0 } else { mine[start].start };
-    let to = if end == mine.len() { usize::MAX } else { mine[end - 1].end };
-    (from, to)
+    out
 }
 
 /// How much more `mine` reads like a machine round trip than `other`, another version of it
@@ -1378,13 +1392,10 @@ struct Aligned {
     synonym_swaps: usize,
     /// Sentences aligned with at least one peer's.
     aligned_sentences: usize,
-    /// Per peer (in the order of `peers`), the byte span of this member the peer has a version
-    /// of: from the first to the last of this member's sentences aligned with one of the peer's,
-    /// widened by [`SPAN_SLACK`] sentences (to the text's ends when they are that close), when
-    /// the peer is a copy of part of it ([`peer_span`]); nothing when the peer tells the story
-    /// otherwise; else the whole text. A peer that copied the first half of this member, or
-    /// stitched it to another story, says nothing about the half it does not have.
-    spans: Vec<(usize, usize)>,
+    /// Per sentence of this member, the peers that speak for its wording ([`speakers`]): bit
+    /// `k` for `peers[k]`. A peer that lacks a passage (an excerpt, a page that cut a paragraph
+    /// or stitched half of the story to another) says nothing about it.
+    speakers: Vec<u8>,
     /// Byte spans of this member's sentences that read clearly better than every other version
     /// they were aligned with (sorted): where its wording differs from theirs, theirs is the
     /// rewrite (a garble two versions share leaves the original alone in its wording).
@@ -1703,8 +1714,14 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         let k = al.leads.partition_point(|&(start, _)| start <= at);
         k > 0 && at < al.leads[k - 1].1
     };
-    // Whether peer `k` (of `peers`) has a version of the passage at byte `at`.
-    let covers = |k: usize, at: usize| al.spans.get(k).is_some_and(|&(s, e)| s <= at && at < e);
+    // The peers speaking for the sentence at byte `at` (one before the first sentence speaks
+    // for the words before it).
+    let mine = &sentences.sents[i];
+    let speaking = |at: usize| {
+        let s = mine.partition_point(|s| s.start <= at).saturating_sub(1);
+        al.speakers.get(s).copied().unwrap_or(0)
+    };
+    let covers = |k: usize, at: usize| speaking(at) & (1 << k) != 0;
     // Summed over peers: the pairs each peer lacks that the model does not attest, and the
     // pairs each peer speaks for (those in its span).
     let (mut lacking, mut counted) = (0usize, 0usize);
@@ -1961,7 +1978,7 @@ mod tests {
     ];
 
     #[test]
-    fn a_page_with_half_of_a_story_does_not_count_the_other_half_against_it() {
+    fn a_passage_a_version_lacks_does_not_count_against_the_others() {
         let flood = FLOOD.join(" ");
         let matchday = MATCH.join(" ");
         let stitched = [&FLOOD[..4], &MATCH[4..]].concat().join(" ");
@@ -1976,6 +1993,10 @@ mod tests {
         assert!(rate(&r, 2) < 30.0, "{}", rate(&r, 2));
         let r = run(&[&flood, &excerpt]);
         assert!(rate(&r, 0) < 30.0, "{}", rate(&r, 0));
+        // Nor two paragraphs an update added (or a republisher cut) in the middle.
+        let early = [&FLOOD[..3], &FLOOD[5..]].concat().join(" ");
+        let r = run(&[&flood, &early]);
+        assert!(rate(&r, 0) < 10.0, "{}", rate(&r, 0));
         // A version whose last sentences were rewritten past alignment still has most of their
         // words: it speaks for the whole story, and the rewording counts.
         let mut reworded = FLOOD;
