@@ -380,6 +380,10 @@ fn legit_pair((x, x_known): (&str, u64), (y, y_known): (&str, u64)) -> bool {
     common + 1 >= shorter || spelling_key(x) == spelling_key(y)
 }
 
+/// A name spelling the reference writes this often is a real spelling (not one of its own
+/// typos), and outranks a variant it never writes however often the document repeats that.
+const KNOWN_NAME: u64 = 3;
+
 fn find_root(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
@@ -473,8 +477,14 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     let mut clusters: Vec<Vec<usize>> = clusters.into_values().collect();
     clusters.sort();
     for members in clusters {
-        // Canonical: most frequent in the document, then best known, then first seen.
-        let rank = |k: usize| (types[k].at.len(), types[k].known, std::cmp::Reverse(types[k].at.first));
+        // Canonical: a spelling the reference writes (the others it does not: two known
+        // spellings are no pair), then the most frequent in the document, then the best known,
+        // then the first seen. A copy that misspelt "Reuters" twice and kept it once is still
+        // wrong twice.
+        let rank = |k: usize| {
+            let t = &types[k];
+            (t.known >= KNOWN_NAME, t.at.len(), t.known, std::cmp::Reverse(t.at.first))
+        };
         let Some(&canon) = members.iter().max_by_key(|&&k| rank(k)) else {
             continue;
         };
@@ -749,6 +759,20 @@ mod tests {
             f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect::<Vec<_>>(),
             [&(kinds::NAME_VARIANT, "Piffer", Some("Pifer"))]
         );
+    }
+
+    #[test]
+    fn a_spelling_the_reference_writes_outranks_a_repeated_garble() {
+        // The copy misspelt the city twice and kept it once: the document's majority is wrong.
+        let model = crate::model::Model::embedded();
+        assert!(model.surface_count("Amsterdam") >= KNOWN_NAME && model.surface_count("Amsterddam") == 0);
+        let t = "The fair opened in Amsterddam on Monday. Amsterdam hotels were full, and the \
+                 Amsterddam mayor said visitors were welcome.";
+        let out = run(model, t);
+        let f = flags(t, &out.evidence);
+        let variants: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect();
+        assert!(!variants.is_empty(), "{f:?}");
+        assert!(variants.iter().all(|x| x.1 == "Amsterddam" && x.2 == Some("Amsterdam")), "{f:?}");
     }
 
     #[test]
