@@ -478,22 +478,40 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     clusters.sort();
     for members in clusters {
         // Canonical: a spelling the reference writes (the others it does not: two known
-        // spellings are no pair), then the most frequent in the document, then the best known,
-        // then the first seen. A copy that misspelt "Reuters" twice and kept it once is still
-        // wrong twice.
-        let rank = |k: usize| {
-            let t = &types[k];
-            (t.known >= KNOWN_NAME, t.at.len(), t.known, std::cmp::Reverse(t.at.first))
+        // spellings are no pair), then a plausible one, then the most frequent in the document,
+        // then the best known, then the first seen. A copy that misspelt "Amsterdam" twice and
+        // kept it once is still wrong twice.
+        // Among spellings the reference does not write, one whose edit brought in a letter
+        // sequence English spelling almost never has ("Claiure" against "Claure") is the garble.
+        let any_known = members.iter().any(|&k| types[k].known >= KNOWN_NAME);
+        let trigrams = if any_known { None } else { ctx.lex.letter_trigrams() };
+        let implausible: Vec<bool> = members
+            .iter()
+            .map(|&k| {
+                trigrams.is_some_and(|lt| {
+                    members.iter().any(|&m| {
+                        m != k
+                            && lt.rare_gain(types[k].form, types[m].form).is_some()
+                            && lt.rare_gain(types[m].form, types[k].form).is_none()
+                    })
+                })
+            })
+            .collect();
+        // What makes a spelling canonical; equal levels are a tie (no majority to go by).
+        let level = |x: usize| {
+            let t = &types[members[x]];
+            (t.known >= KNOWN_NAME, !implausible[x], t.at.len(), t.known)
         };
-        let Some(&canon) = members.iter().max_by_key(|&&k| rank(k)) else {
+        let first_seen = |x: usize| std::cmp::Reverse(types[members[x]].at.first);
+        let Some(best) = (0..members.len()).max_by_key(|&x| (level(x), first_seen(x))) else {
             continue;
         };
-        let c = &types[canon];
-        let top = (c.at.len(), c.known);
-        let tied = members.iter().filter(|&&m| (types[m].at.len(), types[m].known) == top).count();
-        for &k in &members {
+        let c = &types[members[best]];
+        let top = level(best);
+        let tied = (0..members.len()).filter(|&x| level(x) == top).count();
+        for (x, &k) in members.iter().enumerate() {
             let t = &types[k];
-            let tie = (t.at.len(), t.known) == top;
+            let tie = level(x) == top;
             if tie && tied == 1 {
                 continue; // a clear canonical form is not itself suspicious
             }
@@ -773,6 +791,19 @@ mod tests {
         let variants: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect();
         assert!(!variants.is_empty(), "{f:?}");
         assert!(variants.iter().all(|x| x.1 == "Amsterddam" && x.2 == Some("Amsterdam")), "{f:?}");
+    }
+
+    #[test]
+    fn among_unknown_spellings_a_plausible_one_outranks_a_repeated_implausible_one() {
+        let model = crate::model::Model::embedded();
+        assert_eq!((model.surface_count("Claure"), model.surface_count("Claiure")), (0, 0));
+        let t = "Marcelo Claiure left the board on Friday. Claure had joined in 2018, and \
+                 Claiure said he would stay on as an adviser.";
+        let out = run(model, t);
+        let f = flags(t, &out.evidence);
+        let variants: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect();
+        assert!(!variants.is_empty(), "{f:?}");
+        assert!(variants.iter().all(|x| x.1 == "Claiure" && x.2 == Some("Claure")), "{f:?}");
     }
 
     #[test]
