@@ -27,21 +27,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def paragraphs(text):
-    return [p for p in text.split("\n") if p.strip()]
-
-
-def stitched(docs):
-    for i, d in enumerate(docs):
-        other = docs[(i + 1) % len(docs)]
-        pa, pb = paragraphs(d["text"]), paragraphs(other["text"])
-        if len(pa) < 4 or len(pb) < 4:
-            continue
-        yield {"id": d["id"], "kind": "original", "text": d["text"]}
-        yield {"id": d["id"] + "~stitched", "kind": "stitched",
-               "text": "\n\n".join(pa[: len(pa) // 2] + pb[len(pb) // 2:])}
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_stitched import paragraphs, stitched  # noqa: E402
 
 
 def updates(docs):

@@ -11,10 +11,10 @@ Deterministic.
 """
 import json
 import sys
+from pathlib import Path
 
-
-def paragraphs(text):
-    return [p for p in text.split("\n") if p.strip()]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_stitched import paragraphs  # noqa: E402
 
 
 def main():
