@@ -631,29 +631,33 @@ impl<K: Copy + Eq + std::hash::Hash> Postings<K> {
     }
 }
 
-/// The best content-word Jaccard over all pairs of a sentence of `a` and one of `b` (0 when
-/// either has no sentence), through an index of `b`'s words: linear in the postings touched.
+/// The best content-word Jaccard over the pairs of a sentence of `a` and one of `b` that share
+/// a word at most [`MAX_CANDIDATE_POSTINGS`] sentences of `b` use (0 when there is none): every
+/// pair when `b` has no more sentences than that. Candidates come through an index of `b`'s
+/// words, overlaps from merging the sorted sets; a word in many sentences is never walked, so two
+/// long versions full of the same words are compared in time linear in their length.
 fn sentence_support(a: &SentenceWords, b: &SentenceWords) -> f64 {
     let index = Postings::build(b.iter().map(Vec::as_slice));
-    let mut counts = vec![0u32; b.len()];
-    let mut touched: Vec<u32> = Vec::new();
+    let mut seen = vec![false; b.len()];
+    let mut candidates: Vec<u32> = Vec::new();
     let mut best = 0f64;
     for s in a {
         for h in s {
-            for &k in index.get(h) {
-                if counts[k as usize] == 0 {
-                    touched.push(k);
+            let ks = index.get(h);
+            if ks.len() > MAX_CANDIDATE_POSTINGS {
+                continue;
+            }
+            for &k in ks {
+                if !std::mem::replace(&mut seen[k as usize], true) {
+                    candidates.push(k);
                 }
-                counts[k as usize] += 1;
             }
         }
-        for &k in &touched {
-            let inter = counts[k as usize] as f64;
-            let union = (s.len() + b[k as usize].len()) as f64 - inter;
-            best = best.max(inter / union);
-            counts[k as usize] = 0;
+        for &k in &candidates {
+            best = best.max(overlap(s, &b[k as usize]));
+            seen[k as usize] = false;
         }
-        touched.clear();
+        candidates.clear();
     }
     best
 }
@@ -991,10 +995,8 @@ fn is_function_word(lex: &dyn Lexicon, norm: &str) -> bool {
     lex.normalized_count(norm) as f64 * 1e6 / lex.total_tokens().max(1) as f64 > FUNCTION_PER_MILLION
 }
 
-/// Jaccard overlap of two sentences' word types (sorted ids): what [`best_aligned`] computes by
-/// counting.
-#[cfg(test)]
-fn overlap(a: &[u32], b: &[u32]) -> f64 {
+/// Jaccard overlap of two sentences' word types (sorted, distinct), by merging them.
+fn overlap<T: Ord>(a: &[T], b: &[T]) -> f64 {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -1021,20 +1023,11 @@ struct AlignScratch {
     /// Per peer sentence, whether it is already a candidate of the sentence at hand.
     seen: Vec<bool>,
     candidates: Vec<usize>,
-    /// Per peer sentence, the word types it shares with the sentence at hand, and which of
-    /// these counts are non-zero.
-    shared: Vec<usize>,
-    touched: Vec<usize>,
 }
 
 impl AlignScratch {
     fn new(sentences: usize) -> AlignScratch {
-        AlignScratch {
-            seen: vec![false; sentences],
-            candidates: Vec::new(),
-            shared: vec![0; sentences],
-            touched: Vec::new(),
-        }
+        AlignScratch { seen: vec![false; sentences], candidates: Vec::new() }
     }
 }
 
@@ -1043,26 +1036,25 @@ const MAX_CANDIDATE_POSTINGS: usize = 64;
 
 /// The peer sentence most like the sentence of word types `ids` (sorted, distinct) and its
 /// Jaccard overlap ([`overlap`]; ties to the earlier sentence). Candidates are the peer's
-/// sentences sharing a word that at most 64 of them use; the overlaps come from counting each
-/// shared word once through `index` (the peer's sentences by word id), in time linear in the
-/// postings touched. Leaves `scratch` clear.
+/// sentences sharing a word that at most [`MAX_CANDIDATE_POSTINGS`] of them use (found through
+/// `index`, the peer's sentences by word id); each candidate's overlap is a merge of the two
+/// sorted sets. A word in many sentences is never walked: two long versions full of the same
+/// words ("river", "board") align in time linear in their length. Leaves `scratch` clear.
 fn best_aligned(
     ids: &[u32],
     peer: &[Sent],
     index: &Postings<u32>,
     scratch: &mut AlignScratch,
 ) -> Option<(f64, usize)> {
-    let AlignScratch { seen, candidates, shared, touched } = scratch;
+    let AlignScratch { seen, candidates } = scratch;
     for w in ids {
         let ks = index.get(w);
-        let rare = ks.len() <= MAX_CANDIDATE_POSTINGS;
+        if ks.len() > MAX_CANDIDATE_POSTINGS {
+            continue;
+        }
         for &k in ks {
             let k = k as usize;
-            if shared[k] == 0 {
-                touched.push(k);
-            }
-            shared[k] += 1;
-            if rare && !seen[k] {
+            if !seen[k] {
                 seen[k] = true;
                 candidates.push(k);
             }
@@ -1070,16 +1062,12 @@ fn best_aligned(
     }
     let best = candidates
         .iter()
-        .map(|&k| (jaccard(shared[k], ids.len(), peer[k].ids.len()), k))
+        .map(|&k| (overlap(ids, &peer[k].ids), k))
         .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
     for &k in candidates.iter() {
         seen[k] = false;
     }
     candidates.clear();
-    for &k in touched.iter() {
-        shared[k] = 0;
-    }
-    touched.clear();
     best
 }
 
@@ -1296,14 +1284,25 @@ fn speakers(
                 (None, Some(n)) => (0, n),
                 (None, None) => (0, theirs),
             };
-            let gap = |k: &u32| (*k as usize) >= lo && (*k as usize) < hi && !matched[*k as usize];
+            // Whether a word is in one of those sentences: its postings rise, so from the first
+            // at `lo`, a bounded number of them (a word in every sentence of a long page must
+            // not make this quadratic).
+            let in_gap = |id: &u32| {
+                let posts = cluster.indexes[j].get(id);
+                let from = posts.partition_point(|&k| (k as usize) < lo);
+                posts[from..]
+                    .iter()
+                    .take(MAX_CANDIDATE_POSTINGS)
+                    .take_while(|&&k| (k as usize) < hi)
+                    .any(|&k| !matched[k as usize])
+            };
             let (mut words, mut shared) = (0usize, 0usize);
             for s in &mine[run.clone()] {
                 words += s.ids.len();
-                shared += s.ids.iter().filter(|id| cluster.indexes[j].get(id).iter().any(gap)).count();
+                shared += s.ids.iter().filter(|id| in_gap(id)).count();
             }
             let speaks = if words == 0 {
-                (lo..hi).any(|k| !matched[k])
+                (lo..hi).take(MAX_CANDIDATE_POSTINGS).any(|k| !matched[k])
             } else {
                 shared as f64 >= OUTSIDE_SHARED * words as f64
             };
@@ -2308,8 +2307,7 @@ mod tests {
                     want.map(|(o, k)| (o.to_bits(), k)),
                     "{ids:?}"
                 );
-                assert!(scratch.candidates.is_empty() && scratch.touched.is_empty());
-                assert!(scratch.shared.iter().all(|&c| c == 0) && scratch.seen.iter().all(|&b| !b));
+                assert!(scratch.candidates.is_empty() && scratch.seen.iter().all(|&b| !b));
             }
         }
     }
