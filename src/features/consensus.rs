@@ -753,6 +753,8 @@ pub fn analyze_batch(lex: &dyn ConsensusModel, members: &[Option<Member<'_>>]) -
 /// majority), and the comparison's cost grows with the number of peers: the bench corpus's
 /// clusters of sixteen versions took a fifth of the run more with sixteen.
 const MAX_PEERS: usize = 4;
+// Each sentence keeps its speaking peers in the bits of a byte ([`Aligned::speakers`]).
+const _: () = assert!(MAX_PEERS <= 8);
 
 /// Each member's peers: the other members whose anchor similarity is at least half its best
 /// similarity (and at least [`SAME_STORY`]), most similar first, one member per group of copies
@@ -1722,7 +1724,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     };
     let covers = |k: usize, at: usize| speaking(at) & (1 << k) != 0;
     // Summed over peers: the pairs each peer lacks that the model does not attest, and the
-    // pairs each peer speaks for (those in its span).
+    // pairs each peer speaks for (those in sentences it speaks for).
     let (mut lacking, mut counted) = (0usize, 0usize);
     // The distinct pairs of peers that lack part of this member, built when first asked.
     let mut peer_pairs: Vec<Option<FxHashSet<u32>>> = vec![None; peers.len()];
@@ -1761,7 +1763,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     if counted == 0 {
         return None;
     }
-    let rate = 100.0 * lacking as f64 / counted.max(1) as f64;
+    let rate = 100.0 * lacking as f64 / counted as f64;
     // Spellings most of this member's versions agree on.
     let group = peers.len() + 1;
     // A spelling several other versions share (at least two, and a third of them) against one
