@@ -480,9 +480,9 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         // Canonical: a spelling the reference writes (the others it does not: two known
         // spellings are no pair), then a plausible one, then the most frequent in the document,
         // then the best known, then the first seen. A copy that misspelt "Amsterdam" twice and
-        // kept it once is still wrong twice.
-        // Among spellings the reference does not write, one whose edit brought in a letter
-        // sequence English spelling almost never has ("Claiure" against "Claure") is the garble.
+        // kept it once is still wrong twice; among spellings the reference does not write, one
+        // whose edit brought in a letter sequence English spelling almost never has ("Claiure"
+        // against "Claure") is the garble.
         let any_known = members.iter().any(|&k| types[k].known >= KNOWN_NAME);
         let trigrams = if any_known { None } else { ctx.lex.letter_trigrams() };
         let implausible: Vec<bool> = members
