@@ -633,33 +633,13 @@ impl<K: Copy + Eq + std::hash::Hash> Postings<K> {
 
 /// The best content-word Jaccard over the pairs of a sentence of `a` and one of `b` that share
 /// a word at most [`MAX_CANDIDATE_POSTINGS`] sentences of `b` use (0 when there is none): every
-/// pair when `b` has no more sentences than that. Candidates come through an index of `b`'s
-/// words, overlaps from merging the sorted sets; a word in many sentences is never walked, so two
-/// long versions full of the same words are compared in time linear in their length.
+/// pair when `b` has no more sentences than that: [`best_aligned`] of each sentence of `a`.
 fn sentence_support(a: &SentenceWords, b: &SentenceWords) -> f64 {
     let index = Postings::build(b.iter().map(Vec::as_slice));
-    let mut seen = vec![false; b.len()];
-    let mut candidates: Vec<u32> = Vec::new();
-    let mut best = 0f64;
-    for s in a {
-        for h in s {
-            let ks = index.get(h);
-            if ks.len() > MAX_CANDIDATE_POSTINGS {
-                continue;
-            }
-            for &k in ks {
-                if !std::mem::replace(&mut seen[k as usize], true) {
-                    candidates.push(k);
-                }
-            }
-        }
-        for &k in &candidates {
-            best = best.max(overlap(s, &b[k as usize]));
-            seen[k as usize] = false;
-        }
-        candidates.clear();
-    }
-    best
+    let mut scratch = AlignScratch::new(b.len());
+    a.iter()
+        .filter_map(|s| best_aligned(s, |k| &b[k], &index, &mut scratch))
+        .fold(0.0, |best, (o, _)| best.max(o))
 }
 
 /// Per-member word data for comparisons within a cluster.
@@ -1039,13 +1019,14 @@ const MAX_CANDIDATE_POSTINGS: usize = 64;
 /// The peer sentence most like the sentence of word types `ids` (sorted, distinct) and its
 /// Jaccard overlap ([`overlap`]; ties to the earlier sentence). Candidates are the peer's
 /// sentences sharing a word that at most [`MAX_CANDIDATE_POSTINGS`] of them use (found through
-/// `index`, the peer's sentences by word id); each candidate's overlap is a merge of the two
-/// sorted sets. A word in many sentences is never walked: two long versions full of the same
-/// words ("river", "board") align in time linear in their length. Leaves `scratch` clear.
-fn best_aligned(
-    ids: &[u32],
-    peer: &[Sent],
-    index: &Postings<u32>,
+/// `index`, the peer's sentences by word; `peer(k)` is sentence `k`'s sorted words); each
+/// candidate's overlap is a merge of the two sorted sets. A word in many sentences is never
+/// walked: two long versions full of the same words ("river", "board") align in time linear in
+/// their length. Leaves `scratch` clear.
+fn best_aligned<'p, K: Copy + Eq + std::hash::Hash + Ord + 'p>(
+    ids: &[K],
+    peer: impl Fn(usize) -> &'p [K],
+    index: &Postings<K>,
     scratch: &mut AlignScratch,
 ) -> Option<(f64, usize)> {
     let AlignScratch { seen, candidates } = scratch;
@@ -1064,7 +1045,7 @@ fn best_aligned(
     }
     let best = candidates
         .iter()
-        .map(|&k| (overlap(ids, &peer[k].ids), k))
+        .map(|&k| (overlap(ids, peer(k)), k))
         .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
     for &k in candidates.iter() {
         seen[k] = false;
@@ -1368,7 +1349,7 @@ impl ClusterSentences {
         {
             return Some((1.0, k as usize));
         }
-        best_aligned(ids, peer, index, scratch)
+        best_aligned(ids, |k| &peer[k].ids, index, scratch)
     }
 }
 
@@ -2303,7 +2284,7 @@ mod tests {
                     .filter(|&k| ids.iter().any(|w| rare(w) && peer[k].ids.contains(w)))
                     .map(|k| (overlap(&ids, &peer[k].ids), k))
                     .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-                let got = best_aligned(&ids, &peer, &index, &mut scratch);
+                let got = best_aligned(&ids, |k| &peer[k].ids, &index, &mut scratch);
                 assert_eq!(
                     got.map(|(o, k)| (o.to_bits(), k)),
                     want.map(|(o, k)| (o.to_bits(), k)),
@@ -2342,7 +2323,7 @@ mod tests {
             queries.extend(random_sets(&mut state, 20, vocab));
             queries.push(Vec::new());
             for ids in queries {
-                let want = best_aligned(&ids, &cs.sents[0], &index, &mut scratch);
+                let want = best_aligned(&ids, |k| &cs.sents[0][k].ids, &index, &mut scratch);
                 let got = cs.aligned(&ids, 0, &mut scratch);
                 assert_eq!(
                     got.map(|(o, k)| (o.to_bits(), k)),
