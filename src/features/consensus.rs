@@ -1054,6 +1054,43 @@ fn best_aligned<'p, K: Copy + Eq + std::hash::Hash + Ord + 'p>(
     best
 }
 
+/// Per sentence of a member, whether its best counterpart in one peer (`best`: overlap and
+/// the peer's sentence) is a loose one in the same place: overlap at least
+/// [`UNRELATED_SENTENCE`] but under [`SAME_SENTENCE`], the counterpart aligned with no other
+/// sentence, and lying strictly between the peer sentences aligned (at [`SAME_SENTENCE`]) with
+/// the nearest aligned sentences before and after it. A peer with no aligned sentence has no
+/// place to go by: nothing is in place.
+fn in_place_counterparts(best: &[Option<(f64, usize)>]) -> Vec<bool> {
+    let strict = |b: &Option<(f64, usize)>| b.filter(|&(ov, _)| ov >= SAME_SENTENCE).map(|(_, k)| k);
+    let taken: FxHashSet<usize> = best.iter().filter_map(strict).collect();
+    let mut out = vec![false; best.len()];
+    if taken.is_empty() {
+        return out;
+    }
+    // The peer sentence aligned with the nearest aligned sentence after each position.
+    let mut next = vec![None; best.len()];
+    let mut after = None;
+    for a in (0..best.len()).rev() {
+        next[a] = after;
+        if let Some(k) = strict(&best[a]) {
+            after = Some(k);
+        }
+    }
+    let mut before: Option<usize> = None;
+    for (a, b) in best.iter().enumerate() {
+        if let Some(k) = strict(b) {
+            before = Some(k);
+            continue;
+        }
+        let Some((ov, k)) = *b else { continue };
+        out[a] = ov >= UNRELATED_SENTENCE
+            && !taken.contains(&k)
+            && before.is_none_or(|p| k > p)
+            && next[a].is_none_or(|n| k < n);
+    }
+    out
+}
+
 /// Aligns member `i`'s sentences with each peer's (best word-type overlap, at least
 /// [`SAME_SENTENCE`]; an identical sentence counts as a difference of 0) and compares fluency.
 /// Each sentence gets the median over peers of this version's disfluency minus the peer's, plus
@@ -1062,7 +1099,10 @@ fn best_aligned<'p, K: Copy + Eq + std::hash::Hash + Ord + 'p>(
 /// length-weighted mean of those medians and the share of sentences clearly worse. Comparing one
 /// content in two wordings cancels topic and vocabulary; the median keeps a garble that two
 /// versions share (one MT system at two fractions) from hiding behind the one peer that has it.
-/// The same alignment counts the words most aligned versions replace with a synonym.
+/// The same alignment counts the words most aligned versions replace with a synonym. A sentence
+/// garbled past alignment is compared with its loose counterpart in the same place
+/// ([`in_place_counterparts`]) too, once some sentence aligns; such a comparison never makes
+/// the sentence a lead.
 fn align_with_peers(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
@@ -1076,6 +1116,8 @@ fn align_with_peers(
     let mine = &sents[i];
     let syn = Synonyms::embedded();
     let mut diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
+    // The same differences against loose counterparts in place (compared, never a lead).
+    let mut loose_diffs: Vec<Vec<f64>> = vec![Vec::new(); mine.len()];
     // Per sentence of mine: the peer sentences aligned with it, and per word of mine the
     // synonym peers have in its place (how many peers, which synonym).
     let mut aligned_with: Vec<Vec<(usize, usize)>> = vec![Vec::new(); mine.len()];
@@ -1083,18 +1125,34 @@ fn align_with_peers(
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str, u32)> = FxHashMap::default();
     // Per peer: this member's sentences compared, and those with a loose counterpart there.
     let mut loose = vec![(0usize, 0usize); peers.len()];
+    // Sentences compared with an aligned (not only a loose) counterpart.
+    let mut strict_diff = vec![false; mine.len()];
+    let mut best: Vec<Option<(f64, usize)>> = Vec::with_capacity(mine.len());
     for (&j, loose) in peers.iter().zip(&mut loose) {
+        best.clear();
+        best.extend(
+            mine.iter().map(|s| if s.ids.len() < 3 { None } else { cluster.aligned(&s.ids, j, scratch) }),
+        );
+        let in_place = in_place_counterparts(&best);
         for (a, s) in mine.iter().enumerate() {
             if s.ids.len() < 3 {
                 continue;
             }
             loose.0 += 1;
-            let best = cluster.aligned(&s.ids, j, scratch);
-            let Some((ov, k)) = best else { continue };
+            let Some((ov, k)) = best[a] else { continue };
             if ov >= UNRELATED_SENTENCE {
                 loose.1 += 1;
             }
             if ov < SAME_SENTENCE {
+                // A sentence reworded or garbled past alignment, with a loose counterpart in the
+                // same place of the peer (between the peer's sentences aligned with its
+                // neighbours): its fluency is still compared with that counterpart's.
+                if in_place[a] {
+                    let other = &sents[j][k];
+                    if let (Some(da), Some(db)) = (s.disfluency, other.disfluency) {
+                        loose_diffs[a].push(da - db + roundtrip_difference(s, other));
+                    }
+                }
                 continue;
             }
             let other = &sents[j][k];
@@ -1111,6 +1169,7 @@ fn align_with_peers(
             }
             let (Some(da), Some(db)) = (s.disfluency, other.disfluency) else { continue };
             diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db + roundtrip_difference(s, other) });
+            strict_diff[a] = true;
         }
     }
     let mut synonym_swaps = 0usize;
@@ -1155,12 +1214,13 @@ fn align_with_peers(
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
     let (mut dsum, mut dweight) = (0.0, 0.0);
     let mut leads = Vec::new();
-    for (a, d) in diffs.iter_mut().enumerate() {
-        // Sorts `d` too: its last is the largest difference.
-        let Some(med) = median(d) else { continue };
-        if d[d.len() - 1] < -LEAD_MARGIN {
+    for (a, (d, l)) in diffs.iter_mut().zip(&loose_diffs).enumerate() {
+        // A lead reads clearly better than every aligned version (`median` sorts `d`).
+        if median(d).is_some() && d[d.len() - 1] < -LEAD_MARGIN {
             leads.push((mine[a].start, mine[a].end));
         }
+        d.extend_from_slice(l);
+        let Some(med) = median(d) else { continue };
         let w = mine[a].ids.len() as f64;
         sum += med * w;
         weight += w;
@@ -1188,7 +1248,8 @@ fn align_with_peers(
     evidence.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.start.cmp(&y.start)));
     evidence.truncate(8);
     leads.sort_unstable();
-    if aligned == 0 {
+    // Only loose counterparts: the peers tell the story otherwise (see `compare_member`).
+    if !strict_diff.contains(&true) {
         return Aligned {
             relative: None,
             worse_share: None,
@@ -1935,6 +1996,42 @@ mod tests {
         let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
         assert!(diff > rel && rel > 0.0, "{rel} {diff}");
         assert!(get(0, "consensus.differing_disfluency") < 0.0);
+    }
+
+    #[test]
+    fn a_sentence_garbled_past_alignment_is_compared_with_its_counterpart_in_place() {
+        // The copy rewrites one sentence so far (half its content words) that it no longer
+        // aligns; between two aligned neighbours it is still compared with the original's
+        // sentence there, and reads worse.
+        let story = FLOOD[..5].join(" ");
+        let garbled =
+            "Volunteers of Northgate assemble bully erstwhile sacks beside the Riverton bibliotheca.";
+        let copy = story.replace(FLOOD[2], garbled);
+        let r = run(&[&story, &copy]);
+        let get = |i: usize, f: &str| r[i].as_ref().unwrap().output.get(f).unwrap();
+        assert!(get(1, "consensus.worse_share") > 0.0, "{}", get(1, "consensus.worse_share"));
+        assert!(get(1, "consensus.differing_disfluency") > 0.0);
+        assert_eq!(get(0, "consensus.worse_share"), 0.0);
+        let ev = &r[1].as_ref().unwrap().output.evidence;
+        assert!(
+            ev.iter().any(|e| e.kind == "worse-than-other-versions" && &copy[e.start..e.end] == garbled),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn loose_counterparts_count_only_in_place() {
+        let f = |b: &[Option<(f64, usize)>]| in_place_counterparts(b);
+        let (al, lo, un) = (1.0, 0.3, 0.1);
+        // Between the counterparts of its neighbours, before the first and after the last.
+        assert_eq!(f(&[Some((al, 0)), Some((lo, 1)), Some((al, 2))]), [false, true, false]);
+        assert_eq!(f(&[Some((lo, 0)), Some((al, 1))]), [true, false]);
+        assert_eq!(f(&[Some((al, 0)), Some((lo, 1))]), [false, true]);
+        // Out of place, aligned with another sentence, too loose, or no aligned sentence at all.
+        assert_eq!(f(&[Some((al, 0)), Some((lo, 3)), Some((al, 2))]), [false; 3]);
+        assert_eq!(f(&[Some((al, 0)), Some((lo, 2)), Some((al, 2))]), [false; 3]);
+        assert_eq!(f(&[Some((al, 0)), Some((un, 1)), Some((al, 2))]), [false; 3]);
+        assert_eq!(f(&[Some((lo, 0)), None, Some((lo, 2))]), [false; 3]);
     }
 
     /// Eight sentences of one story and eight of another, for partial copies.
