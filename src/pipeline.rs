@@ -173,6 +173,18 @@ impl Analysis {
     }
 }
 
+/// One record of a batch scored by [`Engine::explain_batch`]: the record, its analysis (`None`
+/// when it could not be read) and its report.
+#[derive(Debug)]
+pub struct Explained {
+    /// The record as read (its text cut to [`Options::max_doc_bytes`]), or its read error.
+    pub record: Result<Document, RecordError>,
+    /// Its analysis.
+    pub analysis: Option<Analysis>,
+    /// Its report, as `score` writes it.
+    pub report: Report,
+}
+
 /// The scoring engine: a reference model, a scorer and settings. `Send + Sync`.
 pub struct Engine<'m> {
     model: &'m Model,
@@ -298,6 +310,61 @@ impl<'m> Engine<'m> {
         mut records: Vec<Result<Document, RecordError>>,
         seqs: &[u64],
     ) -> Vec<Report> {
+        let analyses = self.analyze_batch(&mut records);
+        let mut reports: Vec<Report> = records
+            .into_par_iter()
+            .zip(analyses)
+            .enumerate()
+            .map(|(i, (r, a))| self.report_of(seqs.get(i).copied().unwrap_or(i as u64), &r, a.as_ref()))
+            .collect();
+        mark_likely_originals(&mut reports);
+        reports
+    }
+
+    /// [`Engine::score_batch`], keeping each record's analysis beside its report (what `explain`
+    /// shows): the same analyses, story clusters and reports.
+    pub fn explain_batch(
+        &self,
+        mut records: Vec<Result<Document, RecordError>>,
+        first_seq: u64,
+    ) -> Vec<Explained> {
+        let analyses = self.analyze_batch(&mut records);
+        let mut reports: Vec<Report> = records
+            .par_iter()
+            .zip(&analyses)
+            .enumerate()
+            .map(|(i, (r, a))| self.report_of(first_seq + i as u64, r, a.as_ref()))
+            .collect();
+        mark_likely_originals(&mut reports);
+        records
+            .into_iter()
+            .zip(analyses)
+            .zip(reports)
+            .map(|((record, analysis), report)| Explained { record, analysis, report })
+            .collect()
+    }
+
+    /// The report of one record of a batch: its analysis's, or its read error's.
+    fn report_of(&self, seq: u64, r: &Result<Document, RecordError>, a: Option<&Analysis>) -> Report {
+        match (r, a) {
+            (Ok(d), Some(a)) => self.report(seq, d, a),
+            (Err(e), _) => Report::from_error(seq, e),
+            (Ok(d), None) => Report::from_error(
+                seq,
+                &RecordError {
+                    origin: d.origin.clone(),
+                    id: Some(d.id.clone()),
+                    source: Some(d.source.clone()),
+                    msg: "not analysed".into(),
+                },
+            ),
+        }
+    }
+
+    /// Analyses one batch (texts cut to [`Options::max_doc_bytes`] first): lines classified
+    /// against the batch's repeated lines, every family per document in parallel, then story
+    /// clusters across the batch. `None` for a record that could not be read.
+    fn analyze_batch(&self, records: &mut [Result<Document, RecordError>]) -> Vec<Option<Analysis>> {
         for d in records.iter_mut().flatten() {
             d.cut_text(self.opts.max_doc_bytes);
         }
@@ -351,29 +418,7 @@ impl<'m> Engine<'m> {
                 }
             }
         }
-        let mut reports: Vec<Report> = records
-            .into_par_iter()
-            .zip(analyses)
-            .enumerate()
-            .map(|(i, (r, a))| {
-                let seq = seqs.get(i).copied().unwrap_or(i as u64);
-                match (r, a) {
-                    (Ok(d), Some(a)) => self.report(seq, &d, &a),
-                    (Err(e), _) => Report::from_error(seq, &e),
-                    (Ok(d), None) => Report::from_error(
-                        seq,
-                        &RecordError {
-                            origin: d.origin,
-                            id: Some(d.id),
-                            source: Some(d.source),
-                            msg: "not analysed".into(),
-                        },
-                    ),
-                }
-            })
-            .collect();
-        mark_likely_originals(&mut reports);
-        reports
+        analyses
     }
 
     /// Builds the report of an analysed document.
@@ -768,11 +813,11 @@ fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<Located> {
 }
 
 /// One batch of records and their raw forms.
-type Batch = (Vec<Result<Document, RecordError>>, Vec<crate::input::Raw>);
+pub type Batch = (Vec<Result<Document, RecordError>>, Vec<crate::input::Raw>);
 
 /// The next batch: up to `batch` records and [`BATCH_BYTES`] of text (each document counted up
-/// to `max_doc` bytes); `None` at the end of the input.
-fn next_batch(
+/// to `max_doc` bytes); `None` at the end of the input. The batches [`Engine::run`] scores.
+pub fn next_batch(
     iter: &mut impl Iterator<Item = crate::input::Record>,
     batch: usize,
     max_doc: usize,

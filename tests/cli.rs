@@ -417,6 +417,37 @@ fn explain_selects_a_record_by_id() {
 }
 
 #[test]
+fn explain_scores_versions_together_as_score_does() {
+    // The seeds are five versions of one story: explain compares them (story clusters) and
+    // gives every document the score `score` gives it, on its own or picked out by --id.
+    let seeds = root().join("data/seeds");
+    let o = run(&["score", "--quiet", "-f", "jsonl", seeds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want: std::collections::BTreeMap<String, f64> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(want.len(), 5);
+    let o = run(&["explain", "-f", "json", seeds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: std::collections::BTreeMap<String, f64> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            assert_eq!(v["cluster"]["size"], 5, "{v}");
+            (v["id"].as_str().unwrap().to_string(), v["scored"]["score"].as_f64().unwrap())
+        })
+        .collect();
+    assert_eq!(got, want);
+    let (id, score) = want.iter().next().unwrap();
+    let o = run(&["explain", "--id", id, seeds.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains(&format!("score {score:.1} ")), "{score} not in {text}");
+    assert!(text.contains("cluster ") && text.contains("of 5 versions"), "{text}");
+}
+
+#[test]
 fn bad_weights_file_is_a_clear_fatal_error() {
     let d = tempfile::tempdir().unwrap();
     let w = d.path().join("w.json");

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, output};
 use spinscore::Document;
-use spinscore::features::boilerplate::{LineClass, RepeatIndex};
+use spinscore::features::boilerplate::LineClass;
 use spinscore::features::entities::kinds::OBFUSCATED;
 use spinscore::features::{Evidence, Family};
-use spinscore::pipeline::{Analysis, Report, Status, snippet};
+use spinscore::input::RecordError;
+use spinscore::pipeline::{Analysis, Report, Status, next_batch, snippet};
 use spinscore::report::fixed;
 use spinscore::score::Weights;
 
@@ -58,34 +59,44 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
     };
     let mut out = output(None)?;
     let mut code = ExitCode::Ok;
-    let mut seq = 0u64;
     let mut found = false;
-    for rec in records {
-        seq += 1;
-        let mut doc = match rec.doc {
-            Ok(d) => d,
-            Err(e) => {
-                if a.id.as_deref().is_none_or(|id| e.id.as_deref() == Some(id)) {
+    // Scored in batches of consecutive records, as `score --in-order-batches` scores them: the
+    // same story clusters and repeated lines, so the same scores (for an input of one batch,
+    // those `score` gives in any mode).
+    let mut records = records.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
+    let (batch, max_doc) = (a.engine.batch_size, engine.options().max_doc_bytes);
+    let mut first_seq = 0u64;
+    while let Some((docs, _)) = next_batch(&mut records, batch, max_doc) {
+        let n = docs.len() as u64;
+        // Only a batch holding the asked-for record is scored.
+        let wanted = |id: &str| a.id.as_deref().is_none_or(|want| want == id);
+        let holds = |r: &Result<Document, RecordError>| match r {
+            Ok(d) => wanted(&d.id),
+            Err(e) => a.id.is_none() || e.id.as_deref() == a.id.as_deref(),
+        };
+        if !docs.iter().any(holds) {
+            first_seq += n;
+            continue;
+        }
+        for ex in engine.explain_batch(docs, first_seq) {
+            match (&ex.record, &ex.analysis) {
+                (Err(e), _) if holds(&ex.record) => {
                     eprintln!("spinscore: {e}");
                     code = ExitCode::RecordErrors;
                 }
-                continue;
-            }
-        };
-        if a.id.as_deref().is_some_and(|id| id != doc.id) {
-            continue;
-        }
-        found = true;
-        doc.cut_text(engine.options().max_doc_bytes);
-        let repeats = RepeatIndex::build([(doc.source.as_str(), doc.text.as_str())]);
-        let analysis = engine.analyze(&doc, &repeats);
-        let report = engine.report(seq - 1, &doc, &analysis);
-        match a.format {
-            ExplainFormat::Json => write_json(&mut out, &doc, &analysis, &report)?,
-            ExplainFormat::Text => {
-                write_text(&mut out, &doc, &analysis, &report, engine.scorer().weights(), color)?
+                (Ok(doc), Some(analysis)) if wanted(&doc.id) => {
+                    found = true;
+                    match a.format {
+                        ExplainFormat::Json => write_json(&mut out, doc, analysis, &ex.report)?,
+                        ExplainFormat::Text => {
+                            write_text(&mut out, doc, analysis, &ex.report, engine.scorer().weights(), color)?
+                        }
+                    }
+                }
+                _ => {}
             }
         }
+        first_seq += n;
     }
     out.flush()?;
     if let (Some(id), false) = (&a.id, found) {

@@ -29,7 +29,8 @@ enum Command {
     Sources(sources::SourcesArgs),
     /// Filter a JSONL or CSV feed by score; kept records are written unchanged.
     Filter(filter::FilterArgs),
-    /// Show a document with its flagged spans and each feature's contribution.
+    /// Show a document with its flagged spans and each feature's contribution. Documents are
+    /// scored with the others of their batch (consecutive records), as `score` scores them.
     Explain(explain::ExplainArgs),
     /// Build a reference language model from clean running text.
     Train(train::TrainArgs),
