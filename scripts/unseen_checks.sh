@@ -21,6 +21,9 @@
 #     per garbler of scripts/gen/simulate.py at a fixed intensity (WordNet spin at 10% of words
 #     by frequent or by any sense, entity mangling, grammar errors in 20% of sentences, one to
 #     three heavily damaged sentences; scripts/make_web_damage.py);
+#   - headlines: the same originals given their page's headline as a first line, each with a
+#     copy whose headline alone is round-tripped (Galician, Esperanto) beside the full round trip
+#     sharing it (scripts/make_headlines.py): what a 25% round trip of a short article often is;
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -98,6 +101,12 @@ fi
 if [ ! -s "$OUT/web_damage.jsonl" ]; then
   python3 scripts/make_web_damage.py "$OUT/web_orig.jsonl" "$OUT/web_damage.jsonl"
 fi
+if [ ! -s "$OUT/web_headline.jsonl" ]; then
+  python3 scripts/make_headlines.py titled "$OUT/web_orig.jsonl" "$OUT/web_titled.jsonl"
+  python3 "$EVAL/make_roundtrip.py" "$OUT/web_titled.jsonl" "$OUT/web_titled_rt.jsonl" \
+    --pivot en-gl:gl-en --pivot en-eo:eo-en --fraction 1 >&2
+  python3 scripts/make_headlines.py only "$OUT/web_titled_rt.jsonl" "$OUT/web_headline.jsonl"
+fi
 for set in aik web_aik; do
   if [ ! -s "$OUT/synd_$set.jsonl" ]; then
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
@@ -105,7 +114,7 @@ for set in aik web_aik; do
 done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" "$OUT/web_sparse.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
