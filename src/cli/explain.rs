@@ -66,14 +66,14 @@ pub fn run(a: &ExplainArgs) -> Result<ExitCode> {
     let mut records = records.map(|r| spinscore::input::Record { raw: spinscore::input::Raw::File, ..r });
     let (batch, max_doc) = (a.engine.batch_size, engine.options().max_doc_bytes);
     let mut first_seq = 0u64;
+    let wanted = |id: &str| a.id.as_deref().is_none_or(|want| want == id);
+    let holds = |r: &Result<Document, RecordError>| match r {
+        Ok(d) => wanted(&d.id),
+        Err(e) => a.id.is_none() || e.id.as_deref() == a.id.as_deref(),
+    };
     while let Some((docs, _)) = next_batch(&mut records, batch, max_doc) {
         let n = docs.len() as u64;
         // Only a batch holding the asked-for record is scored.
-        let wanted = |id: &str| a.id.as_deref().is_none_or(|want| want == id);
-        let holds = |r: &Result<Document, RecordError>| match r {
-            Ok(d) => wanted(&d.id),
-            Err(e) => a.id.is_none() || e.id.as_deref() == a.id.as_deref(),
-        };
         if !docs.iter().any(holds) {
             first_seq += n;
             continue;

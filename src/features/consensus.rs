@@ -1146,8 +1146,6 @@ fn align_with_peers(
     let mut replaced: FxHashMap<WordAt<'_>, (usize, &str, u32)> = FxHashMap::default();
     // Per peer: this member's sentences compared, and those with a loose counterpart there.
     let mut loose = vec![(0usize, 0usize); peers.len()];
-    // Sentences compared with an aligned (not only a loose) counterpart.
-    let mut strict_diff = vec![false; mine.len()];
     let mut best: Vec<Option<(f64, usize)>> = Vec::with_capacity(mine.len());
     for (&j, loose) in peers.iter().zip(&mut loose) {
         best.clear();
@@ -1190,7 +1188,6 @@ fn align_with_peers(
             }
             let (Some(da), Some(db)) = (s.disfluency, other.disfluency) else { continue };
             diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db + roundtrip_difference(s, other) });
-            strict_diff[a] = true;
         }
     }
     let mut synonym_swaps = 0usize;
@@ -1235,6 +1232,8 @@ fn align_with_peers(
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
     let (mut dsum, mut dweight) = (0.0, 0.0);
     let mut leads = Vec::new();
+    // Some sentence compared with an aligned (not only a loose) counterpart.
+    let any_aligned = diffs.iter().any(|d| !d.is_empty());
     for (a, (d, l)) in diffs.iter_mut().zip(&loose_diffs).enumerate() {
         // A lead reads clearly better than every aligned version (`median` sorts `d`).
         if median(d).is_some() && d[d.len() - 1] < -LEAD_MARGIN {
@@ -1270,7 +1269,7 @@ fn align_with_peers(
     evidence.truncate(8);
     leads.sort_unstable();
     // Only loose counterparts: the peers tell the story otherwise (see `compare_member`).
-    if !strict_diff.contains(&true) {
+    if !any_aligned {
         return Aligned {
             relative: None,
             worse_share: None,

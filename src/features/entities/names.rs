@@ -786,11 +786,16 @@ mod tests {
         assert!(model.surface_count("Amsterdam") >= KNOWN_NAME && model.surface_count("Amsterddam") == 0);
         let t = "The fair opened in Amsterddam on Monday. Amsterdam hotels were full, and the \
                  Amsterddam mayor said visitors were welcome.";
+        only_variant_flagged(model, t, "Amsterddam", "Amsterdam");
+    }
+
+    /// The name-variant flags of `t` all point at `wrong`, suggesting `right` (and there are some).
+    fn only_variant_flagged(model: &crate::model::Model, t: &str, wrong: &str, right: &str) {
         let out = run(model, t);
         let f = flags(t, &out.evidence);
         let variants: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect();
         assert!(!variants.is_empty(), "{f:?}");
-        assert!(variants.iter().all(|x| x.1 == "Amsterddam" && x.2 == Some("Amsterdam")), "{f:?}");
+        assert!(variants.iter().all(|x| x.1 == wrong && x.2 == Some(right)), "{f:?}");
     }
 
     #[test]
@@ -799,11 +804,7 @@ mod tests {
         assert_eq!((model.surface_count("Claure"), model.surface_count("Claiure")), (0, 0));
         let t = "Marcelo Claiure left the board on Friday. Claure had joined in 2018, and \
                  Claiure said he would stay on as an adviser.";
-        let out = run(model, t);
-        let f = flags(t, &out.evidence);
-        let variants: Vec<_> = f.iter().filter(|x| x.0 == kinds::NAME_VARIANT).collect();
-        assert!(!variants.is_empty(), "{f:?}");
-        assert!(variants.iter().all(|x| x.1 == "Claiure" && x.2 == Some("Claure")), "{f:?}");
+        only_variant_flagged(model, t, "Claiure", "Claure");
     }
 
     #[test]
