@@ -1187,7 +1187,9 @@ fn align_with_peers(
                 }
             }
             let (Some(da), Some(db)) = (s.disfluency, other.disfluency) else { continue };
-            diffs[a].push(if ov >= 0.999 { 0.0 } else { da - db + roundtrip_difference(s, other) });
+            // Only a sentence copied word for word is no difference: the same content words in
+            // another order or with other function words ("range the of new vehicles") are.
+            diffs[a].push(if s.key == other.key { 0.0 } else { da - db + roundtrip_difference(s, other) });
         }
     }
     let mut synonym_swaps = 0usize;
@@ -1922,7 +1924,9 @@ mod tests {
     impl SentenceFluency for Flat {
         fn disfluency(&self, text: &str, tokens: &[Token]) -> Option<f64> {
             let words: Vec<&str> = tokens.iter().filter(|t| t.is_wordlike()).map(|t| t.text(text)).collect();
-            let odd = words.iter().filter(|w| matches!(**w, "bully" | "assemble" | "erstwhile")).count();
+            // Odd words, and a function word out of place ("range the of new vehicles").
+            let odd = words.iter().filter(|w| matches!(**w, "bully" | "assemble" | "erstwhile")).count()
+                + 2 * words.windows(2).filter(|p| p == &["the", "of"]).count();
             (!words.is_empty()).then(|| odd as f64 / words.len() as f64)
         }
     }
@@ -2019,6 +2023,20 @@ mod tests {
         let get = |i: usize, f: &str| r[i].as_ref().unwrap().output.get(f).unwrap();
         let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
         assert!(diff > rel && rel > 0.0, "{rel} {diff}");
+        assert!(get(0, "consensus.differing_disfluency") < 0.0);
+    }
+
+    #[test]
+    fn a_sentence_reordered_with_the_same_content_words_is_compared() {
+        // Word order and function words are all that differ: the content words are the same, the
+        // sentences are not, and the copy's reads worse.
+        let sentence = "Volunteers from Northgate filled sandbags outside of the Riverton library.";
+        let story = FLOOD[..5].join(" ").replace(FLOOD[2], sentence);
+        let copy = story.replace(sentence, &sentence.replace(" of the ", " the of "));
+        let r = run(&[&story, &copy]);
+        let get = |i: usize, f: &str| r[i].as_ref().unwrap().output.get(f).unwrap();
+        assert!(get(1, "consensus.worse_share") > 0.0, "{}", get(1, "consensus.worse_share"));
+        assert!(get(1, "consensus.differing_disfluency") > 0.0);
         assert!(get(0, "consensus.differing_disfluency") < 0.0);
     }
 
