@@ -489,8 +489,12 @@ struct DocUnits {
 /// [`DocUnits`] of `doc`.
 fn document_units(model: &Model, roundtrip: Option<&ContrastModel>, doc: &DocView<'_>) -> DocUnits {
     let (text, toks) = (doc.text, doc.tokens);
-    let mut units = Vec::with_capacity(toks.len());
-    let mut hashes = Vec::with_capacity(toks.len());
+    // A unit per token, plus one per possessive split off its word ("father's" -> "father",
+    // "'s"): a sixteenth more than the tokens keeps the two vectors from growing (a copy of
+    // each) in ordinary text.
+    let room = toks.len() + toks.len() / 16 + 4;
+    let mut units = Vec::with_capacity(room);
+    let mut hashes = Vec::with_capacity(room);
     let mut sents = Vec::with_capacity(doc.sentences.len());
     let mut ids_at = 0;
     for (si, sent) in doc.sentences.iter().enumerate() {
