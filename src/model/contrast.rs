@@ -7,8 +7,7 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::train::{BiEntry, Figures, assemble, bigram_table};
-use super::{Bytes, Header, Model, ModelError, ModelInfo, prefetch, table_slots};
-use super::{trigram_lookup_filtered, vocab_lookup};
+use super::{Bytes, Header, Model, ModelError, ModelInfo, UnitTables, prefetch, table_slots, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
@@ -30,6 +29,45 @@ impl std::fmt::Debug for ContrastModel {
 
 /// (has_trigrams, logp, backoff) of a stored bigram.
 type Bigram = (bool, f32, f32);
+
+/// A contrast model's tables ([`ContrastModel::tables`]).
+pub(super) type Tables<'a> = UnitTables<'a, UNI_REC_C, BI_REC_C>;
+
+/// `logp` and `backoff` of a unigram (`<unk>`'s for out-of-range ids).
+#[inline(always)]
+fn unigram_in(t: &Tables<'_>, id: u32) -> (f32, f32) {
+    let id = if (id as usize) < t.vocab { id as usize } else { UNK as usize };
+    // In range: the section holds `vocab` records (checked at open); a zero record else.
+    let r = record::<UNI_REC_C>(t.uni, UNI_REC_C * id).unwrap_or(&[0; UNI_REC_C]);
+    (dequantize(rec_u16(r, 0)), dequantize(rec_u16(r, 2)))
+}
+
+/// The stored bigram `(v, w)`, if any; answered `None` without probing when the filters hold no
+/// key of its hash.
+#[inline(always)]
+fn bigram_in(t: &Tables<'_>, v: u32, w: u32) -> Option<Bigram> {
+    let key = bi_key(v, w);
+    let h = mix64(key);
+    if let Some(f) = t.filters
+        && !f.bi.may_hold(h)
+    {
+        return None;
+    }
+    let mut i = home(h, t.bi_slots);
+    for _ in 0..t.bi_slots {
+        // In range: the section holds `bi_slots` slots (checked at open).
+        let r = record::<BI_REC_C>(t.bi, BI_REC_C * i)?;
+        let k = rec_u64(r, 0) & BI_EMPTY_C;
+        if k == BI_EMPTY_C {
+            return None;
+        }
+        if k & BI_MASK == key {
+            return Some((k & BI_HAS_TRIGRAMS != 0, dequantize(rec_u16(r, 6)), dequantize(rec_u16(r, 8))));
+        }
+        i = next_slot(i, t.bi_slots);
+    }
+    None
+}
 
 impl ContrastModel {
     /// The embedded round-trip model: trained like the default model, on the same text sent
@@ -176,66 +214,10 @@ impl ContrastModel {
         vocab_lookup(self.section(VOCAB_HASH), self.h.vocab_slots, h)
     }
 
-    /// `logp` and `backoff` of a unigram (`<unk>`'s for out-of-range ids).
-    #[inline]
-    fn unigram(&self, id: u32) -> (f32, f32) {
-        let id = if (id as usize) < self.h.vocab { id as usize } else { UNK as usize };
-        // In range: the section holds `vocab` records (checked at open); a zero record else.
-        let r = record::<UNI_REC_C>(self.section(UNIGRAMS), UNI_REC_C * id).unwrap_or(&[0; UNI_REC_C]);
-        (dequantize(rec_u16(r, 0)), dequantize(rec_u16(r, 2)))
-    }
-
+    /// This model's tables and key filters, sliced once for a run of look-ups and hints.
     #[inline(always)]
-    fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
-        let key = bi_key(v, w);
-        let h = mix64(key);
-        if let Some(f) = self.filters.get()
-            && !f.bi.may_hold(h)
-        {
-            return None;
-        }
-        let t = self.section(BIGRAMS);
-        let mut i = home(h, self.bi_slots);
-        for _ in 0..self.bi_slots {
-            // In range: the section holds `bi_slots` slots (checked at open).
-            let r = record::<BI_REC_C>(t, BI_REC_C * i)?;
-            let k = rec_u64(r, 0) & BI_EMPTY_C;
-            if k == BI_EMPTY_C {
-                return None;
-            }
-            if k & BI_MASK == key {
-                return Some((
-                    k & BI_HAS_TRIGRAMS != 0,
-                    dequantize(rec_u16(r, 6)),
-                    dequantize(rec_u16(r, 8)),
-                ));
-            }
-            i = next_slot(i, self.bi_slots);
-        }
-        None
-    }
-
-    /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
-    /// `(u, v, w)` towards the cache (a hint: no effect on results).
-    /// `(u, v, w)` without `u` leaves the trigram out (the second unit of a sequence).
-    #[inline(always)]
-    pub(super) fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
-        // Without filters the context's hash is never asked for.
-        self.unit_tables().prefetch_unit::<UNI_REC_C, BI_REC_C>(None, u.into().map(|u| (u, 0)), v, w);
-    }
-
-    /// This model's tables, for the unit hints.
-    #[inline(always)]
-    fn unit_tables(&self) -> super::UnitTables<'_> {
-        super::UnitTables::of(self.bytes.get(), &self.h, self.bi_slots)
-    }
-
-    /// [`Self::prefetch_unit`] with the key filters (when built); see
-    /// [`UnitTables::prefetch_unit`](super::UnitTables::prefetch_unit). Returns the hash of
-    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
-    #[inline(always)]
-    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        self.unit_tables().prefetch_unit::<UNI_REC_C, BI_REC_C>(self.filters.get(), u, v, w)
+    pub(super) fn tables(&self) -> Tables<'_> {
+        Tables::of(self.bytes.get(), &self.h, self.bi_slots, self.filters.get())
     }
 
     /// Builds the bigram and trigram filters once `units` more units scored make
@@ -271,52 +253,38 @@ impl ContrastModel {
     /// `next` only moves cache hints, never results.
     pub fn score_logp_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<f32>) {
         let Some(&first) = ids.first() else { return };
-        let mut st = self.seq_start(first);
+        let t = self.tables();
+        let mut st = Self::seq_start(&t, first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
-            self.prefetch_ahead(ids, next, j);
-            out.push(self.seq_step(&mut st, ids, j));
+            // The slots of the unit [`PREFETCH_AHEAD`](super::PREFETCH_AHEAD) further on, in
+            // `ids` or else in `next`.
+            super::unit_ahead(ids, next, j, |u, v, w| t.prefetch_unit_plain(u, v, w));
+            out.push(Self::seq_step(&t, &mut st, ids, j));
         }
     }
 
-    /// The cache hints [`ContrastModel::score_logp_then`] gives before scoring unit `j` of
-    /// `ids`: the slots of the unit [`PREFETCH_AHEAD`](super::PREFETCH_AHEAD) further on, in `ids` or else in `next`.
+    /// The scoring state at the start of a sequence whose first unit is `first`, on tables `t`.
     #[inline(always)]
-    pub(super) fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
-        super::unit_ahead(ids, next, j, |u, v, w| self.prefetch_unit(u, v, w));
-    }
-
-    /// The scoring state at the start of a sequence whose first unit is `first`.
-    #[inline(always)]
-    pub(super) fn seq_start(&self, first: u32) -> LogpState {
-        LogpState { prev_bi: None, v_backoff: self.unigram(first).1 }
+    pub(super) fn seq_start(t: &Tables<'_>, first: u32) -> LogpState {
+        LogpState { prev_bi: None, v_backoff: unigram_in(t, first).1 }
     }
 
     /// log10 P of unit `j >= 1` of `ids`, given the state after units `..j` (updated to include
-    /// `j`): one step of [`ContrastModel::score_logp`].
+    /// `j`): one step of [`ContrastModel::score_logp`], on tables `t`.
     #[inline(always)]
-    pub(super) fn seq_step(&self, st: &mut LogpState, ids: &[u32], j: usize) -> f32 {
+    pub(super) fn seq_step(t: &Tables<'_>, st: &mut LogpState, ids: &[u32], j: usize) -> f32 {
         let v = ids[j - 1];
         let w = ids[j];
-        let (w_logp, w_backoff) = self.unigram(w);
-        let bi = self.bigram(v, w);
+        let (w_logp, w_backoff) = unigram_in(t, w);
+        let bi = bigram_in(t, v, w);
         let p2 = match bi {
             Some((_, logp, _)) => logp,
             None => st.v_backoff + w_logp,
         };
         let logp = match st.prev_bi {
             Some((has_trigrams, backoff)) if j >= 2 => {
-                let p3 = if has_trigrams {
-                    let f = self.filters.get().map(|f| &f.tri);
-                    trigram_lookup_filtered(
-                        self.section(TRIGRAMS),
-                        self.h.tri_slots,
-                        tri_key(ids[j - 2], v, w),
-                        f,
-                    )
-                } else {
-                    None
-                };
+                let p3 = if has_trigrams { t.trigram(ids[j - 2], v, w) } else { None };
                 p3.unwrap_or(backoff + p2)
             }
             _ => p2,

@@ -276,22 +276,33 @@ fn prefetch(s: &[u8], o: usize) {
     let _ = (s, o);
 }
 
-/// A model's unigram, bigram and trigram tables, for the unit hints both models give
-/// ([`Model`] and [`ContrastModel`] differ in their records' sizes only).
-pub(super) struct UnitTables<'a> {
+/// A model's tables, sliced once for a run of look-ups and hints over many units, with its key
+/// filters as they were when sliced ([`Model`] and [`ContrastModel`] differ in their records'
+/// sizes, `UNI` and `BI` bytes, and in what they read of them). The model's sections sit
+/// behind interior mutability (its lazily built indexes), so a loop that slices them per
+/// look-up re-reads and re-checks every bound each time; a view of plain slices does not.
+pub(super) struct UnitTables<'a, const UNI: usize, const BI: usize> {
     pub(super) uni: &'a [u8],
     pub(super) bi: &'a [u8],
     pub(super) tri: &'a [u8],
+    vocab_table: &'a [u8],
     pub(super) vocab: usize,
+    vocab_slots: usize,
     pub(super) bi_slots: usize,
-    pub(super) tri_slots: usize,
+    tri_slots: usize,
+    pub(super) filters: Option<&'a filter::Filters>,
 }
 
-impl<'a> UnitTables<'a> {
-    /// The tables of a model of either kind: its `bytes`, their header `h` and its bigram
-    /// table's slots (the fields both models have).
+impl<'a, const UNI: usize, const BI: usize> UnitTables<'a, UNI, BI> {
+    /// The tables of a model of either kind: its `bytes`, their header `h`, its bigram table's
+    /// slots and its filters (the fields both models have).
     #[inline(always)]
-    pub(super) fn of(bytes: &'a [u8], h: &Header, bi_slots: usize) -> Self {
+    pub(super) fn of(
+        bytes: &'a [u8],
+        h: &Header,
+        bi_slots: usize,
+        filters: Option<&'a filter::Filters>,
+    ) -> Self {
         let section = |i: usize| {
             let (a, b) = h.sec[i];
             &bytes[a..b]
@@ -300,26 +311,55 @@ impl<'a> UnitTables<'a> {
             uni: section(UNIGRAMS),
             bi: section(BIGRAMS),
             tri: section(TRIGRAMS),
+            vocab_table: section(VOCAB_HASH),
             vocab: h.vocab,
+            vocab_slots: h.vocab_slots,
             bi_slots,
             tri_slots: h.tri_slots,
+            filters,
         }
     }
 
-    /// The unit hint with the key filters `f` (when built), for unigram and bigram records of
-    /// `UNI` and `BI` bytes: the trigram slot is left out when the filter holds no bigram of
-    /// hash `h_uv` (the context `(u, v)`: an unstored context has no trigrams, so the look-up
-    /// never comes), and the filter words of `(v, w)` (for the next unit's call and the
-    /// look-up) and of the trigram (for its look-up) are asked for. Returns the hash of
-    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
+    /// The id of the word whose [`vocab_hash`] is `h` ([`UNK`] when unknown).
     #[inline(always)]
-    pub(super) fn prefetch_unit<const UNI: usize, const BI: usize>(
-        &self,
-        f: Option<&filter::Filters>,
-        u: Option<(u32, u64)>,
-        v: u32,
-        w: u32,
-    ) -> u64 {
+    pub(super) fn word_id(&self, h: u64) -> u32 {
+        vocab_lookup(self.vocab_table, self.vocab_slots, h)
+    }
+
+    /// The cache hint for the home slot of a word whose [`vocab_hash`] is `h`.
+    #[inline(always)]
+    pub(super) fn prefetch_word(&self, h: u64) {
+        prefetch(self.vocab_table, VOCAB_REC * home(h, self.vocab_slots));
+    }
+
+    /// The quantised-then-dequantised logp of trigram `(u, v, w)`, if stored.
+    #[inline(always)]
+    pub(super) fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
+        trigram_lookup_filtered(self.tri, self.tri_slots, tri_key(u, v, w), self.filters.map(|f| &f.tri))
+    }
+
+    /// The unit hint without the key filters: the unigram record of `w` and the home slots of
+    /// bigram `(v, w)` and, given `u`, of trigram `(u, v, w)`. A hint only: no effect on
+    /// results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit_plain(&self, u: Option<u32>, v: u32, w: u32) {
+        // Without filters the context's hash is never asked for.
+        self.prefetch_unit_with(None, u.map(|u| (u, 0)), v, w);
+    }
+
+    /// The unit hint with the key filters (when built): the trigram slot is left out when the
+    /// filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored context has no
+    /// trigrams, so the look-up never comes), and the filter words of `(v, w)` (for the next
+    /// unit's call and the look-up) and of the trigram (for its look-up) are asked for. Returns
+    /// the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
+    #[inline(always)]
+    pub(super) fn prefetch_unit(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+        self.prefetch_unit_with(self.filters, u, v, w)
+    }
+
+    /// The unit hint with filters `f` (none: every slot asked for, as without filters).
+    #[inline(always)]
+    fn prefetch_unit_with(&self, f: Option<&filter::Filters>, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
         let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
         prefetch(self.uni, UNI * wi);
         let hb = mix64(bi_key(v, w));
@@ -537,49 +577,12 @@ impl Model {
     /// The unigram record of an id (`<unk>`'s for out-of-range ids).
     #[inline]
     pub fn unigram(&self, id: u32) -> Unigram {
-        let id = if (id as usize) < self.h.vocab { id as usize } else { UNK as usize };
-        // In range: the section holds `vocab` records (checked at open); a zero record else.
-        let r = record::<UNI_REC>(self.section(UNIGRAMS), UNI_REC * id).unwrap_or(&[0; UNI_REC]);
-        Unigram {
-            count: rec_u32(r, 0),
-            logp: dequantize(rec_u16(r, 4)),
-            backoff: dequantize(rec_u16(r, 6)),
-            best_logp: dequantize(rec_u16(r, 8)),
-            freq: dequantize(rec_u16(r, 10)),
-            best: rec_u32(r, 12),
-        }
+        unigram_in(self.section(UNIGRAMS), self.h.vocab, id)
     }
 
     #[inline(always)]
     fn bigram(&self, v: u32, w: u32) -> Option<Bigram> {
-        let key = bi_key(v, w);
-        let h = mix64(key);
-        if let Some(f) = self.filters.get()
-            && !f.bi.may_hold(h)
-        {
-            return None;
-        }
-        let t = self.section(BIGRAMS);
-        let mut i = home(h, self.bi_slots);
-        for _ in 0..self.bi_slots {
-            // In range: the section holds `bi_slots` slots (checked at open).
-            let r = record::<BI_REC>(t, BI_REC * i)?;
-            let k = rec_u64(r, 0);
-            if k == BI_EMPTY {
-                return None;
-            }
-            if k & BI_MASK == key {
-                return Some(Bigram {
-                    has_trigrams: k & BI_HAS_TRIGRAMS != 0,
-                    logp: dequantize(rec_u16(r, 8)),
-                    backoff: dequantize(rec_u16(r, 10)),
-                    best_logp: dequantize(rec_u16(r, 12)),
-                    best: bi_slot_best(k),
-                });
-            }
-            i = next_slot(i, self.bi_slots);
-        }
-        None
+        bigram_in(self.section(BIGRAMS), self.bi_slots, self.filters.get(), v, w)
     }
 
     #[inline]
@@ -587,7 +590,6 @@ impl Model {
         let f = self.filters.get().map(|f| &f.tri);
         trigram_lookup_filtered(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w), f)
     }
-
     /// Builds the bigram and trigram filters once `units` more units scored make
     /// [`filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without them).
     pub(crate) fn count_scored(&self, units: u64) {
@@ -745,27 +747,10 @@ impl Model {
         }
     }
 
-    /// Brings the unigram record of `w`, the home slot of bigram `(v, w)` and that of trigram
-    /// `(u, v, w)` towards the cache (a hint: no effect on results). Without `u` the trigram is
-    /// left out (the unit second in its sequence is scored on its bigram alone).
+    /// This model's tables and key filters, sliced once for a run of look-ups and hints.
     #[inline(always)]
-    fn prefetch_unit(&self, u: impl Into<Option<u32>>, v: u32, w: u32) {
-        // Without filters the context's hash is never asked for.
-        self.unit_tables().prefetch_unit::<UNI_REC, BI_REC>(None, u.into().map(|u| (u, 0)), v, w);
-    }
-
-    /// This model's tables, for the unit hints.
-    #[inline(always)]
-    fn unit_tables(&self) -> UnitTables<'_> {
-        UnitTables::of(self.bytes.get(), &self.h, self.bi_slots)
-    }
-
-    /// [`Self::prefetch_unit`] with the key filters (when built); see
-    /// [`UnitTables::prefetch_unit`](super::UnitTables::prefetch_unit). Returns the hash of
-    /// `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
-    #[inline(always)]
-    pub(super) fn prefetch_unit_filtered(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
-        self.unit_tables().prefetch_unit::<UNI_REC, BI_REC>(self.filters.get(), u, v, w)
+    pub(super) fn tables(&self) -> UnitTables<'_, UNI_REC, BI_REC> {
+        UnitTables::of(self.bytes.get(), &self.h, self.bi_slots, self.filters.get())
     }
 
     /// Scores each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`), appending
@@ -779,45 +764,45 @@ impl Model {
     /// sequence does not start cold. `next` only moves cache hints, never results.
     pub fn score_sequence_then(&self, ids: &[u32], next: &[u32], out: &mut Vec<UnitProb>) {
         let Some(&first) = ids.first() else { return };
-        let mut st = self.seq_start(first);
+        let t = self.tables();
+        let mut st = Self::seq_start(&t, first);
         out.reserve(ids.len().saturating_sub(1));
         for j in 1..ids.len() {
             // The tables are megabytes: ask for the slots a few units ahead now, so their cache
-            // misses overlap instead of coming one after another.
-            self.prefetch_ahead(ids, next, j);
-            out.push(self.seq_step(&mut st, ids, j));
+            // misses overlap instead of coming one after another (the unit [`PREFETCH_AHEAD`]
+            // further on, in `ids` or else in `next`).
+            unit_ahead(ids, next, j, |u, v, w| t.prefetch_unit_plain(u, v, w));
+            out.push(Self::seq_step(&t, &mut st, ids, j));
         }
     }
 
-    /// The cache hints [`Model::score_sequence_then`] gives before scoring unit `j` of `ids`:
-    /// the slots of the unit [`PREFETCH_AHEAD`] further on, in `ids` or else in `next`.
+    /// The scoring state at the start of a sequence whose first unit is `first`, on tables `t`.
     #[inline(always)]
-    fn prefetch_ahead(&self, ids: &[u32], next: &[u32], j: usize) {
-        unit_ahead(ids, next, j, |u, v, w| self.prefetch_unit(u, v, w));
-    }
-
-    /// The scoring state at the start of a sequence whose first unit is `first`.
-    #[inline(always)]
-    fn seq_start(&self, first: u32) -> SeqState {
-        SeqState { prev_bi: None, uv: self.unigram(first) }
+    pub(super) fn seq_start(t: &UnitTables<'_, UNI_REC, BI_REC>, first: u32) -> SeqState {
+        SeqState { prev_bi: None, uv: unigram_in(t.uni, t.vocab, first) }
     }
 
     /// The score of unit `j >= 1` of `ids`, given the state after units `..j` (updated to
-    /// include `j`): one step of [`Model::score_sequence`].
+    /// include `j`): one step of [`Model::score_sequence`], on tables `t`.
     #[inline(always)]
-    fn seq_step(&self, st: &mut SeqState, ids: &[u32], j: usize) -> UnitProb {
+    pub(super) fn seq_step(
+        t: &UnitTables<'_, UNI_REC, BI_REC>,
+        st: &mut SeqState,
+        ids: &[u32],
+        j: usize,
+    ) -> UnitProb {
         let v = ids[j - 1];
         let w = ids[j];
         let uv = st.uv;
-        let uw = self.unigram(w);
-        let bi = self.bigram(v, w);
+        let uw = unigram_in(t.uni, t.vocab, w);
+        let bi = bigram_in(t.bi, t.bi_slots, t.filters, v, w);
         let (p2, hit2) = match bi {
             Some(b) => (b.logp, 2),
             None => (uv.backoff + uw.logp, 1),
         };
         let (logp, hit, best_logp, best) = match st.prev_bi {
             Some(ctx) if j >= 2 => {
-                let p3 = if ctx.has_trigrams { self.trigram(ids[j - 2], v, w) } else { None };
+                let p3 = if ctx.has_trigrams { t.trigram(ids[j - 2], v, w) } else { None };
                 match p3 {
                     Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
                     None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
@@ -839,7 +824,7 @@ impl Model {
 /// [`Model::score_sequence`]'s state between units: the bigram record of the last two units
 /// scored and the unigram record of the last.
 #[derive(Clone, Copy)]
-struct SeqState {
+pub(super) struct SeqState {
     prev_bi: Option<Bigram>,
     uv: Unigram,
 }
@@ -971,6 +956,56 @@ pub(crate) fn table_slots(
         return Err(ModelError::Corrupt(format!("{what} table size {l}")));
     }
     Ok(l / rec)
+}
+
+/// The unigram record of `id` in a full model's unigram table `table` of `vocab` records
+/// (`<unk>`'s for out-of-range ids).
+#[inline(always)]
+fn unigram_in(table: &[u8], vocab: usize, id: u32) -> Unigram {
+    let id = if (id as usize) < vocab { id as usize } else { UNK as usize };
+    // In range: the section holds `vocab` records (checked at open); a zero record else.
+    let r = record::<UNI_REC>(table, UNI_REC * id).unwrap_or(&[0; UNI_REC]);
+    Unigram {
+        count: rec_u32(r, 0),
+        logp: dequantize(rec_u16(r, 4)),
+        backoff: dequantize(rec_u16(r, 6)),
+        best_logp: dequantize(rec_u16(r, 8)),
+        freq: dequantize(rec_u16(r, 10)),
+        best: rec_u32(r, 12),
+    }
+}
+
+/// The record of bigram `(v, w)` in a full model's bigram table `table` of `slots` slots, if
+/// stored; answered `None` without probing when the filters `f` hold no key of its hash.
+#[inline(always)]
+fn bigram_in(table: &[u8], slots: usize, f: Option<&filter::Filters>, v: u32, w: u32) -> Option<Bigram> {
+    let key = bi_key(v, w);
+    let h = mix64(key);
+    if let Some(f) = f
+        && !f.bi.may_hold(h)
+    {
+        return None;
+    }
+    let mut i = home(h, slots);
+    for _ in 0..slots {
+        // In range: the section holds `slots` slots (checked at open).
+        let r = record::<BI_REC>(table, BI_REC * i)?;
+        let k = rec_u64(r, 0);
+        if k == BI_EMPTY {
+            return None;
+        }
+        if k & BI_MASK == key {
+            return Some(Bigram {
+                has_trigrams: k & BI_HAS_TRIGRAMS != 0,
+                logp: dequantize(rec_u16(r, 8)),
+                backoff: dequantize(rec_u16(r, 10)),
+                best_logp: dequantize(rec_u16(r, 12)),
+                best: bi_slot_best(k),
+            });
+        }
+        i = next_slot(i, slots);
+    }
+    None
 }
 
 /// The id in vocabulary table `table` (of `slots` slots) of the word whose [`vocab_hash`] is

@@ -104,6 +104,11 @@ pub fn resolve_and_score(
         mt_ids.reserve(total);
         mt_logp.reserve(total);
     }
+    // Each model's tables sliced once for the document (after `count_scored`, which may have
+    // built its filters).
+    let t = model.tables();
+    let t_mt = rt.map(ContrastModel::tables);
+    let t_mt = t_mt.as_ref();
     // Three walks over the same positions: vocabulary hints, id resolution (with n-gram hints)
     // and scoring, each ahead of the next.
     let (mut hint, mut resolve, mut score) = (Cursor::default(), Cursor::default(), Cursor::default());
@@ -112,9 +117,9 @@ pub fn resolve_and_score(
         if let At::Unit(k) = c.at(seqs)
             && let Some(h) = hash(k)
         {
-            model.prefetch_word(h);
-            if let Some(rt) = rt {
-                rt.prefetch_word(h);
+            t.prefetch_word(h);
+            if let Some(t_mt) = t_mt {
+                t_mt.prefetch_word(h);
             }
         }
         c.advance(seqs);
@@ -127,22 +132,22 @@ pub fn resolve_and_score(
             At::Bos => (BOS, BOS),
             At::Eos => (EOS, EOS),
             At::Unit(k) => match hash(k) {
-                Some(h) => (model.word_id_hashed(h), rt.map_or(UNK, |rt| rt.word_id_hashed(h))),
+                Some(h) => (t.word_id(h), t_mt.map_or(UNK, |t_mt| t_mt.word_id(h))),
                 None => (UNK, UNK),
             },
         };
         ids.push(id);
-        if rt.is_some() {
+        if t_mt.is_some() {
             mt_ids.push(mt);
         }
         // The n-gram slots this unit will be scored on (none for a sequence start).
         let n = ids.len();
         if c.j >= 1 {
             let u = (c.j >= 2).then(|| (ids[n - 3], ctx_hash.0));
-            ctx_hash.0 = model.prefetch_unit_filtered(u, ids[n - 2], id);
-            if let Some(rt) = rt {
+            ctx_hash.0 = t.prefetch_unit(u, ids[n - 2], id);
+            if let Some(t_mt) = t_mt {
                 let u = (c.j >= 2).then(|| (mt_ids[n - 3], ctx_hash.1));
-                ctx_hash.1 = rt.prefetch_unit_filtered(u, mt_ids[n - 2], mt);
+                ctx_hash.1 = t_mt.prefetch_unit(u, mt_ids[n - 2], mt);
             }
         }
         c.advance(seqs);
@@ -153,25 +158,25 @@ pub fn resolve_and_score(
     for _ in 0..PREFETCH_AHEAD {
         resolve_step(&mut resolve, ids, mt_ids);
     }
-    let mut st = model.seq_start(BOS);
-    let mut st_mt = rt.map(|rt| rt.seq_start(BOS));
+    let mut st = Model::seq_start(&t, BOS);
+    let mut st_mt = t_mt.map(|t_mt| ContrastModel::seq_start(t_mt, BOS));
     for p in 0..total {
         hint_step(&mut hint);
         resolve_step(&mut resolve, ids, mt_ids);
         let j = score.j;
         if j == 0 {
             // A sequence start: its first unit is the context of the next.
-            st = model.seq_start(ids[p]);
+            st = Model::seq_start(&t, ids[p]);
             probs.push(NOT_SCORED);
-            if let Some(rt) = rt {
-                st_mt = Some(rt.seq_start(mt_ids[p]));
+            if let Some(t_mt) = t_mt {
+                st_mt = Some(ContrastModel::seq_start(t_mt, mt_ids[p]));
                 mt_logp.push(0.0);
             }
         } else {
             let s0 = p - j;
-            probs.push(model.seq_step(&mut st, &ids[s0..], j));
-            if let (Some(rt), Some(st_mt)) = (rt, st_mt.as_mut()) {
-                mt_logp.push(rt.seq_step(st_mt, &mt_ids[s0..], j));
+            probs.push(Model::seq_step(&t, &mut st, &ids[s0..], j));
+            if let (Some(t_mt), Some(st_mt)) = (t_mt, st_mt.as_mut()) {
+                mt_logp.push(ContrastModel::seq_step(t_mt, st_mt, &mt_ids[s0..], j));
             }
         }
         score.advance(seqs);

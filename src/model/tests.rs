@@ -602,13 +602,15 @@ fn filtered_look_ups_equal_the_tables_alone() {
     // The hints accept any ids, with and without filters, and give the next unit's context hash.
     for m in [&models[0].0, &models[0].1] {
         for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK), (1 << 21, 1 << 22, 7)] {
-            assert_eq!(m.prefetch_unit_filtered(Some((u, 12345)), v, w), mix64(bi_key(v, w)));
-            assert_eq!(m.prefetch_unit_filtered(None, v, w), mix64(bi_key(v, w)));
+            assert_eq!(m.tables().prefetch_unit(Some((u, 12345)), v, w), mix64(bi_key(v, w)));
+            assert_eq!(m.tables().prefetch_unit(None, v, w), mix64(bi_key(v, w)));
+            m.tables().prefetch_unit_plain(Some(u), v, w);
+            m.tables().prefetch_unit_plain(None, v, w);
         }
     }
     for c in &rts {
         for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK)] {
-            assert_eq!(c.prefetch_unit_filtered(Some((u, u64::MAX)), v, w), mix64(bi_key(v, w)));
+            assert_eq!(c.tables().prefetch_unit(Some((u, u64::MAX)), v, w), mix64(bi_key(v, w)));
         }
     }
     // The round-trip model, on triples of its own ids.
