@@ -78,6 +78,7 @@ pub const FEATURES: &[&str] = &[
     "consensus.relative_disfluency",
     "consensus.differing_disfluency",
     "consensus.worse_share",
+    "consensus.worst_sentence",
     "consensus.synonym_swaps",
 ];
 
@@ -118,6 +119,8 @@ const PRIOR_WORDS: f64 = 60.0;
 const PRIOR_SENTENCES: f64 = 4.0;
 /// Prior weight (content words) of "no difference" in the disfluency of differing sentences.
 const DIFFERING_PRIOR_WORDS: f64 = 20.0;
+/// Prior of the worst sentence's difference, in content words.
+const WORST_PRIOR_WORDS: f64 = 6.0;
 /// A spelling seen this often in the reference text is a word of its own, not a garble.
 const KNOWN_SURFACE: u64 = 3;
 /// A peer speaks for a run of a member's sentences that align with none of its own when its
@@ -817,6 +820,7 @@ struct Row {
     relative: Option<f64>,
     differing: Option<f64>,
     worse_share: Option<f64>,
+    worst: Option<f64>,
     synonym_swaps: Option<usize>,
 }
 
@@ -1233,6 +1237,7 @@ fn align_with_peers(
     }
     let (mut sum, mut weight, mut worse, mut aligned) = (0.0, 0.0, 0usize, 0usize);
     let (mut dsum, mut dweight) = (0.0, 0.0);
+    let mut worst = f64::NEG_INFINITY;
     let mut leads = Vec::new();
     // Some sentence compared with an aligned (not only a loose) counterpart.
     let any_aligned = diffs.iter().any(|d| !d.is_empty());
@@ -1251,6 +1256,8 @@ fn align_with_peers(
             dweight += w;
         }
         aligned += 1;
+        // A short sentence's mean moves a lot with one word: shrunk towards 0.
+        worst = worst.max(med * w / (w + WORST_PRIOR_WORDS));
         if med > 0.15 {
             worse += 1;
             let s = &mine[a];
@@ -1275,6 +1282,7 @@ fn align_with_peers(
         return Aligned {
             relative: None,
             worse_share: None,
+            worst: None,
             differing: None,
             synonym_swaps,
             aligned_sentences,
@@ -1288,6 +1296,7 @@ fn align_with_peers(
     Aligned {
         relative: Some(sum / (weight + PRIOR_WORDS)),
         worse_share: Some(worse as f64 / (aligned as f64 + PRIOR_SENTENCES)),
+        worst: Some(worst),
         differing: Some(dsum / (dweight + DIFFERING_PRIOR_WORDS)),
         synonym_swaps,
         aligned_sentences,
@@ -1450,6 +1459,9 @@ struct Aligned {
     relative: Option<f64>,
     /// Share of aligned sentences clearly worse than their other versions.
     worse_share: Option<f64>,
+    /// How much worse than its other versions its worst sentence reads (the largest
+    /// per-sentence median difference; None: nothing aligned).
+    worst: Option<f64>,
     /// Length-weighted mean disfluency difference over the sentences worded otherwise than
     /// their median other version (None: nothing aligned).
     differing: Option<f64>,
@@ -1665,6 +1677,7 @@ fn compare(
             relative,
             differing,
             worse_share,
+            worst,
             synonym_swaps,
         }) = row
         else {
@@ -1700,6 +1713,9 @@ fn compare(
                     }),
                     worse_share.map_or(Feature::missing("consensus.worse_share"), |x| {
                         Feature::new("consensus.worse_share", x)
+                    }),
+                    worst.map_or(Feature::missing("consensus.worst_sentence"), |x| {
+                        Feature::new("consensus.worst_sentence", x)
                     }),
                     synonym_swaps.map_or(Feature::missing("consensus.synonym_swaps"), |x| {
                         Feature::new("consensus.synonym_swaps", 100.0 * x as f64 / words)
@@ -1909,6 +1925,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         relative: al.relative,
         differing: al.differing,
         worse_share: al.worse_share,
+        worst: al.worst,
         synonym_swaps: (al.aligned_sentences > 0).then_some(al.synonym_swaps),
     })
 }
@@ -2024,6 +2041,9 @@ mod tests {
         let (rel, diff) = (get(1, "consensus.relative_disfluency"), get(1, "consensus.differing_disfluency"));
         assert!(diff > rel && rel > 0.0, "{rel} {diff}");
         assert!(get(0, "consensus.differing_disfluency") < 0.0);
+        // The damaged sentence is the copy's worst, the original's reads better than its copy.
+        let (worst, orig) = (get(1, "consensus.worst_sentence"), get(0, "consensus.worst_sentence"));
+        assert!(worst > diff && orig <= 0.0, "{worst} {orig}");
     }
 
     #[test]
