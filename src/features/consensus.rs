@@ -1246,6 +1246,7 @@ fn align_with_peers(
         if median(d).is_some() && d[d.len() - 1] < -LEAD_MARGIN {
             leads.push((mine[a].start, mine[a].end));
         }
+        let strict = !d.is_empty();
         d.extend_from_slice(l);
         let Some(med) = median(d) else { continue };
         let w = mine[a].ids.len() as f64;
@@ -1256,8 +1257,12 @@ fn align_with_peers(
             dweight += w;
         }
         aligned += 1;
-        // A short sentence's mean moves a lot with one word: shrunk towards 0.
-        worst = worst.max(med * w / (w + WORST_PRIOR_WORDS));
+        // A short sentence's mean moves a lot with one word: shrunk towards 0. Only sentences
+        // with an aligned counterpart: a loose one may be another sentence of a passage the
+        // peer lacks.
+        if strict {
+            worst = worst.max(med * w / (w + WORST_PRIOR_WORDS));
+        }
         if med > 0.15 {
             worse += 1;
             let s = &mine[a];
@@ -2074,6 +2079,9 @@ mod tests {
         assert!(get(1, "consensus.worse_share") > 0.0, "{}", get(1, "consensus.worse_share"));
         assert!(get(1, "consensus.differing_disfluency") > 0.0);
         assert_eq!(get(0, "consensus.worse_share"), 0.0);
+        // A loose counterpart is not enough for the worst sentence (it may be another sentence
+        // of a passage the peer lacks): the copy's aligned sentences are the original's.
+        assert_eq!(get(1, "consensus.worst_sentence"), 0.0);
         let ev = &r[1].as_ref().unwrap().output.evidence;
         assert!(
             ev.iter().any(|e| e.kind == "worse-than-other-versions" && &copy[e.start..e.end] == garbled),
