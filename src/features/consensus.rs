@@ -1464,8 +1464,9 @@ struct Aligned {
     relative: Option<f64>,
     /// Share of aligned sentences clearly worse than their other versions.
     worse_share: Option<f64>,
-    /// How much worse than its other versions its worst sentence reads (the largest
-    /// per-sentence median difference; None: nothing aligned).
+    /// How much worse than its other versions its worst sentence reads: the largest median
+    /// difference of a sentence with an aligned counterpart, shrunk for short sentences
+    /// ([`WORST_PRIOR_WORDS`]; None: nothing aligned).
     worst: Option<f64>,
     /// Length-weighted mean disfluency difference over the sentences worded otherwise than
     /// their median other version (None: nothing aligned).
