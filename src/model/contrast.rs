@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::train::{BiEntry, Figures, assemble, bigram_table};
-use super::{Bytes, Header, Model, ModelError, ModelInfo, UnitTables, prefetch, table_slots, vocab_lookup};
+use super::{Bytes, Header, Model, ModelError, ModelInfo, UnitTables, table_slots, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
@@ -238,7 +238,7 @@ impl ContrastModel {
     /// results).
     #[inline]
     pub fn prefetch_word(&self, h: u64) {
-        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.h.vocab_slots));
+        self.tables().prefetch_word(h);
     }
 
     /// log10 P of each unit of `ids` after the first (normally `[BOS, w1, ..., wn, EOS]`) given

@@ -534,7 +534,7 @@ impl Model {
     /// results): callers that know several words ahead overlap their table misses.
     #[inline]
     pub fn prefetch_word(&self, h: u64) {
-        prefetch(self.section(VOCAB_HASH), VOCAB_REC * home(h, self.h.vocab_slots));
+        self.tables().prefetch_word(h);
     }
 
     /// [`Model::word_id`] of a normalised unit given as bytes.
@@ -590,6 +590,7 @@ impl Model {
         let f = self.filters.get().map(|f| &f.tri);
         trigram_lookup_filtered(self.section(TRIGRAMS), self.h.tri_slots, tri_key(u, v, w), f)
     }
+
     /// Builds the bigram and trigram filters once `units` more units scored make
     /// [`filter::FILTER_AFTER_UNITS`] (look-ups give the same answers with or without them).
     pub(crate) fn count_scored(&self, units: u64) {
