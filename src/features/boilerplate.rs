@@ -626,6 +626,16 @@ mod tests {
     }
 
     #[test]
+    fn labelled_bio_at_the_end() {
+        // Too long for the "About the author" byline label, and not opening with the name.
+        let bio = "About the author: Priya Rasmussen is a staff writer at Global Insider Post covering world news and politics.";
+        let end = format!("{BODY1}\n{BODY2}\n{bio}\nShare this:");
+        assert_eq!(class_of(&end, bio), (LineClass::Boilerplate, "bio"));
+        let middle = format!("{BODY1}\n{bio}\n{BODY2}");
+        assert_eq!(class_of(&middle, bio), (LineClass::Content, "content"));
+    }
+
+    #[test]
     fn link_list() {
         let t = format!("Home | News | Sport | Weather\n{BODY1}\n{BODY2}");
         assert_eq!(class_of(&t, "Home | News | Sport | Weather"), (LineClass::Boilerplate, "link-list"));
