@@ -24,6 +24,11 @@
 #   - headlines: the same originals given their page's headline as a first line, each with a
 #     copy whose headline alone is round-tripped (Galician, Esperanto) beside the full round trip
 #     sharing it (scripts/make_headlines.py): what a 25% round trip of a short article often is;
+#   - scraped pages: per original of the sets above, the original and ONE of its rewrites, each
+#     framed as a web page (a content farm's "Read Also:" links, byline, tags, author bio and
+#     comment form around the rewrite, "Related:" links under the original), the links and tags
+#     naming other stories (scripts/make_scraped_pages.py): a file of originals with a single
+#     scraped rewrite each (the seeds' page furniture, one rewrite per original);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -112,9 +117,13 @@ for set in aik web_aik; do
     python3 scripts/make_syndicated.py "$OUT/$set.jsonl" "$OUT/synd_$set.jsonl"
   fi
 done
+if [ ! -s "$OUT/scraped.jsonl" ]; then
+  python3 scripts/make_scraped_pages.py "$OUT/scraped.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_aik.jsonl" \
+    "$OUT/web_eo.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_typo.jsonl" "$OUT/aik.jsonl" "$OUT/hbs.jsonl"
+fi
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" "$OUT/web_sparse.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$OUT/scraped.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
