@@ -82,11 +82,29 @@ pub(super) fn find(ctx: &Ctx<'_>, unknown: &[usize], ev: &mut Vec<Evidence>) {
 /// symmetric delete): two words one slip apart share a deletion, or one is a deletion of the
 /// other, so a query looks up its own deletions instead of searching the vocabulary. Built once
 /// per lexicon ([`crate::lexicon::Lexicon::slip_index`]).
+///
+/// The hashes of every word and of each of its deletions are grouped into buckets by their top
+/// bits (a counting sort: two passes, no comparisons), about one hash a bucket; a query scans
+/// the bucket of each of its own hashes. Equal hashes are what a candidate needs, and every
+/// candidate is then checked with [`one_slip`], so which words share a bucket changes nothing.
 #[derive(Debug, Default)]
 pub struct SlipIndex {
     words: Vec<(Box<str>, u64)>,
-    /// (hash of a word or one of its deletions, word index), sorted.
-    keys: Vec<(u64, u32)>,
+    /// Bucket of a hash: its [`bucket_bits`] mixed, shifted right by this much.
+    shift: u32,
+    /// `starts[b]..starts[b + 1]` are bucket `b`'s entries in `hashes` and `ids`.
+    starts: Vec<u32>,
+    /// Hash of a word or one of its deletions ([`each_deletion`]), by bucket.
+    hashes: Vec<u64>,
+    /// The word (index into `words`) of each entry of `hashes`.
+    ids: Vec<u32>,
+}
+
+/// The bits that pick a hash's bucket: `h` mixed (a multiply spreads its low bits upwards), to
+/// be shifted right to the bucket count.
+#[inline]
+fn bucket_bits(h: u64) -> u64 {
+    h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl SlipIndex {
@@ -105,26 +123,53 @@ impl SlipIndex {
             .collect();
         words.sort_unstable();
         words.dedup_by(|a, b| a.0 == b.0);
-        let mut keys = Vec::new();
+        // Every (hash, word) pair once, then placed bucket by bucket.
+        let total: usize = words.iter().map(|(w, _)| w.len() + 1).sum();
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
         for (id, (w, _)) in words.iter().enumerate() {
-            each_deletion(w, |h| keys.push((h, id as u32)));
+            each_deletion(w, |h| pairs.push((h, id as u32)));
         }
-        keys.sort_unstable();
-        keys.dedup();
-        SlipIndex { words, keys }
+        let bits = total.max(2).next_power_of_two().trailing_zeros();
+        let shift = 64 - bits;
+        let bucket = |h: u64| (bucket_bits(h) >> shift) as usize;
+        let mut starts = vec![0u32; (1usize << bits) + 1];
+        for &(h, _) in &pairs {
+            starts[bucket(h) + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let mut next = starts.clone();
+        let (mut hashes, mut ids) = (vec![0u64; pairs.len()], vec![0u32; pairs.len()]);
+        for &(h, id) in &pairs {
+            let at = &mut next[bucket(h)];
+            hashes[*at as usize] = h;
+            ids[*at as usize] = id;
+            *at += 1;
+        }
+        SlipIndex { words, shift, starts, hashes, ids }
     }
 
     /// The indexed words one slip from `w` (a letter dropped, added or changed, or two
     /// neighbouring letters swapped), with their counts, in index order.
     pub fn slips(&self, w: &str) -> Vec<(&str, u64)> {
-        let mut ids: Vec<u32> = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
+        if self.hashes.is_empty() {
+            return Vec::new();
+        }
         each_deletion(w, |h| {
-            let from = self.keys.partition_point(|k| k.0 < h);
-            ids.extend(self.keys[from..].iter().take_while(|k| k.0 == h).map(|k| k.1));
+            let b = (bucket_bits(h) >> self.shift) as usize;
+            let (from, to) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+            for (&k, &id) in self.hashes[from..to].iter().zip(&self.ids[from..to]) {
+                if k == h {
+                    found.push(id);
+                }
+            }
         });
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
             .map(|id| &self.words[id as usize])
             .filter(|(c, _)| one_slip(w.as_bytes(), c.as_bytes()))
             .map(|(c, n)| (&**c, *n))
@@ -142,18 +187,31 @@ impl SlipIndex {
     }
 }
 
-/// Calls `f` with the hash of `w` and of each string made by deleting one of its bytes.
+/// Calls `f` with the hash of `w` and of each string made by deleting one of its bytes (in
+/// order: `w`, then without byte 0, 1, ...). Each deletion is made from the one before by
+/// changing one byte, in a stack buffer for words of up to 64 bytes.
 fn each_deletion(w: &str, mut f: impl FnMut(u64)) {
     use std::hash::BuildHasher;
     let hasher = rustc_hash::FxBuildHasher;
     let b = w.as_bytes();
     f(hasher.hash_one(b));
-    let mut buf: Vec<u8> = Vec::with_capacity(b.len());
-    for i in 0..b.len() {
-        buf.clear();
-        buf.extend_from_slice(&b[..i]);
-        buf.extend_from_slice(&b[i + 1..]);
-        f(hasher.hash_one(buf.as_slice()));
+    let Some(last) = b.len().checked_sub(1) else {
+        return;
+    };
+    let mut stack = [0u8; 64];
+    let mut long = Vec::new();
+    let d: &mut [u8] = if last <= stack.len() {
+        &mut stack[..last]
+    } else {
+        long.resize(last, 0);
+        &mut long
+    };
+    // Without byte 0; then without byte i is without byte i - 1 with b[i - 1] put back at i - 1.
+    d.copy_from_slice(&b[1..]);
+    f(hasher.hash_one(&*d));
+    for i in 1..b.len() {
+        d[i - 1] = b[i - 1];
+        f(hasher.hash_one(&*d));
     }
 }
 
@@ -257,6 +315,68 @@ mod tests {
             lex.add_text("the government would receive the proposals, the color of the sweets was fine. ");
         }
         lex
+    }
+
+    #[test]
+    fn each_deletion_hashes_the_word_then_each_deletion_in_order() {
+        use std::hash::BuildHasher;
+        let h = |b: &[u8]| rustc_hash::FxBuildHasher.hash_one(b);
+        let long = "abcdefghij".repeat(8);
+        for w in ["", "a", "ab", "aab", "goverment", &long[..64], &long[..65], &long] {
+            let b = w.as_bytes();
+            let want: Vec<u64> = std::iter::once(h(b))
+                .chain((0..b.len()).map(|i| h(&[&b[..i], &b[i + 1..]].concat())))
+                .collect();
+            let mut got = Vec::new();
+            super::each_deletion(w, |x| got.push(x));
+            assert_eq!(got, want, "{w}");
+        }
+    }
+
+    #[test]
+    fn slip_index_answers_like_a_scan_of_its_words() {
+        use super::{SlipIndex, one_slip};
+        let long = "abcdefghij".repeat(8);
+        let words = [
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "abd",
+            "cat",
+            "cut",
+            "cats",
+            "act",
+            "goverment",
+            "government",
+            "govrenment",
+            "aaaa",
+            "aaa",
+            "aaab",
+            &long[..64],
+            &long[..65],
+            "Cap",
+            "x1",
+        ];
+        let index = SlipIndex::build(words.iter().map(|w| (*w, SlipIndex::MIN_COUNT)));
+        let mut indexed: Vec<&str> =
+            words.iter().copied().filter(|w| w.bytes().all(|b| b.is_ascii_lowercase())).collect();
+        indexed.sort_unstable();
+        indexed.dedup();
+        assert_eq!(index.len(), indexed.len());
+        let long66 = format!("{}x", &long[..65]);
+        for q in words.iter().copied().chain(["", "z", "gvernment", "aa", "abcd", &long66]) {
+            let want: Vec<(&str, u64)> = indexed
+                .iter()
+                .filter(|c| one_slip(q.as_bytes(), c.as_bytes()))
+                .map(|c| (*c, SlipIndex::MIN_COUNT))
+                .collect();
+            assert_eq!(index.slips(q), want, "{q}");
+        }
+        assert!(SlipIndex::build(std::iter::empty()).slips("cat").is_empty());
+        assert!(SlipIndex::default().slips("cat").is_empty());
     }
 
     #[test]
