@@ -54,16 +54,19 @@ impl<'a> Ctx<'a> {
         let toks = doc.tokens;
         let text = doc.text;
         let n = toks.len();
-        let mut facts: Vec<u8> = Vec::with_capacity(n);
         let mut words = 0usize;
-        for t in toks {
-            if t.kind == TokenKind::Word {
+        let mut facts: Vec<u8> = toks
+            .iter()
+            .map(|t| {
+                if t.kind != TokenKind::Word {
+                    return 0;
+                }
                 words += 1;
-                facts.push(word_facts(t.text(text)));
-            } else {
-                facts.push(0);
-            }
-        }
+                // Most words are an ASCII letter and lower-case ASCII letters, told on the bytes.
+                lower_rest_facts(&text.as_bytes()[t.start()..t.end()])
+                    .unwrap_or_else(|| word_facts(t.text(text)))
+            })
+            .collect();
         // Sentences as given; tokens outside any sentence stay non-prose openers.
         let mut covered = vec![false; n];
         for s in doc.sentences {
@@ -258,6 +261,67 @@ pub(super) fn word_facts(w: &str) -> u8 {
     f
 }
 
+/// [`word_facts`] of a word of ASCII bytes whose first byte is ASCII and whose others are all
+/// lower-case ASCII letters ("said", "Said", "a", "'s"), and `None` for any other word. Such a
+/// word has no possessive ending to strip (no apostrophe), so its stem facts are its own.
+#[inline]
+fn lower_rest_facts(b: &[u8]) -> Option<u8> {
+    let (&first, rest) = b.split_first()?;
+    if first >= 0x80 || !all_ascii_lower(rest) {
+        return None;
+    }
+    Some(if first.is_ascii_uppercase() {
+        let cap = if rest.is_empty() { 0 } else { fact::CAP | fact::CAP_STEM };
+        fact::WORD | fact::UPPER_INITIAL | cap
+    } else if first.is_ascii_lowercase() {
+        let long = if b.len() >= 4 { fact::LOWER_WORD } else { 0 };
+        fact::WORD | fact::LOWER_INITIAL | long
+    } else {
+        fact::WORD
+    })
+}
+
+/// True when every byte of `b` is a lower-case ASCII letter (`a`-`z`; true for no bytes),
+/// eight bytes at a time: the bytes are read as `u64` words (a short slice in two overlapping
+/// loads, or padded with `a`) and tested with carry-free byte-wise additions.
+#[inline]
+fn all_ascii_lower(b: &[u8]) -> bool {
+    /// Every byte of `x` is in `a`-`z`.
+    #[inline(always)]
+    fn lower8(x: u64) -> bool {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        // For bytes below 0x80 neither addition carries into the next byte: a byte's high bit
+        // is then set by the first when it is at least `a`, by the second when above `z`.
+        let at_least_a = x.wrapping_add(ONES * u64::from(0x80 - b'a'));
+        let above_z = x.wrapping_add(ONES * u64::from(0x80 - b'z' - 1));
+        x & HIGH == 0 && at_least_a & !above_z & HIGH == HIGH
+    }
+    let n = b.len();
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let u64_at = |i: usize| {
+        u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]])
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if !lower8(u64_at(i)) {
+                return false;
+            }
+            i += 8;
+        }
+        lower8(u64_at(n - 8))
+    } else if n >= 4 {
+        lower8(u32_at(0) | u32_at(n - 4) << 32)
+    } else if n > 0 {
+        // Three bytes that cover the word (some twice), then five `a`s.
+        const PAD: u64 = 0x61_6161_6161 << 24;
+        lower8(u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16 | PAD)
+    } else {
+        true
+    }
+}
+
 /// First character upper case, all others lower case letters ("Said", "Ünïon").
 pub(super) fn is_capitalised(w: &str) -> bool {
     // ASCII fast path (most calls): no decoding, and most words fail on their first byte.
@@ -360,6 +424,62 @@ mod tests {
             | bit(is_capitalised(w), fact::CAP)
             | bit(is_capitalised(strip_possessive(w)), fact::CAP_STEM)
             | bit(lower_word, fact::LOWER_WORD)
+    }
+
+    #[test]
+    fn all_ascii_lower_matches_the_byte_test() {
+        use super::all_ascii_lower;
+        // Every length to 20 with one odd byte at every position, and random strings.
+        let odd = [b'a' - 1, b'z' + 1, b'A', b'Z', b'0', b'\'', 0x80, 0xc3, 0xff, 0, b'a', b'z'];
+        for n in 0..=20 {
+            let base: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(all_ascii_lower(&base), "{n}");
+            for at in 0..n {
+                for &o in &odd {
+                    let mut w = base.clone();
+                    w[at] = o;
+                    assert_eq!(all_ascii_lower(&w), w.iter().all(u8::is_ascii_lowercase), "{w:?}");
+                }
+            }
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..40_000usize {
+            let mut w = Vec::new();
+            for _ in 0..(n % 23) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly lower-case letters, sometimes any byte.
+                w.push(if x % 7 == 0 { (x >> 8) as u8 } else { b'a' + (x >> 8) as u8 % 26 });
+            }
+            assert_eq!(all_ascii_lower(&w), w.iter().all(u8::is_ascii_lowercase), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn lower_rest_facts_are_the_word_facts() {
+        use super::lower_rest_facts;
+        let alphabet = ["A", "a", "Z", "z", "s", "1", "'", "\u{2019}", "\u{e9}", "\u{c9}", "-", "."];
+        let mut n = 0;
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in ["", "a", "s", "'", "abcdefghij", "Abcdefghij"] {
+                        let w = format!("{a}{b}{c}{d}");
+                        if let Some(f) = lower_rest_facts(w.as_bytes()) {
+                            assert_eq!(f, word_facts(&w), "{w:?}");
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n}");
+        assert_eq!(lower_rest_facts(b""), None);
+        assert_eq!(lower_rest_facts("said".as_bytes()), Some(word_facts("said")));
+        assert_eq!(lower_rest_facts("Said".as_bytes()), Some(word_facts("Said")));
+        assert_eq!(lower_rest_facts("Jones'".as_bytes()), None);
+        assert_eq!(lower_rest_facts("\u{c9}cole".as_bytes()), None);
     }
 
     #[test]
