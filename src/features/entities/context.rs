@@ -79,26 +79,23 @@ impl<'a> Ctx<'a> {
             let mut sentence_words = 0usize;
             let mut capital = 0usize;
             let mut seen_word = false;
-            for i in range.clone() {
-                covered[i] = true;
-                let t = toks[i];
-                let mut opens = false;
-                if t.is_wordlike() && !seen_word {
-                    opens = true;
+            // The sentence's tokens with their facts and coverage, as slices (no index checks).
+            let sentence =
+                toks[range.clone()].iter().zip(&mut facts[range.clone()]).zip(&mut covered[range.clone()]);
+            for (i, ((t, f), covered)) in (first..).zip(sentence) {
+                *covered = true;
+                let opens = if t.is_wordlike() && !seen_word {
                     seen_word = true;
-                } else if i > first && t.kind == TokenKind::Word && opens_clause(toks, i - 1, text) {
-                    opens = true;
-                }
-                let f = &mut facts[i];
+                    true
+                } else {
+                    i > first && t.kind == TokenKind::Word && opens_clause(toks, i - 1, text)
+                };
                 if opens {
                     *f |= fact::OPENS;
                 }
-                if *f & fact::WORD != 0 {
-                    sentence_words += 1;
-                    if *f & (fact::OPENS | fact::UPPER_INITIAL) == fact::UPPER_INITIAL {
-                        capital += 1;
-                    }
-                }
+                // An upper-case initial is a word's.
+                sentence_words += usize::from(*f & fact::WORD != 0);
+                capital += usize::from(*f & (fact::OPENS | fact::UPPER_INITIAL) == fact::UPPER_INITIAL);
             }
             // Set or cleared: the last sentence covering a token decides.
             let prose =
@@ -297,22 +294,32 @@ fn all_ascii_lower(b: &[u8]) -> bool {
         let above_z = x.wrapping_add(ONES * u64::from(0x80 - b'z' - 1));
         x & HIGH == 0 && at_least_a & !above_z & HIGH == HIGH
     }
+    /// The eight bytes of `b` from `i`, little-endian.
+    #[inline(always)]
+    fn u64_at(b: &[u8], i: usize) -> u64 {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(a)
+    }
+    /// The four bytes of `b` from `i`, little-endian.
+    #[inline(always)]
+    fn u32_at(b: &[u8], i: usize) -> u64 {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(&b[i..i + 4]);
+        u64::from(u32::from_le_bytes(a))
+    }
     let n = b.len();
-    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
-    let u64_at = |i: usize| {
-        u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]])
-    };
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            if !lower8(u64_at(i)) {
+            if !lower8(u64_at(b, i)) {
                 return false;
             }
             i += 8;
         }
-        lower8(u64_at(n - 8))
+        lower8(u64_at(b, n - 8))
     } else if n >= 4 {
-        lower8(u32_at(0) | u32_at(n - 4) << 32)
+        lower8(u32_at(b, 0) | u32_at(b, n - 4) << 32)
     } else if n > 0 {
         // Three bytes that cover the word (some twice), then five `a`s.
         const PAD: u64 = 0x61_6161_6161 << 24;
