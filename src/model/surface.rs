@@ -1,8 +1,9 @@
 //! The surface table: the surface fst's UTF-8 keys and counts in an open-addressing hash table
 //! whose 32-byte slots hold keys of up to 16 bytes inline, so a look-up compares the whole key
 //! in the slot it probes (one cache line, no call to `memcmp`, no pointer to a boxed key).
-//! Longer keys are kept in one byte arena and compared there. Answers are exact: a slot
-//! matches only a key of the same length and bytes, whatever the hash.
+//! Longer keys are compared in the key arena. Answers are exact: a slot matches only a key of
+//! the same length and bytes, whatever the hash. Every key is also kept, in insertion order, in
+//! one string (the arena), so iteration yields `&str`s without checking their UTF-8 again.
 
 /// Keys up to this many bytes are stored in their slot.
 const INLINE: usize = 16;
@@ -11,7 +12,7 @@ const INLINE: usize = 16;
 /// length + 1).
 const LONG: u64 = 1 << 63;
 
-/// One slot: an inline key (zero-padded) or a long key's arena offset and length, its count,
+/// One slot: an inline key (zero-padded) or a long key's offset and length in the arena, its count,
 /// and `meta` (0 empty, `len + 1` for an inline key, [`LONG`] | hash bits for a long one).
 #[derive(Clone, Copy, Default)]
 #[repr(C, align(32))]
@@ -60,8 +61,10 @@ pub(crate) struct SurfaceTable {
     slots: Box<[Slot]>,
     /// `64 - log2(slots.len())`: a hash's home slot is its top bits.
     shift: u32,
-    /// The bytes of the keys longer than [`INLINE`].
-    arena: Vec<u8>,
+    /// Every key, one after another, in insertion order (long keys are compared here).
+    arena: String,
+    /// End of each key in `arena` and its count, in insertion order.
+    entries: Vec<(usize, u64)>,
     len: usize,
 }
 
@@ -108,10 +111,11 @@ impl SurfaceTable {
         let mut t = SurfaceTable::with_capacity(map.len().min(map.as_fst().as_bytes().len()));
         let mut stream = map.stream();
         while let Some((k, v)) = stream.next() {
-            if std::str::from_utf8(k).is_ok() {
+            if let Ok(k) = std::str::from_utf8(k) {
                 t.insert(k, v);
             }
         }
+        t.arena.shrink_to_fit();
         t
     }
 
@@ -121,7 +125,8 @@ impl SurfaceTable {
         SurfaceTable {
             slots: vec![Slot::default(); slots].into_boxed_slice(),
             shift: 64 - slots.trailing_zeros(),
-            arena: Vec::new(),
+            arena: String::new(),
+            entries: Vec::with_capacity(n),
             len: 0,
         }
     }
@@ -134,10 +139,14 @@ impl SurfaceTable {
 
     /// Adds `key` (not yet present) with `count`; a key that would fill the last empty slot
     /// is dropped (never for a table sized by [`SurfaceTable::with_capacity`]).
-    fn insert(&mut self, key: &[u8], count: u64) {
+    fn insert(&mut self, key: &str, count: u64) {
         if self.len + 1 >= self.slots.len() {
             return;
         }
+        let at = self.arena.len();
+        self.arena.push_str(key);
+        self.entries.push((self.arena.len(), count));
+        let key = key.as_bytes();
         let Probe { w0, w1, h } = Probe::of(key);
         let (meta, bytes) = if key.len() <= INLINE {
             let mut b = [0u8; INLINE];
@@ -146,9 +155,8 @@ impl SurfaceTable {
             (key.len() as u64 + 1, b)
         } else {
             let mut b = [0u8; INLINE];
-            b[..8].copy_from_slice(&(self.arena.len() as u64).to_le_bytes());
+            b[..8].copy_from_slice(&(at as u64).to_le_bytes());
             b[8..].copy_from_slice(&(key.len() as u64).to_le_bytes());
-            self.arena.extend_from_slice(key);
             (LONG | (h >> 1), b)
         };
         let mask = self.slots.len() - 1;
@@ -254,17 +262,16 @@ impl SurfaceTable {
     /// The arena bytes of a long key's slot.
     fn long_key(&self, s: &Slot) -> Option<&[u8]> {
         let (at, n) = (s.word(0) as usize, s.word(1) as usize);
-        self.arena.get(at..at.checked_add(n)?)
+        self.arena.as_bytes().get(at..at.checked_add(n)?)
     }
 
-    /// Every key with its count, in table order.
+    /// Every key with its count, in insertion order (the fst's key order for
+    /// [`SurfaceTable::from_fst`]).
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
-        self.slots.iter().filter(|s| s.meta != 0).filter_map(|s| {
-            let b =
-                if s.meta & LONG != 0 { self.long_key(s)? } else { s.key.get(..(s.meta - 1) as usize)? };
-            // Only UTF-8 keys are stored.
-            Some((std::str::from_utf8(b).ok()?, s.count))
-        })
+        let starts = std::iter::once(0).chain(self.entries.iter().map(|&(end, _)| end));
+        starts
+            .zip(&self.entries)
+            .filter_map(|(start, &(end, count))| Some((self.arena.get(start..end)?, count)))
     }
 }
 
@@ -447,8 +454,12 @@ mod tests {
         ] {
             assert_eq!(t.get(s), fst_get(&map, s), "{s:?}");
         }
-        let mut it: Vec<(&str, u64)> = t.iter().collect();
-        it.sort();
+        // In the fst's order, the UTF-8 keys only.
+        let it: Vec<(&str, u64)> = t.iter().collect();
+        let mut want: Vec<(&str, u64)> =
+            keys.iter().filter_map(|(k, v)| Some((std::str::from_utf8(k).ok()?, *v))).collect();
+        want.sort_unstable();
+        assert_eq!(it, want);
         assert_eq!(it.len(), keys.len() - 1);
         assert_eq!(it[0], ("", 3));
         // The empty table answers 0.
