@@ -80,8 +80,10 @@ pub(super) fn find<'a>(ctx: &Ctx<'a>, ev: &mut Vec<Evidence>) {
     let mut forms = Forms::new();
     let mut cache: HashMap<&str, Option<(String, u64, u64)>> = HashMap::default();
     for i in 0..ctx.toks.len() {
-        // Every shape starts with an ASCII capital, so only words with an upper-case initial.
-        if !ctx.has(i, fact::UPPER_INITIAL) {
+        // Every shape starts with an ASCII capital, so only words with an upper-case initial; and
+        // a capitalised word ("Said", "Éric") has no shape (no dot, digit or second capital)
+        // and is no acronym form ([`Forms::note`] wants a capital, digit or dot second).
+        if ctx.facts[i] & (fact::UPPER_INITIAL | fact::CAP) != fact::UPPER_INITIAL {
             continue;
         }
         let w = ctx.tok(i);
@@ -232,6 +234,35 @@ mod tests {
     use super::super::kinds;
     use super::super::test_support::{flags, reference, run};
     use super::*;
+
+    #[test]
+    fn capitalised_words_have_no_shape_and_are_no_acronym_form() {
+        // `find` skips capitalised words: no shape, and `Forms::note` rules them out by their
+        // second byte.
+        let alphabet =
+            ["A", "a", "Z", "s", "1", ".", "'", "\u{c9}", "\u{e9}", "\u{3a3}", "\u{3c3}", "\u{df}", ""];
+        let mut n = 0;
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        let w = format!("{a}{b}{c}{d}");
+                        if !is_capitalised(&w) {
+                            continue;
+                        }
+                        n += 1;
+                        assert_eq!(shape(&w), None, "{w:?}");
+                        let second = w.as_bytes()[1];
+                        assert!(
+                            !(second.is_ascii_uppercase() || second.is_ascii_digit() || second == b'.'),
+                            "{w:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n}");
+    }
 
     #[test]
     fn first_byte_test_changes_no_shape() {

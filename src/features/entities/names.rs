@@ -444,10 +444,10 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     }
     let mut parent: Vec<usize> = (0..types.len()).collect();
     let mut in_cluster = vec![false; types.len()];
-    let mut keys: Vec<&String> = groups.keys().collect();
-    keys.sort();
-    for key in keys {
-        let g = &groups[key];
+    // In key order; a group of one type has no pair to compare (most groups).
+    let mut pairs: Vec<(&String, &Vec<usize>)> = groups.iter().filter(|(_, g)| g.len() > 1).collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (_, g) in pairs {
         for (x, &a) in g.iter().enumerate() {
             for &b in &g[x + 1..] {
                 let (ta, tb) = (&types[a], &types[b]);
