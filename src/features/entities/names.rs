@@ -384,6 +384,9 @@ fn legit_pair((x, x_known): (&str, u64), (y, y_known): (&str, u64)) -> bool {
 /// typos), and outranks a variant it never writes however often the document repeats that.
 const KNOWN_NAME: u64 = 3;
 
+/// The name-type index's mark of a form that is not a name (`Ctx::namey` is false).
+const NOT_A_NAME: usize = usize::MAX;
+
 fn find_root(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
@@ -395,6 +398,8 @@ fn find_root(parent: &mut [usize], mut i: usize) -> usize {
 pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
     // Collect name-like types.
     let mut types: Vec<NameType<'_>> = Vec::new();
+    // Form -> its type, or [`NOT_A_NAME`] once `namey` said no. Either answers `namey` for a
+    // mate the document already met as a form.
     let mut index: HashMap<&str, usize> = HashMap::default();
     for i in 0..ctx.toks.len() {
         // A word token, capitalised once a possessive ending is stripped.
@@ -406,12 +411,17 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             continue;
         }
         let k = match index.get(form) {
+            Some(&NOT_A_NAME) => continue,
             Some(&k) => {
                 types[k].at.push(i);
                 k
             }
             None => {
-                if types.len() >= MAX_TYPES || !ctx.namey(form) {
+                if types.len() >= MAX_TYPES {
+                    continue;
+                }
+                if !ctx.namey(form) {
+                    index.insert(form, NOT_A_NAME);
                     continue;
                 }
                 index.insert(form, types.len());
@@ -427,9 +437,16 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             }
             let m = strip_possessive(ctx.tok(j));
             // The pure tests first: `namey` is a look-up (and the outcome is the same).
-            let mates = &mut types[k].mates;
-            if mates.len < MAX_MATES && !mates.as_slice().contains(&m) && ctx.namey(m) {
-                mates.push(m);
+            if types[k].mates.len >= MAX_MATES || types[k].mates.as_slice().contains(&m) {
+                continue;
+            }
+            // A form of a type is namey, one marked not a name is not.
+            let namey = match index.get(m) {
+                Some(&t) => t != NOT_A_NAME,
+                None => ctx.namey(m),
+            };
+            if namey {
+                types[k].mates.push(m);
             }
         }
     }
@@ -586,10 +603,21 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
             // The index lists every capitalised form counted at least `MIN_COUNT` times with
             // this key; the variants the enumeration below would make are picked out of it.
             Some(index) => {
-                let chars: Vec<char> = t.form.chars().collect();
-                let alphabet = variant_alphabet(&chars, &key);
+                // The form's characters and its variant alphabet are made for the first
+                // candidate that needs them: most keys list no form of a length one edit away.
+                let len = t.form.chars().count();
+                let mut made: Option<(Vec<char>, Vec<char>)> = None;
                 for (c, n) in index.get(&key) {
-                    if *n >= floor && is_variant(&chars, &alphabet, c) {
+                    // `is_variant`'s own length test first.
+                    if *n < floor || len.abs_diff(c.chars().count()) > 1 {
+                        continue;
+                    }
+                    let (chars, alphabet) = made.get_or_insert_with(|| {
+                        let chars: Vec<char> = t.form.chars().collect();
+                        let alphabet = variant_alphabet(&chars, &key);
+                        (chars, alphabet)
+                    });
+                    if is_variant(chars, alphabet, c) {
                         consider(c, *n);
                     }
                 }
