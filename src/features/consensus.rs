@@ -534,7 +534,7 @@ fn cluster_with_anchors(
             let mut kept = Vec::new();
             for (a, b) in edges {
                 let (ra, rb) = (find_in(&mut local, a), find_in(&mut local, b));
-                if ra != rb && sentence_support(&words[a], &words[b]) >= SAME_VERSION_SENTENCE {
+                if ra != rb && shares_a_version(&words[a], &words[b]) {
                     local.insert(ra.max(rb), ra.min(rb));
                     kept.push((a, b));
                 }
@@ -637,12 +637,35 @@ impl<K: Copy + Eq + std::hash::Hash> Postings<K> {
 /// The best content-word Jaccard over the pairs of a sentence of `a` and one of `b` that share
 /// a word at most [`MAX_CANDIDATE_POSTINGS`] sentences of `b` use (0 when there is none): every
 /// pair when `b` has no more sentences than that: [`best_aligned`] of each sentence of `a`.
+/// Clustering asks only whether it reaches [`SAME_VERSION_SENTENCE`] ([`shares_a_version`]).
+#[cfg(test)]
 fn sentence_support(a: &SentenceWords, b: &SentenceWords) -> f64 {
     let index = Postings::build(b.iter().map(Vec::as_slice));
     let mut scratch = AlignScratch::new(b.len());
     a.iter()
         .filter_map(|s| best_aligned(s, |k| &b[k], &index, &mut scratch))
         .fold(0.0, |best, (o, _)| best.max(o))
+}
+
+/// Whether `sentence_support(a, b)` reaches [`SAME_VERSION_SENTENCE`]: some candidate pair of
+/// sentences does, so the first one found answers.
+///
+/// Versions of a story mostly keep their sentences in order, so the pairs at the same place
+/// are tried first, by a merge each, before `b` is indexed: when `b` has no more than
+/// [`MAX_CANDIDATE_POSTINGS`] sentences, any pair sharing a word is a candidate, and a pair
+/// reaching the threshold shares one. Clustering checks about one pair of versions per member
+/// of a cluster; most of them answer at their first sentence.
+fn shares_a_version(a: &SentenceWords, b: &SentenceWords) -> bool {
+    if b.len() <= MAX_CANDIDATE_POSTINGS
+        && a.iter().zip(b).any(|(x, y)| overlap(x, y) >= SAME_VERSION_SENTENCE)
+    {
+        return true;
+    }
+    let index = Postings::build(b.iter().map(Vec::as_slice));
+    let mut scratch = AlignScratch::new(b.len());
+    a.iter().any(|s| {
+        best_aligned(s, |k| &b[k], &index, &mut scratch).is_some_and(|(o, _)| o >= SAME_VERSION_SENTENCE)
+    })
 }
 
 /// Per-member word data for comparisons within a cluster.
@@ -2413,6 +2436,28 @@ mod tests {
         assert!((sentence_support(&a, &b) - 0.75).abs() < 1e-12);
         assert_eq!(sentence_support(&a, &Vec::new()), 0.0);
         assert_eq!(sentence_support(&Vec::new(), &b), 0.0);
+    }
+
+    #[test]
+    fn shares_a_version_is_sentence_support_at_the_threshold() {
+        let mut state = 13;
+        let mut seen = [0usize; 2];
+        for round in 0..300 {
+            // Small vocabularies make common words and pairs at the threshold; more than 64
+            // sentences leave the same-place pairs untried.
+            let vocab = [20, 200, 1000][round % 3];
+            let (na, nb) = ([5, 40, 90][round % 3], [8, 50, 70][(round / 3) % 3]);
+            let wide = |v: Vec<Vec<u32>>| -> SentenceWords {
+                v.into_iter().map(|s| s.into_iter().map(|x| u64::from(x) * 0x9e37_79b9).collect()).collect()
+            };
+            let a = wide(random_sets(&mut state, na, vocab));
+            let b = wide(random_sets(&mut state, nb, vocab));
+            let want = sentence_support(&a, &b) >= SAME_VERSION_SENTENCE;
+            assert_eq!(shares_a_version(&a, &b), want, "round {round}");
+            seen[usize::from(want)] += 1;
+        }
+        // Both answers come up.
+        assert!(seen[0] > 20 && seen[1] > 20, "{seen:?}");
     }
 
     /// A small deterministic generator for the property tests below.
