@@ -1825,13 +1825,20 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         k > 0 && at < al.leads[k - 1].1
     };
     // The peers speaking for the sentence at byte `at` (one before the first sentence speaks
-    // for the words before it).
+    // for the words before it), bit `k` for `peers[k]`. The word pairs come in text order, so a
+    // cursor over the sentences (sorted by start) finds it: `below` is how many of them start
+    // at or before the last `at` asked (searched for again should `at` ever go back).
     let mine = &sentences.sents[i];
-    let speaking = |at: usize| {
-        let s = mine.partition_point(|s| s.start <= at).saturating_sub(1);
-        al.speakers.get(s).copied().unwrap_or(0)
+    let mut below = 0usize;
+    let mut speaking = |at: usize| {
+        if below > 0 && mine[below - 1].start > at {
+            below = mine.partition_point(|s| s.start <= at);
+        }
+        while below < mine.len() && mine[below].start <= at {
+            below += 1;
+        }
+        al.speakers.get(below.saturating_sub(1)).copied().unwrap_or(0)
     };
-    let covers = |k: usize, at: usize| speaking(at) & (1 << k) != 0;
     // Summed over peers: the pairs each peer lacks that the model does not attest, and the
     // pairs each peer speaks for (those in sentences it speaks for).
     let (mut lacking, mut counted) = (0usize, 0usize);
@@ -1840,8 +1847,9 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     // The distinct pairs of peers that lack part of this member, built when first asked.
     let mut peer_pairs: Vec<Option<FxHashSet<u32>>> = vec![None; peers.len()];
     for (w, &b) in p.words.windows(2).zip(&sets[i].pairs) {
-        let at = m.tokens[w[1].1].start();
-        let covering = (0..peers.len()).filter(|&k| covers(k, at)).count();
+        let speakers = speaking(m.tokens[w[1].1].start());
+        let covers = |k: usize| speakers & (1 << k) != 0;
+        let covering = (0..peers.len()).filter(|&k| covers(k)).count();
         counted += covering;
         if covering == 0 || in_lead(w[1].1) {
             continue;
@@ -1861,7 +1869,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
             continue;
         }
         for (k, &j) in peers.iter().enumerate() {
-            if covers(k, at)
+            if covers(k)
                 && !peer_pairs[k]
                     .get_or_insert_with(|| sets[j].distinct_pairs.iter().copied().collect())
                     .contains(&b)
