@@ -672,9 +672,29 @@ fn shares_a_version(a: &SentenceWords, b: &SentenceWords) -> bool {
 struct Profile<'a> {
     /// Normalised words (as ids of the cluster's [`Interner`]), in order, with their token index.
     words: Vec<(u32, usize)>,
+    /// Per word of `words`, the hash of its text as written ([`fnv1a`]: sentence keys).
+    written: Vec<u64>,
     /// Distinct entity-like surface forms (capitalised words, acronyms), with first token index.
     surfaces: FxHashMap<&'a str, usize>,
 }
+
+/// What [`profile`] needs of a spelling (a word token's text as written), worked out at its
+/// first occurrence in a cluster and reused at every other: the versions of a story write
+/// mostly the same words, so most tokens are found here by one hash of their text instead of
+/// being normalised, numbered and tested again.
+#[derive(Clone, Copy)]
+struct Spelling {
+    /// Its normalised form's id in the cluster's [`Interner`].
+    id: u32,
+    /// [`fnv1a`] of the text as written.
+    written: u64,
+    /// Whether its [`stem`] is an entity-like surface and no common word ([`is_entity_like`],
+    /// [`is_common_word`]), once asked (only for tokens that open no sentence).
+    entity: Option<bool>,
+}
+
+/// A cluster's [`Spelling`]s by their text.
+type Spellings<'a> = FxHashMap<&'a str, Spelling>;
 
 fn is_entity_like(s: &str) -> bool {
     let mut chars = s.chars();
@@ -693,9 +713,17 @@ fn is_common_word(lex: &dyn Lexicon, s: &str) -> bool {
     per_million > 100.0
 }
 
-fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Profile<'a> {
+/// Member `m`'s [`Profile`]; `spellings` are the cluster's so far (the words are numbered in
+/// the order they first occur, as if each token were normalised and interned).
+fn profile<'a>(
+    lex: &dyn Lexicon,
+    m: &Member<'a>,
+    interner: &mut Interner,
+    spellings: &mut Spellings<'a>,
+) -> Profile<'a> {
     // At most one word a token: sized once, not grown push by push.
     let mut words = Vec::with_capacity(m.tokens.len());
+    let mut written = Vec::with_capacity(m.tokens.len());
     let mut surfaces = FxHashMap::default();
     let starts = sentence_starts(m);
     let mut buf = String::new();
@@ -704,13 +732,23 @@ fn profile<'a>(lex: &dyn Lexicon, m: &Member<'a>, interner: &mut Interner) -> Pr
             continue;
         }
         let s = t.text(m.text);
-        words.push((interner.intern(normalize_with(s, &mut buf)), i));
-        let st = stem(s);
-        if !starts[i] && is_entity_like(st) && !is_common_word(lex, st) {
-            surfaces.entry(st).or_insert(i);
+        let sp = spellings.entry(s).or_insert_with(|| Spelling {
+            id: interner.intern(normalize_with(s, &mut buf)),
+            written: fnv1a(s),
+            entity: None,
+        });
+        words.push((sp.id, i));
+        written.push(sp.written);
+        if !starts[i]
+            && *sp.entity.get_or_insert_with(|| {
+                let st = stem(s);
+                is_entity_like(st) && !is_common_word(lex, st)
+            })
+        {
+            surfaces.entry(stem(s)).or_insert(i);
         }
     }
-    Profile { words, surfaces }
+    Profile { words, written, surfaces }
 }
 
 /// Clusters the batch and computes consensus features per member (`None` in, `None` out).
@@ -952,14 +990,15 @@ impl Interner {
     }
 }
 
-/// The member's sentences for alignment. `words` are its profile's words (every word token's id,
-/// in token order), so each token is normalised once.
+/// The member's sentences for alignment. `p` is its profile (every word token's id and the
+/// hash of its text, in token order), so each token is normalised and hashed once.
 fn sentence_profiles(
     lex: &dyn ConsensusModel,
     m: &Member<'_>,
-    words: &[(u32, usize)],
+    p: &Profile<'_>,
     interner: &mut Interner,
 ) -> Vec<Sent> {
+    let words = &p.words;
     m.sentences
         .iter()
         .enumerate()
@@ -969,12 +1008,15 @@ fn sentence_profiles(
             // Its content words (function words left out, as in `sentence_words`), from the
             // profile.
             let from = words.partition_point(|&(_, t)| t < s.first);
-            let in_sentence = words[from..].iter().take_while(|&&(_, t)| t < s.last);
-            let key =
-                toks.iter().filter(|t| t.is_wordlike()).fold(0u64, |h, t| mix(h ^ fnv1a(t.text(m.text))));
-            let mut ids: Vec<u32> = Vec::with_capacity(in_sentence.clone().count());
+            let to = from + words[from..].partition_point(|&(_, t)| t < s.last);
+            // Its word tokens' texts, hashed in order.
+            let key = p.written[from..to].iter().fold(0u64, |h, &w| mix(h ^ w));
+            let mut ids: Vec<u32> = Vec::with_capacity(to - from);
             ids.extend(
-                in_sentence.map(|&(id, _)| id).filter(|&id| !interner.is_function(lex as &dyn Lexicon, id)),
+                words[from..to]
+                    .iter()
+                    .map(|&(id, _)| id)
+                    .filter(|&id| !interner.is_function(lex as &dyn Lexicon, id)),
             );
             ids.sort_unstable();
             ids.dedup();
@@ -1669,10 +1711,12 @@ fn compare(
 ) -> Vec<MemberResult> {
     let n = ms.len();
     let mut interner = Interner::default();
+    let mut spellings = Spellings::default();
     let profiles: Vec<Profile<'_>> =
-        ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner)).collect();
+        ms.iter().map(|m| profile(lex as &dyn Lexicon, m, &mut interner, &mut spellings)).collect();
+    drop(spellings);
     let sentences = ClusterSentences::new(
-        ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, &p.words, &mut interner)).collect(),
+        ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(lex, m, p, &mut interner)).collect(),
     );
     let mut pair_ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut seen = Vec::new();
@@ -2320,12 +2364,11 @@ mod tests {
             })
             .collect();
         let mut interner = Interner::default();
-        let profiles: Vec<Profile<'_>> = ms.iter().map(|m| profile(&Flat, m, &mut interner)).collect();
+        let mut spellings = Spellings::default();
+        let profiles: Vec<Profile<'_>> =
+            ms.iter().map(|m| profile(&Flat, m, &mut interner, &mut spellings)).collect();
         copy_groups(&ClusterSentences::new(
-            ms.iter()
-                .zip(&profiles)
-                .map(|(m, p)| sentence_profiles(&Flat, m, &p.words, &mut interner))
-                .collect(),
+            ms.iter().zip(&profiles).map(|(m, p)| sentence_profiles(&Flat, m, p, &mut interner)).collect(),
         ))
     }
 
