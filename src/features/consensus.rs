@@ -566,7 +566,10 @@ type SentenceWords = Vec<Vec<u64>>;
 /// word type of the member, remembered by the word's hash.
 fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
     let mut buf = String::new();
-    let mut function: FxHashMap<u64, bool> = FxHashMap::default();
+    // Sized for a text's usual share of distinct words (about one token in two, up to
+    // [`POSTINGS_RESERVE`]), not grown from empty.
+    let mut function: FxHashMap<u64, bool> =
+        FxHashMap::with_capacity_and_hasher((m.tokens.len() / 2).min(POSTINGS_RESERVE), Default::default());
     m.sentences
         .iter()
         .filter_map(|s| {
@@ -586,6 +589,10 @@ fn sentence_words(lex: &dyn Lexicon, m: &Member<'_>) -> SentenceWords {
         .collect()
 }
 
+/// Most keys a [`Postings`] map is sized for before it is built: a long text's postings are
+/// mostly repeats of fewer keys, and its map grows past this as needed.
+const POSTINGS_RESERVE: usize = 1 << 14;
+
 /// An inverted index of sets: per key, the indices of the sets that hold it (rising), all in one
 /// array (no vector per key).
 struct Postings<K> {
@@ -601,8 +608,12 @@ impl<K: Copy + Eq + std::hash::Hash> Postings<K> {
     where
         K: 's,
     {
-        // Count each key's postings, lay the keys out end to end, then fill in set order.
-        let mut spans: FxHashMap<K, (u32, u32)> = FxHashMap::default();
+        // Count each key's postings, lay the keys out end to end, then fill in set order. The
+        // map is sized for every posting a key of its own (no growth on the way), up to
+        // [`POSTINGS_RESERVE`] keys.
+        let postings: usize = sets.clone().map(<[K]>::len).sum();
+        let mut spans: FxHashMap<K, (u32, u32)> =
+            FxHashMap::with_capacity_and_hasher(postings.min(POSTINGS_RESERVE), Default::default());
         let mut total = 0usize;
         for set in sets.clone() {
             for &key in set {
