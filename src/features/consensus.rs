@@ -870,7 +870,7 @@ fn copy_groups(cs: &ClusterSentences) -> Vec<usize> {
             && cs.sents[a]
                 .iter()
                 .filter(|s| !s.ids.is_empty() && !keys[b].contains(&s.key))
-                .all(|s| cs.aligned(&s.ids, b, &mut scratch).is_none_or(|(ov, _)| ov < UNRELATED_SENTENCE))
+                .all(|s| cs.aligned(s, b, &mut scratch).is_none_or(|(ov, _)| ov < UNRELATED_SENTENCE))
     };
     let mut parent: Vec<usize> = (0..n).collect();
     for a in 0..n {
@@ -903,6 +903,8 @@ struct Sent {
     /// Its content word types as ids of the cluster's [`Interner`], sorted (overlaps by merging,
     /// membership by binary search).
     ids: Vec<u32>,
+    /// [`ids_hash`] of `ids`: taken once, asked at every alignment with a peer.
+    ids_hash: u64,
     /// Hash of all its words (function words too) as written, in order: equal for a sentence
     /// copied word for word.
     key: u64,
@@ -1037,6 +1039,7 @@ fn sentence_profiles(
             Sent {
                 start: toks[0].start(),
                 end: toks[toks.len() - 1].end(),
+                ids_hash: ids_hash(&ids),
                 ids,
                 key,
                 disfluency: match (full, m.disfluency) {
@@ -1229,9 +1232,7 @@ fn align_with_peers(
     let mut best: Vec<Option<(f64, usize)>> = Vec::with_capacity(mine.len());
     for (&j, loose) in peers.iter().zip(&mut loose) {
         best.clear();
-        best.extend(
-            mine.iter().map(|s| if s.ids.len() < 3 { None } else { cluster.aligned(&s.ids, j, scratch) }),
-        );
+        best.extend(mine.iter().map(|s| if s.ids.len() < 3 { None } else { cluster.aligned(s, j, scratch) }));
         let in_place = in_place_counterparts(&best);
         for (a, s) in mine.iter().enumerate() {
             if s.ids.len() < 3 {
@@ -1500,7 +1501,7 @@ impl ClusterSentences {
             .map(|ss| {
                 let mut first = FxHashMap::default();
                 for (k, s) in ss.iter().enumerate().filter(|(_, s)| !s.ids.is_empty()) {
-                    first.entry(ids_hash(&s.ids)).or_insert(k as u32);
+                    first.entry(s.ids_hash).or_insert(k as u32);
                 }
                 first
             })
@@ -1508,15 +1509,16 @@ impl ClusterSentences {
         ClusterSentences { sents, indexes, exact }
     }
 
-    /// [`best_aligned`] of `ids` in member `j`'s sentences, exactly, without counting postings
-    /// when `j` has a sentence of the same content words (copies and light rewrites share most
-    /// sentences): that sentence's overlap is 1, the best there is, and the first such sentence
-    /// is the one the tie rule picks, provided one of the words is rare enough to make it a
-    /// candidate.
-    fn aligned(&self, ids: &[u32], j: usize, scratch: &mut AlignScratch) -> Option<(f64, usize)> {
+    /// [`best_aligned`] of sentence `s`'s words in member `j`'s sentences, exactly, without
+    /// counting postings when `j` has a sentence of the same content words (copies and light
+    /// rewrites share most sentences): that sentence's overlap is 1, the best there is, and the
+    /// first such sentence is the one the tie rule picks, provided one of the words is rare
+    /// enough to make it a candidate.
+    fn aligned(&self, s: &Sent, j: usize, scratch: &mut AlignScratch) -> Option<(f64, usize)> {
         let (peer, index) = (&self.sents[j], &self.indexes[j]);
+        let ids = s.ids.as_slice();
         if !ids.is_empty()
-            && let Some(&k) = self.exact[j].get(&ids_hash(ids))
+            && let Some(&k) = self.exact[j].get(&s.ids_hash)
             && peer[k as usize].ids == ids
             && ids.iter().any(|w| index.get(w).len() <= MAX_CANDIDATE_POSTINGS)
         {
@@ -2522,6 +2524,11 @@ mod tests {
         assert!(seen[0] > 20 && seen[1] > 20, "{seen:?}");
     }
 
+    /// A sentence of content words `ids` (sorted, distinct) for the alignment tests.
+    fn sent(ids: Vec<u32>) -> Sent {
+        Sent { start: 0, end: 0, ids_hash: ids_hash(&ids), ids, key: 0, disfluency: None, roundtrip: None }
+    }
+
     /// A small deterministic generator for the property tests below.
     fn lcg(state: &mut u64) -> u64 {
         *state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
@@ -2570,10 +2577,7 @@ mod tests {
         for round in 0..200 {
             // A small vocabulary makes some words common to more than 64 sentences.
             let vocab = [8, 30, 400][round % 3];
-            let peer: Vec<Sent> = random_sets(&mut state, 150, vocab)
-                .into_iter()
-                .map(|ids| Sent { start: 0, end: 0, ids, key: 0, disfluency: None, roundtrip: None })
-                .collect();
+            let peer: Vec<Sent> = random_sets(&mut state, 150, vocab).into_iter().map(sent).collect();
             let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
             let mut scratch = AlignScratch::new(peer.len());
             for ids in random_sets(&mut state, 20, vocab) {
@@ -2604,17 +2608,7 @@ mod tests {
             // Repeated sentences: the shortcut must pick the first.
             let copies: Vec<Vec<u32>> = sets.iter().step_by(7).cloned().collect();
             sets.extend(copies);
-            let peer: Vec<Sent> = sets
-                .iter()
-                .map(|ids| Sent {
-                    start: 0,
-                    end: 0,
-                    ids: ids.clone(),
-                    key: 0,
-                    disfluency: None,
-                    roundtrip: None,
-                })
-                .collect();
+            let peer: Vec<Sent> = sets.iter().map(|ids| sent(ids.clone())).collect();
             let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
             let cs = ClusterSentences::new(vec![peer]);
             let mut scratch = AlignScratch::new(cs.sents[0].len());
@@ -2624,7 +2618,7 @@ mod tests {
             queries.push(Vec::new());
             for ids in queries {
                 let want = best_aligned(&ids, |k| &cs.sents[0][k].ids, &index, &mut scratch);
-                let got = cs.aligned(&ids, 0, &mut scratch);
+                let got = cs.aligned(&sent(ids.clone()), 0, &mut scratch);
                 assert_eq!(
                     got.map(|(o, k)| (o.to_bits(), k)),
                     want.map(|(o, k)| (o.to_bits(), k)),
