@@ -1693,6 +1693,15 @@ fn slipped_words<'i>(
     out
 }
 
+/// The buckets of a word's characters (bit `c mod 64` for character `c`): a lower bound on the
+/// edit distance of two words, with no table. A bucket one word has and the other lacks holds a
+/// character of the first that the second lacks, and every such character's occurrences must be
+/// deleted or substituted, an edit each; so the edit distance is at least the number of such
+/// buckets, either way round.
+fn char_buckets(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |m, &c| m | 1 << (u32::from(c) % 64))
+}
+
 /// "Spelling differs from the cluster" evidence over `start..end`: `count` of the `group`
 /// closest versions write `form` (suggested as `suggestion`).
 fn spelling_evidence(
@@ -1955,8 +1964,8 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
     }
     let mut majority_forms: Vec<(&str, usize)> = counts.into_iter().filter(|(_, c)| *c >= majority).collect();
     majority_forms.sort();
-    // The forms' characters, once a surface needs them.
-    let mut form_chars: Vec<Vec<char>> = Vec::new();
+    // The forms' characters and their [`char_buckets`], once a surface needs them.
+    let mut form_chars: Vec<(Vec<char>, u64)> = Vec::new();
     let mut chars: Vec<char> = Vec::new();
     let mut table: Vec<usize> = Vec::new();
     let mut disagreements = slips.len();
@@ -1981,12 +1990,26 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
         chars.extend(s.chars());
         let max_edits = if chars.len() <= 4 { 1 } else { 2 };
         if form_chars.is_empty() {
-            form_chars = majority_forms.iter().map(|(f, _)| f.chars().collect()).collect();
+            form_chars = majority_forms
+                .iter()
+                .map(|(f, _)| {
+                    let fc: Vec<char> = f.chars().collect();
+                    let buckets = char_buckets(&fc);
+                    (fc, buckets)
+                })
+                .collect();
         }
+        let buckets = char_buckets(&chars);
         let best = majority_forms
             .iter()
             .zip(&form_chars)
-            .filter_map(|((f, c), fc)| {
+            .filter_map(|((f, c), (fc, fb))| {
+                // Each bucket one side has and the other lacks takes an edit of its own.
+                if (buckets & !fb).count_ones() as usize > max_edits
+                    || (fb & !buckets).count_ones() as usize > max_edits
+                {
+                    return None;
+                }
                 let d = crate::lexicon::levenshtein_within_chars(&chars, fc, max_edits, &mut table)?;
                 (d >= 1).then_some((d, *c, *f))
             })
@@ -2490,6 +2513,26 @@ mod tests {
             },
         );
         assert!(sentence_support(&wa, &wc) >= SAME_VERSION_SENTENCE);
+    }
+
+    #[test]
+    fn char_buckets_bound_the_edit_distance_from_below() {
+        let mut state = 3;
+        let alphabet: Vec<char> = "abcdeABC\u{e9}\u{3a3}@\u{40}\u{80}".chars().collect();
+        let mut table = Vec::new();
+        for _ in 0..3000 {
+            let word = |state: &mut u64| -> Vec<char> {
+                let n = (lcg(state) % 7) as usize;
+                (0..n).map(|_| alphabet[(lcg(state) % alphabet.len() as u64) as usize]).collect()
+            };
+            let (a, b) = (word(&mut state), word(&mut state));
+            let d = crate::lexicon::levenshtein_within_chars(&a, &b, 8, &mut table).unwrap();
+            let (x, y) = (char_buckets(&a), char_buckets(&b));
+            assert!(
+                (x & !y).count_ones() as usize <= d && (y & !x).count_ones() as usize <= d,
+                "{a:?} {b:?}"
+            );
+        }
     }
 
     #[test]
