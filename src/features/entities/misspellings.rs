@@ -86,7 +86,7 @@ pub(super) fn find(ctx: &Ctx<'_>, unknown: &[usize], ev: &mut Vec<Evidence>) {
 /// The hashes of every word and of each of its deletions are grouped into buckets by their top
 /// bits (a counting sort: two passes, no comparisons), about one hash a bucket; a query scans
 /// the bucket of each of its own hashes. Equal hashes are what a candidate needs, and every
-/// candidate is then checked with [`one_slip`], so which words share a bucket changes nothing.
+/// candidate is then checked with `one_slip`, so which words share a bucket changes nothing.
 #[derive(Debug, Default)]
 pub struct SlipIndex {
     words: Vec<(Box<str>, u64)>,
