@@ -151,6 +151,14 @@ pub(crate) mod test_support {
     use crate::segment::{lines, sentences};
     use crate::tokenize::tokenize;
 
+    /// Every string of `len` pieces of `alphabet` (an empty piece makes the shorter strings too),
+    /// for tests that check a fast path against its definition exhaustively.
+    pub fn strings_of(alphabet: &[&str], len: usize) -> Vec<String> {
+        (0..len).fold(vec![String::new()], |all, _| {
+            all.iter().flat_map(|w| alphabet.iter().map(move |a| format!("{w}{a}"))).collect()
+        })
+    }
+
     /// A small reference text with the frequencies the signals rely on.
     pub fn reference() -> CountLexicon {
         let mut lex = CountLexicon::new();

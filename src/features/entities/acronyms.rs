@@ -232,7 +232,7 @@ fn lookup(ctx: &Ctx<'_>, sh: Shape, w: &str) -> Option<(String, u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::super::kinds;
-    use super::super::test_support::{flags, reference, run};
+    use super::super::test_support::{flags, reference, run, strings_of};
     use super::*;
 
     #[test]
@@ -242,24 +242,11 @@ mod tests {
         let alphabet =
             ["A", "a", "Z", "s", "1", ".", "'", "\u{c9}", "\u{e9}", "\u{3a3}", "\u{3c3}", "\u{df}", ""];
         let mut n = 0;
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        let w = format!("{a}{b}{c}{d}");
-                        if !is_capitalised(&w) {
-                            continue;
-                        }
-                        n += 1;
-                        assert_eq!(shape(&w), None, "{w:?}");
-                        let second = w.as_bytes()[1];
-                        assert!(
-                            !(second.is_ascii_uppercase() || second.is_ascii_digit() || second == b'.'),
-                            "{w:?}"
-                        );
-                    }
-                }
-            }
+        for w in strings_of(&alphabet, 4).iter().filter(|w| is_capitalised(w)) {
+            n += 1;
+            assert_eq!(shape(w), None, "{w:?}");
+            let second = w.as_bytes()[1];
+            assert!(!(second.is_ascii_uppercase() || second.is_ascii_digit() || second == b'.'), "{w:?}");
         }
         assert!(n > 100, "{n}");
     }
@@ -290,12 +277,7 @@ mod tests {
             }
         }
         let alphabet = ["A", "U", "s", ".", "8", "É", "é", "-", ""];
-        let mut all = vec![String::new()];
-        for _ in 0..4 {
-            let next: Vec<String> =
-                all.iter().flat_map(|w| alphabet.iter().map(move |a| format!("{w}{a}"))).collect();
-            all.extend(next);
-        }
+        let mut all = strings_of(&alphabet, 4);
         all.extend(["U.S.A.", "A.B.C.D", "MP3", "G7", "NATO", "U.S", "Ü.S."].map(String::from));
         for w in &all {
             assert_eq!(shape(w), reference(w), "{w:?}");

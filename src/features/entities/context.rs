@@ -367,6 +367,7 @@ pub(super) fn strip_possessive(w: &str) -> &str {
 mod tests {
     use super::{Ctx, fact, is_capitalised, opens_clause, strip_possessive, word_facts};
     use crate::document::DocView;
+    use crate::features::entities::test_support::strings_of;
     use crate::lexicon::CountLexicon;
     use crate::tokenize::{TokenKind, tokenize};
 
@@ -383,15 +384,8 @@ mod tests {
             w.to_string()
         };
         let alphabet = ["a", "s", "S", "'", "\u{2019}", "\u{2018}", "\u{99}", "\u{199}", "é", ""];
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        let w = format!("{a}{b}{c}{d}");
-                        assert_eq!(strip_possessive(&w), reference(&w), "{w:?}");
-                    }
-                }
-            }
+        for w in strings_of(&alphabet, 4) {
+            assert_eq!(strip_possessive(&w), reference(&w), "{w:?}");
         }
     }
 
@@ -513,19 +507,11 @@ mod tests {
             ".",
             "",
         ];
-        let mut n = 0;
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        let w = format!("{a}{b}{c}{d}");
-                        assert_eq!(word_facts(&w), word_facts_reference(&w), "{w:?}");
-                        n += 1;
-                    }
-                }
-            }
+        let all = strings_of(&alphabet, 4);
+        for w in &all {
+            assert_eq!(word_facts(w), word_facts_reference(w), "{w:?}");
         }
-        assert!(n > 80_000);
+        assert!(all.len() > 80_000);
         for w in [
             "america",
             "America",
@@ -593,13 +579,8 @@ mod tests {
         };
         let alphabet =
             ["A", "a", "Z", "z", "1", "-", "\u{c9}", "\u{e9}", "\u{df}", "\u{3a3}", "\u{3c3}", "'", ""];
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    let w = format!("{a}{b}{c}");
-                    assert_eq!(is_capitalised(&w), reference(&w), "{w:?}");
-                }
-            }
+        for w in strings_of(&alphabet, 3) {
+            assert_eq!(is_capitalised(&w), reference(&w), "{w:?}");
         }
     }
 }
