@@ -189,7 +189,7 @@ impl SlipIndex {
 
 /// Calls `f` with the hash of `w` and of each string made by deleting one of its bytes (in
 /// order: `w`, then without byte 0, 1, ...). Each deletion is made from the one before by
-/// changing one byte, in a stack buffer for words of up to 64 bytes.
+/// changing one byte, in a stack buffer for words of up to 65 bytes (deletions of up to 64).
 fn each_deletion(w: &str, mut f: impl FnMut(u64)) {
     use std::hash::BuildHasher;
     let hasher = rustc_hash::FxBuildHasher;
