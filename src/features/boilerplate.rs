@@ -113,6 +113,10 @@ const LINK_TITLE_MAX_WORDS: usize = 25;
 const STORY_OVERLAP_SHARE: f64 = 0.3;
 /// Leading short lines with at least this many words and a stopword are kept as titles.
 const TITLE_MIN_WORDS: usize = 4;
+/// Labels of a link to another story that pages put inside the article ("Read Also: <title>"),
+/// as normalised by the pattern matcher.
+const INLINE_LINK_LABELS: &[&str] =
+    &["read also", "also read", "read more", "read next", "see also", "related", "must read", "dont miss"];
 /// Short article lines in a row (blank lines aside) from which they are a list or table
 /// ([`LineClass::List`]). Fewer are headings, captions, a title and its standfirst.
 pub const LIST_MIN_RUN: usize = 3;
@@ -134,6 +138,9 @@ struct Facts {
     pre: Pre,
     /// A "Read more:" label: the next non-blank line is a link title.
     link_label: bool,
+    /// Furniture that pages insert between article paragraphs (a one-word advertisement marker,
+    /// a "Read Also: <title>" link): short lines around it are judged as if it were not there.
+    inline_insert: bool,
     /// The line's key in the repeat index (`None` when it has no letter or digit, or when the
     /// index is empty and the key was not computed).
     repeat_key: Option<u64>,
@@ -172,6 +179,7 @@ pub fn classify_normalised(
                 stats: LineStats::default(),
                 pre: Pre::Blank,
                 link_label: false,
+                inline_insert: false,
                 repeat_key: None,
             });
             continue;
@@ -179,6 +187,7 @@ pub fn classify_normalised(
         let stats = line_stats(trimmed);
         let mut pre = Pre::Short;
         let mut link_label = false;
+        let mut inline_insert = false;
         let matched = trimmed.len() <= patterns::MAX_MATCH_BYTES;
         let norm: &str = match norms.and_then(|n| n.get(line_no)) {
             Some(n) => n,
@@ -199,6 +208,13 @@ pub fn classify_normalised(
                 pre = if hit.weak { Pre::Weak(hit.category) } else { Pre::Bad(hit.category) };
                 // "Read more:" on its own line: the next line is the link's title.
                 link_label = hit.label_only && hit.category == "related-link" && trimmed.ends_with(':');
+                inline_insert = match hit.category {
+                    "advertisement" => stats.words == 1 && !norm.starts_with("sponsor"),
+                    "related-link" => {
+                        !hit.label_only && stats.words >= 4 && INLINE_LINK_LABELS.iter().any(|l| norm.starts_with(l))
+                    }
+                    _ => false,
+                };
             }
         }
         if pre == Pre::Short {
@@ -208,7 +224,7 @@ pub fn classify_normalised(
                 pre = Pre::Good;
             }
         }
-        facts.push(Facts { span, stats, pre, link_label, repeat_key });
+        facts.push(Facts { span, stats, pre, link_label, inline_insert, repeat_key });
     }
     resolve_pending_links(&mut facts);
 
@@ -326,6 +342,9 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
     for i in (0..n).rev() {
         next_nonblank[i] = nb;
         next_decided[i] = nd;
+        if facts[i].inline_insert {
+            continue;
+        }
         match facts[i].pre {
             Pre::Blank => {}
             Pre::Short => nb = Some(Pre::Short),
@@ -339,6 +358,13 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
     // sheets, fixture lists, captions under an article) stays with the article
     let furnished_tail =
         last_good.is_some_and(|lg| facts[lg..].iter().any(|f| matches!(f.pre, Pre::Bad(_) | Pre::Weak(_))));
+    // the line right after the article's last good line, when it is a long sentence of running
+    // words (an event listing, a run of names: few function words) and furniture only follows
+    // it: the article's last paragraph
+    let last_paragraph = last_good.and_then(|lg| (lg + 1..n).find(|&i| facts[i].pre != Pre::Blank)).filter(|&i| {
+        let st = &facts[i].stats;
+        facts[i].pre == Pre::Short && st.terminal && st.words >= LONG_MIN_WORDS && 2 * st.lower_initial >= st.words
+    });
     // the title: the last short line before the first good line
     let title = first_good.and_then(|fg| (0..fg).rev().find(|&i| facts[i].pre == Pre::Short));
 
@@ -360,7 +386,7 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
                             (LineClass::Boilerplate, "short-edge")
                         }
                     } else if i > lg {
-                        if furnished_tail {
+                        if furnished_tail && last_paragraph != Some(i) {
                             (LineClass::Boilerplate, "short-edge")
                         } else {
                             (LineClass::Content, "short-tail")
@@ -374,7 +400,7 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
                 _ => (LineClass::Content, "no-context"),
             },
         };
-        if !matches!(f.pre, Pre::Blank | Pre::Short) {
+        if !matches!(f.pre, Pre::Blank | Pre::Short) && !f.inline_insert {
             prev_decided = Some(f.pre);
         }
         out.push(LineInfo { span: f.span, class, reason });
@@ -538,6 +564,40 @@ mod tests {
         let t = format!("{BODY1}\nA heading\nA subheading\n{BODY2}");
         assert_eq!(class_of(&t, "A heading"), (LineClass::Content, "short-in-content"));
         assert_eq!(class_of(&t, "A subheading"), (LineClass::Content, "heading"));
+    }
+
+    #[test]
+    fn furniture_inside_the_article_does_not_cut_it() {
+        // A short article line followed by an advertisement marker and a "Read Also:" link, then
+        // more article: the line is judged as if the inserts were not there.
+        let t = format!(
+            "{BODY1}\nThis freed up the move of Courtois to Madrid\n- Advertisement -\nRead Also: Protests spread across the region overnight\n{BODY2}"
+        );
+        assert_eq!(
+            class_of(&t, "This freed up the move of Courtois to Madrid"),
+            (LineClass::Content, "heading")
+        );
+        assert_eq!(class_of(&t, "- Advertisement -"), (LineClass::Boilerplate, "advertisement"));
+        // A sponsored block is not an insert: the line before it stays furniture.
+        let t = format!("{BODY1}\nBuy the new phone for $840\nSponsored\n{BODY2}");
+        assert_eq!(class_of(&t, "Buy the new phone for $840"), (LineClass::Boilerplate, "short-no-punct"));
+    }
+
+    #[test]
+    fn long_last_paragraph_before_the_tail_stays_content() {
+        // An event listing: a long sentence with few function words, then related links.
+        let listing = "ATTEND a two-day symposium with Olympic dressage rider Steffen Peters, trainer Scott \
+                       Hassler, Oct. 28-29, Riveredge, Chesapeake City, MD. VIP meet and greet cocktail hour, \
+                       evening reception and lecture, Oct. 26. Limited seating; www.hasslerdressage.com.";
+        let t = format!("{BODY1}\n{BODY2}\n{listing}\nRelated: Scientists unveil the first global map\n");
+        assert_eq!(class_of(&t, listing), (LineClass::Content, "short-tail"));
+        // A long line of numbers and names (few words in lower case) is not a paragraph.
+        let portions = "Portion Fix Containers: 1 Green, 1 Purple, 1 Red, 1 Yellow, 1 Blue, 1 tsp.";
+        let t = format!("{BODY1}\n{BODY2}\n{portions}\nRelated: Scientists unveil the first global map\n");
+        assert_eq!(class_of(&t, portions), (LineClass::Boilerplate, "short-edge"));
+        // The same line after the furniture has started is furniture.
+        let t = format!("{BODY1}\n{BODY2}\nRelated: Scientists unveil the first global map\n{listing}\n");
+        assert_eq!(class_of(&t, listing), (LineClass::Boilerplate, "short-edge"));
     }
 
     #[test]
