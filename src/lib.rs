@@ -26,6 +26,9 @@ pub mod spelling;
 pub mod synonyms;
 pub mod tokenize;
 
+#[cfg(test)]
+mod test_support;
+
 pub use document::{DocView, Document, Origin};
 pub use error::{Error, Result};
 pub use features::{Evidence, Family, FamilyOutput, Feature};

@@ -544,21 +544,15 @@ mod tests {
             "©",
             "½",
         ]);
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_support::XorShift::new(0x9E37_79B9_7F4A_7C15);
         let mut s = String::new();
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         let (mut n, mut bad) = (0, 0);
         for _ in 0..300_000 {
             s.clear();
-            let len = (next() % 41) as usize;
+            let len = rng.below(41);
             for _ in 0..len {
-                s.push_str(alphabet[(next() % alphabet.len() as u64) as usize]);
+                s.push_str(alphabet[rng.below(alphabet.len())]);
             }
             n += 1;
             if !agrees(&s, &mut fast, &mut slow) {

@@ -211,7 +211,9 @@ pub fn classify_normalised(
                 inline_insert = match hit.category {
                     "advertisement" => stats.words == 1 && !norm.starts_with("sponsor"),
                     "related-link" => {
-                        !hit.label_only && stats.words >= 4 && INLINE_LINK_LABELS.iter().any(|l| norm.starts_with(l))
+                        !hit.label_only
+                            && stats.words >= 4
+                            && INLINE_LINK_LABELS.iter().any(|l| norm.starts_with(l))
                     }
                     _ => false,
                 };
@@ -361,10 +363,14 @@ fn resolve_short(facts: &[Facts]) -> Vec<LineInfo> {
     // the line right after the article's last good line, when it is a long sentence of running
     // words (an event listing, a run of names: few function words) and furniture only follows
     // it: the article's last paragraph
-    let last_paragraph = last_good.and_then(|lg| (lg + 1..n).find(|&i| facts[i].pre != Pre::Blank)).filter(|&i| {
-        let st = &facts[i].stats;
-        facts[i].pre == Pre::Short && st.terminal && st.words >= LONG_MIN_WORDS && 2 * st.lower_initial >= st.words
-    });
+    let last_paragraph =
+        last_good.and_then(|lg| (lg + 1..n).find(|&i| facts[i].pre != Pre::Blank)).filter(|&i| {
+            let st = &facts[i].stats;
+            facts[i].pre == Pre::Short
+                && st.terminal
+                && st.words >= LONG_MIN_WORDS
+                && 2 * st.lower_initial >= st.words
+        });
     // the title: the last short line before the first good line
     let title = first_good.and_then(|fg| (0..fg).rev().find(|&i| facts[i].pre == Pre::Short));
 

@@ -2062,6 +2062,7 @@ fn compare_member(cx: &ClusterData<'_, '_>, i: usize, scratch: &mut MemberScratc
 mod tests {
     use super::*;
     use crate::segment::sentences;
+    use crate::test_support::XorShift;
     use crate::tokenize::tokenize;
     use std::collections::HashSet;
 
@@ -2528,15 +2529,15 @@ mod tests {
 
     #[test]
     fn char_buckets_bound_the_edit_distance_from_below() {
-        let mut state = 3;
+        let mut rng = XorShift::new(3);
         let alphabet: Vec<char> = "abcdeABC\u{e9}\u{3a3}@\u{80}\u{c0}".chars().collect();
         let mut table = Vec::new();
         for _ in 0..3000 {
-            let word = |state: &mut u64| -> Vec<char> {
-                let n = (lcg(state) % 7) as usize;
-                (0..n).map(|_| alphabet[(lcg(state) % alphabet.len() as u64) as usize]).collect()
+            let mut word = || -> Vec<char> {
+                let n = rng.below(7);
+                (0..n).map(|_| alphabet[rng.below(alphabet.len())]).collect()
             };
-            let (a, b) = (word(&mut state), word(&mut state));
+            let (a, b) = (word(), word());
             let d = crate::lexicon::levenshtein_within_chars(&a, &b, 8, &mut table).unwrap();
             let (x, y) = (char_buckets(&a), char_buckets(&b));
             assert!(
@@ -2558,7 +2559,7 @@ mod tests {
 
     #[test]
     fn shares_a_version_is_sentence_support_at_the_threshold() {
-        let mut state = 13;
+        let mut rng = XorShift::new(13);
         let mut seen = [0usize; 2];
         for round in 0..300 {
             // Small vocabularies make common words and pairs at the threshold; more than 64
@@ -2568,8 +2569,8 @@ mod tests {
             let wide = |v: Vec<Vec<u32>>| -> SentenceWords {
                 v.into_iter().map(|s| s.into_iter().map(|x| u64::from(x) * 0x9e37_79b9).collect()).collect()
             };
-            let a = wide(random_sets(&mut state, na, vocab));
-            let b = wide(random_sets(&mut state, nb, vocab));
+            let a = wide(random_sets(&mut rng, na, vocab));
+            let b = wide(random_sets(&mut rng, nb, vocab));
             let want = sentence_support(&a, &b) >= SAME_VERSION_SENTENCE;
             assert_eq!(shares_a_version(&a, &b), want, "round {round}");
             seen[usize::from(want)] += 1;
@@ -2583,18 +2584,12 @@ mod tests {
         Sent { start: 0, end: 0, ids_hash: ids_hash(&ids), ids, key: 0, disfluency: None, roundtrip: None }
     }
 
-    /// A small deterministic generator for the property tests below.
-    fn lcg(state: &mut u64) -> u64 {
-        *state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        *state >> 33
-    }
-
     /// `n` sorted sets of distinct ids below `vocab`, of 0 to 11 ids each.
-    fn random_sets(state: &mut u64, n: usize, vocab: u64) -> Vec<Vec<u32>> {
+    fn random_sets(rng: &mut XorShift, n: usize, vocab: u64) -> Vec<Vec<u32>> {
         (0..n)
             .map(|_| {
-                let len = lcg(state) % 12;
-                let mut v: Vec<u32> = (0..len).map(|_| (lcg(state) % vocab) as u32).collect();
+                let len = rng.below(12);
+                let mut v: Vec<u32> = (0..len).map(|_| (rng.next() % vocab) as u32).collect();
                 v.sort_unstable();
                 v.dedup();
                 v
@@ -2613,9 +2608,9 @@ mod tests {
         let empty = Postings::<u64>::build(std::iter::empty());
         assert!(empty.get(&1).is_empty());
         // Against a scan, on random sets.
-        let mut state = 7;
+        let mut rng = XorShift::new(7);
         for _ in 0..50 {
-            let sets = random_sets(&mut state, 30, 40);
+            let sets = random_sets(&mut rng, 30, 40);
             let p = Postings::build(sets.iter().map(Vec::as_slice));
             for key in 0..45u32 {
                 let want: Vec<u32> =
@@ -2627,14 +2622,14 @@ mod tests {
 
     #[test]
     fn best_aligned_is_the_best_merge_overlap_among_rare_word_candidates() {
-        let mut state = 11;
+        let mut rng = XorShift::new(11);
         for round in 0..200 {
             // A small vocabulary makes some words common to more than 64 sentences.
             let vocab = [8, 30, 400][round % 3];
-            let peer: Vec<Sent> = random_sets(&mut state, 150, vocab).into_iter().map(sent).collect();
+            let peer: Vec<Sent> = random_sets(&mut rng, 150, vocab).into_iter().map(sent).collect();
             let index = Postings::build(peer.iter().map(|s| s.ids.as_slice()));
             let mut scratch = AlignScratch::new(peer.len());
-            for ids in random_sets(&mut state, 20, vocab) {
+            for ids in random_sets(&mut rng, 20, vocab) {
                 // The definition: candidates share a word at most 64 peer sentences hold; the
                 // best merge overlap wins, ties to the earlier sentence.
                 let rare = |w: &u32| peer.iter().filter(|s| s.ids.contains(w)).count() <= 64;
@@ -2655,10 +2650,10 @@ mod tests {
 
     #[test]
     fn aligned_with_its_shortcut_equals_best_aligned() {
-        let mut state = 5;
+        let mut rng = XorShift::new(5);
         for round in 0..200 {
             let vocab = [6, 30, 400][round % 3];
-            let mut sets = random_sets(&mut state, 120, vocab);
+            let mut sets = random_sets(&mut rng, 120, vocab);
             // Repeated sentences: the shortcut must pick the first.
             let copies: Vec<Vec<u32>> = sets.iter().step_by(7).cloned().collect();
             sets.extend(copies);
@@ -2668,7 +2663,7 @@ mod tests {
             let mut scratch = AlignScratch::new(cs.sents[0].len());
             // Queries: the peer's own sentences (exact matches), then unrelated ones.
             let mut queries = sets.clone();
-            queries.extend(random_sets(&mut state, 20, vocab));
+            queries.extend(random_sets(&mut rng, 20, vocab));
             queries.push(Vec::new());
             for ids in queries {
                 let want = best_aligned(&ids, |k| &cs.sents[0][k].ids, &index, &mut scratch);

@@ -534,14 +534,11 @@ mod tests {
             level = next;
         }
         // Pseudo-random longer strings (xorshift, deterministic).
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::test_support::XorShift::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut t = String::new();
-            for _ in 0..(x % 40) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                t.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            for _ in 0..rng.below(40) {
+                t.push(alphabet[rng.below(alphabet.len())]);
             }
             strings.push(t);
         }
@@ -584,14 +581,11 @@ mod tests {
             "…",
         ];
         let mut strings: Vec<String> = Vec::new();
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let mut t = String::new();
-            for _ in 0..(x % 24) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                t.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            for _ in 0..rng.below(24) {
+                t.push_str(pieces[rng.below(pieces.len())]);
             }
             strings.push(t);
         }

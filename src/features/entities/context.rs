@@ -443,13 +443,11 @@ mod tests {
                 }
             }
         }
-        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
         for n in 0..40_000usize {
             let mut w = Vec::new();
             for _ in 0..(n % 23) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rng.next();
                 // Mostly lower-case letters, sometimes any byte.
                 w.push(if x % 7 == 0 { (x >> 8) as u8 } else { b'a' + (x >> 8) as u8 % 26 });
             }
