@@ -62,8 +62,8 @@ pub struct LineInfo {
     /// Why: a short stable reason. Content: `content`, `heading`, `title`, `short-in-content`,
     /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`.
     /// List: `list`. Boilerplate: a lexicon category (`comment-form`, `share`,
-    /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `copyright`,
-    /// `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
+    /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `embed`,
+    /// `copyright`, `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
     /// `non-english`, `repeated`, `link-list`, `short-edge` (short line before or after the
     /// article), `short-no-punct` (short line next to boilerplate).
     pub reason: &'static str,

@@ -522,6 +522,9 @@ mod tests {
             "2024-01-02",
             "Jan 5, 2024 ",
             "Copyright ",
+            "(Photo by ",
+            "Image courtesy of ",
+            "— Jen Psaki ",
         ];
         let fills = ["a", "é", "Z", " ", ".", "’", "'", "-", "1", "x y", "–", "°", "0"];
         let tails = [
@@ -543,6 +546,9 @@ mod tests {
             " hours ago",
             " pm",
             " site",
+            "/AFP via Getty Images)",
+            " (AP Photo/Evan Vucci)",
+            " (@PressSec) December 30, 2021",
         ];
         for h in heads {
             for f in fills {
@@ -653,6 +659,30 @@ mod tests {
         assert_eq!(hit("https://example.com/a?b=c Some title"), Some("url"));
         assert_eq!(hit("© – Agence France-Presse, 2021"), Some("copyright"));
         assert_eq!(hit("Back to top button"), Some("navigation"));
+    }
+
+    #[test]
+    fn credits_embeds_and_disclaimers() {
+        assert_eq!(hit("(Photo by Mandel Ngan/AFP via Getty Images)"), Some("credit"));
+        assert_eq!(hit("Photo by China News Service reporter Tomita"), Some("credit"));
+        assert_eq!(
+            hit("President Joe Biden speaks at the White House. (AP Photo/Evan Vucci)"),
+            Some("credit")
+        );
+        assert_eq!(hit("— Jen Psaki (@PressSec) December 30, 2021"), Some("embed"));
+        assert_eq!(hit("We are on it pic.twitter.com/abc123XYZ"), Some("embed"));
+        assert_eq!(
+            hit(
+                "Disclaimer: The views expressed in this article are those of the author and not of this site."
+            ),
+            Some("copyright")
+        );
+        // Prose that mentions a photographer or an agency is not a credit.
+        assert_eq!(
+            hit("The photo by the agency's reporter was shared widely on Monday, officials said."),
+            None
+        );
+        assert_eq!(hit("Officials told Reuters the talks would resume in Geneva next month."), None);
     }
 
     #[test]
