@@ -686,6 +686,15 @@ mod tests {
     }
 
     #[test]
+    fn login_forms() {
+        assert_eq!(hit("Retrieve your password"), Some("navigation"));
+        assert_eq!(hit("Please enter your username or email address to reset your password."), Some("navigation"));
+        assert_eq!(hit("Login to your account below"), Some("navigation"));
+        assert_eq!(hit("Remember Me"), Some("navigation"));
+        assert_eq!(hit("Hackers forced thousands of users to reset their passwords, the company said."), None);
+    }
+
+    #[test]
     fn weak_bio_and_site_description() {
         let t = "Cedric is a journalist with over a decade of experience reporting on local US news.";
         let padded = format!(" {} ", norm(t));
