@@ -138,8 +138,9 @@ struct Facts {
     pre: Pre,
     /// A "Read more:" label: the next non-blank line is a link title.
     link_label: bool,
-    /// Furniture that pages insert between article paragraphs (a one-word advertisement marker,
-    /// a "Read Also: <title>" link): short lines around it are judged as if it were not there.
+    /// Furniture that pages insert between article paragraphs (an advertisement marker such as
+    /// "- Advertisement -" or "Story continues below advertisement", a "Read Also: <title>"
+    /// link): short lines around it are judged as if it were not there.
     inline_insert: bool,
     /// The line's key in the repeat index (`None` when it has no letter or digit, or when the
     /// index is empty and the key was not computed).
@@ -209,7 +210,11 @@ pub fn classify_normalised(
                 // "Read more:" on its own line: the next line is the link's title.
                 link_label = hit.label_only && hit.category == "related-link" && trimmed.ends_with(':');
                 inline_insert = match hit.category {
-                    "advertisement" => stats.words == 1 && !norm.starts_with("sponsor"),
+                    "advertisement" => {
+                        stats.words == 1 && !norm.starts_with("sponsor")
+                            || norm.starts_with("advertisement ")
+                            || norm.contains("continue")
+                    }
                     "related-link" => {
                         !hit.label_only
                             && stats.words >= 4
@@ -584,6 +589,8 @@ mod tests {
             (LineClass::Content, "heading")
         );
         assert_eq!(class_of(&t, "- Advertisement -"), (LineClass::Boilerplate, "advertisement"));
+        let t = format!("{BODY1}\nFear of invasion\nAdvertisement - Scroll to continue\n{BODY2}");
+        assert_eq!(class_of(&t, "Fear of invasion"), (LineClass::Content, "heading"));
         // A sponsored block is not an insert: the line before it stays furniture.
         let t = format!("{BODY1}\nBuy the new phone for $840\nSponsored\n{BODY2}");
         assert_eq!(class_of(&t, "Buy the new phone for $840"), (LineClass::Boilerplate, "short-no-punct"));

@@ -525,6 +525,8 @@ mod tests {
             "(Photo by ",
             "Image courtesy of ",
             "— Jen Psaki ",
+            "Image source, ",
+            "The post ",
         ];
         let fills = ["a", "é", "Z", " ", ".", "’", "'", "-", "1", "x y", "–", "°", "0"];
         let tails = [
@@ -549,6 +551,7 @@ mod tests {
             "/AFP via Getty Images)",
             " (AP Photo/Evan Vucci)",
             " (@PressSec) December 30, 2021",
+            " appeared first on World News",
         ];
         for h in heads {
             for f in fills {
@@ -677,6 +680,24 @@ mod tests {
             ),
             Some("copyright")
         );
+        assert_eq!(hit("Image source, Getty Images"), Some("credit"));
+        assert_eq!(hit("Media caption, Watch: Biden warns Putin over Ukraine"), Some("credit"));
+        assert_eq!(hit("Source link"), Some("credit"));
+        assert_eq!(
+            hit("The post Biden and Putin to talk as tensions rise appeared first on World News Daily."),
+            Some("credit")
+        );
+        assert_eq!(
+            hit("This article was originally published on The Conversation. Read the original article."),
+            Some("credit")
+        );
+        assert_eq!(hit("Read Full Article"), Some("related-link"));
+        assert_eq!(hit("Join our Telegram channel for the latest updates."), Some("share"));
+        assert_eq!(hit("Advertisement - Scroll to continue"), Some("advertisement"));
+        assert_eq!(
+            hit("The study, originally published in Nature, was widely cited by other researchers."),
+            None
+        );
         // Prose that mentions a photographer or an agency is not a credit.
         assert_eq!(
             hit("The photo by the agency's reporter was shared widely on Monday, officials said."),
@@ -688,10 +709,16 @@ mod tests {
     #[test]
     fn login_forms() {
         assert_eq!(hit("Retrieve your password"), Some("navigation"));
-        assert_eq!(hit("Please enter your username or email address to reset your password."), Some("navigation"));
+        assert_eq!(
+            hit("Please enter your username or email address to reset your password."),
+            Some("navigation")
+        );
         assert_eq!(hit("Login to your account below"), Some("navigation"));
         assert_eq!(hit("Remember Me"), Some("navigation"));
-        assert_eq!(hit("Hackers forced thousands of users to reset their passwords, the company said."), None);
+        assert_eq!(
+            hit("Hackers forced thousands of users to reset their passwords, the company said."),
+            None
+        );
     }
 
     #[test]
