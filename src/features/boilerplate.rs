@@ -142,6 +142,8 @@ struct Facts {
     /// "- Advertisement -" or "Story continues below advertisement", a "Read Also: <title>"
     /// link): short lines around it are judged as if it were not there.
     inline_insert: bool,
+    /// A related-links heading alone on its line ("Related Posts", "You may also like").
+    related_heading: bool,
     /// The line's key in the repeat index (`None` when it has no letter or digit, or when the
     /// index is empty and the key was not computed).
     repeat_key: Option<u64>,
@@ -181,6 +183,7 @@ pub fn classify_normalised(
                 pre: Pre::Blank,
                 link_label: false,
                 inline_insert: false,
+                related_heading: false,
                 repeat_key: None,
             });
             continue;
@@ -189,6 +192,7 @@ pub fn classify_normalised(
         let mut pre = Pre::Short;
         let mut link_label = false;
         let mut inline_insert = false;
+        let mut related_heading = false;
         let matched = trimmed.len() <= patterns::MAX_MATCH_BYTES;
         let norm: &str = match norms.and_then(|n| n.get(line_no)) {
             Some(n) => n,
@@ -209,6 +213,7 @@ pub fn classify_normalised(
                 pre = if hit.weak { Pre::Weak(hit.category) } else { Pre::Bad(hit.category) };
                 // "Read more:" on its own line: the next line is the link's title.
                 link_label = hit.label_only && hit.category == "related-link" && trimmed.ends_with(':');
+                related_heading = hit.label_only && hit.category == "related-link";
                 inline_insert = match hit.category {
                     "advertisement" => {
                         stats.words == 1 && !norm.starts_with("sponsor")
@@ -231,9 +236,10 @@ pub fn classify_normalised(
                 pre = Pre::Good;
             }
         }
-        facts.push(Facts { span, stats, pre, link_label, inline_insert, repeat_key });
+        facts.push(Facts { span, stats, pre, link_label, inline_insert, related_heading, repeat_key });
     }
     resolve_pending_links(&mut facts);
+    resolve_teasers(text, &mut facts);
 
     // Step 2: language of the document, then foreign lines in an English document.
     let language = lang::document_language(
@@ -322,6 +328,37 @@ fn is_good(st: &LineStats, english: bool) -> bool {
     } else {
         (st.terminal && st.words >= GOOD_MIN_WORDS) || st.words >= LONG_MIN_WORDS
     }
+}
+
+/// Teasers of other stories under a related-links heading: below "Related Posts", a line cut
+/// short with an ellipsis after a title or a date ("Stocks rose on Wednesday as ...…") is
+/// the excerpt of a linked story, not article text. The first complete line of text ends the block.
+fn resolve_teasers(text: &str, facts: &mut [Facts]) {
+    let mut in_block = false;
+    let mut prev: Option<(Pre, bool)> = None;
+    for f in facts.iter_mut() {
+        match f.pre {
+            Pre::Blank => continue,
+            Pre::Bad(_) | Pre::Weak(_) if f.related_heading => in_block = true,
+            Pre::Good if in_block => {
+                let after_title_or_date =
+                    matches!(prev, Some((Pre::Short, _)) | Some((Pre::Bad(_) | Pre::Weak(_), false)));
+                if after_title_or_date && ends_with_ellipsis(&text[f.span.start..f.span.end]) {
+                    f.pre = Pre::Bad("related-link");
+                } else {
+                    in_block = false;
+                }
+            }
+            _ => {}
+        }
+        prev = Some((f.pre, f.related_heading));
+    }
+}
+
+/// Ends with "…", "..." or a bracketed one ("[…]", "[...]").
+fn ends_with_ellipsis(line: &str) -> bool {
+    let t = line.trim_end().trim_end_matches([']', ')']).trim_end();
+    t.ends_with('…') || t.ends_with("...")
 }
 
 /// The line after a "Read more:" label is the link's title when it is short enough.
@@ -594,6 +631,23 @@ mod tests {
         // A sponsored block is not an insert: the line before it stays furniture.
         let t = format!("{BODY1}\nBuy the new phone for $840\nSponsored\n{BODY2}");
         assert_eq!(class_of(&t, "Buy the new phone for $840"), (LineClass::Boilerplate, "short-no-punct"));
+    }
+
+    #[test]
+    fn teasers_under_a_related_heading_are_furniture() {
+        let teaser = "NEW YORK (AP) — Stocks rose on Wednesday as investors looked past the spread of the \
+                      omicron variant, with the S&P 500 heading for another record high as the year winds down…";
+        let t = format!(
+            "{BODY1}\n{BODY2}\nRelated Posts\nStocks climb as investors shrug off virus worries\nDecember 29, 2021\n{teaser}\nLeave a Reply\n"
+        );
+        assert_eq!(class_of(&t, teaser), (LineClass::Boilerplate, "related-link"));
+        assert_eq!(class_of(&t, BODY2), (LineClass::Content, "content"));
+        // A paragraph that happens to end with an ellipsis right under a heading, then the
+        // article going on: not a teaser (no title or date before it).
+        let cut = "The official said Biden would tell Putin that the diplomatic path remains open, even as \
+                   the Russians have deployed some 100,000 troops …";
+        let t = format!("{BODY1}\nRelated\n{cut}\n{BODY2}\n");
+        assert_eq!(class_of(&t, cut).0, LineClass::Content);
     }
 
     #[test]
