@@ -28,7 +28,10 @@
 #     framed as a web page (a content farm's "Read Also:" links, byline, tags, author bio and
 #     comment form around the rewrite, "Related:" links under the original), the links and tags
 #     naming other stories (scripts/make_scraped_pages.py): a file of originals with a single
-#     scraped rewrite each (the seeds' page furniture, one rewrite per original);
+#     scraped rewrite each (the seeds' page furniture, one rewrite per original); and the same
+#     pairs with both versions in page themes drawn independently (content farm, WordPress with
+#     related-post excerpts and a login box, a broadcaster's captions and embedded tweets;
+#     `--themes`, scraped_themes.jsonl), so furniture is no clue to the label;
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -121,9 +124,13 @@ if [ ! -s "$OUT/scraped.jsonl" ]; then
   python3 scripts/make_scraped_pages.py "$OUT/scraped.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_aik.jsonl" \
     "$OUT/web_eo.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_typo.jsonl" "$OUT/aik.jsonl" "$OUT/hbs.jsonl"
 fi
+if [ ! -s "$OUT/scraped_themes.jsonl" ]; then
+  python3 scripts/make_scraped_pages.py "$OUT/scraped_themes.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_aik.jsonl" \
+    "$OUT/web_eo.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_typo.jsonl" "$OUT/aik.jsonl" "$OUT/hbs.jsonl" --themes
+fi
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" "$OUT/web_sparse.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$OUT/scraped.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$OUT/scraped.jsonl" "$OUT/scraped_themes.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
