@@ -63,9 +63,9 @@ pub struct LineInfo {
     /// `short-tail` (after the article, no furniture among them), `no-context`. Blank: `blank`.
     /// List: `list`. Boilerplate: a lexicon category (`comment-form`, `share`,
     /// `advertisement`, `related-link`, `navigation`, `byline`, `bio`, `credit`, `embed`,
-    /// `copyright`, `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`, `site-description`), or
-    /// `non-english`, `repeated`, `link-list`, `short-edge` (short line before or after the
-    /// article), `short-no-punct` (short line next to boilerplate).
+    /// `copyright`, `cookie`, `newsletter`, `donation`, `date`, `weather`, `url`,
+    /// `site-description`), or `non-english`, `repeated`, `link-list`, `short-edge` (short line
+    /// before or after the article), `short-no-punct` (short line next to boilerplate).
     pub reason: &'static str,
 }
 
@@ -216,7 +216,7 @@ pub fn classify_normalised(
                 related_heading = hit.label_only && hit.category == "related-link";
                 inline_insert = match hit.category {
                     "advertisement" => {
-                        stats.words == 1 && !norm.starts_with("sponsor")
+                        (stats.words == 1 && !norm.starts_with("sponsor"))
                             || norm.starts_with("advertisement ")
                             || norm.contains("continue")
                     }
@@ -331,8 +331,9 @@ fn is_good(st: &LineStats, english: bool) -> bool {
 }
 
 /// Teasers of other stories under a related-links heading: below "Related Posts", a line cut
-/// short with an ellipsis after a title or a date ("Stocks rose on Wednesday as ...…") is
-/// the excerpt of a linked story, not article text. The first complete line of text ends the block.
+/// short with an ellipsis after a title or a date ("Stocks rose on Wednesday as investors…")
+/// is the excerpt of a linked story, not article text. The first complete line of text ends
+/// the block.
 fn resolve_teasers(text: &str, facts: &mut [Facts]) {
     let mut in_block = false;
     let mut prev: Option<(Pre, bool)> = None;
