@@ -10,7 +10,8 @@ rewrite of it.
     python3 scripts/make_scraped_pages.py OUT.jsonl IN.jsonl [IN.jsonl ...] [--seed 5] [--themes]
 
 --themes frames the original and the rewrite each in one of three page themes (drawn
-independently) instead of the above, so that furniture is no clue to the label: the same content farm; a WordPress news theme (a login box, "Related Posts" with other stories' titles,
+independently) instead of the above, so that furniture is no clue to the label: the same
+content farm; a WordPress news theme (a login box, "Related Posts" with other stories' titles,
 dates and excerpts cut with an ellipsis, an RSS footer "The post ... appeared first on ...",
 "Source link"); a page copied from a broadcaster (photo credits, "Image caption, ...", an
 embedded tweet with its attribution line, "Advertisement - Scroll to continue", a disclaimer).
