@@ -527,6 +527,7 @@ mod tests {
             "— Jen Psaki ",
             "Image source, ",
             "The post ",
+            "see https://t.co/",
         ];
         let fills = ["a", "é", "Z", " ", ".", "’", "'", "-", "1", "x y", "–", "°", "0"];
         let tails = [
@@ -674,6 +675,8 @@ mod tests {
         );
         assert_eq!(hit("— Jen Psaki (@PressSec) December 30, 2021"), Some("embed"));
         assert_eq!(hit("We are on it pic.twitter.com/abc123XYZ"), Some("embed"));
+        assert_eq!(hit("we're. on. it. https://t.co/HO1ZRs9T1P"), Some("embed"));
+        assert_eq!(hit("AT&T Co. said on Monday that its profit rose."), None);
         assert_eq!(
             hit(
                 "Disclaimer: The views expressed in this article are those of the author and not of this site."
