@@ -106,6 +106,17 @@ struct Unit {
 pub(crate) const BAND_NS: [(f32, f32); 5] =
     [(-0.384, 0.607), (-0.384, 0.607), (-0.534, 0.826), (-0.566, 0.982), (-0.335, 0.902)];
 
+/// The [`BAND_NS`] entry of a unit of unigram log10 probability `unigram`: its band
+/// `floor(-unigram)` (0 for a positive or NaN `unigram`), `None` for the rare bands past the
+/// table. The same entry as `BAND_NS.get((-unigram).max(0.0) as usize)`: the value is neither
+/// NaN nor negative, so its truncation is below the table's length exactly when it is, and a
+/// value below it converts without the saturating `usize` conversion's range handling.
+#[inline(always)]
+fn band_ns(unigram: f32) -> Option<&'static (f32, f32)> {
+    let x = (-unigram).max(0.0);
+    if x < BAND_NS.len() as f32 { BAND_NS.get(x as u32 as usize) } else { None }
+}
+
 /// A word is checked for a synonym swap when its `ns` is above this (the context finds it
 /// improbable for its frequency) ...
 pub const SYN_MIN_NS: f32 = 0.5;
@@ -645,7 +656,7 @@ fn analyze_with(
         // The scores of `[w1, ..., wn, EOS]` (the `BOS` is not scored).
         let scored = sp.ids_at + 1..sp.ids().end;
         let probs = &all_probs[scored.clone()];
-        sentence_disfluency[si] = consensus_disfluency(text, toks, sp.first, units, probs);
+        sentence_disfluency[si] = consensus_disfluency(sp.first, units, probs);
         if roundtrip.is_some() {
             sentence_roundtrip[si] = mt.add_sentence(
                 probs,
@@ -756,8 +767,7 @@ fn analyze_with(
             if !name {
                 lc_sum += ns as f64;
                 lc_n += 1;
-                let band = (-p.unigram).max(0.0) as usize;
-                if let Some(&(mu, sd)) = BAND_NS.get(band) {
+                if let Some(&(mu, sd)) = band_ns(p.unigram) {
                     let z = ((ns - mu) / sd) as f64;
                     z_sum += z;
                     z_n += 1;
@@ -961,15 +971,11 @@ fn analyze_with(
 }
 
 /// A sentence's disfluency as `SentenceFluency::disfluency` computes it, from its units (which
-/// start at token `first`) and their scores.
-fn consensus_disfluency(
-    text: &str,
-    toks: &[Token],
-    first: usize,
-    units: &[Unit],
-    probs: &[UnitProb],
-) -> Option<f64> {
-    band_z_mean(units.iter().map(|u| disfluency_counts(text, toks[u.tok], u.tok > first, u.id)).zip(probs))
+/// start at token `first`) and their scores. A unit counts as [`disfluency_counts`] decides,
+/// from the unit's own facts: `word` is the token's [`Token::is_wordlike`] and `cap` its
+/// first character's [`char::is_uppercase`].
+fn consensus_disfluency(first: usize, units: &[Unit], probs: &[UnitProb]) -> Option<f64> {
+    band_z_mean(units.iter().map(|u| u.id != UNK && u.word && !(u.cap && u.tok > first)).zip(probs))
 }
 
 /// Whether a unit (of vocabulary id `id`, on token `t`) counts in a sentence's disfluency: a known
@@ -985,8 +991,7 @@ pub(crate) fn disfluency_counts(text: &str, t: Token, after_first: bool, id: u32
 pub(crate) fn band_z_mean<'p>(units: impl IntoIterator<Item = (bool, &'p UnitProb)>) -> Option<f64> {
     let (mut sum, mut n) = (0f64, 0usize);
     for (counted, p) in units {
-        let band = (-p.unigram).max(0.0) as usize;
-        if let (true, Some(&(mu, sd))) = (counted, BAND_NS.get(band)) {
+        if let (true, Some(&(mu, sd))) = (counted, band_ns(p.unigram)) {
             let ns = (p.unigram - p.logp).clamp(-NS_CLIP, NS_CLIP);
             sum += f64::from((ns - mu) / sd);
             n += 1;
