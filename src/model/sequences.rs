@@ -36,11 +36,17 @@ pub struct Scored {
 }
 
 /// A position in the sequences laid end to end: sequence `seq`, place `j` in its
-/// `[BOS, w1, ..., wn, EOS]`.
-#[derive(Clone, Copy, Default)]
+/// `[BOS, w1, ..., wn, EOS]`. The sequence's first unit and length are kept with it (read once
+/// per sequence, not at every step of the three walks).
+#[derive(Clone, Copy)]
 struct Cursor {
     seq: usize,
     j: usize,
+    /// `seqs[seq].start` and `seqs[seq].len()`.
+    start: usize,
+    len: usize,
+    /// Past the last sequence.
+    end: bool,
 }
 
 /// What is at a [`Cursor`].
@@ -56,22 +62,43 @@ enum At {
 }
 
 impl Cursor {
+    /// The first position of `seqs`.
+    fn new(seqs: &[Range<usize>]) -> Cursor {
+        let mut c = Cursor { seq: 0, j: 0, start: 0, len: 0, end: true };
+        c.load(seqs);
+        c
+    }
+
+    /// Reads sequence `seq` of `seqs` (or marks the cursor past the last).
     #[inline(always)]
-    fn at(&self, seqs: &[Range<usize>]) -> At {
-        let Some(r) = seqs.get(self.seq) else { return At::End };
-        match self.j {
-            0 => At::Bos,
-            j if j <= r.len() => At::Unit(r.start + j - 1),
-            _ => At::Eos,
+    fn load(&mut self, seqs: &[Range<usize>]) {
+        match seqs.get(self.seq) {
+            Some(r) => (self.start, self.len, self.end) = (r.start, r.len(), false),
+            None => (self.len, self.end) = (0, true),
+        }
+    }
+
+    #[inline(always)]
+    fn at(&self) -> At {
+        // A unit (`j` in `1..=len`) first, the commonest; `len` is 0 past the last sequence.
+        if self.j.wrapping_sub(1) < self.len {
+            At::Unit(self.start + self.j - 1)
+        } else if self.end {
+            At::End
+        } else if self.j == 0 {
+            At::Bos
+        } else {
+            At::Eos
         }
     }
 
     #[inline(always)]
     fn advance(&mut self, seqs: &[Range<usize>]) {
         self.j += 1;
-        if seqs.get(self.seq).is_some_and(|r| self.j >= r.len() + 2) {
+        if self.j >= self.len + 2 && !self.end {
             self.seq += 1;
             self.j = 0;
+            self.load(seqs);
         }
     }
 }
@@ -111,10 +138,10 @@ pub fn resolve_and_score(
     let t_mt = t_mt.as_ref();
     // Three walks over the same positions: vocabulary hints, id resolution (with n-gram hints)
     // and scoring, each ahead of the next.
-    let (mut hint, mut resolve, mut score) = (Cursor::default(), Cursor::default(), Cursor::default());
+    let (mut hint, mut resolve, mut score) = (Cursor::new(seqs), Cursor::new(seqs), Cursor::new(seqs));
     let hash = |k: usize| hashes.get(k).copied();
     let hint_step = |c: &mut Cursor| {
-        if let At::Unit(k) = c.at(seqs)
+        if let At::Unit(k) = c.at()
             && let Some(h) = hash(k)
         {
             t.prefetch_word(h);
@@ -127,7 +154,7 @@ pub fn resolve_and_score(
     // The bigram hashes of the last unit resolved (under each model): the next unit's context.
     let mut ctx_hash = (0u64, 0u64);
     let mut resolve_step = |c: &mut Cursor, ids: &mut Vec<u32>, mt_ids: &mut Vec<u32>| {
-        let (id, mt) = match c.at(seqs) {
+        let (id, mt) = match c.at() {
             At::End => return,
             At::Bos => (BOS, BOS),
             At::Eos => (EOS, EOS),
@@ -152,17 +179,18 @@ pub fn resolve_and_score(
         }
         c.advance(seqs);
     };
-    for _ in 0..VOCAB_AHEAD {
-        hint_step(&mut hint);
-    }
-    for _ in 0..PREFETCH_AHEAD {
-        resolve_step(&mut resolve, ids, mt_ids);
-    }
     let mut st = Model::seq_start(&t, BOS);
     let mut st_mt = t_mt.map(|t_mt| ContrastModel::seq_start(t_mt, BOS));
-    for p in 0..total {
+    // One loop for the walks' head start and the scoring (one call site each, so the steps are
+    // inlined): the hints run `VOCAB_AHEAD` positions ahead of the scoring, the resolution
+    // `PREFETCH_AHEAD`.
+    for q in 0..total + VOCAB_AHEAD {
         hint_step(&mut hint);
+        if q < VOCAB_AHEAD - PREFETCH_AHEAD {
+            continue;
+        }
         resolve_step(&mut resolve, ids, mt_ids);
+        let Some(p) = q.checked_sub(VOCAB_AHEAD) else { continue };
         let j = score.j;
         if j == 0 {
             // A sequence start: its first unit is the context of the next.
