@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::train::{BiEntry, Figures, assemble, bigram_table};
-use super::{Bytes, Header, Model, ModelError, ModelInfo, UnitTables, table_slots, vocab_lookup};
+use super::{Bytes, Header, Model, ModelError, ModelInfo, UnitHash, UnitTables, table_slots, vocab_lookup};
 
 static ROUNDTRIP_BYTES: &[u8] = include_bytes!("../../models/roundtrip.spinlm");
 
@@ -42,12 +42,10 @@ fn unigram_in(t: &Tables<'_>, id: u32) -> (f32, f32) {
     (dequantize(rec_u16(r, 0)), dequantize(rec_u16(r, 2)))
 }
 
-/// The stored bigram `(v, w)`, if any; answered `None` without probing when the filters hold no
-/// key of its hash.
+/// The stored bigram of key `key` (`bi_key(v, w)`), if any, given its hash `h` (`mix64(key)`);
+/// answered `None` without probing when the filters hold no key of that hash.
 #[inline(always)]
-fn bigram_in(t: &Tables<'_>, v: u32, w: u32) -> Option<Bigram> {
-    let key = bi_key(v, w);
-    let h = mix64(key);
+fn bigram_hashed(t: &Tables<'_>, key: u64, h: u64) -> Option<Bigram> {
     if let Some(f) = t.filters
         && !f.bi.may_hold(h)
     {
@@ -274,17 +272,30 @@ impl ContrastModel {
     /// `j`): one step of [`ContrastModel::score_logp`], on tables `t`.
     #[inline(always)]
     pub(super) fn seq_step(t: &Tables<'_>, st: &mut LogpState, ids: &[u32], j: usize) -> f32 {
+        let h = UnitHash { bi: mix64(bi_key(ids[j - 1], ids[j])), tri: None };
+        Self::seq_step_hashed(t, st, ids, j, h)
+    }
+
+    /// [`ContrastModel::seq_step`] given the unit's key hashes `h` (from its cache hint).
+    #[inline(always)]
+    pub(super) fn seq_step_hashed(
+        t: &Tables<'_>,
+        st: &mut LogpState,
+        ids: &[u32],
+        j: usize,
+        h: UnitHash,
+    ) -> f32 {
         let v = ids[j - 1];
         let w = ids[j];
         let (w_logp, w_backoff) = unigram_in(t, w);
-        let bi = bigram_in(t, v, w);
+        let bi = bigram_hashed(t, bi_key(v, w), h.bi);
         let p2 = match bi {
             Some((_, logp, _)) => logp,
             None => st.v_backoff + w_logp,
         };
         let logp = match st.prev_bi {
             Some((has_trigrams, backoff)) if j >= 2 => {
-                let p3 = if has_trigrams { t.trigram(ids[j - 2], v, w) } else { None };
+                let p3 = if has_trigrams { t.trigram_hashed(ids[j - 2], v, w, h.tri) } else { None };
                 p3.unwrap_or(backoff + p2)
             }
             _ => p2,

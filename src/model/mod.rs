@@ -332,10 +332,12 @@ impl<'a, const UNI: usize, const BI: usize> UnitTables<'a, UNI, BI> {
         prefetch(self.vocab_table, VOCAB_REC * home(h, self.vocab_slots));
     }
 
-    /// The quantised-then-dequantised logp of trigram `(u, v, w)`, if stored.
+    /// The quantised-then-dequantised logp of trigram `(u, v, w)`, if stored, given the key's
+    /// hash `h` (`mix64` of the key, as [`UnitHash::tri`] holds it) when at hand.
     #[inline(always)]
-    pub(super) fn trigram(&self, u: u32, v: u32, w: u32) -> Option<f32> {
-        trigram_lookup_filtered(self.tri, self.tri_slots, tri_key(u, v, w), self.filters.map(|f| &f.tri))
+    pub(super) fn trigram_hashed(&self, u: u32, v: u32, w: u32, h: Option<u64>) -> Option<f32> {
+        let h = h.unwrap_or_else(|| mix64(tri_key(u, v, w)));
+        trigram_lookup_hashed(self.tri, self.tri_slots, h, self.filters.map(|f| &f.tri))
     }
 
     /// The unit hint without the key filters: the unigram record of `w` and the home slots of
@@ -351,15 +353,22 @@ impl<'a, const UNI: usize, const BI: usize> UnitTables<'a, UNI, BI> {
     /// filter holds no bigram of hash `h_uv` (the context `(u, v)`: an unstored context has no
     /// trigrams, so the look-up never comes), and the filter words of `(v, w)` (for the next
     /// unit's call and the look-up) and of the trigram (for its look-up) are asked for. Returns
-    /// the hash of `(v, w)`, the next unit's `h_uv`. A hint only: no effect on results.
+    /// the keys' hashes, for the unit's scoring ([`Model::seq_step_hashed`]); the bigram's is
+    /// the next unit's `h_uv`. A hint only: no effect on results.
     #[inline(always)]
-    pub(super) fn prefetch_unit(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+    pub(super) fn prefetch_unit(&self, u: Option<(u32, u64)>, v: u32, w: u32) -> UnitHash {
         self.prefetch_unit_with(self.filters, u, v, w)
     }
 
     /// The unit hint with filters `f` (none: every slot asked for, as without filters).
     #[inline(always)]
-    fn prefetch_unit_with(&self, f: Option<&filter::Filters>, u: Option<(u32, u64)>, v: u32, w: u32) -> u64 {
+    fn prefetch_unit_with(
+        &self,
+        f: Option<&filter::Filters>,
+        u: Option<(u32, u64)>,
+        v: u32,
+        w: u32,
+    ) -> UnitHash {
         let wi = if (w as usize) < self.vocab { w as usize } else { UNK as usize };
         prefetch(self.uni, UNI * wi);
         let hb = mix64(bi_key(v, w));
@@ -367,6 +376,7 @@ impl<'a, const UNI: usize, const BI: usize> UnitTables<'a, UNI, BI> {
         if let Some(f) = f {
             f.bi.prefetch(hb);
         }
+        let mut tri = None;
         if let Some((u, h_uv)) = u
             && f.is_none_or(|f| f.bi.may_hold(h_uv))
         {
@@ -375,9 +385,21 @@ impl<'a, const UNI: usize, const BI: usize> UnitTables<'a, UNI, BI> {
             if let Some(f) = f {
                 f.tri.prefetch(tri_fp(ht));
             }
+            tri = Some(ht);
         }
-        hb
+        UnitHash { bi: hb, tri }
     }
+}
+
+/// The hashes (`mix64` of the keys) a unit's look-ups start from, computed by its cache hint
+/// ([`UnitTables::prefetch_unit`]) and passed on to its scoring, which need not compute them
+/// again.
+#[derive(Clone, Copy, Default)]
+pub(super) struct UnitHash {
+    /// Of bigram `(v, w)`.
+    pub bi: u64,
+    /// Of trigram `(u, v, w)`, when the hint computed it.
+    pub tri: Option<u64>,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.spinlm");
@@ -792,18 +814,31 @@ impl Model {
         ids: &[u32],
         j: usize,
     ) -> UnitProb {
+        let h = UnitHash { bi: mix64(bi_key(ids[j - 1], ids[j])), tri: None };
+        Self::seq_step_hashed(t, st, ids, j, h)
+    }
+
+    /// [`Model::seq_step`] given the unit's key hashes `h` (from its cache hint).
+    #[inline(always)]
+    pub(super) fn seq_step_hashed(
+        t: &UnitTables<'_, UNI_REC, BI_REC>,
+        st: &mut SeqState,
+        ids: &[u32],
+        j: usize,
+        h: UnitHash,
+    ) -> UnitProb {
         let v = ids[j - 1];
         let w = ids[j];
         let uv = st.uv;
         let uw = unigram_in(t.uni, t.vocab, w);
-        let bi = bigram_in(t.bi, t.bi_slots, t.filters, v, w);
+        let bi = bigram_hashed(t.bi, t.bi_slots, t.filters, bi_key(v, w), h.bi);
         let (p2, hit2) = match bi {
             Some(b) => (b.logp, 2),
             None => (uv.backoff + uw.logp, 1),
         };
         let (logp, hit, best_logp, best) = match st.prev_bi {
             Some(ctx) if j >= 2 => {
-                let p3 = if ctx.has_trigrams { t.trigram(ids[j - 2], v, w) } else { None };
+                let p3 = if ctx.has_trigrams { t.trigram_hashed(ids[j - 2], v, w, h.tri) } else { None };
                 match p3 {
                     Some(p3) => (p3, 3, ctx.best_logp, ctx.best),
                     None => (ctx.backoff + p2, hit2, ctx.best_logp, ctx.best),
@@ -981,7 +1016,18 @@ fn unigram_in(table: &[u8], vocab: usize, id: u32) -> Unigram {
 #[inline(always)]
 fn bigram_in(table: &[u8], slots: usize, f: Option<&filter::Filters>, v: u32, w: u32) -> Option<Bigram> {
     let key = bi_key(v, w);
-    let h = mix64(key);
+    bigram_hashed(table, slots, f, key, mix64(key))
+}
+
+/// [`bigram_in`] of bigram key `key`, given its hash `h` (`mix64(key)`).
+#[inline(always)]
+fn bigram_hashed(
+    table: &[u8],
+    slots: usize,
+    f: Option<&filter::Filters>,
+    key: u64,
+    h: u64,
+) -> Option<Bigram> {
     if let Some(f) = f
         && !f.bi.may_hold(h)
     {
@@ -1042,8 +1088,19 @@ pub(crate) fn trigram_lookup_filtered(
     key: u64,
     filter: Option<&filter::KeyFilter>,
 ) -> Option<f32> {
+    trigram_lookup_hashed(table, slots, mix64(key), filter)
+}
+
+/// [`trigram_lookup_filtered`] of the key of hash `h` (`mix64` of the key: the table keeps
+/// its fingerprint, not the key).
+#[inline(always)]
+fn trigram_lookup_hashed(
+    table: &[u8],
+    slots: usize,
+    h: u64,
+    filter: Option<&filter::KeyFilter>,
+) -> Option<f32> {
     const FP_MASK: u64 = (1 << TRI_FP_BITS) - 1;
-    let h = mix64(key);
     let want = tri_fp(h);
     if filter.is_some_and(|f| !f.may_hold(want)) {
         return None;

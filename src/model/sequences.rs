@@ -8,11 +8,16 @@
 use std::ops::Range;
 
 use super::format::{BOS, EOS, UNK};
-use super::{ContrastModel, Model, PREFETCH_AHEAD, UnitProb};
+use super::{ContrastModel, Model, PREFETCH_AHEAD, UnitHash, UnitProb};
 
 /// Units ahead of scoring whose vocabulary slots are asked for (their ids are resolved
 /// [`PREFETCH_AHEAD`] units ahead, so a slot has that many units of work to arrive).
 const VOCAB_AHEAD: usize = 2 * PREFETCH_AHEAD;
+
+/// Positions whose key hashes the resolution keeps for the scoring, [`PREFETCH_AHEAD`] behind
+/// it (a power of two above that, so a position's entry is not written again before it is
+/// read).
+const HASH_RING: usize = (PREFETCH_AHEAD + 1).next_power_of_two();
 
 /// The placeholder score at each sequence's first position (`BOS`, which is not scored).
 pub const NOT_SCORED: UnitProb =
@@ -153,32 +158,39 @@ pub fn resolve_and_score(
     };
     // The bigram hashes of the last unit resolved (under each model): the next unit's context.
     let mut ctx_hash = (0u64, 0u64);
-    let mut resolve_step = |c: &mut Cursor, ids: &mut Vec<u32>, mt_ids: &mut Vec<u32>| {
-        let (id, mt) = match c.at() {
-            At::End => return,
-            At::Bos => (BOS, BOS),
-            At::Eos => (EOS, EOS),
-            At::Unit(k) => match hash(k) {
-                Some(h) => (t.word_id(h), t_mt.map_or(UNK, |t_mt| t_mt.word_id(h))),
-                None => (UNK, UNK),
-            },
-        };
-        ids.push(id);
-        if t_mt.is_some() {
-            mt_ids.push(mt);
-        }
-        // The n-gram slots this unit will be scored on (none for a sequence start).
-        let n = ids.len();
-        if c.j >= 1 {
-            let u = (c.j >= 2).then(|| (ids[n - 3], ctx_hash.0));
-            ctx_hash.0 = t.prefetch_unit(u, ids[n - 2], id);
-            if let Some(t_mt) = t_mt {
-                let u = (c.j >= 2).then(|| (mt_ids[n - 3], ctx_hash.1));
-                ctx_hash.1 = t_mt.prefetch_unit(u, mt_ids[n - 2], mt);
+    // The key hashes of the positions resolved and not yet scored (under each model), at
+    // their position modulo `HASH_RING`.
+    let mut ring = [[UnitHash::default(); 2]; HASH_RING];
+    let mut resolve_step =
+        |c: &mut Cursor, ids: &mut Vec<u32>, mt_ids: &mut Vec<u32>, ring: &mut [[UnitHash; 2]; HASH_RING]| {
+            let (id, mt) = match c.at() {
+                At::End => return,
+                At::Bos => (BOS, BOS),
+                At::Eos => (EOS, EOS),
+                At::Unit(k) => match hash(k) {
+                    Some(h) => (t.word_id(h), t_mt.map_or(UNK, |t_mt| t_mt.word_id(h))),
+                    None => (UNK, UNK),
+                },
+            };
+            ids.push(id);
+            if t_mt.is_some() {
+                mt_ids.push(mt);
             }
-        }
-        c.advance(seqs);
-    };
+            // The n-gram slots this unit will be scored on (none for a sequence start).
+            let n = ids.len();
+            if c.j >= 1 {
+                let at = &mut ring[(n - 1) % HASH_RING];
+                let u = (c.j >= 2).then(|| (ids[n - 3], ctx_hash.0));
+                at[0] = t.prefetch_unit(u, ids[n - 2], id);
+                ctx_hash.0 = at[0].bi;
+                if let Some(t_mt) = t_mt {
+                    let u = (c.j >= 2).then(|| (mt_ids[n - 3], ctx_hash.1));
+                    at[1] = t_mt.prefetch_unit(u, mt_ids[n - 2], mt);
+                    ctx_hash.1 = at[1].bi;
+                }
+            }
+            c.advance(seqs);
+        };
     let mut st = Model::seq_start(&t, BOS);
     let mut st_mt = t_mt.map(|t_mt| ContrastModel::seq_start(t_mt, BOS));
     // One loop for the walks' head start and the scoring (one call site each, so the steps are
@@ -189,7 +201,7 @@ pub fn resolve_and_score(
         if q < VOCAB_AHEAD - PREFETCH_AHEAD {
             continue;
         }
-        resolve_step(&mut resolve, ids, mt_ids);
+        resolve_step(&mut resolve, ids, mt_ids, &mut ring);
         let Some(p) = q.checked_sub(VOCAB_AHEAD) else { continue };
         let j = score.j;
         if j == 0 {
@@ -201,10 +213,13 @@ pub fn resolve_and_score(
                 mt_logp.push(0.0);
             }
         } else {
+            // The key hashes of this unit's hint (the position was resolved `PREFETCH_AHEAD`
+            // steps ago).
+            let [h, h_mt] = ring[p % HASH_RING];
             let s0 = p - j;
-            probs.push(Model::seq_step(&t, &mut st, &ids[s0..], j));
+            probs.push(Model::seq_step_hashed(&t, &mut st, &ids[s0..], j, h));
             if let (Some(t_mt), Some(st_mt)) = (t_mt, st_mt.as_mut()) {
-                mt_logp.push(ContrastModel::seq_step(t_mt, st_mt, &mt_ids[s0..], j));
+                mt_logp.push(ContrastModel::seq_step_hashed(t_mt, st_mt, &mt_ids[s0..], j, h_mt));
             }
         }
         score.advance(seqs);

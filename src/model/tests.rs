@@ -599,18 +599,24 @@ fn filtered_look_ups_equal_the_tables_alone() {
         // The filter answers most absent keys itself.
         assert!(told_absent * 10 > absent * 8, "{told_absent} of {absent}");
     }
-    // The hints accept any ids, with and without filters, and give the next unit's context hash.
+    // The hints accept any ids, with and without filters, and give the unit's key hashes (the
+    // bigram's is the next unit's context hash; the trigram's when it was asked for).
+    let hashes = |h: super::UnitHash| (h.bi, h.tri);
     for m in [&models[0].0, &models[0].1] {
         for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK), (1 << 21, 1 << 22, 7)] {
-            assert_eq!(m.tables().prefetch_unit(Some((u, 12345)), v, w), mix64(bi_key(v, w)));
-            assert_eq!(m.tables().prefetch_unit(None, v, w), mix64(bi_key(v, w)));
+            let (bi, tri) = hashes(m.tables().prefetch_unit(Some((u, 12345)), v, w));
+            assert_eq!(bi, mix64(bi_key(v, w)));
+            assert!(tri.is_none_or(|t| t == mix64(tri_key(u, v, w))));
+            assert_eq!(hashes(m.tables().prefetch_unit(None, v, w)), (mix64(bi_key(v, w)), None));
             m.tables().prefetch_unit_plain(Some(u), v, w);
             m.tables().prefetch_unit_plain(None, v, w);
         }
     }
     for c in &rts {
         for (u, v, w) in [(0, 0, 0), (u32::MAX, u32::MAX, u32::MAX), (BOS, 5, UNK)] {
-            assert_eq!(c.tables().prefetch_unit(Some((u, u64::MAX)), v, w), mix64(bi_key(v, w)));
+            let (bi, tri) = hashes(c.tables().prefetch_unit(Some((u, u64::MAX)), v, w));
+            assert_eq!(bi, mix64(bi_key(v, w)));
+            assert!(tri.is_none_or(|t| t == mix64(tri_key(u, v, w))));
         }
     }
     // The round-trip model, on triples of its own ids.
