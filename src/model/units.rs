@@ -12,9 +12,29 @@ fn is_apostrophe(s: &str) -> bool {
 
 /// Calls `f(unit, token_index)` for each LM unit of `tokens` (which index into `text`), in order.
 /// `token_index` is the token the unit comes from (for byte offsets of evidence).
-pub fn for_each_unit(text: &str, tokens: &[Token], mut f: impl FnMut(&str, usize)) {
-    // Normalised forms that differ from the token are written here (no allocation per word).
-    let mut buf = String::new();
+pub fn for_each_unit(text: &str, tokens: &[Token], f: impl FnMut(&str, usize)) {
+    /// A closure as a [`UnitSink`].
+    struct Calls<F>(F);
+    impl<F: FnMut(&str, usize)> UnitSink for Calls<F> {
+        fn unit(&mut self, unit: &str, token_index: usize, _: Token) {
+            (self.0)(unit, token_index);
+        }
+    }
+    for_each_unit_with(text, tokens, &mut String::new(), &mut Calls(f));
+}
+
+/// What [`for_each_unit_with`] gives each unit to. A caller's own type (rather than a closure)
+/// can mark its `unit` `#[inline(always)]`, which inlines it at each of the walk's calls (a
+/// closure called from several places is left a function, with a call per unit).
+pub trait UnitSink {
+    /// One unit: its text, the index of its token in the slice, and the token.
+    fn unit(&mut self, unit: &str, token_index: usize, token: Token);
+}
+
+/// [`for_each_unit`] with a buffer of the caller's for the normalised forms that differ from
+/// their token (one buffer for many calls grows once, not once per call), giving each unit to
+/// `sink` with its token.
+pub fn for_each_unit_with(text: &str, tokens: &[Token], buf: &mut String, sink: &mut impl UnitSink) {
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i];
@@ -30,17 +50,17 @@ pub fn for_each_unit(text: &str, tokens: &[Token], mut f: impl FnMut(&str, usize
                 let mut u = String::with_capacity(w.len() + 1);
                 u.push('\'');
                 u.push_str(&w.to_ascii_lowercase());
-                f(&u, i + 1);
+                sink.unit(&u, i + 1, *n);
                 i += 2;
                 continue;
             }
         }
-        let norm = normalize_with(s, &mut buf);
+        let norm = normalize_with(s, buf);
         if t.kind == TokenKind::Word && norm.len() > 2 && norm.ends_with("'s") {
-            f(&norm[..norm.len() - 2], i);
-            f("'s", i);
+            sink.unit(&norm[..norm.len() - 2], i, t);
+            sink.unit("'s", i, t);
         } else {
-            f(norm, i);
+            sink.unit(norm, i, t);
         }
         i += 1;
     }
