@@ -310,7 +310,7 @@ fn loosen(hir: regex_syntax::hir::Hir) -> (regex_syntax::hir::Hir, bool) {
 /// Normalises `text` into `out` (cleared first) for matching: lowercase, accents stripped,
 /// digits to `0`, apostrophes dropped, any other non-alphanumeric run to one space, trimmed.
 ///
-/// A run of ASCII letters is taken eight bytes at a time ([`letters8`]): the eight bytes are
+/// A run of ASCII letters is taken eight bytes at a time (`letters8`): the eight bytes are
 /// appended lower-cased and the bytes past the run taken off again, so a word costs a few
 /// word-sized operations instead of a scan, a `memcpy` call and a capacity check per run. The
 /// bytes are written to `out`'s buffer as a `Vec<u8>`, which holds whole characters only once
