@@ -22,4 +22,10 @@ impl XorShift {
     pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+
+    /// A string of fewer than `len_below` pieces drawn from `pieces` (not empty).
+    pub(crate) fn string_of(&mut self, pieces: &[&str], len_below: usize) -> String {
+        let len = self.below(len_below);
+        (0..len).map(|_| pieces[self.below(pieces.len())]).collect()
+    }
 }

@@ -545,15 +545,10 @@ mod tests {
             "½",
         ]);
         let mut rng = crate::test_support::XorShift::new(0x9E37_79B9_7F4A_7C15);
-        let mut s = String::new();
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
         let (mut n, mut bad) = (0, 0);
         for _ in 0..300_000 {
-            s.clear();
-            let len = rng.below(41);
-            for _ in 0..len {
-                s.push_str(alphabet[rng.below(alphabet.len())]);
-            }
+            let s = rng.string_of(&alphabet, 41);
             n += 1;
             if !agrees(&s, &mut fast, &mut slow) {
                 bad += 1;

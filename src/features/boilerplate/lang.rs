@@ -582,13 +582,7 @@ mod tests {
         ];
         let mut strings: Vec<String> = Vec::new();
         let mut rng = crate::test_support::XorShift::new(0x2545_f491_4f6c_dd1d);
-        for _ in 0..20_000 {
-            let mut t = String::new();
-            for _ in 0..rng.below(24) {
-                t.push_str(pieces[rng.below(pieces.len())]);
-            }
-            strings.push(t);
-        }
+        strings.extend((0..20_000).map(|_| rng.string_of(&pieces, 24)));
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for p in entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()) {
