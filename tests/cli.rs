@@ -855,6 +855,50 @@ fn html_files_are_extracted() {
 }
 
 #[test]
+fn html_pages_in_text_fields_are_extracted_like_html_files() {
+    // A scraper's export often holds the raw page in its text field: it is scored as the same
+    // page read from an .html file (with a warning), in JSONL, CSV and an extension-less file;
+    // text about HTML and a file read with `--input-format text` are left as they are.
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let body: String =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{l}</p>\n")).collect();
+    let html = format!(
+        "<!DOCTYPE html><html><head><title>t</title></head><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
+    );
+    std::fs::write(d.path().join("page.html"), &html).unwrap();
+    let jsonl_line = serde_json::json!({"id": "page", "text": html}).to_string();
+    std::fs::write(d.path().join("feed.jsonl"), format!("{jsonl_line}\n")).unwrap();
+    let mut w = csv::Writer::from_path(d.path().join("feed.csv")).unwrap();
+    w.write_record(["id", "text"]).unwrap();
+    w.write_record(["page", html.as_str()]).unwrap();
+    w.flush().unwrap();
+    std::fs::write(d.path().join("page"), &html).unwrap();
+    let score_of = |file: &str, extra: &[&str]| -> serde_json::Value {
+        let path = d.path().join(file);
+        let mut args = vec!["score", "--quiet", "-f", "jsonl"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        jsonl(&o).remove(0)
+    };
+    let reference = score_of("page.html", &[]);
+    assert!(reference["score"].is_number(), "{reference}");
+    for file in ["feed.jsonl", "feed.csv", "page"] {
+        let row = score_of(file, &[]);
+        assert_eq!(row["score"], reference["score"], "{file}: {row}");
+        assert_eq!(row["words"], reference["words"], "{file}");
+        let warnings = row["warnings"].to_string();
+        assert!(warnings.contains("HTML page"), "{file}: {warnings}");
+    }
+    // Forced to text, the file is scored as its raw markup.
+    let raw = score_of("page", &["--input-format", "text"]);
+    assert_ne!(raw["words"], reference["words"], "{raw}");
+    assert!(!raw["warnings"].to_string().contains("HTML page"), "{raw}");
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

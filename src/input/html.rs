@@ -82,6 +82,42 @@ fn map_err(e: dom_smoothie::ReadabilityError) -> HtmlError {
     }
 }
 
+/// Bytes of a text looked at by [`looks_like_page`].
+const SNIFF_BYTES: usize = 4096;
+
+/// Whether `text` is an HTML page rather than text: after leading whitespace (and a byte order
+/// mark) it starts with a doctype, an `<html>`, `<head>` or `<body>` tag, or a comment, or it
+/// starts with a tag and closes a block or inline element (`</p>`, `</div>`, `</a>`, ...) within
+/// its first 4 KB. Text about HTML ("<p> is a paragraph tag") does not start with a tag and
+/// close one that early: a scraper's field holding the raw page does.
+pub fn looks_like_page(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if !t.starts_with('<') {
+        return false;
+    }
+    let head: String = t.chars().take(SNIFF_BYTES).collect::<String>().to_ascii_lowercase();
+    const OPENERS: [&str; 5] = ["<!doctype html", "<html", "<head", "<body", "<!--"];
+    if OPENERS.iter().any(|o| head.starts_with(o)) {
+        return true;
+    }
+    const CLOSERS: [&str; 12] = [
+        "</p>",
+        "</div>",
+        "</a>",
+        "</span>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</article>",
+        "</section>",
+        "</td>",
+        "</b>",
+    ];
+    let tag = head.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic);
+    tag && CLOSERS.iter().any(|c| head.contains(c))
+}
+
 /// Collapses whitespace inside lines, drops trailing spaces and keeps at most one blank line
 /// between paragraphs.
 fn tidy(text: &str) -> String {
@@ -126,6 +162,37 @@ mod tests {
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
         assert!(lines.iter().filter(|l| **l == para).count() == 3, "{text}");
         assert!(!text.contains("All rights reserved"));
+    }
+
+    #[test]
+    fn pages_are_told_from_text() {
+        for page in [
+            "<!DOCTYPE html><html><body><p>Hi</p></body></html>",
+            "  \n\u{feff}<html lang=en><p>x",
+            "<HEAD><title>T</title></HEAD>",
+            "<body>text",
+            "<!-- saved page --><div>x</div>",
+            "<div class=post><p>Officials said on Monday.</p></div>",
+            "<p>One paragraph.</p><p>Another.</p>",
+            "<article><h1>Title</h1>",
+        ] {
+            assert!(looks_like_page(page), "{page:?}");
+        }
+        for text in [
+            "",
+            "   ",
+            "The White House said on Monday.",
+            "The <p> tag starts a paragraph and </p> ends it.",
+            "<3 love this story",
+            "< not a tag </p>",
+            "<Reuters> Officials said on Monday that the talks would go on.",
+            "<p> alone with no closing tag in the text",
+        ] {
+            assert!(!looks_like_page(text), "{text:?}");
+        }
+        // A closing tag past the first 4 KB does not count.
+        let late = format!("<x>{}</p>", "a".repeat(5000));
+        assert!(!looks_like_page(&late));
     }
 
     #[test]

@@ -312,7 +312,12 @@ impl RecordReader {
             );
         }
         let (mut text, lossy) = decode_lossy(bytes);
-        if html {
+        let mut page_warning = None;
+        if !html && self.cfg.format == InputFormat::Auto && super::html::looks_like_page(&text) {
+            let (t, warning) = page_text(text);
+            text = t;
+            page_warning = Some(warning);
+        } else if html {
             match super::html::extract_main_text(&text) {
                 Ok(t) => text = t,
                 Err(e) => {
@@ -331,6 +336,7 @@ impl RecordReader {
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
+        doc.warnings.extend(page_warning);
         doc.cut_text(self.cfg.max_text_bytes);
         Record { doc: Ok(doc), raw: Raw::File }
     }
@@ -473,7 +479,15 @@ impl RecordReader {
             .filter(|s| !s.is_empty())
             .or_else(|| get_str(&cfg.url_field).and_then(|u| url_host(&u).map(str::to_string)))
             .unwrap_or_else(|| self.parent.clone());
+        let mut page_warnings = Vec::new();
         let (text, total) = match (text_field, obj.get(&cfg.html_field)) {
+            (TextField::Text { text, total }, _) if super::html::looks_like_page(&text) => {
+                // A page is cut where it was read, before its text is extracted.
+                page_warnings.extend((total > text.len()).then(|| cut_warning(text.len(), total)));
+                let (text, warning) = page_text(text);
+                page_warnings.push(warning);
+                (text, 0)
+            }
             (TextField::Text { text, total }, _) => (text, total),
             (TextField::NotString, _) => {
                 return self.error(
@@ -502,6 +516,7 @@ impl RecordReader {
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
+        doc.warnings.extend(page_warnings);
         if total > doc.text.len() {
             doc.warnings.push(cut_warning(doc.text.len(), total));
         }
@@ -568,7 +583,13 @@ impl RecordReader {
             let msg = format!("ragged row: {} fields, header has {}", rec.len(), width);
             return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
         }
+        let mut page_warning = None;
         let (text, lossy) = match (text, html) {
+            (Some((t, lossy)), _) if cols.text.is_some() && super::html::looks_like_page(&t) => {
+                let (t, warning) = page_text(t);
+                page_warning = Some(warning);
+                (t, lossy)
+            }
             (Some(t), _) if cols.text.is_some() => t,
             (_, Some((h, lossy))) => match super::html::extract_main_text(&h) {
                 Ok(t) => (t, lossy),
@@ -583,6 +604,7 @@ impl RecordReader {
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
+        doc.warnings.extend(page_warning);
         doc.cut_text(self.cfg.max_text_bytes);
         Record { doc: Ok(doc), raw: Raw::Csv(rec) }
     }
@@ -758,6 +780,18 @@ impl Iterator for RecordReaders {
 
     fn next(&mut self) -> Option<Record> {
         self.next_located().map(|(r, _)| r)
+    }
+}
+
+/// The text of a record or file that [`super::html::looks_like_page`] takes for an HTML page:
+/// its main content, extracted as from an HTML input, and the warning saying so; or, when no
+/// content can be extracted, the text as it is with a warning that says why (nothing is lost).
+fn page_text(text: String) -> (String, String) {
+    match super::html::extract_main_text(&text) {
+        Ok(t) => (t, "the text is an HTML page: its main content was extracted and scored".to_string()),
+        Err(e) => {
+            (text, format!("the text looks like an HTML page, but extraction failed ({e}): scored as it is"))
+        }
     }
 }
 
