@@ -899,6 +899,31 @@ fn html_pages_in_text_fields_are_extracted_like_html_files() {
 }
 
 #[test]
+fn character_references_in_text_are_read_as_their_characters() {
+    // "Biden&#8217;s" in an exported feed is "Biden’s": the same score as the text written out,
+    // in a JSONL record and a text file alike.
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let escaped = text.replace('\u{2019}', "&#8217;").replace('"', "&quot;").replace('\u{201c}', "&ldquo;");
+    assert_ne!(escaped, text);
+    let line = |t: &str| serde_json::json!({"id": "x", "text": t}).to_string() + "\n";
+    std::fs::write(d.path().join("plain.jsonl"), line(&text)).unwrap();
+    std::fs::write(d.path().join("escaped.jsonl"), line(&escaped)).unwrap();
+    std::fs::write(d.path().join("escaped.txt"), &escaped).unwrap();
+    let score = |file: &str| {
+        let o = run(&["score", "--quiet", "-f", "jsonl", d.path().join(file).to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        jsonl(&o).remove(0)
+    };
+    let plain = score("plain.jsonl");
+    for file in ["escaped.jsonl", "escaped.txt"] {
+        let row = score(file);
+        assert_eq!(row["score"], plain["score"], "{file}");
+        assert_eq!(row["words"], plain["words"], "{file}");
+    }
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

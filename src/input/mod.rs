@@ -4,6 +4,7 @@
 //! run never loses a record silently. Record formats also keep the raw record so `filter` can
 //! write it back unchanged.
 
+mod char_refs;
 pub mod html;
 mod json_record;
 mod labels;
