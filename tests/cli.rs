@@ -924,6 +924,41 @@ fn character_references_in_text_are_read_as_their_characters() {
 }
 
 #[test]
+fn hard_wrapped_text_scores_as_its_paragraphs() {
+    // A plain-text export wrapped at 72 columns is read as the same paragraphs unwrapped.
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let wrap = |p: &str| {
+        let mut lines: Vec<String> = vec![String::new()];
+        for w in p.split_whitespace() {
+            let last = lines.last_mut().unwrap();
+            if !last.is_empty() && last.chars().count() + 1 + w.chars().count() > 72 {
+                lines.push(w.to_string());
+            } else {
+                if !last.is_empty() {
+                    last.push(' ');
+                }
+                last.push_str(w);
+            }
+        }
+        lines.join("\n")
+    };
+    let wrapped: Vec<String> = paragraphs.iter().map(|p| wrap(p)).collect();
+    assert!(wrapped.iter().any(|p| p.contains('\n')));
+    std::fs::write(d.path().join("plain.txt"), paragraphs.join("\n\n")).unwrap();
+    std::fs::write(d.path().join("wrapped.txt"), wrapped.join("\n\n")).unwrap();
+    let score = |file: &str| {
+        let o = run(&["score", "--quiet", "-f", "jsonl", d.path().join(file).to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        jsonl(&o).remove(0)
+    };
+    let (plain, wrapped) = (score("plain.txt"), score("wrapped.txt"));
+    assert_eq!(wrapped["score"], plain["score"], "{wrapped}");
+    assert_eq!(wrapped["words"], plain["words"]);
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

@@ -9,6 +9,7 @@ pub mod html;
 mod json_record;
 mod labels;
 mod records;
+mod unwrap;
 mod walk;
 
 pub use html::extract_main_text;

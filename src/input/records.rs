@@ -331,7 +331,7 @@ impl RecordReader {
                 }
             }
         }
-        let text = with_char_refs_decoded(text);
+        let text = as_read(text);
         let mut doc =
             Document { id, source: self.parent.clone(), text, origin: self.origin(0), warnings: Vec::new() };
         if lossy {
@@ -513,7 +513,7 @@ impl RecordReader {
                 );
             }
         };
-        let text = with_char_refs_decoded(text);
+        let text = as_read(text);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
@@ -602,7 +602,7 @@ impl RecordReader {
                 return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
             }
         };
-        let text = with_char_refs_decoded(text);
+        let text = as_read(text);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
@@ -786,10 +786,12 @@ impl Iterator for RecordReaders {
     }
 }
 
-/// `text` with its HTML character references decoded ([`super::char_refs`]); `text` itself
-/// (no copy) when it has none.
-fn with_char_refs_decoded(text: String) -> String {
-    super::char_refs::decode(&text).unwrap_or(text)
+/// `text` as it is read: HTML character references decoded ([`super::char_refs`]) and
+/// hard-wrapped paragraphs joined ([`super::unwrap`]); `text` itself (no copy) when neither
+/// applies.
+fn as_read(text: String) -> String {
+    let text = super::char_refs::decode(&text).unwrap_or(text);
+    super::unwrap::unwrap(&text).unwrap_or(text)
 }
 
 /// The text of a record or file that [`super::html::looks_like_page`] takes for an HTML page:
