@@ -8,6 +8,7 @@ mod char_refs;
 pub mod html;
 mod json_record;
 mod labels;
+mod ligatures;
 mod records;
 mod unwrap;
 mod walk;

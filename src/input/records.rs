@@ -786,11 +786,12 @@ impl Iterator for RecordReaders {
     }
 }
 
-/// `text` as it is read: HTML character references decoded ([`super::char_refs`]) and
-/// hard-wrapped paragraphs joined ([`super::unwrap`]); `text` itself (no copy) when neither
-/// applies.
+/// `text` as it is read: HTML character references decoded ([`super::char_refs`]), ligatures
+/// written out ([`super::ligatures`]) and hard-wrapped paragraphs joined ([`super::unwrap`]);
+/// `text` itself (no copy) when none applies.
 fn as_read(text: String) -> String {
     let text = super::char_refs::decode(&text).unwrap_or(text);
+    let text = super::ligatures::expand(&text).unwrap_or(text);
     super::unwrap::unwrap(&text).unwrap_or(text)
 }
 
