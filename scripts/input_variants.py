@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Input-form check (measurement only): clean documents written the ways scrapers and exports
+write text, each scored alone against the same documents as plain text. A form that changes
+nothing a reader sees should change no score.
+
+    python3 scripts/input_variants.py [--bin target/release/spinscore] [--weights W.json]
+                                      [--docs ../shared/eval/dev/bbc-originals.jsonl] [--n 150]
+
+Forms: Windows line ends; no-break spaces; HTML character references for apostrophes and
+quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
+long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
+Markdown (a "#" headline, links on phrases, bold names, an image line); the page as HTML inside
+the text field. Prints per form the mean, median and largest score shift and how many documents
+score exactly as the plain text. Deterministic (fixed seeds).
+"""
+import argparse
+import html
+import json
+import random
+import re
+import statistics
+import subprocess
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def forms():
+    """(name, function of (text, rng)) for every form."""
+
+    def markdown(t, rng):
+        ps = [p for p in t.split("\n") if p.strip()]
+        out = ["# " + ps[0]]
+        for p in ps[1:]:
+            ws = p.split(" ")
+            if rng.random() < 0.3 and len(ws) > 6:
+                i, k = rng.randrange(0, len(ws) - 4), rng.randint(2, 4)
+                ws[i] = "[" + ws[i]
+                ws[i + k - 1] += f"](https://www.example.com/news/story-{rng.randrange(10**6)})"
+                p = " ".join(ws)
+            if rng.random() < 0.2:
+                p = re.sub(r"\b([A-Z][a-z]+ [A-Z][a-z]+)\b", r"**\1**", p, count=1)
+            out.append(p)
+        if rng.random() < 0.5:
+            out.insert(2, f"![A photo of the scene](https://www.example.com/img/{rng.randrange(10**6)}.jpg)")
+        return "\n\n".join(out)
+
+    def page(t, rng):
+        ps = "".join(f"<p>{html.escape(p)}</p>" for p in t.split("\n") if p.strip())
+        return ("<!DOCTYPE html><html><head><title>News</title></head><body><nav><a href='/'>Home</a> "
+                f"<a href='/world'>World</a></nav><article>{ps}</article><footer>Copyright</footer></body></html>")
+
+    return [
+        ("crlf", lambda t, rng: t.replace("\n", "\r\n")),
+        ("nbsp", lambda t, rng: "".join("\u00a0" if c == " " and rng.random() < 0.1 else c for c in t)),
+        ("char-refs", lambda t, rng: t.replace("'", "&#8217;").replace('"', "&quot;")),
+        ("html-escaped", lambda t, rng: html.escape(t, quote=True)),
+        ("zero-width", lambda t, rng: t.replace(". ", ".\u200b ")),
+        ("soft-hyphens", lambda t, rng: re.sub(
+            r"([a-z]{4})([a-z]{4,})", lambda m: m.group(1) + "\u00ad" + m.group(2) if rng.random() < 0.1
+            else m.group(0), t)),
+        ("wrapped-72", lambda t, rng: "\n\n".join("\n".join(textwrap.wrap(p, 72)) for p in t.split("\n")
+                                                   if p.strip())),
+        ("tabs-spaces", lambda t, rng: t.replace(" ", "  ").replace("\n", "\n\t")),
+        ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
+        ("markdown", markdown),
+        ("html-in-text", page),
+    ]
+
+
+def score(binary, weights, rows):
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+        path = f.name
+    cmd = [binary, "score", "--quiet", "--no-clusters", "-f", "jsonl", path]
+    if weights:
+        cmd += ["--weights", weights]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    Path(path).unlink()
+    return {r["id"]: r["score"] for r in map(json.loads, out.splitlines())}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "spinscore"))
+    ap.add_argument("--weights")
+    ap.add_argument("--docs", default=str(ROOT.parent / "shared" / "eval" / "dev" / "bbc-originals.jsonl"))
+    ap.add_argument("--n", type=int, default=150)
+    a = ap.parse_args()
+    docs = [json.loads(line) for line in open(a.docs, encoding="utf-8")][: a.n]
+    base = score(a.bin, a.weights, [{"id": d["id"], "text": d["text"]} for d in docs])
+    print(f"{'form':14s} {'mean':>7s} {'median':>7s} {'max':>7s} {'min':>7s}  same")
+    for name, f in forms():
+        rng = random.Random(name)
+        got = score(a.bin, a.weights, [{"id": d["id"], "text": f(d["text"], rng)} for d in docs])
+        shift = [got[i] - base[i] for i in base if got.get(i) is not None and base[i] is not None]
+        same = sum(abs(x) < 1e-9 for x in shift)
+        print(f"{name:14s} {statistics.mean(shift):+7.2f} {statistics.median(shift):+7.2f} "
+              f"{max(shift):+7.2f} {min(shift):+7.2f}  {same}/{len(base)}")
+
+
+if __name__ == "__main__":
+    main()
