@@ -88,7 +88,7 @@ const SNIFF_BYTES: usize = 4096;
 /// Whether `text` is an HTML page rather than text: after leading whitespace (and a byte order
 /// mark) it starts with a doctype, an `<html>`, `<head>` or `<body>` tag, or a comment, or it
 /// starts with a tag and closes a block or inline element (`</p>`, `</div>`, `</a>`, ...) within
-/// its first 4 KB. Text about HTML ("<p> is a paragraph tag") does not start with a tag and
+/// its first 4 KB. Text about HTML ("`<p>` is a paragraph tag") does not start with a tag and
 /// close one that early: a scraper's field holding the raw page does.
 pub fn looks_like_page(text: &str) -> bool {
     let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
