@@ -9,8 +9,8 @@ nothing a reader sees should change no score.
 Forms: Windows line ends; no-break spaces; HTML character references for apostrophes and
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
-Markdown (a "#" headline, links on phrases, bold names, an image line); the page as HTML inside
-the text field. Prints per form the mean, median and largest score shift and how many documents
+Markdown (a "#" headline, links on phrases, bold names, an image line); UTF-8 read as
+Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field. Prints per form the mean, median and largest score shift and how many documents
 score exactly as the plain text. Deterministic (fixed seeds).
 """
 import argparse
@@ -66,6 +66,10 @@ def forms():
         ("tabs-spaces", lambda t, rng: t.replace(" ", "  ").replace("\n", "\n\t")),
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
         ("markdown", markdown),
+        ("mojibake", lambda t, rng: "".join(
+            ch.encode("utf-8").decode("cp1252", errors="strict") if all(b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                                                                       for b in ch.encode("utf-8"))
+            else ch.encode("utf-8").decode("latin-1") for ch in t)),
         ("html-in-text", page),
     ]
 

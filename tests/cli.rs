@@ -899,9 +899,9 @@ fn html_pages_in_text_fields_are_extracted_like_html_files() {
 }
 
 #[test]
-fn character_references_in_text_are_read_as_their_characters() {
-    // "Biden&#8217;s" in an exported feed is "Biden’s": the same score as the text written out,
-    // in a JSONL record and a text file alike.
+fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
+    // "Biden&#8217;s" in an exported feed, or "Bidenâ€™s" from a wrong decoder, is "Biden’s":
+    // the same score as the text written out, in a JSONL record and a text file alike.
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
     let escaped = text.replace('\u{2019}', "&#8217;").replace('"', "&quot;").replace('\u{201c}', "&ldquo;");
@@ -910,13 +910,16 @@ fn character_references_in_text_are_read_as_their_characters() {
     std::fs::write(d.path().join("plain.jsonl"), line(&text)).unwrap();
     std::fs::write(d.path().join("escaped.jsonl"), line(&escaped)).unwrap();
     std::fs::write(d.path().join("escaped.txt"), &escaped).unwrap();
+    // The same text's UTF-8 read as Latin-1 ("’" as "â\u{80}\u{99}"): mojibake.
+    let mojibake: String = text.bytes().map(char::from).collect();
+    std::fs::write(d.path().join("mojibake.jsonl"), line(&mojibake)).unwrap();
     let score = |file: &str| {
         let o = run(&["score", "--quiet", "-f", "jsonl", d.path().join(file).to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
         jsonl(&o).remove(0)
     };
     let plain = score("plain.jsonl");
-    for file in ["escaped.jsonl", "escaped.txt"] {
+    for file in ["escaped.jsonl", "escaped.txt", "mojibake.jsonl"] {
         let row = score(file);
         assert_eq!(row["score"], plain["score"], "{file}");
         assert_eq!(row["words"], plain["words"], "{file}");
