@@ -6,7 +6,7 @@ nothing a reader sees should change no score.
     python3 scripts/input_variants.py [--bin target/release/spinscore] [--weights W.json]
                                       [--docs ../shared/eval/dev/bbc-originals.jsonl] [--n 150]
 
-Forms: Windows line ends; no-break spaces; HTML character references for apostrophes and
+Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-break spaces; HTML character references for apostrophes and
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); UTF-8 read as
@@ -54,6 +54,8 @@ def forms():
 
     return [
         ("crlf", lambda t, rng: t.replace("\n", "\r\n")),
+        ("cr-only", lambda t, rng: t.replace("\n", "\r")),
+        ("u2028", lambda t, rng: t.replace("\n", "\u2028")),
         ("nbsp", lambda t, rng: "".join("\u00a0" if c == " " and rng.random() < 0.1 else c for c in t)),
         ("char-refs", lambda t, rng: t.replace("'", "&#8217;").replace('"', "&quot;")),
         ("html-escaped", lambda t, rng: html.escape(t, quote=True)),

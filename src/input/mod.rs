@@ -9,6 +9,7 @@ pub mod html;
 mod json_record;
 mod labels;
 mod ligatures;
+mod line_breaks;
 mod mojibake;
 mod records;
 mod unwrap;

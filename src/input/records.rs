@@ -786,11 +786,13 @@ impl Iterator for RecordReaders {
     }
 }
 
-/// `text` as it is read: mojibake repaired ([`super::mojibake`]), HTML character references
-/// decoded ([`super::char_refs`]), ligatures written out ([`super::ligatures`]) and hard-wrapped
-/// paragraphs joined ([`super::unwrap`]); `text` itself (no copy) when none applies.
+/// `text` as it is read: mojibake repaired ([`super::mojibake`]), line breaks written as `\n`
+/// ([`super::line_breaks`]), HTML character references decoded ([`super::char_refs`]),
+/// ligatures written out ([`super::ligatures`]) and hard-wrapped paragraphs joined
+/// ([`super::unwrap`]); `text` itself (no copy) when none applies.
 fn as_read(text: String) -> String {
     let text = super::mojibake::repair(&text).unwrap_or(text);
+    let text = super::line_breaks::normalize(&text).unwrap_or(text);
     let text = super::char_refs::decode(&text).unwrap_or(text);
     let text = super::ligatures::expand(&text).unwrap_or(text);
     super::unwrap::unwrap(&text).unwrap_or(text)
