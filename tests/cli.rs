@@ -49,6 +49,30 @@ fn row<'a>(rows: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
     rows.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no row {id} in {rows:?}"))
 }
 
+/// The text of seed 002, the cleanest of the seeds.
+fn seed_002() -> String {
+    std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap()
+}
+
+/// Seed 002 as an HTML page: its lines as paragraphs of an article, with a script and a menu.
+fn seed_002_page() -> String {
+    let body: String =
+        seed_002().lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{l}</p>\n")).collect();
+    format!(
+        "<!DOCTYPE html><html><head><title>t</title><script>var x = 1;</script></head><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
+    )
+}
+
+/// The first row of `score --quiet -f jsonl [extra] path` (which must succeed).
+fn first_row(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["score", "--quiet", "-f", "jsonl"];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    jsonl(&o).remove(0)
+}
+
 #[test]
 fn score_directory_csv_has_header_and_ranks() {
     let o = run(&["score", root().join("data/seeds").to_str().unwrap()]);
@@ -840,13 +864,7 @@ fn train_builds_a_model_that_scores() {
 #[test]
 fn html_files_are_extracted() {
     let d = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
-    let body: String =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{l}</p>\n")).collect();
-    let html = format!(
-        "<html><head><title>t</title><script>var x = 1;</script></head><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
-    );
-    std::fs::write(d.path().join("page.html"), html).unwrap();
+    std::fs::write(d.path().join("page.html"), seed_002_page()).unwrap();
     let o = run(&["score", "-f", "jsonl", d.path().to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = jsonl(&o);
@@ -860,12 +878,7 @@ fn html_pages_in_text_fields_are_extracted_like_html_files() {
     // page read from an .html file (with a warning), in JSONL, CSV and an extension-less file;
     // text about HTML and a file read with `--input-format text` are left as they are.
     let d = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
-    let body: String =
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("<p>{l}</p>\n")).collect();
-    let html = format!(
-        "<!DOCTYPE html><html><head><title>t</title></head><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>"
-    );
+    let html = seed_002_page();
     std::fs::write(d.path().join("page.html"), &html).unwrap();
     let jsonl_line = serde_json::json!({"id": "page", "text": html}).to_string();
     std::fs::write(d.path().join("feed.jsonl"), format!("{jsonl_line}\n")).unwrap();
@@ -874,26 +887,17 @@ fn html_pages_in_text_fields_are_extracted_like_html_files() {
     w.write_record(["page", html.as_str()]).unwrap();
     w.flush().unwrap();
     std::fs::write(d.path().join("page"), &html).unwrap();
-    let score_of = |file: &str, extra: &[&str]| -> serde_json::Value {
-        let path = d.path().join(file);
-        let mut args = vec!["score", "--quiet", "-f", "jsonl"];
-        args.extend_from_slice(extra);
-        args.push(path.to_str().unwrap());
-        let o = run(&args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        jsonl(&o).remove(0)
-    };
-    let reference = score_of("page.html", &[]);
+    let reference = first_row(&d.path().join("page.html"), &[]);
     assert!(reference["score"].is_number(), "{reference}");
     for file in ["feed.jsonl", "feed.csv", "page"] {
-        let row = score_of(file, &[]);
+        let row = first_row(&d.path().join(file), &[]);
         assert_eq!(row["score"], reference["score"], "{file}: {row}");
         assert_eq!(row["words"], reference["words"], "{file}");
         let warnings = row["warnings"].to_string();
         assert!(warnings.contains("HTML page"), "{file}: {warnings}");
     }
     // Forced to text, the file is scored as its raw markup.
-    let raw = score_of("page", &["--input-format", "text"]);
+    let raw = first_row(&d.path().join("page"), &["--input-format", "text"]);
     assert_ne!(raw["words"], reference["words"], "{raw}");
     assert!(!raw["warnings"].to_string().contains("HTML page"), "{raw}");
 }
@@ -903,7 +907,7 @@ fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
     // "Biden&#8217;s" in an exported feed, or "Bidenâ€™s" from a wrong decoder, is "Biden’s":
     // the same score as the text written out, in a JSONL record and a text file alike.
     let d = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let text = seed_002();
     let escaped = text.replace('\u{2019}', "&#8217;").replace('"', "&quot;").replace('\u{201c}', "&ldquo;");
     assert_ne!(escaped, text);
     let line = |t: &str| serde_json::json!({"id": "x", "text": t}).to_string() + "\n";
@@ -913,14 +917,9 @@ fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
     // The same text's UTF-8 read as Latin-1 ("’" as "â\u{80}\u{99}"): mojibake.
     let mojibake: String = text.bytes().map(char::from).collect();
     std::fs::write(d.path().join("mojibake.jsonl"), line(&mojibake)).unwrap();
-    let score = |file: &str| {
-        let o = run(&["score", "--quiet", "-f", "jsonl", d.path().join(file).to_str().unwrap()]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        jsonl(&o).remove(0)
-    };
-    let plain = score("plain.jsonl");
+    let plain = first_row(&d.path().join("plain.jsonl"), &[]);
     for file in ["escaped.jsonl", "escaped.txt", "mojibake.jsonl"] {
-        let row = score(file);
+        let row = first_row(&d.path().join(file), &[]);
         assert_eq!(row["score"], plain["score"], "{file}");
         assert_eq!(row["words"], plain["words"], "{file}");
     }
@@ -930,7 +929,7 @@ fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
 fn hard_wrapped_text_scores_as_its_paragraphs() {
     // A plain-text export wrapped at 72 columns is read as the same paragraphs unwrapped.
     let d = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let text = seed_002();
     let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let wrap = |p: &str| {
         let mut lines: Vec<String> = vec![String::new()];
@@ -951,12 +950,8 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
     assert!(wrapped.iter().any(|p| p.contains('\n')));
     std::fs::write(d.path().join("plain.txt"), paragraphs.join("\n\n")).unwrap();
     std::fs::write(d.path().join("wrapped.txt"), wrapped.join("\n\n")).unwrap();
-    let score = |file: &str| {
-        let o = run(&["score", "--quiet", "-f", "jsonl", d.path().join(file).to_str().unwrap()]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        jsonl(&o).remove(0)
-    };
-    let (plain, wrapped) = (score("plain.txt"), score("wrapped.txt"));
+    let plain = first_row(&d.path().join("plain.txt"), &[]);
+    let wrapped = first_row(&d.path().join("wrapped.txt"), &[]);
     assert_eq!(wrapped["score"], plain["score"], "{wrapped}");
     assert_eq!(wrapped["words"], plain["words"]);
 }
