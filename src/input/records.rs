@@ -331,14 +331,15 @@ impl RecordReader {
                 }
             }
         }
-        let text = as_read(text);
+        let total = text.len();
+        let (text, cut) = as_read_cut(text, self.cfg.max_text_bytes, total);
         let mut doc =
             Document { id, source: self.parent.clone(), text, origin: self.origin(0), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
         doc.warnings.extend(page_warning);
-        doc.cut_text(self.cfg.max_text_bytes);
+        doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw: Raw::File }
     }
 
@@ -513,16 +514,13 @@ impl RecordReader {
                 );
             }
         };
-        let text = as_read(text);
+        let (text, cut) = as_read_cut(text, cfg.max_text_bytes, total);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
         doc.warnings.extend(page_warnings);
-        if total > doc.text.len() {
-            doc.warnings.push(cut_warning(doc.text.len(), total));
-        }
-        doc.cut_text(cfg.max_text_bytes);
+        doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw }
     }
 
@@ -602,13 +600,14 @@ impl RecordReader {
                 return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
             }
         };
-        let text = as_read(text);
+        let total = text.len();
+        let (text, cut) = as_read_cut(text, self.cfg.max_text_bytes, total);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
         if lossy {
             doc.warnings.push(LOSSY_WARNING.to_string());
         }
         doc.warnings.extend(page_warning);
-        doc.cut_text(self.cfg.max_text_bytes);
+        doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw: Raw::Csv(rec) }
     }
 
@@ -784,6 +783,17 @@ impl Iterator for RecordReaders {
     fn next(&mut self) -> Option<Record> {
         self.next_located().map(|(r, _)| r)
     }
+}
+
+/// `text` (the first part of a field or file of `total` bytes) cut to `max` bytes, then
+/// [`as_read`], with the warning of a cut when the field or file was longer than what is kept.
+/// Cut first, so the repairs never copy more than is scored; the warning gives the lengths
+/// as read, so a text the repairs shorten is not called cut.
+fn as_read_cut(mut text: String, max: usize, total: usize) -> (String, Option<String>) {
+    let total = total.max(text.len());
+    let kept = super::cut_at(&text, max).len();
+    text.truncate(kept);
+    (as_read(text), (kept < total).then(|| cut_warning(kept, total)))
 }
 
 /// `text` as it is read: mojibake repaired ([`super::mojibake`]), line breaks written as `\n`
