@@ -95,7 +95,7 @@ pub fn looks_like_page(text: &str) -> bool {
     if !t.starts_with('<') {
         return false;
     }
-    let head: String = t.chars().take(SNIFF_BYTES).collect::<String>().to_ascii_lowercase();
+    let head = super::cut_at(t, SNIFF_BYTES).to_ascii_lowercase();
     const OPENERS: [&str; 5] = ["<!doctype html", "<html", "<head", "<body", "<!--"];
     if OPENERS.iter().any(|o| head.starts_with(o)) {
         return true;
