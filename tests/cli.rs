@@ -959,6 +959,35 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
 }
 
 #[test]
+fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
+    // Soft hyphens, a zero-width space after each sentence, and a Markdown export (a "#"
+    // headline, a link on a phrase, a bold name, an image line) change nothing a reader sees.
+    let d = tempfile::tempdir().unwrap();
+    let text = seed_002();
+    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let plain_text = paragraphs.join("\n\n");
+    let invisible = plain_text.replace(". ", ".\u{200b} ").replace("administration", "adminis\u{ad}tration");
+    let mut md: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+    md[0] = format!("# {}", md[0]);
+    md[1] = md[1].replacen("Biden", "**Biden**", 1);
+    let words: Vec<&str> = md[2].split(' ').collect();
+    md[2] = format!("[{} {}](https://example.com/a/1) {}", words[0], words[1], words[2..].join(" "));
+    md.insert(2, "![A photo of the talks](https://example.com/img/1.jpg)".to_string());
+    let markdown = md.join("\n\n");
+    for (name, t) in [("plain.txt", &plain_text), ("invisible.txt", &invisible), ("page.md", &markdown)] {
+        std::fs::write(d.path().join(name), t).unwrap();
+    }
+    assert_ne!(invisible, plain_text);
+    assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
+    let plain = first_row(&d.path().join("plain.txt"), &[]);
+    for name in ["invisible.txt", "page.md"] {
+        let row = first_row(&d.path().join(name), &[]);
+        assert_eq!(row["score"], plain["score"], "{name}: {row}");
+        assert_eq!(row["words"], plain["words"], "{name}");
+    }
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

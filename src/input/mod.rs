@@ -6,10 +6,12 @@
 
 mod char_refs;
 pub mod html;
+mod invisible;
 mod json_record;
 mod labels;
 mod ligatures;
 mod line_breaks;
+mod markdown;
 mod mojibake;
 mod records;
 mod unwrap;
