@@ -10,7 +10,9 @@ Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-brea
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); UTF-8 read as
-Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field. Prints per form the mean, median and largest score shift and how many documents
+Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
+quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
+its own line; "--", "-" and "..." for dashes and ellipses; a bare URL after some paragraphs. Prints per form the mean, median and largest score shift and how many documents
 score exactly as the plain text. Deterministic (fixed seeds).
 """
 import argparse
@@ -47,6 +49,12 @@ def forms():
             out.insert(2, f"![A photo of the scene](https://www.example.com/img/{rng.randrange(10**6)}.jpg)")
         return "\n\n".join(out)
 
+    def curly(t, rng):
+        # Typographic quotes as a CMS writes them: apostrophes as U+2019, double quotes paired.
+        t = re.sub(r"(?<=\w)'|'(?=\w)", "\u2019", t)
+        parts = t.split('"')
+        return "".join(p + ("\u201c" if i % 2 == 0 else "\u201d") for i, p in enumerate(parts[:-1])) + parts[-1]
+
     def page(t, rng):
         ps = "".join(f"<p>{html.escape(p)}</p>" for p in t.split("\n") if p.strip())
         return ("<!DOCTYPE html><html><head><title>News</title></head><body><nav><a href='/'>Home</a> "
@@ -73,6 +81,14 @@ def forms():
                                                                        for b in ch.encode("utf-8"))
             else ch.encode("utf-8").decode("latin-1") for ch in t)),
         ("html-in-text", page),
+        ("curly-quotes", curly),
+        ("double-escaped", lambda t, rng: t.replace("'", "&amp;#8217;").replace('"', "&amp;quot;")),
+        ("one-line", lambda t, rng: " ".join(p.strip() for p in t.split("\n") if p.strip())),
+        ("sentence-lines", lambda t, rng: re.sub(r"([.!?]) (?=[A-Z])", "\\1\n", t)),
+        ("ascii-punct", lambda t, rng: t.replace("\u2014", "--").replace("\u2013", "-").replace("\u2026", "...")),
+        ("bare-urls", lambda t, rng: "\n".join(
+            p + (f" (https://www.example.com/news/{rng.randrange(10**6)})" if p.strip() and rng.random() < 0.3 else "")
+            for p in t.split("\n"))),
     ]
 
 
