@@ -12,7 +12,8 @@ long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl"
 Markdown (a "#" headline, links on phrases, bold names, an image line); UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
 quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
-its own line; "--", "-" and "..." for dashes and ellipses; a bare URL after some paragraphs. Prints per form the mean, median and largest score shift and how many documents
+its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
+"-" and "..." for dashes and ellipses; a bare URL after some paragraphs. Prints per form the mean, median and largest score shift and how many documents
 score exactly as the plain text. Deterministic (fixed seeds).
 """
 import argparse
@@ -85,6 +86,8 @@ def forms():
         ("double-escaped", lambda t, rng: t.replace("'", "&amp;#8217;").replace('"', "&amp;quot;")),
         ("one-line", lambda t, rng: " ".join(p.strip() for p in t.split("\n") if p.strip())),
         ("sentence-lines", lambda t, rng: re.sub(r"([.!?]) (?=[A-Z])", "\\1\n", t)),
+        ("em-dashes", lambda t, rng: t.replace(" - ", " \u2014 ").replace("...", "\u2026")),
+        ("en-dashes", lambda t, rng: t.replace(" - ", " \u2013 ")),
         ("ascii-punct", lambda t, rng: t.replace("\u2014", "--").replace("\u2013", "-").replace("\u2026", "...")),
         ("bare-urls", lambda t, rng: "\n".join(
             p + (f" (https://www.example.com/news/{rng.randrange(10**6)})" if p.strip() and rng.random() < 0.3 else "")

@@ -288,8 +288,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// The normalised form of a word for the language model: lower case, typographic apostrophes
-/// folded to `'`, digits folded to `0` (so "1961" and "2021" share statistics). Borrowed when
-/// nothing changes, which is the common case.
+/// folded to `'`, typographic double quotes (U+201C-U+201F) to `"` and hyphens, dashes and the
+/// minus sign (U+2010-U+2015, U+2212) to `-` (the corpora write them in ASCII, so a source's
+/// typography does not move its score), digits folded to `0` (so "1961" and "2021" share
+/// statistics). Borrowed when nothing changes, which is the common case.
 pub fn normalize(word: &str) -> Cow<'_, str> {
     let Some(p) = first_to_normalize(word) else {
         return Cow::Borrowed(word);
@@ -341,6 +343,8 @@ fn normalize_from(word: &str, p: usize, out: &mut String) {
     for c in rest.chars() {
         match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
+            '\u{201c}'..='\u{201f}' => out.push('"'),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
             c if c.is_ascii_digit() => out.push('0'),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
@@ -358,6 +362,8 @@ mod tests {
         for c in word.chars() {
             match c {
                 '\u{2019}' | '\u{2018}' | '\u{02BC}' => s.push('\''),
+                '\u{201c}'..='\u{201f}' => s.push('"'),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => s.push('-'),
                 c if c.is_ascii_digit() => s.push('0'),
                 c if c.is_ascii() => s.push(c.to_ascii_lowercase()),
                 c => s.extend(c.to_lowercase()),
@@ -370,7 +376,7 @@ mod tests {
     fn normalize_paths_agree_with_the_char_rules() {
         let alphabet = [
             'a', 'Z', 'q', '0', '7', '\'', '\u{2019}', '\u{2018}', '\u{2bc}', 'É', 'é', 'İ', 'Σ', 'ß', '-',
-            '😀',
+            '😀', '\u{201c}', '"', '\u{2014}',
         ];
         let mut buf = String::from("left over");
         let mut check = |w: &str| {
@@ -617,5 +623,14 @@ mod tests {
         assert_eq!(normalize("Putin’s"), "putin's");
         assert_eq!(normalize("2021"), "0000");
         assert_eq!(normalize("ÉCOLE"), "école");
+        // Typographic double quotes are the corpora's straight one.
+        for q in ["\u{201c}", "\u{201d}", "\u{201e}", "\u{201f}"] {
+            assert_eq!(normalize(q), "\"");
+        }
+        // Hyphens, dashes and the minus sign are the corpora's hyphen-minus.
+        for d in ["\u{2010}", "\u{2011}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}"] {
+            assert_eq!(normalize(d), "-");
+        }
+        assert_eq!(normalize("well\u{2011}known"), "well-known");
     }
 }

@@ -36,7 +36,7 @@ pub const MAGIC: [u8; 8] = *b"SPINLM\x00\x01";
 pub const VERSION: u32 = 2;
 /// Identifier of the normalisation ([`crate::tokenize::normalize`] plus the LM unit rules in
 /// [`super::units`]); bump when either changes meaning.
-pub const NORM_ID: u32 = 1;
+pub const NORM_ID: u32 = 2;
 /// Size of the fixed header.
 pub const HEADER_LEN: usize = 256;
 /// Number of sections.
