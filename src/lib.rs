@@ -16,6 +16,7 @@ pub mod features;
 pub mod fit;
 pub mod input;
 pub mod lexicon;
+pub mod links;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -257,6 +257,11 @@ impl<'m> Engine<'m> {
         let mut buf = Vec::new();
         for line in classified.lines.iter().filter(|l| l.class == LineClass::Content) {
             tokenize_into(&text[line.span.start..line.span.end], line.span.start, &mut buf);
+            // Web and e-mail addresses are not prose: neither the model nor the entity checks
+            // read them.
+            if classified.may_hold_links {
+                crate::links::drop_links(text, &mut buf);
+            }
             tokens.extend_from_slice(&buf);
         }
         // A batch keeps every document's tokens until its story clusters are compared: hold

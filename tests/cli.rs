@@ -988,6 +988,36 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
 }
 
 #[test]
+fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
+    // A page that gives its sources' addresses after a headline and some paragraphs scores as
+    // the same page without them: an address is neither prose nor a list of links.
+    let d = tempfile::tempdir().unwrap();
+    let text = seed_002();
+    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let plain_text = paragraphs.join("\n\n");
+    let linked: Vec<String> = paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match i % 3 {
+            0 => format!("{p} (https://www.example.com/news/{i}?ref=feed)"),
+            1 => format!("{p} <desk{i}@example.com>"),
+            _ => p.to_string(),
+        })
+        .collect();
+    let linked_text = linked.join("\n\n");
+    std::fs::write(d.path().join("plain.txt"), &plain_text).unwrap();
+    std::fs::write(d.path().join("linked.txt"), &linked_text).unwrap();
+    let plain = first_row(&d.path().join("plain.txt"), &[]);
+    let row = first_row(&d.path().join("linked.txt"), &[]);
+    assert_eq!(row["score"], plain["score"], "{row}");
+    assert_eq!(row["words"], plain["words"]);
+    // The boilerplate share counts characters, so the longer lines of links may move it.
+    for family in ["fluency", "entities"] {
+        assert_eq!(row["subscores"][family], plain["subscores"][family], "{family}");
+    }
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

@@ -78,6 +78,9 @@ pub struct Classified {
     pub language: Option<&'static str>,
     /// Features (`boilerplate.ratio`, ...) and evidence (one per boilerplate line).
     pub output: FamilyOutput,
+    /// [`crate::links::may_hold_links`] of the text: false when it holds no web or e-mail
+    /// address, so its tokens need no search for them.
+    pub may_hold_links: bool,
 }
 
 impl Classified {
@@ -171,6 +174,8 @@ pub fn classify_normalised(
     // The repeat index keys lines by their normalisation, the same one the lexicon matches on:
     // each line is normalised once for both.
     let repeat_keys = (!repeats.is_empty()).then(|| RepeatIndex::source_key(source));
+    // Lines are searched for web addresses only in a document that may hold one.
+    let links = crate::links::may_hold_links(text);
 
     // Step 1: statistics and lexicon.
     for (line_no, span) in spans.into_iter().enumerate() {
@@ -229,6 +234,17 @@ pub fn classify_normalised(
                 };
             }
         }
+        // A line's web addresses are not its prose: "Sales rose. (https://...)" is a sentence,
+        // not a list of links (the patterns above still see them: a line that starts with
+        // one is the "url" class).
+        let prose = if links { crate::links::without_links(trimmed) } else { None };
+        let stats = match prose {
+            // The line's length still counts whole in the shares.
+            Some(prose) if prose.chars().any(char::is_alphanumeric) => {
+                LineStats { chars: stats.chars, ..line_stats(&prose) }
+            }
+            _ => stats,
+        };
         if pre == Pre::Short {
             if stats.separators >= 2 && stats.words <= 30 {
                 pre = Pre::Bad("link-list");
@@ -318,7 +334,7 @@ pub fn classify_normalised(
     let out_lines = resolve_short(&facts);
 
     let output = features(text, &out_lines, &facts);
-    Classified { lines: out_lines, language, output }
+    Classified { lines: out_lines, language, output, may_hold_links: links }
 }
 
 fn is_good(st: &LineStats, english: bool) -> bool {

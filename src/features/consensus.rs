@@ -417,7 +417,8 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
 /// places (equal only for a copy of it). Empty when the document has too few anchors to tell
 /// its story.
 pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
-    let tokens = crate::tokenize::tokenize(text);
+    let mut tokens = crate::tokenize::tokenize(text);
+    crate::links::drop_links(text, &mut tokens);
     let sentences = crate::segment::sentences(text, &tokens);
     let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None, roundtrip: None };
     let sigs = signatures(&anchors(lex, &m));

@@ -1,0 +1,332 @@
+//! Web addresses and e-mail addresses written in running text (`(https://www.bbc.co.uk/news)`,
+//! `www.example.com`, `desk@example.com`). They are not prose: cut into a dozen tokens by the
+//! word-break rules ("https", ":", "/", "/", "www.example.com", ...), they read to the language
+//! model as a run of rare words and to the entity checks as odd names, so a page that links its
+//! sources would score as worse written than the same page without the links. [`drop_links`]
+//! takes their tokens out of a line's tokens (with a bracket pair that holds nothing else); the
+//! text keeps them, so the line-based boilerplate classes still see them.
+//!
+//! A web address starts with `http://`, `https://`, `ftp://` (any case) or `www.` (lower
+//! case) followed by a letter or digit, at the start of a whitespace-delimited chunk or after a
+//! byte that is not a letter, digit or `_`; it runs to the end of the chunk, less trailing
+//! punctuation (a closing bracket is kept when the address opened one). An e-mail address is a
+//! local part of letters, digits and `._%+-`, an `@`, and a domain of letters, digits, `.` and
+//! `-` with a dot inside. Work is linear in the text: each chunk is looked at a bounded number
+//! of times.
+
+use crate::tokenize::Token;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+/// False when `text` holds no `://`, `www.` or `@`, and so no address: a document's callers
+/// test this once and skip the line-by-line search (three SIMD scans of the text).
+pub fn may_hold_links(text: impl AsRef<[u8]>) -> bool {
+    // Built once: a `memmem::find` call builds its searcher anew, which on a line of a few
+    // hundred bytes costs more than the search.
+    static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
+    static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"www."));
+    let b = text.as_ref();
+    memchr::memchr(b'@', b).is_some() || SCHEME.find(b).is_some() || WWW.find(b).is_some()
+}
+
+/// Byte ranges of the web and e-mail addresses in `text[from..to]`, in order (offsets into
+/// `text`). Empty, after [`may_hold_links`]' scans, for text without `://`, `www.` or `@`.
+pub fn link_spans(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = &text.as_bytes()[..to];
+    if !may_hold_links(&bytes[from..]) {
+        return out;
+    }
+    let mut i = from;
+    while i < to {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < to && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if let Some(span) = chunk_link(text, start, i) {
+            out.push(span);
+        }
+    }
+    out
+}
+
+/// The address in the chunk `text[start..end]` (no ASCII whitespace inside), if it holds one.
+fn chunk_link(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let word_byte = |i: usize| b[i].is_ascii_alphanumeric() || b[i] == b'_';
+    for p in start..end {
+        if p > start && word_byte(p - 1) {
+            continue;
+        }
+        let rest = &b[p..end];
+        let body = if starts_with_ci(rest, b"https://") {
+            8
+        } else if starts_with_ci(rest, b"http://") {
+            7
+        } else if starts_with_ci(rest, b"ftp://") {
+            6
+        } else if rest.starts_with(b"www.") && rest.get(4).is_some_and(u8::is_ascii_alphanumeric) {
+            4
+        } else {
+            continue;
+        };
+        if rest.len() <= body {
+            return None;
+        }
+        let e = trim_trailing(text, p, end);
+        return (e > p + body).then_some((p, e));
+    }
+    email(text, start, end)
+}
+
+fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The end of an address that starts at `p` and runs to `end`, less trailing punctuation: a
+/// closing bracket stays when the address holds more openings of its kind than closings.
+fn trim_trailing(text: &str, p: usize, end: usize) -> usize {
+    let s = &text[p..end];
+    // Openings minus closings of (), [] and {} in s[..e], kept up to date as e shrinks.
+    let mut depth = [0i64; 3];
+    for c in s.bytes() {
+        match c {
+            b'(' => depth[0] += 1,
+            b')' => depth[0] -= 1,
+            b'[' => depth[1] += 1,
+            b']' => depth[1] -= 1,
+            b'{' => depth[2] += 1,
+            b'}' => depth[2] -= 1,
+            _ => {}
+        }
+    }
+    let mut e = s.len();
+    while let Some(c) = s[..e].chars().next_back() {
+        let keep = match c {
+            // Without this closing, the address holds more openings than closings.
+            ')' => depth[0] >= 0,
+            ']' => depth[1] >= 0,
+            '}' => depth[2] >= 0,
+            '/' | '-' | '_' | '=' | '#' | '&' | '%' | '+' | '~' => true,
+            c => !(crate::tokenize::is_punct(c) || c == '>' || c == '*'),
+        };
+        if keep {
+            break;
+        }
+        match c {
+            '(' => depth[0] -= 1,
+            ')' => depth[0] += 1,
+            '[' => depth[1] -= 1,
+            ']' => depth[1] += 1,
+            '{' => depth[2] -= 1,
+            '}' => depth[2] += 1,
+            _ => {}
+        }
+        e -= c.len_utf8();
+    }
+    p + e
+}
+
+/// An e-mail address inside the chunk `text[start..end]`: the first `@` with a local part
+/// before it and a dotted domain after it.
+fn email(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let at = start + memchr::memchr(b'@', &b[start..end])?;
+    let local = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let mut s = at;
+    while s > start && local(b[s - 1]) {
+        s -= 1;
+    }
+    // A local part starts with a letter or digit (not the "." or "-" of surrounding text).
+    while s < at && !b[s].is_ascii_alphanumeric() {
+        s += 1;
+    }
+    let mut e = at + 1;
+    while e < end && (b[e].is_ascii_alphanumeric() || matches!(b[e], b'.' | b'-')) {
+        e += 1;
+    }
+    // The domain ends on a letter or digit ("desk@example.com." ends a sentence).
+    while e > at + 1 && !b[e - 1].is_ascii_alphanumeric() {
+        e -= 1;
+    }
+    let domain = &b[at + 1..e];
+    let dotted = domain.iter().position(|&c| c == b'.').is_some_and(|k| k > 0 && k + 1 < domain.len());
+    (s < at && dotted).then_some((s, e))
+}
+
+/// `line` without its web and e-mail addresses (and a bracket pair around an address with
+/// nothing else inside it), trimmed; `None` when it holds none. For line statistics that should
+/// describe the prose: an address's slashes and path words are not the line's words.
+pub fn without_links(line: &str) -> Option<String> {
+    let spans = link_spans(line, 0, line.len());
+    if spans.is_empty() {
+        return None;
+    }
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for (mut s, mut e) in spans {
+        if s > 0
+            && e < b.len()
+            && matches!((b[s - 1], b[e]), (b'(', b')') | (b'[', b']') | (b'<', b'>') | (b'{', b'}'))
+        {
+            s -= 1;
+            e += 1;
+        }
+        out.push_str(&line[at..s.max(at)]);
+        at = e.max(at);
+    }
+    out.push_str(&line[at..]);
+    Some(out.trim().to_string())
+}
+
+/// Removes from `tokens` (offsets into `text`, in order) every token that overlaps a web or
+/// e-mail address, and a bracket pair around an address with nothing else inside it
+/// ("(https://...)", "<desk@example.com>"). Tokens of text without `://`, `www.` or `@` are
+/// left as they are, at the cost of three `memchr` scans.
+pub fn drop_links(text: &str, tokens: &mut Vec<Token>) {
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+        return;
+    };
+    let spans = link_spans(text, first.start(), last.end());
+    if spans.is_empty() {
+        return;
+    }
+    let mut keep = vec![true; tokens.len()];
+    let mut k = 0; // the first token that may overlap the current span
+    for &(s, e) in &spans {
+        while k < tokens.len() && tokens[k].end() <= s {
+            k += 1;
+        }
+        let first_in = k;
+        while k < tokens.len() && tokens[k].start() < e {
+            keep[k] = false;
+            k += 1;
+        }
+        if first_in == k {
+            continue;
+        }
+        // A bracket pair that holds only the address goes with it.
+        if first_in > 0 && k < tokens.len() {
+            let (open, close) = (tokens[first_in - 1], tokens[k]);
+            let pair = matches!(
+                (open.text(text), close.text(text)),
+                ("(", ")") | ("[", "]") | ("<", ">") | ("{", "}")
+            );
+            if pair && open.end() == s && close.start() == e && keep[first_in - 1] {
+                keep[first_in - 1] = false;
+                keep[k] = false;
+                k += 1;
+            }
+        }
+    }
+    let mut i = 0;
+    tokens.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+
+    fn kept(text: &str) -> Vec<&str> {
+        let mut toks = tokenize(text);
+        drop_links(text, &mut toks);
+        toks.iter().map(|t| t.text(text)).collect()
+    }
+
+    fn spans(text: &str) -> Vec<&str> {
+        link_spans(text, 0, text.len()).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn web_addresses_are_found_without_their_trailing_punctuation() {
+        assert_eq!(
+            spans("See https://www.bbc.co.uk/news/world-123."),
+            ["https://www.bbc.co.uk/news/world-123"]
+        );
+        assert_eq!(spans("at www.example.com, he said"), ["www.example.com"]);
+        assert_eq!(spans("(HTTP://Example.com/a?b=1&c=2)"), ["HTTP://Example.com/a?b=1&c=2"]);
+        assert_eq!(spans("\"ftp://files.example.org/x.txt\""), ["ftp://files.example.org/x.txt"]);
+        // A bracket the address opened stays; one around it does not.
+        assert_eq!(
+            spans("(https://en.wikipedia.org/wiki/Kyiv_(city))"),
+            ["https://en.wikipedia.org/wiki/Kyiv_(city)"]
+        );
+        assert_eq!(spans("https://example.com/a/”"), ["https://example.com/a/"]);
+        assert_eq!(spans("write to desk@example.com."), ["desk@example.com"]);
+        assert_eq!(spans("<first.last+news@mail.example.co.uk>"), ["first.last+news@mail.example.co.uk"]);
+    }
+
+    #[test]
+    fn prose_that_only_looks_like_an_address_is_left_alone() {
+        for t in [
+            "The www. prefix",
+            "https:// alone",
+            "Follow @AP on the site",
+            "a ratio of 3:1 and the U.S. said",
+            "Amazon.com reported sales",
+            "the awww.com site", // "www." inside a word
+            "me@home",
+            "@",
+            "@.",
+            "x@.com",
+        ] {
+            assert!(spans(t).is_empty(), "{t}: {:?}", spans(t));
+        }
+    }
+
+    #[test]
+    fn an_address_and_the_brackets_around_it_leave_the_tokens() {
+        assert_eq!(
+            kept("The figures were published (https://www.ons.gov.uk/a/b?x=1). Sales rose."),
+            ["The", "figures", "were", "published", ".", "Sales", "rose", "."]
+        );
+        assert_eq!(kept("Write to <desk@example.com> today."), ["Write", "to", "today", "."]);
+        assert_eq!(kept("Source: www.example.com"), ["Source", ":"]);
+        // Brackets that hold more than the address stay.
+        assert_eq!(kept("(see www.example.com)"), ["(", "see", ")"]);
+        let plain = "No links here, only www words and an @ sign.";
+        assert_eq!(kept(plain), tokenize(plain).iter().map(|t| t.text(plain)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn addresses_with_other_scripts_and_no_end_are_cut_cleanly() {
+        assert_eq!(kept("https://例え.jp/パス/é said"), ["said"]);
+        assert_eq!(kept("end https://"), ["end", "https", ":", "/", "/"]);
+        assert_eq!(kept("x www.a"), ["x"]);
+    }
+
+    #[test]
+    fn a_line_without_its_addresses() {
+        assert_eq!(without_links("plain prose"), None);
+        assert_eq!(
+            without_links("Sales rose. (https://www.example.com/news/1)").as_deref(),
+            Some("Sales rose.")
+        );
+        assert_eq!(
+            without_links("Mail <a@b.com> or see www.x.org/a, then").as_deref(),
+            Some("Mail  or see , then")
+        );
+        assert_eq!(without_links("https://example.com/").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn long_runs_cost_linear_time() {
+        // One chunk of a million bytes that looks like an address start again and again, and a
+        // long run of `@`s: each finishes in well under a second.
+        for text in ["www.".repeat(250_000), "@a.".repeat(300_000), "(https://a.b/".repeat(80_000)] {
+            let t = std::time::Instant::now();
+            let mut toks = tokenize(&text);
+            drop_links(&text, &mut toks);
+            assert!(t.elapsed().as_secs_f64() < 2.0, "{}", &text[..12]);
+        }
+    }
+}
