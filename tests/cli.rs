@@ -54,6 +54,11 @@ fn seed_002() -> String {
     std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap()
 }
 
+/// Seed 002's non-blank lines, trimmed: its paragraphs.
+fn seed_002_paragraphs() -> Vec<String> {
+    seed_002().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
 /// Seed 002 as an HTML page: its lines as paragraphs of an article, with a script and a menu.
 fn seed_002_page() -> String {
     let body: String =
@@ -931,8 +936,7 @@ fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
 fn hard_wrapped_text_scores_as_its_paragraphs() {
     // A plain-text export wrapped at 72 columns is read as the same paragraphs unwrapped.
     let d = tempfile::tempdir().unwrap();
-    let text = seed_002();
-    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let paragraphs = seed_002_paragraphs();
     let wrap = |p: &str| {
         let mut lines: Vec<String> = vec![String::new()];
         for w in p.split_whitespace() {
@@ -963,8 +967,7 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // Soft hyphens, a zero-width space after each sentence, and a Markdown export (a "#"
     // headline, a link on a phrase, a bold name, an image line) change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
-    let text = seed_002();
-    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
     let invisible = plain_text.replace(". ", ".\u{200b} ").replace("administration", "adminis\u{ad}tration");
     let mut md: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
@@ -992,8 +995,7 @@ fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
     // A page that gives its sources' addresses after a headline and some paragraphs scores as
     // the same page without them: an address is neither prose nor a list of links.
     let d = tempfile::tempdir().unwrap();
-    let text = seed_002();
-    let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
     let linked: Vec<String> = paragraphs
         .iter()
