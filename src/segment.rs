@@ -68,6 +68,13 @@ fn has_newline(gap: &[u8]) -> bool {
     if gap.len() <= 8 { gap.contains(&b'\n') } else { memchr::memchr(b'\n', gap).is_some() }
 }
 
+/// True when token `j`, an opening double quote (`“` or `„`) written right after a sentence's
+/// last mark, is followed by a gap or nothing: a closing quote curled the wrong way (`said.“
+/// The`), as smart-quote conversion and hand-typed text leave it.
+fn is_miscurled_close(text: &str, tokens: &[Token], j: usize) -> bool {
+    matches!(tokens[j].text(text), "“" | "„") && tokens.get(j + 1).is_none_or(|n| n.start() > tokens[j].end())
+}
+
 /// Splits tokens into sentences. A sentence ends at `.`, `!` or `?` (with any closing quotes or
 /// brackets) when the next token starts a new sentence, and always where there is a line break
 /// between two tokens. `text` is the document the tokens index into.
@@ -84,8 +91,9 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<SentenceSpan> {
             let mut j = i + 1;
             while j < tokens.len()
                 && tokens[j].kind == TokenKind::Punct
-                && matches!(tokens[j].text(text), "\"" | "'" | "”" | "’" | ")" | "»" | "]")
                 && tokens[j].start() == tokens[j - 1].end()
+                && (matches!(tokens[j].text(text), "\"" | "'" | "”" | "’" | ")" | "»" | "]")
+                    || is_miscurled_close(text, tokens, j))
             {
                 j += 1;
             }
@@ -143,6 +151,18 @@ mod tests {
             sents("He left. She stayed! Did they? \"Yes.\" Then"),
             ["He left.", "She stayed!", "Did they?", "\"Yes.\"", "Then"]
         );
+    }
+
+    #[test]
+    fn a_closing_quote_curled_the_wrong_way_still_closes() {
+        // “ written for ” after a sentence's full stop belongs to that sentence...
+        assert_eq!(
+            sents("He said: “We left.“ Then they stayed. ”Yes.“"),
+            ["He said: “We left.“", "Then they stayed.", "”Yes.“"]
+        );
+        // ... while one that opens the next sentence (no gap after it, or a gap before it) does not.
+        assert_eq!(sents("We left.“Then they stayed."), ["We left.", "“Then they stayed."]);
+        assert_eq!(sents("We left. “Then they stayed.”"), ["We left.", "“Then they stayed.”"]);
     }
 
     #[test]
