@@ -993,7 +993,8 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
 #[test]
 fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
     // A page that gives its sources' addresses after a headline and some paragraphs scores as
-    // the same page without them: an address is neither prose nor a list of links.
+    // the same page without them: an address is not prose, and a line ending in one is still
+    // article text.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");

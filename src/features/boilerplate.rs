@@ -234,9 +234,9 @@ pub fn classify_normalised(
                 };
             }
         }
-        // A line's web addresses are not its prose: "Sales rose. (https://...)" is a sentence,
-        // not a list of links (the patterns above still see them: a line that starts with
-        // one is the "url" class).
+        // A line's web addresses are not its prose: "Sales rose. (https://...)" is a sentence
+        // that ends in punctuation, and the address's words are not among its words (the
+        // patterns above still see them: a line that starts with one is the "url" class).
         let prose = if links { crate::links::without_links(trimmed) } else { None };
         let stats = match prose {
             // The line's length still counts whole in the shares.
@@ -589,6 +589,23 @@ mod tests {
         assert_eq!(class_of(&t, "Biden and Putin hold a call on Ukraine").0, LineClass::Content);
         assert_eq!(class_of(&t, "Middle East"), (LineClass::Boilerplate, "short-edge"));
         assert_eq!(class_of(&t, BODY1), (LineClass::Content, "content"));
+    }
+
+    #[test]
+    fn a_line_followed_by_its_address_is_read_by_its_prose() {
+        // An address's words do not make a sentence a short line without an ending, nor the
+        // title above it the edge of a block of furniture (a clean BBC page read both ways).
+        let title = "IMF agrees fresh Turkey funding";
+        // Without the address, a sentence (terminal punctuation); with its six words, a line
+        // with no ending and too few stopwords to be article text.
+        let first = "Turkey has agreed a draft proposal with the International Monetary Fund to borrow \
+                     $10bn (£5.19bn), extending its ongoing financial support until 2007. (https://www.example.com/news/808948)";
+        let t = format!("{title}\n\n{first}\n\n{BODY2}\n\n{BODY3}\n");
+        assert_eq!(class_of(&t, first), (LineClass::Content, "content"));
+        assert_eq!(class_of(&t, title).0, LineClass::Content);
+        // A line that is only an address, or starts with one, is still furniture.
+        let t = format!("{BODY1}\n\n{BODY2}\n\nhttps://www.example.com/news/1\n");
+        assert_eq!(class_of(&t, "https://www.example.com/news/1").0, LineClass::Boilerplate);
     }
 
     #[test]
