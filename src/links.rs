@@ -158,27 +158,36 @@ fn email(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     (s < at && dotted).then_some((s, e))
 }
 
+/// The addresses of `text[from..to]` as [`link_spans`] finds them, each widened to a bracket
+/// pair around it that holds nothing else ("(https://...)", "<desk@example.com>").
+fn spans_with_brackets(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = link_spans(text, from, to);
+    for (s, e) in spans.iter_mut() {
+        if *s > from
+            && *e < to
+            && matches!((b[*s - 1], b[*e]), (b'(', b')') | (b'[', b']') | (b'<', b'>') | (b'{', b'}'))
+        {
+            *s -= 1;
+            *e += 1;
+        }
+    }
+    spans
+}
+
 /// `line` without its web and e-mail addresses (and a bracket pair around an address with
 /// nothing else inside it), trimmed; `None` when it holds none. For line statistics that should
-/// describe the prose: an address's slashes and path words are not the line's words.
+/// describe the prose: an address's words are not the line's words.
 pub fn without_links(line: &str) -> Option<String> {
-    let spans = link_spans(line, 0, line.len());
+    let spans = spans_with_brackets(line, 0, line.len());
     if spans.is_empty() {
         return None;
     }
-    let b = line.as_bytes();
     let mut out = String::with_capacity(line.len());
     let mut at = 0;
-    for (mut s, mut e) in spans {
-        if s > 0
-            && e < b.len()
-            && matches!((b[s - 1], b[e]), (b'(', b')') | (b'[', b']') | (b'<', b'>') | (b'{', b'}'))
-        {
-            s -= 1;
-            e += 1;
-        }
-        out.push_str(&line[at..s.max(at)]);
-        at = e.max(at);
+    for (s, e) in spans {
+        out.push_str(&line[at..s]);
+        at = e;
     }
     out.push_str(&line[at..]);
     Some(out.trim().to_string())
@@ -192,42 +201,15 @@ pub fn drop_links(text: &str, tokens: &mut Vec<Token>) {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return;
     };
-    let spans = link_spans(text, first.start(), last.end());
+    let spans = spans_with_brackets(text, first.start(), last.end());
     if spans.is_empty() {
         return;
     }
-    let mut keep = vec![true; tokens.len()];
-    let mut k = 0; // the first token that may overlap the current span
-    for &(s, e) in &spans {
-        while k < tokens.len() && tokens[k].end() <= s {
-            k += 1;
-        }
-        let first_in = k;
-        while k < tokens.len() && tokens[k].start() < e {
-            keep[k] = false;
-            k += 1;
-        }
-        if first_in == k {
-            continue;
-        }
-        // A bracket pair that holds only the address goes with it.
-        if first_in > 0 && k < tokens.len() {
-            let (open, close) = (tokens[first_in - 1], tokens[k]);
-            let pair = matches!(
-                (open.text(text), close.text(text)),
-                ("(", ")") | ("[", "]") | ("<", ">") | ("{", "}")
-            );
-            if pair && open.end() == s && close.start() == e && keep[first_in - 1] {
-                keep[first_in - 1] = false;
-                keep[k] = false;
-                k += 1;
-            }
-        }
-    }
-    let mut i = 0;
-    tokens.retain(|_| {
-        i += 1;
-        keep[i - 1]
+    // Spans are in order and disjoint (one per whitespace-delimited chunk), as are tokens.
+    let mut spans = spans.into_iter().peekable();
+    tokens.retain(|t| {
+        while spans.next_if(|&(_, e)| e <= t.start()).is_some() {}
+        !spans.peek().is_some_and(|&(s, e)| t.start() < e && t.end() > s)
     });
 }
 
