@@ -11,22 +11,61 @@
 //! byte that is not a letter, digit or `_`; it runs to the end of the chunk, less trailing
 //! punctuation (a closing bracket is kept when the address opened one). An e-mail address is a
 //! local part of letters, digits and `._%+-`, an `@`, and a domain of letters, digits, `.` and
-//! `-` with a dot inside. Work is linear in the text: each chunk is looked at a bounded number
-//! of times.
+//! `-` with a dot inside. Cloudflare's placeholder for an address it hides from scrapers,
+//! `[email protected]` (as it writes it, or with a no-break space or nothing inside), counts as an e-mail
+//! address with its brackets. Work is linear in the text: each chunk is looked at a bounded
+//! number of times.
 
 use crate::tokenize::Token;
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
-/// False when `text` holds no `://`, `www.` or `@`, and so no address: a document's callers
-/// test this once and skip the line-by-line search (three SIMD scans of the text).
+/// The end of Cloudflare's `[email protected]` placeholder, searched for as it is written.
+const HIDDEN_TAIL: &[u8] = b"protected]";
+
+/// False when `text` holds no `://`, `www.`, `@` or `protected]`, and so no address: a
+/// document's callers test this once and skip the line-by-line search (four SIMD scans of the
+/// text).
 pub fn may_hold_links(text: impl AsRef<[u8]>) -> bool {
     // Built once: a `memmem::find` call builds its searcher anew, which on a line of a few
     // hundred bytes costs more than the search.
     static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
     static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"www."));
     let b = text.as_ref();
-    memchr::memchr(b'@', b).is_some() || SCHEME.find(b).is_some() || WWW.find(b).is_some()
+    memchr::memchr(b'@', b).is_some()
+        || SCHEME.find(b).is_some()
+        || WWW.find(b).is_some()
+        || hidden_finder().find(b).is_some()
+}
+
+fn hidden_finder() -> &'static Finder<'static> {
+    static HIDDEN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(HIDDEN_TAIL));
+    &HIDDEN
+}
+
+/// Cloudflare's `[email protected]` placeholders in `text[from..to]`: `[email`, a space, a
+/// no-break space or nothing, and `protected]`, in lower case, not inside a word.
+fn hidden_addresses(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for k in hidden_finder().find_iter(&b[from..to]) {
+        let tail = from + k;
+        let e = tail + HIDDEN_TAIL.len();
+        // What comes between "[email" and "protected]".
+        let gap = if b[..tail].ends_with(b" ") {
+            1
+        } else if b[..tail].ends_with("\u{a0}".as_bytes()) {
+            2
+        } else {
+            0
+        };
+        let Some(s) = (tail - gap).checked_sub(6) else { continue };
+        let word_before = s > from && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_');
+        if s >= from && !word_before && &b[s..tail - gap] == b"[email" {
+            out.push((s, e));
+        }
+    }
+    out
 }
 
 /// Byte ranges of the web and e-mail addresses in `text[from..to]`, in order (offsets into
@@ -37,6 +76,7 @@ pub fn link_spans(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     if !may_hold_links(&bytes[from..]) {
         return out;
     }
+    let mut hidden = hidden_addresses(text, from, to).into_iter().peekable();
     let mut i = from;
     while i < to {
         if bytes[i].is_ascii_whitespace() {
@@ -46,6 +86,14 @@ pub fn link_spans(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
         let start = i;
         while i < to && !bytes[i].is_ascii_whitespace() {
             i += 1;
+        }
+        // A placeholder's chunks hold no other address ("[email", "protected]").
+        while let Some(h) = hidden.next_if(|&(s, _)| s < i) {
+            out.push(h);
+            i = i.max(h.1);
+        }
+        if out.last().is_some_and(|&(_, e)| e > start) {
+            continue;
         }
         if let Some(span) = chunk_link(text, start, i) {
             out.push(span);
@@ -248,6 +296,32 @@ mod tests {
     }
 
     #[test]
+    fn cloudflare_placeholders_are_addresses() {
+        assert_eq!(
+            kept("Email tips to [email protected] or call us."),
+            ["Email", "tips", "to", "or", "call", "us", "."]
+        );
+        assert_eq!(spans("mail [email\u{a0}protected]."), ["[email\u{a0}protected]"]);
+        assert_eq!(
+            spans("([email protected]), or desk@example.com"),
+            ["[email protected]", "desk@example.com"]
+        );
+        assert_eq!(kept("Contact: ([email protected])"), ["Contact", ":"]);
+        assert_eq!(spans("[emailprotected] then"), ["[emailprotected]"]);
+        // Prose that ends in "protected]" is not an address.
+        for t in [
+            "[rights protected]",
+            "[Email Protected]",
+            "the [e-mail protected] note",
+            "x[email protected]",
+            "protected]",
+        ] {
+            assert!(spans(t).is_empty(), "{t}: {:?}", spans(t));
+        }
+        assert!(may_hold_links("write to [email protected]"));
+    }
+
+    #[test]
     fn prose_that_only_looks_like_an_address_is_left_alone() {
         for t in [
             "The www. prefix",
@@ -298,13 +372,20 @@ mod tests {
             Some("Mail  or see , then")
         );
         assert_eq!(without_links("https://example.com/").as_deref(), Some(""));
+        assert_eq!(without_links("Tips: [email protected]").as_deref(), Some("Tips:"));
     }
 
     #[test]
     fn long_runs_cost_linear_time() {
         // One chunk of a million bytes that looks like an address start again and again, and a
         // long run of `@`s: each finishes in well under a second.
-        for text in ["www.".repeat(250_000), "@a.".repeat(300_000), "(https://a.b/".repeat(80_000)] {
+        for text in [
+            "www.".repeat(250_000),
+            "@a.".repeat(300_000),
+            "(https://a.b/".repeat(80_000),
+            "[email protected]".repeat(60_000),
+            "[email protected] ".repeat(60_000),
+        ] {
             let t = std::time::Instant::now();
             let mut toks = tokenize(&text);
             drop_links(&text, &mut toks);
