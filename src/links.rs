@@ -2,7 +2,7 @@
 //! `www.example.com`, `desk@example.com`). They are not prose: cut into a dozen tokens by the
 //! word-break rules ("https", ":", "/", "/", "www.example.com", ...), they read to the language
 //! model as a run of rare words and to the entity checks as odd names, so a page that links its
-//! sources would score as worse written than the same page without the links. [`drop_links`]
+//! sources would score as worse written than the same page without the links. [`fold_links`]
 //! takes their tokens out of a line's tokens (with a bracket pair that holds nothing else); the
 //! text keeps them, so the line-based boilerplate classes still see them.
 //!
@@ -16,7 +16,7 @@
 //! address with its brackets. Work is linear in the text: each chunk is looked at a bounded
 //! number of times.
 
-use crate::tokenize::Token;
+use crate::tokenize::{Token, TokenKind};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -207,20 +207,19 @@ fn email(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
 }
 
 /// The addresses of `text[from..to]` as [`link_spans`] finds them, each widened to a bracket
-/// pair around it that holds nothing else ("(https://...)", "<desk@example.com>").
-fn spans_with_brackets(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+/// pair around it that holds nothing else ("(https://...)", "<desk@example.com>"), with
+/// whether it was.
+fn spans_with_brackets(text: &str, from: usize, to: usize) -> Vec<(usize, usize, bool)> {
     let b = text.as_bytes();
-    let mut spans = link_spans(text, from, to);
-    for (s, e) in spans.iter_mut() {
-        if *s > from
-            && *e < to
-            && matches!((b[*s - 1], b[*e]), (b'(', b')') | (b'[', b']') | (b'<', b'>') | (b'{', b'}'))
-        {
-            *s -= 1;
-            *e += 1;
-        }
-    }
-    spans
+    link_spans(text, from, to)
+        .into_iter()
+        .map(|(s, e)| {
+            let wrapped = s > from
+                && e < to
+                && matches!((b[s - 1], b[e]), (b'(', b')') | (b'[', b']') | (b'<', b'>') | (b'{', b'}'));
+            if wrapped { (s - 1, e + 1, true) } else { (s, e, false) }
+        })
+        .collect()
 }
 
 /// `line` without its web and e-mail addresses (and a bracket pair around an address with
@@ -233,7 +232,7 @@ pub fn without_links(line: &str) -> Option<String> {
     }
     let mut out = String::with_capacity(line.len());
     let mut at = 0;
-    for (s, e) in spans {
+    for (s, e, _) in spans {
         out.push_str(&line[at..s]);
         at = e;
     }
@@ -241,11 +240,16 @@ pub fn without_links(line: &str) -> Option<String> {
     Some(out.trim().to_string())
 }
 
-/// Removes from `tokens` (offsets into `text`, in order) every token that overlaps a web or
-/// e-mail address, and a bracket pair around an address with nothing else inside it
-/// ("(https://...)", "<desk@example.com>"). Tokens of text without `://`, `www.` or `@` are
-/// left as they are, at the cost of three `memchr` scans.
-pub fn drop_links(text: &str, tokens: &mut Vec<Token>) {
+/// Takes web and e-mail addresses out of `tokens` (offsets into `text`, in order). An address
+/// set off from the words before it, by a bracket pair of its own ("(https://...)",
+/// "<desk@example.com>": the brackets leave too), by punctuation ("Source: www.example.com",
+/// "NJ; www.usef.org.") or by starting the line, is an aside the sentence reads without. An
+/// address that follows a word ("write to desk@example.com by Friday") is in the run of its
+/// sentence: it becomes one word-like token over its bytes, which no model knows, so the
+/// sentence reads as if it named something rare there instead of joining the words on either
+/// side. Tokens of text without `://`, `www.`, `@` or `protected]` are left as they are, at the
+/// cost of four `memchr` scans.
+pub fn fold_links(text: &str, tokens: &mut Vec<Token>) {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return;
     };
@@ -255,10 +259,29 @@ pub fn drop_links(text: &str, tokens: &mut Vec<Token>) {
     }
     // Spans are in order and disjoint (one per whitespace-delimited chunk), as are tokens.
     let mut spans = spans.into_iter().peekable();
-    tokens.retain(|t| {
-        while spans.next_if(|&(_, e)| e <= t.start()).is_some() {}
-        !spans.peek().is_some_and(|&(s, e)| t.start() < e && t.end() > s)
-    });
+    let mut out = 0;
+    for i in 0..tokens.len() {
+        let t = tokens[i];
+        while spans.next_if(|&(_, e, _)| e <= t.start()).is_some() {}
+        match spans.peek() {
+            Some(&(s, e, wrapped)) if t.start() < e && t.end() > s => {
+                // The first token of an address after a word stands for all of it.
+                if !wrapped
+                    && out > 0
+                    && tokens[out - 1].end() <= s
+                    && tokens[out - 1].kind == TokenKind::Word
+                {
+                    tokens[out] = Token::new(s, e, TokenKind::Word);
+                    out += 1;
+                }
+            }
+            _ => {
+                tokens[out] = t;
+                out += 1;
+            }
+        }
+    }
+    tokens.truncate(out);
 }
 
 #[cfg(test)]
@@ -268,7 +291,7 @@ mod tests {
 
     fn kept(text: &str) -> Vec<&str> {
         let mut toks = tokenize(text);
-        drop_links(text, &mut toks);
+        fold_links(text, &mut toks);
         toks.iter().map(|t| t.text(text)).collect()
     }
 
@@ -299,8 +322,9 @@ mod tests {
     fn cloudflare_placeholders_are_addresses() {
         assert_eq!(
             kept("Email tips to [email protected] or call us."),
-            ["Email", "tips", "to", "or", "call", "us", "."]
+            ["Email", "tips", "to", "[email protected]", "or", "call", "us", "."]
         );
+        assert_eq!(kept("Tips: [email protected]."), ["Tips", ":", "."]);
         assert_eq!(spans("mail [email\u{a0}protected]."), ["[email\u{a0}protected]"]);
         assert_eq!(
             spans("([email protected]), or desk@example.com"),
@@ -347,17 +371,50 @@ mod tests {
         );
         assert_eq!(kept("Write to <desk@example.com> today."), ["Write", "to", "today", "."]);
         assert_eq!(kept("Source: www.example.com"), ["Source", ":"]);
-        // Brackets that hold more than the address stay.
-        assert_eq!(kept("(see www.example.com)"), ["(", "see", ")"]);
+        assert_eq!(kept("Gladstone, NJ; www.usef.org."), ["Gladstone", ",", "NJ", ";", "."]);
+        assert_eq!(kept("www.usef.org has the dates."), ["has", "the", "dates", "."]);
+        // Brackets that hold more than the address stay, and so does an address after a word.
+        assert_eq!(kept("(see www.example.com)"), ["(", "see", "www.example.com", ")"]);
         let plain = "No links here, only www words and an @ sign.";
         assert_eq!(kept(plain), tokenize(plain).iter().map(|t| t.text(plain)).collect::<Vec<_>>());
     }
 
     #[test]
+    fn an_address_in_the_run_of_a_sentence_is_one_word() {
+        let text = "Details are published at https://www.example.gov.uk/plans/2005 for anyone to read.";
+        let mut toks = tokenize(text);
+        fold_links(text, &mut toks);
+        let words: Vec<&str> = toks.iter().map(|t| t.text(text)).collect();
+        assert_eq!(
+            words,
+            [
+                "Details",
+                "are",
+                "published",
+                "at",
+                "https://www.example.gov.uk/plans/2005",
+                "for",
+                "anyone",
+                "to",
+                "read",
+                "."
+            ]
+        );
+        assert_eq!(toks[4].kind, TokenKind::Word);
+        assert_eq!(
+            kept("Write to desk@example.com by Friday."),
+            ["Write", "to", "desk@example.com", "by", "Friday", "."]
+        );
+        // Two addresses in a row: each is one word.
+        assert_eq!(kept("see www.a.org www.b.org now"), ["see", "www.a.org", "www.b.org", "now"]);
+    }
+
+    #[test]
     fn addresses_with_other_scripts_and_no_end_are_cut_cleanly() {
         assert_eq!(kept("https://例え.jp/パス/é said"), ["said"]);
+        assert_eq!(kept("at https://例え.jp/パス/é, said"), ["at", "https://例え.jp/パス/é", ",", "said"]);
         assert_eq!(kept("end https://"), ["end", "https", ":", "/", "/"]);
-        assert_eq!(kept("x www.a"), ["x"]);
+        assert_eq!(kept("x www.a"), ["x", "www.a"]);
     }
 
     #[test]
@@ -388,7 +445,7 @@ mod tests {
         ] {
             let t = std::time::Instant::now();
             let mut toks = tokenize(&text);
-            drop_links(&text, &mut toks);
+            fold_links(&text, &mut toks);
             assert!(t.elapsed().as_secs_f64() < 2.0, "{}", &text[..12]);
         }
     }

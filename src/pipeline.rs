@@ -257,10 +257,10 @@ impl<'m> Engine<'m> {
         let mut buf = Vec::new();
         for line in classified.lines.iter().filter(|l| l.class == LineClass::Content) {
             tokenize_into(&text[line.span.start..line.span.end], line.span.start, &mut buf);
-            // Web and e-mail addresses are not prose: neither the model nor the entity checks
-            // read them.
+            // Web and e-mail addresses are not prose: the model and the entity checks read an
+            // aside without it and one in the run of a sentence as one unknown word.
             if classified.may_hold_links {
-                crate::links::drop_links(text, &mut buf);
+                crate::links::fold_links(text, &mut buf);
             }
             tokens.extend_from_slice(&buf);
         }

@@ -1021,6 +1021,34 @@ fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
 }
 
 #[test]
+fn an_address_inside_a_sentence_reads_as_one_rare_word() {
+    // "write to desk@example.com by Friday": the address stands where a name would, so the
+    // page scores as it does with an unknown word there (not as if "to" and "by" were adjacent),
+    // and Cloudflare's placeholder for a hidden address is such an address.
+    let d = tempfile::tempdir().unwrap();
+    let paragraphs = seed_002_paragraphs();
+    let with = |fill: &[&str]| -> String {
+        let mut ps = paragraphs.clone();
+        for (i, f) in fill.iter().enumerate() {
+            ps[2 * i + 1] = format!("{} Readers can see the letter at {f} from Monday.", ps[2 * i + 1]);
+        }
+        ps.join("\n\n")
+    };
+    let cases = [
+        ("rare", with(&["quillbury", "quillbury", "quillbury"])),
+        ("addr", with(&["www.example.com/news/letter?id=7", "[email protected]", "desk@example.com"])),
+    ];
+    let mut rows = Vec::new();
+    for (name, text) in &cases {
+        let path = d.path().join(format!("{name}.txt"));
+        std::fs::write(&path, text).unwrap();
+        rows.push(first_row(&path, &[]));
+    }
+    assert_eq!(rows[1]["score"], rows[0]["score"], "{}", rows[1]);
+    assert_eq!(rows[1]["words"], rows[0]["words"]);
+}
+
+#[test]
 fn overlong_record_is_an_error_row_and_the_feed_goes_on() {
     let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "The talks went on. ".repeat(60_000));
     assert!(long.len() > 1 << 20);

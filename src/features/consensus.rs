@@ -418,7 +418,7 @@ fn signature(set: &[(u64, f64)]) -> Vec<u64> {
 /// its story.
 pub fn story_bands(lex: &dyn Lexicon, text: &str) -> Vec<u32> {
     let mut tokens = crate::tokenize::tokenize(text);
-    crate::links::drop_links(text, &mut tokens);
+    crate::links::fold_links(text, &mut tokens);
     let sentences = crate::segment::sentences(text, &tokens);
     let m = Member { text, tokens: &tokens, sentences: &sentences, disfluency: None, roundtrip: None };
     let sigs = signatures(&anchors(lex, &m));
