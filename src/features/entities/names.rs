@@ -315,6 +315,19 @@ struct NameType<'a> {
     known: u64,
 }
 
+/// A word shaped like a name with a capital inside ("D'Arcy", "O'Gara", "McDonald",
+/// "DiCaprio"), possibly possessive: capitalised, letters and apostrophes only, ending in a
+/// lower-case letter once a possessive ending is stripped. Not capitalised in the sense of
+/// [`super::context::is_capitalised`], but as telling a mate as any surname.
+fn has_inner_capital(w: &str) -> bool {
+    let w = strip_possessive(w);
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase)
+        && w.chars().next_back().is_some_and(char::is_lowercase)
+        && cs.all(|c| c.is_alphabetic() || c == '\'' || c == '\u{2019}')
+        && w.chars().skip(1).any(char::is_uppercase)
+}
+
 /// Most mates kept per name type.
 const MAX_MATES: usize = 8;
 
@@ -432,7 +445,7 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         };
         let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
         for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
-            if !ctx.has(j, fact::CAP_STEM) {
+            if !ctx.has(j, fact::CAP_STEM) && !has_inner_capital(ctx.tok(j)) {
                 continue;
             }
             let m = strip_possessive(ctx.tok(j));
@@ -858,6 +871,31 @@ mod tests {
         let out = run(&lex, t);
         let f = flags(t, &out.evidence);
         assert!(f.iter().all(|x| x.0 != kinds::NAME_VARIANT), "{f:?}");
+    }
+
+    #[test]
+    fn surnames_with_a_capital_inside_tell_two_people_apart() {
+        // BBC sport: two players, "Geordan Murphy" and "Gordon D'Arcy", not one name respelt.
+        let model = crate::model::Model::embedded();
+        for (a, b) in [("Murphy", "D'Arcy"), ("McDonald", "Stringer"), ("O\u{2019}Gara", "Hickie")] {
+            let t = format!(
+                "The captain set up tries for Geordan {a} and Peter Stringer. Late on he joined \
+                 centre partner Gordon {b} on the sidelines."
+            );
+            let out = run(model, &t);
+            let f = flags(&t, &out.evidence);
+            assert!(f.iter().all(|x| x.0 != kinds::NAME_VARIANT), "{a} / {b}: {f:?}");
+        }
+        // One surname beside both spellings is still one person.
+        let t = "The captain set up tries for Geordan D'Arcy. Late on he joined Gordon D'Arcy.";
+        let out = run(model, t);
+        assert!(flags(t, &out.evidence).iter().any(|x| x.0 == kinds::NAME_VARIANT));
+        for w in ["D'Arcy", "O\u{2019}Gara", "McDonald", "DiCaprio", "McDonald's"] {
+            assert!(has_inner_capital(w), "{w}");
+        }
+        for w in ["Murphy", "NATO", "U.S.", "D'", "McD", "iPhone", "Mc-Donald"] {
+            assert!(!has_inner_capital(w), "{w}");
+        }
     }
 
     /// Every string the enumeration makes from `form` (before the key test), and what
