@@ -150,6 +150,19 @@ fn digit_garble(x: &[u8], y: &[u8]) -> bool {
     digits > 0 && x.len() == y.len()
 }
 
+/// Units written straight after a number ("8GB", "4K", "12MP", "5G", "3D"), upper-cased.
+const UNITS: &[&[u8]] = &[
+    b"B", b"D", b"G", b"K", b"M", b"P", b"T", b"V", b"W", b"X", b"CM", b"FPS", b"GB", b"GHZ", b"GW", b"HP",
+    b"HZ", b"KB", b"KG", b"KM", b"KW", b"KWH", b"MB", b"MG", b"MHZ", b"MM", b"MP", b"MPH", b"MW", b"PB",
+    b"TB",
+];
+
+/// `x` (an upper-cased form) is a number and a unit: digits, then one of [`UNITS`].
+fn quantity(x: &[u8]) -> bool {
+    let digits = x.iter().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && UNITS.contains(&&x[digits..])
+}
+
 /// Every digit of `x` resembles the letter `y` has in its place.
 fn digits_alike(x: &[u8], y: &[u8]) -> bool {
     x.iter().zip(y).all(|(&a, &b)| a == b || super::acronyms::looks_alike(a as char, b as char))
@@ -174,7 +187,11 @@ fn relation(s: &Form<'_>, b: &Form<'_>) -> Option<Rel> {
     match (s.class, b.class) {
         (Class::Lower, Class::Caps) | (Class::LowerDotted, Class::Dotted) => (x == y).then_some(Rel::Lowered),
         (Class::Caps, Class::Dotted) => (x == y).then_some(Rel::Undotted),
-        (Class::Digits, _) => digit_garble(x, y).then_some(Rel::Digit),
+        // A number with its unit ("8GB" beside "RGB") is a garble only in look-alike digits
+        // ("8K" for "S.K.").
+        (Class::Digits, _) => {
+            (digit_garble(x, y) && (!quantity(x) || digits_alike(x, y))).then_some(Rel::Digit)
+        }
         (Class::Caps, Class::Caps) | (Class::Dotted, Class::Dotted) => {
             let diff = x.iter().zip(y).filter(|(a, b)| a != b).count();
             if diff == 1 && x.len() >= 3 {
@@ -551,6 +568,8 @@ mod tests {
         assert!(digit_garble(b"6II", b"III"), "any digit in three letters or more");
         assert!(!digit_garble(b"U2", b"US"), "two letters need a look-alike digit");
         assert!(!digit_garble(b"CCB", b"CCB"));
+        assert!(quantity(b"8GB") && quantity(b"4K") && quantity(b"1080P") && quantity(b"12MP"));
+        assert!(!quantity(b"U8") && !quantity(b"6II") && !quantity(b"CC8") && !quantity(b"GB"));
         assert!(reordered(b"OTAN", b"NATO"));
         assert!(!reordered(b"NATO", b"NATO"));
         assert!(!reordered(b"NATA", b"NATO"));
@@ -590,6 +609,18 @@ mod tests {
             "\u{201c}OTAN\u{201d} (1\u{d7} here) is written \u{201c}NATO\u{201d} elsewhere in the document (2\u{d7}): \
              its letters reordered"
         );
+    }
+
+    #[test]
+    fn a_number_with_its_unit_is_not_a_garbled_acronym() {
+        // A laptop review: "8GB" of memory beside "RGB" lighting, "4K" beside "UK" and "5G"
+        // beside "SG" (look-alike: still flagged, as "8K" for "S.K." is).
+        let lex = reference();
+        let t = "The keyboard has RGB lighting. The RGB effects can be turned off. It has 8GB of \
+                 memory and a 4K screen, sold in the UK. The UK price is high. The SG plan adds 5G.";
+        let f = acronym_flags(&lex, t);
+        assert!(!f.iter().any(|x| x.1 == "8GB" || x.1 == "4K"), "{f:?}");
+        assert!(has(&f, GARBLE, "5G", "SG"), "{f:?}");
     }
 
     #[test]
