@@ -5,7 +5,8 @@
 //! perturb letters to hide a copy; edited text has almost none.
 //!
 //! A real word the reference text lacks ("tonne", "gamers") is not a slip: a word in the
-//! English word list ([`Dictionary`]) is left alone. A new word of the language the list lacks
+//! English word list ([`Dictionary`]), or the plural of a word it or the reference knows, is
+//! left alone. A new word of the language the list lacks
 //! too ("tweets", "emailed") is rarely one slip from a frequent word with its first letter kept
 //! and fitting the same neighbours: the slip must leave the first letter alone, and the frequent
 //! word must form a pair the reference has with the word before or after. British and American
@@ -55,6 +56,7 @@ pub(super) fn find(ctx: &Ctx<'_>, unknown: &[usize], ev: &mut Vec<Evidence>) {
                     || queries >= MAX_QUERIES
                     || Dictionary::embedded().contains(w)
                     || is_variant_spelling(ctx, w)
+                    || is_plural_of_known(ctx, w)
                 {
                     None
                 } else {
@@ -261,6 +263,23 @@ fn is_variant_spelling(ctx: &Ctx<'_>, w: &str) -> bool {
     key != w && ctx.lex.normalized_count(&key) > 0
 }
 
+/// "gamers", "borrowings", "boxes": the plural (or third person) of a word the reference or the
+/// word list knows. The list leaves some plurals out ("gamer" is in it, "gamers" is not), and an
+/// added final "s" is not a slip of the word it inflects. A doubled final "s" ("newss") is not a
+/// plural, and "-es" only follows "s", "x", "z", "ch" and "sh".
+fn is_plural_of_known(ctx: &Ctx<'_>, w: &str) -> bool {
+    let known = |stem: &str| ctx.lex.normalized_count(stem) > 0 || Dictionary::embedded().contains(stem);
+    let Some(stem) = w.strip_suffix('s') else { return false };
+    if stem.ends_with('s') {
+        return false;
+    }
+    if known(stem) {
+        return true;
+    }
+    stem.strip_suffix('e')
+        .is_some_and(|base| ["s", "x", "z", "ch", "sh"].iter().any(|end| base.ends_with(end)) && known(base))
+}
+
 /// The frequent word one slip from `w` (first letter kept) that fits its neighbours, the most
 /// frequent if several do, with its count.
 fn intended(ctx: &Ctx<'_>, w: &str, prev: Option<&str>, next: Option<&str>) -> Option<(String, u64)> {
@@ -446,6 +465,24 @@ mod tests {
         assert!(slips.iter().any(|x| x.1 == "goverment" && x.2 == Some("government")), "{f:?}");
         assert!(slips.iter().any(|x| x.1 == "recieve" && x.2 == Some("receive")), "{f:?}");
         assert_eq!(slips.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn plurals_of_known_words_are_not_slips() {
+        let mut lex = lexicon();
+        for _ in 0..30 {
+            lex.add_text("the borrowing of the bank rose, and the church of the town and the news of it. ");
+        }
+        // "borrowings" is "borrowing" with an "s" added: a plural, not a slip; "churches"
+        // likewise. A doubled final "s" is still a slip.
+        let text = "The officials said that the borrowings of the bank rose, and the churches of \
+                    the town met.";
+        let out = run(&lex, text);
+        assert!(flags(text, &out.evidence).iter().all(|x| x.0 != kinds::MISSPELLED), "{:?}", out.evidence);
+        let text = "The officials said that the newss of the bank rose.";
+        let out = run(&lex, text);
+        let f = flags(text, &out.evidence);
+        assert!(f.iter().any(|x| x.0 == kinds::MISSPELLED && x.1 == "newss"), "{f:?}");
     }
 
     #[test]
