@@ -60,8 +60,7 @@ fn hidden_addresses(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
             0
         };
         let Some(s) = (tail - gap).checked_sub(6) else { continue };
-        let word_before = s > from && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_');
-        if s >= from && !word_before && &b[s..tail - gap] == b"[email" {
+        if s >= from && !(s > from && word_byte(b[s - 1])) && &b[s..tail - gap] == b"[email" {
             out.push((s, e));
         }
     }
@@ -105,9 +104,8 @@ pub fn link_spans(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
 /// The address in the chunk `text[start..end]` (no ASCII whitespace inside), if it holds one.
 fn chunk_link(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     let b = text.as_bytes();
-    let word_byte = |i: usize| b[i].is_ascii_alphanumeric() || b[i] == b'_';
     for p in start..end {
-        if p > start && word_byte(p - 1) {
+        if p > start && word_byte(b[p - 1]) {
             continue;
         }
         let rest = &b[p..end];
@@ -129,6 +127,11 @@ fn chunk_link(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
         return (e > p + body).then_some((p, e));
     }
     email(text, start, end)
+}
+
+/// A byte that continues a word: an address or placeholder does not start after one.
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
 }
 
 fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {

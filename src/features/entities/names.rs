@@ -445,7 +445,10 @@ pub(super) fn find(ctx: &Ctx<'_>, ev: &mut Vec<Evidence>) {
         };
         let before = (i > 0 && ctx.next_adjacent(i - 1) == Some(i)).then(|| i - 1);
         for j in [before, ctx.next_adjacent(i)].into_iter().flatten() {
-            if !ctx.has(j, fact::CAP_STEM) && !has_inner_capital(ctx.tok(j)) {
+            // Most neighbours are lower-case words: the token's facts rule them out first.
+            let capital = ctx.has(j, fact::CAP_STEM)
+                || (ctx.has(j, fact::UPPER_INITIAL) && has_inner_capital(ctx.tok(j)));
+            if !capital {
                 continue;
             }
             let m = strip_possessive(ctx.tok(j));
