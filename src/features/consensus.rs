@@ -1025,6 +1025,7 @@ fn sentence_profiles(
     interner: &mut Interner,
 ) -> Vec<Sent> {
     let words = &p.words;
+    let headline = headline_tokens(m);
     m.sentences
         .iter()
         .enumerate()
@@ -1046,8 +1047,10 @@ fn sentence_profiles(
             ids.sort_unstable();
             ids.dedup();
             // Headlines, captions and datelines are telegraphic by design: only full sentences
-            // (ending in . ! ? or a closing quote) are compared for fluency.
-            let full = toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));
+            // (ending in . ! ? or a closing quote) are compared for fluency, and no headline,
+            // even one that asks a question.
+            let full = s.last > headline
+                && toks.iter().rev().take(3).any(|t| matches!(t.text(m.text), "." | "!" | "?"));
             Sent {
                 start: toks[0].start(),
                 end: toks[toks.len() - 1].end(),
@@ -1153,9 +1156,11 @@ fn best_aligned<'p, K: Copy + Eq + std::hash::Hash + Ord + 'p>(
 const HEADLINE_WORDS: usize = 16;
 
 /// One past the last token of the member's headline (0 when it has none): a first sentence of
-/// at most [`HEADLINE_WORDS`] words that ends a line with no sentence-final punctuation
-/// ("Kirwan demands Italy consistency"). Headlines stack nouns that running text rarely puts
-/// side by side, and a machine rewrite of one ("consistency of Italy") uses pairs it often does.
+/// at most [`HEADLINE_WORDS`] words that ends a line with no full stop, colon or semicolon
+/// ("Kirwan demands Italy consistency", "Could Yukos be a blessing in disguise?"). Headlines
+/// stack nouns that running text rarely puts side by side, and a machine rewrite of one
+/// ("consistency of Italy") uses pairs it often does; a headline written in title case
+/// ("Is An 'Oxygen Bar' In Delhi Offering Fresh Air?") reads to the model as a row of names.
 fn headline_tokens(m: &Member<'_>) -> usize {
     let Some(s) = m.sentences.first() else { return 0 };
     let toks = &m.tokens[s.first.min(s.last)..s.last];
@@ -1164,7 +1169,7 @@ fn headline_tokens(m: &Member<'_>) -> usize {
     let rest = &m.text[last.end()..];
     let ends_line = rest.trim_start_matches([' ', '\t']).starts_with(['\n', '\r']);
     let text = m.text[toks[0].start()..last.end()].trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')']);
-    if words == 0 || words > HEADLINE_WORDS || !ends_line || text.ends_with(['.', '!', '?', ':', ';']) {
+    if words == 0 || words > HEADLINE_WORDS || !ends_line || text.ends_with(['.', ':', ';']) {
         return 0;
     }
     s.last
@@ -2177,6 +2182,23 @@ mod tests {
     }
 
     #[test]
+    fn a_question_headline_is_not_compared_for_fluency() {
+        // Two versions differ only in their headline, a question: headlines are telegraphic
+        // (or title case, a row of names to the model), so the model's reading of one is no
+        // judge of the other, and neither version reads worse for it.
+        let body = FLOOD[..5].join(" ");
+        let story = format!("Is An Oxygen Bar In Riverton Offering Fresh Air?\n\n{body}");
+        let copy = format!("Is the of oxygen bar the in Riverton offering air fresh?\n\n{body}");
+        let r = run(&[&story, &copy]);
+        for (i, m) in r.iter().enumerate() {
+            let out = &m.as_ref().unwrap().output;
+            assert_eq!(out.get("consensus.worst_sentence"), Some(0.0), "version {i}");
+            assert_eq!(out.get("consensus.worse_share"), Some(0.0), "version {i}");
+            assert!(out.evidence.iter().all(|e| e.kind != "worse-than-other-versions"), "version {i}");
+        }
+    }
+
+    #[test]
     fn a_sentence_reordered_with_the_same_content_words_is_compared() {
         // Word order and function words are all that differ: the content words are the same, the
         // sentences are not, and the copy's reads worse.
@@ -2231,8 +2253,14 @@ mod tests {
             head("Vouchers 'to cut winter deaths'\nBody text here."),
             "Vouchers ' to cut winter deaths '"
         );
+        // A question or an exclamation is one.
+        assert_eq!(
+            head("Could Yukos be a blessing in disguise?\nBody."),
+            "Could Yukos be a blessing in disguise ?"
+        );
         // A first sentence that ends with a full stop, runs on, or is too long is no headline.
         assert_eq!(head("The coach said so.\nMore text."), "");
+        assert_eq!(head("Read on:\nMore text."), "");
         assert_eq!(head("The coach said so and then left"), "");
         let long = format!("{}\n\nBody.", ["word"; 17].join(" "));
         assert_eq!(head(&long), "");
