@@ -9,7 +9,8 @@ nothing a reader sees should change no score.
 Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-break spaces; HTML character references for apostrophes and
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
-Markdown (a "#" headline, links on phrases, bold names, an image line); UTF-8 read as
+Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
+links and their definitions, code spans and a table; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
 quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
 its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
@@ -50,6 +51,28 @@ def forms():
             out.insert(2, f"![A photo of the scene](https://www.example.com/img/{rng.randrange(10**6)}.jpg)")
         return "\n\n".join(out)
 
+    def markdown_refs(t, rng):
+        # Reference-style links with their definitions at the end, code spans, and a table: how
+        # some scrapers and note-taking exports write a page.
+        ps = [p for p in t.split("\n") if p.strip()]
+        out, defs = [ps[0]], []
+        for p in ps[1:]:
+            ws = p.split(" ")
+            if rng.random() < 0.3 and len(ws) > 6:
+                i, k = rng.randrange(0, len(ws) - 4), rng.randint(2, 4)
+                n = len(defs) + 1
+                ws[i] = "[" + ws[i]
+                ws[i + k - 1] += f"][{n}]"
+                defs.append(f"[{n}]: https://www.example.com/news/story-{rng.randrange(10**6)}")
+            if rng.random() < 0.2:
+                j = rng.randrange(len(ws))
+                if re.fullmatch(r"[A-Za-z]+", ws[j]):
+                    ws[j] = f"`{ws[j]}`"
+            out.append(" ".join(ws))
+        if rng.random() < 0.5:
+            out.insert(2, "| Team | Played | Points |\n|---|---|---|\n| Chelsea | 20 | 48 |\n| Arsenal | 20 | 43 |")
+        return "\n\n".join(out + defs)
+
     def curly(t, rng):
         # Typographic quotes as a CMS writes them: apostrophes as U+2019, double quotes paired.
         t = re.sub(r"(?<=\w)'|'(?=\w)", "\u2019", t)
@@ -77,6 +100,7 @@ def forms():
         ("tabs-spaces", lambda t, rng: t.replace(" ", "  ").replace("\n", "\n\t")),
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
         ("markdown", markdown),
+        ("markdown-refs", markdown_refs),
         ("mojibake", lambda t, rng: "".join(
             ch.encode("utf-8").decode("cp1252", errors="strict") if all(b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
                                                                        for b in ch.encode("utf-8"))

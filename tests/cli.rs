@@ -964,8 +964,9 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
 
 #[test]
 fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
-    // Soft hyphens, a zero-width space after each sentence, and a Markdown export (a "#"
-    // headline, a link on a phrase, a bold name, an image line) change nothing a reader sees.
+    // Soft hyphens, a zero-width space after each sentence, and Markdown exports (a "#"
+    // headline, a link on a phrase, a bold name, an image line; reference links and a code
+    // span) change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
@@ -977,13 +978,25 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     md[2] = format!("[{} {}](https://example.com/a/1) {}", words[0], words[1], words[2..].join(" "));
     md.insert(2, "![A photo of the talks](https://example.com/img/1.jpg)".to_string());
     let markdown = md.join("\n\n");
-    for (name, t) in [("plain.txt", &plain_text), ("invisible.txt", &invisible), ("page.md", &markdown)] {
+    // Another export: reference-style links with their definitions at the end, a code span.
+    let mut refs: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+    refs[1] = refs[1].replacen("Biden", "[Biden][1]", 1);
+    refs[3] = refs[3].replacen(" the ", " `the` ", 1);
+    refs.push("[1]: https://example.com/people/biden \"Profile\"".to_string());
+    let references = refs.join("\n\n");
+    for (name, t) in [
+        ("plain.txt", &plain_text),
+        ("invisible.txt", &invisible),
+        ("page.md", &markdown),
+        ("refs.md", &references),
+    ] {
         std::fs::write(d.path().join(name), t).unwrap();
     }
     assert_ne!(invisible, plain_text);
     assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
+    assert!(references.contains("[Biden][1]") && references.contains("`the`"), "{references}");
     let plain = first_row(&d.path().join("plain.txt"), &[]);
-    for name in ["invisible.txt", "page.md"] {
+    for name in ["invisible.txt", "page.md", "refs.md"] {
         let row = first_row(&d.path().join(name), &[]);
         assert_eq!(row["score"], plain["score"], "{name}: {row}");
         assert_eq!(row["words"], plain["words"], "{name}");
