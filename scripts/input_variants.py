@@ -10,7 +10,7 @@ Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-brea
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
-links and their definitions, code spans and a table; UTF-8 read as
+links and their definitions, code spans, a table and a fenced code block; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
 quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
 its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
@@ -52,8 +52,8 @@ def forms():
         return "\n\n".join(out)
 
     def markdown_refs(t, rng):
-        # Reference-style links with their definitions at the end, code spans, and a table: how
-        # some scrapers and note-taking exports write a page.
+        # Reference-style links with their definitions at the end, code spans, a table and a
+        # fenced code block: how some scrapers and note-taking exports write a page.
         ps = [p for p in t.split("\n") if p.strip()]
         out, defs = [ps[0]], []
         for p in ps[1:]:
@@ -71,6 +71,8 @@ def forms():
             out.append(" ".join(ws))
         if rng.random() < 0.5:
             out.insert(2, "| Team | Played | Points |\n|---|---|---|\n| Chelsea | 20 | 48 |\n| Arsenal | 20 | 43 |")
+        if rng.random() < 0.5:
+            out.insert(1, "```python\nimport requests\nrows = requests.get(url, timeout=10).json()\n```")
         return "\n\n".join(out + defs)
 
     def curly(t, rng):

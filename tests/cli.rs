@@ -965,8 +965,8 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
 #[test]
 fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // Soft hyphens, a zero-width space after each sentence, and Markdown exports (a "#"
-    // headline, a link on a phrase, a bold name, an image line; reference links and a code
-    // span) change nothing a reader sees.
+    // headline, a link on a phrase, a bold name, an image line; reference links, a code span
+    // and a code block's fences) change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
@@ -978,10 +978,15 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     md[2] = format!("[{} {}](https://example.com/a/1) {}", words[0], words[1], words[2..].join(" "));
     md.insert(2, "![A photo of the talks](https://example.com/img/1.jpg)".to_string());
     let markdown = md.join("\n\n");
-    // Another export: reference-style links with their definitions at the end, a code span.
+    // Another export: reference-style links with their definitions at the end, a code span, a
+    // fenced code block.
     let mut refs: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
     refs[1] = refs[1].replacen("Biden", "[Biden][1]", 1);
     refs[3] = refs[3].replacen(" the ", " `the` ", 1);
+    refs.insert(
+        2,
+        "```python\nimport requests\nrows = requests.get(url, timeout=10).json()\n```".to_string(),
+    );
     refs.push("[1]: https://example.com/people/biden \"Profile\"".to_string());
     let references = refs.join("\n\n");
     for (name, t) in [
