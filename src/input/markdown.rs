@@ -11,9 +11,9 @@
 //! +10 points: a link's URL reads as words, `**` hides a name's capital from the entity checks.
 //! The patterns are narrow (a link needs a URL-like target; emphasis needs its marks against
 //! its words, a reference link a definition in the same document), so plain text is left
-//! alone; no other Markdown (lists, code blocks, tables) is read.
-//! Work is linear: every search for a closing mark has a bounded window and the line a shared
-//! budget.
+//! alone; no other Markdown (lists, indented code blocks, tables: their rows read as page
+//! structure already) is read. Work is linear: every search for a closing mark has a bounded
+//! window and the line a shared budget, and code blocks are found in one pass over the lines.
 
 use rustc_hash::FxHashSet;
 
