@@ -10,7 +10,8 @@ Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-brea
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
-links and their definitions, code spans, a table and a fenced code block; UTF-8 read as
+links and their definitions, code spans, a table and a fenced code block; inline HTML tags
+(bold, emphasis, span, link) left in the text; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
 quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
 its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
@@ -75,6 +76,21 @@ def forms():
             out.insert(1, "```python\nimport requests\nrows = requests.get(url, timeout=10).json()\n```")
         return "\n\n".join(out + defs)
 
+    def inline_tags(t, rng):
+        # A text field that kept some of its page's tags: bold or linked phrases, a span.
+        out = []
+        for p in t.split("\n"):
+            ws = p.split(" ")
+            if len(ws) > 6 and rng.random() < 0.3:
+                i = rng.randrange(len(ws) - 2)
+                tag = rng.choice(["<strong>", "<em>", '<span class="hl">',
+                                  f'<a href="https://www.example.com/{rng.randrange(10**6)}" rel="noopener">'])
+                close = "</" + tag[1:].split(" ")[0].rstrip(">") + ">"
+                ws[i] = tag + ws[i]
+                ws[i + 1] += close
+            out.append(" ".join(ws))
+        return "\n".join(out)
+
     def curly(t, rng):
         # Typographic quotes as a CMS writes them: apostrophes as U+2019, double quotes paired.
         t = re.sub(r"(?<=\w)'|'(?=\w)", "\u2019", t)
@@ -103,6 +119,7 @@ def forms():
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
         ("markdown", markdown),
         ("markdown-refs", markdown_refs),
+        ("inline-tags", inline_tags),
         ("mojibake", lambda t, rng: "".join(
             ch.encode("utf-8").decode("cp1252", errors="strict") if all(b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
                                                                        for b in ch.encode("utf-8"))

@@ -966,7 +966,7 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
 fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // Soft hyphens, a zero-width space after each sentence, and Markdown exports (a "#"
     // headline, a link on a phrase, a bold name, an image line; reference links, a code span
-    // and a code block's fences) change nothing a reader sees.
+    // and a code block; HTML tags left in the text) change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
@@ -989,11 +989,17 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     );
     refs.push("[1]: https://example.com/people/biden \"Profile\"".to_string());
     let references = refs.join("\n\n");
+    // A text field that kept some of its page's tags.
+    let mut tagged: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+    tagged[1] = tagged[1].replacen("Biden", "<strong>Biden</strong>", 1);
+    tagged[2] = format!("<a href=\"https://example.com/a/1\" rel=\"noopener\">{}</a>", tagged[2]);
+    let tags = tagged.join("\n\n");
     for (name, t) in [
         ("plain.txt", &plain_text),
         ("invisible.txt", &invisible),
         ("page.md", &markdown),
         ("refs.md", &references),
+        ("tags.txt", &tags),
     ] {
         std::fs::write(d.path().join(name), t).unwrap();
     }
@@ -1001,7 +1007,7 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
     assert!(references.contains("[Biden][1]") && references.contains("`the`"), "{references}");
     let plain = first_row(&d.path().join("plain.txt"), &[]);
-    for name in ["invisible.txt", "page.md", "refs.md"] {
+    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt"] {
         let row = first_row(&d.path().join(name), &[]);
         assert_eq!(row["score"], plain["score"], "{name}: {row}");
         assert_eq!(row["words"], plain["words"], "{name}");

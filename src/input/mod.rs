@@ -14,6 +14,7 @@ mod line_breaks;
 mod markdown;
 mod mojibake;
 mod records;
+mod tags;
 mod unwrap;
 mod walk;
 

@@ -799,14 +799,19 @@ fn as_read_cut(mut text: String, max: usize, total: usize) -> (String, Option<St
 /// `text` as it is read: mojibake repaired ([`super::mojibake`]), line breaks written as `\n`
 /// ([`super::line_breaks`]), HTML character references decoded ([`super::char_refs`]),
 /// ligatures written out ([`super::ligatures`]), soft hyphens and stray zero-width characters
-/// dropped ([`super::invisible`]), Markdown syntax read as text ([`super::markdown`]) and
-/// hard-wrapped paragraphs joined ([`super::unwrap`]); `text` itself (no copy) when none applies.
+/// dropped ([`super::invisible`]), stray HTML tags read outside a whole page ([`super::tags`]),
+/// Markdown syntax read
+/// as text ([`super::markdown`]) and hard-wrapped paragraphs joined ([`super::unwrap`]); `text`
+/// itself (no copy) when none applies.
 fn as_read(text: String) -> String {
     let text = super::mojibake::repair(&text).unwrap_or(text);
     let text = super::line_breaks::normalize(&text).unwrap_or(text);
     let text = super::char_refs::decode(&text).unwrap_or(text);
     let text = super::ligatures::expand(&text).unwrap_or(text);
     let text = super::invisible::drop_invisible(&text).unwrap_or(text);
+    // A whole page here was read as text on request (`--input-format text`): its markup stays.
+    let text =
+        if super::html::looks_like_page(&text) { text } else { super::tags::strip(&text).unwrap_or(text) };
     let text = super::markdown::strip(&text).unwrap_or(text);
     super::unwrap::unwrap(&text).unwrap_or(text)
 }
