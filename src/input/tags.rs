@@ -7,8 +7,9 @@
 //! written, a tag's name and attributes read as words: with an inline tag pair around two words
 //! in three paragraphs of ten, or a `<br>` after a paragraph's first sentence, the first 150
 //! clean BBC originals moved by -3.6 to +9.9 and -3.3 to +13.1 points. Only tags of the names
-//! below are read (any case), with attributes that hold no `<`; other angle brackets ("a <b>
-//! c" aside, "x < y", "<name@example.com>") stay. A whole page goes to [`super::html`] instead.
+//! below are read (any case), with attributes that hold no `<`; other angle brackets
+//! (`x < y`, `<name@example.com>`, `<script>`) stay. A whole page goes to [`super::html`]
+//! instead.
 
 /// Formatting tags, dropped with their attributes.
 const INLINE: &[&str] = &[
