@@ -87,10 +87,10 @@ fn label_key(label: &str) -> String {
 /// brackets.
 fn definition(line: &str) -> Option<&str> {
     let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = line[indent..].strip_prefix('[')?;
     if indent > 3 {
         return None;
     }
+    let rest = line[indent..].strip_prefix('[')?;
     let close = rest.as_bytes().iter().take(SPAN_WINDOW).position(|&c| c == b']' || c == b'[')?;
     let (label, after) = rest.split_at(close);
     let after = after.strip_prefix("]:")?;
@@ -109,12 +109,22 @@ fn definition(line: &str) -> Option<&str> {
     (url_like(target) && quoted).then_some(label)
 }
 
-/// The labels the document defines (see [`definition`]), as [`label_key`]s.
-fn definitions(text: &str) -> FxHashSet<String> {
-    if memchr::memmem::find(text.as_bytes(), b"]:").is_none() {
-        return FxHashSet::default();
+/// The labels the document defines (see [`definition`]), as [`label_key`]s, and per line (as
+/// `split_inclusive('\n')` gives them) whether no reader sees it: a definition, or a line of a
+/// fenced code block ([`code_blocks`]).
+fn hidden_lines(text: &str) -> (FxHashSet<String>, Vec<bool>) {
+    let mut hidden = code_blocks(text);
+    let mut refs = FxHashSet::default();
+    if memchr::memmem::find(text.as_bytes(), b"]:").is_some() {
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            if let Some(label) = definition(line.trim_end_matches(['\n', '\r'])) {
+                refs.insert(label_key(label));
+                hidden.resize(hidden.len().max(n + 1), false);
+                hidden[n] = true;
+            }
+        }
     }
-    text.lines().filter_map(definition).map(label_key).collect()
+    (refs, hidden)
 }
 
 /// Is `bytes[i]` the first byte of its line after at most three spaces?
@@ -128,16 +138,15 @@ pub fn strip(text: &str) -> Option<String> {
     if !may_hold_markdown(text.as_bytes()) {
         return None;
     }
-    let refs = definitions(text);
+    let (refs, hidden) = hidden_lines(text);
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
-    let in_code = code_blocks(text);
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let (body, newline) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
             None => (line, ""),
         };
-        if (!refs.is_empty() && definition(body).is_some()) || in_code.get(n).is_some_and(|&c| c) {
+        if hidden.get(n).is_some_and(|&h| h) {
             changed = true;
             continue; // a reference definition is never shown, and a code block is no prose
         }

@@ -800,9 +800,8 @@ fn as_read_cut(mut text: String, max: usize, total: usize) -> (String, Option<St
 /// ([`super::line_breaks`]), HTML character references decoded ([`super::char_refs`]),
 /// ligatures written out ([`super::ligatures`]), soft hyphens and stray zero-width characters
 /// dropped ([`super::invisible`]), stray HTML tags read outside a whole page ([`super::tags`]),
-/// Markdown syntax read
-/// as text ([`super::markdown`]) and hard-wrapped paragraphs joined ([`super::unwrap`]); `text`
-/// itself (no copy) when none applies.
+/// Markdown syntax read as text ([`super::markdown`]) and hard-wrapped paragraphs joined
+/// ([`super::unwrap`]); `text` itself (no copy) when none applies.
 fn as_read(text: String) -> String {
     let text = super::mojibake::repair(&text).unwrap_or(text);
     let text = super::line_breaks::normalize(&text).unwrap_or(text);
