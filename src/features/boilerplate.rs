@@ -116,7 +116,7 @@ const LINK_TITLE_MAX_WORDS: usize = 25;
 const STORY_OVERLAP_SHARE: f64 = 0.3;
 /// Leading short lines with at least this many words and a stopword are kept as titles.
 const TITLE_MIN_WORDS: usize = 4;
-/// Labels of a link to another story that pages put inside the article ("Read Also: <title>"),
+/// Labels of a link to another story that pages put inside the article (`"Read Also: <title>"`),
 /// as normalised by the pattern matcher.
 const INLINE_LINK_LABELS: &[&str] =
     &["read also", "also read", "read more", "read next", "see also", "related", "must read", "dont miss"];
@@ -142,7 +142,7 @@ struct Facts {
     /// A "Read more:" label: the next non-blank line is a link title.
     link_label: bool,
     /// Furniture that pages insert between article paragraphs (an advertisement marker such as
-    /// "- Advertisement -" or "Story continues below advertisement", a "Read Also: <title>"
+    /// "- Advertisement -" or "Story continues below advertisement", a `"Read Also: <title>"`
     /// link): short lines around it are judged as if it were not there.
     inline_insert: bool,
     /// A related-links heading alone on its line ("Related Posts", "You may also like").

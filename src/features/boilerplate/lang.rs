@@ -91,7 +91,7 @@ fn is_stopword(word: &str) -> bool {
     is_stopword_bytes(word.as_bytes())
 }
 
-/// [`is_stopword`] on the word's bytes (a word cut from a line at ASCII boundaries).
+/// `is_stopword` on the word's bytes (a word cut from a line at ASCII boundaries).
 #[inline]
 fn is_stopword_bytes(b: &[u8]) -> bool {
     if b.is_empty() || b.len() > 8 {

@@ -146,7 +146,7 @@ fn same_key_neighbours(form: &str, key: &str, each: impl FnMut(&str)) {
     same_key_neighbours_where(form, key, |_| true, each)
 }
 
-/// The letters [`same_key_neighbours`] inserts and substitutes into `form` (whose phonetic key
+/// The letters `same_key_neighbours` inserts and substitutes into `form` (whose phonetic key
 /// is `key`), sorted: the letters the key drops, the digraph openers, the members of the classes
 /// of the key's letters and of `form`'s letters, and `form`'s own lower-case letters.
 fn variant_alphabet(chars: &[char], key: &str) -> Vec<char> {
@@ -256,7 +256,7 @@ impl NameIndex {
     }
 }
 
-/// [`same_key_neighbours`], with `pre` asked first about each variant: `each` sees only those
+/// `same_key_neighbours`, with `pre` asked first about each variant: `each` sees only those
 /// `pre` accepts (a cheap look-up that rules most variants out before their key is computed).
 fn same_key_neighbours_where(
     form: &str,
