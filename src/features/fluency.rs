@@ -9,21 +9,30 @@
 //! sentences, worst window) and the contextual-substitution signal: a context that predicts
 //! one word with confidence while the text holds an improbable other (a spinner's synonym swap).
 //! Cost is linear in the number of tokens.
+//!
+//! This module walks the document once and computes the features; its submodules hold what
+//! that walk consults: `synonym_swaps` (the thesaurus search), `candidates` (its per-word
+//! cache), `roundtrip` (the round-trip contrast's per-sentence and per-paragraph statistics)
+//! and `articles` ("a"/"an" that do not agree with the next word).
 
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
-use crate::metrics::median;
 use crate::model::format::{EOS, UNK, vocab_hash};
 use crate::model::units::{UnitSink, for_each_unit_with};
-use crate::model::{ContrastModel, Model, Scored, Slot, SlotWord, Unigram, UnitProb, resolve_and_score};
+use crate::model::{ContrastModel, Model, Scored, UnitProb, resolve_and_score};
 use crate::synonyms::Synonyms;
 use crate::tokenize::{Token, TokenKind, normalize};
 
 mod articles;
 mod candidates;
+mod roundtrip;
+mod synonym_swaps;
 
 use candidates::Candidates;
+use roundtrip::MtStats;
+pub use synonym_swaps::{SYN_EVIDENCE, SYN_GAIN, SYN_MIN_GAP, SYN_MIN_NS, SYN_RARITY};
+use synonym_swaps::{Thesaurus, Tried, best_synonym, wants_synonym};
 
 /// Word units per window for `fluency.ns_worst_window`.
 pub const WINDOW: usize = 8;
@@ -117,155 +126,6 @@ fn band_ns(unigram: f32) -> Option<&'static (f32, f32)> {
     if x < BAND_NS.len() as f32 { BAND_NS.get(x as u32 as usize) } else { None }
 }
 
-/// A word is checked for a synonym swap when its `ns` is above this (the context finds it
-/// improbable for its frequency) ...
-pub const SYN_MIN_NS: f32 = 0.5;
-/// ... or when the context's best continuation is this many log10 units more probable (a rare
-/// word's `ns` stays low where the model backs off to its unigram).
-pub const SYN_MIN_GAP: f32 = 2.0;
-/// Weight of the frequency difference in a synonym's gain: 0 compares the two readings' raw
-/// probabilities (a frequent synonym always wins), 1 compares their SLOR.
-pub const SYN_RARITY: f32 = 0.5;
-/// A synonym swap is flagged when the synonym makes the three trigrams around the word this
-/// many log10 units more probable (rarity-corrected).
-pub const SYN_GAIN: f32 = 1.5;
-/// Swaps shown as evidence gain at least this much: about one a thousand words of clean BBC
-/// news reaches it, against about one in a hundred of spun text (the features count from
-/// [`SYN_GAIN`], where the rate still separates but single flags are unreliable).
-pub const SYN_EVIDENCE: f32 = 3.5;
-
-/// The model and the synonym table that [`best_synonym`] searches.
-#[derive(Clone, Copy)]
-struct Thesaurus<'a> {
-    model: &'a Model,
-    syn: &'a Synonyms,
-    /// The table lists candidates most frequent first by this model's counts (it was built
-    /// against the default model).
-    ordered: bool,
-    /// The kept candidates of known words, resolved once (default model only).
-    cache: Option<&'a Candidates>,
-}
-
-/// The synonym of `word` (the unit at `ids[j]`, `j >= 1`, of log10 relative frequency `fw`,
-/// given as its [`vocab_hash`])
-/// that best fits the trigrams around it, with its gain over the word in the text:
-/// `(gain, synonym id, raw log10 gain)`. `here` holds the text's scores of `ids[j]`,
-/// `ids[j + 1]` and `ids[j + 2]` (those that exist); `scratch` is working space.
-///
-/// Only synonyms at least as frequent as the word are tried (a spinner's pick replaces a
-/// commoner original far more often than the reverse, and a rarer synonym must beat the rarity
-/// correction); when the table's most-frequent-first order is the model's own
-/// ([`Thesaurus::ordered`]) the search stops at the first rarer one. Only those that fit the
-/// left context better by more than that correction are scored on the right: two look-ups for
-/// most candidates instead of three.
-fn best_synonym(
-    th: &Thesaurus<'_>,
-    word: u64,
-    fw: f32,
-    ids: &[u32],
-    j: usize,
-    here: &[UnitProb],
-    scratch: &mut Vec<Tried>,
-) -> Option<(f32, u32, f32)> {
-    let Thesaurus { model, syn, ordered, cache } = *th;
-    let w = ids[j];
-    let lp_here: f32 = here.iter().map(|q| q.logp).sum();
-    let mut best: Option<(f32, u32, f32)> = None;
-    // The same candidates the walk below keeps for a known word (`fw` is its frequency).
-    let cached = match cache {
-        Some(cache) if w != UNK => Some(cache.of(model, syn, w)),
-        _ => None,
-    };
-    // The neighbours' records, looked up at the first candidate that gets that far.
-    let mut slot = None;
-    if let Some(list) = cached
-        && !list.is_empty()
-    {
-        // Every candidate's left look-ups are asked for before the first is probed, so their
-        // cache misses overlap.
-        let slot = slot.insert(model.slot(ids, j));
-        for (s, _) in list {
-            model.prefetch_slot_left(slot, *s);
-        }
-    }
-    // The left score of candidate `s` (at least as frequent as the word, with unigram record
-    // `us`): logp3(u, v, s) (logp2(v, s) second in the sentence), with its rarity correction,
-    // when it fits the left context better by more than that correction.
-    let left_of = |slot: &Slot, s: u32, us: &Unigram| -> Option<Tried> {
-        let rarity = SYN_RARITY * (us.freq - fw);
-        let (left, sw) = model.slot_left(slot, s, us);
-        (left - here[0].logp > rarity).then_some((s, left, sw, rarity))
-    };
-    // Then logp3(v, s, n1) and logp3(s, n1, n2) where those words exist.
-    let mut finish = |slot: &Slot, (s, left, mut sw, rarity): Tried| {
-        let mut total = left;
-        if let Some(mid) = model.slot_mid(slot, &mut sw) {
-            total += mid;
-            if let Some(right) = model.slot_right(slot, &sw) {
-                total += right;
-            }
-        }
-        let raw = total - lp_here;
-        let gain = raw - rarity;
-        if best.is_none_or(|b| gain > b.0) {
-            best = Some((gain, s, raw));
-        }
-    };
-    match cached {
-        // Empty lists leave the slot unset: nothing to try.
-        Some(list) => {
-            let Some(slot) = &slot else { return None };
-            // Every candidate's left score first, asking for the middle look-ups of those that
-            // pass, then the rest in the same order: the same scores and the same best.
-            scratch.clear();
-            for (s, us) in list {
-                if let Some(t) = left_of(slot, *s, us) {
-                    model.prefetch_slot_mid(slot, &t.2);
-                    scratch.push(t);
-                }
-            }
-            for &t in scratch.iter() {
-                finish(slot, t);
-            }
-        }
-        None => {
-            for cand in syn.of_hashed(word) {
-                let s = model.word_id_bytes(cand);
-                if s == UNK || s == w {
-                    continue;
-                }
-                let us = model.unigram(s);
-                if us.freq < fw {
-                    if ordered {
-                        break;
-                    }
-                    continue;
-                }
-                let slot = slot.get_or_insert_with(|| model.slot(ids, j));
-                if let Some(t) = left_of(slot, s, &us) {
-                    finish(slot, t);
-                }
-            }
-        }
-    }
-    best
-}
-
-/// A synonym candidate past the left test of [`best_synonym`]: its id, left score, the records
-/// the rest of its scoring shares, and its rarity correction.
-type Tried = (u32, f32, SlotWord, f32);
-
-/// True when the synonym search runs for the word unit `u` scored `p` (`initial`: the
-/// sentence's first word unit): a word the context finds improbable, or does not know, and not
-/// a name.
-#[inline]
-fn wants_synonym(u: &Unit, p: &UnitProb, initial: bool) -> bool {
-    // A mid-sentence capitalised word is (nearly always) a name.
-    let name = u.cap && !initial;
-    let unlikely = p.unigram - p.logp > SYN_MIN_NS || p.ctx_best_logp - p.logp > SYN_MIN_GAP;
-    !name && (u.id == UNK || unlikely)
-}
-
 /// Keeps the [`MAX_EVIDENCE`] strongest entries of `v` by `key` = (strength, token), ties to
 /// the earlier token, in document order.
 fn strongest<T>(v: &mut Vec<T>, key: impl Fn(&T) -> (f32, usize)) {
@@ -280,178 +140,6 @@ fn strongest<T>(v: &mut Vec<T>, key: impl Fn(&T) -> (f32, usize)) {
 /// "340x", "over 1,000,000x": a log10 ratio for people.
 fn times(log10: f64) -> String {
     if log10 >= 6.0 { "over 1,000,000x".to_string() } else { format!("{:.0}x", 10f64.powf(log10)) }
-}
-
-/// Per-unit log10 probability ratios are clipped to this, so one word both models find absurd
-/// cannot outweigh a sentence.
-const MT_CLIP: f32 = 3.0;
-
-/// A sentence whose mean ratio reaches this (log10 per unit: the round-trip model finds it
-/// about 2x likelier, unit for unit) is shown as evidence.
-const MT_EVIDENCE: f64 = 0.3;
-/// A paragraph whose contrast exceeds its page's median paragraph by at least this much
-/// ([`relative_scan`]'s units) is shown as evidence: 0.8% of the clean training documents have
-/// one, against 29-60% of those with a quarter of their paragraphs round-tripped (generated
-/// training data, each document scored alone).
-const PAR_EVIDENCE: f64 = 2.0;
-
-/// Units a paragraph needs to count in the paragraph-level contrast features.
-const MIN_PAR_UNITS: usize = 12;
-/// A paragraph is closed at the first sentence end past this many units (90% of the training
-/// originals' paragraphs are shorter), so that text without line breaks, or with very long
-/// paragraphs, gets paragraph figures of the usual size: a scan over one block of a whole
-/// document would grow with its length.
-const MAX_PAR_UNITS: usize = 150;
-
-/// What the round-trip contrast gives over a document: per unit, how much likelier the
-/// round-trip model finds it than the reference model (log10). Both models are trained on the
-/// same text, one of them after machine translation and back, so a document's topic and
-/// vocabulary, which move both alike, cancel.
-#[derive(Default)]
-struct MtStats {
-    sum: f64,
-    n: usize,
-    /// Per sentence of at least `MIN_SENT_UNITS` units: mean ratio, first and last token.
-    sents: Vec<(f32, usize, usize)>,
-    /// Largest per-sentence sum over the square root of its units.
-    scan: Option<f64>,
-    /// The open paragraph's sum and units.
-    par: (f64, usize),
-    /// The open paragraph's first and last token.
-    par_span: Option<(usize, usize)>,
-    /// Paragraphs closed with at least `MIN_PAR_UNITS` units, and how many the round-trip
-    /// model prefers.
-    pars: (usize, usize),
-    /// Largest per-paragraph sum over the square root of its units.
-    par_scan: Option<f64>,
-    /// Every closed paragraph's (sum, units), for the document-relative scan.
-    par_list: Vec<(f64, usize)>,
-    /// Their first and last tokens.
-    par_spans: Vec<(usize, usize)>,
-    /// The same per sentence of at least `MIN_SENT_UNITS` units.
-    sent_list: Vec<(f64, usize)>,
-}
-
-impl MtStats {
-    /// Adds one sentence's unit probabilities under the reference model and log10 probabilities
-    /// under the round-trip model (same units, in order; the sentence end included).
-    /// Returns the sentence's mean ratio per unit when it has at least `MIN_SENT_UNITS` units.
-    fn add_sentence(
-        &mut self,
-        reference: &[UnitProb],
-        roundtrip: &[f32],
-        first: usize,
-        last: usize,
-    ) -> Option<f64> {
-        let (mut s, mut n) = (0f64, 0usize);
-        for (p, &q) in reference.iter().zip(roundtrip) {
-            s += f64::from((q - p.logp).clamp(-MT_CLIP, MT_CLIP));
-            n += 1;
-        }
-        self.sum += s;
-        self.n += n;
-        self.par.0 += s;
-        self.par.1 += n;
-        self.par_span = Some(self.par_span.map_or((first, last), |(f, _)| (f, last)));
-        if self.par.1 >= MAX_PAR_UNITS {
-            self.end_paragraph();
-        }
-        if n >= MIN_SENT_UNITS {
-            self.sents.push(((s / n as f64) as f32, first, last));
-            self.sent_list.push((s, n));
-            let z = s / (n as f64).sqrt();
-            self.scan = Some(self.scan.map_or(z, |m| m.max(z)));
-            return Some(s / n as f64);
-        }
-        None
-    }
-
-    /// Closes the open paragraph (a line break came before the next sentence, or it reached
-    /// [`MAX_PAR_UNITS`]).
-    fn end_paragraph(&mut self) {
-        let (s, n) = std::mem::take(&mut self.par);
-        let span = self.par_span.take();
-        if n >= MIN_PAR_UNITS {
-            self.pars.0 += 1;
-            if s > 0.0 {
-                self.pars.1 += 1;
-            }
-            let z = s / (n as f64).sqrt();
-            self.par_scan = Some(self.par_scan.map_or(z, |m| m.max(z)));
-            self.par_list.push((s, n));
-            self.par_spans.push(span.unwrap_or_default());
-        }
-    }
-
-    /// The paragraph that reads most unlike the rest of its page, given [`relative_scan_at`] over
-    /// the paragraphs, when it does by at least [`PAR_EVIDENCE`]: (excess, first token, last
-    /// token).
-    fn unlike_page(&self, par_rel: Option<(f64, usize)>) -> Option<(f64, usize, usize)> {
-        let (excess, k) = par_rel?;
-        let (first, last) = *self.par_spans.get(k)?;
-        (excess >= PAR_EVIDENCE).then_some((excess, first, last))
-    }
-
-    /// `fluency.mt_par_rel` with its paragraph ([`relative_scan_at`] over the paragraphs) and
-    /// `mt_sent_rel` ([`relative_scan`] over the sentences).
-    fn relative_features(&self) -> (Option<(f64, usize)>, Option<f64>) {
-        (relative_scan_at(&self.par_list), relative_scan(&self.sent_list))
-    }
-
-    /// `fluency.mt_par_scan` (largest per-paragraph sum over the square root of its units) and
-    /// `mt_par_share` (share of paragraphs the round-trip model prefers), once the last
-    /// paragraph is closed; missing when no paragraph had `MIN_PAR_UNITS` units. Round trips
-    /// and rewriters often damage whole paragraphs (a scraper stitching sources, a tool run
-    /// over part of a page), and a paragraph holds more evidence than one sentence.
-    fn paragraph_features(&self) -> (Option<f64>, Option<f64>) {
-        (self.par_scan, (self.pars.0 > 0).then(|| self.pars.1 as f64 / self.pars.0 as f64))
-    }
-
-    /// `fluency.mt_llr` (mean per unit), `mt_worst_sent` (mean of the worst quarter of
-    /// sentences), `mt_scan_max` and `mt_sent_share` (share of sentences the round-trip model
-    /// prefers); all missing when nothing was added (no round-trip model, or no text).
-    fn features(&self) -> (Option<f64>, Option<f64>, Option<f64>, Option<f64>) {
-        let mut means: Vec<f32> = self.sents.iter().map(|s| s.0).collect();
-        means.sort_by(|a, b| b.total_cmp(a));
-        let share = (!means.is_empty())
-            .then(|| means.iter().filter(|&&m| m > 0.0).count() as f64 / means.len() as f64);
-        ((self.n > 0).then(|| self.sum / self.n as f64), worst_quarter(&means), self.scan, share)
-    }
-
-    /// Sentences that read most like a round trip (at least [`MT_EVIDENCE`]), strongest first:
-    /// (mean ratio, first token, last token).
-    fn evidence(&self) -> Vec<(f32, usize, usize)> {
-        let mut v: Vec<_> = self.sents.iter().copied().filter(|s| f64::from(s.0) >= MT_EVIDENCE).collect();
-        v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        v.truncate(3);
-        v
-    }
-}
-
-/// The largest excess of one span's (sentence's, paragraph's) contrast over the document's own
-/// median span, given as (sum, units): the excess summed over the span's units and divided by
-/// their square root; missing under two spans. Measured against the document itself, so what
-/// moves every span alike (a register the round-trip model happens to favour) cancels, and a
-/// rewrite of part of a page stands out against the rest of it.
-fn relative_scan(items: &[(f64, usize)]) -> Option<f64> {
-    relative_scan_at(items).map(|(x, _)| x)
-}
-
-/// [`relative_scan`] with the index of the span that gives it (the first, on a tie).
-fn relative_scan_at(items: &[(f64, usize)]) -> Option<(f64, usize)> {
-    if items.len() < 2 {
-        return None;
-    }
-    let mut means: Vec<f64> = items.iter().map(|&(s, n)| s / n as f64).collect();
-    let med = median(&mut means)?;
-    let mut best: Option<(f64, usize)> = None;
-    for (k, &(s, n)) in items.iter().enumerate() {
-        let z = (s - med * n as f64) / (n as f64).sqrt();
-        if best.is_none_or(|(b, _)| z > b) {
-            best = Some((z, k));
-        }
-    }
-    best
 }
 
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
@@ -637,7 +325,7 @@ fn analyze_with(
     let unk_freq = -(model.total_tokens().max(1) as f32).log10();
     let (mut syn_swaps, mut syn_strength) = (0usize, 0f64);
     // Round-trip contrast: per unit, log10 P(round-trip model) - log10 P(reference model).
-    let mut mt = MtStats { sents: Vec::with_capacity(doc.sentences.len()), ..MtStats::default() };
+    let mut mt = MtStats::with_sentences(doc.sentences.len());
     // (gain, token, synonym id, raw log10 gain)
     let mut syn_ev: Vec<(f32, usize, u32, f32)> = Vec::new();
 
@@ -1404,42 +1092,6 @@ mod tests {
     }
 
     #[test]
-    fn relative_scan_measures_spans_against_the_median() {
-        assert_eq!(relative_scan(&[]), None);
-        assert_eq!(relative_scan(&[(4.0, 4)]), None);
-        // Means 1, 2, 3 (median 2): the 16-unit span at 3 exceeds it by 16 over sqrt(16).
-        let got = relative_scan(&[(4.0, 4), (18.0, 9), (48.0, 16)]).unwrap();
-        assert!((got - 4.0).abs() < 1e-9, "{got}");
-        // An even count takes the middle pair's mean (means 1, 1, 2, 2: median 1.5); a long
-        // span below it scores (100 - 150) / 10, a short one above it 0.5.
-        let got = relative_scan(&[(1.0, 1), (2.0, 1), (2.0, 1), (100.0, 100)]).unwrap();
-        assert!((got - 0.5).abs() < 1e-9, "{got}");
-    }
-
-    #[test]
-    fn paragraph_stats_close_on_line_breaks_only() {
-        let mut m = MtStats::default();
-        let p =
-            |logp: f32| UnitProb { logp, unigram: -3.0, ctx_best_logp: -1.0, ctx_best: 0, hit: 3, count: 1 };
-        let reference = vec![p(-2.0); MIN_PAR_UNITS];
-        // Two sentences of half a paragraph each, ratio +0.5 per unit: one paragraph.
-        let half = MIN_PAR_UNITS / 2;
-        m.add_sentence(&reference[..half], &vec![-1.5; half], 0, 1);
-        m.add_sentence(&reference[half..], &vec![-1.5; MIN_PAR_UNITS - half], 2, 3);
-        m.end_paragraph();
-        // A paragraph the reference model prefers, then one too short to count.
-        m.add_sentence(&reference, &[-3.0; MIN_PAR_UNITS], 4, 5);
-        m.end_paragraph();
-        m.add_sentence(&reference[..2], &[0.0, 0.0], 6, 7);
-        m.end_paragraph();
-        let (scan, share) = m.paragraph_features();
-        let want = 0.5 * MIN_PAR_UNITS as f64 / (MIN_PAR_UNITS as f64).sqrt();
-        assert!((scan.unwrap() - want).abs() < 1e-6, "{scan:?} vs {want}");
-        assert_eq!(share, Some(0.5));
-        assert_eq!(MtStats::default().paragraph_features(), (None, None));
-    }
-
-    #[test]
     fn a_round_trip_reads_more_like_one_than_its_original() {
         let clean = run(CLEAN);
         let rt = run(ROUND_TRIP);
@@ -1466,28 +1118,6 @@ mod tests {
         // The other features do not depend on the contrast model.
         assert_eq!(out.get("fluency.ns_mean"), with.get("fluency.ns_mean"));
         assert!(out.evidence.iter().all(|e| e.kind != "reads-like-round-trip"));
-    }
-
-    #[test]
-    fn mt_stats_aggregate_sentences() {
-        let p =
-            |logp: f32| UnitProb { logp, unigram: -3.0, ctx_best_logp: -1.0, ctx_best: 0, hit: 3, count: 1 };
-        let mut m = MtStats::default();
-        // Sentence 1: the round-trip model is 0.5 likelier per unit; sentence 2: 0.5 less likely;
-        // sentence 3 is too short to count as a sentence but counts in the mean.
-        let reference = vec![p(-2.0); MIN_SENT_UNITS];
-        m.add_sentence(&reference, &[-1.5; MIN_SENT_UNITS], 0, 5);
-        m.add_sentence(&reference, &[-2.5; MIN_SENT_UNITS], 6, 11);
-        m.add_sentence(&[p(-2.0)], &[-9.0], 12, 12);
-        let (llr, worst, scan, share) = m.features();
-        let n = 2.0 * MIN_SENT_UNITS as f64 + 1.0;
-        assert!((llr.unwrap() - (-MT_CLIP as f64) / n).abs() < 1e-6, "{llr:?}");
-        assert!((worst.unwrap() - 0.5).abs() < 1e-6);
-        assert!((scan.unwrap() - 0.5 * (MIN_SENT_UNITS as f64).sqrt()).abs() < 1e-6);
-        assert_eq!(share, Some(0.5));
-        assert_eq!(m.evidence(), vec![(0.5, 0, 5)]);
-        // Nothing added (no round-trip model): every feature missing.
-        assert_eq!(MtStats::default().features(), (None, None, None, None));
     }
 
     #[test]
