@@ -11,7 +11,8 @@ quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hy
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
 links and their definitions, code spans, a table and a fenced code block; inline HTML tags
-(bold, emphasis, span, link) left in the text; UTF-8 read as
+(bold, emphasis, span, link) left in the text; scripts, video iframes, style blocks and HTML
+comments (WordPress block markers, ad slots) between paragraphs; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
 quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
 its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
@@ -91,6 +92,27 @@ def forms():
             out.append(" ".join(ws))
         return "\n".join(out)
 
+    def embeds(t, rng):
+        # What a CMS export leaves between paragraphs and a reader never sees: an embedded
+        # tweet's or an ad's script, a video iframe, WordPress block comments, a style block.
+        snippets = [
+            '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+            '<iframe width="560" height="315" src="https://www.youtube.com/embed/{n}" frameborder="0" '
+            'allow="accelerometer; autoplay; encrypted-media" allowfullscreen></iframe>',
+            '<ins class="adsbygoogle" style="display:block" data-ad-client="ca-pub-{n}" data-ad-slot="{n}">'
+            '</ins><script>(adsbygoogle = window.adsbygoogle || []).push({{}});</script>',
+            '<style>.article-body p {{ margin: 0 0 1em; }}</style>',
+            '<!-- Advertisement slot {n}: do not remove -->',
+        ]
+        out = []
+        for p in t.split("\n"):
+            if p.strip() and rng.random() < 0.3:
+                p = f"<!-- wp:paragraph -->{p}<!-- /wp:paragraph -->"
+            out.append(p)
+            if p.strip() and rng.random() < 0.25:
+                out.append(rng.choice(snippets).format(n=rng.randrange(10**6)))
+        return "\n".join(out)
+
     def curly(t, rng):
         # Typographic quotes as a CMS writes them: apostrophes as U+2019, double quotes paired.
         t = re.sub(r"(?<=\w)'|'(?=\w)", "\u2019", t)
@@ -120,6 +142,7 @@ def forms():
         ("markdown", markdown),
         ("markdown-refs", markdown_refs),
         ("inline-tags", inline_tags),
+        ("embeds", embeds),
         ("mojibake", lambda t, rng: "".join(
             ch.encode("utf-8").decode("cp1252", errors="strict") if all(b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
                                                                        for b in ch.encode("utf-8"))

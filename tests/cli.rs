@@ -966,7 +966,8 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
 fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // Soft hyphens, a zero-width space after each sentence, and Markdown exports (a "#"
     // headline, a link on a phrase, a bold name, an image line; reference links, a code span
-    // and a code block; HTML tags left in the text) change nothing a reader sees.
+    // and a code block; HTML tags left in the text; a CMS export's comments, script and
+    // iframe) change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
@@ -994,12 +995,25 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     tagged[1] = tagged[1].replacen("Biden", "<strong>Biden</strong>", 1);
     tagged[2] = format!("<a href=\"https://example.com/a/1\" rel=\"noopener\">{}</a>", tagged[2]);
     let tags = tagged.join("\n\n");
+    // A CMS export: block comments around paragraphs (the first one too), an embedded tweet's
+    // script and a video iframe between them.
+    let mut embedded: Vec<String> =
+        paragraphs.iter().map(|p| format!("<!-- wp:paragraph -->{p}<!-- /wp:paragraph -->")).collect();
+    embedded.insert(
+        2,
+        "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>"
+            .to_string(),
+    );
+    embedded
+        .insert(4, "<iframe src=\"https://www.youtube.com/embed/x1\" allowfullscreen></iframe>".to_string());
+    let embeds = embedded.join("\n\n");
     for (name, t) in [
         ("plain.txt", &plain_text),
         ("invisible.txt", &invisible),
         ("page.md", &markdown),
         ("refs.md", &references),
         ("tags.txt", &tags),
+        ("embeds.txt", &embeds),
     ] {
         std::fs::write(d.path().join(name), t).unwrap();
     }
@@ -1007,7 +1021,7 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
     assert!(references.contains("[Biden][1]") && references.contains("`the`"), "{references}");
     let plain = first_row(&d.path().join("plain.txt"), &[]);
-    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt"] {
+    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt", "embeds.txt"] {
         let row = first_row(&d.path().join(name), &[]);
         assert_eq!(row["score"], plain["score"], "{name}: {row}");
         assert_eq!(row["words"], plain["words"], "{name}");

@@ -86,17 +86,23 @@ fn map_err(e: dom_smoothie::ReadabilityError) -> HtmlError {
 const SNIFF_BYTES: usize = 4096;
 
 /// Whether `text` is an HTML page rather than text: after leading whitespace (and a byte order
-/// mark) it starts with a doctype, an `<html>`, `<head>` or `<body>` tag, or a comment, or it
-/// starts with a tag and closes a block or inline element (`</p>`, `</div>`, `</a>`, ...) within
-/// its first 4 KB. Text about HTML ("`<p>` is a paragraph tag") does not start with a tag and
-/// close one that early: a scraper's field holding the raw page does.
+/// mark) and leading comments it starts with a doctype or an `<html>`, `<head>` or `<body>`
+/// tag, or it starts with a tag and closes a block or inline element (`</p>`, `</div>`, `</a>`,
+/// ...) within its first 4 KB. Text about HTML ("`<p>` is a paragraph tag") does not start with
+/// a tag and close one that early: a scraper's field holding the raw page does. A comment left
+/// before text (`<!-- wp:paragraph -->Officials said...`) makes no page; one never closed does.
 pub fn looks_like_page(text: &str) -> bool {
-    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
+    let mut t = text.trim_start_matches(blank);
+    while let Some(rest) = t.strip_prefix("<!--") {
+        let Some(end) = rest.find("-->") else { return true };
+        t = rest[end + 3..].trim_start_matches(blank);
+    }
     if !t.starts_with('<') {
         return false;
     }
     let head = super::cut_at(t, SNIFF_BYTES).to_ascii_lowercase();
-    const OPENERS: [&str; 5] = ["<!doctype html", "<html", "<head", "<body", "<!--"];
+    const OPENERS: [&str; 4] = ["<!doctype html", "<html", "<head", "<body"];
     if OPENERS.iter().any(|o| head.starts_with(o)) {
         return true;
     }
@@ -172,6 +178,8 @@ mod tests {
             "<HEAD><title>T</title></HEAD>",
             "<body>text",
             "<!-- saved page --><div>x</div>",
+            "<!-- a --> <!-- b -->\n<!DOCTYPE html><p>x",
+            "<!-- never closed",
             "<div class=post><p>Officials said on Monday.</p></div>",
             "<p>One paragraph.</p><p>Another.</p>",
             "<article><h1>Title</h1>",
@@ -187,6 +195,7 @@ mod tests {
             "< not a tag </p>",
             "<Reuters> Officials said on Monday that the talks would go on.",
             "<p> alone with no closing tag in the text",
+            "<!-- wp:paragraph -->Officials said on Monday.<!-- /wp:paragraph -->\n<div>x</div>",
         ] {
             assert!(!looks_like_page(text), "{text:?}");
         }
