@@ -14,8 +14,9 @@ links and their definitions, code spans, a table and a fenced code block; inline
 (bold, emphasis, span, link) left in the text; scripts, video iframes, style blocks and HTML
 comments (WordPress block markers, ad slots) between paragraphs; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
-quotes; references escaped twice ("&amp;#8217;"); the paragraphs on one line; each sentence on
-its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
+quotes; references escaped twice ("&amp;#8217;"); the text as a JSON string body (its line
+breaks, quotes and non-ASCII characters as escapes: "\\n", "\\u2019"); the paragraphs on one
+line; each sentence on its own line; " - " written as an em dash (and "..." as an ellipsis) or as an en dash; "--",
 "-" and "..." for dashes and ellipses; a bare URL after some paragraphs. Prints per form the mean, median and largest score shift and how many documents
 score exactly as the plain text. Deterministic (fixed seeds).
 """
@@ -150,6 +151,7 @@ def forms():
         ("html-in-text", page),
         ("curly-quotes", curly),
         ("double-escaped", lambda t, rng: t.replace("'", "&amp;#8217;").replace('"', "&amp;quot;")),
+        ("json-escaped", lambda t, rng: json.dumps(t)[1:-1]),
         ("one-line", lambda t, rng: " ".join(p.strip() for p in t.split("\n") if p.strip())),
         ("sentence-lines", lambda t, rng: re.sub(r"([.!?]) (?=[A-Z])", "\\1\n", t)),
         ("em-dashes", lambda t, rng: t.replace(" - ", " \u2014 ").replace("...", "\u2026")),

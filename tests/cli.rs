@@ -967,7 +967,7 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // Soft hyphens, a zero-width space after each sentence, and Markdown exports (a "#"
     // headline, a link on a phrase, a bold name, an image line; reference links, a code span
     // and a code block; HTML tags left in the text; a CMS export's comments, script and
-    // iframe) change nothing a reader sees.
+    // iframe), and the text written as a JSON string body change nothing a reader sees.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
@@ -1007,6 +1007,16 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     embedded
         .insert(4, "<iframe src=\"https://www.youtube.com/embed/x1\" allowfullscreen></iframe>".to_string());
     let embeds = embedded.join("\n\n");
+    // An export that wrote the text as a JSON string body: "\n" and "\u2019" as escapes.
+    let escaped: String = plain_text
+        .chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '"' => "\\\"".to_string(),
+            c if !c.is_ascii() => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
     for (name, t) in [
         ("plain.txt", &plain_text),
         ("invisible.txt", &invisible),
@@ -1014,6 +1024,7 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
         ("refs.md", &references),
         ("tags.txt", &tags),
         ("embeds.txt", &embeds),
+        ("escaped.txt", &escaped),
     ] {
         std::fs::write(d.path().join(name), t).unwrap();
     }
@@ -1021,7 +1032,8 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
     assert!(references.contains("[Biden][1]") && references.contains("`the`"), "{references}");
     let plain = first_row(&d.path().join("plain.txt"), &[]);
-    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt", "embeds.txt"] {
+    assert!(!escaped.contains('\n') && escaped.contains("\\n"), "{escaped}");
+    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt", "embeds.txt", "escaped.txt"] {
         let row = first_row(&d.path().join(name), &[]);
         assert_eq!(row["score"], plain["score"], "{name}: {row}");
         assert_eq!(row["words"], plain["words"], "{name}");

@@ -5,6 +5,7 @@
 //! write it back unchanged.
 
 mod char_refs;
+mod escapes;
 pub mod html;
 mod invisible;
 mod json_record;

@@ -796,13 +796,15 @@ fn as_read_cut(mut text: String, max: usize, total: usize) -> (String, Option<St
     (as_read(text), (kept < total).then(|| cut_warning(kept, total)))
 }
 
-/// `text` as it is read: mojibake repaired ([`super::mojibake`]), line breaks written as `\n`
+/// `text` as it is read: a JSON string body read as its text ([`super::escapes`]), mojibake
+/// repaired ([`super::mojibake`]), line breaks written as `\n`
 /// ([`super::line_breaks`]), HTML character references decoded ([`super::char_refs`]),
 /// ligatures written out ([`super::ligatures`]), soft hyphens and stray zero-width characters
 /// dropped ([`super::invisible`]), stray HTML tags read outside a whole page ([`super::tags`]),
 /// Markdown syntax read as text ([`super::markdown`]) and hard-wrapped paragraphs joined
 /// ([`super::unwrap`]); `text` itself (no copy) when none applies.
 fn as_read(text: String) -> String {
+    let text = super::escapes::decode(&text).unwrap_or(text);
     let text = super::mojibake::repair(&text).unwrap_or(text);
     let text = super::line_breaks::normalize(&text).unwrap_or(text);
     let text = super::char_refs::decode(&text).unwrap_or(text);
