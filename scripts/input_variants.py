@@ -10,7 +10,8 @@ Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-brea
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
 long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
-links and their definitions, code spans, a table and a fenced code block; inline HTML tags
+links and their definitions, code spans, a table and a fenced code block; paragraphs as list
+items ("- ", "* ", "1. "); inline HTML tags
 (bold, emphasis, span, link) left in the text; scripts, video iframes, style blocks and HTML
 comments (WordPress block markers, ad slots) between paragraphs; UTF-8 read as
 Windows-1252 (mojibake: "’" as "â€™"); the page as HTML inside the text field; typographic
@@ -142,6 +143,8 @@ def forms():
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
         ("markdown", markdown),
         ("markdown-refs", markdown_refs),
+        ("markdown-lists", lambda t, rng: "\n".join(
+            (rng.choice(["- ", "* ", "1. "]) + p if p.strip() and rng.random() < 0.3 else p) for p in t.split("\n"))),
         ("inline-tags", inline_tags),
         ("embeds", embeds),
         ("mojibake", lambda t, rng: "".join(

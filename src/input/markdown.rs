@@ -4,7 +4,8 @@
 //! its own, a line that goes); an image `![alt](url)` goes (its line too when nothing else is on
 //! it), emphasis `**words**`, `__words__`, `*words*`, `_words_` and a code span `` `words` ``
 //! become their words, a fenced code block ("```python" ... "```") goes, and a heading's `#`
-//! marks and a quote's `>` marks at the start of a line go.
+//! marks, a quote's `>` marks and a list item's marker (`-`, `*`, `+`, `1.`) at the start of a
+//! line go.
 //!
 //! Exports and scrapers write articles as Markdown. Scored as it was, the first 150 clean BBC
 //! originals in Markdown (a `#` headline, a few links, bold names, an image line) moved by -11 to
@@ -25,11 +26,15 @@ const URL_WINDOW: usize = 2048;
 const MAX_DEPTH: usize = 3;
 
 /// Could `text` hold Markdown syntax? A cheap byte test: a `[`, `*`, `_` or `` ` `` anywhere,
-/// or a `#` or `>` at the start of a line.
+/// or a `#`, `>`, `-` or `+` at the start of a line, or a line that starts with a digit (an
+/// ordered list item).
 fn may_hold_markdown(bytes: &[u8]) -> bool {
     memchr::memchr3(b'[', b'*', b'_', bytes).is_some()
         || memchr::memchr(b'`', bytes).is_some()
         || memchr::memchr2_iter(b'#', b'>', bytes).any(|i| starts_line(bytes, i))
+        || memchr::memchr2_iter(b'-', b'+', bytes).any(|i| starts_line(bytes, i))
+        || bytes.first().is_some_and(u8::is_ascii_digit)
+        || memchr::memchr_iter(b'\n', bytes).any(|i| bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
 }
 
 /// A code fence: up to three spaces, three or more backticks, and at most an info word
@@ -200,7 +205,31 @@ fn strip_block_marks(line: &str) -> (&str, bool) {
         rest = r.strip_prefix(' ').unwrap_or(r);
         quoted = true;
     }
-    if quoted { (rest, true) } else { (line, false) }
+    match list_item(rest) {
+        Some(item) => (item, true),
+        None if quoted => (rest, true),
+        None => (line, false),
+    }
+}
+
+/// Longest number of an ordered list item ("1." .. "999999999.").
+const MAX_ITEM_DIGITS: usize = 9;
+
+/// The text of a list item (`- item`, `* item`, `+ item`, `1. item`, `1) item`; nested items
+/// indented), or `None` when `line` is none: the marker needs a space after it and text after
+/// that ("-1", "* * *" and "2019.Text" are not items).
+fn list_item(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches(' ');
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes().get(digits)? {
+        b'.' | b')' if (1..=MAX_ITEM_DIGITS).contains(&digits) => digits + 1,
+        b'-' | b'*' | b'+' if digits == 0 => 1,
+        _ => return None,
+    };
+    let item = rest[marker..].strip_prefix(' ')?.trim_start_matches(' ');
+    let first = item.chars().next()?;
+    // A row of marks ("* * *", "- - -") is a section break, not an item.
+    (!matches!(first, '-' | '*' | '+' | '_')).then_some(item)
 }
 
 /// What an inline span found by [`Inline::read`] shows.
@@ -434,6 +463,23 @@ mod tests {
     }
 
     #[test]
+    fn list_markers_go() {
+        assert_eq!(
+            read(
+                "Points:\n- First item.\n* Second item.\n  + Nested item.\n1. One.\n12) Twelve.\n> - Quoted item."
+            ),
+            "Points:\nFirst item.\nSecond item.\nNested item.\nOne.\nTwelve.\nQuoted item."
+        );
+        // Not items: no space after the marker, a row of marks, a number that ends a sentence
+        // without a space, a negative number, a bare marker.
+        for text in ["-1 degrees overnight.", "* * *", "- - -", "2019.Text", "-", "1.", "+-+"] {
+            assert_eq!(strip(text), None, "{text:?}");
+        }
+        // A page's furniture between dashes stays readable as furniture.
+        assert_eq!(read("- Advertisement -"), "Advertisement -");
+    }
+
+    #[test]
     fn reference_links_become_their_words_and_definitions_go() {
         assert_eq!(
             read(
@@ -482,7 +528,7 @@ mod tests {
             "snake_case_name and file_name.txt, 5 * 3 * 2 = 30, a*b",
             "#1 seed, C# and the hashtag #news; x > y",
             "[citation needed] and [1](not a link) and [a](b)",
-            "* a list item\n* another\n- dash item",
+            "a - b, -3 degrees, +44 20 7946 0000",
             "don`t and won`t, it`s",
             "**unclosed bold and *unclosed emphasis",
             "",
