@@ -26,15 +26,22 @@ const URL_WINDOW: usize = 2048;
 const MAX_DEPTH: usize = 3;
 
 /// Could `text` hold Markdown syntax? A cheap byte test: a `[`, `*`, `_` or `` ` `` anywhere,
-/// or a `#`, `>`, `-` or `+` at the start of a line, or a line that starts with a digit (an
-/// ordered list item).
+/// a `#` or `>` at the start of a line, or a `-` or `+` and a space there, or a line that
+/// starts with a number, `.` or `)` and a space (list items, [`list_item`]).
 fn may_hold_markdown(bytes: &[u8]) -> bool {
+    let numbered = |at: usize| {
+        let digits = bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0
+            && matches!(bytes.get(at + digits), Some(b'.' | b')'))
+            && bytes.get(at + digits + 1) == Some(&b' ')
+    };
     memchr::memchr3(b'[', b'*', b'_', bytes).is_some()
         || memchr::memchr(b'`', bytes).is_some()
         || memchr::memchr2_iter(b'#', b'>', bytes).any(|i| starts_line(bytes, i))
-        || memchr::memchr2_iter(b'-', b'+', bytes).any(|i| starts_line(bytes, i))
-        || bytes.first().is_some_and(u8::is_ascii_digit)
-        || memchr::memchr_iter(b'\n', bytes).any(|i| bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        || memchr::memchr2_iter(b'-', b'+', bytes)
+            .any(|i| bytes.get(i + 1) == Some(&b' ') && starts_line(bytes, i))
+        || numbered(0)
+        || memchr::memchr_iter(b'\n', bytes).any(|i| numbered(i + 1))
 }
 
 /// A code fence: up to three spaces, three or more backticks, and at most an info word
