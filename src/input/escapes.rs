@@ -38,36 +38,6 @@ fn escaped_twice(text: &str) -> bool {
     escaped >= MIN_ESCAPED_BREAKS && escaped > real
 }
 
-/// The four hex digits at `bytes[at..at + 4]` as a number.
-fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    let digits = bytes.get(at..at + 4)?;
-    let s = std::str::from_utf8(digits).ok()?;
-    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    u32::from_str_radix(s, 16).ok()
-}
-
-/// The character of a `\uXXXX` escape at `bytes[at] == b'\\'` (with the low half of a surrogate
-/// pair after it) and the escape's length; `None` for a lone surrogate, a control character or
-/// no escape.
-fn unicode_at(bytes: &[u8], at: usize) -> Option<(char, usize)> {
-    let hi = hex4(bytes, at + 2)?;
-    if (0xD800..0xDC00).contains(&hi) {
-        if bytes.get(at + 6..at + 8) != Some(b"\\u") {
-            return None;
-        }
-        let lo = hex4(bytes, at + 8)?;
-        if !(0xDC00..0xE000).contains(&lo) {
-            return None;
-        }
-        let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?;
-        return Some((c, 12));
-    }
-    let c = char::from_u32(hi)?;
-    (!c.is_control()).then_some((c, 6))
-}
-
 /// `text` with its escapes read when it was escaped twice (see the module), or `None` (no copy
 /// is made). Linear.
 pub fn decode(text: &str) -> Option<String> {
@@ -80,25 +50,16 @@ pub fn decode(text: &str) -> Option<String> {
     let mut from = 0;
     while let Some(off) = memchr::memchr(b'\\', &bytes[from..]) {
         let k = from + off;
-        let (c, len) = match bytes.get(k + 1) {
-            Some(b'n') => ('\n', 2),
-            Some(b'r') => ('\r', 2),
-            Some(b't') => ('\t', 2),
-            Some(b'"') => ('"', 2),
-            Some(b'\'') => ('\'', 2),
-            Some(b'\\') => ('\\', 2),
-            Some(b'/') => ('/', 2),
-            Some(b'u') => match unicode_at(bytes, k) {
-                Some(x) => x,
-                None => {
-                    from = k + 1;
-                    continue;
-                }
-            },
-            _ => {
-                from = k + 1;
-                continue;
-            }
+        // JSON's escapes (`\b` and `\f`, and `\u` of a control character, are not text and stay
+        // as written), and `\'`, which some encoders write.
+        let escape = match super::json_record::escape_at(&bytes[k..]) {
+            Some((c, len)) if !c.is_control() || matches!(c, '\n' | '\r' | '\t') => Some((c, len)),
+            Some(_) => None,
+            None => (bytes.get(k + 1) == Some(&b'\'')).then_some(('\'', 2)),
+        };
+        let Some((c, len)) = escape else {
+            from = k + 1;
+            continue;
         };
         out.push_str(&text[last..k]);
         out.push(c);

@@ -99,34 +99,7 @@ fn decode_cut(literal: &str, max: usize) -> Option<TextField> {
         let (plain, esc) = rest.split_at(i);
         total += plain.len();
         push(&mut text, plain, max, &mut full);
-        let b = esc.as_bytes();
-        let (ch, used) = match *b.get(1)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let hi = hex4(b.get(2..6)?)?;
-                match hi {
-                    0xD800..=0xDBFF => {
-                        if b.get(6..8)? != b"\\u" {
-                            return None;
-                        }
-                        let lo = hex4(b.get(8..12)?)?;
-                        if !(0xDC00..=0xDFFF).contains(&lo) {
-                            return None;
-                        }
-                        (char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12)
-                    }
-                    _ => (char::from_u32(hi)?, 6),
-                }
-            }
-            _ => return None,
-        };
+        let (ch, used) = escape_at(esc.as_bytes())?;
         let mut buf = [0u8; 4];
         let s = ch.encode_utf8(&mut buf);
         total += s.len();
@@ -138,6 +111,39 @@ fn decode_cut(literal: &str, max: usize) -> Option<TextField> {
     let kept = cut_at(&text, max).len();
     text.truncate(kept);
     Some(TextField::Text { text, total })
+}
+
+/// The character of the JSON escape at the start of `b` (`b[0] == b'\\'`: `\"`, `\\`, `\/`, `\b`,
+/// `\f`, `\n`, `\r`, `\t`, or `\uXXXX`, a surrogate pair as one character) and the escape's
+/// length; `None` for any other escape, a lone surrogate or too few hex digits.
+pub(super) fn escape_at(b: &[u8]) -> Option<(char, usize)> {
+    Some(match *b.get(1)? {
+        b'"' => ('"', 2),
+        b'\\' => ('\\', 2),
+        b'/' => ('/', 2),
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'u' => {
+            let hi = hex4(b.get(2..6)?)?;
+            match hi {
+                0xD800..=0xDBFF => {
+                    if b.get(6..8)? != b"\\u" {
+                        return None;
+                    }
+                    let lo = hex4(b.get(8..12)?)?;
+                    if !(0xDC00..=0xDFFF).contains(&lo) {
+                        return None;
+                    }
+                    (char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12)
+                }
+                _ => (char::from_u32(hi)?, 6),
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// Appends `s` to the decoded `text` unless it is `full`: it is once it holds a character

@@ -68,7 +68,8 @@ enum Kind {
     Inline,
     /// Read as a line break.
     Break,
-    /// The opening tag of a [`HIDDEN`] element (its index there): dropped with its content.
+    /// The opening tag of a [`HIDDEN`] element (its index there) or a comment ([`COMMENT`]):
+    /// dropped with its content.
     Hidden(usize),
 }
 
@@ -132,6 +133,24 @@ fn closing_tag_end(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
     None
 }
 
+/// The index of comments among the kinds of [`Kind::Hidden`], after [`HIDDEN`]'s.
+const COMMENT: usize = HIDDEN.len();
+
+/// What starts at `bytes[i] == b'<'`: a comment's opening (`<!--`, [`Kind::Hidden`] of
+/// [`COMMENT`]) or a tag ([`tag_at`]), and where it ends.
+fn markup_at(bytes: &[u8], i: usize) -> Option<(usize, Kind)> {
+    if bytes[i + 1..].starts_with(b"!--") { Some((i + 4, Kind::Hidden(COMMENT))) } else { tag_at(bytes, i) }
+}
+
+/// One past the end of the hidden element or comment `h` ([`Kind::Hidden`]) whose content
+/// starts at `from`; `None` when the text has none.
+fn hidden_end(bytes: &[u8], from: usize, h: usize) -> Option<usize> {
+    match HIDDEN.get(h) {
+        Some(name) => closing_tag_end(bytes, from, name),
+        None => memchr::memmem::find(&bytes[from..], b"-->").map(|e| from + e + 3),
+    }
+}
+
 /// `text` with its stray tags read (see the module), or `None` when it has none (no copy is
 /// made). Linear: each `<` is looked at once, over at most [`MAX_TAG`] bytes, and the search
 /// for a hidden element's closing tag or a comment's end either jumps past it or, failing,
@@ -141,42 +160,24 @@ pub fn strip(text: &str) -> Option<String> {
     let mut out: Option<String> = None;
     let mut last = 0;
     let mut from = 0;
-    // Per hidden element, and for comments: no closing tag (end) lies past where the search
-    // failed.
-    let mut unclosed = [false; HIDDEN.len()];
-    let mut comment_unclosed = false;
+    // Per hidden element (and for comments, [`COMMENT`]): no closing tag (end) lies past where
+    // the search failed.
+    let mut unclosed = [false; HIDDEN.len() + 1];
     while let Some(off) = memchr::memchr(b'<', &bytes[from..]) {
         let i = from + off;
         from = i + 1;
-        let (end, breaks) = if bytes[i + 1..].starts_with(b"!--") {
-            if comment_unclosed {
-                continue;
-            }
-            match memchr::memmem::find(&bytes[i + 4..], b"-->") {
-                Some(e) => (i + 4 + e + 3, false),
+        let (end, breaks) = match markup_at(bytes, i) {
+            None => continue,
+            Some((end, Kind::Inline)) => (end, false),
+            Some((end, Kind::Break)) => (end, true),
+            Some((_, Kind::Hidden(h))) if unclosed[h] => continue,
+            Some((end, Kind::Hidden(h))) => match hidden_end(bytes, end, h) {
+                Some(close) => (close, false),
                 None => {
-                    comment_unclosed = true;
+                    unclosed[h] = true;
                     continue;
                 }
-            }
-        } else {
-            match tag_at(bytes, i) {
-                None => continue,
-                Some((end, Kind::Inline)) => (end, false),
-                Some((end, Kind::Break)) => (end, true),
-                Some((end, Kind::Hidden(h))) => {
-                    if unclosed[h] {
-                        continue;
-                    }
-                    match closing_tag_end(bytes, end, HIDDEN[h]) {
-                        Some(close) => (close, false),
-                        None => {
-                            unclosed[h] = true;
-                            continue;
-                        }
-                    }
-                }
-            }
+            },
         };
         let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
         o.push_str(&text[last..i]);
