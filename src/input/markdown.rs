@@ -5,7 +5,9 @@
 //! it), emphasis `**words**`, `__words__`, `*words*`, `_words_` and a code span `` `words` ``
 //! become their words, a fenced code block ("```python" ... "```") goes, and a heading's `#`
 //! marks, a quote's `>` marks and a list item's marker (`-`, `*`, `+`, `1.`) at the start of a
-//! line go.
+//! line go (a marker where a hard-wrapped sentence may go on stays: [`Context`]). Hard-wrapped
+//! paragraphs are joined before this is read ([`super::unwrap`]), so a link or an item that
+//! spans lines reads whole.
 //!
 //! Exports and scrapers write articles as Markdown. Scored as it was, the first 150 clean BBC
 //! originals in Markdown (a `#` headline, a few links, bold names, an image line) moved by -11 to
@@ -153,6 +155,7 @@ pub fn strip(text: &str) -> Option<String> {
     let (refs, hidden) = hidden_lines(text);
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
+    let mut context = Context::Block;
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let (body, newline) = match line.strip_suffix('\n') {
             Some(b) => (b, "\n"),
@@ -160,9 +163,12 @@ pub fn strip(text: &str) -> Option<String> {
         };
         if hidden.get(n).is_some_and(|&h| h) {
             changed = true;
+            context = Context::Block;
             continue; // a reference definition is never shown, and a code block is no prose
         }
-        let (rest, block_marks) = strip_block_marks(body);
+        let (rest, mark) = strip_block_marks(body, context);
+        context = context.after(body, mark);
+        let block_marks = mark != Mark::None;
         let mut inline = Inline {
             out: String::with_capacity(rest.len()),
             images: 0,
@@ -184,12 +190,57 @@ pub fn strip(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// `line` without a heading's `#` marks (and closing ones) or a quote's `>` marks at its start,
-/// and whether any went.
-fn strip_block_marks(line: &str) -> (&str, bool) {
+/// What a line's start marks it as.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mark {
+    None,
+    Heading,
+    Quote,
+    Item,
+}
+
+/// What the lines before a line leave open, which decides whether a line with a marker starts a
+/// list item. After a line that may be a hard-wrapped line stopping mid-sentence, "1998. The
+/// film" continues it (a sentence that ends with a year), and so does a dash before lower case
+/// ("in the best financial health\n- maybe clubs can do it"); "1." may start a list there, as in
+/// CommonMark ("How to retire early\n1. Define early retirement"). After a line that ends a
+/// sentence, or one too long to be wrapped, a numbered line is a heading or an item: scraped
+/// text often has a paragraph per line, with numbered section titles between them ("...he
+/// said.\n2. Never urged Ukraine to ...").
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Context {
+    /// The start of the text, a blank line, a heading, a quote or a hidden line.
+    Block,
+    /// A paragraph's text, and whether its last line may be wrapped mid-sentence (no longer
+    /// than a wrapped line, [`super::unwrap::MAX_WRAP`], and a letter, digit or comma last).
+    Paragraph { open: bool },
+    /// A list item and the lines that continue it: any number starts the next item.
+    List,
+}
+
+impl Context {
+    /// The context after `line`, which was marked `mark`.
+    fn after(self, line: &str, mark: Mark) -> Context {
+        match mark {
+            Mark::Item => Context::List,
+            Mark::Heading | Mark::Quote => Context::Block,
+            Mark::None if line.trim().is_empty() => Context::Block,
+            Mark::None if self == Context::List => Context::List,
+            Mark::None => {
+                let line = line.trim();
+                let last = line.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == ',');
+                Context::Paragraph { open: last && line.chars().count() <= super::unwrap::MAX_WRAP }
+            }
+        }
+    }
+}
+
+/// `line` without a heading's `#` marks (and closing ones), a quote's `>` marks or a list item's
+/// marker at its start, and what went. `context` is what the lines before leave open.
+fn strip_block_marks(line: &str, context: Context) -> (&str, Mark) {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
-        return (line, false);
+        return (line, Mark::None);
     }
     let rest = &line[indent..];
     let hashes = rest.len() - rest.trim_start_matches('#').len();
@@ -202,9 +253,9 @@ fn strip_block_marks(line: &str) -> (&str, bool) {
                 t if t.len() < title.len() && (t.is_empty() || t.ends_with(' ')) => t.trim_end(),
                 _ => title,
             };
-            return (title, true);
+            return (title, Mark::Heading);
         }
-        return (line, false);
+        return (line, Mark::None);
     }
     let mut rest = rest;
     let mut quoted = false;
@@ -212,10 +263,12 @@ fn strip_block_marks(line: &str) -> (&str, bool) {
         rest = r.strip_prefix(' ').unwrap_or(r);
         quoted = true;
     }
-    match list_item(rest) {
-        Some(item) => (item, true),
-        None if quoted => (rest, true),
-        None => (line, false),
+    // Inside a quote the paragraph, if any, is the quote's: its first line may start a list.
+    let context = if quoted { Context::Block } else { context };
+    match list_item(rest, context) {
+        Some(item) => (item, Mark::Item),
+        None if quoted => (rest, Mark::Quote),
+        None => (line, Mark::None),
     }
 }
 
@@ -224,19 +277,29 @@ const MAX_ITEM_DIGITS: usize = 9;
 
 /// The text of a list item (`- item`, `* item`, `+ item`, `1. item`, `1) item`; nested items
 /// indented), or `None` when `line` is none: the marker needs a space after it and text after
-/// that ("-1", "* * *" and "2019.Text" are not items).
-fn list_item(line: &str) -> Option<&str> {
+/// that ("-1", "* * *" and "2019.Text" are not items); after a line that may stop mid-sentence
+/// a number other than 1, or a bullet before lower case, starts none ([`Context`]).
+fn list_item(line: &str, context: Context) -> Option<&str> {
     let rest = line.trim_start_matches(' ');
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let open = context == Context::Paragraph { open: true };
     let marker = match rest.as_bytes().get(digits)? {
-        b'.' | b')' if (1..=MAX_ITEM_DIGITS).contains(&digits) => digits + 1,
+        b'.' | b')'
+            if (1..=MAX_ITEM_DIGITS).contains(&digits)
+                && (!open || (digits == 1 && rest.starts_with('1'))) =>
+        {
+            digits + 1
+        }
         b'-' | b'*' | b'+' if digits == 0 => 1,
         _ => return None,
     };
     let item = rest[marker..].strip_prefix(' ')?.trim_start_matches(' ');
     let first = item.chars().next()?;
-    // A row of marks ("* * *", "- - -") is a section break, not an item.
-    (!matches!(first, '-' | '*' | '+' | '_')).then_some(item)
+    // A row of marks ("* * *", "- - -") is a section break, not an item; a dash before lower
+    // case after an open line is a wrapped clause.
+    let section_break = matches!(first, '-' | '*' | '+' | '_');
+    let clause = open && first.is_lowercase();
+    (!section_break && !clause).then_some(item)
 }
 
 /// What an inline span found by [`Inline::read`] shows.
@@ -484,6 +547,37 @@ mod tests {
         }
         // A page's furniture between dashes stays readable as furniture.
         assert_eq!(read("- Advertisement -"), "Advertisement -");
+    }
+
+    #[test]
+    fn a_marker_after_a_line_that_stops_mid_sentence_starts_no_item() {
+        // A hard-wrapped sentence that ends with a year, or breaks before a dash: all stays.
+        let wrapped = "He was arrested in a Los Angeles toilet in\n1998. The film also deals with it.";
+        assert_eq!(strip(wrapped), None);
+        assert_eq!(strip("Sales rose by\n12) percent, they said."), None);
+        assert_eq!(strip("in the best financial health\n- maybe clubs can do it"), None);
+        // After a sentence's end, a line too long to be wrapped, a blank line, a heading or
+        // another item, a number starts an item (a paragraph per line, numbered section
+        // titles); a wrapped item keeps the list open; "1." may start a list anywhere.
+        assert_eq!(
+            read("He said so.\n2. Never urged Ukraine\nText."),
+            "He said so.\nNever urged Ukraine\nText."
+        );
+        let long = "word ".repeat(30);
+        assert_eq!(read(&format!("{long}\n3. Yin and Yang")), format!("{long}\nYin and Yang"));
+        assert_eq!(
+            read("How to retire early\n1. Define early retirement"),
+            "How to retire early\nDefine early retirement"
+        );
+        assert_eq!(
+            read("Steps:\n1. One.\n2. Two,\ncontinued\n3. Three."),
+            "Steps:\nOne.\nTwo,\ncontinued\nThree."
+        );
+        assert_eq!(read("Text\n\n3. Third.\n# Head\n4. Fourth."), "Text\n\nThird.\nHead\nFourth.");
+        assert_eq!(read("> In a quote\n> 2. an item"), "In a quote\nan item");
+        // A bullet before a capital, or after a colon, is an item wherever it stands.
+        assert_eq!(read("Points\n- First."), "Points\nFirst.");
+        assert_eq!(read("Points:\n- first.\n- second."), "Points:\nfirst.\nsecond.");
     }
 
     #[test]

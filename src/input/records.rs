@@ -801,8 +801,9 @@ fn as_read_cut(mut text: String, max: usize, total: usize) -> (String, Option<St
 /// ([`super::line_breaks`]), HTML character references decoded ([`super::char_refs`]),
 /// ligatures written out ([`super::ligatures`]), soft hyphens and stray zero-width characters
 /// dropped ([`super::invisible`]), stray HTML tags read outside a whole page ([`super::tags`]),
-/// Markdown syntax read as text ([`super::markdown`]) and hard-wrapped paragraphs joined
-/// ([`super::unwrap`]); `text` itself (no copy) when none applies.
+/// hard-wrapped paragraphs joined ([`super::unwrap`]) and Markdown syntax read as text
+/// ([`super::markdown`]); `text` itself (no copy) when none applies. Paragraphs are joined as
+/// they were laid out, list markers and all, so a wrapped item or link reads whole.
 fn as_read(text: String) -> String {
     let text = super::escapes::decode(&text).unwrap_or(text);
     let text = super::mojibake::repair(&text).unwrap_or(text);
@@ -813,8 +814,8 @@ fn as_read(text: String) -> String {
     // A whole page here was read as text on request (`--input-format text`): its markup stays.
     let text =
         if super::html::looks_like_page(&text) { text } else { super::tags::strip(&text).unwrap_or(text) };
-    let text = super::markdown::strip(&text).unwrap_or(text);
-    super::unwrap::unwrap(&text).unwrap_or(text)
+    let text = super::unwrap::unwrap(&text).unwrap_or(text);
+    super::markdown::strip(&text).unwrap_or(text)
 }
 
 /// The text of a record or file that [`super::html::looks_like_page`] takes for an HTML page:
@@ -838,6 +839,24 @@ mod tests {
         let p = d.path().join(name);
         std::fs::write(&p, content).unwrap();
         RecordReader::new(&p, Arc::new(InputConfig::default())).collect()
+    }
+
+    #[test]
+    fn wrapped_paragraphs_are_joined_before_markdown_is_read() {
+        // Wrapped at 72 columns as laid out, the item's marker and the link's target included:
+        // the item's first line is too long for "the" only with its marker, and the link spans
+        // two lines.
+        let text = "The festival opened on Thursday in Bangkok, where organisers asked all\n\
+                    guests to give what they could to the relief funds set up in the city.\n\
+                    \n\
+                    \u{20}- The Bangkok International Film Festival got under way on Thursday in\n\
+                    the Thai capital, and [the organisers\n\
+                    said](https://example.com/festival) that tickets go to charity.";
+        let want = "The festival opened on Thursday in Bangkok, where organisers asked all guests to give \
+                    what they could to the relief funds set up in the city.\n\n\
+                    The Bangkok International Film Festival got under way on Thursday in the Thai capital, \
+                    and the organisers said that tickets go to charity.";
+        assert_eq!(as_read(text.to_string()), want);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! and text whose paragraphs already are lines are left alone.
 
 /// Longest line of a wrapped paragraph (columns of the widest common wraps, with slack).
-const MAX_WRAP: usize = 100;
+pub(super) const MAX_WRAP: usize = 100;
 /// A block whose longest line is shorter is a list or a menu, not wrapped prose.
 const MIN_WRAP: usize = 40;
 
