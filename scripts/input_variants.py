@@ -8,7 +8,8 @@ nothing a reader sees should change no score.
 
 Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-break spaces; HTML character references for apostrophes and
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
-long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; "fi"/"fl" as ligatures;
+long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; every line but the first
+indented by four spaces (text from pretty-printed HTML, trimmed as a whole); "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
 links and their definitions, code spans, a table and a fenced code block; paragraphs as list
 items ("- ", "* ", "1. "); inline HTML tags
@@ -140,6 +141,7 @@ def forms():
         ("wrapped-72", lambda t, rng: "\n\n".join("\n".join(textwrap.wrap(p, 72)) for p in t.split("\n")
                                                    if p.strip())),
         ("tabs-spaces", lambda t, rng: t.replace(" ", "  ").replace("\n", "\n\t")),
+        ("indented", lambda t, rng: t.replace("\n", "\n    ")),
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
         ("markdown", markdown),
         ("markdown-refs", markdown_refs),

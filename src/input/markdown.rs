@@ -29,9 +29,11 @@ const MAX_DEPTH: usize = 3;
 
 /// Could `text` hold Markdown syntax? A cheap byte test: a `[`, `*`, `_` or `` ` `` anywhere,
 /// a `#` or `>` at the start of a line, or a `-` or `+` and a space there, or a line that
-/// starts with a number, `.` or `)` and a space (list items, [`list_item`]).
+/// starts with a number, `.` or `)` and a space (list items, [`list_item`]); a line's start is
+/// after any indentation.
 fn may_hold_markdown(bytes: &[u8]) -> bool {
     let numbered = |at: usize| {
+        let at = at + bytes[at..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
         let digits = bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
         digits > 0
             && matches!(bytes.get(at + digits), Some(b'.' | b')'))
@@ -62,14 +64,16 @@ fn fence(line: &str) -> Option<(usize, bool)> {
 
 /// Per line of `text` (as `split_inclusive('\n')` gives them), whether it belongs to a fenced
 /// code block, fences included: from an opening fence to the next fence at least as long and
-/// with no info word. A block that is never closed is left as text. One pass.
-fn code_blocks(text: &str) -> Vec<bool> {
+/// with no info word. A block that is never closed is left as text. Fences are read after the
+/// text's [`margin`]. One pass.
+fn code_blocks(text: &str, margin: &str) -> Vec<bool> {
     if memchr::memmem::find(text.as_bytes(), b"```").is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (n, line) in text.split_inclusive('\n').enumerate() {
+        let line = line.strip_prefix(margin).unwrap_or(line);
         let f = fence(line.trim_end_matches(['\n', '\r']));
         match (open, f) {
             (None, Some((run, _))) => open = Some((n, run)),
@@ -125,12 +129,13 @@ fn definition(line: &str) -> Option<&str> {
 
 /// The labels the document defines (see [`definition`]), as [`label_key`]s, and per line (as
 /// `split_inclusive('\n')` gives them) whether no reader sees it: a definition, or a line of a
-/// fenced code block ([`code_blocks`]).
-fn hidden_lines(text: &str) -> (FxHashSet<String>, Vec<bool>) {
-    let mut hidden = code_blocks(text);
+/// fenced code block ([`code_blocks`]). Lines are read after the text's [`margin`].
+fn hidden_lines(text: &str, margin: &str) -> (FxHashSet<String>, Vec<bool>) {
+    let mut hidden = code_blocks(text, margin);
     let mut refs = FxHashSet::default();
     if memchr::memmem::find(text.as_bytes(), b"]:").is_some() {
         for (n, line) in text.split_inclusive('\n').enumerate() {
+            let line = line.strip_prefix(margin).unwrap_or(line);
             if let Some(label) = definition(line.trim_end_matches(['\n', '\r'])) {
                 refs.insert(label_key(label));
                 hidden.resize(hidden.len().max(n + 1), false);
@@ -141,10 +146,37 @@ fn hidden_lines(text: &str) -> (FxHashSet<String>, Vec<bool>) {
     (refs, hidden)
 }
 
-/// Is `bytes[i]` the first byte of its line after at most three spaces?
+/// Is `bytes[i]` the first byte of its line after indentation (spaces and tabs) only?
 fn starts_line(bytes: &[u8], i: usize) -> bool {
-    let spaces = bytes[..i].iter().rev().take(4).take_while(|&&b| b == b' ').count();
-    spaces <= 3 && (spaces == i || bytes[i - spaces - 1] == b'\n')
+    let indent = bytes[..i].iter().rev().take_while(|&&b| b == b' ' || b == b'\t').count();
+    indent == i || bytes[i - indent - 1] == b'\n'
+}
+
+/// The indentation (spaces and tabs) that every non-blank line of `text` starts with: text
+/// taken from pretty-printed HTML sits in an indented block. Block marks are read after it, so
+/// an indented page reads as the same page unindented. The first line may have none (a text
+/// trimmed as a whole loses its first line's). Stops at the first other line without one.
+fn margin(text: &str) -> &str {
+    let mut margin: Option<&str> = None;
+    let mut first = true;
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if std::mem::take(&mut first) && indent.is_empty() {
+            continue;
+        }
+        let shared = match margin {
+            None => indent,
+            Some(m) => &m[..m.bytes().zip(indent.bytes()).take_while(|(a, b)| a == b).count()],
+        };
+        if shared.is_empty() {
+            return "";
+        }
+        margin = Some(shared);
+    }
+    margin.unwrap_or("")
 }
 
 /// `text` with its Markdown syntax read as text, or `None` when it has none (no copy is made).
@@ -152,7 +184,8 @@ pub fn strip(text: &str) -> Option<String> {
     if !may_hold_markdown(text.as_bytes()) {
         return None;
     }
-    let (refs, hidden) = hidden_lines(text);
+    let margin = margin(text);
+    let (refs, hidden) = hidden_lines(text, margin);
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut context = Context::Block;
@@ -166,7 +199,7 @@ pub fn strip(text: &str) -> Option<String> {
             context = Context::Block;
             continue; // a reference definition is never shown, and a code block is no prose
         }
-        let (rest, mark) = strip_block_marks(body, context);
+        let (rest, mark) = strip_block_marks(body.strip_prefix(margin).unwrap_or(body), context);
         context = context.after(body, mark);
         let block_marks = mark != Mark::None;
         let mut inline = Inline {
@@ -240,7 +273,11 @@ impl Context {
 fn strip_block_marks(line: &str, context: Context) -> (&str, Mark) {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
-        return (line, Mark::None);
+        // Deeper in a list, a nested item; elsewhere, no mark (an indented code line).
+        return match list_item(line, context) {
+            Some(item) if context == Context::List => (item, Mark::Item),
+            _ => (line, Mark::None),
+        };
     }
     let rest = &line[indent..];
     let hashes = rest.len() - rest.trim_start_matches('#').len();
@@ -530,6 +567,27 @@ mod tests {
             read("# Biden warns Putin\n\nText.\n## Section ##\n> quoted\n>> nested"),
             "Biden warns Putin\n\nText.\nSection\nquoted\nnested"
         );
+    }
+
+    #[test]
+    fn an_indented_text_reads_as_it_would_unindented() {
+        let page = "# Title\n\nIntro [with a link](https://e.org/x):\n - First item.\n - Second item.\n\n```\ncode\n```\nEnd.";
+        let want = read(page);
+        for indent in ["    ", "\t", "  \t"] {
+            let indented: String = page.lines().map(|l| format!("{indent}{l}\n")).collect();
+            let trimmed = indented.trim_start();
+            let got: Vec<String> = read(trimmed).lines().map(|l| l.trim().to_string()).collect();
+            assert_eq!(got.join("\n"), want, "{indent:?}, trimmed");
+            let got: Vec<String> = read(&indented).lines().map(|l| l.trim().to_string()).collect();
+            assert_eq!(got.join("\n"), want, "{indent:?}");
+        }
+        // Indentation not shared by every line is read as it is: a nested item, or a deep
+        // indent (here an indented code line) under an unindented paragraph.
+        assert_eq!(read("Points:\n- One.\n    - Nested."), "Points:\nOne.\nNested.");
+        assert_eq!(strip("Text.\n     - not an item\nMore text."), None);
+        assert_eq!(margin("  a\n\n    b\n  c"), "  ");
+        assert_eq!(margin("a\n  b\n  c"), "  ", "a text trimmed as a whole");
+        assert_eq!(margin("  a\nb\n  c"), "");
     }
 
     #[test]
