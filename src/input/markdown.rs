@@ -20,6 +20,8 @@
 
 use rustc_hash::FxHashSet;
 
+use super::unwrap::MAX_WRAP;
+
 /// Longest link text or label, and longest emphasised or code span, looked for (bytes).
 const SPAN_WINDOW: usize = 300;
 /// Longest link target looked for (bytes).
@@ -245,7 +247,7 @@ enum Context {
     /// The start of the text, a blank line, a heading, a quote or a hidden line.
     Block,
     /// A paragraph's text, and whether its last line may be wrapped mid-sentence (no longer
-    /// than a wrapped line, [`super::unwrap::MAX_WRAP`], and a letter, digit or comma last).
+    /// than a wrapped line, [`MAX_WRAP`], and a letter, digit or comma last).
     Paragraph { open: bool },
     /// A list item and the lines that continue it: any number starts the next item.
     List,
@@ -262,7 +264,9 @@ impl Context {
             Mark::None => {
                 let line = line.trim();
                 let last = line.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == ',');
-                Context::Paragraph { open: last && line.chars().count() <= super::unwrap::MAX_WRAP }
+                // Characters are counted only when the byte length leaves a doubt.
+                let short = |l: &str| l.len() <= MAX_WRAP || l.chars().count() <= MAX_WRAP;
+                Context::Paragraph { open: last && short(line) }
             }
         }
     }
@@ -274,8 +278,8 @@ fn strip_block_marks(line: &str, context: Context) -> (&str, Mark) {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         // Deeper in a list, a nested item; elsewhere, no mark (an indented code line).
-        return match list_item(line, context) {
-            Some(item) if context == Context::List => (item, Mark::Item),
+        return match context {
+            Context::List => list_item(line, context).map_or((line, Mark::None), |item| (item, Mark::Item)),
             _ => (line, Mark::None),
         };
     }
