@@ -8,7 +8,7 @@ nothing a reader sees should change no score.
 
 Forms: Windows line ends; lone carriage returns; U+2028 line separators; no-break spaces; HTML character references for apostrophes and
 quotes; everything HTML-escaped; a zero-width space after sentence ends; soft hyphens inside
-long words; lines hard-wrapped at 72 columns; tabs and doubled spaces; every line but the first
+long words; lines hard-wrapped at 72 columns, or at 72 bytes (`fold -s`); tabs and doubled spaces; every line but the first
 indented by four spaces (text from pretty-printed HTML, trimmed as a whole); "fi"/"fl" as ligatures;
 Markdown (a "#" headline, links on phrases, bold names, an image line); Markdown with reference-style
 links and their definitions, code spans, a table and a fenced code block; paragraphs as list
@@ -34,6 +34,18 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def fold(p, width):
+    """A greedy wrap at `width` UTF-8 bytes, as `fold -s` makes it."""
+    lines, line = [], ""
+    for w in p.split(" "):
+        if line and len((line + " " + w).encode()) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = line + " " + w if line else w
+    return "\n".join(lines + [line])
 
 
 def forms():
@@ -140,6 +152,7 @@ def forms():
             else m.group(0), t)),
         ("wrapped-72", lambda t, rng: "\n\n".join("\n".join(textwrap.wrap(p, 72)) for p in t.split("\n")
                                                    if p.strip())),
+        ("folded-72", lambda t, rng: "\n\n".join(fold(p, 72) for p in t.split("\n") if p.strip())),
         ("tabs-spaces", lambda t, rng: t.replace(" ", "  ").replace("\n", "\n\t")),
         ("indented", lambda t, rng: t.replace("\n", "\n    ")),
         ("ligatures", lambda t, rng: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),

@@ -1041,6 +1041,61 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
 }
 
 #[test]
+fn wrapped_indented_and_listed_copies_score_as_the_text_a_reader_sees() {
+    // Seed 002 with every fourth paragraph a list item, then the same hard-wrapped at 72
+    // columns (a wrapped item's marker takes room on its first line; characters counted, or
+    // bytes as `fold` counts them), indented by four spaces after the first line (pretty-printed
+    // HTML, trimmed as a whole), and both.
+    fn wrap(p: &str, width: usize, measure: fn(&str) -> usize) -> String {
+        let mut lines: Vec<String> = vec![String::new()];
+        for w in p.split(' ') {
+            let line = lines.last_mut().unwrap();
+            if !line.is_empty() && measure(line) + 1 + measure(w) > width {
+                lines.push(w.to_string());
+            } else {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(w);
+            }
+        }
+        lines.join("\n")
+    }
+    let d = tempfile::tempdir().unwrap();
+    let items: Vec<String> = seed_002_paragraphs()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i % 4 == 1 { format!("- {p}") } else { p.clone() })
+        .collect();
+    let listed = items.join("\n\n");
+    let chars = |s: &str| s.chars().count();
+    let wrapped = items.iter().map(|p| wrap(p, 72, chars)).collect::<Vec<_>>().join("\n\n");
+    let folded = items.iter().map(|p| wrap(p, 72, str::len)).collect::<Vec<_>>().join("\n\n");
+    let indented = listed.replace('\n', "\n    ");
+    let both = wrapped.replace('\n', "\n\t");
+    assert!(wrapped.contains("\n- ") && wrapped.lines().all(|l| l.chars().count() <= 72));
+    assert_ne!(folded, wrapped, "seed 002 has curly quotes: a wrap by bytes breaks elsewhere");
+    for (name, t) in [
+        ("listed.txt", &listed),
+        ("wrapped.txt", &wrapped),
+        ("folded.txt", &folded),
+        ("indented.txt", &indented),
+        ("both.txt", &both),
+    ] {
+        std::fs::write(d.path().join(name), t).unwrap();
+    }
+    let listed_row = first_row(&d.path().join("listed.txt"), &[]);
+    std::fs::write(d.path().join("plain.txt"), seed_002_paragraphs().join("\n\n")).unwrap();
+    let plain = first_row(&d.path().join("plain.txt"), &[]);
+    assert_eq!(listed_row["score"], plain["score"], "list markers: {listed_row}");
+    for name in ["wrapped.txt", "folded.txt", "indented.txt", "both.txt"] {
+        let row = first_row(&d.path().join(name), &[]);
+        assert_eq!(row["score"], plain["score"], "{name}: {row}");
+        assert_eq!(row["words"], plain["words"], "{name}");
+    }
+}
+
+#[test]
 fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
     // A page that gives its sources' addresses after a headline and some paragraphs scores as
     // the same page without them: an address is not prose, and a line ending in one is still

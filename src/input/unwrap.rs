@@ -10,7 +10,10 @@
 //! characters, and a line continues a sentence in lower case. Once a document has such a block,
 //! every block that the same greedy wrap could have made at that width is joined too (a
 //! paragraph whose lines all start with names). A list of titles or links, a menu of short lines
-//! and text whose paragraphs already are lines are left alone.
+//! and text whose paragraphs already are lines are left alone. Widths are counted in characters
+//! and in bytes, and a block either count finds wrapped is joined: tools such as `fold` wrap by
+//! bytes, and a line with curly quotes or accents then looks too short to be wrapped when its
+//! characters are counted.
 
 /// Longest line of a wrapped paragraph (columns of the widest common wraps, with slack).
 pub(super) const MAX_WRAP: usize = 100;
@@ -42,15 +45,25 @@ pub fn unwrap(text: &str) -> Option<String> {
     // The width of the blocks that are wrapped prose on their own evidence; a block the same
     // wrap made whose lines all start with capitals ("Sergei\nRyabkov ... Wendy\nSherman.") is
     // taken at that width.
-    let width = blocks
+    // By each count, the width of the blocks it finds wrapped (bytes count as characters do in
+    // ASCII text).
+    let measures: &[Measure] =
+        if text.is_ascii() { &[Measure::Chars] } else { &[Measure::Chars, Measure::Bytes] };
+    let widths: Vec<(Measure, usize)> = measures
         .iter()
-        .filter(|b| is_wrapped(&lines[(*b).clone()]))
-        .map(|b| longest(&lines[b.clone()]))
-        .max()?;
+        .filter_map(|&m| {
+            let wrapped = blocks.iter().filter(|b| is_wrapped(&lines[(*b).clone()], m));
+            Some((m, wrapped.map(|b| longest(&lines[b.clone()], m)).max()?))
+        })
+        .collect();
+    if widths.is_empty() {
+        return None;
+    }
     let mut joins = vec![false; lines.len()];
     for b in blocks {
         let block = &lines[b.clone()];
-        if block.len() >= 2 && longest(block) <= width && greedy(block, width) {
+        let made_by = |&(m, width): &(Measure, usize)| longest(block, m) <= width && greedy(block, width, m);
+        if block.len() >= 2 && widths.iter().any(made_by) {
             joins[b.start..b.end - 1].fill(true);
         }
     }
@@ -73,33 +86,52 @@ pub fn unwrap(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Characters of a line, without the whitespace around it.
-fn len(line: &str) -> usize {
-    line.trim().chars().count()
+/// How a wrap counted a line's width.
+#[derive(Clone, Copy)]
+enum Measure {
+    Chars,
+    Bytes,
 }
 
-/// Length of the longest line of `block`.
-fn longest(block: &[&str]) -> usize {
-    block.iter().map(|l| len(l)).max().unwrap_or(0)
+impl Measure {
+    /// Width of `s` by this count.
+    fn of(self, s: &str) -> usize {
+        match self {
+            Measure::Chars => s.chars().count(),
+            Measure::Bytes => s.len(),
+        }
+    }
+}
+
+/// Width of a line, without the whitespace around it.
+fn len(line: &str, m: Measure) -> usize {
+    m.of(line.trim())
+}
+
+/// Width of the longest line of `block`.
+fn longest(block: &[&str], m: Measure) -> usize {
+    block.iter().map(|l| len(l, m)).max().unwrap_or(0)
 }
 
 /// Whether a greedy wrap at `width` made `block`: every line but the last would have overflowed
 /// with the next line's first word.
-fn greedy(block: &[&str], width: usize) -> bool {
+fn greedy(block: &[&str], width: usize, m: Measure) -> bool {
     block.windows(2).all(|w| {
-        let next_word = w[1].split_whitespace().next().map_or(0, |x| x.chars().count());
-        len(w[0]) + 1 + next_word > width
+        let next_word = w[1].split_whitespace().next().map_or(0, |x| m.of(x));
+        len(w[0], m) + 1 + next_word > width
     })
 }
 
 /// Whether the non-blank lines of `block` are one hard-wrapped paragraph on their own evidence:
-/// a greedy wrap at the width of its longest line, [`MIN_WRAP`] to [`MAX_WRAP`] characters, of
-/// prose (a line continues a sentence in lower case).
-fn is_wrapped(block: &[&str]) -> bool {
-    let width = longest(block);
-    block.len() >= 2
-        && (MIN_WRAP..=MAX_WRAP).contains(&width)
-        && greedy(block, width)
+/// a greedy wrap at the width of its longest line, [`MIN_WRAP`] to [`MAX_WRAP`] wide, of prose
+/// (a line continues a sentence in lower case).
+fn is_wrapped(block: &[&str], m: Measure) -> bool {
+    if block.len() < 2 {
+        return false;
+    }
+    let width = longest(block, m);
+    (MIN_WRAP..=MAX_WRAP).contains(&width)
+        && greedy(block, width, m)
         && block[1..].iter().any(|l| l.trim_start().chars().next().is_some_and(char::is_lowercase))
 }
 
@@ -112,10 +144,15 @@ mod tests {
                         described the talks as frank and said they would meet again in January.";
 
     fn wrap(text: &str, width: usize) -> String {
+        wrap_by(text, width, str::len)
+    }
+
+    /// A greedy wrap at `width` as `measure` counts it.
+    fn wrap_by(text: &str, width: usize, measure: fn(&str) -> usize) -> String {
         let mut out = String::new();
         let mut line = String::new();
         for w in text.split(' ') {
-            if !line.is_empty() && line.len() + 1 + w.len() > width {
+            if !line.is_empty() && measure(&line) + 1 + measure(w) > width {
                 out.push_str(&line);
                 out.push('\n');
                 line.clear();
@@ -138,6 +175,20 @@ mod tests {
         // Windows line ends: the \r goes with the joined break.
         let crlf = wrap(PARA, 72).replace('\n', "\r\n");
         assert_eq!(unwrap(&crlf).as_deref(), Some(PARA));
+    }
+
+    #[test]
+    fn a_wrap_counted_in_characters_or_in_bytes_is_joined() {
+        // Every "a" two bytes long: a wrap by bytes (as `fold` makes) leaves lines that look too
+        // short to be wrapped when their characters are counted.
+        let para = PARA.replace('a', "\u{e1}");
+        let chars = |s: &str| s.chars().count();
+        for measure in [str::len as fn(&str) -> usize, chars] {
+            let text = format!("{}\n\n{}", wrap_by(&para, 72, measure), wrap_by(&para, 72, measure));
+            assert_eq!(unwrap(&text), Some(format!("{para}\n\n{para}")));
+        }
+        let by_bytes = wrap_by(&para, 72, str::len);
+        assert!(!is_wrapped(&by_bytes.split('\n').collect::<Vec<_>>(), Measure::Chars), "{by_bytes}");
     }
 
     #[test]
