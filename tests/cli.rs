@@ -59,6 +59,29 @@ fn seed_002_paragraphs() -> Vec<String> {
     seed_002().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
+/// A character count, for [`wrap`].
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `p` hard-wrapped greedily at `width`, as `measure` counts a line (characters, or bytes as
+/// `fold` counts them).
+fn wrap(p: &str, width: usize, measure: fn(&str) -> usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for w in p.split_whitespace() {
+        let last = lines.last_mut().unwrap();
+        if !last.is_empty() && measure(last) + 1 + measure(w) > width {
+            lines.push(w.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(w);
+        }
+    }
+    lines.join("\n")
+}
+
 /// Seed 002 as an HTML page: its lines as paragraphs of an article, with a script and a menu.
 fn seed_002_page() -> String {
     let body: String =
@@ -937,22 +960,7 @@ fn hard_wrapped_text_scores_as_its_paragraphs() {
     // A plain-text export wrapped at 72 columns is read as the same paragraphs unwrapped.
     let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
-    let wrap = |p: &str| {
-        let mut lines: Vec<String> = vec![String::new()];
-        for w in p.split_whitespace() {
-            let last = lines.last_mut().unwrap();
-            if !last.is_empty() && last.chars().count() + 1 + w.chars().count() > 72 {
-                lines.push(w.to_string());
-            } else {
-                if !last.is_empty() {
-                    last.push(' ');
-                }
-                last.push_str(w);
-            }
-        }
-        lines.join("\n")
-    };
-    let wrapped: Vec<String> = paragraphs.iter().map(|p| wrap(p)).collect();
+    let wrapped: Vec<String> = paragraphs.iter().map(|p| wrap(p, 72, chars)).collect();
     assert!(wrapped.iter().any(|p| p.contains('\n')));
     std::fs::write(d.path().join("plain.txt"), paragraphs.join("\n\n")).unwrap();
     std::fs::write(d.path().join("wrapped.txt"), wrapped.join("\n\n")).unwrap();
@@ -1046,21 +1054,6 @@ fn wrapped_indented_and_listed_copies_score_as_the_text_a_reader_sees() {
     // columns (a wrapped item's marker takes room on its first line; characters counted, or
     // bytes as `fold` counts them), indented by four spaces after the first line (pretty-printed
     // HTML, trimmed as a whole), and both.
-    fn wrap(p: &str, width: usize, measure: fn(&str) -> usize) -> String {
-        let mut lines: Vec<String> = vec![String::new()];
-        for w in p.split(' ') {
-            let line = lines.last_mut().unwrap();
-            if !line.is_empty() && measure(line) + 1 + measure(w) > width {
-                lines.push(w.to_string());
-            } else {
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(w);
-            }
-        }
-        lines.join("\n")
-    }
     let d = tempfile::tempdir().unwrap();
     let items: Vec<String> = seed_002_paragraphs()
         .iter()
@@ -1068,7 +1061,6 @@ fn wrapped_indented_and_listed_copies_score_as_the_text_a_reader_sees() {
         .map(|(i, p)| if i % 4 == 1 { format!("- {p}") } else { p.clone() })
         .collect();
     let listed = items.join("\n\n");
-    let chars = |s: &str| s.chars().count();
     let wrapped = items.iter().map(|p| wrap(p, 72, chars)).collect::<Vec<_>>().join("\n\n");
     let folded = items.iter().map(|p| wrap(p, 72, str::len)).collect::<Vec<_>>().join("\n\n");
     let indented = listed.replace('\n', "\n    ");
