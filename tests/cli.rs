@@ -101,6 +101,29 @@ fn first_row(path: &Path, extra: &[&str]) -> serde_json::Value {
     jsonl(&o).remove(0)
 }
 
+/// Writes `plain` and each of `forms` (file name, text) to a new directory, scores each file
+/// alone and asserts that every form gets the plain text's score and word count. Returns the
+/// plain text's row and the forms' rows, in order.
+fn assert_scored_as_plain(
+    plain: &str,
+    forms: &[(&str, &str)],
+) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("plain.txt"), plain).unwrap();
+    let plain = first_row(&d.path().join("plain.txt"), &[]);
+    let rows = forms
+        .iter()
+        .map(|(name, text)| {
+            std::fs::write(d.path().join(name), text).unwrap();
+            let row = first_row(&d.path().join(name), &[]);
+            assert_eq!(row["score"], plain["score"], "{name}: {row}");
+            assert_eq!(row["words"], plain["words"], "{name}");
+            row
+        })
+        .collect();
+    (plain, rows)
+}
+
 #[test]
 fn score_directory_csv_has_header_and_ranks() {
     let o = run(&["score", root().join("data/seeds").to_str().unwrap()]);
@@ -958,16 +981,10 @@ fn character_references_and_mojibake_in_text_are_read_as_their_characters() {
 #[test]
 fn hard_wrapped_text_scores_as_its_paragraphs() {
     // A plain-text export wrapped at 72 columns is read as the same paragraphs unwrapped.
-    let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let wrapped: Vec<String> = paragraphs.iter().map(|p| wrap(p, 72, chars)).collect();
     assert!(wrapped.iter().any(|p| p.contains('\n')));
-    std::fs::write(d.path().join("plain.txt"), paragraphs.join("\n\n")).unwrap();
-    std::fs::write(d.path().join("wrapped.txt"), wrapped.join("\n\n")).unwrap();
-    let plain = first_row(&d.path().join("plain.txt"), &[]);
-    let wrapped = first_row(&d.path().join("wrapped.txt"), &[]);
-    assert_eq!(wrapped["score"], plain["score"], "{wrapped}");
-    assert_eq!(wrapped["words"], plain["words"]);
+    assert_scored_as_plain(&paragraphs.join("\n\n"), &[("wrapped.txt", &wrapped.join("\n\n"))]);
 }
 
 #[test]
@@ -976,7 +993,6 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
     // headline, a link on a phrase, a bold name, an image line; reference links, a code span
     // and a code block; HTML tags left in the text; a CMS export's comments, script and
     // iframe), and the text written as a JSON string body change nothing a reader sees.
-    let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
     let invisible = plain_text.replace(". ", ".\u{200b} ").replace("administration", "adminis\u{ad}tration");
@@ -1025,27 +1041,21 @@ fn invisible_characters_and_markdown_score_as_the_text_a_reader_sees() {
             c => c.to_string(),
         })
         .collect();
-    for (name, t) in [
-        ("plain.txt", &plain_text),
-        ("invisible.txt", &invisible),
-        ("page.md", &markdown),
-        ("refs.md", &references),
-        ("tags.txt", &tags),
-        ("embeds.txt", &embeds),
-        ("escaped.txt", &escaped),
-    ] {
-        std::fs::write(d.path().join(name), t).unwrap();
-    }
     assert_ne!(invisible, plain_text);
     assert!(markdown.contains("**Biden**") && markdown.contains("](https://"), "{markdown}");
     assert!(references.contains("[Biden][1]") && references.contains("`the`"), "{references}");
-    let plain = first_row(&d.path().join("plain.txt"), &[]);
     assert!(!escaped.contains('\n') && escaped.contains("\\n"), "{escaped}");
-    for name in ["invisible.txt", "page.md", "refs.md", "tags.txt", "embeds.txt", "escaped.txt"] {
-        let row = first_row(&d.path().join(name), &[]);
-        assert_eq!(row["score"], plain["score"], "{name}: {row}");
-        assert_eq!(row["words"], plain["words"], "{name}");
-    }
+    assert_scored_as_plain(
+        &plain_text,
+        &[
+            ("invisible.txt", &invisible),
+            ("page.md", &markdown),
+            ("refs.md", &references),
+            ("tags.txt", &tags),
+            ("embeds.txt", &embeds),
+            ("escaped.txt", &escaped),
+        ],
+    );
 }
 
 #[test]
@@ -1054,7 +1064,6 @@ fn wrapped_indented_and_listed_copies_score_as_the_text_a_reader_sees() {
     // columns (a wrapped item's marker takes room on its first line; characters counted, or
     // bytes as `fold` counts them), indented by four spaces after the first line (pretty-printed
     // HTML, trimmed as a whole), and both.
-    let d = tempfile::tempdir().unwrap();
     let items: Vec<String> = seed_002_paragraphs()
         .iter()
         .enumerate()
@@ -1067,24 +1076,16 @@ fn wrapped_indented_and_listed_copies_score_as_the_text_a_reader_sees() {
     let both = wrapped.replace('\n', "\n\t");
     assert!(wrapped.contains("\n- ") && wrapped.lines().all(|l| l.chars().count() <= 72));
     assert_ne!(folded, wrapped, "seed 002 has curly quotes: a wrap by bytes breaks elsewhere");
-    for (name, t) in [
-        ("listed.txt", &listed),
-        ("wrapped.txt", &wrapped),
-        ("folded.txt", &folded),
-        ("indented.txt", &indented),
-        ("both.txt", &both),
-    ] {
-        std::fs::write(d.path().join(name), t).unwrap();
-    }
-    let listed_row = first_row(&d.path().join("listed.txt"), &[]);
-    std::fs::write(d.path().join("plain.txt"), seed_002_paragraphs().join("\n\n")).unwrap();
-    let plain = first_row(&d.path().join("plain.txt"), &[]);
-    assert_eq!(listed_row["score"], plain["score"], "list markers: {listed_row}");
-    for name in ["wrapped.txt", "folded.txt", "indented.txt", "both.txt"] {
-        let row = first_row(&d.path().join(name), &[]);
-        assert_eq!(row["score"], plain["score"], "{name}: {row}");
-        assert_eq!(row["words"], plain["words"], "{name}");
-    }
+    assert_scored_as_plain(
+        &seed_002_paragraphs().join("\n\n"),
+        &[
+            ("listed.txt", &listed),
+            ("wrapped.txt", &wrapped),
+            ("folded.txt", &folded),
+            ("indented.txt", &indented),
+            ("both.txt", &both),
+        ],
+    );
 }
 
 #[test]
@@ -1092,7 +1093,6 @@ fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
     // A page that gives its sources' addresses after a headline and some paragraphs scores as
     // the same page without them: an address is not prose, and a line ending in one is still
     // article text.
-    let d = tempfile::tempdir().unwrap();
     let paragraphs = seed_002_paragraphs();
     let plain_text = paragraphs.join("\n\n");
     let linked: Vec<String> = paragraphs
@@ -1105,12 +1105,8 @@ fn links_after_sentences_and_titles_leave_the_score_as_it_is() {
         })
         .collect();
     let linked_text = linked.join("\n\n");
-    std::fs::write(d.path().join("plain.txt"), &plain_text).unwrap();
-    std::fs::write(d.path().join("linked.txt"), &linked_text).unwrap();
-    let plain = first_row(&d.path().join("plain.txt"), &[]);
-    let row = first_row(&d.path().join("linked.txt"), &[]);
-    assert_eq!(row["score"], plain["score"], "{row}");
-    assert_eq!(row["words"], plain["words"]);
+    let (plain, rows) = assert_scored_as_plain(&plain_text, &[("linked.txt", &linked_text)]);
+    let row = &rows[0];
     // The boilerplate share counts characters, so the longer lines of links may move it.
     for family in ["fluency", "entities"] {
         assert_eq!(row["subscores"][family], plain["subscores"][family], "{family}");
