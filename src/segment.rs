@@ -30,6 +30,89 @@ pub fn lines(text: &str) -> Vec<LineSpan> {
     out
 }
 
+/// A text without a line break needs at least this many bytes to be laid out by sentence.
+pub const UNBROKEN_MIN_BYTES: usize = 400;
+
+/// The lines boilerplate classification reads: the text's own [`lines`], or, for a text of at
+/// least [`UNBROKEN_MIN_BYTES`] with no line break at all (a page whose whitespace was
+/// collapsed: article, "Read Also:" links, author bio and comment form run together), its
+/// sentences, each a line of its own. Returns the spans and whether they are sentences.
+pub fn layout_lines(text: &str) -> (Vec<LineSpan>, bool) {
+    if text.len() < UNBROKEN_MIN_BYTES || memchr::memchr(b'\n', text.as_bytes()).is_some() {
+        return (lines(text), false);
+    }
+    let starts = sentence_starts(text);
+    if starts.is_empty() {
+        return (lines(text), false);
+    }
+    // Each line runs on to the next one's start, so together they hold every byte a line of
+    // the text would (the spaces between two sentences end the first).
+    let mut spans = Vec::with_capacity(starts.len() + 1);
+    let mut start = 0;
+    for s in starts {
+        spans.push(LineSpan { start, end: s });
+        start = s;
+    }
+    spans.push(LineSpan { start, end: text.len() });
+    (spans, true)
+}
+
+/// Where sentences after the first start, read off the bytes (no tokens: this lays out text
+/// for line classification only): after `.`, `!`, `?` or `…`, any closing quotes or brackets
+/// and a space, at a word that starts with a capital letter, a digit or an opening quote or
+/// bracket, unless the word before a full stop is an abbreviation or an initial ([`sentences`]'
+/// rule).
+fn sentence_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let mark = match b[i] {
+            b'.' | b'!' | b'?' => 1,
+            0xE2 if b.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) => 3, // …
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let at = i;
+        let mut j = i + mark;
+        // further marks ("?!", "..."), then closing quotes and brackets
+        loop {
+            match b.get(j..) {
+                Some([b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']', ..]) => j += 1,
+                Some([0xE2, 0x80, 0x9D | 0x99 | 0xA6, ..]) => j += 3, // ” ’ …
+                Some([0xC2, 0xBB, ..]) => j += 2,                     // »
+                _ => break,
+            }
+        }
+        i = j;
+        let mut k = j;
+        while k < b.len() && b[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if k == j || k >= b.len() {
+            continue;
+        }
+        let Some(c) = text[k..].chars().next() else { continue };
+        let opens = matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«');
+        if !(c.is_uppercase() || c.is_numeric() || opens) {
+            continue;
+        }
+        if b[at] == b'.' {
+            let word_start = text[..at]
+                .rfind(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '"' | '“'))
+                .map_or(0, |p| p + text[p..].chars().next().map_or(1, char::len_utf8));
+            let word = &text[word_start..at];
+            if !word.is_empty() && is_abbreviation(word) {
+                continue;
+            }
+        }
+        out.push(k);
+    }
+    out
+}
+
 /// A sentence as a range of indices into a token slice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentenceSpan {
@@ -189,6 +272,51 @@ mod tests {
     #[test]
     fn line_breaks_end_sentences() {
         assert_eq!(sents("A heading\nBody text here."), ["A heading", "Body text here."]);
+    }
+
+    fn laid_out(t: &str) -> (Vec<&str>, bool) {
+        let (spans, by_sentence) = layout_lines(t);
+        (spans.iter().map(|s| &t[s.start..s.end]).collect(), by_sentence)
+    }
+
+    #[test]
+    fn text_without_line_breaks_is_laid_out_by_sentence() {
+        let body = "Mr. Smith met Gov. Jones in the U.S. capital on Monday. “Talks went well,” he said. \
+                    Was it enough? Harry S. Truman thought so… 3 aides agreed.";
+        let t = format!("{body} {}", "More text follows here. ".repeat(12));
+        let (got, by_sentence) = laid_out(&t);
+        assert!(by_sentence);
+        assert_eq!(
+            &got[..5],
+            [
+                "Mr. Smith met Gov. Jones in the U.S. capital on Monday. ",
+                "“Talks went well,” he said. ",
+                "Was it enough? ",
+                "Harry S. Truman thought so… ",
+                "3 aides agreed. "
+            ]
+        );
+        // every byte is in exactly one line, in order
+        assert_eq!(got.concat(), t);
+    }
+
+    #[test]
+    fn text_with_line_breaks_or_short_keeps_its_lines() {
+        let long = "A sentence here. ".repeat(40);
+        let broken = format!("{long}\n{long}");
+        assert_eq!(layout_lines(&broken), (lines(&broken), false));
+        let short = "One. Two. Three.";
+        assert_eq!(layout_lines(short), (lines(short), false));
+        // one long sentence: nothing to lay out
+        let one = "word ".repeat(200);
+        assert_eq!(layout_lines(&one), (lines(&one), false));
+    }
+
+    #[test]
+    fn sentence_starts_need_a_space_and_a_capital() {
+        let t = "Version 2.5 shipped.next came e.g. this. and that. (Then) more.\u{201d} End… ?! Q";
+        let starts: Vec<&str> = sentence_starts(t).iter().map(|&i| &t[i..]).collect();
+        assert_eq!(starts, ["(Then) more.\u{201d} End… ?! Q", "End… ?! Q", "Q"]);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! Linear in the input; no step panics on any input.
 
 use super::{Evidence, Family, FamilyOutput, Feature};
-use crate::segment::{LineSpan, lines};
+use crate::segment::{LineSpan, layout_lines, lines};
 use serde::Serialize;
 
 pub mod lang;
@@ -167,7 +167,11 @@ pub fn classify_normalised(
     norms: Option<&NormLines>,
 ) -> Classified {
     let pats = Patterns::embedded();
-    let spans = lines(text);
+    let (spans, by_sentence) = match norms {
+        Some(NormLines { sentences: Some(spans), .. }) => (spans.clone(), true),
+        Some(_) => (lines(text), false),
+        None => page_lines(text),
+    };
     let mut facts: Vec<Facts> = Vec::with_capacity(spans.len());
     let mut padded = String::new();
     let mut norm_buf = String::new();
@@ -254,6 +258,9 @@ pub fn classify_normalised(
         }
         facts.push(Facts { span, stats, pre, link_label, inline_insert, related_heading, repeat_key });
     }
+    if by_sentence {
+        resolve_short_sentences(text, &mut facts);
+    }
     resolve_pending_links(&mut facts);
     resolve_teasers(text, &mut facts);
 
@@ -337,6 +344,83 @@ pub fn classify_normalised(
     Classified { lines: out_lines, language, output, may_hold_links: links }
 }
 
+/// The lines a page is classified by: its own, or, in a text with no line breaks
+/// ([`layout_lines`]), its sentences, each cut again where a furniture phrase of the lexicon
+/// starts inside it at a capitalised word: "... great again. Tags: Arroyo, Border Previous Post
+/// In about 2900 BC ..." reads as "Tags:", "Arroyo, Border", "Previous Post In about 2900 BC
+/// ...". A whole-line pattern ("Related Posts", "Remember Me") becomes a line of its own, a
+/// prefix pattern ("Read Also", "Previous Post") starts one. Returns the lines and whether
+/// they are sentences.
+pub(crate) fn page_lines(text: &str) -> (Vec<LineSpan>, bool) {
+    let (spans, sentences) = layout_lines(text);
+    if !sentences {
+        return (spans, false);
+    }
+    let pats = Patterns::embedded();
+    let max = pats.phrase_words();
+    let mut out = Vec::with_capacity(spans.len());
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut norms: Vec<String> = Vec::new();
+    for span in spans {
+        words.clear();
+        let line = &text[span.start..span.end];
+        for w in line.split_ascii_whitespace() {
+            // `split_ascii_whitespace` gives sub-slices of `line`: their offsets are exact.
+            let start = w.as_ptr() as usize - line.as_ptr() as usize;
+            words.push((span.start + start, span.start + start + w.len()));
+        }
+        let mut start = span.start;
+        let mut i = 0;
+        while i < words.len() {
+            let (ws, we) = words[i];
+            let word = &text[ws..we];
+            let mut hit = None;
+            if word.chars().next().is_some_and(char::is_uppercase) {
+                // The next words are normalised only when this one can start a pattern.
+                let upto = words.len().min(i + max);
+                norms.resize_with(upto - i, String::new);
+                normalize_into(word, &mut norms[0]);
+                if pats.starts_phrase(&norms[0]) {
+                    for (n, &(a, b)) in norms[1..].iter_mut().zip(&words[i + 1..upto]) {
+                        normalize_into(&text[a..b], n);
+                    }
+                    let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
+                    hit = pats.phrase_at(&refs, word.ends_with(':')).filter(|&(k, _)| {
+                        // Furniture runs on into the next item, which starts with a capital
+                        // ("Related Posts There can be", "Read Also: Sales plunged"); the
+                        // same words in prose run on in lower case ("violated its Terms of
+                        // Service by posting") or end a sentence.
+                        let last = &text[words[i + k - 1].0..words[i + k - 1].1];
+                        match words.get(i + k) {
+                            _ if last.ends_with(':') => true,
+                            Some(&(a, b)) => text[a..b].chars().next().is_some_and(|c| {
+                                c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘')
+                            }),
+                            None => !last.ends_with(|c: char| c.is_ascii_punctuation()),
+                        }
+                    });
+                }
+            }
+            match hit {
+                Some((k, whole)) => {
+                    if ws > start {
+                        out.push(LineSpan { start, end: ws });
+                        start = ws;
+                    }
+                    i += k;
+                    if whole && i < words.len() {
+                        out.push(LineSpan { start, end: words[i].0 });
+                        start = words[i].0;
+                    }
+                }
+                None => i += 1,
+            }
+        }
+        out.push(LineSpan { start, end: span.end });
+    }
+    (out, true)
+}
+
 fn is_good(st: &LineStats, english: bool) -> bool {
     if english {
         (st.terminal && st.words >= GOOD_MIN_WORDS && st.stopword_density() >= GOOD_MIN_STOPWORDS)
@@ -369,6 +453,30 @@ fn resolve_teasers(text: &str, facts: &mut [Facts]) {
             _ => {}
         }
         prev = Some((f.pre, f.related_heading));
+    }
+}
+
+/// In a text laid out by sentence, a short sentence next to article text ("But whose
+/// requirements?", "The price wasn't announced.") is article text too, not a heading or a title
+/// line: it has two words or more and ends in sentence punctuation, but not in an ellipsis (a
+/// teaser cut short).
+fn resolve_short_sentences(text: &str, facts: &mut [Facts]) {
+    let sentence = |f: &Facts| {
+        f.pre == Pre::Short
+            && f.stats.terminal
+            && f.stats.words >= 2
+            && !ends_with_ellipsis(&text[f.span.start..f.span.end])
+    };
+    for i in 0..facts.len() {
+        if !sentence(&facts[i]) {
+            continue;
+        }
+        let near = |j: Option<&Facts>| j.is_some_and(|f| f.pre == Pre::Good);
+        let prev = facts[..i].iter().rev().find(|f| f.pre != Pre::Blank);
+        let next = facts[i + 1..].iter().find(|f| f.pre != Pre::Blank);
+        if near(prev) || near(next) {
+            facts[i].pre = Pre::Good;
+        }
     }
 }
 
@@ -827,6 +935,49 @@ mod tests {
         let idx = RepeatIndex::build([("s", dup.as_str()), ("s", dup.as_str()), ("s", dup.as_str())]);
         let c = classify(&dup, "s", &idx);
         assert!(c.lines.iter().all(|l| l.class == LineClass::Content));
+    }
+
+    #[test]
+    fn a_page_run_together_on_one_line_is_read_sentence_by_sentence() {
+        let article = "Americans have gone to the polls four times this month to vote in major races. \
+            In each case, the president tied himself to the outcome. Instead, voters did the opposite. \
+            But why? The price wasn’t announced.";
+        let page = format!(
+            "Home » News » Daily Post Share on Twitter {article} Read Also: Sales plunged 10 percent last \
+             month Tags: Border, Instagram Previous Post A cat who has been missing for Related Posts \
+             Show More Leave a Reply Your email address will not be published. Remember Me Log In"
+        );
+        let c = classify(&page, "s", &RepeatIndex::default());
+        let read: Vec<(&str, LineClass)> =
+            c.lines.iter().map(|l| (page[l.span.start..l.span.end].trim(), l.class)).collect();
+        let content: Vec<&str> = read.iter().filter(|r| r.1 == LineClass::Content).map(|r| r.0).collect();
+        assert_eq!(
+            content,
+            [
+                "Americans have gone to the polls four times this month to vote in major races.",
+                "In each case, the president tied himself to the outcome.",
+                "Instead, voters did the opposite.",
+                "But why?",
+                "The price wasn’t announced."
+            ],
+            "{read:?}"
+        );
+        for furniture in
+            ["Share on Twitter", "Tags:", "Previous Post", "Related Posts", "Leave a Reply", "Log In"]
+        {
+            assert!(read.contains(&(furniture, LineClass::Boilerplate)), "{furniture}: {read:?}");
+        }
+    }
+
+    #[test]
+    fn prose_on_one_line_keeps_every_sentence() {
+        let t = "Short one, said the Home Secretary. Comments were closed at the Next Post office. \
+                 Reply came there none, and the Related Posts section of the paper was silent. \
+                 It broke Twitter’s Terms of Service. Nobody would Read More about it. "
+            .repeat(4);
+        let c = classify(&t, "s", &RepeatIndex::default());
+        assert!(c.lines.len() > 4);
+        assert!(c.lines.iter().all(|l| l.class == LineClass::Content), "{:?}", c.lines);
     }
 
     #[test]

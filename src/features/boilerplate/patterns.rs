@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The embedded lexicon.
 pub const LEXICON: &str = include_str!("../../../data/boilerplate-patterns.tsv");
@@ -59,6 +59,12 @@ pub struct Patterns {
     patterns: Vec<Pattern>,
     /// Normalised whole-line pattern -> index of its first occurrence.
     lines: FxHashMap<&'static str, usize>,
+    /// Normalised prefix patterns, for cutting run-together furniture ([`Patterns::phrase_at`]).
+    prefixes: FxHashMap<&'static str, usize>,
+    /// Words in the longest line or prefix pattern.
+    phrase_words: usize,
+    /// The first word of every line and prefix pattern.
+    phrase_starts: FxHashSet<&'static str>,
     /// Prefix and contains patterns, each padded with spaces; value = pattern index.
     ac: Option<AhoCorasick>,
     ac_ids: Vec<usize>,
@@ -121,6 +127,7 @@ impl Patterns {
         }
 
         let mut lines = FxHashMap::default();
+        let mut prefixes = FxHashMap::default();
         let mut ac_pats = Vec::new();
         let mut ac_ids = Vec::new();
         let mut regexes = Vec::new();
@@ -130,6 +137,9 @@ impl Patterns {
                     lines.entry(p.text).or_insert(i);
                 }
                 Kind::Prefix | Kind::Contains => {
+                    if p.kind == Kind::Prefix {
+                        prefixes.entry(p.text).or_insert(i);
+                    }
                     ac_pats.push(format!(" {} ", p.text));
                     ac_ids.push(i);
                 }
@@ -149,7 +159,65 @@ impl Patterns {
                 }
             };
         let ac_max_words = ac_ids.iter().map(|&i| patterns[i].max_words).max().unwrap_or(0);
-        Patterns { patterns, lines, ac, ac_ids, ac_max_words, regexes, errors }
+        let phrase_words =
+            lines.keys().chain(prefixes.keys()).map(|t| t.split(' ').count()).max().unwrap_or(0);
+        let phrase_starts = lines.keys().chain(prefixes.keys()).filter_map(|t| t.split(' ').next()).collect();
+        Patterns {
+            patterns,
+            lines,
+            prefixes,
+            phrase_words,
+            phrase_starts,
+            ac,
+            ac_ids,
+            ac_max_words,
+            regexes,
+            errors,
+        }
+    }
+
+    /// Words in the longest whole-line or prefix pattern: [`Patterns::phrase_at`] needs no more.
+    pub fn phrase_words(&self) -> usize {
+        self.phrase_words
+    }
+
+    /// True when a word (normalised) can start a whole-line or prefix pattern: most words
+    /// cannot, and [`Patterns::phrase_at`] need not be asked.
+    pub fn starts_phrase(&self, norm: &str) -> bool {
+        norm.split(' ').next().is_some_and(|w| self.phrase_starts.contains(w))
+    }
+
+    /// The furniture phrase that starts a run of words in a text whose lines were run together
+    /// ("... Previous Post In about 2900 BC ..."). `norms` holds the normalisations of the
+    /// next words, one each (see [`normalize_into`]). Returns how many of them the longest
+    /// matching pattern spans and whether it is a whole-line pattern (the phrase was a line of
+    /// its own: the text after it starts another) rather than a prefix one (a line starts at
+    /// the phrase). A one-word phrase counts only as a label (`label` true: the word ended in
+    /// a colon, "Tags:"), since single words such as "home" or "reply" are common in prose.
+    pub fn phrase_at(&self, norms: &[&str], label: bool) -> Option<(usize, bool)> {
+        if !self.starts_phrase(norms.first()?) {
+            return None;
+        }
+        let mut joined = String::new();
+        let mut found = None;
+        for (k, w) in norms.iter().take(self.phrase_words).enumerate() {
+            if w.is_empty() {
+                break;
+            }
+            if k > 0 {
+                joined.push(' ');
+            }
+            joined.push_str(w);
+            if k == 0 && !label {
+                continue;
+            }
+            if self.lines.contains_key(joined.as_str()) {
+                found = Some((k + 1, true));
+            } else if self.prefixes.contains_key(joined.as_str()) {
+                found = Some((k + 1, false));
+            }
+        }
+        found
     }
 
     /// The embedded lexicon, compiled on first use.
@@ -414,6 +482,34 @@ fn letters8(x: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn furniture_phrases_are_found_at_the_start_of_a_run_of_words() {
+        let p = Patterns::embedded();
+        let words = |t: &str| -> Vec<String> {
+            t.split(' ')
+                .map(|w| {
+                    let mut n = String::new();
+                    normalize_into(w, &mut n);
+                    n
+                })
+                .collect()
+        };
+        let at = |t: &str, label: bool| {
+            let w = words(t);
+            let refs: Vec<&str> = w.iter().map(String::as_str).collect();
+            p.phrase_at(&refs, label)
+        };
+        assert_eq!(at("Related Posts There can be", false), Some((2, true)));
+        assert_eq!(at("Read Also: Sales plunged", false), Some((2, false)));
+        assert_eq!(at("Leave a Reply Your email", false), Some((3, true)));
+        // a single word counts only as a label
+        assert_eq!(at("Tags: Border, Instagram", true), Some((1, true)));
+        assert_eq!(at("Comments were closed", false), None);
+        assert_eq!(at("Americans have gone", false), None);
+        assert!(p.starts_phrase("related") && !p.starts_phrase("americans"));
+        assert_eq!(p.phrase_at(&[], false), None);
+    }
 
     #[test]
     fn dfa_finds_what_the_default_automaton_finds() {

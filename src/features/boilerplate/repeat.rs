@@ -6,7 +6,6 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 
 use super::patterns::normalize_into;
-use crate::segment::lines;
 
 /// Default: a line is template text when it occurs in at least this many documents of a source.
 pub const DEFAULT_MIN_DOCS: u32 = 3;
@@ -77,7 +76,11 @@ impl RepeatIndex {
             .map_init(String::new, |buf, (source, text)| {
                 let sk = Self::source_key(source);
                 let mut norms = NormLines::default();
-                let keys = lines(text)
+                let (spans, by_sentence) = super::page_lines(text);
+                if keep && by_sentence {
+                    norms.sentences = Some(spans.clone());
+                }
+                let keys = spans
                     .into_iter()
                     .filter_map(|span| {
                         normalize_into(&text[span.start..span.end], buf);
@@ -165,12 +168,15 @@ impl RepeatIndex {
     }
 }
 
-/// The normalised lines ([`normalize_into`]) of one document, in [`lines`] order.
+/// The normalised lines ([`normalize_into`]) of one document, in [`super::page_lines`] order.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct NormLines {
     text: String,
     /// End of each line's normalisation in `text`.
     ends: Vec<usize>,
+    /// The lines, when the text has no line breaks and was laid out by sentence
+    /// ([`super::page_lines`]).
+    pub(super) sentences: Option<Vec<crate::segment::LineSpan>>,
 }
 
 impl NormLines {
@@ -215,11 +221,15 @@ mod tests {
 
     #[test]
     fn kept_lines_are_the_normalisations() {
-        let docs = ["  A b\n\nÉlan’s  2024 \r\n---\nlast", "", "one line"];
+        let run_together = "Talks went on for hours in the capital. ".repeat(12)
+            + "Leave a Reply Your email address will not be published.";
+        let docs = ["  A b\n\nÉlan’s  2024 \r\n---\nlast", "", "one line", run_together.as_str()];
         let (idx, norms) = RepeatIndex::build_keeping(docs.iter().map(|d| ("s", *d)));
         assert_eq!(idx.len(), RepeatIndex::build(docs.iter().map(|d| ("s", *d))).len());
         for (d, n) in docs.iter().zip(&norms) {
-            let want: Vec<String> = lines(d)
+            let (spans, by_sentence) = super::super::page_lines(d);
+            assert_eq!(n.sentences.is_some(), by_sentence);
+            let want: Vec<String> = spans
                 .into_iter()
                 .map(|sp| {
                     let mut b = String::new();
