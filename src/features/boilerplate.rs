@@ -356,8 +356,6 @@ pub(crate) fn page_lines(text: &str) -> (Vec<LineSpan>, bool) {
     if !sentences {
         return (spans, false);
     }
-    let pats = Patterns::embedded();
-    let max = pats.phrase_words();
     let mut out = Vec::with_capacity(spans.len());
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut norms: Vec<String> = Vec::new();
@@ -372,36 +370,8 @@ pub(crate) fn page_lines(text: &str) -> (Vec<LineSpan>, bool) {
         let mut start = span.start;
         let mut i = 0;
         while i < words.len() {
-            let (ws, we) = words[i];
-            let word = &text[ws..we];
-            let mut hit = None;
-            if word.chars().next().is_some_and(char::is_uppercase) {
-                // The next words are normalised only when this one can start a pattern.
-                let upto = words.len().min(i + max);
-                norms.resize_with(upto - i, String::new);
-                normalize_into(word, &mut norms[0]);
-                if pats.starts_phrase(&norms[0]) {
-                    for (n, &(a, b)) in norms[1..].iter_mut().zip(&words[i + 1..upto]) {
-                        normalize_into(&text[a..b], n);
-                    }
-                    let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
-                    hit = pats.phrase_at(&refs, word.ends_with(':')).filter(|&(k, _)| {
-                        // Furniture runs on into the next item, which starts with a capital
-                        // ("Related Posts There can be", "Read Also: Sales plunged"); the
-                        // same words in prose run on in lower case ("violated its Terms of
-                        // Service by posting") or end a sentence.
-                        let last = &text[words[i + k - 1].0..words[i + k - 1].1];
-                        match words.get(i + k) {
-                            _ if last.ends_with(':') => true,
-                            Some(&(a, b)) => text[a..b].chars().next().is_some_and(|c| {
-                                c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘')
-                            }),
-                            None => !last.ends_with(|c: char| c.is_ascii_punctuation()),
-                        }
-                    });
-                }
-            }
-            match hit {
+            let ws = words[i].0;
+            match furniture_phrase(text, &words, i, &mut norms) {
                 Some((k, whole)) => {
                     if ws > start {
                         out.push(LineSpan { start, end: ws });
@@ -419,6 +389,50 @@ pub(crate) fn page_lines(text: &str) -> (Vec<LineSpan>, bool) {
         out.push(LineSpan { start, end: span.end });
     }
     (out, true)
+}
+
+/// The lexicon phrase that starts at word `i` of a sentence (`words`: byte ranges in `text`)
+/// and runs on as furniture does: into a word that starts with a capital, a digit or a quote
+/// ("Related Posts There can be", "Read Also: Sales plunged"), or through a colon ("Tags:").
+/// The same words in prose run on in lower case ("violated its Terms of Service by posting")
+/// or end a sentence. Returns the phrase's length in words and whether it is a whole line.
+/// `norms` is scratch space; the words after `i` are normalised only when word `i` can start
+/// a phrase.
+fn furniture_phrase(
+    text: &str,
+    words: &[(usize, usize)],
+    i: usize,
+    norms: &mut Vec<String>,
+) -> Option<(usize, bool)> {
+    let word_at = |j: usize| &text[words[j].0..words[j].1];
+    let word = word_at(i);
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let pats = Patterns::embedded();
+    let upto = words.len().min(i + pats.phrase_words());
+    norms.resize_with(upto - i, String::new);
+    normalize_into(word, &mut norms[0]);
+    if !pats.starts_phrase(&norms[0]) {
+        return None;
+    }
+    for (n, j) in norms[1..].iter_mut().zip(i + 1..upto) {
+        normalize_into(word_at(j), n);
+    }
+    let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
+    pats.phrase_at(&refs, word.ends_with(':')).filter(|&(k, _)| {
+        let last = word_at(i + k - 1);
+        if last.ends_with(':') {
+            return true;
+        }
+        match words.get(i + k) {
+            Some(_) => word_at(i + k)
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘')),
+            None => !last.ends_with(|c: char| c.is_ascii_punctuation()),
+        }
+    })
 }
 
 fn is_good(st: &LineStats, english: bool) -> bool {
