@@ -168,7 +168,8 @@ impl RepeatIndex {
     }
 }
 
-/// The normalised lines ([`normalize_into`]) of one document, in [`super::page_lines`] order.
+/// The normalised lines ([`normalize_into`]) of one document, in the order its page is laid out
+/// in (its lines, or its sentences when it has no line breaks).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct NormLines {
     text: String,
