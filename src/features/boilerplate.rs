@@ -262,7 +262,7 @@ pub fn classify_normalised(
         resolve_short_sentences(text, &mut facts);
     }
     resolve_pending_links(&mut facts);
-    resolve_teasers(text, &mut facts);
+    resolve_teasers(text, &mut facts, by_sentence);
 
     // Step 2: language of the document, then foreign lines in an English document.
     let language = lang::document_language(
@@ -447,26 +447,34 @@ fn is_good(st: &LineStats, english: bool) -> bool {
 /// Teasers of other stories under a related-links heading: below "Related Posts", a line cut
 /// short with an ellipsis after a title or a date ("Stocks rose on Wednesday as investors…")
 /// is the excerpt of a linked story, not article text. The first complete line of text ends
-/// the block.
-fn resolve_teasers(text: &str, facts: &mut [Facts]) {
+/// the block. Laid out by sentence (`by_sentence`), a teaser's title and date are glued to its
+/// excerpt's first sentence: a sentence there is a teaser when it or the next one ends with an
+/// ellipsis.
+fn resolve_teasers(text: &str, facts: &mut [Facts], by_sentence: bool) {
+    let cut_short = |f: &Facts| ends_with_ellipsis(&text[f.span.start..f.span.end]);
     let mut in_block = false;
     let mut prev: Option<(Pre, bool)> = None;
-    for f in facts.iter_mut() {
+    for i in 0..facts.len() {
+        let f = &facts[i];
         match f.pre {
             Pre::Blank => continue,
             Pre::Bad(_) | Pre::Weak(_) if f.related_heading => in_block = true,
             Pre::Good if in_block => {
-                let after_title_or_date =
-                    matches!(prev, Some((Pre::Short, _)) | Some((Pre::Bad(_) | Pre::Weak(_), false)));
-                if after_title_or_date && ends_with_ellipsis(&text[f.span.start..f.span.end]) {
-                    f.pre = Pre::Bad("related-link");
+                let teaser = if by_sentence {
+                    cut_short(f) || facts[i + 1..].iter().find(|n| n.pre != Pre::Blank).is_some_and(cut_short)
+                } else {
+                    matches!(prev, Some((Pre::Short, _)) | Some((Pre::Bad(_) | Pre::Weak(_), false)))
+                        && cut_short(f)
+                };
+                if teaser {
+                    facts[i].pre = Pre::Bad("related-link");
                 } else {
                     in_block = false;
                 }
             }
             _ => {}
         }
-        prev = Some((f.pre, f.related_heading));
+        prev = Some((facts[i].pre, facts[i].related_heading));
     }
 }
 
@@ -981,6 +989,26 @@ mod tests {
         {
             assert!(read.contains(&(furniture, LineClass::Boilerplate)), "{furniture}: {read:?}");
         }
+    }
+
+    #[test]
+    fn teasers_under_related_posts_on_one_line_are_furniture() {
+        let article = "The council voted on Tuesday to close the old library on Main Street next year. \
+            Residents said they would fight the decision in the courts and at the next election. ";
+        let page = format!(
+            "{article}{article}Related Posts Stocks fell sharply on Wednesday as investors August 25, 2019 \
+             Stocks fell sharply on Wednesday as investors weighed the new tariffs. The index lost two \
+             percent…  A storm is expected to hit the coast March 4, 2020 A storm is expected to hit \
+             the coast by the weekend…"
+        );
+        let c = classify(&page, "s", &RepeatIndex::default());
+        let content: String = c
+            .lines
+            .iter()
+            .filter(|l| l.class == LineClass::Content)
+            .map(|l| &page[l.span.start..l.span.end])
+            .collect();
+        assert_eq!(content.trim_end(), format!("{article}{article}").trim_end(), "{:?}", c.lines);
     }
 
     #[test]
