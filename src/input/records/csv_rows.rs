@@ -1,0 +1,148 @@
+//! CSV input: the columns named by the configuration, one record a row (a ragged or
+//! unreadable row is an error row naming its line).
+
+use super::*;
+
+pub(super) struct CsvColumns {
+    pub(super) id: Option<usize>,
+    pub(super) text: Option<usize>,
+    pub(super) html: Option<usize>,
+    pub(super) source: Option<usize>,
+    pub(super) url: Option<usize>,
+}
+
+/// The column of a CSV header named `name` (a byte order mark and surrounding white space
+/// ignored), as `score` and `train` look a field up.
+pub fn csv_column(headers: &csv::ByteRecord, name: &str) -> Option<usize> {
+    headers.iter().position(|h| {
+        let h = String::from_utf8_lossy(h);
+        h.trim_start_matches('\u{feff}').trim() == name
+    })
+}
+
+impl RecordReader {
+    pub(super) fn next_csv(&mut self) -> Option<Record> {
+        let State::Csv { reader, .. } = &mut self.state else {
+            return None;
+        };
+        let mut rec = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => {
+                self.state = State::Done;
+                None
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                self.state = State::Done;
+                self.last_at = None;
+                Some(self.error(line, None, None, format!("CSV: {e}"), Raw::File))
+            }
+            Ok(true) => {
+                let (n, at) = rec.position().map_or((0, None), |p| (p.line(), Some(p.byte())));
+                self.last_at = if self.file == "-" { None } else { at };
+                let State::Csv { cols, width, .. } = &self.state else {
+                    return None;
+                };
+                Some(self.csv_record(n, rec, cols, *width))
+            }
+        }
+    }
+
+    /// The columns of the fields this reader looks for, by the CSV header.
+    pub(super) fn csv_columns(&self, headers: &csv::ByteRecord) -> CsvColumns {
+        let find = |name: &str| csv_column(headers, name);
+        CsvColumns {
+            id: find(&self.cfg.id_field),
+            text: find(&self.cfg.text_field),
+            html: find(&self.cfg.html_field),
+            source: find(&self.cfg.source_field),
+            url: find(&self.cfg.url_field),
+        }
+    }
+
+    /// The record (or error row) of CSV row `rec` on line `n`.
+    fn csv_record(&self, n: u64, rec: csv::ByteRecord, cols: &CsvColumns, width: usize) -> Record {
+        let field = |i: Option<usize>| -> Option<(String, bool)> {
+            let b = rec.get(i?)?;
+            Some(decode_lossy(b.to_vec()))
+        };
+        let (id, source) = (field(cols.id), field(cols.source));
+        let url = field(cols.url);
+        let text = field(cols.text);
+        let html = field(cols.html);
+        let id = id.map(|x| x.0).filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{}:{}", self.file, n));
+        let source = source
+            .map(|x| x.0)
+            .filter(|s| !s.is_empty())
+            .or_else(|| url.and_then(|(u, _)| url_host(&u).map(str::to_string)))
+            .unwrap_or_else(|| self.parent.clone());
+        if rec.len() != width {
+            let msg = format!("ragged row: {} fields, header has {}", rec.len(), width);
+            return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
+        }
+        let mut page_warning = None;
+        let (text, lossy) = match (text, html) {
+            (Some((t, lossy)), _) if cols.text.is_some() && crate::input::html::looks_like_page(&t) => {
+                let (t, warning) = page_text(t);
+                page_warning = Some(warning);
+                (t, lossy)
+            }
+            (Some(t), _) if cols.text.is_some() => t,
+            (_, Some((h, lossy))) => match crate::input::html::extract_main_text(&h) {
+                Ok(t) => (t, lossy),
+                Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), Raw::Csv(rec)),
+            },
+            _ => {
+                let msg = format!("missing text field '{}'", self.cfg.text_field);
+                return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
+            }
+        };
+        let total = text.len();
+        let (text, cut) = as_read_cut(text, self.cfg.max_text_bytes, total);
+        let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
+        if lossy {
+            doc.warnings.push(LOSSY_WARNING.to_string());
+        }
+        doc.warnings.extend(page_warning);
+        doc.warnings.extend(cut);
+        Record { doc: Ok(doc), raw: Raw::Csv(rec) }
+    }
+
+    /// [`RecordReader::record_at`] for a CSV file: the header is read once, then each row from
+    /// its offset.
+    pub(super) fn csv_record_at(&mut self, offset: u64, line: u64) -> Record {
+        if self.random_csv.is_none() {
+            let headers = File::open(&self.path).and_then(|f| {
+                let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
+                rdr.byte_headers().cloned().map_err(std::io::Error::other)
+            });
+            match headers {
+                Ok(h) => self.random_csv = Some((self.csv_columns(&h), h.len())),
+                Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+            }
+        }
+        let f = match self.random_file() {
+            Ok(f) => f,
+            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+        };
+        let mut rec = csv::ByteRecord::new();
+        let read = f.seek(std::io::SeekFrom::Start(offset)).map_err(csv::Error::from).and_then(|_| {
+            csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(f)
+                .read_byte_record(&mut rec)
+        });
+        match (read, &self.random_csv) {
+            (Ok(true), Some((cols, width))) => self.csv_record(line, rec, cols, *width),
+            (Err(e), _) => self.error(line, None, None, format!("CSV: {e}"), Raw::File),
+            _ => self.error(line, None, None, "record not found (input changed?)", Raw::File),
+        }
+    }
+
+    /// The CSV header of this input, once the first record has been asked for (CSV only; still
+    /// there after the last record).
+    pub fn csv_headers(&self) -> Option<&csv::ByteRecord> {
+        self.csv_header.as_ref()
+    }
+}
