@@ -25,6 +25,7 @@
 use super::{Evidence, Family, FamilyOutput, Feature};
 use crate::segment::{LineSpan, layout_lines, lines};
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub mod lang;
 pub mod patterns;
@@ -167,10 +168,14 @@ pub fn classify_normalised(
     norms: Option<&NormLines>,
 ) -> Classified {
     let pats = Patterns::embedded();
-    let (spans, by_sentence) = match norms {
-        Some(NormLines { sentences: Some(spans), .. }) => (spans.clone(), true),
-        Some(_) => (lines(text), false),
-        None => page_lines(text),
+    // The repeat index laid the page out already when it had to be laid out by sentence.
+    let (spans, by_sentence): (Cow<'_, [LineSpan]>, bool) = match norms {
+        Some(NormLines { sentences: Some(spans), .. }) => (Cow::Borrowed(spans), true),
+        Some(_) => (Cow::Owned(lines(text)), false),
+        None => {
+            let (spans, by_sentence) = page_lines(text);
+            (Cow::Owned(spans), by_sentence)
+        }
     };
     let mut facts: Vec<Facts> = Vec::with_capacity(spans.len());
     let mut padded = String::new();
@@ -182,7 +187,7 @@ pub fn classify_normalised(
     let links = crate::links::may_hold_links(text);
 
     // Step 1: statistics and lexicon.
-    for (line_no, span) in spans.into_iter().enumerate() {
+    for (line_no, &span) in spans.iter().enumerate() {
         let raw = &text[span.start..span.end];
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -419,8 +424,7 @@ fn furniture_phrase(
     for (n, j) in norms[1..].iter_mut().zip(i + 1..upto) {
         normalize_into(word_at(j), n);
     }
-    let refs: Vec<&str> = norms.iter().map(String::as_str).collect();
-    pats.phrase_at(&refs, word.ends_with(':')).filter(|&(k, _)| {
+    pats.phrase_at(norms, word.ends_with(':')).filter(|&(k, _)| {
         let last = word_at(i + k - 1);
         if last.ends_with(':') {
             return true;
@@ -461,7 +465,7 @@ fn resolve_teasers(text: &str, facts: &mut [Facts], by_sentence: bool) {
             Pre::Bad(_) | Pre::Weak(_) if f.related_heading => in_block = true,
             Pre::Good if in_block => {
                 let teaser = if by_sentence {
-                    cut_short(f) || facts[i + 1..].iter().find(|n| n.pre != Pre::Blank).is_some_and(cut_short)
+                    cut_short(f) || nonblank(&facts[i + 1..]).next().is_some_and(cut_short)
                 } else {
                     matches!(prev, Some((Pre::Short, _)) | Some((Pre::Bad(_) | Pre::Weak(_), false)))
                         && cut_short(f)
@@ -494,12 +498,18 @@ fn resolve_short_sentences(text: &str, facts: &mut [Facts]) {
             continue;
         }
         let near = |j: Option<&Facts>| j.is_some_and(|f| f.pre == Pre::Good);
-        let prev = facts[..i].iter().rev().find(|f| f.pre != Pre::Blank);
-        let next = facts[i + 1..].iter().find(|f| f.pre != Pre::Blank);
+        let prev = nonblank(&facts[..i]).next_back();
+        let next = nonblank(&facts[i + 1..]).next();
         if near(prev) || near(next) {
             facts[i].pre = Pre::Good;
         }
     }
+}
+
+/// The lines of `facts` that are not blank, in order (`next_back` for the nearest before a
+/// line, `next` for the nearest after it).
+fn nonblank(facts: &[Facts]) -> impl DoubleEndedIterator<Item = &Facts> {
+    facts.iter().filter(|f| f.pre != Pre::Blank)
 }
 
 /// Ends with "…", "..." or a bracketed one ("[…]", "[...]").

@@ -194,13 +194,13 @@ impl Patterns {
     /// its own: the text after it starts another) rather than a prefix one (a line starts at
     /// the phrase). A one-word phrase counts only as a label (`label` true: the word ended in
     /// a colon, "Tags:"), since single words such as "home" or "reply" are common in prose.
-    pub fn phrase_at(&self, norms: &[&str], label: bool) -> Option<(usize, bool)> {
-        if !self.starts_phrase(norms.first()?) {
+    pub fn phrase_at<S: AsRef<str>>(&self, norms: &[S], label: bool) -> Option<(usize, bool)> {
+        if !self.starts_phrase(norms.first()?.as_ref()) {
             return None;
         }
         let mut joined = String::new();
         let mut found = None;
-        for (k, w) in norms.iter().take(self.phrase_words).enumerate() {
+        for (k, w) in norms.iter().map(AsRef::as_ref).take(self.phrase_words).enumerate() {
             if w.is_empty() {
                 break;
             }
@@ -497,8 +497,7 @@ mod tests {
         };
         let at = |t: &str, label: bool| {
             let w = words(t);
-            let refs: Vec<&str> = w.iter().map(String::as_str).collect();
-            p.phrase_at(&refs, label)
+            p.phrase_at(&w, label)
         };
         assert_eq!(at("Related Posts There can be", false), Some((2, true)));
         assert_eq!(at("Read Also: Sales plunged", false), Some((2, false)));
@@ -508,7 +507,7 @@ mod tests {
         assert_eq!(at("Comments were closed", false), None);
         assert_eq!(at("Americans have gone", false), None);
         assert!(p.starts_phrase("related") && !p.starts_phrase("americans"));
-        assert_eq!(p.phrase_at(&[], false), None);
+        assert_eq!(p.phrase_at::<&str>(&[], false), None);
     }
 
     #[test]
