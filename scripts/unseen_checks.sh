@@ -32,6 +32,8 @@
 #     pairs with both versions in page themes drawn independently (content farm, WordPress with
 #     related-post excerpts and a login box, a broadcaster's captions and embedded tweets;
 #     `--themes`, scraped_themes.jsonl), so furniture is no clue to the label;
+#   - both scraped sets run together on one line (each document's non-empty lines joined by a
+#     space: a scraper or an export that collapsed whitespace);
 #   - the held-back generated data (GEN_DIR/fit_valid.jsonl);
 #   - syndicated copies: per group of aik.jsonl and web_aik.jsonl, the original and one spun
 #     version republished four times with other site furniture (scripts/make_syndicated.py);
@@ -54,6 +56,10 @@ mkdir -p "$OUT"
 for p in aiksaurus apertium-hbs-eng apertium-en-gl apertium-eo-en wordnet-base; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "needs the Debian package $p" >&2; exit 1; }
 done
+if [ ! -s "$GEN/fit_valid.jsonl" ]; then
+  # the held-back split as scripts/fit_scorer.sh assembles it (a fresh GEN_DIR has only its parts)
+  cat "$GEN/valid.jsonl" "$GEN/clusters_valid.jsonl" > "$GEN/fit_valid.jsonl"
+fi
 if [ ! -s "$OUT/aik.jsonl" ]; then
   python3 scripts/unseen_spinner.py "$GEN/fit_valid.jsonl" "$OUT/aik.jsonl"
 fi
@@ -128,9 +134,21 @@ if [ ! -s "$OUT/scraped_themes.jsonl" ]; then
   python3 scripts/make_scraped_pages.py "$OUT/scraped_themes.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_aik.jsonl" \
     "$OUT/web_eo.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_typo.jsonl" "$OUT/aik.jsonl" "$OUT/hbs.jsonl" --themes
 fi
+# The scraped pages run together on one line (a scraper or an export that collapsed whitespace):
+# each document's non-empty lines joined by a space.
+for set in scraped scraped_themes; do
+  if [ ! -s "$OUT/${set}_1l.jsonl" ]; then
+    python3 - "$OUT/$set.jsonl" > "$OUT/${set}_1l.jsonl" <<'PY'
+import json, sys
+for d in map(json.loads, open(sys.argv[1], encoding="utf-8")):
+    d["text"] = " ".join(p.strip() for p in d["text"].split("\n") if p.strip())
+    print(json.dumps(d))
+PY
+  fi
+done
 printf '%-34s %-24s %-24s\n' "set" "clusters: AUC / pairs" "alone: AUC / pairs"
 for set in "$OUT/aik.jsonl" "$OUT/hbs.jsonl" "$OUT/multi.jsonl" "$OUT/web_gl.jsonl" "$OUT/web_eo.jsonl" "$OUT/web_sparse.jsonl" \
-  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$OUT/scraped.jsonl" "$OUT/scraped_themes.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
+  "$OUT/web_aik.jsonl" "$OUT/web_obf.jsonl" "$OUT/web_template.jsonl" "$OUT/web_typo.jsonl" "$OUT/web_damage.jsonl" "$OUT/web_headline.jsonl" "$OUT/scraped.jsonl" "$OUT/scraped_themes.jsonl" "$OUT/scraped_1l.jsonl" "$OUT/scraped_themes_1l.jsonl" "$GEN/fit_valid.jsonl" "$OUT/synd_aik.jsonl" "$OUT/synd_web_aik.jsonl"; do
   row=""
   for mode in "" "--no-clusters"; do
     fig=$(python3 "$EVAL/evaluate.py" "$set" \
