@@ -23,17 +23,19 @@
 //! Linear in the input; no step panics on any input.
 
 use super::{Evidence, Family, FamilyOutput, Feature};
-use crate::segment::{LineSpan, layout_lines, lines};
+use crate::segment::{LineSpan, lines};
 use serde::Serialize;
 use std::borrow::Cow;
 
 pub mod lang;
+mod layout;
 pub mod patterns;
 mod repeat;
 
 pub use repeat::{DEFAULT_MAX_ENTRIES, DEFAULT_MIN_DOCS, MIN_DOC_SHARE, NormLines, RepeatIndex};
 
 use lang::{LineStats, line_stats};
+pub(crate) use layout::page_lines;
 use patterns::{Patterns, normalize_into};
 
 /// The class of a line.
@@ -349,96 +351,6 @@ pub fn classify_normalised(
     Classified { lines: out_lines, language, output, may_hold_links: links }
 }
 
-/// The lines a page is classified by: its own, or, in a text with no line breaks
-/// ([`layout_lines`]), its sentences, each cut again where a furniture phrase of the lexicon
-/// starts inside it at a capitalised word: "... great again. Tags: Arroyo, Border Previous Post
-/// In about 2900 BC ..." reads as "Tags:", "Arroyo, Border", "Previous Post In about 2900 BC
-/// ...". A whole-line pattern ("Related Posts", "Remember Me") becomes a line of its own, a
-/// prefix pattern ("Read Also", "Previous Post") starts one. Returns the lines and whether
-/// they are sentences.
-pub(crate) fn page_lines(text: &str) -> (Vec<LineSpan>, bool) {
-    let (spans, sentences) = layout_lines(text);
-    if !sentences {
-        return (spans, false);
-    }
-    let mut out = Vec::with_capacity(spans.len());
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let mut norms: Vec<String> = Vec::new();
-    for span in spans {
-        words.clear();
-        let line = &text[span.start..span.end];
-        for w in line.split_ascii_whitespace() {
-            // `split_ascii_whitespace` gives sub-slices of `line`: their offsets are exact.
-            let start = w.as_ptr() as usize - line.as_ptr() as usize;
-            words.push((span.start + start, span.start + start + w.len()));
-        }
-        let mut start = span.start;
-        let mut i = 0;
-        while i < words.len() {
-            let ws = words[i].0;
-            match furniture_phrase(text, &words, i, &mut norms) {
-                Some((k, whole)) => {
-                    if ws > start {
-                        out.push(LineSpan { start, end: ws });
-                        start = ws;
-                    }
-                    i += k;
-                    if whole && i < words.len() {
-                        out.push(LineSpan { start, end: words[i].0 });
-                        start = words[i].0;
-                    }
-                }
-                None => i += 1,
-            }
-        }
-        out.push(LineSpan { start, end: span.end });
-    }
-    (out, true)
-}
-
-/// The lexicon phrase that starts at word `i` of a sentence (`words`: byte ranges in `text`)
-/// and runs on as furniture does: into a word that starts with a capital, a digit or a quote
-/// ("Related Posts There can be", "Read Also: Sales plunged"), or through a colon ("Tags:").
-/// The same words in prose run on in lower case ("violated its Terms of Service by posting")
-/// or end a sentence. Returns the phrase's length in words and whether it is a whole line.
-/// `norms` is scratch space; the words after `i` are normalised only when word `i` can start
-/// a phrase.
-fn furniture_phrase(
-    text: &str,
-    words: &[(usize, usize)],
-    i: usize,
-    norms: &mut Vec<String>,
-) -> Option<(usize, bool)> {
-    let word_at = |j: usize| &text[words[j].0..words[j].1];
-    let word = word_at(i);
-    if !word.chars().next().is_some_and(char::is_uppercase) {
-        return None;
-    }
-    let pats = Patterns::embedded();
-    let upto = words.len().min(i + pats.phrase_words());
-    norms.resize_with(upto - i, String::new);
-    normalize_into(word, &mut norms[0]);
-    if !pats.starts_phrase(&norms[0]) {
-        return None;
-    }
-    for (n, j) in norms[1..].iter_mut().zip(i + 1..upto) {
-        normalize_into(word_at(j), n);
-    }
-    pats.phrase_at(norms, word.ends_with(':')).filter(|&(k, _)| {
-        let last = word_at(i + k - 1);
-        if last.ends_with(':') {
-            return true;
-        }
-        match words.get(i + k) {
-            Some(_) => word_at(i + k)
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘')),
-            None => !last.ends_with(|c: char| c.is_ascii_punctuation()),
-        }
-    })
-}
-
 fn is_good(st: &LineStats, english: bool) -> bool {
     if english {
         (st.terminal && st.words >= GOOD_MIN_WORDS && st.stopword_density() >= GOOD_MIN_STOPWORDS)
@@ -452,8 +364,9 @@ fn is_good(st: &LineStats, english: bool) -> bool {
 /// short with an ellipsis after a title or a date ("Stocks rose on Wednesday as investors…")
 /// is the excerpt of a linked story, not article text. The first complete line of text ends
 /// the block. Laid out by sentence (`by_sentence`), a teaser's title and date are glued to its
-/// excerpt's first sentence: a sentence there is a teaser when it or the next one ends with an
-/// ellipsis.
+/// excerpt's first sentence, and its excerpt may run over several sentences ("COLUMBIA, S.C.",
+/// "(AP) — About a dozen ... on Tuesday…"): a sentence there is a teaser when it or one of the
+/// next [`TEASER_AHEAD`] holds an ellipsis.
 fn resolve_teasers(text: &str, facts: &mut [Facts], by_sentence: bool) {
     let cut_short = |f: &Facts| ends_with_ellipsis(&text[f.span.start..f.span.end]);
     let mut in_block = false;
@@ -465,7 +378,9 @@ fn resolve_teasers(text: &str, facts: &mut [Facts], by_sentence: bool) {
             Pre::Bad(_) | Pre::Weak(_) if f.related_heading => in_block = true,
             Pre::Good if in_block => {
                 let teaser = if by_sentence {
-                    cut_short(f) || nonblank(&facts[i + 1..]).next().is_some_and(cut_short)
+                    nonblank(&facts[i..])
+                        .take(1 + TEASER_AHEAD)
+                        .any(|g| holds_ellipsis(&text[g.span.start..g.span.end]))
                 } else {
                     matches!(prev, Some((Pre::Short, _)) | Some((Pre::Bad(_) | Pre::Weak(_), false)))
                         && cut_short(f)
@@ -510,6 +425,15 @@ fn resolve_short_sentences(text: &str, facts: &mut [Facts]) {
 /// line, `next` for the nearest after it).
 fn nonblank(facts: &[Facts]) -> impl DoubleEndedIterator<Item = &Facts> {
     facts.iter().filter(|f| f.pre != Pre::Blank)
+}
+
+/// Sentences after a teaser's first one that may still hold its ellipsis, in a text laid out by
+/// sentence.
+const TEASER_AHEAD: usize = 2;
+
+/// Holds "…" or "..." anywhere ("And that… more", "religious […]").
+fn holds_ellipsis(line: &str) -> bool {
+    line.contains('…') || line.contains("...")
 }
 
 /// Ends with "…", "..." or a bracketed one ("[…]", "[...]").

@@ -86,8 +86,8 @@ const STOPWORD_TABLE: [u64; TABLE_SLOTS] = {
 
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
-#[cfg(test)]
-fn is_stopword(word: &str) -> bool {
+/// True for an English stopword (the word in lower case).
+pub(super) fn is_stopword(word: &str) -> bool {
     is_stopword_bytes(word.as_bytes())
 }
 

@@ -202,7 +202,11 @@ impl Patterns {
         let mut found = None;
         for (k, w) in norms.iter().map(AsRef::as_ref).take(self.phrase_words).enumerate() {
             if w.is_empty() {
-                break;
+                // punctuation alone ("Advertisement - Scroll to continue") is passed over
+                if k == 0 {
+                    return None;
+                }
+                continue;
             }
             if k > 0 {
                 joined.push(' ');
