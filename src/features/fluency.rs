@@ -13,9 +13,10 @@
 //! This module walks the document once and computes the features; its submodules hold what
 //! that walk consults: `synonym_swaps` (the thesaurus search), `candidates` (its per-word
 //! cache), `roundtrip` (the round-trip contrast's per-sentence and per-paragraph statistics)
-//! and `articles` ("a"/"an" that do not agree with the next word).
+//! and `articles` ("a"/"an" that do not agree with the next word); `summary` turns the walk's
+//! counts into the features and evidence.
 
-use super::{Evidence, Family, FamilyOutput, Feature};
+use super::FamilyOutput;
 use crate::document::DocView;
 use crate::lexicon::Lexicon;
 use crate::model::format::{EOS, UNK, vocab_hash};
@@ -27,10 +28,12 @@ use crate::tokenize::{Token, TokenKind, normalize};
 mod articles;
 mod candidates;
 mod roundtrip;
+mod summary;
 mod synonym_swaps;
 
 use candidates::Candidates;
 use roundtrip::MtStats;
+use summary::{Tally, evidence};
 pub use synonym_swaps::{SYN_EVIDENCE, SYN_GAIN, SYN_MIN_GAP, SYN_MIN_NS, SYN_RARITY};
 use synonym_swaps::{Thesaurus, Tried, best_synonym, wants_synonym};
 
@@ -124,22 +127,6 @@ pub(crate) const BAND_NS: [(f32, f32); 5] =
 fn band_ns(unigram: f32) -> Option<&'static (f32, f32)> {
     let x = (-unigram).max(0.0);
     if x < BAND_NS.len() as f32 { BAND_NS.get(x as u32 as usize) } else { None }
-}
-
-/// Keeps the [`MAX_EVIDENCE`] strongest entries of `v` by `key` = (strength, token), ties to
-/// the earlier token, in document order.
-fn strongest<T>(v: &mut Vec<T>, key: impl Fn(&T) -> (f32, usize)) {
-    v.sort_by(|a, b| {
-        let ((sa, ta), (sb, tb)) = (key(a), key(b));
-        sb.total_cmp(&sa).then(ta.cmp(&tb))
-    });
-    v.truncate(MAX_EVIDENCE);
-    v.sort_by_key(|e| key(e).1);
-}
-
-/// "340x", "over 1,000,000x": a log10 ratio for people.
-fn times(log10: f64) -> String {
-    if log10 >= 6.0 { "over 1,000,000x".to_string() } else { format!("{:.0}x", 10f64.powf(log10)) }
 }
 
 /// Mean of the worst quarter (at least one) of `sorted` (sorted worst first).
@@ -528,149 +515,37 @@ fn analyze_with(
         }
     }
 
-    let nf = n.max(1) as f64;
-    let mut features = Vec::with_capacity(FEATURES.len());
-    let mut put = |name: &'static str, v: Option<f64>| {
-        features.push(match v {
-            Some(x) => Feature::new(name, x),
-            None => Feature::missing(name),
-        })
+    let tally = Tally {
+        n,
+        oov,
+        lc_oov,
+        sum_lp,
+        sum_ns,
+        sum_pos,
+        quarts,
+        high,
+        swaps,
+        swap_sum,
+        swaps2,
+        bi_miss,
+        common_pairs,
+        common_miss,
+        lc_sum,
+        lc_n,
+        z_sum,
+        z_n,
+        z_scan,
+        odd,
+        odd_pairs,
+        syn_swaps,
+        syn_strength,
+        ns_all,
+        sent_means,
+        lc_sent,
     };
-    let has = n > 0;
-    put(FEATURES[0], has.then(|| -sum_lp / nf));
-    let n_known = (n - oov).max(1) as f64;
-    put(FEATURES[1], (n > oov).then(|| sum_ns / n_known));
-    // Worst sentences.
-    let mut sorted = sent_means.clone();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    put(FEATURES[2], worst_quarter(&sorted));
-    put(FEATURES[3], sorted.first().map(|&x| x as f64));
-    // Worst window of WINDOW word units (the whole document when shorter).
-    let worst_window = if ns_all.is_empty() {
-        None
-    } else if ns_all.len() <= WINDOW {
-        Some(ns_all.iter().map(|&x| x as f64).sum::<f64>() / ns_all.len() as f64)
-    } else {
-        let mut s: f64 = ns_all[..WINDOW].iter().map(|&x| x as f64).sum();
-        let mut best = s;
-        for i in WINDOW..ns_all.len() {
-            s += ns_all[i] as f64 - ns_all[i - WINDOW] as f64;
-            best = best.max(s);
-        }
-        Some(best / WINDOW as f64)
-    };
-    put(FEATURES[4], worst_window);
-    put(FEATURES[5], has.then(|| high as f64 / nf));
-    put(
-        FEATURES[6],
-        (!sent_means.is_empty())
-            .then(|| sent_means.iter().filter(|&&m| m > SENT_HIGH).count() as f64 / sent_means.len() as f64),
-    );
-    put(FEATURES[7], has.then(|| oov as f64 / nf));
-    for q in 0..4 {
-        put(FEATURES[8 + q], has.then(|| quarts[q] as f64 / nf));
-    }
-    put(FEATURES[12], has.then(|| swaps as f64 / nf));
-    put(FEATURES[13], has.then(|| swap_sum / nf));
-    put(FEATURES[14], has.then(|| bi_miss as f64 / nf));
-    put(FEATURES[15], (common_pairs > 0).then(|| common_miss as f64 / common_pairs as f64));
-    put(FEATURES[16], Some(n as f64));
-    put(FEATURES[17], (n > oov).then(|| sum_pos / n_known));
-    put(FEATURES[18], (lc_n > 0).then(|| lc_sum / lc_n as f64));
-    lc_sent.sort_by(|a, b| b.total_cmp(a));
-    put(FEATURES[19], worst_quarter(&lc_sent));
-    put(FEATURES[20], (z_n > 0).then(|| z_sum / z_n as f64));
-    put(FEATURES[21], (odd_pairs > 0).then(|| odd as f64 / odd_pairs as f64));
-    put(FEATURES[22], has.then(|| swaps2 as f64 / nf));
-    put(FEATURES[23], has.then(|| syn_swaps as f64 / nf));
-    put(FEATURES[24], has.then(|| syn_strength / nf));
-    let mut mismatches = articles::find(model, text, toks, doc.sentences);
-    put(FEATURES[25], has.then(|| mismatches.len() as f64 / nf));
-    put(FEATURES[26], z_scan);
-    let (llr, worst, scan, share) = mt.features();
-    put(FEATURES[27], llr);
-    put(FEATURES[28], worst);
-    put(FEATURES[29], scan);
-    put(FEATURES[30], share);
-    mt.end_paragraph();
-    let (par_scan, par_share) = mt.paragraph_features();
-    put(FEATURES[31], par_scan);
-    put(FEATURES[32], par_share);
-    put(FEATURES[33], has.then(|| lc_oov as f64 / nf));
-    let (par_rel, sent_rel) = mt.relative_features();
-    put(FEATURES[34], par_rel.map(|(x, _)| x));
-    put(FEATURES[35], sent_rel);
-    // Evidence: thesaurus swaps, round-trip sentences and paragraphs, article mismatches. The
-    // least probable units and the confident-context swaps (a strong prediction, another word in
-    // the text) are features only: as evidence they were as frequent on clean text as on damaged
-    // (scripts/evidence_precision.py, EVALUATION.md "Evidence users can trust").
-    let mut evidence = Vec::new();
-    strongest(&mut syn_ev, |e| (e.0, e.1));
-    for (gain, t, s, raw) in syn_ev {
-        let (start, end) = (toks[t].start(), toks[t].end());
-        let original = model.word(s);
-        evidence.push(Evidence {
-            family: Family::Fluency,
-            kind: "synonym-swap",
-            start,
-            end,
-            strength: gain as f64,
-            note: format!(
-                "its synonym \"{original}\" makes this passage {} more probable: a thesaurus swap?",
-                times(raw as f64)
-            ),
-            suggestion: Some(original.to_string()),
-        });
-    }
-    for (ratio, a, b) in mt.evidence() {
-        let (start, end) = (toks[a].start(), toks[b].end());
-        evidence.push(Evidence {
-            family: Family::Fluency,
-            kind: "reads-like-round-trip",
-            start,
-            end,
-            strength: f64::from(ratio),
-            note: format!(
-                "this sentence reads like machine translation and back: {} likelier per word under the round-trip model than under clean English",
-                times(f64::from(ratio))
-            ),
-            suggestion: None,
-        });
-    }
-    if let Some((excess, a, b)) = mt.unlike_page(par_rel) {
-        let (start, end) = (toks[a].start(), toks[b].end());
-        evidence.push(Evidence {
-            family: Family::Fluency,
-            kind: "paragraph-unlike-page",
-            start,
-            end,
-            strength: excess,
-            note: format!(
-                "this paragraph reads more like machine translation and back than the rest of the page ({excess:.1} over its median paragraph): a part rewritten by a tool, or stitched in from elsewhere?"
-            ),
-            suggestion: None,
-        });
-    }
-    strongest(&mut mismatches, |m| (m.gain, m.tok));
-    for m in mismatches {
-        let (start, end) = (toks[m.tok].start(), toks.get(m.tok + 1).map_or(toks[m.tok].end(), |t| t.end()));
-        evidence.push(Evidence {
-            family: Family::Fluency,
-            kind: "article-mismatch",
-            start,
-            end,
-            // Rarer in clean text than a synonym swap at the evidence threshold (about 0.3
-            // against 10 per 10,000 words of the clean BBC originals): ranked with at least
-            // that strength, on the same log10 scale.
-            strength: m.gain.max(SYN_EVIDENCE) as f64,
-            note: format!(
-                "\"{}\": the next word wants \"{}\" (a swapped word after a kept article?)",
-                &text[start..end],
-                m.want
-            ),
-            suggestion: Some(m.want.to_string()),
-        });
-    }
+    let mismatches = articles::find(model, text, toks, doc.sentences);
+    let (features, par_rel) = tally.features(mismatches.len(), &mut mt);
+    let evidence = evidence(model, doc, syn_ev, &mt, par_rel, mismatches);
     (
         FamilyOutput { features, evidence },
         SentenceScores { disfluency: sentence_disfluency, roundtrip: sentence_roundtrip },
