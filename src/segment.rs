@@ -59,9 +59,9 @@ pub fn layout_lines(text: &str) -> (Vec<LineSpan>, bool) {
 
 /// Where sentences after the first start, read off the bytes (no tokens: this lays out text
 /// for line classification only): after `.`, `!`, `?` or `…`, any closing quotes or brackets
-/// and a space, at a word that starts with a capital letter, a digit or an opening quote or
-/// bracket, unless the word before a full stop is an abbreviation or an initial ([`sentences`]'
-/// rule).
+/// and a space, at a word that starts with a capital letter, a digit, an opening quote or
+/// bracket or a copyright sign, unless the word before a full stop is an abbreviation or an
+/// initial ([`sentences`]' rule).
 fn sentence_starts(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -95,7 +95,8 @@ fn sentence_starts(text: &str) -> Vec<usize> {
             continue;
         }
         let Some(c) = text[k..].chars().next() else { continue };
-        let opens = matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«');
+        // a copyright line run on after the article's last sentence starts with its sign
+        let opens = matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '©');
         if !(c.is_uppercase() || c.is_numeric() || opens) {
             continue;
         }
@@ -314,9 +315,17 @@ mod tests {
 
     #[test]
     fn sentence_starts_need_a_space_and_a_capital() {
-        let t = "Version 2.5 shipped.next came e.g. this. and that. (Then) more.\u{201d} End… ?! Q";
+        let t = "Version 2.5 shipped.next came e.g. this. and that. (Then) more.\u{201d} End… ?! Quite. © 2019 AP";
         let starts: Vec<&str> = sentence_starts(t).iter().map(|&i| &t[i..]).collect();
-        assert_eq!(starts, ["(Then) more.\u{201d} End… ?! Q", "End… ?! Q", "Q"]);
+        assert_eq!(
+            starts,
+            [
+                "(Then) more.\u{201d} End… ?! Quite. © 2019 AP",
+                "End… ?! Quite. © 2019 AP",
+                "Quite. © 2019 AP",
+                "© 2019 AP"
+            ]
+        );
     }
 
     #[test]
