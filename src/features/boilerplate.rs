@@ -946,6 +946,33 @@ mod tests {
     }
 
     #[test]
+    fn a_broadcast_page_on_one_line_keeps_its_captions_tweets_and_byline_out() {
+        let article = [
+            "The promise of the service was high quality visuals streamed to your browser.",
+            "Posted on social media by the analysts, the port of the game is not entirely smooth.",
+            "Those playing through the recommended device will be treated to a stable experience.",
+            "The group state that the two modes are similar to the modes on other consoles.",
+            "We called it an incredible feat when it decides to work.",
+        ];
+        let page = format!(
+            "Home / News / The Desk By Fatima Brennan Image source, Getty Images {} (Photo by Elena \
+             Ferreira/AFP via Getty Images) {} Image caption, — Digital Foundry (@digitalfoundry) \
+             November 18, 2019 {} Preliminary tests reveal an unstable level pic.twitter.com/25d8ec46 \
+             {} Advertisement - Scroll to continue {} Disclaimer: The views expressed in this article \
+             are those of the author and do not necessarily reflect the views of this site.",
+            article[0], article[1], article[2], article[3], article[4]
+        );
+        let c = classify(&page, "s", &RepeatIndex::default());
+        let content: Vec<&str> = c
+            .lines
+            .iter()
+            .filter(|l| l.class == LineClass::Content)
+            .map(|l| page[l.span.start..l.span.end].trim())
+            .collect();
+        assert_eq!(content, article, "{:?}", c.lines);
+    }
+
+    #[test]
     fn prose_on_one_line_keeps_every_sentence() {
         let t = "Short one, said the Home Secretary. Comments were closed at the Next Post office. \
                  Reply came there none, and the Related Posts section of the paper was silent. \
