@@ -19,6 +19,7 @@ mod misspellings;
 mod names;
 mod numbers;
 mod obfuscation;
+mod phonetic;
 mod spelling;
 mod templates;
 
@@ -28,7 +29,7 @@ use crate::lexicon::Lexicon;
 use context::Ctx;
 pub use misspellings::SlipIndex;
 pub(crate) use misspellings::one_slip;
-pub use names::NameIndex;
+pub use phonetic::NameIndex;
 pub use spelling::LetterTrigrams;
 
 /// Evidence kinds this family emits.
