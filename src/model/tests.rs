@@ -1,6 +1,7 @@
 use super::format::*;
 use super::train::{TrainConfig, Trainer, train_paths, trigram_table_hashed, vocab_table_hashed};
 use super::*;
+use crate::lexicon::Lexicon;
 use serde_json::json;
 
 const TINY: &str = "The cat sat on the mat.\nThe dog sat on the log.\nThe cat saw the dog.\n\
