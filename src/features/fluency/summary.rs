@@ -9,46 +9,46 @@ use crate::features::{Evidence, Family, Feature};
 use crate::model::Model;
 
 /// What the walk over a document's word units counted, turned into the family's features by
-/// [`Tally::features`].
+/// [`Tally::features`]. (The comments below each describe a group of fields.)
 pub(super) struct Tally {
-    /// Word units, and those the model does not know (all, and lower-case ones).
+    // Word units, and those the model does not know (all, and lower-case ones).
     pub(super) n: usize,
     pub(super) oov: usize,
     pub(super) lc_oov: usize,
-    /// Over known word units: sums of `lp`, `ns` and `max(ns, 0)`.
+    // Over known word units: sums of `lp`, `ns` and `max(ns, 0)`.
     pub(super) sum_lp: f64,
     pub(super) sum_ns: f64,
     pub(super) sum_pos: f64,
-    /// Known word units per frequency quartile of the model's vocabulary.
+    // Known word units per frequency quartile of the model's vocabulary.
     pub(super) quarts: [usize; 4],
-    /// Known word units with `ns` above [`NS_HIGH`](super::NS_HIGH).
+    // Known word units with `ns` above `NS_HIGH`.
     pub(super) high: usize,
-    /// Confident-context swaps: count, summed excess gap, and those that survive the rarity
-    /// discount.
+    // Confident-context swaps: count, summed excess gap, and those that survive the rarity
+    // discount.
     pub(super) swaps: usize,
     pub(super) swap_sum: f64,
     pub(super) swaps2: usize,
-    /// Word pairs the model has no bigram for: all, and among pairs of common words.
+    // Word pairs the model has no bigram for: all, and among pairs of common words.
     pub(super) bi_miss: usize,
     pub(super) common_pairs: usize,
     pub(super) common_miss: usize,
-    /// Lower-case (not name) units: `ns` sum and count, band-standardised sum and count.
+    // Lower-case (not name) units: `ns` sum and count, band-standardised sum and count.
     pub(super) lc_sum: f64,
     pub(super) lc_n: usize,
     pub(super) z_sum: f64,
     pub(super) z_n: usize,
-    /// Largest per-sentence scan statistic of band-standardised surprisal.
+    // Largest per-sentence scan statistic of band-standardised surprisal.
     pub(super) z_scan: Option<f64>,
-    /// Pairs of common words, and those whose second word is odd (`ns` > [`COMMON_ODD`](super::COMMON_ODD)).
+    // Pairs of common words, and those whose second word is odd (`ns` > `COMMON_ODD`).
     pub(super) odd: usize,
     pub(super) odd_pairs: usize,
-    /// Thesaurus swaps above [`SYN_GAIN`](super::SYN_GAIN): count and summed excess gain.
+    // Thesaurus swaps above `SYN_GAIN`: count and summed excess gain.
     pub(super) syn_swaps: usize,
     pub(super) syn_strength: f64,
-    /// Every known unit's `ns`, in order (for the worst window).
+    // Every known unit's `ns`, in order (for the worst window).
     pub(super) ns_all: Vec<f32>,
-    /// Per sentence (of at least [`MIN_SENT_UNITS`](super::MIN_SENT_UNITS) units): mean `ns`, all units and lower-case
-    /// ones.
+    // Per sentence (of at least `MIN_SENT_UNITS` units): mean `ns`, all units and lower-case
+    // ones.
     pub(super) sent_means: Vec<f32>,
     pub(super) lc_sent: Vec<f32>,
 }
