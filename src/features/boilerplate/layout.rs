@@ -135,10 +135,7 @@ fn credit_aside(text: &str, words: &[(usize, usize)], i: usize) -> Option<Cut> {
     let close = (i..words.len().min(i + CREDIT_MAX_WORDS))
         .find(|&j| word_at(j).trim_end_matches(['.', ',', ';']).ends_with(')'))?;
     let aside = &text[words[i].0..words[close].1];
-    let mut padded = String::from(" ");
-    normalize_into(aside, &mut padded);
-    padded.push(' ');
-    let hit = Patterns::embedded().find(aside, &padded, close + 1 - i)?;
+    let hit = Patterns::embedded().find_text(aside, close + 1 - i, &mut String::new())?;
     (hit.category == "credit").then_some(Cut { before: true, len: close + 1 - i, after: true })
 }
 

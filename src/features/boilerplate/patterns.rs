@@ -240,6 +240,15 @@ impl Patterns {
         self.patterns.is_empty()
     }
 
+    /// [`Patterns::find`] on a line not yet normalised: `trimmed` is normalised into `scratch`
+    /// and padded there. `words` is its word count.
+    pub fn find_text(&self, trimmed: &str, words: usize, scratch: &mut String) -> Option<Hit> {
+        normalize_into(trimmed, scratch); // clears `scratch` first
+        scratch.insert(0, ' ');
+        scratch.push(' ');
+        self.find(trimmed, scratch, words)
+    }
+
     /// Matches one line. `trimmed` is the line without surrounding whitespace, `padded` its
     /// normalisation (see [`normalize_into`]) with one space on each side, `words` its word
     /// count. Returns the first pattern (in file order) that applies.
@@ -675,9 +684,8 @@ mod tests {
 
     fn hit(line: &str) -> Option<&'static str> {
         let t = line.trim();
-        let padded = format!(" {} ", norm(t));
         let words = t.split_whitespace().count();
-        Patterns::embedded().find(t, &padded, words).map(|h| h.category)
+        Patterns::embedded().find_text(t, words, &mut String::new()).map(|h| h.category)
     }
 
     #[test]

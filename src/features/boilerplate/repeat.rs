@@ -77,11 +77,8 @@ impl RepeatIndex {
                 let sk = Self::source_key(source);
                 let mut norms = NormLines::default();
                 let (spans, by_sentence) = super::page_lines(text);
-                if keep && by_sentence {
-                    norms.sentences = Some(spans.clone());
-                }
                 let keys = spans
-                    .into_iter()
+                    .iter()
                     .filter_map(|span| {
                         normalize_into(&text[span.start..span.end], buf);
                         if keep {
@@ -91,6 +88,9 @@ impl RepeatIndex {
                         Self::line_key(sk, buf)
                     })
                     .collect();
+                if keep && by_sentence {
+                    norms.sentences = Some(spans);
+                }
                 (keys, norms)
             })
             .unzip();
