@@ -362,18 +362,29 @@ pub fn foreign_line(line: &str, st: &LineStats) -> Option<&'static str> {
     Some(info.lang().code())
 }
 
+/// Below this share of English stopwords among all its words, a document whose lines mostly
+/// do not look English is not English. Garbled English keeps about 0.1 (a round trip's
+/// untranslated words and a list page's short lines lower the share of each line); Spanish,
+/// Catalan, Galician and Esperanto translations of English news keep 0.07 at most.
+pub const MIN_ENGLISH_STOPWORD_SHARE: f64 = 0.08;
+
 /// Identifies the language of a document from its longer lines (`(text, stats)` pairs): English
 /// when most of their characters are in lines that look English by stopwords, else whatever
-/// whatlang says about the first few KB. `None` when there is too little text to say.
+/// whatlang says about the first few KB, unless its guess is unreliable and the lines together
+/// still hold [`MIN_ENGLISH_STOPWORD_SHARE`] of English stopwords (a garbled English page is
+/// not French). `None` when there is too little text to say.
 pub fn document_language<'a>(
     lines: impl Iterator<Item = (&'a str, &'a LineStats)> + Clone,
 ) -> Option<&'static str> {
     let mut total = 0usize;
     let mut english = 0usize;
     let mut letters = 0usize;
+    let (mut words, mut stopwords) = (0usize, 0usize);
     for (_, st) in lines.clone() {
         total += st.chars;
         letters += st.letters;
+        words += st.words;
+        stopwords += st.stopwords;
         if st.stopword_density() >= ENGLISH_STOPWORD_DENSITY && st.non_latin_letters * 2 <= st.letters {
             english += st.chars;
         }
@@ -393,7 +404,16 @@ pub fn document_language<'a>(
         sample.push('\n');
     }
     let info = whatlang::detect(&sample)?;
-    Some(info.lang().code())
+    Some(sample_language(info.lang(), info.is_reliable(), words, stopwords))
+}
+
+/// The language of a document whatlang guessed as `guess` (`reliable` or not), whose lines hold
+/// `stopwords` English stopwords among `words` words.
+fn sample_language(guess: Lang, reliable: bool, words: usize, stopwords: usize) -> &'static str {
+    if !reliable && stopwords as f64 >= MIN_ENGLISH_STOPWORD_SHARE * words as f64 {
+        return Lang::Eng.code();
+    }
+    guess.code()
 }
 
 #[cfg(test)]
@@ -632,5 +652,16 @@ mod tests {
         assert_eq!(document_language([(en, &st_en)].into_iter()), Some("eng"));
         assert_eq!(document_language([(es, &st_es), (es, &st_es)].into_iter()), Some("spa"));
         assert_eq!(document_language(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn unreliable_guess_yields_to_english_stopwords() {
+        // A meal plan round-tripped through Esperanto (web_eo): whatlang guessed French at
+        // confidence 0.1 while a tenth of its words were English stopwords.
+        assert_eq!(sample_language(Lang::Fra, false, 1000, 105), "eng");
+        assert_eq!(sample_language(Lang::Fra, true, 1000, 105), "fra");
+        // Galician and Spanish translations of English news, guessed unreliably.
+        assert_eq!(sample_language(Lang::Spa, false, 1000, 66), "spa");
+        assert_eq!(sample_language(Lang::Eng, false, 1000, 10), "eng");
     }
 }
