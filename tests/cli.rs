@@ -269,6 +269,46 @@ fn invalid_utf8_is_decoded_and_flagged() {
 }
 
 #[test]
+fn legacy_encodings_score_as_their_utf8_text() {
+    // Seed 002 as a Windows-1252 page and as a Windows "Unicode" (UTF-16) export score exactly
+    // as the UTF-8 file; only the first carries a warning.
+    let d = tempfile::tempdir().unwrap();
+    let seed = root().join("data/seeds/002_9b250bf8fdcec7e7.txt");
+    let text = std::fs::read_to_string(&seed).unwrap();
+    // Its non-ASCII characters: Latin-1 ones ("á", "©", a no-break space) are their own byte.
+    let cp1252_byte = |c: char| match c {
+        '’' => Some(0x92),
+        '–' => Some(0x96),
+        c => u8::try_from(u32::from(c)).ok(),
+    };
+    assert!(text.contains('’') && text.chars().all(|c| cp1252_byte(c).is_some()));
+    let cp1252: Vec<u8> = text.chars().filter_map(cp1252_byte).collect();
+    std::fs::write(d.path().join("cp1252.txt"), cp1252).unwrap();
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(d.path().join("utf16.txt"), utf16).unwrap();
+    let o = run(&[
+        "score",
+        "-f",
+        "jsonl",
+        "--no-clusters",
+        seed.to_str().unwrap(),
+        d.path().join("cp1252.txt").to_str().unwrap(),
+        d.path().join("utf16.txt").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&o);
+    let row = |name: &str| rows.iter().find(|r| r["id"].as_str().unwrap().ends_with(name)).unwrap();
+    let want = row("002_9b250bf8fdcec7e7.txt");
+    for name in ["cp1252.txt", "utf16.txt"] {
+        assert_eq!(row(name)["score"], want["score"], "{name}");
+        assert_eq!(row(name)["words"], want["words"], "{name}");
+    }
+    assert_eq!(row("cp1252.txt")["warnings"][0], "not UTF-8: read as Windows-1252");
+    assert!(row("utf16.txt").get("warnings").is_none_or(|w| w.is_null()), "{}", row("utf16.txt"));
+}
+
+#[test]
 fn stdin_text_and_jsonl() {
     let text = std::fs::read_to_string(root().join("data/seeds/004_dbb5cbce777983ee.txt")).unwrap();
     let feed = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();

@@ -5,6 +5,7 @@
 //! write it back unchanged.
 
 mod char_refs;
+mod encoding;
 mod escapes;
 pub mod html;
 mod invisible;
@@ -19,6 +20,7 @@ mod tags;
 mod unwrap;
 mod walk;
 
+pub use encoding::{CP1252_WARNING, Decoding, LOSSY_WARNING};
 pub use html::extract_main_text;
 pub use json_record::cut_at;
 pub use labels::read_labels;
@@ -136,17 +138,6 @@ pub fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
-/// Decodes bytes as UTF-8, replacing invalid sequences; the flag says whether any were replaced.
-pub fn decode_lossy(bytes: Vec<u8>) -> (String, bool) {
-    match String::from_utf8(bytes) {
-        Ok(s) => (s, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
-    }
-}
-
-/// Warning text for lossily decoded input.
-pub const LOSSY_WARNING: &str = "invalid UTF-8 decoded lossily";
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,13 +148,5 @@ mod tests {
         assert_eq!(url_host("http://user@host.org:8080"), Some("host.org"));
         assert_eq!(url_host("example.com/page"), None);
         assert_eq!(url_host("https://"), None);
-    }
-
-    #[test]
-    fn lossy() {
-        assert_eq!(decode_lossy(b"ok".to_vec()), ("ok".to_string(), false));
-        let (s, bad) = decode_lossy(vec![b'a', 0xff, b'b']);
-        assert!(bad);
-        assert_eq!(s, "a\u{fffd}b");
     }
 }

@@ -11,6 +11,8 @@
 //! A text repaired once and still holding such runs (mojibake of mojibake) is repaired a second
 //! time.
 
+use super::encoding::CP1252_HIGH;
+
 /// The byte `c` stands for in text decoded as Windows-1252 or Latin-1: Latin-1 characters and
 /// the C1 controls (what Latin-1 decoders, and Windows-1252 ones for its five undefined bytes,
 /// make of 0x80-0x9F) as themselves, Windows-1252's own characters as their bytes; `None` for
@@ -19,36 +21,13 @@ fn cp1252_byte(c: char) -> Option<u8> {
     if let Ok(b) = u8::try_from(u32::from(c)) {
         return Some(b);
     }
-    Some(match c {
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8a,
-        '‹' => 0x8b,
-        'Œ' => 0x8c,
-        'Ž' => 0x8e,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9a,
-        '›' => 0x9b,
-        'œ' => 0x9c,
-        'ž' => 0x9e,
-        'Ÿ' => 0x9f,
-        _ => return None,
-    })
+    // '™' (U+2122) is the highest of Windows-1252's own characters: CJK and most other text
+    // is ruled out by one comparison.
+    if c > '™' {
+        return None;
+    }
+    let i = CP1252_HIGH.iter().position(|&h| h == c)?;
+    u8::try_from(0x80 + i).ok()
 }
 
 /// Continuation bytes a UTF-8 lead byte needs (0 for a byte that is not a lead byte).
@@ -123,6 +102,15 @@ pub fn repair(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_table_inverts_the_decoder() {
+        for b in 0u8..=255 {
+            assert_eq!(cp1252_byte(crate::input::encoding::cp1252_char(b)), Some(b), "{b:#x}");
+        }
+        assert_eq!(cp1252_byte('中'), None);
+        assert_eq!(cp1252_byte('Ā'), None);
+    }
 
     /// What a Windows-1252 decoder makes of `s`'s UTF-8 (undefined bytes as C1 controls).
     fn garble(s: &str) -> String {

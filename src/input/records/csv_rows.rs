@@ -2,6 +2,8 @@
 //! unreadable row is an error row naming its line).
 
 use super::*;
+use crate::input::Decoding;
+use crate::input::encoding::decode;
 
 pub(super) struct CsvColumns {
     pub(super) id: Option<usize>,
@@ -62,9 +64,9 @@ impl RecordReader {
 
     /// The record (or error row) of CSV row `rec` on line `n`.
     fn csv_record(&self, n: u64, rec: csv::ByteRecord, cols: &CsvColumns, width: usize) -> Record {
-        let field = |i: Option<usize>| -> Option<(String, bool)> {
+        let field = |i: Option<usize>| -> Option<(String, Decoding)> {
             let b = rec.get(i?)?;
-            Some(decode_lossy(b.to_vec()))
+            Some(decode(b.to_vec()))
         };
         let (id, source) = (field(cols.id), field(cols.source));
         let url = field(cols.url);
@@ -81,15 +83,15 @@ impl RecordReader {
             return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
         }
         let mut page_warning = None;
-        let (text, lossy) = match (text, html) {
-            (Some((t, lossy)), _) if cols.text.is_some() && crate::input::html::looks_like_page(&t) => {
+        let (text, decoding) = match (text, html) {
+            (Some((t, decoding)), _) if cols.text.is_some() && crate::input::html::looks_like_page(&t) => {
                 let (t, warning) = page_text(t);
                 page_warning = Some(warning);
-                (t, lossy)
+                (t, decoding)
             }
             (Some(t), _) if cols.text.is_some() => t,
-            (_, Some((h, lossy))) => match crate::input::html::extract_main_text(&h) {
-                Ok(t) => (t, lossy),
+            (_, Some((h, decoding))) => match crate::input::html::extract_main_text(&h) {
+                Ok(t) => (t, decoding),
                 Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), Raw::Csv(rec)),
             },
             _ => {
@@ -100,9 +102,7 @@ impl RecordReader {
         let total = text.len();
         let (text, cut) = as_read_cut(text, self.cfg.max_text_bytes, total);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
-        if lossy {
-            doc.warnings.push(LOSSY_WARNING.to_string());
-        }
+        doc.warnings.extend(decoding.warning().map(str::to_string));
         doc.warnings.extend(page_warning);
         doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw: Raw::Csv(rec) }

@@ -2,6 +2,7 @@
 //! error row and reading goes on), parsed into a document or an error row naming the line.
 
 use super::*;
+use crate::input::encoding::decode_ref;
 
 /// Lines of a file longer than this are measured before they are read on, so that their buffer
 /// is allocated once at its size: grown by doubling, a 60 MB line held its old and new buffers
@@ -179,12 +180,8 @@ impl RecordReader {
 
     fn parse_json(&self, n: u64, raw_bytes: Vec<u8>) -> Record {
         let cfg = &self.cfg;
-        let (line_text, lossy) = match std::str::from_utf8(&raw_bytes) {
-            Ok(_) => (None, false),
-            Err(_) => (Some(String::from_utf8_lossy(&raw_bytes).into_owned()), true),
-        };
-        let json = line_text.as_ref().map_or(&raw_bytes[..], |t| t.as_bytes());
-        let parsed = json_record::parse(json, &cfg.text_field, cfg.max_text_bytes);
+        let (line_text, decoding) = decode_ref(&raw_bytes);
+        let parsed = json_record::parse(line_text.as_bytes(), &cfg.text_field, cfg.max_text_bytes);
         drop(line_text);
         let raw = Raw::Json(raw_bytes);
         let (obj, text_field) = match parsed {
@@ -239,9 +236,7 @@ impl RecordReader {
         };
         let (text, cut) = as_read_cut(text, cfg.max_text_bytes, total);
         let mut doc = Document { id, source, text, origin: self.origin(n), warnings: Vec::new() };
-        if lossy {
-            doc.warnings.push(LOSSY_WARNING.to_string());
-        }
+        doc.warnings.extend(decoding.warning().map(str::to_string));
         doc.warnings.extend(page_warnings);
         doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw }

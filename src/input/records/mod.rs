@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::encoding::{decode_file, is_utf16};
 use super::json_record::{self, Parsed, TextField};
 use super::walk::format_of;
-use super::{InputConfig, InputFormat, LOSSY_WARNING, Raw, Record, RecordError, decode_lossy, url_host};
+use super::{InputConfig, InputFormat, Raw, Record, RecordError, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
 mod csv_rows;
@@ -138,6 +139,15 @@ impl RecordReader {
                 format_of(&self.path).unwrap_or(InputFormat::Text)
             };
         }
+        if matches!(format, InputFormat::Jsonl | InputFormat::Csv)
+            && reader.fill_buf().is_ok_and(is_utf16)
+        {
+            // Records are read and read again by byte offset: UTF-16 is not transcoded on the way.
+            self.state = State::Done;
+            let msg = "UTF-16 text (byte order mark): not read; convert it to UTF-8 \
+                       (iconv -f UTF-16 -t UTF-8 FILE > NEW)";
+            return Some(self.error(0, Some(self.file.clone()), Some(self.parent.clone()), msg, Raw::File));
+        }
         match format {
             InputFormat::Jsonl => {
                 self.state = State::Jsonl { reader, line: 0, buf: Vec::new(), pos: 0, any: false };
@@ -207,7 +217,7 @@ impl RecordReader {
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return self.empty_file();
         }
-        if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+        if !is_utf16(&bytes) && memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
             return self.error(
                 0,
                 Some(id),
@@ -216,7 +226,10 @@ impl RecordReader {
                 Raw::File,
             );
         }
-        let (mut text, lossy) = decode_lossy(bytes);
+        let (mut text, decoding) = decode_file(bytes);
+        if text.trim().is_empty() {
+            return self.empty_file(); // UTF-16 with nothing but whitespace
+        }
         let mut page_warning = None;
         if !html && self.cfg.format == InputFormat::Auto && super::html::looks_like_page(&text) {
             let (t, warning) = page_text(text);
@@ -240,9 +253,7 @@ impl RecordReader {
         let (text, cut) = as_read_cut(text, self.cfg.max_text_bytes, total);
         let mut doc =
             Document { id, source: self.parent.clone(), text, origin: self.origin(0), warnings: Vec::new() };
-        if lossy {
-            doc.warnings.push(LOSSY_WARNING.to_string());
-        }
+        doc.warnings.extend(decoding.warning().map(str::to_string));
         doc.warnings.extend(page_warning);
         doc.warnings.extend(cut);
         Record { doc: Ok(doc), raw: Raw::File }
@@ -456,6 +467,7 @@ fn page_text(text: String) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{CP1252_WARNING, LOSSY_WARNING};
 
     fn read(name: &str, content: &[u8]) -> Vec<Record> {
         let d = tempfile::tempdir().unwrap();
@@ -672,8 +684,46 @@ mod tests {
         assert!(read("b.txt", b"ab\0cd").first().unwrap().doc.as_ref().unwrap_err().msg.contains("binary"));
         let r = read("l.txt", b"caf\xe9 ok");
         let d = r[0].doc.as_ref().unwrap();
-        assert_eq!(d.warnings, [LOSSY_WARNING]);
+        assert_eq!((d.text.as_str(), &d.warnings[..]), ("café ok", &[CP1252_WARNING.to_string()][..]));
         assert_eq!(d.origin.line, 0);
+        let r = read("m.txt", "café \u{2019}".bytes().chain([0xff]).collect::<Vec<u8>>().as_slice());
+        let d = r[0].doc.as_ref().unwrap();
+        assert_eq!(
+            (d.text.as_str(), &d.warnings[..]),
+            ("café \u{2019}\u{fffd}", &[LOSSY_WARNING.to_string()][..])
+        );
+    }
+
+    #[test]
+    fn utf16_text_files_are_read_and_utf16_record_files_are_one_error() {
+        let utf16 = |s: &str| -> Vec<u8> {
+            let mut b = crate::input::encoding::UTF16_LE_BOM.to_vec();
+            b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        };
+        let r = read("u.txt", &utf16("Don’t panic.\nThe call lasted 50 minutes."));
+        let d = r[0].doc.as_ref().unwrap();
+        assert_eq!(d.text, "Don’t panic.\nThe call lasted 50 minutes.");
+        assert!(d.warnings.is_empty());
+        let e = read("w.txt", &utf16(" \n "));
+        assert!(e[0].doc.as_ref().unwrap_err().msg.contains("empty"));
+        for name in ["f.jsonl", "f.csv"] {
+            let recs = read(name, &utf16("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\"}\n"));
+            assert_eq!(recs.len(), 1, "{name}");
+            let e = recs[0].doc.as_ref().unwrap_err();
+            assert!(e.msg.starts_with("UTF-16 text") && e.msg.contains("iconv"), "{}", e.msg);
+            assert_eq!(e.origin.line, 0);
+        }
+    }
+
+    #[test]
+    fn windows_1252_records() {
+        let recs = read("f.jsonl", b"{\"id\":\"a\",\"text\":\"It\x92s \x93here\x94\"}\n");
+        let d = recs[0].doc.as_ref().unwrap();
+        assert_eq!((d.text.as_str(), &d.warnings[..]), ("It’s “here”", &[CP1252_WARNING.to_string()][..]));
+        let recs = read("f.csv", b"id,text\na,It\x92s here\n");
+        let d = recs[0].doc.as_ref().unwrap();
+        assert_eq!((d.text.as_str(), &d.warnings[..]), ("It’s here", &[CP1252_WARNING.to_string()][..]));
     }
 
     #[test]
