@@ -443,6 +443,38 @@ fn filter_csv_by_source_mean() {
 }
 
 #[test]
+fn semicolon_feeds_are_scored_and_filtered_as_comma_ones() {
+    // The fixture feed as a decimal-comma spreadsheet writes it: `;` between fields.
+    let d = tempfile::tempdir().unwrap();
+    let semi = d.path().join("feed.csv");
+    let mut w = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_path(&semi).unwrap();
+    for rec in csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_path(fixture("feed.csv"))
+        .unwrap()
+        .records()
+    {
+        w.write_record(&rec.unwrap()).unwrap();
+    }
+    w.flush().unwrap();
+    let scores = |p: &Path| {
+        let o = run(&["score", "-f", "jsonl", p.to_str().unwrap()]);
+        jsonl(&o)
+            .into_iter()
+            .map(|r| (r["id"].clone(), r["score"].clone(), r["error"].is_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scores(&semi), scores(&fixture("feed.csv")));
+    let o = run(&["filter", semi.to_str().unwrap(), "--max-score", "100", "--add-score"]);
+    let kept = stdout(&o);
+    assert!(kept.starts_with("id;source;text;spinscore_score;spinscore_verdict\n"), "{kept}");
+    let rows: Vec<_> =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(kept.as_bytes()).records().collect();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.as_ref().is_ok_and(|r| r.len() == 5)));
+}
+
+#[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
     let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);

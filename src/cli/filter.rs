@@ -150,9 +150,15 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let means: Vec<Option<f64>> = sums.iter().map(|&(s, n)| (n > 0).then(|| s / n as f64)).collect();
 
     // Pass two: write each record where it belongs.
-    let mut kept_sink = Sink::new(output(a.output.as_ref())?, format);
+    let delimiter = match format {
+        InputFormat::Csv => {
+            spinscore::input::csv_delimiter_of(&path).with_context(|| format!("cannot read {display}"))?
+        }
+        _ => b',',
+    };
+    let mut kept_sink = Sink::new(output(a.output.as_ref())?, format, delimiter);
     let mut rej_sink = match &a.rejects {
-        Some(p) => Some(Sink::new(output(Some(p))?, format)),
+        Some(p) => Some(Sink::new(output(Some(p))?, format, delimiter)),
         None => None,
     };
     let mut reader = RecordReader::new(&path, cfg.clone());
@@ -286,10 +292,11 @@ enum Sink {
 }
 
 impl Sink {
-    fn new(w: Box<dyn Write>, format: InputFormat) -> Self {
+    /// A sink writing `format` (CSV fields separated by `delimiter`, as the feed has them).
+    fn new(w: Box<dyn Write>, format: InputFormat, delimiter: u8) -> Self {
         match format {
             InputFormat::Csv => Sink::Csv {
-                w: Box::new(csv::WriterBuilder::new().flexible(true).from_writer(w)),
+                w: Box::new(csv::WriterBuilder::new().flexible(true).delimiter(delimiter).from_writer(w)),
                 header: false,
             },
             _ => Sink::Json(w),

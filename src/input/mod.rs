@@ -24,7 +24,11 @@ pub use encoding::{CP1252_WARNING, Decoding, LOSSY_WARNING};
 pub use html::extract_main_text;
 pub use json_record::cut_at;
 pub use labels::read_labels;
-pub use records::{BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, csv_column, readable_twice};
+pub(crate) use records::csv_reader;
+pub use records::{
+    BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, csv_column, csv_delimiter, csv_delimiter_of,
+    readable_twice,
+};
 pub use walk::{Skip, SkippedFile, expand_paths, format_of};
 
 use crate::document::{Document, Origin};
@@ -32,7 +36,7 @@ use crate::document::{Document, Origin};
 /// The format of an input, chosen by extension or by `--input-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// Decide by file extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.csv` CSV, `.html`/`.htm`
+    /// Decide by file extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.csv`/`.tsv` CSV, `.html`/`.htm`
     /// HTML, `.txt`/`.md` text); standard input is sniffed (`{` first means JSONL).
     #[default]
     Auto,
@@ -40,7 +44,7 @@ pub enum InputFormat {
     Text,
     /// One JSON object per line.
     Jsonl,
-    /// CSV with a header row.
+    /// CSV with a header row; comma, semicolon or tab delimited (sniffed from the header).
     Csv,
     /// One HTML page per file; the main content is extracted.
     Html,

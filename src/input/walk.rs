@@ -34,7 +34,7 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
     match ext.as_str() {
         "txt" | "md" | "text" => Some(InputFormat::Text),
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
-        "csv" => Some(InputFormat::Csv),
+        "csv" | "tsv" => Some(InputFormat::Csv),
         "html" | "htm" | "xhtml" => Some(InputFormat::Html),
         _ => None,
     }

@@ -180,8 +180,9 @@ impl Trainer {
                 }
             }
             Some(InputFormat::Csv) => {
+                let delimiter = crate::input::csv_delimiter_of(path).map_err(|e| Error::io(path, e))?;
                 let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-                let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
+                let mut rdr = crate::input::csv_reader(f, delimiter, true);
                 let header = match rdr.byte_headers() {
                     Ok(h) => h,
                     Err(e) => {

@@ -22,6 +22,41 @@ pub fn csv_column(headers: &csv::ByteRecord, name: &str) -> Option<usize> {
     })
 }
 
+/// Field delimiters a CSV header is sniffed for: a comma, a semicolon (spreadsheets in locales
+/// that write decimal commas) and a tab (`.tsv`).
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The field delimiter of a CSV file that starts with `head`: whichever of `,`, `;` and tab
+/// occurs most often outside double quotes in its first line (a comma when none does).
+pub fn csv_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+            counts[i] += 1;
+        }
+    }
+    // The first of the most frequent: a comma wins a tie.
+    let best = (0..DELIMITERS.len()).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    DELIMITERS[best]
+}
+
+/// [`csv_delimiter`] of the file at `path` (its first 64 KiB).
+pub fn csv_delimiter_of(path: &Path) -> std::io::Result<u8> {
+    let mut head = Vec::new();
+    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    Ok(csv_delimiter(&head))
+}
+
+/// A CSV reader of `r` with delimiter `delimiter`, rows of any width, the first row a header
+/// when `headers`.
+pub(crate) fn csv_reader<R: Read>(r: R, delimiter: u8, headers: bool) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().flexible(true).has_headers(headers).delimiter(delimiter).from_reader(r)
+}
+
 impl RecordReader {
     pub(super) fn next_csv(&mut self) -> Option<Record> {
         let State::Csv { reader, .. } = &mut self.state else {
@@ -112,29 +147,28 @@ impl RecordReader {
     /// its offset.
     pub(super) fn csv_record_at(&mut self, offset: u64, line: u64) -> Record {
         if self.random_csv.is_none() {
-            let headers = File::open(&self.path).and_then(|f| {
-                let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(f);
-                rdr.byte_headers().cloned().map_err(std::io::Error::other)
+            let headers = csv_delimiter_of(&self.path).and_then(|delimiter| {
+                let mut rdr = csv_reader(File::open(&self.path)?, delimiter, true);
+                let h = rdr.byte_headers().cloned().map_err(std::io::Error::other)?;
+                Ok((h, delimiter))
             });
             match headers {
-                Ok(h) => self.random_csv = Some((self.csv_columns(&h), h.len())),
+                Ok((h, delimiter)) => self.random_csv = Some((self.csv_columns(&h), h.len(), delimiter)),
                 Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
             }
         }
+        let delimiter = self.random_csv.as_ref().map_or(b',', |c| c.2);
         let f = match self.random_file() {
             Ok(f) => f,
             Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
         };
         let mut rec = csv::ByteRecord::new();
-        let read = f.seek(std::io::SeekFrom::Start(offset)).map_err(csv::Error::from).and_then(|_| {
-            csv::ReaderBuilder::new()
-                .flexible(true)
-                .has_headers(false)
-                .from_reader(f)
-                .read_byte_record(&mut rec)
-        });
+        let read = f
+            .seek(std::io::SeekFrom::Start(offset))
+            .map_err(csv::Error::from)
+            .and_then(|_| csv_reader(f, delimiter, false).read_byte_record(&mut rec));
         match (read, &self.random_csv) {
-            (Ok(true), Some((cols, width))) => self.csv_record(line, rec, cols, *width),
+            (Ok(true), Some((cols, width, _))) => self.csv_record(line, rec, cols, *width),
             (Err(e), _) => self.error(line, None, None, format!("CSV: {e}"), Raw::File),
             _ => self.error(line, None, None, "record not found (input changed?)", Raw::File),
         }

@@ -17,7 +17,8 @@ mod csv_rows;
 mod jsonl;
 
 use csv_rows::CsvColumns;
-pub use csv_rows::csv_column;
+pub(crate) use csv_rows::csv_reader;
+pub use csv_rows::{csv_column, csv_delimiter, csv_delimiter_of};
 
 /// The UTF-8 byte order mark: it starts an input (or a JSONL line: a file joined on with `cat`),
 /// not its first record.
@@ -62,8 +63,8 @@ pub struct RecordReader {
     last_at: Option<u64>,
     /// The file opened for [`RecordReader::record_at`].
     random: Option<BufReader<File>>,
-    /// A CSV file's columns and width, for [`RecordReader::record_at`].
-    random_csv: Option<(CsvColumns, usize)>,
+    /// A CSV file's columns, width and delimiter, for [`RecordReader::record_at`].
+    random_csv: Option<(CsvColumns, usize, u8)>,
     /// A CSV file's header, once read (kept after the last record).
     csv_header: Option<csv::ByteRecord>,
 }
@@ -139,9 +140,7 @@ impl RecordReader {
                 format_of(&self.path).unwrap_or(InputFormat::Text)
             };
         }
-        if matches!(format, InputFormat::Jsonl | InputFormat::Csv)
-            && reader.fill_buf().is_ok_and(is_utf16)
-        {
+        if matches!(format, InputFormat::Jsonl | InputFormat::Csv) && reader.fill_buf().is_ok_and(is_utf16) {
             // Records are read and read again by byte offset: UTF-16 is not transcoded on the way.
             self.state = State::Done;
             let msg = "UTF-16 text (byte order mark): not read; convert it to UTF-8 \
@@ -154,10 +153,8 @@ impl RecordReader {
                 None
             }
             InputFormat::Csv => {
-                let mut rdr = csv::ReaderBuilder::new()
-                    .flexible(true)
-                    .has_headers(true)
-                    .from_reader(Box::new(reader) as Box<dyn Read + Send>);
+                let delimiter = reader.fill_buf().map_or(b',', csv_delimiter);
+                let mut rdr = csv_reader(Box::new(reader) as Box<dyn Read + Send>, delimiter, true);
                 let headers = match rdr.byte_headers() {
                     Ok(h) => h.clone(),
                     Err(e) => {
@@ -664,6 +661,45 @@ mod tests {
         // Read again from its offset (the mark's), the record is the same.
         let again = readers.read_at(got[1].1.unwrap());
         assert_eq!((again.doc, again.raw), (got[1].0.doc.clone(), got[1].0.raw.clone()));
+    }
+
+    #[test]
+    fn csv_delimiters_are_sniffed_from_the_header() {
+        assert_eq!(csv_delimiter(b"id,text,source\na;b;c;d;e\n"), b',');
+        assert_eq!(csv_delimiter(b"\xef\xbb\xbfid;text;source\n"), b';');
+        assert_eq!(csv_delimiter(b"id\ttext\n"), b'\t');
+        // Delimiters inside a quoted header name do not count; a tie or none is a comma.
+        assert_eq!(csv_delimiter(b"\"id,no,yes\";text\n"), b';');
+        assert_eq!(csv_delimiter(b"id;text,source\n"), b',');
+        assert_eq!(csv_delimiter(b"text"), b',');
+        assert_eq!(csv_delimiter(b""), b',');
+    }
+
+    #[test]
+    fn semicolon_and_tab_files_are_read_and_read_again() {
+        let d = tempfile::tempdir().unwrap();
+        for (name, content) in [
+            ("s.csv", &b"id;text;source\na;\"hello; world\";s1\nb;bye, now;s2\n"[..]),
+            ("t.tsv", &b"id\ttext\tsource\na\thello; world\ts1\nb\tbye, now\ts2\n"[..]),
+        ] {
+            let p = d.path().join(name);
+            std::fs::write(&p, content).unwrap();
+            let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+            let mut got = Vec::new();
+            while let Some(x) = readers.next_located() {
+                got.push(x);
+            }
+            let docs: Vec<(&str, &str, &str)> = got
+                .iter()
+                .map(|(r, _)| {
+                    let d = r.doc.as_ref().unwrap();
+                    (d.id.as_str(), d.text.as_str(), d.source.as_str())
+                })
+                .collect();
+            assert_eq!(docs, [("a", "hello; world", "s1"), ("b", "bye, now", "s2")], "{name}");
+            let again = readers.read_at(got[1].1.unwrap());
+            assert_eq!((again.doc, again.raw), (got[1].0.doc.clone(), got[1].0.raw.clone()), "{name}");
+        }
     }
 
     #[test]
