@@ -475,6 +475,41 @@ fn semicolon_feeds_are_scored_and_filtered_as_comma_ones() {
 }
 
 #[test]
+fn json_array_exports_score_as_jsonl_does() {
+    // The fixture feed as a scraper's JSON exporter writes it, indented, from a file and from
+    // standard input; filter writes the kept records as JSONL lines.
+    let feed = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
+    let objects: Vec<serde_json::Value> =
+        feed.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).collect();
+    let array = serde_json::to_string_pretty(&objects).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("items.json");
+    std::fs::write(&path, &array).unwrap();
+    let scores = |o: &Output| {
+        let rows = jsonl(o);
+        let mut v: Vec<(serde_json::Value, serde_json::Value)> = rows
+            .into_iter()
+            .filter(|r| r["error"].is_null())
+            .map(|r| (r["id"].clone(), r["score"].clone()))
+            .collect();
+        v.sort_by_key(|(id, _)| id.to_string());
+        v
+    };
+    let want = scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
+    assert!(want.len() >= 3);
+    let from_file = run(&["score", "-f", "jsonl", path.to_str().unwrap()]);
+    assert_eq!(scores(&from_file), want, "{}", stderr(&from_file));
+    let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "-"], array.into_bytes());
+    assert_eq!(scores(&from_stdin), want, "{}", stderr(&from_stdin));
+    let o = run(&["filter", path.to_str().unwrap(), "--max-score", "100"]);
+    let kept = stdout(&o);
+    assert!(
+        !kept.is_empty() && kept.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()),
+        "{kept}"
+    );
+}
+
+#[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
     let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);

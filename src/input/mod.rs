@@ -37,12 +37,13 @@ use crate::document::{Document, Origin};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
     /// Decide by file extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.csv`/`.tsv` CSV, `.html`/`.htm`
-    /// HTML, `.txt`/`.md` text); standard input is sniffed (`{` first means JSONL).
+    /// HTML, `.txt`/`.md` text); standard input is sniffed (`{` or `[` first means JSON).
     #[default]
     Auto,
     /// One document per file.
     Text,
-    /// One JSON object per line.
+    /// One JSON object per line; also a JSON array of objects, or indented objects one after
+    /// another (told apart by the first bytes).
     Jsonl,
     /// CSV with a header row; comma, semicolon or tab delimited (sniffed from the header).
     Csv,

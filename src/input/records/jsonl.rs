@@ -132,7 +132,12 @@ impl RecordReader {
     }
 
     /// What one line read by [`read_line_capped`] into `buf` gives.
-    fn line_record(&self, n: u64, read: std::io::Result<(usize, bool)>, buf: &mut Vec<u8>) -> Line {
+    pub(super) fn line_record(
+        &self,
+        n: u64,
+        read: std::io::Result<(usize, bool)>,
+        buf: &mut Vec<u8>,
+    ) -> Line {
         match read {
             Ok((0, _)) => return Line::End,
             Ok((_, false)) => {}

@@ -14,6 +14,7 @@ use super::{InputConfig, InputFormat, Raw, Record, RecordError, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
 mod csv_rows;
+mod json_array;
 mod jsonl;
 
 use csv_rows::CsvColumns;
@@ -49,6 +50,14 @@ enum State {
         cols: CsvColumns,
         width: usize,
     },
+    /// A JSON array of records (a `.json` export), or indented records: read element by element.
+    JsonArray {
+        reader: Box<dyn BufRead + Send>,
+        scan: json_array::ArrayScan,
+        buf: Vec<u8>,
+        /// Whether an element was read: an input without one is empty.
+        any: bool,
+    },
     Done,
 }
 
@@ -67,6 +76,8 @@ pub struct RecordReader {
     random_csv: Option<(CsvColumns, usize, u8)>,
     /// A CSV file's header, once read (kept after the last record).
     csv_header: Option<csv::ByteRecord>,
+    /// Whether a JSON input is an array of records or indented ones, once known.
+    json_array: Option<bool>,
 }
 
 impl RecordReader {
@@ -91,6 +102,7 @@ impl RecordReader {
             random: None,
             random_csv: None,
             csv_header: None,
+            json_array: None,
         }
     }
 
@@ -129,7 +141,7 @@ impl RecordReader {
         if format == InputFormat::Auto {
             format = if stdin {
                 match sniff_first_byte(&mut reader) {
-                    Ok(Some(b'{')) => InputFormat::Jsonl,
+                    Ok(Some(b'{' | b'[')) => InputFormat::Jsonl,
                     Ok(_) => InputFormat::Text,
                     Err(e) => {
                         self.state = State::Done;
@@ -148,6 +160,17 @@ impl RecordReader {
             return Some(self.error(0, Some(self.file.clone()), Some(self.parent.clone()), msg, Raw::File));
         }
         match format {
+            InputFormat::Jsonl
+                if let Some(layout) = reader
+                    .fill_buf()
+                    .ok()
+                    .map(json_array::layout)
+                    .filter(|&l| l != json_array::JsonLayout::Lines) =>
+            {
+                let scan = json_array::ArrayScan::new(layout);
+                self.state = State::JsonArray { reader, scan, buf: Vec::new(), any: false };
+                None
+            }
             InputFormat::Jsonl => {
                 self.state = State::Jsonl { reader, line: 0, buf: Vec::new(), pos: 0, any: false };
                 None
@@ -271,6 +294,7 @@ impl RecordReader {
             f => f,
         };
         match format {
+            InputFormat::Jsonl if self.is_json_array() => self.json_array_record_at(offset, line),
             InputFormat::Jsonl => self.jsonl_record_at(offset, line),
             InputFormat::Csv => self.csv_record_at(offset, line),
             _ => {
@@ -278,6 +302,23 @@ impl RecordReader {
                 again.next().unwrap_or_else(|| self.error(line, None, None, "record not found", Raw::File))
             }
         }
+    }
+
+    /// Whether this reader's file is a JSON array of records or indented ones (asked of its
+    /// first bytes once).
+    fn is_json_array(&mut self) -> bool {
+        if let Some(a) = self.json_array {
+            return a;
+        }
+        let a = self
+            .random_file()
+            .and_then(|f| {
+                f.seek(std::io::SeekFrom::Start(0))?;
+                f.fill_buf().map(|head| json_array::layout(head) != json_array::JsonLayout::Lines)
+            })
+            .unwrap_or(false);
+        self.json_array = Some(a);
+        a
     }
 
     /// The file opened for reading records again, opened on first use.
@@ -321,6 +362,7 @@ impl Iterator for RecordReader {
                     }
                 }
                 State::Jsonl { .. } => return self.next_jsonl(),
+                State::JsonArray { .. } => return self.next_json_array(),
                 State::Csv { .. } => return self.next_csv(),
                 State::Done => return None,
             }
