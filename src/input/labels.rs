@@ -10,12 +10,23 @@ use crate::error::{Error, Result};
 use crate::metrics::Labelled;
 
 /// Reads `label`, `degradation`, `group` and `kind` of every JSONL line, keyed by 1-based line
-/// number. Lines that are not JSON objects are left out (the record reader reports them); a
+/// number (a JSON array of records is an error: see the body). Lines that are not JSON objects are left out (the record reader reports them); a
 /// field that is null is absent. A label field that cannot be read (a label other than
 /// `clean`/`garbled`, or a field of the wrong JSON type) is an [`Error::Record`] naming the file,
 /// the line and the field: labels are what the figures and weights are made of, so none is
 /// dropped.
 pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
+    // Labels are matched to records by line: a JSON array (or indented records) would put
+    // several records on one line, or one record on several.
+    if !super::is_json_lines(path).map_err(|e| Error::io(path, e))? {
+        return Err(Error::Record {
+            file: path.display().to_string(),
+            line: 1,
+            msg: "labelled data must be JSON Lines, one record a line, not a JSON array or indented \
+                  records (convert with: jq -c '.[]' FILE > NEW.jsonl)"
+                .into(),
+        });
+    }
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut out = HashMap::new();
     for (i, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
@@ -91,6 +102,14 @@ mod tests {
         let labels = read_labels(&p).unwrap();
         assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
         assert_eq!(labels.get(&2).and_then(|l| l.group.as_deref()), Some("h"));
+    }
+
+    #[test]
+    fn json_arrays_are_refused() {
+        for content in ["[{\"label\":\"clean\"},{\"label\":\"garbled\"}]", "{\n  \"label\": \"clean\"\n}\n"] {
+            let e = labels_of(content).unwrap_err().to_string();
+            assert!(e.contains("must be JSON Lines") && e.contains("jq"), "{e}");
+        }
     }
 
     fn labels_of(lines: &str) -> Result<HashMap<u64, Labelled>> {

@@ -24,11 +24,11 @@ pub use encoding::{CP1252_WARNING, Decoding, LOSSY_WARNING};
 pub use html::extract_main_text;
 pub use json_record::cut_at;
 pub use labels::read_labels;
-pub(crate) use records::csv_reader;
 pub use records::{
     BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, csv_column, csv_delimiter, csv_delimiter_of,
     readable_twice,
 };
+pub(crate) use records::{csv_reader, is_json_lines};
 pub use walk::{Skip, SkippedFile, expand_paths, format_of};
 
 use crate::document::{Document, Origin};

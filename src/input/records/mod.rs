@@ -370,6 +370,14 @@ impl Iterator for RecordReader {
     }
 }
 
+/// Whether the JSON file at `path` holds one record a line (JSONL), not a JSON array of
+/// records or indented ones (its first 64 KiB are looked at).
+pub(crate) fn is_json_lines(path: &Path) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    Ok(json_array::layout(&head) == json_array::JsonLayout::Lines)
+}
+
 /// False for inputs that give their content once: standard input (`-`) and paths that are not
 /// regular files (a named pipe, `<(command)`, a device). A path that cannot be looked up counts
 /// as a file: reading it gives its error row.
