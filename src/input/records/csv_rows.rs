@@ -130,7 +130,27 @@ impl RecordReader {
                 Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), Raw::Csv(rec)),
             },
             _ => {
-                let msg = format!("missing text field '{}'", self.cfg.text_field);
+                // The header's other columns, widest in this row first.
+                let header = self.csv_header.as_ref();
+                let mut cells: Vec<(String, usize)> = header
+                    .map(|h| {
+                        h.iter()
+                            .enumerate()
+                            .filter(|&(i, _)| {
+                                Some(i) != cols.id && Some(i) != cols.source && Some(i) != cols.url
+                            })
+                            .map(|(i, name)| {
+                                let name = String::from_utf8_lossy(name)
+                                    .trim_start_matches('\u{feff}')
+                                    .trim()
+                                    .to_string();
+                                (name, rec.get(i).map_or(0, <[u8]>::len))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                cells.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                let msg = missing_text_msg(&self.cfg.text_field, cells.iter().map(|(k, _)| k.as_str()));
                 return self.error(n, Some(id), Some(source), msg, Raw::Csv(rec));
             }
         };
@@ -153,7 +173,11 @@ impl RecordReader {
                 Ok((h, delimiter))
             });
             match headers {
-                Ok((h, delimiter)) => self.random_csv = Some((self.csv_columns(&h), h.len(), delimiter)),
+                Ok((h, delimiter)) => {
+                    self.random_csv = Some((self.csv_columns(&h), h.len(), delimiter));
+                    // Error rows name the header's columns as a first reading does.
+                    self.csv_header = Some(h);
+                }
                 Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
             }
         }

@@ -230,13 +230,15 @@ impl RecordReader {
                 Err(e) => return self.error(n, Some(id), Some(source), format!("HTML: {e}"), raw),
             },
             (TextField::Missing, _) => {
-                return self.error(
-                    n,
-                    Some(id),
-                    Some(source),
-                    format!("missing text field '{}'", cfg.text_field),
-                    raw,
-                );
+                // The string fields, longest first: the text is likely the longest.
+                let mut strings: Vec<(&str, usize)> = obj
+                    .iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.as_str(), s.len())))
+                    .filter(|&(k, _)| k != cfg.id_field)
+                    .collect();
+                strings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let msg = missing_text_msg(&cfg.text_field, strings.into_iter().map(|(k, _)| k));
+                return self.error(n, Some(id), Some(source), msg, raw);
             }
         };
         let (text, cut) = as_read_cut(text, cfg.max_text_bytes, total);

@@ -370,6 +370,17 @@ impl Iterator for RecordReader {
     }
 }
 
+/// The error message of a record without the text field `field`, naming the fields it has
+/// that could hold its text (`candidates`, the likeliest first; at most four are named).
+fn missing_text_msg<'a>(field: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let named: Vec<&str> = candidates.filter(|c| !c.is_empty()).take(4).collect();
+    if named.is_empty() {
+        format!("missing text field '{field}'")
+    } else {
+        format!("missing text field '{field}' (it has {}: pick one with --text-field)", named.join(", "))
+    }
+}
+
 /// Whether the JSON file at `path` holds one record a line (JSONL), not a JSON array of
 /// records or indented ones (its first 64 KiB are looked at).
 pub(crate) fn is_json_lines(path: &Path) -> std::io::Result<bool> {
@@ -687,6 +698,33 @@ mod tests {
         let again = readers.read_at(at.unwrap());
         assert_eq!((again.doc, again.raw), (first.doc, first.raw));
         assert_eq!(readers.next().unwrap().doc.unwrap().id, "b");
+    }
+
+    #[test]
+    fn a_missing_text_field_error_names_the_fields_that_could_hold_it() {
+        let d = tempfile::tempdir().unwrap();
+        for (name, content, want) in [
+            (
+                "f.jsonl",
+                &b"{\"id\":\"a\",\"title\":\"Talks\",\"content\":\"The president spoke.\",\"n\":3}\n"[..],
+                "missing text field 'text' (it has content, title: pick one with --text-field)",
+            ),
+            ("n.jsonl", b"{\"id\":\"a\",\"n\":3}\n", "missing text field 'text'"),
+            (
+                "f.csv",
+                b"id,headline,body,source\na,Talks,The president spoke.,s\n",
+                "missing text field 'text' (it has body, headline: pick one with --text-field)",
+            ),
+        ] {
+            let p = d.path().join(name);
+            std::fs::write(&p, content).unwrap();
+            let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+            let (rec, at) = readers.next_located().unwrap();
+            assert_eq!(rec.doc.as_ref().unwrap_err().msg, want, "{name}");
+            // Read again (a fresh reader of the file), the row says the same.
+            let again = readers.read_at(at.unwrap());
+            assert_eq!(again.doc.unwrap_err().msg, want, "{name}");
+        }
     }
 
     #[test]
