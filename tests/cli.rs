@@ -510,6 +510,39 @@ fn json_array_exports_score_as_jsonl_does() {
 }
 
 #[test]
+fn gzip_feeds_score_and_filter_as_plain_ones() {
+    use std::io::Write;
+    let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&feed).unwrap();
+    let gz = gz.finish().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("feed.jsonl.gz");
+    std::fs::write(&path, &gz).unwrap();
+    let scores = |o: &Output| {
+        let rows = jsonl(o);
+        let mut v: Vec<(serde_json::Value, serde_json::Value)> = rows
+            .into_iter()
+            .filter(|r| r["error"].is_null())
+            .map(|r| (r["id"].clone(), r["score"].clone()))
+            .collect();
+        v.sort_by_key(|(id, _)| id.to_string());
+        v
+    };
+    let want = scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
+    let from_file = run(&["score", "-f", "jsonl", path.to_str().unwrap()]);
+    assert_eq!(scores(&from_file), want, "{}", stderr(&from_file));
+    let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "-"], gz.clone());
+    assert_eq!(scores(&from_stdin), want, "{}", stderr(&from_stdin));
+    // filter writes the kept records decompressed, the same as from the plain feed.
+    let plain = run(&["filter", fixture("feed.jsonl").to_str().unwrap(), "--max-score", "50"]);
+    let o = run(&["filter", path.to_str().unwrap(), "--max-score", "50"]);
+    assert_eq!((stdout(&o), o.status.code()), (stdout(&plain), plain.status.code()), "{}", stderr(&o));
+    let o = run_with_stdin(&["filter", "-", "--max-score", "50"], gz);
+    assert_eq!(stdout(&o), stdout(&plain), "{}", stderr(&o));
+}
+
+#[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
     let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);

@@ -248,11 +248,11 @@ fn spooled(from: &mut dyn Read) -> std::io::Result<tempfile::NamedTempFile> {
 /// order mark and whitespace) or is empty (read as JSONL, an empty input is its one error row),
 /// else CSV.
 fn sniff(path: &Path) -> Result<InputFormat> {
-    let mut buf = [0u8; 4096];
-    let n = std::fs::File::open(path)?.read(&mut buf)?;
-    let start = if buf[..n].starts_with(BOM) { BOM.len() } else { 0 };
-    Ok(match buf[start..n].iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') | None => InputFormat::Jsonl,
+    let mut buf = Vec::with_capacity(4096);
+    spinscore::input::open_decoded(path)?.take(4096).read_to_end(&mut buf)?;
+    let start = if buf.starts_with(BOM) { BOM.len() } else { 0 };
+    Ok(match buf[start..].iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') | None => InputFormat::Jsonl,
         Some(_) => InputFormat::Csv,
     })
 }

@@ -27,9 +27,9 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
                 .into(),
         });
     }
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let f = super::open_decoded(path).map_err(|e| Error::io(path, e))?;
     let mut out = HashMap::new();
-    for (i, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
+    for (i, line) in f.split(b'\n').enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         // A byte order mark starts the file (or one joined on with `cat`), not a record: the
         // record reader drops it at the start of any line.

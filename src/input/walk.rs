@@ -28,9 +28,14 @@ pub enum Skip {
     SameFile,
 }
 
-/// The format a file is read as, from its extension; `None` when it is not an input.
+/// The format a file is read as, from its extension (after `.gz`'s: a gzip-compressed file is
+/// read decompressed); `None` when it is not an input.
 pub fn format_of(path: &Path) -> Option<InputFormat> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let mut ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if ext == "gz" {
+        // `feed.jsonl.gz`: the format is the extension before the compression's.
+        ext = Path::new(path.file_stem()?).extension()?.to_str()?.to_ascii_lowercase();
+    }
     match ext.as_str() {
         "txt" | "md" | "text" => Some(InputFormat::Text),
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),

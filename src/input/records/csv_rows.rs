@@ -44,10 +44,10 @@ pub fn csv_delimiter(head: &[u8]) -> u8 {
     DELIMITERS[best]
 }
 
-/// [`csv_delimiter`] of the file at `path` (its first 64 KiB).
+/// [`csv_delimiter`] of the file at `path` (its first 64 KiB, decompressed if gzip).
 pub fn csv_delimiter_of(path: &Path) -> std::io::Result<u8> {
     let mut head = Vec::new();
-    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    open_decoded(path)?.take(1 << 16).read_to_end(&mut head)?;
     Ok(csv_delimiter(&head))
 }
 

@@ -78,6 +78,8 @@ pub struct RecordReader {
     csv_header: Option<csv::ByteRecord>,
     /// Whether a JSON input is an array of records or indented ones, once known.
     json_array: Option<bool>,
+    /// Whether the input is gzip-compressed (known once it is opened).
+    compressed: bool,
 }
 
 impl RecordReader {
@@ -103,6 +105,7 @@ impl RecordReader {
             random_csv: None,
             csv_header: None,
             json_array: None,
+            compressed: false,
         }
     }
 
@@ -126,15 +129,20 @@ impl RecordReader {
 
     fn open(&mut self) -> Option<Record> {
         let stdin = self.file == "-";
-        let mut reader: Box<dyn BufRead + Send> = if stdin {
-            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
+        let opened: std::io::Result<Box<dyn BufRead + Send>> = if stdin {
+            Ok(Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())))
         } else {
-            match File::open(&self.path) {
-                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-                Err(e) => {
-                    self.state = State::Done;
-                    return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
-                }
+            File::open(&self.path)
+                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn BufRead + Send>)
+        };
+        let mut reader = match opened.and_then(decoded) {
+            Ok((reader, compressed)) => {
+                self.compressed = compressed;
+                reader
+            }
+            Err(e) => {
+                self.state = State::Done;
+                return Some(self.error(0, None, None, format!("cannot read: {e}"), Raw::File));
             }
         };
         let mut format = self.cfg.format;
@@ -283,7 +291,8 @@ impl RecordReader {
     /// read it again: a JSONL line of a file (its byte offset) or a whole file (0). `None` for
     /// standard input, CSV records and read failures.
     pub fn last_offset(&self) -> Option<u64> {
-        self.last_at
+        // A compressed file's offsets are in its decompressed text: it is not read again.
+        self.last_at.filter(|_| !self.compressed)
     }
 
     /// Reads again the record that starts at byte `offset` on line `line` (as given by
@@ -385,8 +394,39 @@ fn missing_text_msg<'a>(field: &str, candidates: impl Iterator<Item = &'a str>) 
 /// records or indented ones (its first 64 KiB are looked at).
 pub(crate) fn is_json_lines(path: &Path) -> std::io::Result<bool> {
     let mut head = Vec::new();
-    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    open_decoded(path)?.take(1 << 16).read_to_end(&mut head)?;
     Ok(json_array::layout(&head) == json_array::JsonLayout::Lines)
+}
+
+/// gzip's magic bytes: a compressed input starts with them.
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
+
+/// `reader`, decompressed when it starts with gzip's magic bytes (one member or several, as
+/// `cat a.gz b.gz` makes); the flag says whether it was.
+fn decoded(mut reader: Box<dyn BufRead + Send>) -> std::io::Result<(Box<dyn BufRead + Send>, bool)> {
+    if reader.fill_buf()?.starts_with(GZIP_MAGIC) {
+        let gz = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok((Box::new(BufReader::with_capacity(1 << 16, gz)), true));
+    }
+    Ok((reader, false))
+}
+
+/// The file at `path` opened for reading its text: decompressed when it is gzip.
+pub fn open_decoded(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let file = Box::new(BufReader::with_capacity(1 << 16, File::open(path)?));
+    Ok(decoded(file)?.0)
+}
+
+/// Whether the file at `path` is gzip-compressed (by its first bytes).
+fn is_gzip(path: &Path) -> bool {
+    let mut magic = [0u8; 2];
+    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == GZIP_MAGIC
+}
+
+/// Whether the records of `path` can be read again from their byte offsets: a regular file
+/// ([`readable_twice`]) that is not compressed.
+pub fn seekable(path: &Path) -> bool {
+    readable_twice(path) && !is_gzip(path)
 }
 
 /// False for inputs that give their content once: standard input (`-`) and paths that are not
@@ -429,9 +469,9 @@ impl RecordReaders {
     }
 
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
-    /// a file ([`readable_twice`]), not standard input or a pipe.
+    /// an uncompressed file ([`seekable`]), not standard input, a pipe or gzip.
     pub fn rereadable(&self) -> bool {
-        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| readable_twice(p))
+        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| seekable(p))
     }
 
     /// The next record and, when it can be read again, where it is.
@@ -698,6 +738,55 @@ mod tests {
         let again = readers.read_at(at.unwrap());
         assert_eq!((again.doc, again.raw), (first.doc, first.raw));
         assert_eq!(readers.next().unwrap().doc.unwrap().id, "b");
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_files_are_read_decompressed_and_not_by_offset() {
+        let jsonl = b"{\"id\":\"a\",\"text\":\"x\"}\nnot json\n{\"id\":\"b\",\"text\":\"y\"}\n";
+        let plain = read("f.jsonl", jsonl);
+        // Two members joined (`cat a.gz b.gz`) read as one stream.
+        let mut two = gzip(&jsonl[..22]);
+        two.extend(gzip(&jsonl[22..]));
+        for (name, bytes) in [("f.jsonl.gz", gzip(jsonl)), ("g.jsonl.gz", two)] {
+            let got = read(name, &bytes);
+            assert_eq!(got.len(), 3, "{name}");
+            for (g, p) in got.iter().zip(&plain) {
+                assert_eq!(
+                    (&g.raw, g.doc.as_ref().map(|d| &d.text).ok()),
+                    (&p.raw, p.doc.as_ref().map(|d| &d.text).ok())
+                );
+            }
+        }
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.jsonl.gz");
+        std::fs::write(&p, gzip(jsonl)).unwrap();
+        assert_eq!(format_of(&p), Some(InputFormat::Jsonl));
+        assert!(readable_twice(&p) && !seekable(&p));
+        let mut readers = RecordReaders::new(vec![p], InputConfig::default());
+        assert!(!readers.rereadable());
+        assert!(readers.next_located().is_some_and(|(_, at)| at.is_none()));
+        // A text file and a CSV file, compressed.
+        let t = read("a.txt.gz", &gzip("The talks went on.\n".as_bytes()));
+        assert_eq!(t[0].doc.as_ref().unwrap().text, "The talks went on.\n");
+        let c = read("a.csv.gz", &gzip(b"id;text\nk;hello there\n"));
+        assert_eq!(c[0].doc.as_ref().unwrap().text, "hello there");
+        // A corrupt stream is an error row where it breaks.
+        let mut bad = gzip(jsonl);
+        let n = bad.len();
+        bad.truncate(n - 12);
+        let got = read("bad.jsonl.gz", &bad);
+        assert!(
+            got.last().unwrap().doc.as_ref().unwrap_err().msg.starts_with("cannot read"),
+            "{:?}",
+            got.last()
+        );
     }
 
     #[test]
