@@ -740,4 +740,19 @@ fn training_reads_csv_html_and_json_as_score_does() {
     // Plain text by any other name.
     std::fs::write(p("notes.log"), format!("{a}\n{b}\n")).unwrap();
     assert_eq!(model("notes.log"), model("r.jsonl"));
+    // Compressed files, and a semicolon CSV, give the same model.
+    let gzip = |from: &str, to: &str| {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&std::fs::read(p(from)).unwrap()).unwrap();
+        std::fs::write(p(to), e.finish().unwrap()).unwrap();
+    };
+    gzip("r.jsonl", "r.jsonl.gz");
+    gzip("r.csv", "r.csv.gz");
+    gzip("notes.log", "notes.txt.gz");
+    for f in ["r.jsonl.gz", "r.csv.gz", "notes.txt.gz"] {
+        assert_eq!(model(f), jsonl, "{f}");
+    }
+    std::fs::write(p("s.csv"), format!("id;text\n1;{a}\n2;\"{}\"\n", b.replace('"', "\"\""))).unwrap();
+    assert_eq!(model("s.csv"), jsonl);
 }

@@ -138,8 +138,9 @@ impl Trainer {
         Ok(())
     }
 
-    /// Adds one file, read as `score` reads it ([`format_of`]): JSONL (`.jsonl`, `.ndjson`,
-    /// `.json`) and CSV (`.csv`, with a header row) give the configured text field of each
+    /// Adds one file, read as `score` reads it ([`format_of`]; gzip decompressed): JSONL
+    /// (`.jsonl`, `.ndjson`, `.json`; one record a line) and CSV (`.csv`, `.tsv`, with a header
+    /// row) give the configured text field of each
     /// record, HTML pages (`.html`, `.htm`, `.xhtml`) their main text, anything else (and `-`,
     /// standard input) is plain text. A record without the field, a line that is not JSON, a CSV
     /// file without the column or a page with no main content is skipped and kept as an error
@@ -157,9 +158,9 @@ impl Trainer {
         let rec = |line: u64, msg: String| Error::Record { file: path.display().to_string(), line, msg };
         match format_of(path) {
             Some(InputFormat::Jsonl) => {
-                let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let f = crate::input::open_decoded(path).map_err(|e| Error::io(path, e))?;
                 let field = self.cfg.jsonl_field.clone();
-                for (n, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
+                for (n, line) in f.split(b'\n').enumerate() {
                     let line = line.map_err(|e| Error::io(path, e))?;
                     // A byte order mark starts the file (or one joined on with `cat`), not a record.
                     let line = String::from_utf8_lossy(line.strip_prefix(crate::input::BOM).unwrap_or(&line));
@@ -181,7 +182,7 @@ impl Trainer {
             }
             Some(InputFormat::Csv) => {
                 let delimiter = crate::input::csv_delimiter_of(path).map_err(|e| Error::io(path, e))?;
-                let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let f = crate::input::open_decoded(path).map_err(|e| Error::io(path, e))?;
                 let mut rdr = crate::input::csv_reader(f, delimiter, true);
                 let header = match rdr.byte_headers() {
                     Ok(h) => h,
@@ -219,14 +220,14 @@ impl Trainer {
                 }
             }
             Some(InputFormat::Html) => {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let bytes = read_decoded(path)?;
                 match extract_main_text(&String::from_utf8_lossy(&bytes)) {
                     Ok(text) => self.add_text(&text),
                     Err(e) => self.skipped.push(rec(0, e.to_string())),
                 }
             }
             _ => {
-                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let bytes = read_decoded(path)?;
                 self.add_text(&String::from_utf8_lossy(&bytes));
             }
         }
@@ -734,4 +735,13 @@ pub(crate) fn trigram_table_hashed(entries: &[(u64, u16)]) -> std::result::Resul
     let fp_mask = (1u64 << TRI_FP_BITS) - 1;
     let slots: Vec<(u64, u64)> = entries.iter().map(|&(h, q)| (h, tri_slot(h, q))).collect();
     fingerprint_table(&slots, |k| k & fp_mask, tri_fp)
+}
+
+/// The whole file at `path`, decompressed when it is gzip.
+fn read_decoded(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    crate::input::open_decoded(path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
 }
