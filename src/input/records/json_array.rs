@@ -15,8 +15,10 @@ enum Scan {
     /// An element was read into the buffer (`cut` when it was longer than the cap), starting
     /// on `line` at byte `pos`.
     Element { cut: bool, line: u64, pos: u64 },
-    /// The closing `]` (or the end of the input) came first.
+    /// The end of the input came first, every array closed.
     End,
+    /// The end of the input came inside an array.
+    Unclosed,
     /// The input ended inside the element that starts on this line.
     Unterminated(u64),
     /// A byte that cannot start an element or follow one (`]` expected, `,` or the next one).
@@ -29,20 +31,34 @@ pub(super) struct ArrayScan {
     pub(super) line: u64,
     /// Bytes consumed from the start of the input.
     pub(super) pos: u64,
-    /// Whether the opening `[` was read.
-    opened: bool,
+    /// Whether records are elements of arrays (else indented records one after another).
+    arrays: bool,
+    /// Whether an array is open (its `[` read, its `]` not yet).
+    open: bool,
 }
 
 impl ArrayScan {
     /// A scan of an input laid out as `layout` from its start.
     pub(super) fn new(layout: JsonLayout) -> Self {
-        ArrayScan { line: 1, pos: 0, opened: layout != JsonLayout::Array }
+        ArrayScan { line: 1, pos: 0, arrays: layout == JsonLayout::Array, open: false }
     }
 
     /// A scan from byte `pos` (line `line`) of an element that is known to start there.
     pub(super) fn at(pos: u64, line: u64) -> Self {
-        ArrayScan { line, pos, opened: true }
+        ArrayScan { line, pos, arrays: true, open: true }
     }
+}
+
+/// What comes next in the input.
+enum Next {
+    /// An element starting with this byte (not consumed).
+    Element(u8),
+    /// The end of the input, every array closed.
+    End,
+    /// The end of the input inside an array (a truncated export).
+    Unclosed,
+    /// A byte that cannot come here.
+    Unexpected(u8),
 }
 
 /// The next byte of `r` without consuming it; `None` at the end.
@@ -65,12 +81,14 @@ impl ArrayScan {
         }
     }
 
-    /// Skips white space, a byte order mark at the start, the opening `[` and the `,` before
-    /// an element. Returns the first byte of what follows, not consumed.
-    fn skip_to_element(&mut self, r: &mut dyn BufRead) -> std::io::Result<Option<u8>> {
+    /// Skips white space, a byte order mark at the start, the `[` and `]` around elements (more
+    /// than one array may follow another: a JSONL file of arrays) and the `,` before an element.
+    fn skip_to_element(&mut self, r: &mut dyn BufRead) -> std::io::Result<Next> {
         let mut comma = false;
         loop {
-            let Some(b) = peek(r)? else { return Ok(None) };
+            let Some(b) = peek(r)? else {
+                return Ok(if self.arrays && self.open { Next::Unclosed } else { Next::End });
+            };
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' => self.bump(r, b),
                 0xef if self.pos == 0 => {
@@ -81,15 +99,22 @@ impl ArrayScan {
                         }
                     }
                 }
-                b'[' if !self.opened => {
-                    self.opened = true;
+                b'[' if self.arrays && !self.open => {
+                    self.open = true;
+                    comma = false;
                     self.bump(r, b);
                 }
-                b',' if !comma => {
+                b']' if self.arrays && self.open => {
+                    self.open = false;
+                    self.bump(r, b);
+                }
+                b',' if !comma && (self.open || !self.arrays) => {
                     comma = true;
                     self.bump(r, b);
                 }
-                _ => return Ok(Some(b)),
+                b',' | b'}' | b']' => return Ok(Next::Unexpected(b)),
+                _ if self.arrays && !self.open => return Ok(Next::Unexpected(b)),
+                _ => return Ok(Next::Element(b)),
             }
         }
     }
@@ -98,9 +123,10 @@ impl ArrayScan {
     fn element(&mut self, r: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<Scan> {
         buf.clear();
         let first = match self.skip_to_element(r)? {
-            None | Some(b']') => return Ok(Scan::End),
-            Some(b @ (b',' | b'}')) => return Ok(Scan::Unexpected(b)),
-            Some(b) => b,
+            Next::End => return Ok(Scan::End),
+            Next::Unclosed => return Ok(Scan::Unclosed),
+            Next::Unexpected(b) => return Ok(Scan::Unexpected(b)),
+            Next::Element(b) => b,
         };
         let (line, pos) = (self.line, self.pos);
         let nested = matches!(first, b'{' | b'[');
@@ -197,6 +223,11 @@ impl RecordReader {
             Ok(Scan::End) => {
                 self.state = State::Done;
                 (!any_before).then(|| self.empty_file())
+            }
+            Ok(Scan::Unclosed) => {
+                stop(self);
+                let msg = "JSON array not closed before the end of the input (a truncated file?)";
+                Some(self.error(line_now, None, None, msg, Raw::File))
             }
             Ok(Scan::Unterminated(line)) => {
                 stop(self);
@@ -329,6 +360,13 @@ mod tests {
     }
 
     #[test]
+    fn one_array_a_line() {
+        let lines = b"[{\"id\":\"a\",\"text\":\"x\"}]\n[{\"id\":\"b\",\"text\":\"y\"}, {\"id\":\"c\",\"text\":\"z\"}]\n";
+        let recs = read_all("lines.jsonl", lines, InputConfig::default());
+        assert_eq!(summary(&recs), [(1, "a=x".into()), (2, "b=y".into()), (2, "c=z".into())]);
+    }
+
+    #[test]
     fn indented_records_one_after_another() {
         let pretty =
             b"{\n  \"id\": \"a\",\n  \"text\": \"x\"\n}\n{\n  \"id\": \"b\",\n  \"text\": \"y\"\n}\n";
@@ -381,6 +419,21 @@ mod tests {
         let recs = read_all("stray.json", stray, InputConfig::default());
         assert_eq!(recs.len(), 2);
         assert!(summary(&recs)[1].1.contains("unexpected '}'"));
+        // Cut after a whole element: what was read is kept, and the cut is said.
+        let cut = b"[{\"id\":\"a\",\"text\":\"x\"},\n";
+        let recs = read_all("cut.json", cut, InputConfig::default());
+        assert_eq!(
+            summary(&recs),
+            [
+                (1, "a=x".into()),
+                (2, "error: JSON array not closed before the end of the input (a truncated file?)".into())
+            ]
+        );
+        // Something after the array is not dropped unsaid.
+        let after = b"[{\"id\":\"a\",\"text\":\"x\"}]\nmore";
+        let recs = read_all("after.json", after, InputConfig::default());
+        assert_eq!(recs.len(), 2);
+        assert!(summary(&recs)[1].1.contains("unexpected 'm'"), "{:?}", summary(&recs));
         for empty in [&b"[]"[..], b" [ \n ] \n"] {
             let recs = read_all("empty.json", empty, InputConfig::default());
             assert_eq!(summary(&recs), [(0, "error: empty file".into())]);
