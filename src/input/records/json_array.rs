@@ -113,7 +113,8 @@ impl ArrayScan {
                     self.bump(r, b);
                 }
                 b',' | b'}' | b']' => return Ok(Next::Unexpected(b)),
-                _ if self.arrays && !self.open => return Ok(Next::Unexpected(b)),
+                // Between arrays only an object can start a record (a JSONL line).
+                _ if self.arrays && !self.open && b != b'{' => return Ok(Next::Unexpected(b)),
                 _ => return Ok(Next::Element(b)),
             }
         }
@@ -364,6 +365,10 @@ mod tests {
         let lines = b"[{\"id\":\"a\",\"text\":\"x\"}]\n[{\"id\":\"b\",\"text\":\"y\"}, {\"id\":\"c\",\"text\":\"z\"}]\n";
         let recs = read_all("lines.jsonl", lines, InputConfig::default());
         assert_eq!(summary(&recs), [(1, "a=x".into()), (2, "b=y".into()), (2, "c=z".into())]);
+        // Objects between arrays are records too.
+        let mixed = b"[{\"id\":\"a\",\"text\":\"x\"}]\n{\"id\":\"b\",\"text\":\"y\"}\n";
+        let recs = read_all("mixed.jsonl", mixed, InputConfig::default());
+        assert_eq!(summary(&recs), [(1, "a=x".into()), (2, "b=y".into())]);
     }
 
     #[test]
