@@ -146,8 +146,7 @@ impl ArrayScan {
                     Scan::Element { cut, line, pos }
                 });
             }
-            let mut used = 0;
-            let mut done = false;
+            let (mut used, mut done, mut closed) = (0, false, false);
             for &b in available {
                 if !in_string && !nested && matches!(b, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
                     done = true; // the end of a scalar: the byte is left for the next scan
@@ -161,6 +160,10 @@ impl ArrayScan {
                         escaped = true;
                     } else if b == b'"' {
                         in_string = false;
+                        if !nested {
+                            // a string element ends with its closing quote
+                            closed = true;
+                        }
                     }
                 } else {
                     match b {
@@ -170,12 +173,7 @@ impl ArrayScan {
                         _ => {}
                     }
                 }
-                if nested && depth == 0 {
-                    done = true;
-                    break;
-                }
-                if !in_string && first == b'"' && used > 1 {
-                    // a top-level string element ended with its closing quote
+                if (nested && depth == 0) || closed {
                     done = true;
                     break;
                 }
@@ -358,6 +356,20 @@ mod tests {
         assert_eq!(summary(&recs), [(2, "a=x".into()), (6, "b=y".into())]);
         let Raw::Json(raw) = &recs[1].0.raw else { panic!("raw JSON") };
         assert!(!raw.contains(&b'\n') && raw.starts_with(b"{") && raw.ends_with(b"}"));
+    }
+
+    #[test]
+    fn elements_longer_than_the_read_buffer() {
+        // The reader's buffer holds 64 KiB: elements run across several fills.
+        let long = "word ".repeat(30_000);
+        let content =
+            format!("[\"{long}\", {{\"id\":\"a\",\"text\":\"{long}\"}}, {{\"id\":\"b\",\"text\":\"y\"}}]");
+        let recs = read_all("long.json", content.as_bytes(), InputConfig::default());
+        let got = summary(&recs);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], (1, "error: not a JSON object".into()));
+        assert_eq!(got[1], (1, format!("a={long}")));
+        assert_eq!(got[2], (1, "b=y".into()));
     }
 
     #[test]
