@@ -244,9 +244,9 @@ fn spooled(from: &mut dyn Read) -> std::io::Result<tempfile::NamedTempFile> {
     Ok(tmp)
 }
 
-/// Guesses the format of spooled standard input: JSONL when it starts with `{` (after a byte
-/// order mark and whitespace) or is empty (read as JSONL, an empty input is its one error row),
-/// else CSV.
+/// Guesses the format of spooled standard input (decompressed if gzip): JSON when it starts with
+/// `{` or `[` (after a byte order mark and whitespace) or is empty (read as JSONL, an empty input
+/// is its one error row), else CSV.
 fn sniff(path: &Path) -> Result<InputFormat> {
     let mut buf = Vec::with_capacity(4096);
     spinscore::input::open_decoded(path)?.take(4096).read_to_end(&mut buf)?;

@@ -9,9 +9,10 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::metrics::Labelled;
 
-/// Reads `label`, `degradation`, `group` and `kind` of every JSONL line, keyed by 1-based line
-/// number (a JSON array of records is an error: see the body). Lines that are not JSON objects are left out (the record reader reports them); a
-/// field that is null is absent. A label field that cannot be read (a label other than
+/// Reads `label`, `degradation`, `group` and `kind` of every JSONL line (of a file that may be
+/// gzip-compressed), keyed by 1-based line number; a JSON array of records is an error. Lines
+/// that are not JSON objects are left out (the record reader reports them); a field that is
+/// null is absent. A label field that cannot be read (a label other than
 /// `clean`/`garbled`, or a field of the wrong JSON type) is an [`Error::Record`] naming the file,
 /// the line and the field: labels are what the figures and weights are made of, so none is
 /// dropped.
