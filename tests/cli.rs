@@ -474,6 +474,17 @@ fn semicolon_feeds_are_scored_and_filtered_as_comma_ones() {
     assert!(!rows.is_empty() && rows.iter().all(|r| r.as_ref().is_ok_and(|r| r.len() == 5)));
 }
 
+/// The (id, score) of every row of a `score -f jsonl` run that is not an error, by id.
+fn id_scores(o: &Output) -> Vec<(serde_json::Value, serde_json::Value)> {
+    let mut v: Vec<_> = jsonl(o)
+        .into_iter()
+        .filter(|r| r["error"].is_null())
+        .map(|r| (r["id"].clone(), r["score"].clone()))
+        .collect();
+    v.sort_by_key(|(id, _)| id.to_string());
+    v
+}
+
 #[test]
 fn json_array_exports_score_as_jsonl_does() {
     // The fixture feed as a scraper's JSON exporter writes it, indented, from a file and from
@@ -485,22 +496,12 @@ fn json_array_exports_score_as_jsonl_does() {
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("items.json");
     std::fs::write(&path, &array).unwrap();
-    let scores = |o: &Output| {
-        let rows = jsonl(o);
-        let mut v: Vec<(serde_json::Value, serde_json::Value)> = rows
-            .into_iter()
-            .filter(|r| r["error"].is_null())
-            .map(|r| (r["id"].clone(), r["score"].clone()))
-            .collect();
-        v.sort_by_key(|(id, _)| id.to_string());
-        v
-    };
-    let want = scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
+    let want = id_scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
     assert!(want.len() >= 3);
     let from_file = run(&["score", "-f", "jsonl", path.to_str().unwrap()]);
-    assert_eq!(scores(&from_file), want, "{}", stderr(&from_file));
+    assert_eq!(id_scores(&from_file), want, "{}", stderr(&from_file));
     let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "-"], array.into_bytes());
-    assert_eq!(scores(&from_stdin), want, "{}", stderr(&from_stdin));
+    assert_eq!(id_scores(&from_stdin), want, "{}", stderr(&from_stdin));
     let o = run(&["filter", path.to_str().unwrap(), "--max-score", "100"]);
     let kept = stdout(&o);
     assert!(
@@ -519,21 +520,11 @@ fn gzip_feeds_score_and_filter_as_plain_ones() {
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("feed.jsonl.gz");
     std::fs::write(&path, &gz).unwrap();
-    let scores = |o: &Output| {
-        let rows = jsonl(o);
-        let mut v: Vec<(serde_json::Value, serde_json::Value)> = rows
-            .into_iter()
-            .filter(|r| r["error"].is_null())
-            .map(|r| (r["id"].clone(), r["score"].clone()))
-            .collect();
-        v.sort_by_key(|(id, _)| id.to_string());
-        v
-    };
-    let want = scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
+    let want = id_scores(&run(&["score", "-f", "jsonl", fixture("feed.jsonl").to_str().unwrap()]));
     let from_file = run(&["score", "-f", "jsonl", path.to_str().unwrap()]);
-    assert_eq!(scores(&from_file), want, "{}", stderr(&from_file));
+    assert_eq!(id_scores(&from_file), want, "{}", stderr(&from_file));
     let from_stdin = run_with_stdin(&["score", "-f", "jsonl", "-"], gz.clone());
-    assert_eq!(scores(&from_stdin), want, "{}", stderr(&from_stdin));
+    assert_eq!(id_scores(&from_stdin), want, "{}", stderr(&from_stdin));
     // filter writes the kept records decompressed, the same as from the plain feed.
     let plain = run(&["filter", fixture("feed.jsonl").to_str().unwrap(), "--max-score", "50"]);
     let o = run(&["filter", path.to_str().unwrap(), "--max-score", "50"]);
