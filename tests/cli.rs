@@ -534,6 +534,47 @@ fn gzip_feeds_score_and_filter_as_plain_ones() {
 }
 
 #[test]
+fn web_archive_pages_score_as_their_files() {
+    // The seeds as text records of a WET file (one metadata record first), from a file and from
+    // standard input: each scores as the seed file does, named by its address.
+    let mut wet = b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 4\r\n\r\nabc\n\r\n\r\n".to_vec();
+    let seeds = root().join("data/seeds");
+    let mut names: Vec<String> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let body = std::fs::read(seeds.join(name)).unwrap();
+        let head = format!(
+            "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://seeds.example/{name}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        wet.extend(head.into_bytes());
+        wet.extend(body);
+        wet.extend(b"\r\n\r\n");
+    }
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("seeds.warc.wet");
+    std::fs::write(&path, &wet).unwrap();
+    let by_name = |o: &Output| -> Vec<(String, serde_json::Value)> {
+        let mut v: Vec<_> = jsonl(o)
+            .into_iter()
+            .map(|r| (r["id"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), r["score"].clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let want = by_name(&run(&["score", "-f", "jsonl", seeds.to_str().unwrap()]));
+    assert_eq!(want.len(), 5);
+    let o = run(&["score", "-f", "jsonl", path.to_str().unwrap()]);
+    assert_eq!(by_name(&o), want, "{}", stderr(&o));
+    assert!(jsonl(&o).iter().all(|r| r["source"] == "seeds.example"));
+    let o = run_with_stdin(&["score", "-f", "jsonl", "-"], wet);
+    assert_eq!(by_name(&o), want, "{}", stderr(&o));
+}
+
+#[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
     let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);

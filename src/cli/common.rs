@@ -40,6 +40,7 @@ pub enum FormatArg {
     Jsonl,
     Csv,
     Html,
+    Warc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +107,7 @@ impl InputArgs {
                 FormatArg::Jsonl => InputFormat::Jsonl,
                 FormatArg::Csv => InputFormat::Csv,
                 FormatArg::Html => InputFormat::Html,
+                FormatArg::Warc => InputFormat::Warc,
             },
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),

@@ -37,7 +37,8 @@ use crate::document::{Document, Origin};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
     /// Decide by file extension (`.jsonl`/`.ndjson`/`.json` JSONL, `.csv`/`.tsv` CSV, `.html`/`.htm`
-    /// HTML, `.txt`/`.md` text); standard input is sniffed (`{` or `[` first means JSON).
+    /// HTML, `.warc`/`.wet` web archive, `.txt`/`.md` text); standard input is sniffed (`{` or `[`
+    /// first means JSON, `WARC/` a web archive).
     #[default]
     Auto,
     /// One document per file.
@@ -49,6 +50,8 @@ pub enum InputFormat {
     Csv,
     /// One HTML page per file; the main content is extracted.
     Html,
+    /// A web archive (WARC, or Common Crawl's WET): its pages, one document each.
+    Warc,
 }
 
 /// Field names of record formats, and other reading settings.

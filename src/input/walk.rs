@@ -41,6 +41,7 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
         "csv" | "tsv" => Some(InputFormat::Csv),
         "html" | "htm" | "xhtml" => Some(InputFormat::Html),
+        "warc" | "wet" => Some(InputFormat::Warc),
         _ => None,
     }
 }

@@ -140,8 +140,8 @@ impl Trainer {
 
     /// Adds one file, read as `score` reads it ([`format_of`]; gzip decompressed): JSONL
     /// (`.jsonl`, `.ndjson`, `.json`; one record a line) and CSV (`.csv`, `.tsv`, with a header
-    /// row) give the configured text field of each
-    /// record, HTML pages (`.html`, `.htm`, `.xhtml`) their main text, anything else (and `-`,
+    /// row) give the configured text field of each record, HTML pages (`.html`, `.htm`,
+    /// `.xhtml`) and web archives (`.warc`, `.wet`) their main text, anything else (and `-`,
     /// standard input) is plain text. A record without the field, a line that is not JSON, a CSV
     /// file without the column or a page with no main content is skipped and kept as an error
     /// naming the file and line ([`Trainer::skipped`]): training text goes missing loudly, and the
@@ -216,6 +216,16 @@ impl Trainer {
                             let line = row.position().map_or(0, |p| p.line());
                             self.skipped.push(rec(line, format!("no {:?} cell", self.cfg.jsonl_field)));
                         }
+                    }
+                }
+            }
+            Some(InputFormat::Warc) => {
+                // Each page of the archive, read as `score` reads it.
+                let cfg = crate::input::InputConfig { format: InputFormat::Warc, ..Default::default() };
+                for r in crate::input::RecordReader::new(path, std::sync::Arc::new(cfg)) {
+                    match r.doc {
+                        Ok(d) => self.add_text(&d.text),
+                        Err(e) => self.skipped.push(rec(e.origin.line, e.msg)),
                     }
                 }
             }

@@ -16,6 +16,7 @@ use crate::document::{Document, Origin, cut_warning};
 mod csv_rows;
 mod json_array;
 mod jsonl;
+mod warc;
 
 use csv_rows::CsvColumns;
 pub(crate) use csv_rows::csv_reader;
@@ -49,6 +50,11 @@ enum State {
         reader: csv::Reader<Box<dyn Read + Send>>,
         cols: CsvColumns,
         width: usize,
+    },
+    /// A web archive: its pages, record by record.
+    Warc {
+        reader: Box<dyn BufRead + Send>,
+        scan: warc::WarcScan,
     },
     /// A JSON array of records (a `.json` export), or indented records: read element by element.
     JsonArray {
@@ -150,6 +156,11 @@ impl RecordReader {
             format = if stdin {
                 match sniff_first_byte(&mut reader) {
                     Ok(Some(b'{' | b'[')) => InputFormat::Jsonl,
+                    Ok(Some(b'W'))
+                        if reader.fill_buf().is_ok_and(|b| b.trim_ascii_start().starts_with(b"WARC/")) =>
+                    {
+                        InputFormat::Warc
+                    }
                     Ok(_) => InputFormat::Text,
                     Err(e) => {
                         self.state = State::Done;
@@ -177,6 +188,10 @@ impl RecordReader {
             {
                 let scan = json_array::ArrayScan::new(layout);
                 self.state = State::JsonArray { reader, scan, buf: Vec::new(), any: false };
+                None
+            }
+            InputFormat::Warc => {
+                self.state = State::Warc { reader, scan: warc::WarcScan::new() };
                 None
             }
             InputFormat::Jsonl => {
@@ -372,6 +387,7 @@ impl Iterator for RecordReader {
                 }
                 State::Jsonl { .. } => return self.next_jsonl(),
                 State::JsonArray { .. } => return self.next_json_array(),
+                State::Warc { .. } => return self.next_warc(),
                 State::Csv { .. } => return self.next_csv(),
                 State::Done => return None,
             }
@@ -424,9 +440,9 @@ fn is_gzip(path: &Path) -> bool {
 }
 
 /// Whether the records of `path` can be read again from their byte offsets: a regular file
-/// ([`readable_twice`]) that is not compressed.
+/// ([`readable_twice`]) that is neither compressed nor a web archive.
 pub fn seekable(path: &Path) -> bool {
-    readable_twice(path) && !is_gzip(path)
+    readable_twice(path) && !is_gzip(path) && format_of(path) != Some(InputFormat::Warc)
 }
 
 /// False for inputs that give their content once: standard input (`-`) and paths that are not
@@ -469,9 +485,11 @@ impl RecordReaders {
     }
 
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
-    /// an uncompressed file ([`seekable`]), not standard input, a pipe or gzip.
+    /// an uncompressed file ([`seekable`]), not standard input, a pipe, gzip or a web archive.
     pub fn rereadable(&self) -> bool {
-        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| seekable(p))
+        self.files.len() <= u32::MAX as usize
+            && self.cfg.format != InputFormat::Warc
+            && self.files.iter().all(|p| seekable(p))
     }
 
     /// The next record and, when it can be read again, where it is.
