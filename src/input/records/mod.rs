@@ -585,7 +585,8 @@ mod tests {
     use super::*;
     use crate::input::{CP1252_WARNING, LOSSY_WARNING};
 
-    fn read(name: &str, content: &[u8]) -> Vec<Record> {
+    /// Every record of a file named `name` holding `content`, read with the default settings.
+    pub(super) fn read(name: &str, content: &[u8]) -> Vec<Record> {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join(name);
         std::fs::write(&p, content).unwrap();

@@ -290,6 +290,7 @@ impl RecordReader {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::read;
     use super::*;
 
     /// A WARC record of `kind` for `uri` holding `block`.
@@ -315,13 +316,6 @@ mod tests {
         <article><h1>Talks</h1><p>The president spoke for nearly an hour on Thursday about the troops \
         gathered near the border, officials said.</p><p>Both sides agreed to meet again in Geneva \
         next month to continue the talks.</p></article></body></html>";
-
-    fn read(name: &str, content: &[u8]) -> Vec<Record> {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        RecordReader::new(&p, Arc::new(InputConfig::default())).collect()
-    }
 
     #[test]
     fn pages_of_an_archive_are_documents() {
