@@ -7,7 +7,7 @@
 //! line breaks (whitespace between tokens) become spaces, so its raw record is one line. An
 //! element left open at the end of the input is one error row, and reading stops there.
 
-use super::jsonl::Line;
+use super::jsonl::fill;
 use super::*;
 
 /// Where a scan stopped.
@@ -63,13 +63,7 @@ enum Next {
 
 /// The next byte of `r` without consuming it; `None` at the end.
 fn peek(r: &mut dyn BufRead) -> std::io::Result<Option<u8>> {
-    loop {
-        match r.fill_buf() {
-            Ok(b) => return Ok(b.first().copied()),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
+    Ok(fill(r)?.first().copied())
 }
 
 impl ArrayScan {
@@ -133,11 +127,7 @@ impl ArrayScan {
         let nested = matches!(first, b'{' | b'[');
         let (mut depth, mut in_string, mut escaped, mut cut) = (0usize, false, false, false);
         loop {
-            let available = match r.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(r)?;
             if available.is_empty() {
                 // A scalar may end with the input; anything open may not.
                 return Ok(if nested || in_string {
@@ -253,11 +243,11 @@ impl RecordReader {
 
     /// The record (or error row) of an element read into `buf`, on line `line`.
     fn element_record(&self, line: u64, cut: bool, buf: &mut Vec<u8>) -> Record {
-        // As a JSONL line of that length is read: a cut one is an error row.
-        match self.line_record(line, Ok((buf.len().max(1), cut)), buf) {
-            Line::Record(r) | Line::Failed(r) => r,
-            Line::End | Line::Blank => self.error(line, None, None, "empty JSON array element", Raw::File),
+        // As a JSONL line is read: a cut one is an error row.
+        if cut {
+            return self.overlong(line, None, None);
         }
+        self.parse_json(line, std::mem::take(buf))
     }
 
     /// [`RecordReader::record_at`] for a JSON array (or indented records): the element at

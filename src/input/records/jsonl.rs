@@ -30,6 +30,21 @@ fn line_rest(path: &Path, from: u64) -> Option<u64> {
     }
 }
 
+/// `r`'s buffered bytes, filled when empty (empty at the end of the input); an interrupted read
+/// is tried again.
+pub(super) fn fill(r: &mut dyn BufRead) -> std::io::Result<&[u8]> {
+    loop {
+        match r.fill_buf() {
+            // At the end: not asked again (a terminal would wait for a second end of input).
+            Ok([]) => return Ok(&[]),
+            // Bytes are buffered: asking again returns them without reading.
+            Ok(_) => return r.fill_buf(),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Reads one line (through `\n`) into `buf`, keeping at most `cap` bytes of it; the rest of an
 /// overlong line is consumed and dropped. Returns the bytes consumed and whether it was cut.
 /// `file`: the file `reader` reads and the offset where the line starts, when it can be read
@@ -43,11 +58,7 @@ pub(super) fn read_line_capped(
 ) -> std::io::Result<(usize, bool)> {
     let (mut consumed, mut cut) = (0, false);
     loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill(reader)?;
         if available.is_empty() {
             return Ok((consumed, cut));
         }
@@ -77,7 +88,7 @@ pub(super) fn read_line_capped(
 }
 
 /// What one JSONL line gives.
-pub(super) enum Line {
+enum Line {
     /// The end of the input.
     End,
     /// A blank line (skipped).
@@ -132,19 +143,13 @@ impl RecordReader {
     }
 
     /// What one line read by [`read_line_capped`] into `buf` gives.
-    pub(super) fn line_record(
-        &self,
-        n: u64,
-        read: std::io::Result<(usize, bool)>,
-        buf: &mut Vec<u8>,
-    ) -> Line {
+    fn line_record(&self, n: u64, read: std::io::Result<(usize, bool)>, buf: &mut Vec<u8>) -> Line {
         match read {
             Ok((0, _)) => return Line::End,
             Ok((_, false)) => {}
             Ok((_, true)) => {
                 buf.clear();
-                let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
-                return Line::Record(self.error(n, None, None, msg, Raw::File));
+                return Line::Record(self.overlong(n, None, None));
             }
             Err(e) => return Line::Failed(self.error(n, None, None, format!("cannot read: {e}"), Raw::File)),
         }
@@ -183,7 +188,7 @@ impl RecordReader {
         }
     }
 
-    fn parse_json(&self, n: u64, raw_bytes: Vec<u8>) -> Record {
+    pub(super) fn parse_json(&self, n: u64, raw_bytes: Vec<u8>) -> Record {
         let cfg = &self.cfg;
         let (line_text, decoding) = decode_ref(&raw_bytes);
         let parsed = json_record::parse(line_text.as_bytes(), &cfg.text_field, cfg.max_text_bytes);

@@ -247,6 +247,12 @@ impl RecordReader {
         }
     }
 
+    /// The error row of a record longer than the cap (`--max-record-mib`) on line `line`.
+    fn overlong(&self, line: u64, id: Option<String>, source: Option<String>) -> Record {
+        let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
+        self.error(line, id, source, msg, Raw::File)
+    }
+
     /// The error row of an input with nothing in it but whitespace (blank lines, a byte order
     /// mark), whatever its format: a text file, a record file or standard input. Its one row
     /// (line 0, the file as id) is how a run shows that an input gave nothing, as an unreadable

@@ -251,8 +251,7 @@ impl RecordReader {
         let id = h.uri.clone().or(h.record_id.clone()).unwrap_or_else(|| format!("{}:{line}", self.file));
         let source = h.uri.as_deref().and_then(url_host).map_or_else(|| self.parent.clone(), str::to_string);
         if cut {
-            let msg = format!("record longer than {} bytes: not read", self.cfg.max_record_bytes);
-            return Some(self.error(line, Some(id), Some(source), msg, Raw::File));
+            return Some(self.overlong(line, Some(id), Some(source)));
         }
         let block = block?;
         let (text, decoding, page) = match h.kind.as_str() {
