@@ -534,6 +534,46 @@ fn gzip_feeds_score_and_filter_as_plain_ones() {
 }
 
 #[test]
+fn gzip_files_larger_than_a_batch_are_planned_as_plain_ones() {
+    use std::io::Write;
+    // The five seeds (one story) far apart, between the fixture feed's records, in batches of
+    // three: planned batches bring the versions together, from the plain file and from its gzip
+    // (whose documents are kept in a temporary file between the two passes).
+    let seeds = root().join("data/seeds");
+    let mut names: Vec<_> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let feed = std::fs::read_to_string(fixture("feed.jsonl")).unwrap();
+    let fillers: Vec<&str> = feed.lines().filter(|l| l.trim_start().starts_with('{')).collect();
+    let mut jsonl_text = String::new();
+    for (i, p) in names.iter().enumerate() {
+        let rec = serde_json::json!({"id": format!("seed{i}"), "text": std::fs::read_to_string(p).unwrap()});
+        jsonl_text.push_str(&format!("{rec}\n"));
+        for f in fillers.iter().cycle().skip(i).take(4) {
+            jsonl_text.push_str(f);
+            jsonl_text.push('\n');
+        }
+    }
+    let d = tempfile::tempdir().unwrap();
+    let plain = d.path().join("mixed.jsonl");
+    std::fs::write(&plain, &jsonl_text).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(jsonl_text.as_bytes()).unwrap();
+    let gz_path = d.path().join("mixed.jsonl.gz");
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    let scores = |p: &Path, extra: &[&str]| {
+        let mut args = vec!["score", "-f", "jsonl", "--batch-size", "3", p.to_str().unwrap()];
+        args.extend(extra);
+        let o = run(&args);
+        (id_scores(&o), o.status.code())
+    };
+    let want = scores(&plain, &[]);
+    assert_eq!(scores(&gz_path, &[]), want);
+    // Consecutive batches score the seeds otherwise: the plan is what brought them together.
+    assert_ne!(scores(&gz_path, &["--in-order-batches"]).0, want.0);
+    assert_eq!(scores(&gz_path, &["--in-order-batches"]), scores(&plain, &["--in-order-batches"]));
+}
+
+#[test]
 fn web_archive_pages_score_as_their_files() {
     // The seeds as text records of a WET file (one metadata record first), from a file and from
     // standard input: each scores as the seed file does, named by its address.

@@ -226,10 +226,10 @@ impl EngineArgs {
 
 impl EngineArgs {
     /// True when [`score_all`] should plan its batches: story clusters are on, not
-    /// `--in-order-batches`, and every input can be read twice (files, not standard input).
-    /// Reports then come in batch order.
+    /// `--in-order-batches`, and every input is a file (not standard input or a pipe, which
+    /// are scored as they stream in). Reports then come in batch order.
     pub fn plans_batches(&self, readers: &RecordReaders) -> bool {
-        !self.no_clusters && !self.in_order_batches && readers.rereadable()
+        !self.no_clusters && !self.in_order_batches && readers.all_files()
     }
 }
 

@@ -18,6 +18,7 @@ use crate::score::{Scored, Scorer};
 use crate::segment::{self, SentenceSpan};
 use crate::tokenize::{Token, tokenize_into};
 
+mod spool;
 mod stream;
 
 pub use stream::{BATCH_BYTES, Batch, DEFAULT_BATCH, PLAN_WINDOW, next_batch};

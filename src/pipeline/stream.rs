@@ -6,9 +6,10 @@ use rayon::prelude::*;
 
 use super::{Engine, Report};
 use crate::batching;
-use crate::document::Document;
+use crate::document::{Document, Origin};
 use crate::features::consensus;
 use crate::input::{Locator, Record, RecordError, RecordReaders};
+use crate::pipeline::spool::{DocSpool, Spooled};
 
 /// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
 /// (tokens, lines, features) take about seven times its text, and with the reader thread one
@@ -123,18 +124,21 @@ pub const PLAN_WINDOW: usize = 1 << 17;
 /// A record read in the first pass, and where to read it again (`None`: it cannot be).
 type Located = (Record, Option<Locator>);
 
-/// A record of the plan's window: where to read it again, or the record itself when it cannot
-/// be read again (an error row).
+/// A record of the plan's window: where to read it again, where its document was spooled (an
+/// input that cannot be read again by offset), or the record itself (an error row).
 enum Slot {
     At(Locator),
+    Spooled(Spooled, Origin),
     Held(Record),
 }
 
 impl Engine<'_> {
-    /// Like [`Engine::run`], for inputs that can be read twice ([`RecordReaders::rereadable`]):
-    /// a first pass gives every record story keys ([`consensus::story_bands`]), [`PLAN_WINDOW`]
-    /// records at a time, and the records are then read again and scored in planned batches
-    /// ([`batching::plan`]), so that versions of one story far apart in the input are compared.
+    /// Like [`Engine::run`], for inputs that end (files, [`RecordReaders::all_files`]): a first
+    /// pass gives every record story keys ([`consensus::story_bands`]), [`PLAN_WINDOW`] records
+    /// at a time, and the records are then read again (by offset, or from a temporary file for
+    /// inputs that cannot be read again, such as gzip and web archives: [`DocSpool`]) and
+    /// scored in planned batches ([`batching::plan`]), so that versions of one story far apart
+    /// in the input are compared.
     /// An input that fits one batch is scored exactly as by [`Engine::run`]. `each` is called
     /// in batch order, which is not input order when batches were planned: each report carries
     /// its place in the input (`seq`). Raw records are not kept (use [`Engine::run`] to write
@@ -168,26 +172,32 @@ impl Engine<'_> {
         }
         let mut head = head.into_iter();
         let mut first_seq = 0u64;
+        let mut spool = DocSpool::new();
         loop {
-            let (slots, entries) = self.plan_window(&mut head, readers);
+            let (slots, entries) = self.plan_window(&mut head, readers, &mut spool);
             if slots.is_empty() {
                 return Ok(());
             }
             let plan = batching::plan(&entries, batch, BATCH_BYTES);
             drop(entries);
             let n = slots.len() as u64;
-            self.score_planned(readers, slots, plan, first_seq, &mut each)?;
+            self.score_planned(readers, &mut spool, slots, plan, first_seq, &mut each)?;
             first_seq += n;
+            // A spool that cannot be emptied keeps growing; its documents are still read back.
+            if !spool.is_empty() {
+                let _ = spool.rewind();
+            }
         }
     }
 
     /// The first pass over one window: up to [`PLAN_WINDOW`] records (the `head` first), where
     /// each is and its story keys, computed a chunk at a time while the next chunk is read
-    /// ([`pipelined`]).
+    /// ([`pipelined`]). A document that cannot be read again by offset is written to `spool`.
     fn plan_window(
         &self,
         head: &mut (impl Iterator<Item = Located> + Send),
         readers: &mut RecordReaders,
+        spool: &mut DocSpool,
     ) -> (Vec<Option<Slot>>, Vec<batching::Entry>) {
         let max_doc = self.opts.max_doc_bytes;
         let mut slots: Vec<Option<Slot>> = Vec::new();
@@ -220,9 +230,13 @@ impl Engine<'_> {
         let take = |((rec, at), bands): (Located, Vec<u32>)| {
             let bytes = rec.doc.as_ref().map_or(0, |d| d.text.len());
             entries.push(batching::Entry { bytes, bands });
-            slots.push(Some(match at {
-                Some(at) => Slot::At(at),
-                None => Slot::Held(rec),
+            slots.push(Some(match (at, rec.doc) {
+                (Some(at), _) => Slot::At(at),
+                (None, Ok(doc)) => match spool.put(&doc) {
+                    Ok(s) => Slot::Spooled(s, doc.origin),
+                    Err(e) => Slot::Held(Record { doc: Err(spool_error(doc, &e)), raw: rec.raw }),
+                },
+                (None, doc) => Slot::Held(Record { doc, raw: rec.raw }),
             }));
             Ok::<(), std::convert::Infallible>(())
         };
@@ -236,6 +250,7 @@ impl Engine<'_> {
     fn score_planned<E>(
         &self,
         readers: &mut RecordReaders,
+        spool: &mut DocSpool,
         mut slots: Vec<Option<Slot>>,
         plan: Vec<Vec<usize>>,
         first_seq: u64,
@@ -245,12 +260,18 @@ impl Engine<'_> {
             let mut docs = Vec::with_capacity(members.len());
             let mut seqs = Vec::with_capacity(members.len());
             for i in members {
-                let rec = match slots.get_mut(i).and_then(Option::take) {
-                    Some(Slot::At(at)) => readers.read_at(at),
-                    Some(Slot::Held(r)) => r,
+                let doc = match slots.get_mut(i).and_then(Option::take) {
+                    Some(Slot::At(at)) => readers.read_at(at).doc,
+                    Some(Slot::Spooled(at, origin)) => spool.get(at).map_err(|e| RecordError {
+                        origin,
+                        id: None,
+                        source: None,
+                        msg: format!("could not read the record back from its temporary file: {e}"),
+                    }),
+                    Some(Slot::Held(r)) => r.doc,
                     None => continue, // every record is in one batch only
                 };
-                docs.push(rec.doc);
+                docs.push(doc);
                 seqs.push(first_seq + i as u64);
             }
             (docs, seqs)
@@ -265,6 +286,16 @@ impl Engine<'_> {
             self.opts.between_batches,
             each,
         )
+    }
+}
+
+/// The error row of a document that could not be spooled (`e`): named as the document is.
+fn spool_error(doc: Document, e: &std::io::Error) -> RecordError {
+    RecordError {
+        origin: doc.origin,
+        id: Some(doc.id),
+        source: Some(doc.source),
+        msg: format!("could not keep the record in a temporary file for its planned batch: {e}"),
     }
 }
 

@@ -490,6 +490,13 @@ impl RecordReaders {
         &self.files
     }
 
+    /// True when every input is a file (not standard input, a named pipe or a device), so
+    /// that it ends and its records can be scored in planned batches: read again by offset
+    /// ([`RecordReaders::rereadable`]) or, compressed or archived, kept in a temporary file.
+    pub fn all_files(&self) -> bool {
+        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| readable_twice(p))
+    }
+
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
     /// an uncompressed file ([`seekable`]), not standard input, a pipe, gzip or a web archive.
     pub fn rereadable(&self) -> bool {
