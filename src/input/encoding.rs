@@ -106,6 +106,121 @@ pub fn decode_file(bytes: Vec<u8>) -> (String, Decoding) {
     (text, Decoding::Utf16)
 }
 
+/// A UTF-16 stream (after its byte order mark) read as UTF-8: what [`decode_file`] gives for
+/// a whole file, a buffer at a time, so record files (JSONL, CSV) in UTF-16 stream as UTF-8
+/// ones. Unpaired surrogates become U+FFFD; an odd last byte is dropped.
+pub struct Utf16Reader<R> {
+    inner: R,
+    little: bool,
+    /// Bytes read and not yet decoded: a unit split between two reads, or the first bytes when
+    /// they were not a byte order mark.
+    carry: Vec<u8>,
+    /// A high surrogate waiting for its pair.
+    high: Option<u16>,
+    /// UTF-8 decoded and not yet handed over, from `out_at`.
+    out: Vec<u8>,
+    out_at: usize,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> Utf16Reader<R> {
+    /// Reads `inner`, whose first bytes are a UTF-16 byte order mark ([`is_utf16`]): the mark
+    /// says the byte order and is dropped. Without one, little-endian is assumed.
+    pub fn new(mut inner: R) -> std::io::Result<Self> {
+        // The first two bytes, however the input hands them over.
+        let mut head = Vec::with_capacity(2);
+        while head.len() < 2 {
+            let buf = inner.fill_buf()?;
+            let Some(&b) = buf.first() else { break };
+            head.push(b);
+            inner.consume(1);
+        }
+        let little = !head.starts_with(UTF16_BE_BOM);
+        if is_utf16(&head) {
+            head.clear();
+        }
+        let mut r = Utf16Reader {
+            inner,
+            little,
+            carry: Vec::new(),
+            high: None,
+            out: Vec::new(),
+            out_at: 0,
+            done: false,
+        };
+        r.carry = head;
+        Ok(r)
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut b = [0u8; 4];
+        self.out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    }
+
+    fn push_unit(&mut self, u: u16) {
+        if let Some(h) = self.high.take() {
+            if (0xdc00..=0xdfff).contains(&u) {
+                let c = 0x10000 + ((u32::from(h) - 0xd800) << 10) + (u32::from(u) - 0xdc00);
+                self.push_char(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                return;
+            }
+            self.push_char(char::REPLACEMENT_CHARACTER);
+        }
+        match u {
+            0xd800..=0xdbff => self.high = Some(u),
+            0xdc00..=0xdfff => self.push_char(char::REPLACEMENT_CHARACTER),
+            _ => self.push_char(char::from_u32(u32::from(u)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        }
+    }
+
+    /// Decodes the next buffer of `inner` into `out` (empty at the end of the input).
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.out.clear();
+        self.out_at = 0;
+        while self.out.is_empty() && !self.done {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                self.done = true;
+                // First bytes that were not a mark, in an input of two or three bytes.
+                if let [a, b, ..] = self.carry[..] {
+                    self.push_unit(if self.little {
+                        u16::from_le_bytes([a, b])
+                    } else {
+                        u16::from_be_bytes([a, b])
+                    });
+                }
+                if self.high.take().is_some() {
+                    self.push_char(char::REPLACEMENT_CHARACTER);
+                }
+                break;
+            }
+            let mut bytes = std::mem::take(&mut self.carry);
+            bytes.extend_from_slice(buf);
+            let n = buf.len();
+            self.inner.consume(n);
+            let pairs = bytes.chunks_exact(2);
+            self.carry = pairs.remainder().to_vec();
+            for p in pairs {
+                let pair = [p[0], p[1]];
+                self.push_unit(if self.little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_at >= self.out.len() {
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.out_at);
+        buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+        self.out_at += n;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +273,61 @@ mod tests {
         assert_eq!(decode_file(bad).0, "\u{fffd}a");
         // Without the mark, bytes are not UTF-16.
         assert_eq!(decode_file(b"plain".to_vec()).1, Decoding::Utf8);
+    }
+
+    #[test]
+    fn utf16_streams_read_as_decode_file_reads_them() {
+        use std::io::Read;
+        // A reader that hands over a few bytes at a time, so units and surrogate pairs are
+        // split between reads at every offset.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(self.0.len()).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let texts = [
+            "{\"id\": \"a\", \"text\": \"Putin’s call — 50 minutes 😀 in Kyiv.\"}\n",
+            "id,text\r\nb,\"Zürich 東京 𝔘𝔖 \"\"quoted\"\"\"\n",
+            "",
+        ];
+        for text in texts {
+            let mut cases: Vec<Vec<u8>> = Vec::new();
+            for little in [true, false] {
+                let mut b = if little { UTF16_LE_BOM.to_vec() } else { UTF16_BE_BOM.to_vec() };
+                let unit = |u: u16| if little { u.to_le_bytes() } else { u.to_be_bytes() };
+                b.extend(text.encode_utf16().flat_map(unit));
+                cases.push(b.clone());
+                // Unpaired surrogates (high then a letter, a lone low, a high at the end) and
+                // an odd last byte.
+                b.extend([0xd800, u16::from(b'x'), 0xdc00, 0xdbff].into_iter().flat_map(unit));
+                cases.push(b.clone());
+                b.push(0x41);
+                cases.push(b);
+            }
+            // No mark: little-endian.
+            cases.push(text.encode_utf16().flat_map(u16::to_le_bytes).collect());
+            cases.push(b"a\x00".to_vec());
+            cases.push(b"a\x00b".to_vec());
+            for bytes in cases {
+                let want = if is_utf16(&bytes) {
+                    decode_file(bytes.clone()).0
+                } else {
+                    let mut marked = UTF16_LE_BOM.to_vec();
+                    marked.extend(&bytes);
+                    decode_file(marked).0
+                };
+                for step in [1, 2, 3, 5, 8, 4096] {
+                    let inner = std::io::BufReader::with_capacity(step.max(2), Trickle(&bytes, step));
+                    let mut got = String::new();
+                    Utf16Reader::new(inner).unwrap().read_to_string(&mut got).unwrap();
+                    assert_eq!(got, want, "step {step}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::encoding::{decode_file, is_utf16};
+use super::encoding::{Utf16Reader, decode_file, is_utf16};
 use super::json_record::{self, Parsed, TextField};
 use super::walk::format_of;
 use super::{InputConfig, InputFormat, Raw, Record, RecordError, url_host};
@@ -84,7 +84,8 @@ pub struct RecordReader {
     csv_header: Option<csv::ByteRecord>,
     /// Whether a JSON input is an array of records or indented ones, once known.
     json_array: Option<bool>,
-    /// Whether the input is gzip-compressed (known once it is opened).
+    /// Whether the input was decompressed or transcoded from UTF-16 (known once it is
+    /// opened): its records are then not read again by offset.
     compressed: bool,
 }
 
@@ -170,13 +171,6 @@ impl RecordReader {
             } else {
                 format_of(&self.path).unwrap_or(InputFormat::Text)
             };
-        }
-        if matches!(format, InputFormat::Jsonl | InputFormat::Csv) && reader.fill_buf().is_ok_and(is_utf16) {
-            // Records are read and read again by byte offset: UTF-16 is not transcoded on the way.
-            self.state = State::Done;
-            let msg = "UTF-16 text (byte order mark): not read; convert it to UTF-8 \
-                       (iconv -f UTF-16 -t UTF-8 FILE > NEW)";
-            return Some(self.error(0, Some(self.file.clone()), Some(self.parent.clone()), msg, Raw::File));
         }
         match format {
             InputFormat::Jsonl
@@ -312,7 +306,7 @@ impl RecordReader {
     /// read it again: a JSONL line of a file (its byte offset) or a whole file (0). `None` for
     /// standard input, CSV records and read failures.
     pub fn last_offset(&self) -> Option<u64> {
-        // A compressed file's offsets are in its decompressed text: it is not read again.
+        // A compressed or UTF-16 file's offsets are in its decoded text: it is not read again.
         self.last_at.filter(|_| !self.compressed)
     }
 
@@ -424,13 +418,21 @@ pub(crate) fn is_json_lines(path: &Path) -> std::io::Result<bool> {
 const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
 
 /// `reader`, decompressed when it starts with gzip's magic bytes (one member or several, as
-/// `cat a.gz b.gz` makes); the flag says whether it was.
+/// `cat a.gz b.gz` makes), then read as UTF-8 when it starts with a UTF-16 byte order mark
+/// ([`Utf16Reader`]); the flag says whether either was done (byte offsets are then not the
+/// input's).
 fn decoded(mut reader: Box<dyn BufRead + Send>) -> std::io::Result<(Box<dyn BufRead + Send>, bool)> {
+    let mut changed = false;
     if reader.fill_buf()?.starts_with(GZIP_MAGIC) {
         let gz = flate2::bufread::MultiGzDecoder::new(reader);
-        return Ok((Box::new(BufReader::with_capacity(1 << 16, gz)), true));
+        reader = Box::new(BufReader::with_capacity(1 << 16, gz));
+        changed = true;
     }
-    Ok((reader, false))
+    if reader.fill_buf().is_ok_and(is_utf16) {
+        reader = Box::new(BufReader::with_capacity(1 << 16, Utf16Reader::new(reader)?));
+        changed = true;
+    }
+    Ok((reader, changed))
 }
 
 /// The file at `path` opened for reading its text: decompressed when it is gzip.
@@ -439,16 +441,18 @@ pub fn open_decoded(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     Ok(decoded(file)?.0)
 }
 
-/// Whether the file at `path` is gzip-compressed (by its first bytes).
-fn is_gzip(path: &Path) -> bool {
+/// Whether the file at `path` is gzip-compressed or UTF-16 (by its first bytes): read
+/// through a decoder ([`decoded`]).
+fn is_decoded(path: &Path) -> bool {
     let mut magic = [0u8; 2];
-    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == GZIP_MAGIC
+    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok()
+        && (magic == GZIP_MAGIC || is_utf16(&magic))
 }
 
 /// Whether the records of `path` can be read again from their byte offsets: a regular file
-/// ([`readable_twice`]) that is neither compressed nor a web archive.
+/// ([`readable_twice`]) that is neither compressed, UTF-16 nor a web archive.
 pub fn seekable(path: &Path) -> bool {
-    readable_twice(path) && !is_gzip(path) && format_of(path) != Some(InputFormat::Warc)
+    readable_twice(path) && !is_decoded(path) && format_of(path) != Some(InputFormat::Warc)
 }
 
 /// False for inputs that give their content once: standard input (`-`) and paths that are not
@@ -940,7 +944,7 @@ mod tests {
     }
 
     #[test]
-    fn utf16_text_files_are_read_and_utf16_record_files_are_one_error() {
+    fn utf16_files_are_read_as_their_utf8_twins() {
         let utf16 = |s: &str| -> Vec<u8> {
             let mut b = crate::input::encoding::UTF16_LE_BOM.to_vec();
             b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
@@ -952,12 +956,31 @@ mod tests {
         assert!(d.warnings.is_empty());
         let e = read("w.txt", &utf16(" \n "));
         assert!(e[0].doc.as_ref().unwrap_err().msg.contains("empty"));
-        for name in ["f.jsonl", "f.csv"] {
-            let recs = read(name, &utf16("{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\"}\n"));
-            assert_eq!(recs.len(), 1, "{name}");
-            let e = recs[0].doc.as_ref().unwrap_err();
-            assert!(e.msg.starts_with("UTF-16 text") && e.msg.contains("iconv"), "{}", e.msg);
-            assert_eq!(e.origin.line, 0);
+        // Record files are read as their UTF-8 twins, line by line, and not by offset.
+        let jsonl = "{\"id\":\"a\",\"text\":\"Zürich’s café.\"}\n\n{\"id\":\"b\",\"text\":\"y 😀\"}\n";
+        let csv_text = "id,text\r\na,\"Zürich’s \"\"café\"\".\"\r\nb,y 😀\r\n";
+        for (name, text) in [("f.jsonl", jsonl), ("f.csv", csv_text), ("f.tsv", &csv_text.replace(',', "\t"))]
+        {
+            let d = tempfile::tempdir().unwrap();
+            let p = d.path().join(name);
+            std::fs::write(&p, utf16(text)).unwrap();
+            let plain = d.path().join(format!("plain-{name}"));
+            std::fs::write(&plain, text).unwrap();
+            let docs = |p: &Path| -> Vec<(String, String, u64, bool)> {
+                let mut r = RecordReader::new(p, Arc::new(InputConfig::default()));
+                std::iter::from_fn(|| {
+                    let rec = r.next()?;
+                    let at = r.last_offset().is_some();
+                    let d = rec.doc.unwrap();
+                    Some((d.id, d.text, d.origin.line, at))
+                })
+                .collect()
+            };
+            let got = docs(&p);
+            let want: Vec<_> = docs(&plain).into_iter().map(|(i, t, l, _)| (i, t, l, false)).collect();
+            assert_eq!(got, want, "{name}");
+            assert_eq!(got.len(), 2, "{name}");
+            assert!(!seekable(&p) && seekable(&plain));
         }
     }
 
