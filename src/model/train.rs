@@ -139,7 +139,7 @@ impl Trainer {
     }
 
     /// Adds one file, read as `score` reads it ([`format_of`]; gzip decompressed): JSONL
-    /// (`.jsonl`, `.ndjson`, `.json`; one record a line) and CSV (`.csv`, `.tsv`, with a header
+    /// (`.jsonl`, `.ndjson`, `.json`; one record a line, or a JSON array of records) and CSV (`.csv`, `.tsv`, with a header
     /// row) give the configured text field of each record, HTML pages (`.html`, `.htm`,
     /// `.xhtml`) and web archives (`.warc`, `.wet`) their main text, anything else (and `-`,
     /// standard input) is plain text. A record without the field, a line that is not JSON, a CSV
@@ -156,7 +156,24 @@ impl Trainer {
             return Ok(());
         }
         let rec = |line: u64, msg: String| Error::Record { file: path.display().to_string(), line, msg };
+        let json_lines = || crate::input::is_json_lines(path).map_err(|e| Error::io(path, e));
         match format_of(path) {
+            Some(InputFormat::Jsonl) if !json_lines()? => {
+                // A JSON array of records (or indented ones): element by element, as `score`
+                // reads it, each record's whole text.
+                let cfg = crate::input::InputConfig {
+                    format: InputFormat::Jsonl,
+                    text_field: self.cfg.jsonl_field.clone(),
+                    max_text_bytes: usize::MAX,
+                    ..Default::default()
+                };
+                for r in crate::input::RecordReader::new(path, std::sync::Arc::new(cfg)) {
+                    match r.doc {
+                        Ok(d) => self.add_text(&d.text),
+                        Err(e) => self.skipped.push(rec(e.origin.line, e.msg)),
+                    }
+                }
+            }
             Some(InputFormat::Jsonl) => {
                 let f = crate::input::open_decoded(path).map_err(|e| Error::io(path, e))?;
                 let field = self.cfg.jsonl_field.clone();
