@@ -534,11 +534,12 @@ fn gzip_feeds_score_and_filter_as_plain_ones() {
 }
 
 #[test]
-fn gzip_files_larger_than_a_batch_are_planned_as_plain_ones() {
+fn inputs_larger_than_a_batch_are_planned_however_they_are_given() {
     use std::io::Write;
     // The five seeds (one story) far apart, between the fixture feed's records, in batches of
-    // three: planned batches bring the versions together, from the plain file and from its gzip
-    // (whose documents are kept in a temporary file between the two passes).
+    // three: planned batches bring the versions together, from the plain file, from its gzip
+    // and from standard input (whose documents are kept in a temporary file between the two
+    // passes).
     let seeds = root().join("data/seeds");
     let mut names: Vec<_> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
@@ -568,6 +569,11 @@ fn gzip_files_larger_than_a_batch_are_planned_as_plain_ones() {
     };
     let want = scores(&plain, &[]);
     assert_eq!(scores(&gz_path, &[]), want);
+    // From standard input too, plain or compressed.
+    for bytes in [std::fs::read(&plain).unwrap(), std::fs::read(&gz_path).unwrap()] {
+        let o = run_with_stdin(&["score", "-f", "jsonl", "--batch-size", "3", "-"], bytes);
+        assert_eq!((id_scores(&o), o.status.code()), want, "{}", stderr(&o));
+    }
     // Consecutive batches score the seeds otherwise: the plan is what brought them together.
     assert_ne!(scores(&gz_path, &["--in-order-batches"]).0, want.0);
     assert_eq!(scores(&gz_path, &["--in-order-batches"]), scores(&plain, &["--in-order-batches"]));
@@ -1463,11 +1469,22 @@ fn versions_far_apart_in_a_file_are_compared_whatever_the_batch_size() {
     assert_eq!(ids[7], "seed1");
     let ranks: Vec<u64> = unranked.iter().filter_map(|r| r["rank"].as_u64()).collect();
     assert_eq!(ranks, (1..=ranks.len() as u64).collect::<Vec<_>>());
-    // From standard input the batches are read in order: the versions are cut apart.
+    // From standard input the same plan brings them together (its documents wait in a
+    // temporary file); with --in-order-batches the batches are read in order and the versions
+    // are cut apart.
     let piped =
         run_with_stdin(&["score", "-f", "jsonl", "--batch-size", "6", "-"], std::fs::read(&p).unwrap());
+    let piped = jsonl(&piped);
+    for k in 0..5 {
+        let id = format!("seed{k}");
+        assert_eq!(row(&piped, &id)["score"], row(&whole, &id)["score"], "{id}");
+    }
+    let in_order = run_with_stdin(
+        &["score", "-f", "jsonl", "--batch-size", "6", "--in-order-batches", "-"],
+        std::fs::read(&p).unwrap(),
+    );
     assert!(
-        jsonl(&piped)
+        jsonl(&in_order)
             .iter()
             .any(|r| r["cluster"]["size"] != 5 && r["id"].as_str().unwrap().starts_with("seed"))
     );

@@ -176,8 +176,9 @@ pub struct EngineArgs {
     /// Do not compare versions of the same story within a batch.
     #[arg(long)]
     pub no_clusters: bool,
-    /// Batches of consecutive records even from files: no first pass to bring versions of a
-    /// story together (faster on large inputs; versions must then be close to each other).
+    /// Batches of consecutive records: no first pass to bring versions of a story together
+    /// (faster on large inputs, and rows of standard input come as they are scored; versions
+    /// must then be close to each other).
     #[arg(long)]
     pub in_order_batches: bool,
 }
@@ -225,11 +226,12 @@ impl EngineArgs {
 }
 
 impl EngineArgs {
-    /// True when [`score_all`] should plan its batches: story clusters are on, not
-    /// `--in-order-batches`, and every input is a file (not standard input or a pipe, which
-    /// are scored as they stream in). Reports then come in batch order.
-    pub fn plans_batches(&self, readers: &RecordReaders) -> bool {
-        !self.no_clusters && !self.in_order_batches && readers.all_files()
+    /// True when [`score_all`] should plan its batches: story clusters are on and not
+    /// `--in-order-batches`, whatever the input (files, or standard input and pipes, whose
+    /// documents wait in a temporary file between the passes). Reports then come in batch
+    /// order.
+    pub fn plans_batches(&self) -> bool {
+        !self.no_clusters && !self.in_order_batches
     }
 }
 

@@ -114,7 +114,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     // versions of one story anywhere in the feed are compared and the scores filtered on are
     // the scores `score` reports. Reports then come in batch order: each is kept at its place.
     let readers = RecordReaders::new(vec![path.clone()], (*cfg).clone());
-    let planned = a.engine.plans_batches(&readers);
+    let planned = a.engine.plans_batches();
     let mut verdicts: Vec<Option<Verdict>> = Vec::new();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);

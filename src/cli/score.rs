@@ -21,9 +21,9 @@ pub struct ScoreArgs {
     /// Write the report here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write rows in input order, without ranking: as they are scored from standard input
-    /// (constant memory for feeds of any size); from files, whose batches are planned, put back
-    /// in input order through temporary files (bounded memory).
+    /// Write rows in input order, without ranking: from planned batches put back in input order
+    /// through temporary files (bounded memory); with `--in-order-batches`, as they are scored
+    /// (constant memory, and rows of a stream on standard input come as it is read).
     #[arg(long)]
     pub unranked: bool,
 }
@@ -67,7 +67,7 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let mut ranker = Ranker::new(RANK_MEMORY);
     let mut errors_shown = 0;
     // Planned batches come in batch order: unranked rows are put back in input order.
-    let planned = a.engine.plans_batches(&readers);
+    let planned = a.engine.plans_batches();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         counts.add(&rep);
         pb.inc(1);

@@ -30,7 +30,7 @@ pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     let pb = progress(a.input.quiet);
     let mut rollup = SourceRollup::default();
     let mut counts = Counts::default();
-    let planned = a.engine.plans_batches(&readers);
+    let planned = a.engine.plans_batches();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
         counts.add(&rep);

@@ -133,12 +133,12 @@ enum Slot {
 }
 
 impl Engine<'_> {
-    /// Like [`Engine::run`], for inputs that end (files, [`RecordReaders::all_files`]): a first
-    /// pass gives every record story keys ([`consensus::story_bands`]), [`PLAN_WINDOW`] records
-    /// at a time, and the records are then read again (by offset, or from a temporary file for
-    /// inputs that cannot be read again, such as gzip and web archives: [`DocSpool`]) and
-    /// scored in planned batches ([`batching::plan`]), so that versions of one story far apart
-    /// in the input are compared.
+    /// Like [`Engine::run`], in planned batches: a first pass gives every record story keys
+    /// ([`consensus::story_bands`]), [`PLAN_WINDOW`] records at a time, and the records are
+    /// then read again (by offset, or from a temporary file for inputs that cannot be read
+    /// again, such as standard input, gzip and web archives: [`DocSpool`]) and scored in
+    /// planned batches ([`batching::plan`]), so that versions of one story far apart in the
+    /// input are compared.
     /// An input that fits one batch is scored exactly as by [`Engine::run`]. `each` is called
     /// in batch order, which is not input order when batches were planned: each report carries
     /// its place in the input (`seq`). Raw records are not kept (use [`Engine::run`] to write

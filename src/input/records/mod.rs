@@ -87,6 +87,8 @@ pub struct RecordReader {
     /// Whether the input was decompressed or transcoded from UTF-16 (known once it is
     /// opened): its records are then not read again by offset.
     compressed: bool,
+    /// Whether the input can be read again at all (a regular file: [`readable_twice`]).
+    rereadable: bool,
 }
 
 impl RecordReader {
@@ -113,6 +115,7 @@ impl RecordReader {
             csv_header: None,
             json_array: None,
             compressed: false,
+            rereadable: readable_twice(path),
         }
     }
 
@@ -306,8 +309,9 @@ impl RecordReader {
     /// read it again: a JSONL line of a file (its byte offset) or a whole file (0). `None` for
     /// standard input, CSV records and read failures.
     pub fn last_offset(&self) -> Option<u64> {
-        // A compressed or UTF-16 file's offsets are in its decoded text: it is not read again.
-        self.last_at.filter(|_| !self.compressed)
+        // Standard input and pipes give their content once; a compressed or UTF-16 file's
+        // offsets are in its decoded text: neither is read again.
+        self.last_at.filter(|_| self.rereadable && !self.compressed)
     }
 
     /// Reads again the record that starts at byte `offset` on line `line` (as given by
@@ -492,13 +496,6 @@ impl RecordReaders {
     /// The input files, in the order they are read.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
-    }
-
-    /// True when every input is a file (not standard input, a named pipe or a device), so
-    /// that it ends and its records can be scored in planned batches: read again by offset
-    /// ([`RecordReaders::rereadable`]) or, compressed or archived, kept in a temporary file.
-    pub fn all_files(&self) -> bool {
-        self.files.len() <= u32::MAX as usize && self.files.iter().all(|p| readable_twice(p))
     }
 
     /// True when every record can be read again by [`RecordReaders::read_at`]: every input is
