@@ -55,7 +55,7 @@ impl Counts {
 }
 
 /// Bytes of rendered rows held in memory before sorted runs spill to temporary files.
-const RANK_MEMORY: usize = 32 << 20;
+const RANK_MEMORY: usize = 16 << 20;
 
 pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;

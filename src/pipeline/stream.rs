@@ -14,7 +14,7 @@ use crate::pipeline::spool::{DocSpool, Spooled};
 /// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
 /// (tokens, lines, features) take about seven times its text, and with the reader thread one
 /// more batch is held while the current one is scored.
-pub const BATCH_BYTES: usize = 16 << 20;
+pub const BATCH_BYTES: usize = 10 << 20;
 
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
 /// clusters, small enough to bound memory.
