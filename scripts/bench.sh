@@ -138,8 +138,8 @@ The first two rows plan batches (the default for files): a first pass brings the
 story together wherever they are in the file. This corpus repeats each of its ~1,700 base texts
 about 16 times, 12 MB apart, so planned batches compare every document with 15 versions of
 itself, and the story-cluster comparison costs about as much as everything else. The last row
-scores the same file in consecutive batches (two versions at most meet), which is what standard
-input always does: the per-document cost without large clusters.
+scores the same file in consecutive batches (two versions at most meet): the per-document cost
+without large clusters.
 
 "load before" is the 1-minute load average just before the run: the machine is shared, and on
 2 cores a load above ~1 means another process took CPU time from the run (wall-clock figures and
@@ -155,8 +155,9 @@ if int(fb) > 0:
 Large feed (bounded memory): the corpus repeated to **{int(fb) / 1e9:.2f} GB** ({fr} records, ids
 made unique), piped to `spinscore score --quiet --format jsonl --input-format jsonl - -o OUT` at the
 default thread count, ranked output: **peak RSS {frss} MB**, {float(ft):.0f} s
-({int(fb) / 1e6 / float(ft):.1f} MB/s). Records are read, scored and written in bounded batches;
-the ranking spills sorted runs to temporary files.
+({int(fb) / 1e6 / float(ft):.1f} MB/s). Records are read, scored and written in bounded batches,
+planned as for a file (the first pass keeps each window's documents in a temporary file, since
+standard input cannot be read again); the ranking spills sorted runs to temporary files.
 """
 md += f"""
 Huge records (bounded memory per record): three rounds of twenty 1 MB documents and one 60 MB

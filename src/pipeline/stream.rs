@@ -295,7 +295,10 @@ fn spool_error(doc: Document, e: &std::io::Error) -> RecordError {
         origin: doc.origin,
         id: Some(doc.id),
         source: Some(doc.source),
-        msg: format!("could not keep the record in a temporary file for its planned batch: {e}"),
+        msg: format!(
+            "could not keep the record in a temporary file for its planned batch ({e}): set TMPDIR \
+             to a writable directory, or score with --in-order-batches"
+        ),
     }
 }
 
