@@ -569,6 +569,14 @@ fn inputs_larger_than_a_batch_are_planned_however_they_are_given() {
     };
     let want = scores(&plain, &[]);
     assert_eq!(scores(&gz_path, &[]), want);
+    // Without a writable temporary directory the documents are held in memory, with a warning.
+    let o = bin()
+        .args(["score", "-f", "jsonl", "--batch-size", "3", gz_path.to_str().unwrap()])
+        .env("TMPDIR", d.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!((id_scores(&o), o.status.code()), want, "{}", stderr(&o));
+    assert!(jsonl(&o).iter().any(|r| r["warnings"].to_string().contains("TMPDIR")), "{}", stdout(&o));
     // From standard input too, plain or compressed.
     for bytes in [std::fs::read(&plain).unwrap(), std::fs::read(&gz_path).unwrap()] {
         let o = run_with_stdin(&["score", "-f", "jsonl", "--batch-size", "3", "-"], bytes);

@@ -232,9 +232,13 @@ impl Engine<'_> {
             entries.push(batching::Entry { bytes, bands });
             slots.push(Some(match (at, rec.doc) {
                 (Some(at), _) => Slot::At(at),
-                (None, Ok(doc)) => match spool.put(&doc) {
+                (None, Ok(mut doc)) => match spool.put(&doc) {
                     Ok(s) => Slot::Spooled(s, doc.origin),
-                    Err(e) => Slot::Held(Record { doc: Err(spool_error(doc, &e)), raw: rec.raw }),
+                    Err(e) => {
+                        // No temporary file: held in memory (bounded by the window), and said so.
+                        doc.warnings.push(spool_warning(&e));
+                        Slot::Held(Record { doc: Ok(doc), raw: rec.raw })
+                    }
                 },
                 (None, doc) => Slot::Held(Record { doc, raw: rec.raw }),
             }));
@@ -289,17 +293,12 @@ impl Engine<'_> {
     }
 }
 
-/// The error row of a document that could not be spooled (`e`): named as the document is.
-fn spool_error(doc: Document, e: &std::io::Error) -> RecordError {
-    RecordError {
-        origin: doc.origin,
-        id: Some(doc.id),
-        source: Some(doc.source),
-        msg: format!(
-            "could not keep the record in a temporary file for its planned batch ({e}): set TMPDIR \
-             to a writable directory, or score with --in-order-batches"
-        ),
-    }
+/// The warning of a document that could not be spooled (`e`) and is held in memory instead.
+fn spool_warning(e: &std::io::Error) -> String {
+    format!(
+        "no temporary file for planned batches ({e}): held in memory; set TMPDIR to a writable \
+         directory, or use --in-order-batches, to bound memory"
+    )
 }
 
 /// The next record, its text cut to `max_doc` bytes and its raw form dropped (a JSONL line can
