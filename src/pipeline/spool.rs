@@ -22,6 +22,9 @@ pub struct DocSpool {
     end: u64,
     /// Whether the writer was flushed and the file is read (the second pass).
     reading: bool,
+    /// Set by a failed write or rewind: where the file stands is then unknown, so nothing more
+    /// is written (what was spooled before is still read back).
+    broken: bool,
     buf: Vec<u8>,
 }
 
@@ -36,13 +39,20 @@ impl DocSpool {
         if self.reading {
             return Err(std::io::Error::other("spool written while it is read"));
         }
+        if self.broken {
+            return Err(std::io::Error::other("an earlier write to the temporary file failed"));
+        }
         let file = match &mut self.file {
             Some(f) => f,
             None => self.file.insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
         };
         self.buf.clear();
         encode(doc, &mut self.buf);
-        file.write_all(&self.buf)?;
+        if let Err(e) = file.write_all(&self.buf) {
+            // Part of the record may be in the file: later offsets would be wrong.
+            self.broken = true;
+            return Err(e);
+        }
         let at = Spooled(self.end);
         self.end += self.buf.len() as u64;
         Ok(at)
@@ -71,18 +81,18 @@ impl DocSpool {
         decode(&self.buf).ok_or_else(|| std::io::Error::other("spooled record is corrupt"))
     }
 
-    /// Empties the spool for the next window (the file is kept and truncated).
+    /// Empties the spool for the next window (the file is kept and truncated). On failure
+    /// nothing more is written to it ([`DocSpool::put`] fails).
     pub fn rewind(&mut self) -> std::io::Result<()> {
         self.end = 0;
         self.reading = false;
-        if let Some(w) = &mut self.file {
-            // Unflushed bytes of an unread window are dropped with the rest.
-            w.flush()?;
-            let file = w.get_mut();
-            file.set_len(0)?;
-            file.seek(SeekFrom::Start(0))?;
+        let Some(w) = &mut self.file else { return Ok(()) };
+        // Unflushed bytes of an unread window are dropped with the rest.
+        let done = w.flush().and_then(|()| w.get_mut().set_len(0)).and_then(|()| w.get_mut().rewind());
+        if done.is_err() {
+            self.broken = true;
         }
-        Ok(())
+        done
     }
 
     /// True when nothing is held.
@@ -172,6 +182,15 @@ mod tests {
             spool.rewind().unwrap();
             assert!(spool.is_empty());
         }
+    }
+
+    #[test]
+    fn a_broken_spool_refuses_writes_and_still_reads_what_it_holds() {
+        let mut spool = DocSpool::new();
+        let at = spool.put(&doc(1, "Kept before the failure.", &[])).unwrap();
+        spool.broken = true;
+        assert!(spool.put(&doc(2, "Refused.", &[])).is_err());
+        assert_eq!(spool.get(at).unwrap().text, "Kept before the failure.");
     }
 
     #[test]
