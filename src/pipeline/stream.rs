@@ -136,7 +136,7 @@ impl Engine<'_> {
     /// Like [`Engine::run`], in planned batches: a first pass gives every record story keys
     /// ([`consensus::story_bands`]), [`PLAN_WINDOW`] records at a time, and the records are
     /// then read again (by offset, or from a temporary file for inputs that cannot be read
-    /// again, such as standard input, gzip and web archives: [`DocSpool`]) and scored in
+    /// again, such as standard input, gzip and web archives: `spool.rs`) and scored in
     /// planned batches ([`batching::plan`]), so that versions of one story far apart in the
     /// input are compared.
     /// An input that fits one batch is scored exactly as by [`Engine::run`]. `each` is called
