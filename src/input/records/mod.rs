@@ -86,7 +86,7 @@ pub struct RecordReader {
     json_array: Option<bool>,
     /// Whether the input was decompressed or transcoded from UTF-16 (known once it is
     /// opened): its records are then not read again by offset.
-    compressed: bool,
+    transcoded: bool,
     /// Whether the input can be read again at all (a regular file: [`readable_twice`]).
     rereadable: bool,
 }
@@ -114,7 +114,7 @@ impl RecordReader {
             random_csv: None,
             csv_header: None,
             json_array: None,
-            compressed: false,
+            transcoded: false,
             rereadable: readable_twice(path),
         }
     }
@@ -146,8 +146,8 @@ impl RecordReader {
                 .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn BufRead + Send>)
         };
         let mut reader = match opened.and_then(decoded) {
-            Ok((reader, compressed)) => {
-                self.compressed = compressed;
+            Ok((reader, transcoded)) => {
+                self.transcoded = transcoded;
                 reader
             }
             Err(e) => {
@@ -307,11 +307,11 @@ impl RecordReader {
 
     /// Where the record last returned by `next` starts, when [`RecordReader::record_at`] can
     /// read it again: a JSONL line of a file (its byte offset) or a whole file (0). `None` for
-    /// standard input, CSV records and read failures.
+    /// standard input and pipes, gzip and UTF-16 files, CSV records and read failures.
     pub fn last_offset(&self) -> Option<u64> {
         // Standard input and pipes give their content once; a compressed or UTF-16 file's
         // offsets are in its decoded text: neither is read again.
-        self.last_at.filter(|_| self.rereadable && !self.compressed)
+        self.last_at.filter(|_| self.rereadable && !self.transcoded)
     }
 
     /// Reads again the record that starts at byte `offset` on line `line` (as given by
@@ -439,7 +439,8 @@ fn decoded(mut reader: Box<dyn BufRead + Send>) -> std::io::Result<(Box<dyn BufR
     Ok((reader, changed))
 }
 
-/// The file at `path` opened for reading its text: decompressed when it is gzip.
+/// The file at `path` opened for reading its text: decompressed when it is gzip, read as UTF-8
+/// when it is UTF-16.
 pub fn open_decoded(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     let file = Box::new(BufReader::with_capacity(1 << 16, File::open(path)?));
     Ok(decoded(file)?.0)
