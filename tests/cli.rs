@@ -841,6 +841,15 @@ fn eval_prints_metrics_and_confusion() {
     assert_eq!(v["kinds"]["ALL"]["docs"], 5);
     assert_eq!(v["kinds"]["ALL"]["pairs"], 8);
     assert!(v["kinds"]["ALL"]["auc"].as_f64().is_some());
+    // The same records as an indented JSON array (a JSON exporter's file): the same figures.
+    let rows: Vec<serde_json::Value> =
+        std::fs::read_to_string(&data).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let array = d.path().join("labelled.json");
+    std::fs::write(&array, serde_json::to_string_pretty(&rows).unwrap()).unwrap();
+    let a = run(&["eval", "--quiet", "--json", array.to_str().unwrap()]);
+    let mut va: serde_json::Value = serde_json::from_str(stdout(&a).trim()).unwrap();
+    va["dataset"] = v["dataset"].clone();
+    assert_eq!(va, v, "{}", stderr(&a));
 }
 
 #[test]

@@ -10,23 +10,17 @@ use crate::error::{Error, Result};
 use crate::metrics::Labelled;
 
 /// Reads `label`, `degradation`, `group` and `kind` of every JSONL line (of a file that may be
-/// gzip-compressed), keyed by 1-based line number; a JSON array of records is an error. Lines
+/// gzip-compressed), keyed by 1-based line number, or of every element of a JSON array of
+/// records (or of indented records), keyed by the line it starts on, as the record reader
+/// names it: two records starting on one line (a one-line array) are an error. Lines
 /// that are not JSON objects are left out (the record reader reports them); a field that is
 /// null is absent. A label field that cannot be read (a label other than
 /// `clean`/`garbled`, or a field of the wrong JSON type) is an [`Error::Record`] naming the file,
 /// the line and the field: labels are what the figures and weights are made of, so none is
 /// dropped.
 pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
-    // Labels are matched to records by line: a JSON array (or indented records) would put
-    // several records on one line, or one record on several.
     if !super::is_json_lines(path).map_err(|e| Error::io(path, e))? {
-        return Err(Error::Record {
-            file: path.display().to_string(),
-            line: 1,
-            msg: "labelled data must be JSON Lines, one record a line, not a JSON array or indented \
-                  records (convert with: jq -c '.[]' FILE > NEW.jsonl)"
-                .into(),
-        });
+        return element_labels(path);
     }
     let f = super::open_decoded(path).map_err(|e| Error::io(path, e))?;
     let mut out = HashMap::new();
@@ -38,35 +32,66 @@ pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
         let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
             continue;
         };
-        let bad = |msg: String| Error::Record { file: path.display().to_string(), line: i as u64 + 1, msg };
-        let field = |name: &str| m.get(name).filter(|v| !v.is_null());
-        let garbled = match field("label") {
-            Some(Value::String(s)) if s == "garbled" => Some(true),
-            Some(Value::String(s)) if s == "clean" => Some(false),
-            Some(other) => {
-                return Err(bad(format!("label must be \"clean\" or \"garbled\", not {}", shown(other))));
-            }
-            None => None,
+        out.insert(i as u64 + 1, labelled(path, i as u64 + 1, &m)?);
+    }
+    Ok(out)
+}
+
+/// The labels of one record's object `m`, on `line` of `path`.
+fn labelled(path: &Path, line: u64, m: &serde_json::Map<String, Value>) -> Result<Labelled> {
+    let bad = |msg: String| Error::Record { file: path.display().to_string(), line, msg };
+    let field = |name: &str| m.get(name).filter(|v| !v.is_null());
+    let garbled = match field("label") {
+        Some(Value::String(s)) if s == "garbled" => Some(true),
+        Some(Value::String(s)) if s == "clean" => Some(false),
+        Some(other) => {
+            return Err(bad(format!("label must be \"clean\" or \"garbled\", not {}", shown(other))));
+        }
+        None => None,
+    };
+    let degradation = match field("degradation") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(other) => return Err(bad(format!("degradation must be a number, not {}", shown(other)))),
+        None => None,
+    };
+    let group = match field("group") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            return Err(bad(format!("group must be a string or a number, not {}", shown(other))));
+        }
+        None => None,
+    };
+    let kind = match field("kind") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => return Err(bad(format!("kind must be a string, not {}", shown(other)))),
+        None => "all".to_string(),
+    };
+    Ok(Labelled { group, garbled, degradation, kind, score: None })
+}
+
+/// [`read_labels`] of a JSON array of records (or indented records), element by element as the
+/// record reader reads them, keyed by the line each starts on.
+fn element_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
+    let cfg = super::InputConfig { format: super::InputFormat::Jsonl, ..Default::default() };
+    let mut out = HashMap::new();
+    for rec in super::RecordReader::new(path, std::sync::Arc::new(cfg)) {
+        let line = match &rec.doc {
+            Ok(d) => d.origin.line,
+            Err(e) => e.origin.line,
         };
-        let degradation = match field("degradation") {
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(other) => return Err(bad(format!("degradation must be a number, not {}", shown(other)))),
-            None => None,
-        };
-        let group = match field("group") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(other) => {
-                return Err(bad(format!("group must be a string or a number, not {}", shown(other))));
-            }
-            None => None,
-        };
-        let kind = match field("kind") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => return Err(bad(format!("kind must be a string, not {}", shown(other)))),
-            None => "all".to_string(),
-        };
-        out.insert(i as u64 + 1, Labelled { group, garbled, degradation, kind, score: None });
+        let super::Raw::Json(bytes) = &rec.raw else { continue };
+        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(bytes) else { continue };
+        if out.contains_key(&line) {
+            return Err(Error::Record {
+                file: path.display().to_string(),
+                line,
+                msg: "several records start on this line: labels are matched to records by line \
+                      (convert with: jq -c '.[]' FILE > NEW.jsonl)"
+                    .into(),
+            });
+        }
+        out.insert(line, labelled(path, line, &m)?);
     }
     Ok(out)
 }
@@ -106,10 +131,19 @@ mod tests {
     }
 
     #[test]
-    fn json_arrays_are_refused() {
-        for content in ["[{\"label\":\"clean\"},{\"label\":\"garbled\"}]", "{\n  \"label\": \"clean\"\n}\n"] {
-            let e = labels_of(content).unwrap_err().to_string();
-            assert!(e.contains("must be JSON Lines") && e.contains("jq"), "{e}");
+    fn indented_records_are_keyed_by_their_first_line_and_one_line_arrays_refused() {
+        let array = "[\n  {\n    \"label\": \"clean\",\n    \"group\": \"g\"\n  },\n  {\"label\": \"garbled\", \"group\": \"g\"}\n]\n";
+        let l = labels_of(array).unwrap();
+        assert_eq!(l.len(), 2);
+        assert_eq!((l[&2].garbled, l[&6].garbled), (Some(false), Some(true)));
+        let l = labels_of("{\n  \"label\": \"clean\"\n}\n{\n  \"label\": \"garbled\"\n}\n").unwrap();
+        assert_eq!((l[&1].garbled, l[&4].garbled), (Some(false), Some(true)));
+        let e = labels_of("[{\"label\":\"clean\"},{\"label\":\"garbled\"}]").unwrap_err().to_string();
+        assert!(e.contains("several records start on this line") && e.contains("jq"), "{e}");
+        // A label of the wrong type names the element's line.
+        match labels_of("[\n{\"label\": \"clean\"},\n{\"label\": 3}\n]") {
+            Err(Error::Record { line, msg, .. }) => assert_eq!(line, 3, "{msg}"),
+            other => panic!("{other:?}"),
         }
     }
 
