@@ -102,7 +102,7 @@ pub fn print_metrics(m: &BTreeMap<String, Metrics>) {
 
 pub fn run(a: &EvalArgs) -> Result<ExitCode> {
     let engine = a.engine.engine()?;
-    let planned = !a.engine.in_order_batches;
+    let planned = a.engine.plans_batches();
     let (scored, counts) =
         score_labelled(&engine, &a.dataset, a.engine.batch_size.max(1), planned, a.quiet, true)?;
     let labelled: Vec<Labelled> = scored.iter().map(|(_, l)| l.clone()).collect();

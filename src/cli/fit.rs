@@ -241,7 +241,7 @@ pub fn run(a: &FitArgs) -> Result<ExitCode> {
     .with_roundtrip(engine.roundtrip());
     // Whole datasets are one batch so that every version of a story can be clustered.
     let batch = usize::MAX / 2;
-    let planned = !a.engine.in_order_batches;
+    let planned = a.engine.plans_batches();
     let (train, train_counts) =
         examples(&engine, &alone, &a.train, batch, planned, !a.no_small_clusters, a.quiet)?;
     let (valid, valid_counts) = match &a.valid {

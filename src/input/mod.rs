@@ -26,7 +26,7 @@ pub use json_record::cut_at;
 pub use labels::read_labels;
 pub use records::{
     BOM, Locator, MAX_RECORD_BYTES, RecordReader, RecordReaders, csv_column, csv_delimiter, csv_delimiter_of,
-    open_decoded, readable_twice, seekable,
+    open_decoded, readable_twice,
 };
 pub(crate) use records::{csv_reader, is_json_lines};
 pub use walk::{Skip, SkippedFile, expand_paths, format_of};
