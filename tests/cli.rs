@@ -845,11 +845,14 @@ fn eval_prints_metrics_and_confusion() {
     let rows: Vec<serde_json::Value> =
         std::fs::read_to_string(&data).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let array = d.path().join("labelled.json");
-    std::fs::write(&array, serde_json::to_string_pretty(&rows).unwrap()).unwrap();
-    let a = run(&["eval", "--quiet", "--json", array.to_str().unwrap()]);
-    let mut va: serde_json::Value = serde_json::from_str(stdout(&a).trim()).unwrap();
-    va["dataset"] = v["dataset"].clone();
-    assert_eq!(va, v, "{}", stderr(&a));
+    // Indented, and on one line (every record on line 1: labels follow the records, not lines).
+    for text in [serde_json::to_string_pretty(&rows).unwrap(), serde_json::to_string(&rows).unwrap()] {
+        std::fs::write(&array, text).unwrap();
+        let a = run(&["eval", "--quiet", "--json", array.to_str().unwrap()]);
+        let mut va: serde_json::Value = serde_json::from_str(stdout(&a).trim()).unwrap();
+        va["dataset"] = v["dataset"].clone();
+        assert_eq!(va, v, "{}", stderr(&a));
+    }
 }
 
 #[test]
@@ -941,6 +944,16 @@ fn fit_writes_weights_that_score_and_is_deterministic() {
         v
     };
     assert!(load(&w1) == load(&w2), "same data, same weights");
+    // The same records as a one-line JSON array: the same weights (labels follow the records).
+    let rows: Vec<serde_json::Value> =
+        std::fs::read_to_string(&data).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let array = d.path().join("labelled.json");
+    std::fs::write(&array, serde_json::to_string(&rows).unwrap()).unwrap();
+    let o = run(&["fit", "--quiet", array.to_str().unwrap(), "-o", w2.to_str().unwrap(), "--l2", "10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut from_array = load(&w2);
+    from_array["provenance"]["train"] = load(&w1)["provenance"]["train"].clone();
+    assert!(load(&w1) == from_array, "a one-line array gives the JSONL's weights");
     let v = load(&w1);
     assert!(v["provenance"]["train"].as_str().unwrap().ends_with("labelled.jsonl"));
     assert!(

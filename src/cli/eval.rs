@@ -60,7 +60,7 @@ pub fn score_labelled(
             }
             return Ok(());
         }
-        if let Some(l) = labels.get(&rep.origin.line) {
+        if let Some(l) = labels.get(&rep.seq) {
             let mut l = l.clone();
             l.score = rep.score();
             out.push((rep, l));

@@ -130,9 +130,9 @@ fn small_cluster_examples(engine: &Engine<'_>, path: &std::path::Path) -> Result
     // Per group (in the order groups first appear), its labelled documents in input order.
     let mut order: Vec<String> = Vec::new();
     let mut groups: BTreeMap<String, Vec<(Document, spinscore::metrics::Labelled)>> = BTreeMap::new();
-    for rec in reader {
+    for (seq, rec) in reader.enumerate() {
         let Ok(doc) = rec.doc else { continue };
-        let Some(l) = labels.get(&doc.origin.line) else { continue };
+        let Some(l) = labels.get(&(seq as u64)) else { continue };
         let (Some(g), Some(_)) = (&l.group, l.garbled) else { continue };
         if !groups.contains_key(g) {
             order.push(g.clone());
@@ -195,20 +195,21 @@ const OPENING_WORDS: [usize; 3] = [40, 80, 160];
 fn length_pairs(alone: &Engine<'_>, path: &std::path::Path) -> Result<Vec<LengthPair>> {
     let labels = read_labels(path).with_context(|| format!("reading labels of {}", path.display()))?;
     let cfg = std::sync::Arc::new(InputConfig { format: InputFormat::Jsonl, ..InputConfig::default() });
+    // Each opening with its document's place in the file (records on one line are apart).
     let mut docs: Vec<(u64, usize, Document)> = Vec::new();
     // Unreadable records were reported by the main pass; they have no opening either.
-    for d in RecordReader::new(path, cfg).filter_map(|r| r.doc.ok()) {
-        let line = d.origin.line;
-        if labels.get(&line).and_then(|l| l.garbled) != Some(false) {
+    for (seq, rec) in RecordReader::new(path, cfg).enumerate() {
+        let (seq, Ok(d)) = (seq as u64, rec.doc) else { continue };
+        if labels.get(&seq).and_then(|l| l.garbled) != Some(false) {
             continue;
         }
         let whole = d.text.trim_end();
         let parts: Vec<&str> =
             OPENING_WORDS.iter().map(|&w| opening(whole, w)).filter(|o| o.len() < whole.len()).collect();
         for (k, t) in std::iter::once(whole).chain(parts).enumerate() {
-            let mut doc = Document::new(format!("{}#{k}", d.id), format!("opening-{line}-{k}"), t);
+            let mut doc = Document::new(format!("{}#{k}", d.id), format!("opening-{seq}-{k}"), t);
             doc.origin = d.origin.clone();
-            docs.push((line, k, doc));
+            docs.push((seq, k, doc));
         }
     }
     let (keys, records): (Vec<(u64, usize)>, Vec<_>) =
@@ -216,13 +217,13 @@ fn length_pairs(alone: &Engine<'_>, path: &std::path::Path) -> Result<Vec<Length
     let reports = alone.score_batch(records, 0);
     let mut pairs = Vec::new();
     let mut whole: Option<(u64, &[spinscore::Feature])> = None;
-    for (&(line, k), r) in keys.iter().zip(&reports) {
+    for (&(seq, k), r) in keys.iter().zip(&reports) {
         if r.scored.is_none() {
             continue;
         }
         if k == 0 {
-            whole = Some((line, &r.features));
-        } else if let Some((_, w)) = whole.filter(|w| w.0 == line) {
+            whole = Some((seq, &r.features));
+        } else if let Some((_, w)) = whole.filter(|w| w.0 == seq) {
             pairs.push(LengthPair { part: r.features.clone(), whole: w.to_vec() });
         }
     }

@@ -1,7 +1,6 @@
 //! Labels of evaluation and training datasets (the format of `../shared/eval/evaluate.py`).
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use serde_json::Value;
@@ -9,30 +8,27 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::metrics::Labelled;
 
-/// Reads `label`, `degradation`, `group` and `kind` of every JSONL line (of a file that may be
-/// gzip-compressed), keyed by 1-based line number, or of every element of a JSON array of
-/// records (or of indented records), keyed by the line it starts on, as the record reader
-/// names it: two records starting on one line (a one-line array) are an error. Lines
-/// that are not JSON objects are left out (the record reader reports them); a field that is
-/// null is absent. A label field that cannot be read (a label other than
-/// `clean`/`garbled`, or a field of the wrong JSON type) is an [`Error::Record`] naming the file,
-/// the line and the field: labels are what the figures and weights are made of, so none is
-/// dropped.
+/// Reads `label`, `degradation`, `group` and `kind` of every record of a labelled dataset
+/// (JSONL, a JSON array of records or indented records, any of them gzip-compressed or UTF-16),
+/// read by the record reader as `eval`, `fit` and `score` read it, keyed by the record's place
+/// in the file: 0 for the first record the reader gives (unreadable ones count), as
+/// [`Report::seq`](crate::pipeline::Report::seq) numbers them in a run over that one file. So
+/// records that share a line (a one-line array) keep their own labels. Records that are not JSON
+/// objects have none (the record reader reports them); a field that is null is absent. A label
+/// field that cannot be read (a label other than `clean`/`garbled`, or a field of the wrong JSON
+/// type) is an [`Error::Record`] naming the file, the record's line and the field: labels are
+/// what the figures and weights are made of, so none is dropped.
 pub fn read_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
-    if !super::is_json_lines(path).map_err(|e| Error::io(path, e))? {
-        return element_labels(path);
-    }
-    let f = super::open_decoded(path).map_err(|e| Error::io(path, e))?;
+    let cfg = super::InputConfig { format: super::InputFormat::Jsonl, ..Default::default() };
     let mut out = HashMap::new();
-    for (i, line) in f.split(b'\n').enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        // A byte order mark starts the file (or one joined on with `cat`), not a record: the
-        // record reader drops it at the start of any line.
-        let line = line.strip_prefix(super::BOM).unwrap_or(&line);
-        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) else {
-            continue;
+    for (seq, rec) in super::RecordReader::new(path, std::sync::Arc::new(cfg)).enumerate() {
+        let line = match &rec.doc {
+            Ok(d) => d.origin.line,
+            Err(e) => e.origin.line,
         };
-        out.insert(i as u64 + 1, labelled(path, i as u64 + 1, &m)?);
+        let super::Raw::Json(bytes) = &rec.raw else { continue };
+        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(bytes) else { continue };
+        out.insert(seq as u64, labelled(path, line, &m)?);
     }
     Ok(out)
 }
@@ -70,32 +66,6 @@ fn labelled(path: &Path, line: u64, m: &serde_json::Map<String, Value>) -> Resul
     Ok(Labelled { group, garbled, degradation, kind, score: None })
 }
 
-/// [`read_labels`] of a JSON array of records (or indented records), element by element as the
-/// record reader reads them, keyed by the line each starts on.
-fn element_labels(path: &Path) -> Result<HashMap<u64, Labelled>> {
-    let cfg = super::InputConfig { format: super::InputFormat::Jsonl, ..Default::default() };
-    let mut out = HashMap::new();
-    for rec in super::RecordReader::new(path, std::sync::Arc::new(cfg)) {
-        let line = match &rec.doc {
-            Ok(d) => d.origin.line,
-            Err(e) => e.origin.line,
-        };
-        let super::Raw::Json(bytes) = &rec.raw else { continue };
-        let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(bytes) else { continue };
-        if out.contains_key(&line) {
-            return Err(Error::Record {
-                file: path.display().to_string(),
-                line,
-                msg: "several records start on this line: labels are matched to records by line \
-                      (convert with: jq -c '.[]' FILE > NEW.jsonl)"
-                    .into(),
-            });
-        }
-        out.insert(line, labelled(path, line, &m)?);
-    }
-    Ok(out)
-}
-
 /// A field's value for a message: a string quoted, another scalar as written, an object or an
 /// array by its type (it may be long).
 fn shown(v: &Value) -> String {
@@ -119,27 +89,31 @@ mod tests {
         std::fs::write(&p, b"\xef\xbb\xbf{\"label\":\"clean\",\"group\":\"g\"}\r\n{\"label\":\"garbled\"}\n")
             .unwrap();
         let labels = read_labels(&p).unwrap();
-        assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(false));
-        assert_eq!(labels.get(&1).and_then(|l| l.group.as_deref()), Some("g"));
-        assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
+        assert_eq!(labels.get(&0).and_then(|l| l.garbled), Some(false));
+        assert_eq!(labels.get(&0).and_then(|l| l.group.as_deref()), Some("g"));
+        assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(true));
         // Nor the first label of a file joined on with `cat` (the record reader drops it there too).
         std::fs::write(&p, b"{\"label\":\"clean\"}\n\xef\xbb\xbf{\"label\":\"garbled\",\"group\":\"h\"}\n")
             .unwrap();
         let labels = read_labels(&p).unwrap();
-        assert_eq!(labels.get(&2).and_then(|l| l.garbled), Some(true));
-        assert_eq!(labels.get(&2).and_then(|l| l.group.as_deref()), Some("h"));
+        assert_eq!(labels.get(&1).and_then(|l| l.garbled), Some(true));
+        assert_eq!(labels.get(&1).and_then(|l| l.group.as_deref()), Some("h"));
     }
 
     #[test]
-    fn indented_records_are_keyed_by_their_first_line_and_one_line_arrays_refused() {
+    fn labels_are_keyed_by_the_records_place_in_the_file_however_laid_out() {
         let array = "[\n  {\n    \"label\": \"clean\",\n    \"group\": \"g\"\n  },\n  {\"label\": \"garbled\", \"group\": \"g\"}\n]\n";
         let l = labels_of(array).unwrap();
         assert_eq!(l.len(), 2);
-        assert_eq!((l[&2].garbled, l[&6].garbled), (Some(false), Some(true)));
+        assert_eq!((l[&0].garbled, l[&1].garbled), (Some(false), Some(true)));
         let l = labels_of("{\n  \"label\": \"clean\"\n}\n{\n  \"label\": \"garbled\"\n}\n").unwrap();
-        assert_eq!((l[&1].garbled, l[&4].garbled), (Some(false), Some(true)));
-        let e = labels_of("[{\"label\":\"clean\"},{\"label\":\"garbled\"}]").unwrap_err().to_string();
-        assert!(e.contains("several records start on this line") && e.contains("jq"), "{e}");
+        assert_eq!((l[&0].garbled, l[&1].garbled), (Some(false), Some(true)));
+        // A one-line array: two records on one line keep their own labels.
+        let l = labels_of("[{\"label\":\"clean\"},{\"label\":\"garbled\",\"kind\":\"k\"}]").unwrap();
+        assert_eq!((l[&0].garbled, l[&1].garbled, l[&1].kind.as_str()), (Some(false), Some(true), "k"));
+        // A line that is not a record takes its place and has no label.
+        let l = labels_of("{\"label\":\"clean\"}\nnot json\n{\"label\":\"garbled\"}\n").unwrap();
+        assert_eq!((l.len(), l[&2].garbled), (2, Some(true)));
         // A label of the wrong type names the element's line.
         match labels_of("[\n{\"label\": \"clean\"},\n{\"label\": 3}\n]") {
             Err(Error::Record { line, msg, .. }) => assert_eq!(line, 3, "{msg}"),
@@ -181,9 +155,9 @@ mod tests {
     fn null_label_fields_are_absent_and_numbers_are_groups() {
         let l = labels_of("{\"label\":null,\"degradation\":null,\"group\":null,\"kind\":null}\n{\"group\":7,\"degradation\":2}\n")
             .unwrap();
-        let first = &l[&1];
+        let first = &l[&0];
         assert_eq!((first.garbled, first.degradation, first.group.as_deref()), (None, None, None));
         assert_eq!(first.kind, "all");
-        assert_eq!((l[&2].group.as_deref(), l[&2].degradation), (Some("7"), Some(2.0)));
+        assert_eq!((l[&1].group.as_deref(), l[&1].degradation), (Some("7"), Some(2.0)));
     }
 }
