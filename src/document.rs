@@ -38,11 +38,19 @@ pub struct Document {
 }
 
 impl Document {
-    /// Cuts the text to at most `max` bytes (at a character boundary), with a warning, and gives
-    /// the memory back: work and memory per document stay bounded.
+    /// Cuts the text to at most `max` bytes (at a character boundary) and
+    /// [`MAX_DOC_UNITS`](crate::pipeline::cost::MAX_DOC_UNITS) units (words, marks, symbols),
+    /// with a warning, and gives the memory back: work and memory per document stay bounded.
     pub fn cut_text(&mut self, max: usize) {
         let total = self.text.len();
         let kept = crate::input::cut_at(&self.text, max).len();
+        // A text has at most one unit a byte: only a longer one is counted.
+        let kept = match &self.text[..kept] {
+            t if t.len() > crate::pipeline::cost::MAX_DOC_UNITS => {
+                crate::pipeline::cost::units_prefix(t, crate::pipeline::cost::MAX_DOC_UNITS)
+            }
+            _ => kept,
+        };
         if kept < total {
             self.text.truncate(kept);
             self.text.shrink_to_fit();

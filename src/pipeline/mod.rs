@@ -18,6 +18,7 @@ use crate::score::{Scored, Scorer};
 use crate::segment::{self, SentenceSpan};
 use crate::tokenize::{Token, tokenize_into};
 
+pub mod cost;
 mod spool;
 mod stream;
 
