@@ -127,6 +127,8 @@ struct ExplainJson<'a> {
     #[serde(flatten)]
     report: &'a Report,
     lines: Vec<LineRow<'a>>,
+    /// Every piece of evidence, but boilerplate lines only up to
+    /// `boilerplate::EVIDENCE_PER_REASON` per reason (`lines` has every line's class).
     all_evidence: Vec<EvidenceOut<'a>>,
 }
 

@@ -127,6 +127,11 @@ const INLINE_LINK_LABELS: &[&str] =
 /// ([`LineClass::List`]). Fewer are headings, captions, a title and its standfirst.
 pub const LIST_MIN_RUN: usize = 3;
 
+/// Boilerplate lines given as evidence per reason, the first in the text: more than a report
+/// shows of one family, so reports are the same as with every line (`explain` lists each
+/// line's class besides).
+pub const EVIDENCE_PER_REASON: usize = 64;
+
 /// Provisional class during classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pre {
@@ -569,6 +574,8 @@ fn features(text: &str, lines: &[LineInfo], facts: &[Facts]) -> FamilyOutput {
     let (mut nonblank_lines, mut bp_lines) = (0usize, 0usize);
     let (mut lexicon, mut structural, mut foreign, mut repeated) = (0usize, 0usize, 0usize, 0usize);
     let mut evidence = Vec::new();
+    // Evidence given so far per reason.
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
     for (l, f) in lines.iter().zip(facts) {
         if l.class == LineClass::Blank {
             continue;
@@ -587,6 +594,14 @@ fn features(text: &str, lines: &[LineInfo], facts: &[Facts]) -> FamilyOutput {
             "repeated" => repeated += chars,
             "link-list" | "short-edge" | "short-no-punct" => structural += chars,
             _ => lexicon += chars,
+        }
+        // Lines past the first few of their reason give no evidence (the features count them):
+        // a page of 300,000 one-word lines held 40 MB of notes, and a report shows the first
+        // of each reason, then the earliest.
+        match kinds.iter_mut().find(|(k, _)| *k == l.reason) {
+            Some((_, n)) if *n >= EVIDENCE_PER_REASON => continue,
+            Some((_, n)) => *n += 1,
+            None => kinds.push((l.reason, 1)),
         }
         let line = text[l.span.start..l.span.end].trim();
         let snippet: String = line.chars().take(80).collect();

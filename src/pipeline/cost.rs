@@ -12,6 +12,15 @@
 /// of that of symbols.
 pub const MAX_DOC_UNITS: usize = 320_000;
 
+/// Most lines analysed per document: more than 1 MiB of the shortest lines pages have (28 bytes
+/// on average), and a fifth of what a page of one-word lines cut to 1 MiB had (analysing
+/// 320,000 lines took 80 MB).
+pub const MAX_DOC_LINES: usize = 65_536;
+
+/// Bytes of batch budget a line takes ([`batch_cost`]): under half the average line of the
+/// shortest-lined pages, so that they cost their bytes.
+pub const LINE_BYTES: usize = 16;
+
 /// Bytes of batch budget a unit takes ([`batch_cost`]): below prose's 4-5 bytes a unit, so that
 /// prose costs its bytes.
 pub const UNIT_BYTES: usize = 3;
@@ -62,27 +71,38 @@ pub fn units(text: &str) -> usize {
 }
 
 /// What `text` takes of a batch's [`BATCH_BYTES`](super::BATCH_BYTES): its bytes, or
-/// [`UNIT_BYTES`] a unit when that is more (text denser in units than any prose). Units are
-/// estimated here by the bytes that start or end one whatever comes before: spaces, ASCII
-/// punctuation and symbols, and the lead bytes of three- and four-byte characters. That is
-/// [`units`] give or take a unit a line, and a pass of comparisons the compiler vectorises.
+/// [`UNIT_BYTES`] a unit or [`LINE_BYTES`] a line when that is more (text denser in units or
+/// lines than any prose). Units are estimated here by the bytes that start or end one whatever
+/// comes before: spaces, ASCII punctuation and symbols, and the lead bytes of three- and
+/// four-byte characters. That is [`units`] give or take a unit a line, and a pass of
+/// comparisons the compiler vectorises.
 pub fn batch_cost(text: &str) -> usize {
     // Counted in byte lanes, 255 bytes at a time (a lane's count cannot overflow).
-    let marks: usize = text
+    let (marks, lines) = text
         .as_bytes()
         .chunks(255)
         .map(|chunk| {
-            let mut n = 0u8;
+            let (mut marks, mut lines) = (0u8, 0u8);
             for &b in chunk {
                 let letter = (b | 0x20).wrapping_sub(b'a') < 26;
                 let digit = b.wrapping_sub(b'0') < 10;
                 let printable = b.wrapping_sub(b' ') < 95;
-                n += u8::from(printable & !letter & !digit | (b >= 0xE0));
+                marks += u8::from(printable & !letter & !digit | (b >= 0xE0));
+                lines += u8::from(b == b'\n');
             }
-            usize::from(n)
+            (usize::from(marks), usize::from(lines))
         })
-        .sum();
-    text.len().max(UNIT_BYTES * marks)
+        .fold((0, 0), |(m, l), (a, b)| (m + a, l + b));
+    text.len().max(UNIT_BYTES * marks).max(LINE_BYTES * lines)
+}
+
+/// The byte length of `text`'s first `max` lines (line breaks included): `text.len()` when it
+/// has no more.
+pub fn lines_prefix(text: &str, max: usize) -> usize {
+    if max == 0 {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', text.as_bytes()).nth(max - 1).map_or(text.len(), |i| i + 1)
 }
 
 #[cfg(test)]
@@ -155,5 +175,20 @@ mod tests {
         let prose = "Officials said the talks would resume. ".repeat(27_000);
         assert_eq!(batch_of(prose), 10);
         assert_eq!(batch_of("#$%*@!".repeat(200_000)), 11);
+    }
+
+    #[test]
+    fn line_prefixes_keep_whole_lines() {
+        assert_eq!(lines_prefix("a\nb\nc", 0), 0);
+        assert_eq!(lines_prefix("a\nb\nc", 1), 2);
+        assert_eq!(lines_prefix("a\nb\nc", 2), 4);
+        assert_eq!(lines_prefix("a\nb\nc", 3), 5);
+        assert_eq!(lines_prefix("a\nb\n", 2), 4);
+        let mut d = crate::document::Document::new("l", "x", "a\n".repeat(100_000));
+        d.cut_text(1 << 20);
+        assert_eq!(d.text.len(), 2 * MAX_DOC_LINES);
+        assert_eq!(d.warnings, [format!("scored on the first {} of 200000 bytes", 2 * MAX_DOC_LINES)]);
+        // A page of short lines costs its lines.
+        assert_eq!(batch_cost(&"ab\n".repeat(10)), 16 * 10);
     }
 }
