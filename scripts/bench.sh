@@ -88,6 +88,28 @@ PY
   echo "$(stat -c %s "$file") $wall $(( rss / 1024 ))"
 }
 
+# Dense documents: twelve 1 MiB lines of ASCII symbols and twelve 1 MiB pages of one-word lines,
+# at 2 threads. Analysis memory follows a document's units and lines, not its bytes: this input
+# peaked at 435 MB (symbols) and 879 MB (lines) before documents were bounded by both.
+dense() {
+  local file="$WORK/dense.jsonl"
+  [ -s "$file" ] || python3 - "$file" <<'PY'
+import json, sys
+symbols = "#$%*@!" * ((1 << 20) // 6)
+lines = "word\n" * ((1 << 20) // 5)
+with open(sys.argv[1], "w") as out:
+    for i in range(12):
+        out.write(json.dumps({"id": f"symbols{i}", "text": symbols}) + "\n")
+    for i in range(12):
+        out.write(json.dumps({"id": f"lines{i}", "text": lines}) + "\n")
+PY
+  /usr/bin/time -v "$BIN" score --quiet --format jsonl --threads 2 "$file" -o /dev/null 2> "$WORK/time-dense.txt"
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$WORK/time-dense.txt" | awk '{print $NF}')
+  rss=$(grep "Maximum resident set size" "$WORK/time-dense.txt" | awk '{print $NF}')
+  echo "$(stat -c %s "$file") $wall $(( rss / 1024 ))"
+}
+
 read -r T1 R1 C1 L1 < <(run 1)
 read -r T2 R2 C2 L2 < <(run 2)
 cmp -s "$WORK/out-1.jsonl" "$WORK/out-2.jsonl" && SAME=yes || SAME=NO
@@ -95,6 +117,7 @@ cmp -s "$WORK/out-1.jsonl" "$WORK/out-2.jsonl" && SAME=yes || SAME=NO
 read -r TO RO CO LO < <(run 2 --in-order-batches)
 if [ "$FEED_MB" -gt 0 ]; then read -r FB FR FT FR_RSS < <(feed); else FB=0 FR=0 FT=0 FR_RSS=0; fi
 read -r HB HT H_RSS < <(huge)
+read -r DB DT D_RSS < <(dense)
 # Process start + embedded model open + one tiny document, best of 5.
 echo '{"id":"x","text":"A short document of a few words is enough to open the model and score once."}' > "$WORK/tiny.jsonl"
 START=$(python3 - "$BIN" "$WORK/tiny.jsonl" <<'PY'
@@ -107,9 +130,9 @@ for _ in range(5):
 print(f"{best * 1000:.1f}")
 PY
 )
-python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" "$C1" "$C2" "$L1" "$L2" "$FB" "$FR" "$FT" "$FR_RSS" "$FEED_MB" "$HB" "$HT" "$H_RSS" "$TO" "$RO" "$CO" "$LO" <<'PY'
+python3 - "$BYTES" "$T1" "$R1" "$T2" "$R2" "$SAME" "$START" "$MB" "$C1" "$C2" "$L1" "$L2" "$FB" "$FR" "$FT" "$FR_RSS" "$FEED_MB" "$HB" "$HT" "$H_RSS" "$TO" "$RO" "$CO" "$LO" "$DB" "$DT" "$D_RSS" <<'PY'
 import platform, subprocess, sys, datetime
-b, t1, r1, t2, r2, same, start, mb, c1, c2, l1, l2, fb, fr, ft, frss, feed_mb, hb, ht, hrss, to, ro, co, lo = sys.argv[1:]
+b, t1, r1, t2, r2, same, start, mb, c1, c2, l1, l2, fb, fr, ft, frss, feed_mb, hb, ht, hrss, to, ro, co, lo, db, dt, drss = sys.argv[1:]
 to, co = float(to), float(co)
 b, t1, t2, c1, c2 = int(b), float(t1), float(t2), float(c1), float(c2)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -164,6 +187,11 @@ Huge records (bounded memory per record): three rounds of twenty 1 MB documents 
 document, **{int(hb) / 1e6:.0f} MB** in 63 JSONL lines, at 2 threads: **peak RSS {hrss} MB**
 (wall {ht}). Each document is scored on its first 1 MiB; a JSONL record's text is cut while it is
 parsed, so only the raw line and what is kept are held.
+
+Dense documents (bounded memory per unit and line): twelve 1 MiB lines of ASCII symbols and
+twelve 1 MiB pages of one-word lines, **{int(db) / 1e6:.0f} MB** in 24 JSONL lines, at 2 threads:
+**peak RSS {drss} MB** (wall {dt}). Each document is also cut at 320,000 units and 65,536 lines,
+and batches count dense text by its units and lines.
 """
 open("BENCHMARKS.md", "w").write(md)
 print(md)
