@@ -384,6 +384,26 @@ mod tests {
     }
 
     #[test]
+    fn prescan_reads_any_tag_soup_and_counts_no_more_than_its_tags() {
+        let parts = [
+            "<", ">", "</", "/>", "<!--", "-->", "<!", "<?", "div", "DIV", "script", "p", "br", " ", "x",
+            "é", "\"", "</script", "<script>", "<div>", "</div>", "<p>", "=",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut page = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                page.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            let (elements, depth) = prescan(&page);
+            assert!(depth <= elements && elements <= page.matches('<').count(), "{page:?}");
+        }
+    }
+
+    #[test]
     fn pages_far_past_the_bounds_are_refused_before_parsing() {
         let para = "The council voted on Tuesday to approve a new budget for the public library.";
         let pages = [
