@@ -12,7 +12,7 @@
 /// What the plan needs of one record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// Bytes of text it will be scored on, or its units' worth when more
+    /// Bytes of text it will be scored on, or its units' or lines' worth when more
     /// ([`batch_cost`](crate::pipeline::cost::batch_cost); 0 for a record without a document).
     pub bytes: usize,
     /// Its story keys, one per band (empty: too few anchors to tell its story).

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::features::boilerplate::LineInfo;
+use crate::pipeline::cost::{MAX_DOC_LINES, MAX_DOC_UNITS, lines_prefix, units_prefix};
 use crate::segment::SentenceSpan;
 use crate::tokenize::Token;
 
@@ -39,14 +40,13 @@ pub struct Document {
 
 impl Document {
     /// Cuts the text to at most `max` bytes (at a character boundary),
-    /// [`MAX_DOC_UNITS`](crate::pipeline::cost::MAX_DOC_UNITS) units (words, marks, symbols) and
-    /// [`MAX_DOC_LINES`](crate::pipeline::cost::MAX_DOC_LINES) lines, with a warning, and gives
+    /// [`MAX_DOC_UNITS`] units (words, marks, symbols) and
+    /// [`MAX_DOC_LINES`] lines, with a warning, and gives
     /// the memory back: work and memory per document stay bounded.
     pub fn cut_text(&mut self, max: usize) {
         let total = self.text.len();
         let kept = crate::input::cut_at(&self.text, max).len();
         // A text has at most one unit or line a byte: only a longer one is counted.
-        use crate::pipeline::cost::{MAX_DOC_LINES, MAX_DOC_UNITS, lines_prefix, units_prefix};
         let kept = match &self.text[..kept] {
             t if t.len() > MAX_DOC_UNITS => units_prefix(t, MAX_DOC_UNITS),
             _ => kept,

@@ -1,12 +1,13 @@
 //! What a document costs to analyse, and the bounds that keep it linear and in memory.
 //!
-//! Analysis memory grows with a document's units (words, punctuation marks, symbols), not its
-//! bytes: English prose has one unit every 4-5 bytes, a run of ASCII symbols one every byte. A
-//! 1 MiB line of `#$%*@!` took 100 MB while being analysed and kept 20 MB for its batch, against
-//! 5 MB and 7.5 MB for 1 MiB of prose, so twelve of them at two threads peaked at 435 MB. A
-//! document is therefore also cut at [`MAX_DOC_UNITS`] units, and batches are filled by
-//! [`batch_cost`], which counts dense text by its units. Both leave prose as it was: no dev,
-//! generated or bench document reaches either bound.
+//! Analysis memory grows with a document's units (words, punctuation marks, symbols) and lines,
+//! not its bytes: English prose has one unit every 4-5 bytes and a line every 30 or more, a run
+//! of ASCII symbols one unit every byte. A 1 MiB line of `#$%*@!` took 100 MB while being
+//! analysed and kept 20 MB for its batch, against 5 MB and 7.5 MB for 1 MiB of prose, so twelve
+//! of them at two threads peaked at 435 MB; twelve 1 MiB pages of one-word lines, 879 MB. A
+//! document is therefore also cut at [`MAX_DOC_UNITS`] units and [`MAX_DOC_LINES`] lines, and
+//! batches are filled by [`batch_cost`], which counts dense text by its units or lines. These
+//! leave prose as it was: no dev, generated or bench document reaches any of the bounds.
 
 /// Most units analysed per document: about 1 MiB of the densest prose (4 bytes a unit), a third
 /// of that of symbols.

@@ -13,8 +13,8 @@ use crate::pipeline::spool::{DocSpool, Spooled};
 
 /// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
 /// (tokens, lines, features) take about seven times its text, and with the reader thread one
-/// more batch is held while the current one is scored. Text denser in units than prose counts
-/// by its units ([`cost::batch_cost`]).
+/// more batch is held while the current one is scored. Text denser in units or lines than prose
+/// counts by them ([`cost::batch_cost`]).
 pub const BATCH_BYTES: usize = 10 << 20;
 
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
@@ -317,8 +317,9 @@ fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<Located> {
 /// One batch of records and their raw forms.
 pub type Batch = (Vec<Result<Document, RecordError>>, Vec<crate::input::Raw>);
 
-/// The next batch: up to `batch` records and [`BATCH_BYTES`] of text (each document counted up
-/// to `max_doc` bytes, by [`cost::batch_cost`]); `None` at the end of the input. The batches [`Engine::run`] scores.
+/// The next batch: up to `batch` records and [`BATCH_BYTES`] of text (each document cut to
+/// `max_doc` bytes and counted by [`cost::batch_cost`]); `None` at the end of the input. The
+/// batches [`Engine::run`] scores.
 pub fn next_batch(
     iter: &mut impl Iterator<Item = crate::input::Record>,
     batch: usize,
