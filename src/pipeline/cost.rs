@@ -97,6 +97,18 @@ pub fn batch_cost(text: &str) -> usize {
     text.len().max(UNIT_BYTES * marks).max(LINE_BYTES * lines)
 }
 
+/// Id and source bytes a document carries without counting in its batch (a long URL): within
+/// this, batches are filled by text alone.
+pub const FREE_METADATA: usize = 1024;
+
+/// What document `d` takes of a batch's [`BATCH_BYTES`](super::BATCH_BYTES): its text's
+/// [`batch_cost`], plus its id and source when together they are longer than
+/// [`FREE_METADATA`] (a feed whose id field held whole pages, 4 MB each, peaked at 431 MB).
+pub fn doc_cost(d: &crate::document::Document) -> usize {
+    let meta = d.id.len() + d.source.len();
+    batch_cost(&d.text) + if meta > FREE_METADATA { meta } else { 0 }
+}
+
 /// The byte length of `text`'s first `max` lines (line breaks included): `text.len()` when it
 /// has no more.
 pub fn lines_prefix(text: &str, max: usize) -> usize {
@@ -191,5 +203,14 @@ mod tests {
         assert_eq!(d.warnings, [format!("scored on the first {} of 200000 bytes", 2 * MAX_DOC_LINES)]);
         // A page of short lines costs its lines.
         assert_eq!(batch_cost(&"ab\n".repeat(10)), 16 * 10);
+    }
+
+    #[test]
+    fn long_ids_and_sources_count_in_full_and_short_ones_not_at_all() {
+        use crate::document::Document;
+        let text = "Officials said the talks would resume.";
+        assert_eq!(doc_cost(&Document::new("https://example.com/a/b", "example.com", text)), text.len());
+        let long = "x".repeat(FREE_METADATA);
+        assert_eq!(doc_cost(&Document::new(long.clone(), "s", text)), text.len() + FREE_METADATA + 1);
     }
 }

@@ -14,7 +14,7 @@ use crate::pipeline::spool::{DocSpool, Spooled};
 /// Text bytes per batch at most (besides the record count), to bound memory: a batch's analyses
 /// (tokens, lines, features) take about seven times its text, and with the reader thread one
 /// more batch is held while the current one is scored. Text denser in units or lines than prose
-/// counts by them ([`cost::batch_cost`]).
+/// counts by them, long ids and sources by their bytes ([`cost::doc_cost`]).
 pub const BATCH_BYTES: usize = 10 << 20;
 
 /// Records scored per batch by default: large enough to keep both cores busy and to find story
@@ -168,7 +168,7 @@ impl Engine<'_> {
                 }
                 return Ok(());
             };
-            head_bytes += located.0.doc.as_ref().map_or(0, |d| cost::batch_cost(&d.text));
+            head_bytes += located.0.doc.as_ref().map_or(0, cost::doc_cost);
             head.push(located);
         }
         let mut head = head.into_iter();
@@ -208,7 +208,7 @@ impl Engine<'_> {
             let (mut chunk, mut bytes) = (Vec::new(), 0);
             while start + chunk.len() < PLAN_WINDOW && chunk.len() < DEFAULT_BATCH && bytes < BATCH_BYTES {
                 let Some(located) = head.next().or_else(|| read_cut(readers, max_doc)) else { break };
-                bytes += located.0.doc.as_ref().map_or(0, |d| cost::batch_cost(&d.text));
+                bytes += located.0.doc.as_ref().map_or(0, cost::doc_cost);
                 chunk.push(located);
             }
             chunk
@@ -229,7 +229,7 @@ impl Engine<'_> {
             chunk.into_iter().zip(keys).collect()
         };
         let take = |((rec, at), bands): (Located, Vec<u32>)| {
-            let bytes = rec.doc.as_ref().map_or(0, |d| cost::batch_cost(&d.text));
+            let bytes = rec.doc.as_ref().map_or(0, cost::doc_cost);
             entries.push(batching::Entry { bytes, bands });
             slots.push(Some(match (at, rec.doc) {
                 (Some(at), _) => Slot::At(at),
@@ -318,7 +318,7 @@ fn read_cut(readers: &mut RecordReaders, max_doc: usize) -> Option<Located> {
 pub type Batch = (Vec<Result<Document, RecordError>>, Vec<crate::input::Raw>);
 
 /// The next batch: up to `batch` records and [`BATCH_BYTES`] of text (each document cut to
-/// `max_doc` bytes and counted by [`cost::batch_cost`]); `None` at the end of the input. The
+/// `max_doc` bytes and counted by [`cost::doc_cost`]); `None` at the end of the input. The
 /// batches [`Engine::run`] scores.
 pub fn next_batch(
     iter: &mut impl Iterator<Item = crate::input::Record>,
@@ -334,7 +334,7 @@ pub fn next_batch(
         if let Ok(d) = &mut r.doc {
             d.cut_text(max_doc);
         }
-        bytes += r.doc.as_ref().map_or(0, |d| cost::batch_cost(&d.text));
+        bytes += r.doc.as_ref().map_or(0, cost::doc_cost);
         docs.push(r.doc);
         raws.push(r.raw);
     }
