@@ -152,6 +152,11 @@ impl<R: std::io::BufRead> Utf16Reader<R> {
         Ok(r)
     }
 
+    /// The code unit of two bytes in the stream's byte order.
+    fn unit(&self, pair: [u8; 2]) -> u16 {
+        if self.little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+    }
+
     fn push_char(&mut self, c: char) {
         let mut b = [0u8; 4];
         self.out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
@@ -183,11 +188,7 @@ impl<R: std::io::BufRead> Utf16Reader<R> {
                 self.done = true;
                 // First bytes that were not a mark, in an input of two or three bytes.
                 if let [a, b, ..] = self.carry[..] {
-                    self.push_unit(if self.little {
-                        u16::from_le_bytes([a, b])
-                    } else {
-                        u16::from_be_bytes([a, b])
-                    });
+                    self.push_unit(self.unit([a, b]));
                 }
                 if self.high.take().is_some() {
                     self.push_char(char::REPLACEMENT_CHARACTER);
@@ -201,8 +202,7 @@ impl<R: std::io::BufRead> Utf16Reader<R> {
             let pairs = bytes.chunks_exact(2);
             self.carry = pairs.remainder().to_vec();
             for p in pairs {
-                let pair = [p[0], p[1]];
-                self.push_unit(if self.little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) });
+                self.push_unit(self.unit([p[0], p[1]]));
             }
         }
         Ok(())

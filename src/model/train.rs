@@ -139,10 +139,10 @@ impl Trainer {
     }
 
     /// Adds one file, read as `score` reads it ([`format_of`]; gzip decompressed): JSONL
-    /// (`.jsonl`, `.ndjson`, `.json`; one record a line, or a JSON array of records) and CSV (`.csv`, `.tsv`, with a header
-    /// row) give the configured text field of each record, HTML pages (`.html`, `.htm`,
-    /// `.xhtml`) and web archives (`.warc`, `.wet`) their main text, anything else (and `-`,
-    /// standard input) is plain text. A record without the field, a line that is not JSON, a CSV
+    /// (`.jsonl`, `.ndjson`, `.json`; one record a line, or a JSON array of records) and CSV
+    /// (`.csv`, `.tsv`, with a header row) give the configured text field of each record, HTML
+    /// pages (`.html`, `.htm`, `.xhtml`) and web archives (`.warc`, `.wet`) their main text,
+    /// anything else (and `-`, standard input) is plain text. A record without the field, a line that is not JSON, a CSV
     /// file without the column or a page with no main content is skipped and kept as an error
     /// naming the file and line ([`Trainer::skipped`]): training text goes missing loudly, and the
     /// rest is still read. A file that cannot be read is an error.

@@ -203,13 +203,15 @@ impl Engine<'_> {
         let max_doc = self.opts.max_doc_bytes;
         let mut slots: Vec<Option<Slot>> = Vec::new();
         let mut entries: Vec<batching::Entry> = Vec::new();
-        // Chunks of at most a default batch of documents or a batch's text.
-        let mut next_chunk = |start: usize| -> Vec<Located> {
+        // Chunks of at most a default batch of documents or a batch's text, each record with
+        // its cost (the plan's entry takes it too).
+        let mut next_chunk = |start: usize| -> Vec<(Located, usize)> {
             let (mut chunk, mut bytes) = (Vec::new(), 0);
             while start + chunk.len() < PLAN_WINDOW && chunk.len() < DEFAULT_BATCH && bytes < BATCH_BYTES {
                 let Some(located) = head.next().or_else(|| read_cut(readers, max_doc)) else { break };
-                bytes += located.0.doc.as_ref().map_or(0, cost::doc_cost);
-                chunk.push(located);
+                let cost = located.0.doc.as_ref().map_or(0, cost::doc_cost);
+                bytes += cost;
+                chunk.push((located, cost));
             }
             chunk
         };
@@ -219,17 +221,16 @@ impl Engine<'_> {
             start += chunk.len();
             (!chunk.is_empty()).then_some(chunk)
         };
-        let keys = |chunk: Vec<Located>| -> Vec<(Located, Vec<u32>)> {
+        let keys = |chunk: Vec<(Located, usize)>| -> Vec<((Located, usize), Vec<u32>)> {
             let keys: Vec<Vec<u32>> = chunk
                 .par_iter()
-                .map(|(r, _)| {
+                .map(|((r, _), _)| {
                     r.doc.as_ref().map(|d| consensus::story_bands(self.model, &d.text)).unwrap_or_default()
                 })
                 .collect();
             chunk.into_iter().zip(keys).collect()
         };
-        let take = |((rec, at), bands): (Located, Vec<u32>)| {
-            let bytes = rec.doc.as_ref().map_or(0, cost::doc_cost);
+        let take = |(((rec, at), bytes), bands): ((Located, usize), Vec<u32>)| {
             entries.push(batching::Entry { bytes, bands });
             slots.push(Some(match (at, rec.doc) {
                 (Some(at), _) => Slot::At(at),
