@@ -254,14 +254,8 @@ impl RecordReader {
     /// `offset`, read again.
     pub(super) fn json_array_record_at(&mut self, offset: u64, line: u64) -> Record {
         let cap = self.cfg.max_record_bytes;
-        let f = match self.random_file() {
-            Ok(f) => f,
-            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
-        };
         let mut buf = Vec::new();
-        let read = f
-            .seek(std::io::SeekFrom::Start(offset))
-            .and_then(|_| ArrayScan::at(offset, line).element(f, &mut buf, cap));
+        let read = self.random_at(offset).and_then(|f| ArrayScan::at(offset, line).element(f, &mut buf, cap));
         match read {
             Ok(Scan::Element { cut, .. }) => self.element_record(line, cut, &mut buf),
             Ok(_) => self.error(line, None, None, "record not found (input changed?)", Raw::File),

@@ -171,13 +171,9 @@ impl RecordReader {
     pub(super) fn jsonl_record_at(&mut self, offset: u64, line: u64) -> Record {
         let cap = self.cfg.max_record_bytes;
         let path = self.path.clone();
-        let f = match self.random_file() {
-            Ok(f) => f,
-            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
-        };
         let mut buf = Vec::new();
-        let read = match f.seek(std::io::SeekFrom::Start(offset)) {
-            Ok(_) => read_line_capped(f, &mut buf, cap, Some((path.as_path(), offset))),
+        let read = match self.random_at(offset) {
+            Ok(f) => read_line_capped(f, &mut buf, cap, Some((path.as_path(), offset))),
             Err(e) => Err(e),
         };
         match self.line_record(line, read, &mut buf) {

@@ -16,6 +16,7 @@ use crate::document::{Document, Origin, cut_warning};
 mod csv_rows;
 mod json_array;
 mod jsonl;
+mod reread;
 mod warc;
 
 use csv_rows::CsvColumns;
@@ -77,7 +78,7 @@ pub struct RecordReader {
     /// Where the last record returned starts (byte offset), when it can be read again.
     last_at: Option<u64>,
     /// The file opened for [`RecordReader::record_at`].
-    random: Option<BufReader<File>>,
+    random: Option<reread::Reread>,
     /// A CSV file's columns, width and delimiter, for [`RecordReader::record_at`].
     random_csv: Option<(CsvColumns, usize, u8)>,
     /// A CSV file's header, once read (kept after the last record).
@@ -346,22 +347,19 @@ impl RecordReader {
             return a;
         }
         let a = self
-            .random_file()
-            .and_then(|f| {
-                f.seek(std::io::SeekFrom::Start(0))?;
-                f.fill_buf().map(|head| json_array::layout(head) != json_array::JsonLayout::Lines)
-            })
+            .random_at(0)
+            .and_then(|f| f.fill_buf().map(|head| json_array::layout(head) != json_array::JsonLayout::Lines))
             .unwrap_or(false);
         self.json_array = Some(a);
         a
     }
 
-    /// The file opened for reading records again, opened on first use.
-    fn random_file(&mut self) -> std::io::Result<&mut BufReader<File>> {
+    /// The file opened for reading records again (on first use), placed at `offset`.
+    fn random_at(&mut self, offset: u64) -> std::io::Result<&mut BufReader<reread::Tracked>> {
         if self.random.is_none() {
-            self.random = Some(BufReader::with_capacity(1 << 16, File::open(&self.path)?));
+            self.random = Some(reread::Reread::open(&self.path)?);
         }
-        self.random.as_mut().ok_or_else(|| std::io::Error::other("not open"))
+        self.random.as_mut().ok_or_else(|| std::io::Error::other("not open"))?.at(offset)
     }
 }
 
