@@ -280,7 +280,8 @@ pub fn not_an_input(out: Option<&PathBuf>, inputs: &[PathBuf]) -> Result<()> {
 /// Opens the output: a file, or buffered stdout.
 pub fn output(path: Option<&PathBuf>) -> Result<Box<dyn std::io::Write>> {
     Ok(match path {
-        Some(p) => Box::new(std::io::BufWriter::new(
+        Some(p) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
         )),
         None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),

@@ -66,6 +66,7 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
     let mut counts = Counts::default();
     let mut ranker = Ranker::new(RANK_MEMORY);
     let mut errors_shown = 0;
+    let mut row = Vec::new();
     // Planned batches come in batch order: unranked rows are put back in input order.
     let planned = a.engine.plans_batches();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
@@ -82,9 +83,10 @@ pub fn run(a: &ScoreArgs) -> Result<ExitCode> {
         if a.unranked && !planned {
             writer.write(&rep).context("writing report")?;
         } else {
-            let row = writer.render(&rep).context("rendering report")?;
+            row.clear();
+            writer.render_into(&rep, &mut row).context("rendering report")?;
             let key = if a.unranked { RankKey::input_order(&rep) } else { RankKey::of(&rep) };
-            ranker.push(key, row).context("ranking (temporary files)")?;
+            ranker.push(key, &row).context("ranking (temporary files)")?;
         }
         Ok(())
     })?;
