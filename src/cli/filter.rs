@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, not_an_input, output, progress, score_all};
+use super::verdict_log::{Outcome, Verdict, VerdictLog};
 use spinscore::input::{BOM, InputFormat, Raw, RecordReader, RecordReaders, format_of, readable_twice};
 use spinscore::pipeline::Status;
 
@@ -45,21 +46,6 @@ pub struct FilterArgs {
     /// Write every dropped or unreadable record here, with its reason (`spinscore_reason`).
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
-}
-
-/// What pass one learned about a record.
-struct Verdict {
-    score: Option<f64>,
-    boilerplate: Option<f64>,
-    verdict: Option<&'static str>,
-    source: u32,
-    outcome: Outcome,
-}
-
-enum Outcome {
-    Scored,
-    Unscored(String),
-    Error(String),
 }
 
 pub fn run(a: &FilterArgs) -> Result<ExitCode> {
@@ -107,23 +93,26 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
 
     // Pass one: score everything.
     let pb = progress(a.input.quiet);
-    let mut sources: HashMap<String, u32> = HashMap::new();
-    let mut source_names: Vec<String> = Vec::new();
+    // Memory per source, not per record: the records' verdicts go to a temporary file.
+    let mut sources: HashMap<Box<str>, u32> = HashMap::new();
     let mut sums: Vec<(f64, u64)> = Vec::new();
+    let mut verdicts = VerdictLog::new().context("creating a temporary file")?;
     // Scored as `score` scores the same file: in planned batches unless --in-order-batches, so
     // versions of one story anywhere in the feed are compared and the scores filtered on are
     // the scores `score` reports. Reports then come in batch order: each is kept at its place.
     let readers = RecordReaders::new(vec![path.clone()], (*cfg).clone());
     let planned = a.engine.plans_batches();
-    let mut verdicts: Vec<Option<Verdict>> = Vec::new();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
-        let next = source_names.len() as u32;
-        let sid = *sources.entry(rep.source.clone()).or_insert_with(|| {
-            source_names.push(rep.source.clone());
-            sums.push((0.0, 0));
-            next
-        });
+        let sid = match sources.get(rep.source.as_str()) {
+            Some(&sid) => sid,
+            None => {
+                let sid = u32::try_from(sums.len()).context("more than 4 billion sources")?;
+                sources.insert(rep.source.as_str().into(), sid);
+                sums.push((0.0, 0));
+                sid
+            }
+        };
         if let Some(s) = rep.score() {
             sums[sid as usize].0 += s;
             sums[sid as usize].1 += 1;
@@ -133,21 +122,24 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             Status::Unscored(r) => Outcome::Unscored(r.clone()),
             Status::Error(m) => Outcome::Error(format!("{}:{}: {m}", display, rep.origin.line)),
         };
-        let at = usize::try_from(rep.seq).context("record number out of range")?;
-        if verdicts.len() <= at {
-            verdicts.resize_with(at + 1, || None);
-        }
-        verdicts[at] = Some(Verdict {
+        let v = Verdict {
             score: rep.score(),
             boilerplate: rep.boilerplate_ratio,
-            verdict: rep.scored.as_ref().map(|s| s.verdict.name()),
+            verdict: rep.scored.as_ref().map(|s| s.verdict),
             source: sid,
             outcome,
-        });
-        Ok(())
+        };
+        verdicts.put(rep.seq, v).context("writing a temporary file")
     })?;
     pb.finish_and_clear();
     let means: Vec<Option<f64>> = sums.iter().map(|&(s, n)| (n > 0).then(|| s / n as f64)).collect();
+    let mut source_names: Vec<Box<str>> = vec![Box::default(); sums.len()];
+    for (name, sid) in sources {
+        source_names[sid as usize] = name;
+    }
+    let records = verdicts.len();
+    let mut verdicts =
+        verdicts.into_reader().with_context(|| format!("{display}: reading back the first pass"))?;
 
     // Pass two: write each record where it belongs.
     let delimiter = match format {
@@ -163,12 +155,10 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     };
     let mut reader = RecordReader::new(&path, cfg.clone());
     let (mut kept, mut rejected, mut errored) = (0u64, 0u64, 0u64);
-    let mut i = 0usize;
     while let Some(rec) = reader.next() {
-        let Some(Some(v)) = verdicts.get(i) else {
+        let Some(v) = verdicts.next_verdict().context("reading a temporary file")? else {
             bail!("{display}: the feed changed between the two passes");
         };
-        i += 1;
         let reason = match &v.outcome {
             Outcome::Error(m) => Some(format!("error: {m}")),
             Outcome::Unscored(r) if a.drop_unscored => Some(format!("not scored: {r}")),
@@ -195,7 +185,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             None => {
                 kept += 1;
                 let extra: &[(&str, &str)] = if a.add_score {
-                    &[("spinscore_score", &score), ("spinscore_verdict", v.verdict.unwrap_or(""))]
+                    &[("spinscore_score", &score), ("spinscore_verdict", v.verdict.map_or("", |l| l.name()))]
                 } else {
                     &[]
                 };
@@ -217,8 +207,8 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             }
         }
     }
-    if i != verdicts.len() {
-        bail!("{display}: the feed changed between the two passes");
+    if verdicts.left() != 0 {
+        bail!("{display}: the feed changed between the two passes ({records} records first)");
     }
     // The feed's header, for a CSV sink that got no row.
     let header = reader.csv_headers();

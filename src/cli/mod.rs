@@ -8,6 +8,7 @@ mod fit;
 mod score;
 mod sources;
 mod train;
+mod verdict_log;
 
 use clap::{Parser, Subcommand};
 
