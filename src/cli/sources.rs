@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::common::{EngineArgs, ExitCode, InputArgs, OutputArg, not_an_input, output, progress, score_all};
 use super::score::Counts;
-use spinscore::report::{SourceRollup, write_sources};
+use spinscore::report::{SourceRollup, SourcesWriter};
 
 #[derive(Args, Debug)]
 pub struct SourcesArgs {
@@ -34,12 +34,12 @@ pub fn run(a: &SourcesArgs) -> Result<ExitCode> {
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
         counts.add(&rep);
-        rollup.add(&rep);
-        Ok(())
+        rollup.add(&rep).context("rolling up sources (temporary files)")
     })?;
     pb.finish_and_clear();
-    let mut out = output(a.output.as_ref())?;
-    write_sources(&mut out, &rollup.rows(), a.format.into()).context("writing sources")?;
+    let mut out = SourcesWriter::new(output(a.output.as_ref())?, a.format.into());
+    rollup.finish(&mut out).context("writing sources")?;
+    out.finish().context("writing sources")?;
     if !a.input.quiet {
         eprintln!("spinscore: {}", counts.summary());
     }
