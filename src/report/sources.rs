@@ -448,22 +448,42 @@ impl RowSorter {
             self.spill()?;
         }
         let mut readers = self.runs.into_iter().map(rewound).collect::<io::Result<Vec<_>>>()?;
-        let mut heads: Vec<Option<SourceRow>> =
-            readers.iter_mut().map(SourceRow::read_from).collect::<io::Result<_>>()?;
-        // Few runs: the best head is found by a scan.
-        loop {
-            let best = heads
-                .iter()
-                .enumerate()
-                .filter_map(|(i, h)| h.as_ref().map(|h| (i, h)))
-                .min_by(|a, b| a.1.rank_cmp(b.1))
-                .map(|(i, _)| i);
-            let Some(i) = best else { return Ok(()) };
-            if let Some(row) = heads[i].take() {
-                out.write(&row)?;
+        let mut heap = BinaryHeap::with_capacity(readers.len());
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some(row) = SourceRow::read_from(r)? {
+                heap.push(Reverse(Head(row, i)));
             }
-            heads[i] = SourceRow::read_from(&mut readers[i])?;
         }
+        while let Some(Reverse(Head(row, i))) = heap.pop() {
+            out.write(&row)?;
+            if let Some(next) = SourceRow::read_from(&mut readers[i])? {
+                heap.push(Reverse(Head(next, i)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A run's first row not yet written, ordered by rank (sources are unique, so rows never tie).
+struct Head(SourceRow, usize);
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Head {}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.rank_cmp(&other.0).then(self.1.cmp(&other.1))
     }
 }
 
