@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::features::Family;
+use crate::features::{Family, Feature};
 use crate::pipeline::{Report, Status};
 use crate::score::{Scorer, Verdict};
 
@@ -312,6 +312,54 @@ fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// A report's features as a JSON object in name order (what a `BTreeMap` of them wrote; a
+/// name given twice keeps its last value), without building a map for every row: the order is
+/// worked out once for each list of names, and reports share one.
+struct FeatureMap<'a>(&'a [Feature]);
+
+thread_local! {
+    /// The feature names last serialised and their order.
+    static FEATURE_ORDER: std::cell::RefCell<(Vec<&'static str>, Vec<u32>)> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
+    };
+}
+
+/// Indices of `features` in name order, the last of each name only.
+fn name_order(features: &[Feature]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..features.len() as u32).collect();
+    order.sort_by_key(|&i| features[i as usize].name);
+    let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+    for i in order {
+        match kept.last_mut() {
+            Some(last) if features[*last as usize].name == features[i as usize].name => *last = i,
+            _ => kept.push(i),
+        }
+    }
+    kept
+}
+
+impl Serialize for FeatureMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        FEATURE_ORDER.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let (names, order) = &mut *cache;
+            let same = names.len() == self.0.len()
+                && names.iter().zip(self.0).all(|(a, f)| std::ptr::eq(*a, f.name));
+            if !same {
+                *names = self.0.iter().map(|f| f.name).collect();
+                *order = name_order(self.0);
+            }
+            let mut m = s.serialize_map(Some(order.len()))?;
+            for &i in order.iter() {
+                let f = &self.0[i as usize];
+                m.serialize_entry(f.name, &f.value)?;
+            }
+            m.end()
+        })
+    }
+}
+
 /// One JSONL report row.
 #[derive(Serialize)]
 struct JsonRow<'a> {
@@ -321,7 +369,7 @@ struct JsonRow<'a> {
     verdict: Option<Verdict>,
     subscores: Option<&'a BTreeMap<Family, f64>>,
     contributions: Option<&'a BTreeMap<Family, f64>>,
-    features: BTreeMap<&'a str, Option<f64>>,
+    features: FeatureMap<'a>,
     evidence: &'a [crate::pipeline::EvidenceRow],
     words: usize,
     boilerplate_ratio: Option<f64>,
@@ -347,7 +395,7 @@ impl<'a> JsonRow<'a> {
             verdict: s.map(|s| s.verdict),
             subscores: s.map(|s| &s.subscores),
             contributions: s.map(|s| &s.contributions),
-            features: r.features.iter().map(|f| (f.name, f.value)).collect(),
+            features: FeatureMap(&r.features),
             evidence: &r.evidence,
             words: r.words,
             boilerplate_ratio: r.boilerplate_ratio,
@@ -371,6 +419,25 @@ pub use sources::{SourceRollup, SourceRow, SourcesWriter, write_sources};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_maps_serialise_as_a_btree_map_of_them_did() {
+        let f = |name: &'static str, value: Option<f64>| Feature { name, value };
+        let lists = [
+            vec![f("z.b", Some(1.0)), f("a.x", None), f("m.q", Some(-2.5))],
+            // The same names in another order, and a name given twice (the last value kept).
+            vec![f("m.q", Some(3.0)), f("z.b", None), f("a.x", Some(0.5)), f("m.q", Some(4.0))],
+            vec![],
+            vec![f("z.b", Some(1.0)), f("a.x", None), f("m.q", Some(-2.5))],
+        ];
+        for list in &lists {
+            let map: BTreeMap<&str, Option<f64>> = list.iter().map(|f| (f.name, f.value)).collect();
+            assert_eq!(
+                serde_json::to_string(&FeatureMap(list)).unwrap(),
+                serde_json::to_string(&map).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn percentages_are_blank_when_there_is_no_share() {
