@@ -208,7 +208,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
         }
     }
     if verdicts.left() != 0 {
-        bail!("{display}: the feed changed between the two passes ({records} records first)");
+        bail!("{display}: the feed changed between the two passes (it had {records} records in the first)");
     }
     // The feed's header, for a CSV sink that got no row.
     let header = reader.csv_headers();

@@ -45,10 +45,13 @@ struct SourceAcc {
     boilerplate_n: u64,
 }
 
+/// 2^64: [`SourceAcc::boilerplate_sum`]'s units in one.
+const FIXED_ONE: f64 = 18_446_744_073_709_551_616.0;
+
 /// A boilerplate ratio (0-1) in the units of [`SourceAcc::boilerplate_sum`].
 fn fixed_ratio(b: f64) -> u128 {
     // Exact scaling by a power of two; the cast drops what is below 2^-64 (and maps NaN to 0).
-    (b.clamp(0.0, 1.0) * 18_446_744_073_709_551_616.0) as u128
+    (b.clamp(0.0, 1.0) * FIXED_ONE) as u128
 }
 
 impl SourceAcc {
@@ -86,9 +89,8 @@ impl SourceAcc {
             median_score: median,
             flagged_share: share(self.flagged),
             garbled_share: share(self.garbled),
-            mean_boilerplate: (self.boilerplate_n > 0).then(|| {
-                self.boilerplate_sum as f64 / 18_446_744_073_709_551_616.0 / self.boilerplate_n as f64
-            }),
+            mean_boilerplate: (self.boilerplate_n > 0)
+                .then(|| self.boilerplate_sum as f64 / FIXED_ONE / self.boilerplate_n as f64),
         }
     }
 

@@ -182,11 +182,12 @@ impl RecordReader {
             }
         }
         let delimiter = self.random_csv.as_ref().map_or(b',', |c| c.2);
+        let f = match self.random_at(offset) {
+            Ok(f) => f,
+            Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
+        };
         let mut rec = csv::ByteRecord::new();
-        let read = self
-            .random_at(offset)
-            .map_err(csv::Error::from)
-            .and_then(|f| csv_reader(f, delimiter, false).read_byte_record(&mut rec));
+        let read = csv_reader(f, delimiter, false).read_byte_record(&mut rec);
         match (read, &self.random_csv) {
             (Ok(true), Some((cols, width, _))) => self.csv_record(line, rec, cols, *width),
             (Err(e), _) => self.error(line, None, None, format!("CSV: {e}"), Raw::File),
