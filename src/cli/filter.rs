@@ -93,7 +93,9 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
 
     // Pass one: score everything.
     let pb = progress(a.input.quiet);
-    // Memory per source, not per record: the records' verdicts go to a temporary file.
+    // Memory per source (only with --max-source-score), not per record: the records' verdicts
+    // go to a temporary file.
+    let by_source = a.max_source_score.is_some();
     let mut sources: HashMap<Box<str>, u32> = HashMap::new();
     let mut sums: Vec<(f64, u64)> = Vec::new();
     let mut verdicts = VerdictLog::new().context("creating a temporary file")?;
@@ -105,6 +107,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
         let sid = match sources.get(rep.source.as_str()) {
+            _ if !by_source => 0,
             Some(&sid) => sid,
             None => {
                 let sid = u32::try_from(sums.len()).context("more than 4 billion sources")?;
@@ -113,9 +116,9 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 sid
             }
         };
-        if let Some(s) = rep.score() {
-            sums[sid as usize].0 += s;
-            sums[sid as usize].1 += 1;
+        if let (Some(s), Some(sum)) = (rep.score(), sums.get_mut(sid as usize)) {
+            sum.0 += s;
+            sum.1 += 1;
         }
         let outcome = match &rep.status {
             Status::Scored => Outcome::Scored,
@@ -165,7 +168,7 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
             Outcome::Unscored(_) => None,
             Outcome::Scored => {
                 let s = v.score.unwrap_or(0.0);
-                let src_mean = means[v.source as usize];
+                let src_mean = means.get(v.source as usize).copied().flatten();
                 if let Some(m) = a.max_score.filter(|&m| s > m) {
                     Some(format!("score {s:.2} > {m}"))
                 } else if let Some((m, b)) = a.max_boilerplate.zip(v.boilerplate).filter(|&(m, b)| b > m) {
@@ -173,7 +176,8 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
                 } else {
                     a.max_source_score.and_then(|m| {
                         src_mean.filter(|&sm| sm > m).map(|sm| {
-                            format!("source {} mean score {sm:.2} > {m}", source_names[v.source as usize])
+                            let name = source_names.get(v.source as usize).map_or("", |n| n);
+                            format!("source {name} mean score {sm:.2} > {m}")
                         })
                     })
                 }

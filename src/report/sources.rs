@@ -67,10 +67,13 @@ impl SourceAcc {
         self.boilerplate_n += later.boilerplate_n;
     }
 
-    fn row(&self, source: String) -> SourceRow {
+    /// The source's row (its scores sorted for the median, in place: no second copy).
+    fn row(mut self, source: String) -> SourceRow {
         let n = self.scores.len();
-        let mut sorted = self.scores.clone();
-        sorted.sort_by(f32::total_cmp);
+        // The mean is summed in report order, before the scores are sorted.
+        let mean_score = (n > 0).then(|| self.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64);
+        self.scores.sort_by(f32::total_cmp);
+        let sorted = &self.scores;
         let median = (n > 0).then(|| {
             if n % 2 == 1 {
                 sorted[n / 2] as f64
@@ -85,7 +88,7 @@ impl SourceAcc {
             scored: n as u64,
             unscored: self.unscored,
             errors: self.errors,
-            mean_score: (n > 0).then(|| self.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64),
+            mean_score,
             median_score: median,
             flagged_share: share(self.flagged),
             garbled_share: share(self.garbled),
@@ -752,7 +755,7 @@ mod tests {
         for cut in 1..buf.len() {
             assert!(SourceAcc::read_from(&mut &buf[..cut]).is_err(), "cut at {cut}");
         }
-        let row = acc.row("r".into());
+        let row = acc.clone().row("r".into());
         let mut buf = Vec::new();
         row.write_to(&mut buf).unwrap();
         assert_eq!(SourceRow::read_from(&mut buf.as_slice()).unwrap(), Some(row));
