@@ -57,6 +57,16 @@ print(f"{fed} {rows} {sec:.1f} {int(rss) // 1024}")
 PY
 }
 
+# Runs "$@" under /usr/bin/time -v (its report in $WORK/time-NAME.txt); prints the wall time and
+# the peak RSS in MB.
+timed() {
+  local name="$1"
+  shift
+  /usr/bin/time -v "$@" 2> "$WORK/time-$name.txt"
+  echo "$(grep "Elapsed (wall clock)" "$WORK/time-$name.txt" | awk '{print $NF}')" \
+    "$(( $(grep "Maximum resident set size" "$WORK/time-$name.txt" | awk '{print $NF}') / 1024 ))"
+}
+
 # Huge records: three rounds of twenty 1 MB documents then one 60 MB document (near the 64 MiB
 # record cap), scored at 2 threads. The scorer holds a batch of 1 MB documents while the reader
 # parses a 60 MB line: the worst case for peak memory that stays within the record cap.
@@ -81,11 +91,7 @@ with open(sys.argv[2], "w") as out:
             out.write(json.dumps({"id": f"m{r}-{i}", "text": doc(1 << 20)}) + "\n")
         out.write(json.dumps({"id": f"big{r}", "text": doc(60_000_000)}) + "\n")
 PY
-  /usr/bin/time -v "$BIN" score --quiet --format jsonl --threads 2 "$file" -o /dev/null 2> "$WORK/time-huge.txt"
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$WORK/time-huge.txt" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$WORK/time-huge.txt" | awk '{print $NF}')
-  echo "$(stat -c %s "$file") $wall $(( rss / 1024 ))"
+  echo "$(stat -c %s "$file") $(timed huge "$BIN" score --quiet --format jsonl --threads 2 "$file" -o /dev/null)"
 }
 
 # Dense documents: twelve 1 MiB lines of ASCII symbols and twelve 1 MiB pages of one-word lines,
@@ -103,11 +109,7 @@ with open(sys.argv[1], "w") as out:
     for i in range(12):
         out.write(json.dumps({"id": f"lines{i}", "text": lines}) + "\n")
 PY
-  /usr/bin/time -v "$BIN" score --quiet --format jsonl --threads 2 "$file" -o /dev/null 2> "$WORK/time-dense.txt"
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$WORK/time-dense.txt" | awk '{print $NF}')
-  rss=$(grep "Maximum resident set size" "$WORK/time-dense.txt" | awk '{print $NF}')
-  echo "$(stat -c %s "$file") $wall $(( rss / 1024 ))"
+  echo "$(stat -c %s "$file") $(timed dense "$BIN" score --quiet --format jsonl --threads 2 "$file" -o /dev/null)"
 }
 
 # Many short records of as many sources, through `filter` and `sources` at 2 threads: their
@@ -121,15 +123,9 @@ with open(sys.argv[1], "w") as out:
     for i in range(600000):
         out.write(json.dumps({"id": f"r{i}", "source": f"site-{i}.example", "text": "Too short to score."}) + "\n")
 PY
-  /usr/bin/time -v "$BIN" filter --quiet --threads 2 --max-source-score 50 "$file" -o /dev/null 2> "$WORK/time-filter.txt"
-  /usr/bin/time -v "$BIN" sources --quiet --threads 2 "$file" -o /dev/null 2> "$WORK/time-sources.txt"
-  local out
-  out="$(stat -c %s "$file")"
-  for t in filter sources; do
-    out="$out $(grep "Elapsed (wall clock)" "$WORK/time-$t.txt" | awk '{print $NF}')"
-    out="$out $(( $(grep "Maximum resident set size" "$WORK/time-$t.txt" | awk '{print $NF}') / 1024 ))"
-  done
-  echo "$out"
+  echo "$(stat -c %s "$file")" \
+    "$(timed filter "$BIN" filter --quiet --threads 2 --max-source-score 50 "$file" -o /dev/null)" \
+    "$(timed sources "$BIN" sources --quiet --threads 2 "$file" -o /dev/null)"
 }
 
 read -r T1 R1 C1 L1 < <(run 1)

@@ -106,10 +106,10 @@ pub fn run(a: &FilterArgs) -> Result<ExitCode> {
     let planned = a.engine.plans_batches();
     score_all(&engine, readers, a.engine.batch_size, planned, |rep| -> Result<()> {
         pb.inc(1);
-        let sid = match sources.get(rep.source.as_str()) {
-            _ if !by_source => 0,
-            Some(&sid) => sid,
-            None => {
+        let sid = match by_source.then(|| sources.get(rep.source.as_str())) {
+            None => 0,
+            Some(Some(&sid)) => sid,
+            Some(None) => {
                 let sid = u32::try_from(sums.len()).context("more than 4 billion sources")?;
                 sources.insert(rep.source.as_str().into(), sid);
                 sums.push((0.0, 0));

@@ -1,6 +1,7 @@
 //! Reports: ranking, CSV / JSONL / table writers, and per-source roll-ups.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -572,8 +573,7 @@ impl Ranker {
 
     fn spill(&mut self) -> io::Result<()> {
         self.rows.sort_unstable_by_key(|r| r.0);
-        // Rows are kilobytes each: 64 KiB writes, not one every few rows.
-        let mut f = io::BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+        let mut f = new_run()?;
         for (k, at) in self.rows.drain(..) {
             let row = &self.arena[at];
             f.write_all(&[k.class, u8::from(k.scored)])?;
@@ -583,9 +583,7 @@ impl Ranker {
             f.write_all(row)?;
         }
         self.arena.clear();
-        let mut file = f.into_inner().map_err(|e| e.into_error())?;
-        io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
-        self.runs.push(file);
+        self.runs.push(finished_run(f)?);
         Ok(())
     }
 
@@ -595,19 +593,23 @@ impl Ranker {
     }
 
     /// Writes every row in rank order.
-    pub fn finish<W: Write>(mut self, w: &mut ReportWriter<W>) -> io::Result<()> {
+    pub fn finish<W: Write>(self, w: &mut ReportWriter<W>) -> io::Result<()> {
+        self.finish_with(|k, row| w.write_rendered(k.scored(), row))
+    }
+
+    /// Hands every row, in rank order, to `each`.
+    fn finish_with(mut self, mut each: impl FnMut(RankKey, &[u8]) -> io::Result<()>) -> io::Result<()> {
         if self.runs.is_empty() {
             self.rows.sort_unstable_by_key(|r| r.0);
             for (k, at) in &self.rows {
-                w.write_rendered(k.scored(), &self.arena[at.clone()])?;
+                each(*k, &self.arena[at.clone()])?;
             }
             return Ok(());
         }
         if !self.rows.is_empty() {
             self.spill()?;
         }
-        let mut readers: Vec<io::BufReader<std::fs::File>> =
-            self.runs.drain(..).map(|f| io::BufReader::with_capacity(1 << 16, f)).collect();
+        let mut readers: Vec<io::BufReader<File>> = self.runs.drain(..).map(run_reader).collect();
         let mut heap = std::collections::BinaryHeap::new();
         for (i, r) in readers.iter_mut().enumerate() {
             if let Some((k, row)) = read_run_item(r)? {
@@ -615,13 +617,34 @@ impl Ranker {
             }
         }
         while let Some(std::cmp::Reverse((k, i, row))) = heap.pop() {
-            w.write_rendered(k.scored(), &row)?;
+            each(k, &row)?;
             if let Some((k, row)) = read_run_item(&mut readers[i])? {
                 heap.push(std::cmp::Reverse((k, i, row)));
             }
         }
         Ok(())
     }
+}
+
+/// Bytes a sorted run is written and read through: rows are kilobytes each, so 64 KiB writes,
+/// not one every few rows.
+const RUN_BUFFER: usize = 1 << 16;
+
+/// A new sorted run: an anonymous temporary file (`TMPDIR`), buffered.
+fn new_run() -> io::Result<io::BufWriter<File>> {
+    Ok(io::BufWriter::with_capacity(RUN_BUFFER, tempfile::tempfile()?))
+}
+
+/// A run written in full, rewound for reading.
+fn finished_run(w: io::BufWriter<File>) -> io::Result<File> {
+    let mut file = w.into_inner().map_err(|e| e.into_error())?;
+    io::Seek::rewind(&mut file)?;
+    Ok(file)
+}
+
+/// A run's reader.
+fn run_reader(file: File) -> io::BufReader<File> {
+    io::BufReader::with_capacity(RUN_BUFFER, file)
 }
 
 fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>> {

@@ -2,18 +2,21 @@
 //!
 //! A feed can hold millions of sources (one per site of a crawl): held in memory, 1.5 million
 //! took 800 MB. Totals are kept in memory up to a limit, then spilled to a temporary file as a
-//! run sorted by source; at the end the runs are merged source by source, and the rows, which
-//! are ranked by mean score, are sorted the same way (sorted runs merged). A roll-up that fits
-//! in memory touches no file, and one that does not gives the same rows.
+//! run sorted by source; at the end the runs are merged source by source, and the rows are
+//! ranked by mean score with `score`'s [`Ranker`] (sorted runs past the same limit). A roll-up
+//! that fits in memory touches no file, and one that does not gives the same rows.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufReader, Read, Write};
 
 use serde::Serialize;
 
-use super::{OutputFormat, fmt_num, fmt_pct, spreadsheet_safe, truncate};
+use super::{
+    OutputFormat, RankKey, Ranker, finished_run, fmt_num, fmt_pct, new_run, run_reader, spreadsheet_safe,
+    truncate,
+};
 use crate::pipeline::{Report, Status};
 use crate::score::Verdict;
 
@@ -22,12 +25,6 @@ pub const ROLLUP_MEMORY: usize = 32 << 20;
 
 /// Bytes a source's totals cost beyond its name and scores (map node, vector, counts).
 const ACC_OVERHEAD: usize = 160;
-
-/// Bytes a row costs beyond its source's name.
-const ROW_OVERHEAD: usize = 120;
-
-/// Bytes a spilled run is read and written through.
-const RUN_BUFFER: usize = 1 << 16;
 
 /// Running per-source totals.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -166,16 +163,6 @@ pub struct SourceRow {
 }
 
 impl SourceRow {
-    /// Worst source (highest mean score) first; sources with nothing scored last; then by name.
-    fn rank_cmp(&self, other: &SourceRow) -> Ordering {
-        other
-            .mean_score
-            .is_some()
-            .cmp(&self.mean_score.is_some())
-            .then_with(|| other.mean_score.unwrap_or(0.0).total_cmp(&self.mean_score.unwrap_or(0.0)))
-            .then_with(|| self.source.cmp(&other.source))
-    }
-
     fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
         put_str(w, &self.source)?;
         for x in [self.documents, self.scored, self.unscored, self.errors] {
@@ -258,18 +245,6 @@ fn get_str(r: &mut impl Read) -> io::Result<Option<String>> {
     String::from_utf8(s).map(Some).map_err(io::Error::other)
 }
 
-/// A new temporary file, buffered for writing.
-fn run_file() -> io::Result<BufWriter<File>> {
-    Ok(BufWriter::with_capacity(RUN_BUFFER, tempfile::tempfile()?))
-}
-
-/// A written run, rewound for reading.
-fn rewound(w: BufWriter<File>) -> io::Result<BufReader<File>> {
-    let mut f = w.into_inner().map_err(|e| e.into_error())?;
-    f.rewind()?;
-    Ok(BufReader::with_capacity(RUN_BUFFER, f))
-}
-
 /// Per-source roll-up of reports, in bounded memory (see the module docs).
 #[derive(Debug)]
 pub struct SourceRollup {
@@ -329,13 +304,11 @@ impl SourceRollup {
 
     /// Writes the totals held as a run sorted by source, and empties the map.
     fn spill(&mut self) -> io::Result<()> {
-        let mut w = run_file()?;
+        let mut w = new_run()?;
         for (source, acc) in std::mem::take(&mut self.map) {
             acc.write_to(&source, &mut w)?;
         }
-        let mut f = w.into_inner().map_err(|e| e.into_error())?;
-        f.rewind()?;
-        self.runs.push(f);
+        self.runs.push(finished_run(w)?);
         self.held = 0;
         Ok(())
     }
@@ -345,21 +318,40 @@ impl SourceRollup {
         self.runs.len()
     }
 
-    /// Every source's row, worst first, to `out`.
+    /// Every source's row, worst first, to `out`. Rows are ranked by a [`Ranker`] (in memory up
+    /// to the same limit, then in sorted runs), numbered in source order to break ties.
     pub fn finish(mut self, out: &mut SourcesWriter<impl Write>) -> io::Result<()> {
-        let limit = self.limit;
+        let mut ranker = Ranker::new(self.limit);
+        let mut buf = Vec::new();
+        let mut seq = 0u64;
+        let mut rank = |row: SourceRow| -> io::Result<()> {
+            buf.clear();
+            row.write_to(&mut buf)?;
+            ranker.push(RankKey::of_source(&row, seq), &buf)?;
+            seq += 1;
+            Ok(())
+        };
         if self.runs.is_empty() {
-            let mut rows: Vec<SourceRow> = self.map.into_iter().map(|(s, a)| a.row(s)).collect();
-            rows.sort_by(SourceRow::rank_cmp);
-            return rows.iter().try_for_each(|r| out.write(r));
+            for (source, acc) in std::mem::take(&mut self.map) {
+                rank(acc.row(source))?;
+            }
+        } else {
+            self.merge_runs(&mut rank)?;
         }
+        ranker.finish_with(|_, mut bytes| match SourceRow::read_from(&mut bytes)? {
+            Some(row) => out.write(&row),
+            None => Err(io::Error::other("an empty ranked row")),
+        })
+    }
+
+    /// The whole totals of every source, in source order, from the runs spilled (and what is
+    /// held, spilled first): a source's parts in the order they were spilled, so its scores
+    /// stay in report order.
+    fn merge_runs(mut self, each: &mut impl FnMut(SourceRow) -> io::Result<()>) -> io::Result<()> {
         if !self.map.is_empty() {
             self.spill()?;
         }
-        // Merge the runs source by source (a source's parts in the order they were spilled, so
-        // its scores stay in report order), ranking each whole source's row.
-        let mut readers: Vec<BufReader<File>> =
-            self.runs.drain(..).map(|f| BufReader::with_capacity(RUN_BUFFER, f)).collect();
+        let mut readers: Vec<BufReader<File>> = self.runs.drain(..).map(run_reader).collect();
         let mut heads: Vec<Option<SourceAcc>> = Vec::with_capacity(readers.len());
         let mut heap = BinaryHeap::new();
         for (i, r) in readers.iter_mut().enumerate() {
@@ -369,7 +361,6 @@ impl SourceRollup {
                 acc
             }));
         }
-        let mut sorter = RowSorter::new(limit);
         while let Some(Reverse((source, i))) = heap.pop() {
             let mut acc = take_head(&mut heads, &mut readers, &mut heap, i)?;
             while let Some(Reverse((next, j))) = heap.peek() {
@@ -380,9 +371,9 @@ impl SourceRollup {
                 heap.pop();
                 acc.merge(take_head(&mut heads, &mut readers, &mut heap, j)?);
             }
-            sorter.push(acc.row(source))?;
+            each(acc.row(source))?;
         }
-        sorter.finish(out)
+        Ok(())
     }
 
     /// Every source's row, worst first (all in memory: for small roll-ups and tests).
@@ -411,84 +402,20 @@ fn take_head(
     Ok(acc)
 }
 
-/// Rows put in any order, written in rank order in bounded memory.
-struct RowSorter {
-    rows: Vec<SourceRow>,
-    held: usize,
-    limit: usize,
-    runs: Vec<BufWriter<File>>,
-}
-
-impl RowSorter {
-    fn new(limit: usize) -> Self {
-        RowSorter { rows: Vec::new(), held: 0, limit, runs: Vec::new() }
-    }
-
-    fn push(&mut self, row: SourceRow) -> io::Result<()> {
-        self.held += row.source.len() + ROW_OVERHEAD;
-        self.rows.push(row);
-        if self.held > self.limit {
-            self.spill()?;
+impl RankKey {
+    /// A source row's key: sources with a mean score first, highest first; then `seq` (the
+    /// row's place in source order, so ties go by name).
+    fn of_source(row: &SourceRow, seq: u64) -> RankKey {
+        match row.mean_score {
+            // Non-negative floats order like their bits (`+ 0.0` makes a -0.0 plain zero).
+            Some(m) => RankKey {
+                class: 0,
+                inverted_score: u64::MAX - (m.max(0.0) + 0.0).to_bits(),
+                seq,
+                scored: true,
+            },
+            None => RankKey { class: 1, inverted_score: 0, seq, scored: false },
         }
-        Ok(())
-    }
-
-    fn spill(&mut self) -> io::Result<()> {
-        self.rows.sort_by(SourceRow::rank_cmp);
-        let mut w = run_file()?;
-        for r in self.rows.drain(..) {
-            r.write_to(&mut w)?;
-        }
-        self.runs.push(w);
-        self.held = 0;
-        Ok(())
-    }
-
-    fn finish(mut self, out: &mut SourcesWriter<impl Write>) -> io::Result<()> {
-        if self.runs.is_empty() {
-            self.rows.sort_by(SourceRow::rank_cmp);
-            return self.rows.iter().try_for_each(|r| out.write(r));
-        }
-        if !self.rows.is_empty() {
-            self.spill()?;
-        }
-        let mut readers = self.runs.into_iter().map(rewound).collect::<io::Result<Vec<_>>>()?;
-        let mut heap = BinaryHeap::with_capacity(readers.len());
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some(row) = SourceRow::read_from(r)? {
-                heap.push(Reverse(Head(row, i)));
-            }
-        }
-        while let Some(Reverse(Head(row, i))) = heap.pop() {
-            out.write(&row)?;
-            if let Some(next) = SourceRow::read_from(&mut readers[i])? {
-                heap.push(Reverse(Head(next, i)));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A run's first row not yet written, ordered by rank (sources are unique, so rows never tie).
-struct Head(SourceRow, usize);
-
-impl PartialEq for Head {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Head {}
-
-impl PartialOrd for Head {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Head {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.rank_cmp(&other.0).then(self.1.cmp(&other.1))
     }
 }
 
@@ -671,6 +598,16 @@ mod tests {
             .collect()
     }
 
+    /// The rows' order: worst source (highest mean score) first; sources with nothing scored
+    /// last; then by name.
+    fn rank_cmp(a: &SourceRow, b: &SourceRow) -> std::cmp::Ordering {
+        b.mean_score
+            .is_some()
+            .cmp(&a.mean_score.is_some())
+            .then_with(|| b.mean_score.unwrap_or(0.0).total_cmp(&a.mean_score.unwrap_or(0.0)))
+            .then_with(|| a.source.cmp(&b.source))
+    }
+
     fn rolled(limit: usize) -> (Vec<SourceRow>, usize) {
         let mut r = SourceRollup::with_limit(limit);
         for rep in reports() {
@@ -693,7 +630,13 @@ mod tests {
         // Every record is counted once, and the rows are ranked.
         assert_eq!(mem.iter().map(|r| r.documents).sum::<u64>(), 3000);
         for w in mem.windows(2) {
-            assert_eq!(w[0].rank_cmp(&w[1]), Ordering::Less, "{} before {}", w[0].source, w[1].source);
+            assert_eq!(
+                rank_cmp(&w[0], &w[1]),
+                std::cmp::Ordering::Less,
+                "{} before {}",
+                w[0].source,
+                w[1].source
+            );
         }
         let big = mem.iter().find(|r| r.source == "big1.example").unwrap();
         assert_eq!(big.documents, 400);
