@@ -14,6 +14,7 @@ use super::{InputConfig, InputFormat, Raw, Record, RecordError, url_host};
 use crate::document::{Document, Origin, cut_warning};
 
 mod csv_rows;
+mod http;
 mod json_array;
 mod jsonl;
 mod reread;

@@ -7,6 +7,7 @@
 //! A record is framed by its `Content-Length`, so a header that cannot be read ends the input
 //! with one error row naming its line: what follows cannot be found again.
 
+use super::http::{BodyError, response_page};
 use super::*;
 use crate::input::encoding::decode;
 
@@ -146,73 +147,6 @@ impl std::io::Write for LineCounter {
     }
 }
 
-/// The HTML page a `response` block holds: `None` when it is not a successful HTML response
-/// (a redirect, an image, a script), else its body, undone from chunked transfer and gzip or
-/// deflate content encodings, or an error message.
-fn response_page(block: &[u8]) -> Option<Result<Vec<u8>, String>> {
-    let end = memchr::memmem::find(block, b"\r\n\r\n")
-        .map(|i| (i, i + 4))
-        .or_else(|| memchr::memmem::find(block, b"\n\n").map(|i| (i, i + 2)))?;
-    let head = String::from_utf8_lossy(&block[..end.0]);
-    let mut lines = head.lines();
-    let status = lines.next()?;
-    let code = status.split_whitespace().nth(1)?;
-    if !code.starts_with('2') {
-        return None;
-    }
-    let (mut html, mut chunked, mut encoding) = (false, false, String::new());
-    for l in lines {
-        let Some((name, value)) = l.split_once(':') else { continue };
-        let value = value.trim().to_ascii_lowercase();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-type" => html = value.contains("html"),
-            "transfer-encoding" => chunked = value.contains("chunked"),
-            "content-encoding" => encoding = value,
-            _ => {}
-        }
-    }
-    if !html {
-        return None;
-    }
-    let mut body = block[end.1..].to_vec();
-    if chunked {
-        body = match dechunk(&body) {
-            Some(b) => b,
-            None => return Some(Err("malformed chunked HTTP body".into())),
-        };
-    }
-    let decoded = match encoding.as_str() {
-        "" | "identity" => Ok(body),
-        "gzip" | "x-gzip" => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out).map(|_| out)
-        }
-        "deflate" => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..]).read_to_end(&mut out).map(|_| out)
-        }
-        other => return Some(Err(format!("HTTP content encoding {other:?} not read"))),
-    };
-    Some(decoded.map_err(|e| format!("HTTP body: {e}")))
-}
-
-/// A chunked HTTP body's content; `None` when it is malformed.
-fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let eol = memchr::memchr(b'\n', body)?;
-        let size_field = std::str::from_utf8(&body[..eol]).ok()?.trim();
-        let size = usize::from_str_radix(size_field.split(';').next()?.trim(), 16).ok()?;
-        body = &body[eol + 1..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(body.get(..size)?);
-        body = body.get(size..)?;
-        body = body.strip_prefix(b"\r\n").or_else(|| body.strip_prefix(b"\n")).unwrap_or(body);
-    }
-}
-
 impl RecordReader {
     /// The next document of a web archive.
     pub(super) fn next_warc(&mut self) -> Option<Record> {
@@ -259,12 +193,21 @@ impl RecordReader {
                 let (t, d) = decode(block);
                 (t, d, false)
             }
-            "response" => match response_page(&block)? {
+            "response" => match response_page(&block, self.cfg.max_record_bytes)? {
                 Ok(body) => {
                     let (t, d) = decode(body);
                     (t, d, true)
                 }
-                Err(msg) => return Some(self.error(line, Some(id), Some(source), msg, Raw::File)),
+                Err(BodyError::Unreadable(msg)) => {
+                    return Some(self.error(line, Some(id), Some(source), msg, Raw::File));
+                }
+                Err(BodyError::Overlong) => {
+                    let msg = format!(
+                        "HTTP body longer than {} bytes once decompressed: not read",
+                        self.cfg.max_record_bytes
+                    );
+                    return Some(self.error(line, Some(id), Some(source), msg, Raw::File));
+                }
             },
             _ => return None,
         };
@@ -416,22 +359,36 @@ mod tests {
         let big = record("conversion", "https://a.example/big", "word ".repeat(100).as_bytes());
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("big.warc");
-        std::fs::write(&p, [big, good].concat()).unwrap();
+        std::fs::write(&p, [big, good.clone()].concat()).unwrap();
         let cfg = InputConfig { max_record_bytes: 100, ..InputConfig::default() };
         let recs: Vec<Record> = RecordReader::new(&p, Arc::new(cfg)).collect();
         assert!(recs[0].doc.as_ref().unwrap_err().msg.starts_with("record longer than 100 bytes"));
+        assert_eq!(recs[1].doc.as_ref().unwrap().id, "https://a.example/x");
+        // A page whose body decompresses past the cap: an error row naming it; reading goes on.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &[b' '; 4096]).unwrap();
+        let body =
+            http("200 OK", "Content-Type: text/html\r\nContent-Encoding: gzip\r\n", &gz.finish().unwrap());
+        assert!(body.len() < 1000);
+        let q = d.path().join("bomb.warc");
+        std::fs::write(&q, [record("response", "https://a.example/bomb", &body), good.clone()].concat())
+            .unwrap();
+        let cfg = InputConfig { max_record_bytes: 1000, ..InputConfig::default() };
+        let recs: Vec<Record> = RecordReader::new(&q, Arc::new(cfg)).collect();
+        let e = recs[0].doc.as_ref().unwrap_err();
+        assert_eq!(
+            (e.msg.as_str(), e.origin.line, e.id.as_deref()),
+            (
+                "HTTP body longer than 1000 bytes once decompressed: not read",
+                1,
+                Some("https://a.example/bomb")
+            )
+        );
         assert_eq!(recs[1].doc.as_ref().unwrap().id, "https://a.example/x");
         // An archive's pages are not read again by offset.
         let mut readers = RecordReaders::new(vec![p], InputConfig::default());
         while let Some((_, at)) = readers.next_located() {
             assert!(at.is_none());
         }
-    }
-
-    #[test]
-    fn chunked_bodies() {
-        assert_eq!(dechunk(b"3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n").as_deref(), Some(&b"abcde"[..]));
-        assert_eq!(dechunk(b"5\r\nabc"), None);
-        assert_eq!(dechunk(b"zz\r\n"), None);
     }
 }
