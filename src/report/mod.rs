@@ -543,6 +543,12 @@ impl RankKey {
 /// Ranks rendered rows in bounded memory: rows are kept in memory up to a limit, then sorted
 /// runs are spilled to anonymous temporary files and merged at the end.
 ///
+/// Runs are merged [`FAN_IN`] at a time into one run of the next level as they come, so a
+/// feed of any size keeps at most `FAN_IN - 1` runs a level open (a few levels: each holds
+/// `FAN_IN` times the rows of the one below) and every row is copied once a level. Merging all
+/// runs at the end at once would open one file and one 64 KiB buffer per 32 MB of rows: past
+/// a thousand runs, the process's open files run out.
+///
 /// The rows held are copied into one buffer kept from run to run: a row in a vector of its own
 /// was freed at each spill, its pages handed back to the system and faulted in again by the
 /// next run (a third of the run's time on a feed of short records, in the kernel).
@@ -551,13 +557,22 @@ pub struct Ranker {
     rows: Vec<(RankKey, Range<usize>)>,
     arena: Vec<u8>,
     limit: usize,
-    runs: Vec<std::fs::File>,
+    /// Sorted runs by level: a run of level `l + 1` is `fan_in` runs of level `l` merged.
+    runs: Vec<Vec<File>>,
+    /// Runs merged into one when a level has this many ([`FAN_IN`]).
+    fan_in: usize,
+    /// Runs spilled from memory so far.
+    spilled: usize,
 }
+
+/// Runs of one level merged into one of the next: 64 files and 64 KiB buffers open at a time
+/// per level, and a level holds 64 times the rows of the one below (2 GB of rows at level 1).
+pub const FAN_IN: usize = 64;
 
 impl Ranker {
     /// A ranker that spills once it holds more than `limit` bytes of rows.
     pub fn new(limit: usize) -> Self {
-        Ranker { rows: Vec::new(), arena: Vec::new(), limit, runs: Vec::new() }
+        Ranker { rows: Vec::new(), arena: Vec::new(), limit, runs: Vec::new(), fan_in: FAN_IN, spilled: 0 }
     }
 
     /// Adds a rendered row.
@@ -575,21 +590,36 @@ impl Ranker {
         self.rows.sort_unstable_by_key(|r| r.0);
         let mut f = new_run()?;
         for (k, at) in self.rows.drain(..) {
-            let row = &self.arena[at];
-            f.write_all(&[k.class, u8::from(k.scored)])?;
-            f.write_all(&k.inverted_score.to_le_bytes())?;
-            f.write_all(&k.seq.to_le_bytes())?;
-            f.write_all(&(row.len() as u64).to_le_bytes())?;
-            f.write_all(row)?;
+            write_run_item(&mut f, k, &self.arena[at])?;
         }
         self.arena.clear();
-        self.runs.push(finished_run(f)?);
-        Ok(())
+        self.spilled += 1;
+        self.add_run(finished_run(f)?, 0)
+    }
+
+    /// Files `run` at `level`, merging the level into one run of the next when it is full.
+    fn add_run(&mut self, run: File, level: usize) -> io::Result<()> {
+        if self.runs.len() <= level {
+            self.runs.resize_with(level + 1, Vec::new);
+        }
+        self.runs[level].push(run);
+        if self.runs[level].len() < self.fan_in {
+            return Ok(());
+        }
+        let full = std::mem::take(&mut self.runs[level]);
+        let mut f = new_run()?;
+        merge_runs(full, |k, row| write_run_item(&mut f, k, row))?;
+        self.add_run(finished_run(f)?, level + 1)
     }
 
     /// Number of runs spilled to disk so far.
     pub fn spilled_runs(&self) -> usize {
-        self.runs.len()
+        self.spilled
+    }
+
+    /// Number of runs on disk now, at every level (at most `FAN_IN - 1` a level).
+    pub fn open_runs(&self) -> usize {
+        self.runs.iter().map(Vec::len).sum()
     }
 
     /// Writes every row in rank order.
@@ -609,21 +639,28 @@ impl Ranker {
         if !self.rows.is_empty() {
             self.spill()?;
         }
-        let mut readers: Vec<io::BufReader<File>> = self.runs.drain(..).map(run_reader).collect();
-        let mut heap = std::collections::BinaryHeap::new();
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some((k, row)) = read_run_item(r)? {
-                heap.push(std::cmp::Reverse((k, i, row)));
-            }
-        }
-        while let Some(std::cmp::Reverse((k, i, row))) = heap.pop() {
-            each(k, &row)?;
-            if let Some((k, row)) = read_run_item(&mut readers[i])? {
-                heap.push(std::cmp::Reverse((k, i, row)));
-            }
-        }
-        Ok(())
+        // Keys are unique (`seq`), so the order does not depend on how runs were grouped.
+        let all: Vec<File> = self.runs.drain(..).flatten().collect();
+        merge_runs(all, each)
     }
+}
+
+/// Hands the rows of sorted `runs`, merged in key order, to `each`.
+fn merge_runs(runs: Vec<File>, mut each: impl FnMut(RankKey, &[u8]) -> io::Result<()>) -> io::Result<()> {
+    let mut readers: Vec<io::BufReader<File>> = runs.into_iter().map(run_reader).collect();
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some((k, row)) = read_run_item(r)? {
+            heap.push(std::cmp::Reverse((k, i, row)));
+        }
+    }
+    while let Some(std::cmp::Reverse((k, i, row))) = heap.pop() {
+        each(k, &row)?;
+        if let Some((k, row)) = read_run_item(&mut readers[i])? {
+            heap.push(std::cmp::Reverse((k, i, row)));
+        }
+    }
+    Ok(())
 }
 
 /// Bytes a sorted run is written and read through: rows are kilobytes each, so 64 KiB writes,
@@ -645,6 +682,15 @@ fn finished_run(w: io::BufWriter<File>) -> io::Result<File> {
 /// A run's reader.
 fn run_reader(file: File) -> io::BufReader<File> {
     io::BufReader::with_capacity(RUN_BUFFER, file)
+}
+
+/// Writes one row and its key to a run, as [`read_run_item`] reads it.
+fn write_run_item(w: &mut impl Write, k: RankKey, row: &[u8]) -> io::Result<()> {
+    w.write_all(&[k.class, u8::from(k.scored)])?;
+    w.write_all(&k.inverted_score.to_le_bytes())?;
+    w.write_all(&k.seq.to_le_bytes())?;
+    w.write_all(&(row.len() as u64).to_le_bytes())?;
+    w.write_all(row)
 }
 
 fn read_run_item(r: &mut impl io::Read) -> io::Result<Option<(RankKey, Vec<u8>)>> {
@@ -702,6 +748,46 @@ mod ranker_tests {
         }
         rk.finish(&mut w).unwrap();
         String::from_utf8(w.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn many_runs_are_merged_a_level_at_a_time() {
+        // 500 rows, a run each, merged four at a time: the same rows in the same order as in
+        // memory, with a few runs a level open at any time.
+        let rows: Vec<(RankKey, Vec<u8>)> = (0..500u64)
+            .map(|i| {
+                let score = if i % 7 == 0 { None } else { Some((i * 37 % 101) as f64) };
+                let r = report(i, score);
+                (RankKey::of(&r), format!("row {i} {score:?}\n").into_bytes())
+            })
+            .collect();
+        let collect = |mut rk: Ranker| {
+            let mut most_open = 0;
+            for (k, row) in &rows {
+                rk.push(*k, row).unwrap();
+                most_open = most_open.max(rk.open_runs());
+            }
+            let spilled = rk.spilled_runs();
+            let mut out = Vec::new();
+            rk.finish_with(|k, row| {
+                out.push((k, row.to_vec()));
+                Ok(())
+            })
+            .unwrap();
+            (out, spilled, most_open)
+        };
+        let (mem, spilled, _) = collect(Ranker::new(usize::MAX));
+        assert_eq!(spilled, 0);
+        let mut sorted = rows.clone();
+        sorted.sort_by_key(|r| r.0);
+        assert_eq!(mem, sorted);
+        let mut tiny = Ranker::new(1);
+        tiny.fan_in = 4;
+        let (spilt, spilled, most_open) = collect(tiny);
+        assert_eq!(spilled, 500);
+        // 500 runs in base 4 take five levels of at most three runs.
+        assert!(most_open <= 15, "{most_open}");
+        assert_eq!(spilt, mem);
     }
 
     #[test]
