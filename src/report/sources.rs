@@ -14,8 +14,8 @@ use std::io::{self, BufReader, Read, Write};
 use serde::Serialize;
 
 use super::{
-    OutputFormat, RankKey, Ranker, finished_run, fmt_num, fmt_pct, new_run, run_reader, spreadsheet_safe,
-    truncate,
+    FAN_IN, OutputFormat, RankKey, Ranker, finished_run, fmt_num, fmt_pct, new_run, run_reader,
+    spreadsheet_safe, truncate,
 };
 use crate::pipeline::{Report, Status};
 use crate::score::Verdict;
@@ -252,7 +252,14 @@ pub struct SourceRollup {
     /// Estimated bytes held by `map`.
     held: usize,
     limit: usize,
-    runs: Vec<File>,
+    /// Spilled runs by level, oldest first in each: a run of level `l + 1` is [`FAN_IN`] runs
+    /// of level `l` merged (as [`Ranker`] merges its runs), so all of a higher level's totals
+    /// were spilled before any of a lower level's.
+    runs: Vec<Vec<File>>,
+    /// Runs merged into one when a level has this many.
+    fan_in: usize,
+    /// Runs spilled from memory so far.
+    spilled: usize,
 }
 
 impl Default for SourceRollup {
@@ -264,7 +271,7 @@ impl Default for SourceRollup {
 impl SourceRollup {
     /// A roll-up that spills once it holds about `limit` bytes (and sorts its rows in as much).
     pub fn with_limit(limit: usize) -> Self {
-        SourceRollup { map: BTreeMap::new(), held: 0, limit, runs: Vec::new() }
+        SourceRollup { map: BTreeMap::new(), held: 0, limit, runs: Vec::new(), fan_in: FAN_IN, spilled: 0 }
     }
 
     /// Adds one report. Fails only when a run cannot be spilled.
@@ -308,14 +315,29 @@ impl SourceRollup {
         for (source, acc) in std::mem::take(&mut self.map) {
             acc.write_to(&source, &mut w)?;
         }
-        self.runs.push(finished_run(w)?);
         self.held = 0;
-        Ok(())
+        self.spilled += 1;
+        self.add_run(finished_run(w)?, 0)
+    }
+
+    /// Files `run` at `level`, merging the level into one run of the next when it is full.
+    fn add_run(&mut self, run: File, level: usize) -> io::Result<()> {
+        if self.runs.len() <= level {
+            self.runs.resize_with(level + 1, Vec::new);
+        }
+        self.runs[level].push(run);
+        if self.runs[level].len() < self.fan_in {
+            return Ok(());
+        }
+        let full = std::mem::take(&mut self.runs[level]);
+        let mut w = new_run()?;
+        merge_runs(full, |source, acc| acc.write_to(&source, &mut w))?;
+        self.add_run(finished_run(w)?, level + 1)
     }
 
     /// Runs spilled to temporary files so far.
     pub fn spilled_runs(&self) -> usize {
-        self.runs.len()
+        self.spilled
     }
 
     /// Every source's row, worst first, to `out`. Rows are ranked by a [`Ranker`] (in memory up
@@ -345,35 +367,15 @@ impl SourceRollup {
     }
 
     /// The whole totals of every source, in source order, from the runs spilled (and what is
-    /// held, spilled first): a source's parts in the order they were spilled, so its scores
+    /// held, spilled last): a source's parts in the order they were spilled, so its scores
     /// stay in report order.
     fn merge_runs(mut self, each: &mut impl FnMut(SourceRow) -> io::Result<()>) -> io::Result<()> {
         if !self.map.is_empty() {
             self.spill()?;
         }
-        let mut readers: Vec<BufReader<File>> = self.runs.drain(..).map(run_reader).collect();
-        let mut heads: Vec<Option<SourceAcc>> = Vec::with_capacity(readers.len());
-        let mut heap = BinaryHeap::new();
-        for (i, r) in readers.iter_mut().enumerate() {
-            let next = SourceAcc::read_from(r)?;
-            heads.push(next.map(|(source, acc)| {
-                heap.push(Reverse((source, i)));
-                acc
-            }));
-        }
-        while let Some(Reverse((source, i))) = heap.pop() {
-            let mut acc = take_head(&mut heads, &mut readers, &mut heap, i)?;
-            while let Some(Reverse((next, j))) = heap.peek() {
-                if *next != source {
-                    break;
-                }
-                let j = *j;
-                heap.pop();
-                acc.merge(take_head(&mut heads, &mut readers, &mut heap, j)?);
-            }
-            each(acc.row(source))?;
-        }
-        Ok(())
+        // Oldest first: the highest level's runs, then each lower level's.
+        let all: Vec<File> = self.runs.drain(..).rev().flatten().collect();
+        merge_runs(all, |source, acc| each(acc.row(source)))
     }
 
     /// Every source's row, worst first (all in memory: for small roll-ups and tests).
@@ -385,6 +387,35 @@ impl SourceRollup {
             _ => Ok(Vec::new()),
         }
     }
+}
+
+/// Hands each source's whole totals in `runs` (sorted by source, oldest first), in source
+/// order, to `each`: a source's parts are merged in the order of the runs that hold them.
+fn merge_runs(runs: Vec<File>, mut each: impl FnMut(String, SourceAcc) -> io::Result<()>) -> io::Result<()> {
+    let mut readers: Vec<BufReader<File>> = runs.into_iter().map(run_reader).collect();
+    let mut heads: Vec<Option<SourceAcc>> = Vec::with_capacity(readers.len());
+    let mut heap = BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        let next = SourceAcc::read_from(r)?;
+        heads.push(next.map(|(source, acc)| {
+            heap.push(Reverse((source, i)));
+            acc
+        }));
+    }
+    // Equal sources pop in run order (the heap orders by run number after the name).
+    while let Some(Reverse((source, i))) = heap.pop() {
+        let mut acc = take_head(&mut heads, &mut readers, &mut heap, i)?;
+        while let Some(Reverse((next, j))) = heap.peek() {
+            if *next != source {
+                break;
+            }
+            let j = *j;
+            heap.pop();
+            acc.merge(take_head(&mut heads, &mut readers, &mut heap, j)?);
+        }
+        each(source, acc)?;
+    }
+    Ok(())
 }
 
 /// Takes run `i`'s current totals and queues its next source.
@@ -609,7 +640,12 @@ mod tests {
     }
 
     fn rolled(limit: usize) -> (Vec<SourceRow>, usize) {
+        rolled_by(limit, FAN_IN)
+    }
+
+    fn rolled_by(limit: usize, fan_in: usize) -> (Vec<SourceRow>, usize) {
         let mut r = SourceRollup::with_limit(limit);
+        r.fan_in = fan_in;
         for rep in reports() {
             r.add(&rep).unwrap();
         }
@@ -638,6 +674,10 @@ mod tests {
                 w[1].source
             );
         }
+        // Runs merged three at a time as they spill (levels up to four): the same rows.
+        let (tiered, runs) = rolled_by(1024, 3);
+        assert!(runs > 27, "{runs} runs");
+        assert_eq!(tiered, mem);
         let big = mem.iter().find(|r| r.source == "big1.example").unwrap();
         assert_eq!(big.documents, 400);
         assert!(big.median_score.is_some() && big.flagged_share.is_some());
