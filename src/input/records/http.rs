@@ -73,11 +73,21 @@ fn decode(coding: &str, body: &[u8], cap: usize) -> Result<Option<Vec<u8>>, Body
     match coding {
         "" | "identity" => Ok(None),
         "gzip" | "x-gzip" => read_capped(flate2::read::MultiGzDecoder::new(body), cap).map(Some),
-        // The standard wraps deflate data in zlib's header, which some servers leave out.
-        "deflate" if has_zlib_header(body) => {
-            read_capped(flate2::read::ZlibDecoder::new(body), cap).map(Some)
+        // The standard wraps deflate data in zlib's header, which some servers leave out (and
+        // raw data may open with two bytes that pass for one: then it is read raw).
+        "deflate" => {
+            let zlib = if has_zlib_header(body) {
+                read_capped(flate2::read::ZlibDecoder::new(body), cap)
+            } else {
+                Err(BodyError::Unreadable(String::new()))
+            };
+            match zlib {
+                Err(BodyError::Unreadable(_)) => {
+                    read_capped(flate2::read::DeflateDecoder::new(body), cap).map(Some)
+                }
+                other => other.map(Some),
+            }
         }
-        "deflate" => read_capped(flate2::read::DeflateDecoder::new(body), cap).map(Some),
         "br" => read_capped(brotli_decompressor::Decompressor::new(body, 1 << 12), cap).map(Some),
         "zstd" => unzstd(body, cap).map(Some),
         other => Err(BodyError::Unreadable(format!("HTTP content encoding {other:?} not read"))),
@@ -262,6 +272,14 @@ mod tests {
         assert!(!has_zlib_header(&raw));
         let got = response_page(&response("Content-Encoding: deflate\r\n", &raw), 1 << 20);
         assert_eq!(got.unwrap().unwrap(), HTML);
+        // Raw deflate opening with two bytes that pass for a zlib header: a stored block of 29
+        // bytes whose padding bits are not zero (0x08), its length's low byte 29 (0x1d).
+        let data = &HTML[..29];
+        let mut odd = vec![0x08, 0x1d, 0x00, 0xe2, 0xff];
+        odd.extend_from_slice(data);
+        odd.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+        assert!(has_zlib_header(&odd));
+        assert_eq!(decode("deflate", &odd, 1 << 20), Ok(Some(data.to_vec())));
         let br = brotli_stored(HTML);
         let got = response_page(&response("Content-Encoding: br\r\n", &br), 1 << 20);
         assert_eq!(got.unwrap().unwrap(), HTML);
