@@ -85,8 +85,9 @@ pub struct InputArgs {
     /// Record field holding the URL (its host is the source when there is no source field).
     #[arg(long, default_value = "url")]
     pub url_field: String,
-    /// Largest record read, in MiB (a JSONL line or a whole file); a longer one becomes an error
-    /// row and the rest of the input is still read.
+    /// Largest record read, in MiB (a JSONL line, a CSV row, a web archive page decoded, a whole
+    /// file); a longer one becomes an error row and the rest of the input is still read (but
+    /// not the rest of a CSV file whose quoted field never closes).
     #[arg(long, value_name = "MIB", default_value_t = (spinscore::input::MAX_RECORD_BYTES >> 20) as u32,
           value_parser = clap::value_parser!(u32).range(1..=4095))]
     pub max_record_mib: u32,

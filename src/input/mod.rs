@@ -70,8 +70,8 @@ pub struct InputConfig {
     pub source_field: String,
     /// Field holding the URL whose host is the source when there is no source field (default `url`).
     pub url_field: String,
-    /// Largest record read (a JSONL line or a whole file, default [`MAX_RECORD_BYTES`]); a longer
-    /// one becomes an error row.
+    /// Largest record read (a JSONL line, a CSV row, a web archive record or its decoded page,
+    /// a whole file; default [`MAX_RECORD_BYTES`]); a longer one becomes an error row.
     pub max_record_bytes: usize,
     /// Longest text kept of a record (default [`crate::pipeline::MAX_DOC_BYTES`], what is scored);
     /// longer text is cut at a character boundary, with the document's warning. A JSONL record's

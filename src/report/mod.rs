@@ -546,8 +546,8 @@ impl RankKey {
 /// Runs are merged [`FAN_IN`] at a time into one run of the next level as they come, so a
 /// feed of any size keeps at most `FAN_IN - 1` runs a level open (a few levels: each holds
 /// `FAN_IN` times the rows of the one below) and every row is copied once a level. Merging all
-/// runs at the end at once would open one file and one 64 KiB buffer per 32 MB of rows: past
-/// a thousand runs, the process's open files run out.
+/// runs at the end at once would open one file and one 64 KiB buffer per run (16 MB of rows
+/// for `score`): past a thousand runs, the process's open files run out.
 ///
 /// The rows held are copied into one buffer kept from run to run: a row in a vector of its own
 /// was freed at each spill, its pages handed back to the system and faulted in again by the
@@ -566,7 +566,8 @@ pub struct Ranker {
 }
 
 /// Runs of one level merged into one of the next: 64 files and 64 KiB buffers open at a time
-/// per level, and a level holds 64 times the rows of the one below (2 GB of rows at level 1).
+/// per level, and a level's runs hold 64 times the rows of the one below's (1 GB of rows at
+/// level 1 for `score`'s 16 MB runs).
 pub const FAN_IN: usize = 64;
 
 impl Ranker {

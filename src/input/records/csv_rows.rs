@@ -5,6 +5,48 @@ use super::*;
 use crate::input::Decoding;
 use crate::input::encoding::decode;
 
+/// A CSV reader's input, counting the bytes pulled since the reader last gave a record and
+/// failing once they pass `cap`: a field whose opening quote never closes would otherwise make
+/// the rest of the input one record, held in memory whole (the reader buffers 8 KiB ahead, so
+/// the cap is met within that).
+pub(crate) struct CappedRecords<R> {
+    inner: R,
+    since: u64,
+    cap: u64,
+    /// Whether the cap was passed (the reader's error is then this one).
+    pub(crate) tripped: bool,
+}
+
+impl<R: Read> CappedRecords<R> {
+    pub(crate) fn new(inner: R, cap: usize) -> Self {
+        CappedRecords { inner, since: 0, cap: cap as u64, tripped: false }
+    }
+
+    /// Starts counting for the next record.
+    fn next_record(&mut self) {
+        self.since = 0;
+    }
+}
+
+impl<R: Read> Read for CappedRecords<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.since > self.cap {
+            self.tripped = true;
+            return Err(std::io::Error::other("CSV record over the cap"));
+        }
+        let n = self.inner.read(buf)?;
+        self.since += n as u64;
+        Ok(n)
+    }
+}
+
+/// The message of a CSV record longer than `cap` bytes.
+fn overlong_csv(cap: usize) -> String {
+    format!(
+        "CSV record longer than {cap} bytes (a quoted field never closed?): the rest of the file is not read"
+    )
+}
+
 pub(super) struct CsvColumns {
     pub(super) id: Option<usize>,
     pub(super) text: Option<usize>,
@@ -63,10 +105,17 @@ impl RecordReader {
             return None;
         };
         let mut rec = csv::ByteRecord::new();
+        reader.get_mut().next_record();
+        let starts = reader.position().line();
         match reader.read_byte_record(&mut rec) {
             Ok(false) => {
                 self.state = State::Done;
                 None
+            }
+            Err(_) if reader.get_ref().tripped => {
+                self.state = State::Done;
+                self.last_at = None;
+                Some(self.error(starts, None, None, overlong_csv(self.cfg.max_record_bytes), Raw::File))
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -168,7 +217,8 @@ impl RecordReader {
     pub(super) fn csv_record_at(&mut self, offset: u64, line: u64) -> Record {
         if self.random_csv.is_none() {
             let headers = csv_delimiter_of(&self.path).and_then(|delimiter| {
-                let mut rdr = csv_reader(File::open(&self.path)?, delimiter, true);
+                let f = CappedRecords::new(File::open(&self.path)?, self.cfg.max_record_bytes);
+                let mut rdr = csv_reader(f, delimiter, true);
                 let h = rdr.byte_headers().cloned().map_err(std::io::Error::other)?;
                 Ok((h, delimiter))
             });
@@ -182,14 +232,19 @@ impl RecordReader {
             }
         }
         let delimiter = self.random_csv.as_ref().map_or(b',', |c| c.2);
+        let cap = self.cfg.max_record_bytes;
         let f = match self.random_at(offset) {
             Ok(f) => f,
             Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
         };
         let mut rec = csv::ByteRecord::new();
-        let read = csv_reader(f, delimiter, false).read_byte_record(&mut rec);
+        let mut rdr = csv_reader(CappedRecords::new(f, cap), delimiter, false);
+        let read = rdr.read_byte_record(&mut rec);
+        let tripped = rdr.get_ref().tripped;
+        drop(rdr);
         match (read, &self.random_csv) {
             (Ok(true), Some((cols, width, _))) => self.csv_record(line, rec, cols, *width),
+            (Err(_), _) if tripped => self.error(line, None, None, overlong_csv(cap), Raw::File),
             (Err(e), _) => self.error(line, None, None, format!("CSV: {e}"), Raw::File),
             _ => self.error(line, None, None, "record not found (input changed?)", Raw::File),
         }

@@ -31,9 +31,10 @@ pub const BOM: &[u8] = b"\xef\xbb\xbf";
 /// Bytes sniffed for NUL to call a text file binary.
 const BINARY_SNIFF: usize = 8192;
 
-/// Default largest record read ([`InputConfig::max_record_bytes`]): a JSONL line or a whole
-/// text/HTML file. A longer one becomes an error row (the reader skips to the next line), so one
-/// giant record cannot exhaust memory.
+/// Default largest record read ([`InputConfig::max_record_bytes`]): a JSONL line, a CSV row, a
+/// web archive record or its decoded page, or a whole text/HTML file. A longer one becomes an
+/// error row (the reader skips to the next line or record), so one giant record cannot exhaust
+/// memory.
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 enum State {
@@ -49,7 +50,7 @@ enum State {
         any: bool,
     },
     Csv {
-        reader: csv::Reader<Box<dyn Read + Send>>,
+        reader: csv::Reader<csv_rows::CappedRecords<Box<dyn Read + Send>>>,
         cols: CsvColumns,
         width: usize,
     },
@@ -199,9 +200,19 @@ impl RecordReader {
             }
             InputFormat::Csv => {
                 let delimiter = reader.fill_buf().map_or(b',', csv_delimiter);
-                let mut rdr = csv_reader(Box::new(reader) as Box<dyn Read + Send>, delimiter, true);
-                let headers = match rdr.byte_headers() {
-                    Ok(h) => h.clone(),
+                let cap = self.cfg.max_record_bytes;
+                let capped = csv_rows::CappedRecords::new(Box::new(reader) as Box<dyn Read + Send>, cap);
+                let mut rdr = csv_reader(capped, delimiter, true);
+                let headers = rdr.byte_headers().cloned();
+                let headers = match headers {
+                    Ok(h) => h,
+                    Err(_) if rdr.get_ref().tripped => {
+                        self.state = State::Done;
+                        let msg = format!(
+                            "CSV header longer than {cap} bytes (a quoted field never closed?): not read"
+                        );
+                        return Some(self.error(1, None, None, msg, Raw::File));
+                    }
                     Err(e) => {
                         self.state = State::Done;
                         return Some(self.error(
@@ -613,6 +624,39 @@ mod tests {
                     The Bangkok International Film Festival got under way on Thursday in the Thai capital, \
                     and the organisers said that tickets go to charity.";
         assert_eq!(as_read(text.to_string()), want);
+    }
+
+    #[test]
+    fn a_csv_quote_that_never_closes_stops_at_the_cap() {
+        // Without a cap the rest of the file would be one field of row 2, held whole.
+        let d = tempfile::tempdir().unwrap();
+        let cfg = Arc::new(InputConfig { max_record_bytes: 1000, ..InputConfig::default() });
+        let p = d.path().join("feed.csv");
+        let rest = "more words, and a line\n".repeat(5000);
+        std::fs::write(&p, format!("id,text\na,first row\nb,\"never closed\n{rest}")).unwrap();
+        let recs: Vec<Record> = RecordReader::new(&p, cfg.clone()).collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].doc.as_ref().unwrap().id, "a");
+        let e = recs[1].doc.as_ref().unwrap_err();
+        assert_eq!(e.origin.line, 3);
+        assert!(
+            e.msg.starts_with("CSV record longer than 1000 bytes (a quoted field never closed?)"),
+            "{}",
+            e.msg
+        );
+        // The same in the header.
+        let q = d.path().join("header.csv");
+        std::fs::write(&q, format!("id,\"text\n{rest}")).unwrap();
+        let recs: Vec<Record> = RecordReader::new(&q, cfg.clone()).collect();
+        assert_eq!(recs.len(), 1);
+        let e = recs[0].doc.as_ref().unwrap_err();
+        assert!(e.msg.starts_with("CSV header longer than 1000 bytes"), "{}", e.msg);
+        // A quoted field of many lines under the cap is one record, as before.
+        let r = d.path().join("ok.csv");
+        std::fs::write(&r, "id,text\na,\"one\ntwo\nthree\"\nb,four\n").unwrap();
+        let recs: Vec<Record> = RecordReader::new(&r, cfg).collect();
+        let texts: Vec<&str> = recs.iter().map(|r| r.doc.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(texts, ["one\ntwo\nthree", "four"]);
     }
 
     #[test]
