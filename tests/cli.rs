@@ -629,6 +629,54 @@ fn web_archive_pages_score_as_their_files() {
 }
 
 #[test]
+fn web_archive_bodies_are_decoded_within_the_record_cap() {
+    // A gzip page, a plain one, and a body of 8 MiB of spaces that gzip packs into a few KiB:
+    // past --max-record-mib once decoded, it is an error row naming its page, and the rest of
+    // the archive is read.
+    use std::io::Write;
+    let gzip = |data: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    };
+    let page = std::fs::read_to_string(root().join("data/seeds/002_9b250bf8fdcec7e7.txt")).unwrap();
+    let html =
+        format!("<html><body><article><p>{}</p></article></body></html>", page.replace("\n\n", "</p><p>"));
+    let mut warc = Vec::new();
+    for (uri, encoding, body) in [
+        ("https://a.example/gz", "Content-Encoding: gzip\r\n", gzip(html.as_bytes())),
+        ("https://b.example/bomb", "Content-Encoding: gzip\r\n", gzip(&vec![b' '; 8 << 20])),
+        ("https://c.example/plain", "", html.clone().into_bytes()),
+    ] {
+        let mut http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{encoding}\r\n").into_bytes();
+        http.extend(body);
+        let head = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        );
+        warc.extend(head.into_bytes());
+        warc.extend(http);
+        warc.extend(b"\r\n\r\n");
+    }
+    assert!(warc.len() < 1 << 20);
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("crawl.warc");
+    std::fs::write(&path, &warc).unwrap();
+    let o = run(&["score", "-f", "jsonl", "--max-record-mib", "1", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "an error row: {}", stderr(&o));
+    let rows = jsonl(&o);
+    let status = |id: &str| rows.iter().find(|r| r["id"] == id).map(|r| r["status"].clone());
+    assert_eq!(status("https://a.example/gz").unwrap(), "scored");
+    assert_eq!(status("https://c.example/plain").unwrap(), "scored");
+    let bomb = rows.iter().find(|r| r["id"] == "https://b.example/bomb").unwrap();
+    assert_eq!(bomb["status"], "error");
+    assert_eq!(bomb["reason"], "HTTP body longer than 1048576 bytes once decompressed: not read");
+    // The two pages are the same text: the same score.
+    let score = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap()["score"].as_f64().unwrap();
+    assert_eq!(score("https://a.example/gz"), score("https://c.example/plain"));
+}
+
+#[test]
 fn filter_from_stdin() {
     let feed = std::fs::read(fixture("feed.jsonl")).unwrap();
     let o = run_with_stdin(&["filter", "-", "--max-score", "100"], feed);
