@@ -1,9 +1,8 @@
 //! The HTTP response inside a web archive's `response` record: its status and headers, the
 //! chunked transfer and the content encodings undone (gzip, deflate with or without its zlib
 //! wrapper, Brotli, Zstandard; several in turn as `Content-Encoding: gzip, br` lists them). A
-//! decoded body
-//! is read no further than the record cap: a few megabytes of compressed zeros would otherwise
-//! fill gigabytes.
+//! decoded body is read no further than the record cap: a few megabytes of compressed zeros
+//! would otherwise fill gigabytes.
 
 use std::io::Read;
 
@@ -76,17 +75,13 @@ fn decode(coding: &str, body: &[u8], cap: usize) -> Result<Option<Vec<u8>>, Body
         // The standard wraps deflate data in zlib's header, which some servers leave out (and
         // raw data may open with two bytes that pass for one: then it is read raw).
         "deflate" => {
-            let zlib = if has_zlib_header(body) {
-                read_capped(flate2::read::ZlibDecoder::new(body), cap)
-            } else {
-                Err(BodyError::Unreadable(String::new()))
-            };
-            match zlib {
-                Err(BodyError::Unreadable(_)) => {
-                    read_capped(flate2::read::DeflateDecoder::new(body), cap).map(Some)
+            if has_zlib_header(body) {
+                match read_capped(flate2::read::ZlibDecoder::new(body), cap) {
+                    Err(BodyError::Unreadable(_)) => {}
+                    other => return other.map(Some),
                 }
-                other => other.map(Some),
             }
+            read_capped(flate2::read::DeflateDecoder::new(body), cap).map(Some)
         }
         "br" => read_capped(brotli_decompressor::Decompressor::new(body, 1 << 12), cap).map(Some),
         "zstd" => unzstd(body, cap).map(Some),
@@ -114,12 +109,13 @@ fn unzstd(mut body: &[u8], cap: usize) -> Result<Vec<u8>, BodyError> {
     let bad = |m: &str| BodyError::Unreadable(format!("HTTP body: zstd: {m}"));
     let mut out = Vec::new();
     while !body.is_empty() {
+        let left = cap - out.len();
         match zstd_window(body) {
             Some(ZstdWindow::Skippable(n)) => {
                 body = body.get(n..).ok_or_else(|| bad("skippable frame cut short"))?;
                 continue;
             }
-            Some(ZstdWindow::Content(n)) if n > cap as u64 => return Err(BodyError::Overlong),
+            Some(ZstdWindow::Content(n)) if n > left as u64 => return Err(BodyError::Overlong),
             Some(ZstdWindow::Content(_)) => {}
             Some(ZstdWindow::Window(n)) if n > MAX_ZSTD_WINDOW => {
                 return Err(bad(&format!("window of {n} bytes, over the 8 MiB HTTP allows")));
@@ -127,7 +123,6 @@ fn unzstd(mut body: &[u8], cap: usize) -> Result<Vec<u8>, BodyError> {
             Some(ZstdWindow::Window(_)) => {}
             None => return Err(bad("not a frame header")),
         }
-        let left = cap - out.len();
         // The decoder is a parser of untrusted bytes: a panic in it is this body's error, not
         // the run's end.
         let frame = std::panic::catch_unwind(|| {
@@ -162,7 +157,7 @@ fn zstd_window(data: &[u8]) -> Option<ZstdWindow> {
     let magic = u32::from_le_bytes(data.get(..4)?.try_into().ok()?);
     if magic & 0xffff_fff0 == 0x184d_2a50 {
         let len = u32::from_le_bytes(data.get(4..8)?.try_into().ok()?);
-        return Some(ZstdWindow::Skippable(8 + len as usize));
+        return Some(ZstdWindow::Skippable((len as usize).saturating_add(8)));
     }
     if magic != 0xfd2f_b528 {
         return None;
