@@ -587,6 +587,18 @@ fn inputs_larger_than_a_batch_are_planned_however_they_are_given() {
     assert_eq!(scores(&gz_path, &["--in-order-batches"]), scores(&plain, &["--in-order-batches"]));
 }
 
+/// A web archive record of `kind` for `uri` holding `block`.
+fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
 #[test]
 fn web_archive_pages_score_as_their_files() {
     // The seeds as text records of a WET file (one metadata record first), from a file and from
@@ -600,13 +612,7 @@ fn web_archive_pages_score_as_their_files() {
     names.sort();
     for name in &names {
         let body = std::fs::read(seeds.join(name)).unwrap();
-        let head = format!(
-            "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://seeds.example/{name}\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        );
-        wet.extend(head.into_bytes());
-        wet.extend(body);
-        wet.extend(b"\r\n\r\n");
+        wet.extend(warc_record("conversion", &format!("https://seeds.example/{name}"), &body));
     }
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("seeds.warc.wet");
@@ -650,13 +656,7 @@ fn web_archive_bodies_are_decoded_within_the_record_cap() {
     ] {
         let mut http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{encoding}\r\n").into_bytes();
         http.extend(body);
-        let head = format!(
-            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {}\r\n\r\n",
-            http.len()
-        );
-        warc.extend(head.into_bytes());
-        warc.extend(http);
-        warc.extend(b"\r\n\r\n");
+        warc.extend(warc_record("response", uri, &http));
     }
     assert!(warc.len() < 1 << 20);
     let d = tempfile::tempdir().unwrap();

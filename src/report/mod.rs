@@ -557,12 +557,7 @@ pub struct Ranker {
     rows: Vec<(RankKey, Range<usize>)>,
     arena: Vec<u8>,
     limit: usize,
-    /// Sorted runs by level: a run of level `l + 1` is `fan_in` runs of level `l` merged.
-    runs: Vec<Vec<File>>,
-    /// Runs merged into one when a level has this many ([`FAN_IN`]).
-    fan_in: usize,
-    /// Runs spilled from memory so far.
-    spilled: usize,
+    runs: RunLevels,
 }
 
 /// Runs of one level merged into one of the next: 64 files and 64 KiB buffers open at a time
@@ -570,10 +565,56 @@ pub struct Ranker {
 /// level 1 for `score`'s 16 MB runs).
 pub const FAN_IN: usize = 64;
 
+/// Sorted runs spilled to temporary files, by level: a run of level `l + 1` is [`FAN_IN`] runs
+/// of level `l` merged, so all of a higher level's rows were spilled before any of a lower
+/// level's. Shared by [`Ranker`] and the source roll-up.
+#[derive(Debug)]
+struct RunLevels {
+    levels: Vec<Vec<File>>,
+    /// Runs merged into one when a level has this many ([`FAN_IN`]).
+    fan_in: usize,
+    /// Runs spilled from memory so far.
+    spilled: usize,
+}
+
+impl RunLevels {
+    fn new() -> Self {
+        RunLevels { levels: Vec::new(), fan_in: FAN_IN, spilled: 0 }
+    }
+
+    /// Files a run just spilled from memory. A level that fills is handed to `merge` (its runs
+    /// oldest first), which makes them one run of the next level.
+    fn push(&mut self, run: File, mut merge: impl FnMut(Vec<File>) -> io::Result<File>) -> io::Result<()> {
+        self.spilled += 1;
+        let (mut run, mut level) = (run, 0);
+        loop {
+            if self.levels.len() <= level {
+                self.levels.resize_with(level + 1, Vec::new);
+            }
+            self.levels[level].push(run);
+            if self.levels[level].len() < self.fan_in {
+                return Ok(());
+            }
+            run = merge(std::mem::take(&mut self.levels[level]))?;
+            level += 1;
+        }
+    }
+
+    /// Runs on disk now, at every level (at most `FAN_IN - 1` a level).
+    fn open(&self) -> usize {
+        self.levels.iter().map(Vec::len).sum()
+    }
+
+    /// Every run, oldest first: the highest level's, then each lower level's.
+    fn oldest_first(&mut self) -> Vec<File> {
+        self.levels.drain(..).rev().flatten().collect()
+    }
+}
+
 impl Ranker {
     /// A ranker that spills once it holds more than `limit` bytes of rows.
     pub fn new(limit: usize) -> Self {
-        Ranker { rows: Vec::new(), arena: Vec::new(), limit, runs: Vec::new(), fan_in: FAN_IN, spilled: 0 }
+        Ranker { rows: Vec::new(), arena: Vec::new(), limit, runs: RunLevels::new() }
     }
 
     /// Adds a rendered row.
@@ -594,33 +635,21 @@ impl Ranker {
             write_run_item(&mut f, k, &self.arena[at])?;
         }
         self.arena.clear();
-        self.spilled += 1;
-        self.add_run(finished_run(f)?, 0)
-    }
-
-    /// Files `run` at `level`, merging the level into one run of the next when it is full.
-    fn add_run(&mut self, run: File, level: usize) -> io::Result<()> {
-        if self.runs.len() <= level {
-            self.runs.resize_with(level + 1, Vec::new);
-        }
-        self.runs[level].push(run);
-        if self.runs[level].len() < self.fan_in {
-            return Ok(());
-        }
-        let full = std::mem::take(&mut self.runs[level]);
-        let mut f = new_run()?;
-        merge_runs(full, |k, row| write_run_item(&mut f, k, row))?;
-        self.add_run(finished_run(f)?, level + 1)
+        self.runs.push(finished_run(f)?, |full| {
+            let mut f = new_run()?;
+            merge_runs(full, |k, row| write_run_item(&mut f, k, row))?;
+            finished_run(f)
+        })
     }
 
     /// Number of runs spilled to disk so far.
     pub fn spilled_runs(&self) -> usize {
-        self.spilled
+        self.runs.spilled
     }
 
     /// Number of runs on disk now, at every level (at most `FAN_IN - 1` a level).
     pub fn open_runs(&self) -> usize {
-        self.runs.iter().map(Vec::len).sum()
+        self.runs.open()
     }
 
     /// Writes every row in rank order.
@@ -630,7 +659,7 @@ impl Ranker {
 
     /// Hands every row, in rank order, to `each`.
     fn finish_with(mut self, mut each: impl FnMut(RankKey, &[u8]) -> io::Result<()>) -> io::Result<()> {
-        if self.runs.is_empty() {
+        if self.runs.spilled == 0 {
             self.rows.sort_unstable_by_key(|r| r.0);
             for (k, at) in &self.rows {
                 each(*k, &self.arena[at.clone()])?;
@@ -641,8 +670,7 @@ impl Ranker {
             self.spill()?;
         }
         // Keys are unique (`seq`), so the order does not depend on how runs were grouped.
-        let all: Vec<File> = self.runs.drain(..).flatten().collect();
-        merge_runs(all, each)
+        merge_runs(self.runs.oldest_first(), each)
     }
 }
 
@@ -783,7 +811,7 @@ mod ranker_tests {
         sorted.sort_by_key(|r| r.0);
         assert_eq!(mem, sorted);
         let mut tiny = Ranker::new(1);
-        tiny.fan_in = 4;
+        tiny.runs.fan_in = 4;
         let (spilt, spilled, most_open) = collect(tiny);
         assert_eq!(spilled, 500);
         // 500 runs in base 4 take five levels of at most three runs.

@@ -14,7 +14,7 @@ use std::io::{self, BufReader, Read, Write};
 use serde::Serialize;
 
 use super::{
-    FAN_IN, OutputFormat, RankKey, Ranker, finished_run, fmt_num, fmt_pct, new_run, run_reader,
+    OutputFormat, RankKey, Ranker, RunLevels, finished_run, fmt_num, fmt_pct, new_run, run_reader,
     spreadsheet_safe, truncate,
 };
 use crate::pipeline::{Report, Status};
@@ -252,14 +252,8 @@ pub struct SourceRollup {
     /// Estimated bytes held by `map`.
     held: usize,
     limit: usize,
-    /// Spilled runs by level, oldest first in each: a run of level `l + 1` is [`FAN_IN`] runs
-    /// of level `l` merged (as [`Ranker`] merges its runs), so all of a higher level's totals
-    /// were spilled before any of a lower level's.
-    runs: Vec<Vec<File>>,
-    /// Runs merged into one when a level has this many.
-    fan_in: usize,
-    /// Runs spilled from memory so far.
-    spilled: usize,
+    /// Spilled runs, merged a level at a time as [`Ranker`] merges its own.
+    runs: RunLevels,
 }
 
 impl Default for SourceRollup {
@@ -271,7 +265,7 @@ impl Default for SourceRollup {
 impl SourceRollup {
     /// A roll-up that spills once it holds about `limit` bytes (and sorts its rows in as much).
     pub fn with_limit(limit: usize) -> Self {
-        SourceRollup { map: BTreeMap::new(), held: 0, limit, runs: Vec::new(), fan_in: FAN_IN, spilled: 0 }
+        SourceRollup { map: BTreeMap::new(), held: 0, limit, runs: RunLevels::new() }
     }
 
     /// Adds one report. Fails only when a run cannot be spilled.
@@ -316,28 +310,16 @@ impl SourceRollup {
             acc.write_to(&source, &mut w)?;
         }
         self.held = 0;
-        self.spilled += 1;
-        self.add_run(finished_run(w)?, 0)
-    }
-
-    /// Files `run` at `level`, merging the level into one run of the next when it is full.
-    fn add_run(&mut self, run: File, level: usize) -> io::Result<()> {
-        if self.runs.len() <= level {
-            self.runs.resize_with(level + 1, Vec::new);
-        }
-        self.runs[level].push(run);
-        if self.runs[level].len() < self.fan_in {
-            return Ok(());
-        }
-        let full = std::mem::take(&mut self.runs[level]);
-        let mut w = new_run()?;
-        merge_runs(full, |source, acc| acc.write_to(&source, &mut w))?;
-        self.add_run(finished_run(w)?, level + 1)
+        self.runs.push(finished_run(w)?, |full| {
+            let mut w = new_run()?;
+            merge_runs(full, |source, acc| acc.write_to(&source, &mut w))?;
+            finished_run(w)
+        })
     }
 
     /// Runs spilled to temporary files so far.
     pub fn spilled_runs(&self) -> usize {
-        self.spilled
+        self.runs.spilled
     }
 
     /// Every source's row, worst first, to `out`. Rows are ranked by a [`Ranker`] (in memory up
@@ -353,7 +335,7 @@ impl SourceRollup {
             seq += 1;
             Ok(())
         };
-        if self.runs.is_empty() {
+        if self.runs.spilled == 0 {
             for (source, acc) in std::mem::take(&mut self.map) {
                 rank(acc.row(source))?;
             }
@@ -373,9 +355,7 @@ impl SourceRollup {
         if !self.map.is_empty() {
             self.spill()?;
         }
-        // Oldest first: the highest level's runs, then each lower level's.
-        let all: Vec<File> = self.runs.drain(..).rev().flatten().collect();
-        merge_runs(all, |source, acc| each(acc.row(source)))
+        merge_runs(self.runs.oldest_first(), |source, acc| each(acc.row(source)))
     }
 
     /// Every source's row, worst first (all in memory: for small roll-ups and tests).
@@ -640,12 +620,12 @@ mod tests {
     }
 
     fn rolled(limit: usize) -> (Vec<SourceRow>, usize) {
-        rolled_by(limit, FAN_IN)
+        rolled_by(limit, crate::report::FAN_IN)
     }
 
     fn rolled_by(limit: usize, fan_in: usize) -> (Vec<SourceRow>, usize) {
         let mut r = SourceRollup::with_limit(limit);
-        r.fan_in = fan_in;
+        r.runs.fan_in = fan_in;
         for rep in reports() {
             r.add(&rep).unwrap();
         }
