@@ -8,23 +8,44 @@ use crate::input::encoding::decode;
 /// A CSV reader's input, counting the bytes pulled since the reader last gave a record and
 /// failing once they pass `cap`: a field whose opening quote never closes would otherwise make
 /// the rest of the input one record, held in memory whole (the reader buffers 8 KiB ahead, so
-/// the cap is met within that).
+/// the cap is met within that). It also follows the quoting as the reader parses it, so that
+/// a quote still open at the end of the input (the rest of the file read as one field, with
+/// no error from the reader) is known.
 pub(crate) struct CappedRecords<R> {
     inner: R,
     since: u64,
     cap: u64,
     /// Whether the cap was passed (the reader's error is then this one).
     pub(crate) tripped: bool,
+    quoting: Quoting,
+    /// Bytes pulled in all.
+    total: u64,
+    /// The input ended inside a quoted field.
+    open_at_end: bool,
 }
 
 impl<R: Read> CappedRecords<R> {
-    pub(crate) fn new(inner: R, cap: usize) -> Self {
-        CappedRecords { inner, since: 0, cap: cap as u64, tripped: false }
+    pub(crate) fn new(inner: R, cap: usize, delimiter: u8) -> Self {
+        CappedRecords {
+            inner,
+            since: 0,
+            cap: cap as u64,
+            tripped: false,
+            quoting: Quoting::new(delimiter),
+            total: 0,
+            open_at_end: false,
+        }
     }
 
     /// Starts counting for the next record.
     fn next_record(&mut self) {
         self.since = 0;
+    }
+
+    /// Whether the record that ends at byte `end` is the one whose quoted field never closed:
+    /// the input ended inside it, and it ends where the input does.
+    fn left_open(&self, end: u64) -> bool {
+        self.open_at_end && end == self.total
     }
 }
 
@@ -35,8 +56,57 @@ impl<R: Read> Read for CappedRecords<R> {
             return Err(std::io::Error::other("CSV record over the cap"));
         }
         let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.open_at_end = self.quoting.in_quotes();
+        }
         self.since += n as u64;
+        self.total += n as u64;
+        self.quoting.feed(&buf[..n]);
         Ok(n)
+    }
+}
+
+/// Where a CSV parser is in a field, as the `csv` crate's reader parses (quotes open a field
+/// only at its start; `""` inside a quoted field is a quote; `\r` and `\n` end a record).
+struct Quoting {
+    delimiter: u8,
+    state: QuoteState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    /// At the start of a field (or of a record).
+    Start,
+    /// In an unquoted field: quotes are data.
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote in a quoted field: it closes the field, or a second quote follows.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    fn new(delimiter: u8) -> Self {
+        Quoting { delimiter, state: QuoteState::Start }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        let d = self.delimiter;
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (Start | QuoteInQuoted, b'"') => Quoted,
+                (_, b'\n' | b'\r') => Start,
+                (_, b) if b == d => Start,
+                _ => Unquoted,
+            };
+        }
+    }
+
+    fn in_quotes(&self) -> bool {
+        self.state == QuoteState::Quoted
     }
 }
 
@@ -126,10 +196,24 @@ impl RecordReader {
             Ok(true) => {
                 let (n, at) = rec.position().map_or((0, None), |p| (p.line(), Some(p.byte())));
                 self.last_at = if self.file == "-" { None } else { at };
+                let open = reader.get_ref().left_open(reader.position().byte());
                 let State::Csv { cols, width, .. } = &self.state else {
                     return None;
                 };
-                Some(self.csv_record(n, rec, cols, *width))
+                let record = self.csv_record(n, rec, cols, *width);
+                if !open {
+                    return Some(record);
+                }
+                // Not scored: its text runs on through every row after it. The error row keeps
+                // the id and the raw record (what `filter` writes to its rejects).
+                let msg = format!(
+                    "CSV: a quoted field in this row never closes: line {n} to the end of the file was read as \
+                     this one row; not scored"
+                );
+                Some(match record.doc {
+                    Ok(d) => self.error(n, Some(d.id), Some(d.source), msg, record.raw),
+                    Err(e) => self.error(n, e.id, e.source, msg, record.raw),
+                })
             }
         }
     }
@@ -217,7 +301,7 @@ impl RecordReader {
     pub(super) fn csv_record_at(&mut self, offset: u64, line: u64) -> Record {
         if self.random_csv.is_none() {
             let headers = csv_delimiter_of(&self.path).and_then(|delimiter| {
-                let f = CappedRecords::new(File::open(&self.path)?, self.cfg.max_record_bytes);
+                let f = CappedRecords::new(File::open(&self.path)?, self.cfg.max_record_bytes, delimiter);
                 let mut rdr = csv_reader(f, delimiter, true);
                 let h = rdr.byte_headers().cloned().map_err(std::io::Error::other)?;
                 Ok((h, delimiter))
@@ -238,7 +322,7 @@ impl RecordReader {
             Err(e) => return self.error(line, None, None, format!("cannot read: {e}"), Raw::File),
         };
         let mut rec = csv::ByteRecord::new();
-        let mut rdr = csv_reader(CappedRecords::new(f, cap), delimiter, false);
+        let mut rdr = csv_reader(CappedRecords::new(f, cap, delimiter), delimiter, false);
         let read = rdr.read_byte_record(&mut rec);
         let tripped = rdr.get_ref().tripped;
         drop(rdr);

@@ -201,7 +201,8 @@ impl RecordReader {
             InputFormat::Csv => {
                 let delimiter = reader.fill_buf().map_or(b',', csv_delimiter);
                 let cap = self.cfg.max_record_bytes;
-                let capped = csv_rows::CappedRecords::new(Box::new(reader) as Box<dyn Read + Send>, cap);
+                let capped =
+                    csv_rows::CappedRecords::new(Box::new(reader) as Box<dyn Read + Send>, cap, delimiter);
                 let mut rdr = csv_reader(capped, delimiter, true);
                 let headers = rdr.byte_headers().cloned();
                 let headers = match headers {
@@ -651,6 +652,27 @@ mod tests {
         assert_eq!(recs.len(), 1);
         let e = recs[0].doc.as_ref().unwrap_err();
         assert!(e.msg.starts_with("CSV header longer than 1000 bytes"), "{}", e.msg);
+        // Under the cap, a quote still open at the end of the file: the rows it swallowed are
+        // one error row (with its id and raw record), not a silently scored document.
+        let t = d.path().join("open.csv");
+        std::fs::write(&t, "id,text\na,first row\nb,\"never closed\nc,third\nd,fourth\n").unwrap();
+        let recs: Vec<Record> = RecordReader::new(&t, cfg.clone()).collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].doc.as_ref().unwrap().id, "a");
+        let e = recs[1].doc.as_ref().unwrap_err();
+        assert_eq!((e.origin.line, e.id.as_deref()), (3, Some("b")));
+        assert!(
+            e.msg.starts_with("CSV: a quoted field in this row never closes: line 3 to the end"),
+            "{}",
+            e.msg
+        );
+        assert!(matches!(&recs[1].raw, Raw::Csv(r) if r.get(1).unwrap().ends_with(b"d,fourth\n")));
+        // Quotes inside unquoted fields are data, and a quoted last field may end the file.
+        let u = d.path().join("quotes.csv");
+        std::fs::write(&u, "id,text\na,a 5\" screen\nb,\"said \"\"hi\"\"\"").unwrap();
+        let recs: Vec<Record> = RecordReader::new(&u, cfg.clone()).collect();
+        let texts: Vec<&str> = recs.iter().map(|r| r.doc.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(texts, ["a 5\" screen", "said \"hi\""]);
         // A quoted field of many lines under the cap is one record, as before.
         let r = d.path().join("ok.csv");
         std::fs::write(&r, "id,text\na,\"one\ntwo\nthree\"\nb,four\n").unwrap();
