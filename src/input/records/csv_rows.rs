@@ -42,6 +42,11 @@ impl<R: Read> CappedRecords<R> {
         self.since = 0;
     }
 
+    /// The line the record the reader gave last starts on (taken once per record, in order).
+    pub(crate) fn take_start_line(&mut self) -> Option<u64> {
+        self.quoting.starts.pop_front()
+    }
+
     /// Whether the record that ends at byte `end` is the one whose quoted field never closed:
     /// the input ended inside it, and it ends where the input does.
     fn left_open(&self, end: u64) -> bool {
@@ -67,15 +72,24 @@ impl<R: Read> Read for CappedRecords<R> {
 }
 
 /// Where a CSV parser is in a field, as the `csv` crate's reader parses (quotes open a field
-/// only at its start; `""` inside a quoted field is a quote; `\r` and `\n` end a record).
+/// only at its start; `""` inside a quoted field is a quote; `\r` and `\n` end a record, and
+/// empty lines are skipped). It also notes the line each record starts on: the reader's own
+/// positions point at the line end before a record when one is left over (the `\n` of a
+/// `\r\n`, or empty lines), one or more lines early.
 struct Quoting {
     delimiter: u8,
     state: QuoteState,
+    /// `\n` bytes seen.
+    newlines: u64,
+    /// The first lines of the records begun and not yet taken, in order.
+    starts: std::collections::VecDeque<u64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum QuoteState {
-    /// At the start of a field (or of a record).
+    /// Before a record: line ends are skipped.
+    Record,
+    /// At the start of a field.
     Start,
     /// In an unquoted field: quotes are data.
     Unquoted,
@@ -87,21 +101,26 @@ enum QuoteState {
 
 impl Quoting {
     fn new(delimiter: u8) -> Self {
-        Quoting { delimiter, state: QuoteState::Start }
+        Quoting { delimiter, state: QuoteState::Record, newlines: 0, starts: Default::default() }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
         use QuoteState::*;
         let d = self.delimiter;
         for &b in bytes {
+            if self.state == Record && b != b'\n' && b != b'\r' {
+                self.starts.push_back(self.newlines + 1);
+                self.state = Start;
+            }
             self.state = match (self.state, b) {
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
                 (Start | QuoteInQuoted, b'"') => Quoted,
-                (_, b'\n' | b'\r') => Start,
+                (_, b'\n' | b'\r') => Record,
                 (_, b) if b == d => Start,
                 _ => Unquoted,
             };
+            self.newlines += u64::from(b == b'\n');
         }
     }
 
@@ -195,6 +214,7 @@ impl RecordReader {
             }
             Ok(true) => {
                 let (n, at) = rec.position().map_or((0, None), |p| (p.line(), Some(p.byte())));
+                let n = reader.get_mut().take_start_line().unwrap_or(n);
                 self.last_at = if self.file == "-" { None } else { at };
                 let open = reader.get_ref().left_open(reader.position().byte());
                 let State::Csv { cols, width, .. } = &self.state else {
@@ -205,7 +225,9 @@ impl RecordReader {
                     return Some(record);
                 }
                 // Not scored: its text runs on through every row after it. The error row keeps
-                // the id and the raw record (what `filter` writes to its rejects).
+                // the id and the raw record (what `filter` writes to its rejects), and is not
+                // read again by offset: a reader started at the row could not tell it is open.
+                self.last_at = None;
                 let msg = format!(
                     "CSV: a quoted field in this row never closes: line {n} to the end of the file was read as \
                      this one row; not scored"

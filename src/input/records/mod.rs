@@ -50,7 +50,8 @@ enum State {
         any: bool,
     },
     Csv {
-        reader: csv::Reader<csv_rows::CappedRecords<Box<dyn Read + Send>>>,
+        /// Boxed: the reader and its input's state are a few hundred bytes.
+        reader: Box<csv::Reader<csv_rows::CappedRecords<Box<dyn Read + Send>>>>,
         cols: CsvColumns,
         width: usize,
     },
@@ -205,6 +206,8 @@ impl RecordReader {
                     csv_rows::CappedRecords::new(Box::new(reader) as Box<dyn Read + Send>, cap, delimiter);
                 let mut rdr = csv_reader(capped, delimiter, true);
                 let headers = rdr.byte_headers().cloned();
+                // The header is the first record begun: its line is not a row's.
+                rdr.get_mut().take_start_line();
                 let headers = match headers {
                     Ok(h) => h,
                     Err(_) if rdr.get_ref().tripped => {
@@ -230,7 +233,7 @@ impl RecordReader {
                     self.state = State::Done;
                     return Some(self.empty_file());
                 }
-                self.state = State::Csv { reader: rdr, cols, width: headers.len() };
+                self.state = State::Csv { reader: Box::new(rdr), cols, width: headers.len() };
                 self.csv_header = Some(headers);
                 None
             }
@@ -625,6 +628,28 @@ mod tests {
                     The Bangkok International Film Festival got under way on Thursday in the Thai capital, \
                     and the organisers said that tickets go to charity.";
         assert_eq!(as_read(text.to_string()), want);
+    }
+
+    #[test]
+    fn csv_rows_are_named_by_the_line_they_start_on() {
+        // The csv crate's positions point at a leftover line end: the `\n` of a `\r\n`, or
+        // empty lines before a row, so they named a line one or more too early.
+        let d = tempfile::tempdir().unwrap();
+        let lines = |body: &str| -> Vec<(String, u64)> {
+            let p = d.path().join("rows.csv");
+            std::fs::write(&p, body).unwrap();
+            RecordReader::new(&p, Arc::new(InputConfig::default()))
+                .map(|r| r.doc.map(|d| (d.id, d.origin.line)).unwrap_or_else(|e| ("!".into(), e.origin.line)))
+                .collect()
+        };
+        let want = |v: &[(&str, u64)]| v.iter().map(|&(i, l)| (i.to_string(), l)).collect::<Vec<_>>();
+        assert_eq!(
+            lines("id,text\r\na,one\r\nb,two\r\nc,\"three\r\nlines\"\r\nd,four\r\n"),
+            want(&[("a", 2), ("b", 3), ("c", 4), ("d", 6)])
+        );
+        assert_eq!(lines("id,text\na,one\n\nb,two\n\n\r\nc,three"), want(&[("a", 2), ("b", 4), ("c", 7)]));
+        // An error row too: a ragged row after an empty line.
+        assert_eq!(lines("id,text\r\n\r\nx\r\na,one\r\n"), want(&[("!", 3), ("a", 4)]));
     }
 
     #[test]
