@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// The median of `values` (the mean of the middle two for an even count), sorting them in place;
-/// `None` when empty.
-pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
+/// `None` when empty. `f32` values (the source roll-up keeps scores so) are widened exactly, so
+/// they sort as they would as `f32`.
+pub(crate) fn median<T: Copy + Into<f64>>(values: &mut [T]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    values.sort_by(f64::total_cmp);
+    values.sort_by(|a, b| (*a).into().total_cmp(&(*b).into()));
     let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { 0.5 * (values[n / 2 - 1] + values[n / 2]) })
+    let at = |i: usize| -> f64 { values[i].into() };
+    Some(if n % 2 == 1 { at(n / 2) } else { 0.5 * (at(n / 2 - 1) + at(n / 2)) })
 }
 
 /// One labelled, scored document.
@@ -184,7 +186,7 @@ mod tests {
 
     #[test]
     fn median_of_odd_even_and_empty() {
-        assert_eq!(median(&mut []), None);
+        assert_eq!(median::<f64>(&mut []), None);
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         let mut v = [4.0, 1.0, 3.0, 2.0];
         assert_eq!(median(&mut v), Some(2.5));

@@ -69,15 +69,7 @@ impl SourceAcc {
         let n = self.scores.len();
         // The mean is summed in report order, before the scores are sorted.
         let mean_score = (n > 0).then(|| self.scores.iter().map(|&x| x as f64).sum::<f64>() / n as f64);
-        self.scores.sort_by(f32::total_cmp);
-        let sorted = &self.scores;
-        let median = (n > 0).then(|| {
-            if n % 2 == 1 {
-                sorted[n / 2] as f64
-            } else {
-                (sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0
-            }
-        });
+        let median = crate::metrics::median(&mut self.scores);
         let share = |x: u64| (n > 0).then(|| x as f64 / n as f64);
         SourceRow {
             source,

@@ -202,12 +202,14 @@ impl RecordReader {
                 None
             }
             Err(_) if reader.get_ref().tripped => {
+                // The record begun and not given: its first line.
+                let line = reader.get_mut().take_start_line().unwrap_or(starts);
                 self.state = State::Done;
                 self.last_at = None;
-                Some(self.error(starts, None, None, overlong_csv(self.cfg.max_record_bytes), Raw::File))
+                Some(self.error(line, None, None, overlong_csv(self.cfg.max_record_bytes), Raw::File))
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = reader.get_mut().take_start_line().or(e.position().map(|p| p.line())).unwrap_or(0);
                 self.state = State::Done;
                 self.last_at = None;
                 Some(self.error(line, None, None, format!("CSV: {e}"), Raw::File))

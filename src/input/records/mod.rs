@@ -670,6 +670,11 @@ mod tests {
             "{}",
             e.msg
         );
+        // With `\r\n` line ends the row is named by its own line too.
+        let crlf = d.path().join("crlf.csv");
+        std::fs::write(&crlf, format!("id,text\r\na,first row\r\nb,\"never closed\r\n{rest}")).unwrap();
+        let recs: Vec<Record> = RecordReader::new(&crlf, cfg.clone()).collect();
+        assert_eq!(recs[1].doc.as_ref().unwrap_err().origin.line, 3);
         // The same in the header.
         let q = d.path().join("header.csv");
         std::fs::write(&q, format!("id,\"text\n{rest}")).unwrap();
